@@ -1,0 +1,61 @@
+#include "agents/lead_bot.hpp"
+
+#include <fmt/format.h>
+
+namespace openhouse::agents {
+
+std::string lead_system_prompt(const config::market_config& cfg) {
+  std::string cities;
+  for (const auto& c : cfg.market.cities) {
+    if (!cities.empty()) {
+      cities += ", ";
+    }
+    cities += c.name;
+  }
+  std::string flow;
+  for (const auto& q : cfg.bots.lead.questions) {
+    flow += "- " + q + "\n";
+  }
+  return fmt::format(
+      "{persona}\n\n"
+      "You text on behalf of {business} in {market}. Areas served: {cities}.\n"
+      "Goal: find out whether the lead wants to buy, sell or both, their timeline, and their "
+      "financing (buyers) or motivation (sellers). Ask one question at a time, in this order "
+      "when it fits:\n{flow}"
+      "Rules: reply in plain SMS text, at most {max_chars} characters, no links, no emojis, "
+      "never invent listings, prices or rates.",
+      fmt::arg("persona", cfg.bots.lead.persona), fmt::arg("business", cfg.market.business_name),
+      fmt::arg("market", cfg.market.name), fmt::arg("cities", cities), fmt::arg("flow", flow),
+      fmt::arg("max_chars", cfg.reply.max_chars));
+}
+
+llm::messages_request build_lead_request(const config::market_config& cfg,
+                                         const runtime::conversation_snapshot& conversation,
+                                         std::string_view inbound) {
+  llm::messages_request req;
+  req.task = std::string{reply_task};
+  const auto routed = cfg.llm.routing.find(req.task);
+  req.model = routed != cfg.llm.routing.end() ? routed->second : "claude-sonnet-4-6";
+  req.max_tokens = cfg.llm.max_output_tokens;
+  req.system.push_back({lead_system_prompt(cfg), true});
+  for (const auto& h : conversation.history) {
+    // The Messages API wants alternating roles; merge consecutive lines of one side.
+    if (!req.messages.empty() && req.messages.back().role == h.role) {
+      req.messages.back().content += "\n" + h.text;
+    } else {
+      req.messages.push_back({h.role, h.text});
+    }
+  }
+  // The first message must come from the user.
+  while (!req.messages.empty() && req.messages.front().role != "user") {
+    req.messages.erase(req.messages.begin());
+  }
+  if (!req.messages.empty() && req.messages.back().role == "user") {
+    req.messages.back().content += "\n" + std::string{inbound};
+  } else {
+    req.messages.push_back({"user", std::string{inbound}});
+  }
+  return req;
+}
+
+}  // namespace openhouse::agents

@@ -1,0 +1,823 @@
+#include "config/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <utility>
+
+namespace openhouse::config {
+
+std::string to_string(const config_error& e, std::string_view file) {
+  std::string out(file);
+  out += ':';
+  out += std::to_string(e.line);
+  out += ": ";
+  if (!e.key.empty()) {
+    out += e.key;
+    out += ": ";
+  }
+  out += e.message;
+  return out;
+}
+
+namespace {
+
+// The system tz database; std::chrono::locate_zone is not in libstdc++ 12, and
+// the runtime converts quiet hours through the same files.
+constexpr std::string_view zoneinfo_dir = "/usr/share/zoneinfo";
+
+/// Tolerance for "weights sum to 1": YAML decimals are not exact in binary.
+constexpr double weight_sum_tolerance = 0.001;
+
+/// How a key may be present: optional (default kept), non_empty (optional, but
+/// if given must not be empty), required (present and not empty).
+enum class need { optional, non_empty, required };
+
+/// yaml-cpp marks are 0-based and -1 for nodes built without a parser.
+int line_of(const YAML::Node& node) {
+  const int line = node.Mark().line;
+  return line < 0 ? 0 : line + 1;
+}
+
+std::string join(const std::string& path, std::string_view name) {
+  if (path.empty()) return std::string(name);
+  return path + "." + std::string(name);
+}
+
+std::string index_path(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+std::string kind_of(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return "a scalar";
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined: break;
+  }
+  return "nothing";
+}
+
+std::string format_number(double value) {
+  std::ostringstream s;
+  s << value;
+  return s.str();
+}
+
+/// A value found in the document, with the dotted path and the line to blame.
+struct value_ref {
+  YAML::Node node;
+  std::string path;
+  int line = 0;
+};
+
+/// Collects problems while the document is walked; nothing here throws.
+class reader {
+ public:
+  explicit reader(const env_lookup& env) : env_(env) {}
+
+  void fail(std::string key, int line, std::string message) {
+    errors_.push_back(config_error{std::move(key), line, std::move(message)});
+  }
+
+  void fail(const value_ref& v, std::string message) { fail(v.path, v.line, std::move(message)); }
+
+  std::size_t error_count() const { return errors_.size(); }
+
+  std::vector<config_error> take_errors() {
+    // The walk follows the schema, not the file; sort so output reads top-down.
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [](const config_error& a, const config_error& b) { return a.line < b.line; });
+    return std::move(errors_);
+  }
+
+  /// Scalar text after env substitution; null reads as "" (e.g. `api_key:`).
+  std::optional<std::string> text(const value_ref& v, std::string_view expected) {
+    if (v.node.IsNull()) return std::string();
+    if (!v.node.IsScalar()) {
+      fail(v, "expected " + std::string(expected) + ", got " + kind_of(v.node));
+      return std::nullopt;
+    }
+    expansion e = expand_env(v.node.Scalar(), env_);
+    if (!e.ok()) {
+      for (auto& message : e.errors) fail(v, std::move(message));
+      return std::nullopt;
+    }
+    return std::move(e.value);
+  }
+
+  std::optional<std::string> string(const value_ref& v) { return text(v, "a string"); }
+
+  std::optional<long long> integer(const value_ref& v, long long min, long long max) {
+    if (v.node.IsNull()) {
+      fail(v, "expected an integer, got nothing");
+      return std::nullopt;
+    }
+    auto s = text(v, "an integer");
+    if (!s) return std::nullopt;
+    long long value = 0;
+    const char* first = s->data();
+    const char* last = first + s->size();
+    if (!s->empty() && *first == '+') ++first;
+    auto [ptr, ec] = std::from_chars(first, last, value);
+    if (s->empty() || ec != std::errc() || ptr != last) {
+      fail(v, "expected an integer, got \"" + *s + "\"");
+      return std::nullopt;
+    }
+    if (value < min || value > max) {
+      fail(v, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                  " (got " + std::to_string(value) + ")");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  /// A finite number; range checks are left to the caller since they vary
+  /// (open, closed, relative to other keys).
+  std::optional<double> number(const value_ref& v) {
+    if (v.node.IsNull()) {
+      fail(v, "expected a number, got nothing");
+      return std::nullopt;
+    }
+    auto s = text(v, "a number");
+    if (!s) return std::nullopt;
+    double value = 0;
+    const char* first = s->data();
+    const char* last = first + s->size();
+    if (!s->empty() && *first == '+') ++first;
+    auto [ptr, ec] = std::from_chars(first, last, value);
+    if (s->empty() || ec != std::errc() || ptr != last || !std::isfinite(value)) {
+      fail(v, "expected a number, got \"" + *s + "\"");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<double> number_in(const value_ref& v, double min, double max) {
+    auto value = number(v);
+    if (value && (*value < min || *value > max)) {
+      fail(v, "must be between " + format_number(min) + " and " + format_number(max) + " (got " +
+                  format_number(*value) + ")");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+ private:
+  const env_lookup& env_;
+  std::vector<config_error> errors_;
+};
+
+/// One YAML mapping being read: hands out children by name and afterwards
+/// reports every key nobody asked for. An absent or malformed mapping is
+/// "invalid": its getters return nothing, so one problem is reported once
+/// instead of once per missing child.
+class mapping {
+ public:
+  struct entry {
+    std::string name;
+    YAML::Node key;
+    YAML::Node value;
+    bool known = false;
+  };
+
+  /// `line` is where the mapping is introduced (its key), the line blamed for
+  /// children that are missing.
+  mapping(reader& r, const YAML::Node& node, std::string path, int line)
+      : reader_(r), path_(std::move(path)), line_(line) {
+    if (!node.IsDefined()) return;
+    // `crm:` with nothing under it means "all defaults", not a type error.
+    if (node.IsNull()) {
+      valid_ = true;
+      return;
+    }
+    if (!node.IsMap()) {
+      reader_.fail(path_, line_, "expected a mapping, got " + kind_of(node));
+      return;
+    }
+    valid_ = true;
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node& key = it->first;
+      if (!key.IsScalar()) {
+        reader_.fail(path_, line_of(key), "keys must be plain strings, got " + kind_of(key));
+        continue;
+      }
+      // yaml-cpp keeps duplicates; the second would silently be ignored.
+      if (!seen.insert(key.Scalar()).second) {
+        reader_.fail(join(path_, key.Scalar()), line_of(key), "duplicate key");
+        continue;
+      }
+      entries_.push_back(entry{key.Scalar(), key, it->second, false});
+    }
+  }
+
+  /// The sub-mapping `name`; invalid (after reporting, if required) when absent.
+  static mapping child(mapping& parent, std::string_view name, need n) {
+    auto v = parent.get(name, n);
+    if (!v) return mapping(parent.reader_, YAML::Node(YAML::NodeType::Undefined), join(parent.path_, name), 0);
+    return mapping(parent.reader_, v->node, v->path, v->line);
+  }
+
+  mapping(const mapping&) = delete;
+  mapping& operator=(const mapping&) = delete;
+  mapping(mapping&&) = default;
+
+  bool valid() const { return valid_; }
+  const std::string& path() const { return path_; }
+  int line() const { return line_; }
+  reader& owner() { return reader_; }
+
+  /// Child `name`, marked as known. Absent: reports if required.
+  std::optional<value_ref> get(std::string_view name, need n) {
+    if (!valid_) return std::nullopt;
+    for (auto& e : entries_) {
+      if (e.name == name) {
+        e.known = true;
+        return ref(e);
+      }
+    }
+    if (n == need::required) reader_.fail(join(path_, name), line_, "missing required key");
+    return std::nullopt;
+  }
+
+  /// Every child, for mappings whose keys are data (models, tasks, weights).
+  std::vector<std::pair<std::string, value_ref>> all() {
+    std::vector<std::pair<std::string, value_ref>> out;
+    if (!valid_) return out;
+    for (auto& e : entries_) {
+      e.known = true;
+      out.emplace_back(e.name, ref(e));
+    }
+    return out;
+  }
+
+  /// Reports every key that was never asked for.
+  void finish() {
+    if (!valid_) return;
+    for (const auto& e : entries_) {
+      if (!e.known) reader_.fail(join(path_, e.name), line_of(e.key), "unknown key");
+    }
+  }
+
+  // --- typed fields: assign `out` only when the value is valid --------------
+
+  /// A string; `required` also rejects an empty result (e.g. `${VAR}` set to "").
+  bool read_string(std::string_view name, std::string& out, need n) {
+    auto v = get(name, n);
+    if (!v) return false;
+    auto s = reader_.string(*v);
+    if (!s) return false;
+    if (n != need::optional && s->empty()) {
+      reader_.fail(*v, "must not be empty");
+      return false;
+    }
+    out = std::move(*s);
+    return true;
+  }
+
+  /// A string that must be one of `choices`.
+  bool read_choice(std::string_view name, std::string& out, std::initializer_list<std::string_view> choices) {
+    auto v = get(name, need::optional);
+    if (!v) return false;
+    auto s = reader_.string(*v);
+    if (!s) return false;
+    if (std::find(choices.begin(), choices.end(), *s) == choices.end()) {
+      std::string list;
+      for (auto c : choices) list += (list.empty() ? "" : "|") + std::string(c);
+      reader_.fail(*v, "must be one of " + list + " (got \"" + *s + "\")");
+      return false;
+    }
+    out = std::move(*s);
+    return true;
+  }
+
+  template <typename Int>
+  bool read_int(std::string_view name, Int& out, long long min, long long max, need n = need::optional) {
+    auto v = get(name, n);
+    if (!v) return false;
+    auto value = reader_.integer(*v, min, max);
+    if (!value) return false;
+    out = static_cast<Int>(*value);
+    return true;
+  }
+
+  bool read_number(std::string_view name, double& out, double min, double max, need n = need::optional) {
+    auto v = get(name, n);
+    if (!v) return false;
+    auto value = reader_.number_in(*v, min, max);
+    if (!value) return false;
+    out = *value;
+    return true;
+  }
+
+ private:
+  value_ref ref(const entry& e) const {
+    // Scalars are blamed where they are; a block mapping/list's own mark is its
+    // first child, and a null's mark can be the next line, so use the key there.
+    const int line = e.value.IsScalar() ? line_of(e.value) : line_of(e.key);
+    return value_ref{e.value, join(path_, e.name), line};
+  }
+
+  reader& reader_;
+  std::string path_;
+  int line_ = 0;
+  bool valid_ = false;
+  std::vector<entry> entries_;
+};
+
+// --- small validators -------------------------------------------------------
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool is_slug(std::string_view s) {
+  if (s.empty() || s.front() == '-' || s.back() == '-') return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-'; });
+}
+
+/// Task, component and model names become metric labels and cache-key parts.
+bool is_identifier(std::string_view s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '-' ||
+           c == '.';
+  });
+}
+
+bool is_e164(std::string_view s) {
+  if (s.size() < 3 || s.size() > 16 || s[0] != '+' || s[1] == '0') return false;
+  return std::all_of(s.begin() + 1, s.end(), is_digit);
+}
+
+bool is_zip(std::string_view s) { return s.size() == 5 && std::all_of(s.begin(), s.end(), is_digit); }
+
+/// "" when fine, else the problem. Only http(s), a host, and no trailing slash
+/// (paths are appended with a leading slash, and Twilio signs the exact URL).
+std::string check_http_url(std::string_view s) {
+  std::string_view rest;
+  if (s.starts_with("http://")) {
+    rest = s.substr(7);
+  } else if (s.starts_with("https://")) {
+    rest = s.substr(8);
+  } else {
+    return "must start with http:// or https:// (got \"" + std::string(s) + "\")";
+  }
+  if (rest.empty() || rest.front() == '/' || rest.front() == ':') return "has no host";
+  if (s.back() == '/') return "must not end with a slash";
+  if (s.find_first_of(" \t\r\n") != std::string_view::npos) return "must not contain whitespace";
+  return {};
+}
+
+bool timezone_exists(std::string_view zone) {
+  // Reject anything that could escape the zoneinfo directory.
+  if (zone.empty() || zone.front() == '/' || zone.find("..") != std::string_view::npos) return false;
+  std::error_code ec;
+  const auto path = std::filesystem::path(zoneinfo_dir) / std::filesystem::path(zone);
+  return std::filesystem::is_regular_file(path, ec);
+}
+
+/// "HH:MM" to minutes after midnight.
+std::optional<int> parse_hh_mm(std::string_view s) {
+  if (s.size() != 5 || s[2] != ':' || !is_digit(s[0]) || !is_digit(s[1]) || !is_digit(s[3]) ||
+      !is_digit(s[4])) {
+    return std::nullopt;
+  }
+  const int hours = (s[0] - '0') * 10 + (s[1] - '0');
+  const int minutes = (s[3] - '0') * 10 + (s[4] - '0');
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return hours * 60 + minutes;
+}
+
+/// A string field that must also pass `check` ("" = fine).
+template <typename Check>
+void read_checked(mapping& m, std::string_view name, std::string& out, need n, Check check) {
+  auto v = m.get(name, n);
+  if (!v) return;
+  auto s = m.owner().string(*v);
+  if (!s) return;
+  if (s->empty()) {
+    if (n != need::optional) m.owner().fail(*v, "must not be empty");
+    else out.clear();
+    return;
+  }
+  if (std::string problem = check(*s); !problem.empty()) {
+    m.owner().fail(*v, std::move(problem));
+    return;
+  }
+  out = std::move(*s);
+}
+
+std::vector<std::string> read_string_list(mapping& m, std::string_view name, bool non_empty_items) {
+  std::vector<std::string> out;
+  auto v = m.get(name, need::optional);
+  if (!v) return out;
+  if (v->node.IsNull()) return out;
+  if (!v->node.IsSequence()) {
+    m.owner().fail(*v, "expected a list, got " + kind_of(v->node));
+    return out;
+  }
+  for (std::size_t i = 0; i < v->node.size(); ++i) {
+    value_ref item{v->node[i], index_path(v->path, i), line_of(v->node[i])};
+    if (!item.node.IsScalar() && !item.node.IsNull()) {
+      m.owner().fail(item, "expected a string, got " + kind_of(item.node));
+      continue;
+    }
+    auto s = m.owner().string(item);
+    if (!s) continue;
+    if (non_empty_items && s->empty()) {
+      m.owner().fail(item, "must not be empty");
+      continue;
+    }
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+// --- sections -----------------------------------------------------------------
+
+void read_cities(mapping& m, std::vector<city>& out) {
+  reader& r = m.owner();
+  auto v = m.get("cities", need::required);
+  if (!v) return;
+  if (!v->node.IsSequence()) {
+    r.fail(*v, v->node.IsNull() ? "at least one city is required" : "expected a list, got " + kind_of(v->node));
+    return;
+  }
+  if (v->node.size() == 0) {
+    r.fail(*v, "at least one city is required");
+    return;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < v->node.size(); ++i) {
+    const YAML::Node item = v->node[i];
+    mapping c(r, item, index_path(v->path, i), line_of(item));
+    if (!c.valid()) continue;
+    city entry;
+    c.read_string("name", entry.name, need::required);
+    if (!entry.name.empty() && !names.insert(entry.name).second) {
+      r.fail(join(c.path(), "name"), c.line(), "duplicate city \"" + entry.name + "\"");
+    }
+    if (auto zips = c.get("zips", need::optional)) {
+      if (!zips->node.IsSequence() && !zips->node.IsNull()) {
+        r.fail(*zips, "expected a list, got " + kind_of(zips->node));
+      } else {
+        for (std::size_t z = 0; z < zips->node.size(); ++z) {
+          value_ref zip{zips->node[z], index_path(zips->path, z), line_of(zips->node[z])};
+          auto s = r.string(zip);
+          if (!s) continue;
+          if (!is_zip(*s)) {
+            r.fail(zip, "expected a 5-digit ZIP code (got \"" + *s + "\")");
+            continue;
+          }
+          entry.zips.push_back(std::move(*s));
+        }
+      }
+    }
+    c.finish();
+    out.push_back(std::move(entry));
+  }
+}
+
+void read_market(mapping& root, market_info& out) {
+  mapping m = mapping::child(root, "market", need::required);
+  read_checked(m, "id", out.id, need::required, [](const std::string& s) {
+    return is_slug(s) ? std::string() : "must be a lowercase slug like \"inland-empire\" (got \"" + s + "\")";
+  });
+  m.read_string("name", out.name, need::required);
+  m.read_string("business_name", out.business_name, need::required);
+  read_checked(m, "timezone", out.timezone, need::required, [](const std::string& s) {
+    return timezone_exists(s) ? std::string()
+                              : "unknown time zone \"" + s + "\" (not under " + std::string(zoneinfo_dir) + ")";
+  });
+  read_checked(m, "phone_number", out.phone_number, need::required, [](const std::string& s) {
+    return is_e164(s) ? std::string() : "must be an E.164 number like +19095550100 (got \"" + s + "\")";
+  });
+  read_cities(m, out.cities);
+  m.read_string("help_text", out.help_text, need::required);
+  m.read_string("fallback_reply", out.fallback_reply, need::required);
+  m.finish();
+}
+
+void read_server(mapping& root, server_settings& out) {
+  mapping m = mapping::child(root, "server", need::required);
+  m.read_string("bind_address", out.bind_address, need::non_empty);
+  m.read_int("port", out.port, 1, 65535);
+  read_checked(m, "public_url", out.public_url, need::required, check_http_url);
+  m.read_int("io_threads", out.io_threads, 1, 64);
+  m.read_int("max_body_bytes", out.max_body_bytes, 1024, 64LL * 1024 * 1024);
+  m.read_string("admin_token", out.admin_token, need::optional);
+  m.finish();
+}
+
+void read_twilio(mapping& root, twilio_settings& out) {
+  mapping m = mapping::child(root, "twilio", need::required);
+  m.read_string("account_sid", out.account_sid, need::optional);
+  m.read_string("auth_token", out.auth_token, need::required);
+  std::string mode;
+  if (m.read_choice("mode", mode, {"twiml", "rest"})) {
+    out.mode = mode == "rest" ? reply_mode::rest : reply_mode::twiml;
+    // REST sends authenticate as the account; TwiML replies need no SID.
+    if (out.mode == reply_mode::rest && out.account_sid.empty()) {
+      m.owner().fail(join(m.path(), "account_sid"), m.line(), "required when twilio.mode is rest");
+    }
+  }
+  read_checked(m, "api_base_url", out.api_base_url, need::non_empty, check_http_url);
+  m.finish();
+}
+
+void read_crm(mapping& root, crm_settings& out) {
+  mapping m = mapping::child(root, "crm", need::optional);
+  m.read_string("secret", out.secret, need::optional);
+  read_checked(m, "base_url", out.base_url, need::optional, check_http_url);
+  m.finish();
+}
+
+void read_storage(mapping& root, storage_settings& out) {
+  mapping m = mapping::child(root, "storage", need::required);
+  m.read_string("database_url", out.database_url, need::required);
+  m.read_string("redis_url", out.redis_url, need::required);
+  m.read_int("db_workers", out.db_workers, 1, 64);
+  m.finish();
+}
+
+void read_runtime(mapping& root, runtime_settings& out) {
+  mapping m = mapping::child(root, "runtime", need::optional);
+  long long idle = 0;
+  if (m.read_int("conversation_idle_timeout_s", idle, 1, 7LL * 24 * 3600)) {
+    out.conversation_idle_timeout = std::chrono::seconds(idle);
+  }
+  m.read_int("history_limit", out.history_limit, 1, 1000);
+  m.finish();
+}
+
+/// Tasks every market must route: the turn cannot run without them.
+constexpr std::string_view required_tasks[] = {"intent", "facts", "reply"};
+
+void read_llm(mapping& root, llm_settings& out) {
+  mapping m = mapping::child(root, "llm", need::required);
+  reader& r = m.owner();
+  m.read_choice("provider", out.provider, {"anthropic", "openai"});
+  read_checked(m, "base_url", out.base_url, need::required, check_http_url);
+  m.read_string("api_key", out.api_key, need::optional);
+  long long timeout = 0;
+  if (m.read_int("timeout_ms", timeout, 1, 600000)) out.timeout = std::chrono::milliseconds(timeout);
+  m.read_int("workers", out.workers, 1, 1024);
+  m.read_int("max_output_tokens", out.max_output_tokens, 1, 100000);
+
+  // Prices first, so routing can be checked against them.
+  bool prices_valid = false;
+  {
+    mapping prices = mapping::child(m, "prices", need::required);
+    prices_valid = prices.valid();
+    for (auto& [model, v] : prices.all()) {
+      if (!is_identifier(model)) r.fail(v, "invalid model name \"" + model + "\"");
+      mapping p(r, v.node, v.path, v.line);
+      model_price price;
+      p.read_number("input", price.input, 0, 1000, need::required);
+      p.read_number("output", price.output, 0, 1000, need::required);
+      p.read_number("cache_write", price.cache_write, 0, 1000);
+      p.read_number("cache_read", price.cache_read, 0, 1000);
+      p.finish();
+      // Keep the name even when a field was bad: one problem, one error.
+      out.prices[model] = price;
+    }
+  }
+
+  mapping routing = mapping::child(m, "routing", need::required);
+  for (auto task : required_tasks) routing.get(task, need::required);
+  for (auto& [task, v] : routing.all()) {
+    if (!is_identifier(task)) r.fail(v, "invalid task name \"" + task + "\"");
+    auto model = r.string(v);
+    if (!model) continue;
+    if (model->empty()) {
+      r.fail(v, "must not be empty");
+      continue;
+    }
+    if (prices_valid && !out.prices.contains(*model)) {
+      r.fail(v, "model \"" + *model + "\" has no price in llm.prices");
+    }
+    out.routing[task] = std::move(*model);
+  }
+  m.finish();
+}
+
+void read_bot(mapping& bots, std::string_view name, bot_settings& out) {
+  mapping m = mapping::child(bots, name, need::optional);
+  m.read_string("persona", out.persona, need::non_empty);
+  out.questions = read_string_list(m, "questions", true);
+  m.finish();
+}
+
+void read_bots(mapping& root, bots_settings& out) {
+  mapping m = mapping::child(root, "bots", need::optional);
+  read_bot(m, "lead", out.lead);
+  read_bot(m, "buyer", out.buyer);
+  read_bot(m, "seller", out.seller);
+  m.finish();
+}
+
+void read_weights(mapping& scoring, std::string_view name, std::map<std::string, double>& out) {
+  reader& r = scoring.owner();
+  mapping m = mapping::child(scoring, name, need::required);
+  if (!m.valid()) return;
+  const std::size_t errors_before = r.error_count();
+  double sum = 0;
+  for (auto& [component, v] : m.all()) {
+    if (!is_identifier(component)) r.fail(v, "invalid component name \"" + component + "\"");
+    auto w = r.number_in(v, 0, 1);
+    if (!w) continue;
+    out[component] = *w;
+    sum += *w;
+  }
+  // A sum over bad entries would only repeat their errors.
+  if (r.error_count() != errors_before) return;
+  if (out.empty()) {
+    r.fail(m.path(), m.line(), "at least one weight is required");
+  } else if (std::abs(sum - 1.0) > weight_sum_tolerance) {
+    r.fail(m.path(), m.line(), "weights must sum to 1 (got " + format_number(sum) + ")");
+  }
+}
+
+void read_scoring(mapping& root, scoring_settings& out) {
+  mapping m = mapping::child(root, "scoring", need::required);
+  read_weights(m, "frs_weights", out.frs_weights);
+  read_weights(m, "pcs_weights", out.pcs_weights);
+  m.read_number("frs_share", out.frs_share, 0, 1);
+  reader& r = m.owner();
+  // 0 < warm < hot <= 100: checked together because each bound depends on the other.
+  auto hot_v = m.get("hot_threshold", need::optional);
+  auto warm_v = m.get("warm_threshold", need::optional);
+  std::optional<double> hot = hot_v ? r.number(*hot_v) : std::optional<double>(out.hot_threshold);
+  std::optional<double> warm = warm_v ? r.number(*warm_v) : std::optional<double>(out.warm_threshold);
+  if (hot_v && hot && !(*hot > 0 && *hot <= 100)) {
+    r.fail(*hot_v, "must be above 0 and at most 100 (got " + format_number(*hot) + ")");
+    hot.reset();
+  }
+  if (warm_v && warm && !(*warm > 0 && *warm < 100)) {
+    r.fail(*warm_v, "must be above 0 and below 100 (got " + format_number(*warm) + ")");
+    warm.reset();
+  }
+  if (hot && warm) {
+    if (*warm < *hot) {
+      out.hot_threshold = *hot;
+      out.warm_threshold = *warm;
+    } else {
+      const value_ref& blame = warm_v ? *warm_v : *hot_v;
+      r.fail(blame, "warm_threshold (" + format_number(*warm) + ") must be below hot_threshold (" +
+                        format_number(*hot) + ")");
+    }
+  }
+  m.finish();
+}
+
+void read_handoff(mapping& root, handoff_settings& out) {
+  mapping m = mapping::child(root, "handoff", need::optional);
+  m.read_number("lead_to_buyer", out.lead_to_buyer, 0, 1);
+  m.read_number("lead_to_seller", out.lead_to_seller, 0, 1);
+  m.read_number("buyer_to_seller", out.buyer_to_seller, 0, 1);
+  m.read_number("seller_to_buyer", out.seller_to_buyer, 0, 1);
+  m.read_number("margin", out.margin, 0, 1);
+  long long window = 0;
+  // 0 is allowed: it disables the no-return rule.
+  if (m.read_int("return_window_min", window, 0, 24 * 60)) out.return_window = std::chrono::minutes(window);
+  m.read_int("max_per_hour", out.max_per_hour, 0, 1000);
+  auto per_day = m.get("max_per_day", need::optional);
+  if (per_day) {
+    if (auto value = m.owner().integer(*per_day, 0, 10000)) {
+      if (*value < out.max_per_hour) {
+        m.owner().fail(*per_day, "must be at least max_per_hour (" + std::to_string(out.max_per_hour) + ")");
+      } else {
+        out.max_per_day = static_cast<int>(*value);
+      }
+    }
+  }
+  m.finish();
+}
+
+void read_cache(mapping& root, cache_settings& out) {
+  mapping m = mapping::child(root, "cache", need::optional);
+  m.read_int("l1_max_bytes", out.l1_max_bytes, 1024, std::numeric_limits<long long>::max());
+  mapping ttl = mapping::child(m, "ttl_s", need::optional);
+  for (auto& [task, v] : ttl.all()) {
+    if (!is_identifier(task)) m.owner().fail(v, "invalid task name \"" + task + "\"");
+    // A week bounds typos like an extra zero; FAQ answers (24 h) are the longest.
+    if (auto seconds = m.owner().integer(v, 1, 7LL * 24 * 3600)) out.ttl[task] = std::chrono::seconds(*seconds);
+  }
+  m.finish();
+}
+
+void read_reply(mapping& root, reply_settings& out) {
+  mapping m = mapping::child(root, "reply", need::optional);
+  // Twilio rejects message bodies over 1600 characters.
+  m.read_int("max_chars", out.max_chars, 1, 1600);
+  m.finish();
+}
+
+void read_quiet_hours(mapping& root, quiet_hours& out) {
+  mapping m = mapping::child(root, "quiet_hours", need::optional);
+  auto read_time = [&m](std::string_view name, int& minute) {
+    auto v = m.get(name, need::optional);
+    if (!v) return;
+    auto s = m.owner().string(*v);
+    if (!s) return;
+    if (auto parsed = parse_hh_mm(*s)) {
+      minute = *parsed;
+    } else {
+      m.owner().fail(*v, "expected a time \"HH:MM\" (got \"" + *s + "\")");
+    }
+  };
+  read_time("start", out.start_minute);
+  read_time("end", out.end_minute);
+  m.finish();
+}
+
+}  // namespace
+
+load_result load_market_string(std::string_view yaml_text, const env_lookup& env) {
+  load_result result;
+  YAML::Node document;
+  try {
+    document = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::ParserException& e) {
+    result.errors.push_back(config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML syntax error: " + e.msg});
+    return result;
+  } catch (const YAML::Exception& e) {
+    result.errors.push_back(config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML error: " + e.msg});
+    return result;
+  }
+
+  reader r(env);
+  if (!document.IsDefined() || document.IsNull()) {
+    result.errors.push_back(config_error{"", 1, "the document is empty"});
+    return result;
+  }
+  if (!document.IsMap()) {
+    result.errors.push_back(config_error{"", line_of(document), "expected a mapping at the top level, got " + kind_of(document)});
+    return result;
+  }
+
+  market_config cfg;
+  // Line 1 is blamed for missing top-level sections: there is no better place.
+  mapping root(r, document, "", 1);
+  read_market(root, cfg.market);
+  read_server(root, cfg.server);
+  read_twilio(root, cfg.twilio);
+  read_crm(root, cfg.crm);
+  read_storage(root, cfg.storage);
+  read_runtime(root, cfg.runtime);
+  read_llm(root, cfg.llm);
+  read_bots(root, cfg.bots);
+  read_scoring(root, cfg.scoring);
+  read_handoff(root, cfg.handoff);
+  read_cache(root, cfg.cache);
+  read_reply(root, cfg.reply);
+  read_quiet_hours(root, cfg.quiet);
+  root.finish();
+
+  result.errors = r.take_errors();
+  if (result.errors.empty()) result.config = std::move(cfg);
+  return result;
+}
+
+load_result load_market_file(const std::string& path, const env_lookup& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    load_result result;
+    result.errors.push_back(config_error{"", 0, "cannot read file: " + std::string(std::strerror(errno))});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    load_result result;
+    result.errors.push_back(config_error{"", 0, "cannot read file"});
+    return result;
+  }
+  return load_market_string(text.str(), env);
+}
+
+int check_config_command(const std::string& path, std::ostream& out, std::ostream& err,
+                         const env_lookup& env) {
+  const load_result result = load_market_file(path, env);
+  if (result.ok()) {
+    out << "ok\n";
+    return 0;
+  }
+  for (const auto& e : result.errors) err << to_string(e, path) << '\n';
+  return 1;
+}
+
+}  // namespace openhouse::config

@@ -1,0 +1,185 @@
+#include "integrations/http/routes.hpp"
+
+#include "integrations/http/form.hpp"
+#include "integrations/twilio/signature.hpp"
+#include "integrations/twilio/twiml.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+
+namespace openhouse::http {
+
+namespace bhttp = boost::beast::http;
+
+bhttp::status status_of(front_errc code) {
+  switch (code) {
+    case front_errc::bad_signature: return bhttp::status::forbidden;
+    case front_errc::body_too_large: return bhttp::status::payload_too_large;
+    case front_errc::malformed: return bhttp::status::bad_request;
+    case front_errc::not_found: return bhttp::status::not_found;
+    case front_errc::method_not_allowed: return bhttp::status::method_not_allowed;
+    case front_errc::unavailable: return bhttp::status::service_unavailable;
+  }
+  return bhttp::status::internal_server_error;
+}
+
+namespace {
+
+constexpr std::string_view sms_route = "/webhooks/twilio/sms";
+constexpr std::string_view xml_type = "text/xml; charset=utf-8";
+
+response refuse(const request& req, front_errc code, std::string_view why) {
+  auto res = make_response(req, status_of(code), nlohmann::json{{"error", why}}.dump());
+  if (code == front_errc::method_not_allowed) {
+    res.set(bhttp::field::allow, req.target() == "/metrics" || req.target() == "/healthz" ||
+                                         req.target() == "/readyz"
+                                     ? "GET"
+                                     : "POST");
+  }
+  return res;
+}
+
+/// E.164: '+' then 8 to 15 digits.
+bool is_phone(std::string_view s) {
+  if (s.size() < 9 || s.size() > 16 || s.front() != '+') {
+    return false;
+  }
+  return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+class front {
+public:
+  explicit front(front_deps deps) : deps_(std::move(deps)) {}
+
+  void handle(request&& req, respond_fn respond) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto path = std::string{path_of(req.target())};
+    // Known routes are labelled by path, the rest as one label: bounded cardinality.
+    std::string label = is_known(path) ? path : "other";
+    respond_fn timed = [metrics = deps_.metrics, label, started,
+                        respond = std::move(respond)](response res) {
+      const auto seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      metrics->observe_webhook(label, static_cast<int>(res.result_int()), seconds);
+      respond(std::move(res));
+    };
+
+    if (path == sms_route) {
+      return only(bhttp::verb::post, req, timed, [&] { twilio_sms(std::move(req), timed); });
+    }
+    if (path == "/healthz") {
+      return only(bhttp::verb::get, req, timed, [&] {
+        timed(make_response(req, bhttp::status::ok, R"({"status":"ok"})"));
+      });
+    }
+    if (path == "/readyz") {
+      return only(bhttp::verb::get, req, timed, [&] { ready(req, timed); });
+    }
+    if (path == "/metrics") {
+      return only(bhttp::verb::get, req, timed, [&] {
+        timed(make_response(req, bhttp::status::ok, deps_.metrics->render(),
+                            "text/plain; version=0.0.4; charset=utf-8"));
+      });
+    }
+    timed(refuse(req, front_errc::not_found, "no such route"));
+  }
+
+private:
+  static bool is_known(const std::string& path) {
+    return path == sms_route || path == "/healthz" || path == "/readyz" || path == "/metrics";
+  }
+
+  template <class F>
+  static void only(bhttp::verb verb, const request& req, const respond_fn& respond, F&& fn) {
+    if (req.method() != verb) {
+      return respond(refuse(req, front_errc::method_not_allowed, "method not allowed"));
+    }
+    fn();
+  }
+
+  void ready(const request& req, const respond_fn& respond) {
+    deps_.check_ready([version = req.version(), keep_alive = req.keep_alive(),
+                       respond](readiness r) {
+      request shape{bhttp::verb::get, "/readyz", version};
+      shape.keep_alive(keep_alive);
+      const bool ok = r.redis && r.postgres;
+      nlohmann::json body{{"status", ok ? "ready" : "not ready"},
+                          {"redis", r.redis ? "ok" : "down"},
+                          {"postgres", r.postgres ? "ok" : "down"}};
+      respond(make_response(shape, ok ? bhttp::status::ok : bhttp::status::service_unavailable,
+                            body.dump()));
+    });
+  }
+
+  void twilio_sms(request&& req, const respond_fn& respond) {
+    const auto& cfg = *deps_.config;
+    const auto sig_header = req.find("X-Twilio-Signature");
+    if (sig_header == req.end() || sig_header->value().empty()) {
+      return respond(refuse(req, front_errc::bad_signature, "missing X-Twilio-Signature"));
+    }
+    const auto content_type = req[bhttp::field::content_type];
+    if (!content_type.starts_with("application/x-www-form-urlencoded")) {
+      return respond(refuse(req, front_errc::malformed,
+                            "expected application/x-www-form-urlencoded"));
+    }
+    auto parsed = form::parse(req.body());
+    if (!parsed) {
+      return respond(refuse(req, front_errc::malformed, "malformed form body"));
+    }
+    // Twilio signs the URL it was configured with; behind a proxy that is the
+    // public URL, not what Host says.
+    const auto url = cfg.server.public_url + std::string{req.target()};
+    if (!twilio::verify_signature(cfg.twilio.auth_token, url, parsed->pairs(),
+                                  sig_header->value())) {
+      return respond(refuse(req, front_errc::bad_signature, "bad X-Twilio-Signature"));
+    }
+    const auto sid = parsed->get("MessageSid");
+    const auto from = parsed->get("From");
+    const auto body = parsed->get("Body");
+    if (!sid || sid->empty() || !from || !body) {
+      return respond(refuse(req, front_errc::malformed, "MessageSid, From and Body are required"));
+    }
+    if (!is_phone(*from)) {
+      return respond(refuse(req, front_errc::malformed, "From is not an E.164 number"));
+    }
+    runtime::inbound_sms msg;
+    msg.sid = std::string{*sid};
+    msg.from = std::string{*from};
+    msg.to = std::string{parsed->get("To").value_or("")};
+    msg.body = std::string{*body};
+    msg.received_at_ms = deps_.time->now_ms();
+
+    deps_.submit_sms(std::move(msg), [version = req.version(), keep_alive = req.keep_alive(),
+                                      respond](submit_outcome outcome) {
+      request shape{bhttp::verb::post, sms_route, version};
+      shape.keep_alive(keep_alive);
+      if (!outcome.ok) {
+        // Nothing was acknowledged: Twilio (or the operator) may deliver it
+        // again, and the stored inbound row makes that safe.
+        return respond(make_response(shape, status_of(front_errc::unavailable),
+                                     twilio::empty_response(), std::string{xml_type}));
+      }
+      const auto& reply = outcome.result.reply;
+      respond(make_response(shape, bhttp::status::ok,
+                            reply.empty() ? twilio::empty_response()
+                                          : twilio::message_response(reply),
+                            std::string{xml_type}));
+    });
+  }
+
+  front_deps deps_;
+};
+
+}  // namespace
+
+handler make_front(front_deps deps) {
+  auto f = std::make_shared<front>(std::move(deps));
+  return [f](request&& req, respond_fn respond) { f->handle(std::move(req), std::move(respond)); };
+}
+
+}  // namespace openhouse::http

@@ -1,0 +1,308 @@
+#include "integrations/http/server.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace openhouse::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+response make_response(const request& req, bhttp::status status, std::string body,
+                       std::string content_type) {
+  response res{status, req.version()};
+  res.set(bhttp::field::server, "openhouse");
+  res.set(bhttp::field::content_type, content_type);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+namespace {
+
+class session;
+
+/// State shared by the acceptor and every session: what shutdown needs to see.
+struct shared_state {
+  handler on_request;
+  server_options options;
+  std::atomic<bool> stopping{false};
+
+  std::mutex mutex;
+  std::condition_variable idle_cv;
+  std::size_t in_flight = 0;  ///< requests handed to the handler, not yet written
+  std::list<std::weak_ptr<session>> sessions;
+
+  void begin_request() {
+    std::lock_guard lock{mutex};
+    ++in_flight;
+  }
+
+  void end_request() {
+    std::lock_guard lock{mutex};
+    --in_flight;
+    idle_cv.notify_all();
+  }
+};
+
+response plain_error(unsigned version, bool keep_alive, bhttp::status status, std::string body) {
+  response res{status, version};
+  res.set(bhttp::field::server, "openhouse");
+  res.set(bhttp::field::content_type, "application/json");
+  res.keep_alive(keep_alive);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+/// One TCP connection: read a request, hand it to the handler, write the
+/// answer, repeat while keep-alive. All of its work runs on its own strand.
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
+      : stream_(std::move(socket)), state_(std::move(state)) {}
+
+  void run() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  /// Closes the connection if it is waiting for a request; a connection busy
+  /// with one closes after writing its answer.
+  void close_if_idle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(state_->options.max_body_bytes);
+    stream_.expires_after(state_->options.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->on_read(ec);
+                      });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout) {
+      return close();
+    }
+    if (ec == bhttp::error::body_limit) {
+      // Answer before the body is read: nothing of it reaches the handler.
+      return write(plain_error(11, false, bhttp::status::payload_too_large,
+                               R"({"error":"request body too large"})"),
+                   false);
+    }
+    if (ec) {
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() || ec == bhttp::error::header_limit) {
+        return write(plain_error(11, false, bhttp::status::bad_request,
+                                 R"({"error":"malformed HTTP request"})"),
+                     false);
+      }
+      return close();
+    }
+
+    busy_ = true;
+    state_->begin_request();
+    auto req = parser_->release();
+    const auto version = req.version();
+    const auto keep_alive = req.keep_alive();
+    // The responder guarantees exactly one answer per request, even if a
+    // handler drops it on an error path.
+    auto responder = std::make_shared<responder_state>(shared_from_this(), version, keep_alive);
+    respond_fn respond = [responder](response res) { responder->complete(std::move(res)); };
+    try {
+      state_->on_request(std::move(req), std::move(respond));
+    } catch (const std::exception&) {
+      responder->complete(plain_error(version, false, bhttp::status::internal_server_error,
+                                      R"({"error":"internal error"})"));
+    }
+  }
+
+  struct responder_state {
+    std::shared_ptr<session> owner;
+    unsigned version;
+    bool keep_alive;
+    std::atomic<bool> done{false};
+
+    responder_state(std::shared_ptr<session> s, unsigned v, bool ka)
+        : owner(std::move(s)), version(v), keep_alive(ka) {}
+    responder_state(const responder_state&) = delete;
+    responder_state& operator=(const responder_state&) = delete;
+
+    void complete(response res) {
+      if (done.exchange(true)) {
+        return;
+      }
+      net::post(owner->stream_.get_executor(),
+                [s = owner, r = std::move(res)]() mutable { s->write(std::move(r), true); });
+    }
+
+    ~responder_state() {
+      if (!done.load()) {
+        auto res = plain_error(version, false, bhttp::status::internal_server_error,
+                               R"({"error":"no response"})");
+        net::post(owner->stream_.get_executor(),
+                  [s = owner, r = std::move(res)]() mutable { s->write(std::move(r), true); });
+      }
+    }
+  };
+
+  void write(response res, bool counted) {
+    if (state_->stopping.load()) {
+      res.keep_alive(false);
+    }
+    auto keep_alive = res.keep_alive();
+    auto msg = std::make_shared<response>(std::move(res));
+    stream_.expires_after(state_->options.idle_timeout);
+    bhttp::async_write(stream_, *msg,
+                       [self = shared_from_this(), msg, keep_alive, counted](beast::error_code ec,
+                                                                              std::size_t) {
+                         self->busy_ = false;
+                         if (counted) {
+                           self->state_->end_request();
+                         }
+                         if (ec || !keep_alive) {
+                           return self->close();
+                         }
+                         self->read();
+                       });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<shared_state> state_;
+  bool busy_ = false;
+};
+
+}  // namespace
+
+struct server::impl {
+  explicit impl(server_options options, handler on_request)
+      : state(std::make_shared<shared_state>()),
+        ioc(static_cast<int>(options.io_threads)),
+        acceptor(net::make_strand(ioc)) {
+    state->options = std::move(options);
+    state->on_request = std::move(on_request);
+  }
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == net::error::operation_aborted || !acceptor.is_open()) {
+          return;
+        }
+      } else {
+        auto s = std::make_shared<session>(std::move(socket), state);
+        {
+          std::lock_guard lock{state->mutex};
+          // Forget connections that have gone away so the list stays small.
+          state->sessions.remove_if([](const auto& w) { return w.expired(); });
+          state->sessions.push_back(s);
+        }
+        s->run();
+      }
+      accept();
+    });
+  }
+
+  std::shared_ptr<shared_state> state;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  bool started = false;
+  bool stopped = false;
+};
+
+server::server(server_options options, handler on_request)
+    : impl_(std::make_unique<impl>(std::move(options), std::move(on_request))) {}
+
+server::~server() { stop(std::chrono::milliseconds{0}); }
+
+void server::start() {
+  auto& d = *impl_;
+  const auto& opt = d.state->options;
+  tcp::endpoint endpoint{net::ip::make_address(opt.address), opt.port};
+  d.acceptor.open(endpoint.protocol());
+  d.acceptor.set_option(net::socket_base::reuse_address(true));
+  d.acceptor.bind(endpoint);
+  d.acceptor.listen(net::socket_base::max_listen_connections);
+  d.port = d.acceptor.local_endpoint().port();
+  d.accept();
+  const auto n = std::max<std::size_t>(1, opt.io_threads);
+  d.threads.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    d.threads.emplace_back([&d] { d.ioc.run(); });
+  }
+  d.started = true;
+}
+
+std::uint16_t server::port() const { return impl_->port; }
+
+void server::stop(std::chrono::milliseconds grace) {
+  auto& d = *impl_;
+  if (!d.started || d.stopped) {
+    return;
+  }
+  d.stopped = true;
+  d.state->stopping = true;
+  net::post(d.acceptor.get_executor(), [&d] {
+    beast::error_code ec;
+    d.acceptor.close(ec);
+  });
+  std::vector<std::shared_ptr<session>> live;
+  {
+    std::unique_lock lock{d.state->mutex};
+    for (auto& w : d.state->sessions) {
+      if (auto s = w.lock()) {
+        live.push_back(std::move(s));
+      }
+    }
+  }
+  for (auto& s : live) {
+    s->close_if_idle();
+  }
+  live.clear();
+  {
+    // In-flight requests finish: their handlers answer and the answers are written.
+    std::unique_lock lock{d.state->mutex};
+    d.state->idle_cv.wait_for(lock, grace, [&] { return d.state->in_flight == 0; });
+  }
+  d.ioc.stop();
+  for (auto& t : d.threads) {
+    if (t.joinable()) {
+      t.join();
+    }
+  }
+}
+
+}  // namespace openhouse::http

@@ -1,0 +1,475 @@
+#include "integrations/llm/simulator.hpp"
+
+#include "integrations/llm/sim_answers.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+
+namespace openhouse::llm {
+
+namespace {
+
+constexpr std::string_view messages_path = "/v1/messages";
+constexpr std::string_view chat_path = "/v1/chat/completions";
+constexpr std::string_view embeddings_path = "/v1/embeddings";
+
+enum class api { anthropic, openai };
+
+// Thrown while reading a request body; becomes a 400 in the API's error shape.
+struct invalid_request {
+  std::string message;
+};
+
+std::string error_body(api family, std::string_view type, std::string_view message) {
+  if (family == api::anthropic) {
+    return nlohmann::json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}.dump();
+  }
+  return nlohmann::json{{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", nullptr}}}}
+      .dump();
+}
+
+sim_response error_response(api family, int status, std::string_view type, std::string_view message) {
+  sim_response response;
+  response.status = status;
+  response.body = error_body(family, type, message);
+  return response;
+}
+
+nlohmann::json parse_object(const std::string& body) {
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw invalid_request{std::string{"invalid JSON body: "} + e.what()};
+  }
+  if (!json.is_object()) throw invalid_request{"request body must be a JSON object"};
+  return json;
+}
+
+std::string required_model(const nlohmann::json& json) {
+  const auto it = json.find("model");
+  if (it == json.end()) throw invalid_request{"model: Field required"};
+  if (!it->is_string() || it->get<std::string>().empty()) throw invalid_request{"model: must be a non-empty string"};
+  return it->get<std::string>();
+}
+
+std::size_t max_tokens_of(const nlohmann::json& json, const char* name) {
+  const auto it = json.find(name);
+  if (it == json.end() || it->is_null()) return 4096;
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 1) {
+    throw invalid_request{std::string{name} + ": must be a positive integer"};
+  }
+  return it->get<std::size_t>();
+}
+
+// A text block list: content or system as a string, or as [{"type":"text",...}].
+struct text_block {
+  std::string text;
+  bool cache = false;
+};
+
+std::vector<text_block> blocks_of(const nlohmann::json& value, const std::string& where) {
+  std::vector<text_block> blocks;
+  if (value.is_string()) {
+    blocks.push_back({value.get<std::string>(), false});
+    return blocks;
+  }
+  if (!value.is_array()) throw invalid_request{where + ": must be a string or a list of content blocks"};
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto& block = value[i];
+    const std::string at = where + "." + std::to_string(i);
+    if (!block.is_object()) throw invalid_request{at + ": must be an object"};
+    const std::string type = block.value("type", std::string{});
+    if (type.empty()) throw invalid_request{at + ".type: Field required"};
+    text_block out;
+    if (type == "text") {
+      const auto text = block.find("text");
+      if (text == block.end() || !text->is_string()) throw invalid_request{at + ".text: Field required"};
+      out.text = text->get<std::string>();
+    } else {
+      out.text = block.dump();  // images, tool results: billed by size, no text
+    }
+    if (const auto cc = block.find("cache_control"); cc != block.end() && !cc->is_null()) {
+      if (!cc->is_object() || cc->value("type", std::string{}) != "ephemeral") {
+        throw invalid_request{at + ".cache_control: type must be 'ephemeral'"};
+      }
+      out.cache = true;
+    }
+    blocks.push_back(std::move(out));
+  }
+  return blocks;
+}
+
+std::string join_text(const std::vector<text_block>& blocks) {
+  std::string out;
+  for (const auto& block : blocks) {
+    if (!out.empty()) out.push_back('\n');
+    out += block.text;
+  }
+  return out;
+}
+
+enum class answer_kind { intent, facts, reply };
+
+answer_kind kind_for_task(std::string task) {
+  for (auto& c : task) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (task.find("intent") != std::string::npos) return answer_kind::intent;
+  if (task.find("fact") != std::string::npos || task.find("scor") != std::string::npos) return answer_kind::facts;
+  return answer_kind::reply;
+}
+
+// The completion text for a conversation, cut at max_tokens like a model would.
+struct completion {
+  std::string text;
+  bool truncated = false;
+};
+
+completion complete(answer_kind kind, const std::vector<std::string>& user_messages, std::size_t max_tokens) {
+  const std::string last = user_messages.empty() ? std::string{} : user_messages.back();
+  completion out;
+  switch (kind) {
+    case answer_kind::intent: out.text = sim::intent_answer(last); break;
+    case answer_kind::facts: out.text = sim::facts_answer(user_messages); break;
+    case answer_kind::reply: out.text = sim::friendly_reply(last); break;
+  }
+  if (sim::estimate_tokens(out.text) > static_cast<std::int64_t>(max_tokens)) {
+    out.text.resize(max_tokens * 4);
+    out.truncated = true;
+  }
+  return out;
+}
+
+std::string hex(std::uint64_t value) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
+  return buffer;
+}
+
+std::string lowercase_trimmed(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  std::string out{text};
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+simulator::simulator(sim_behaviour behaviour, clock_fn clock)
+    : behaviour_(std::move(behaviour)), prompt_cache_(std::move(clock)) {}
+
+sim_response simulator::handle(const sim_request& request) {
+  std::string_view path = request.target;
+  if (const auto query = path.find('?'); query != std::string_view::npos) path = path.substr(0, query);
+
+  if (path == "/stats" || path == "/healthz") {
+    if (request.method != "GET") return error_response(api::anthropic, 405, "invalid_request_error", "use GET");
+    sim_response response;
+    response.body = path == "/stats" ? stats().dump() : std::string{R"({"status":"ok"})"};
+    return response;
+  }
+  const bool known = path == messages_path || path == chat_path || path == embeddings_path;
+  const api family = path == messages_path || !known ? api::anthropic : api::openai;
+  if (!known) return error_response(family, 404, "not_found_error", "Not found: " + std::string{path});
+  if (request.method != "POST") {
+    auto response = error_response(family, 405, "invalid_request_error", "Method not allowed; use POST");
+    response.counted_path = std::string{path};
+    return response;
+  }
+
+  const fault injected = pick_fault(request);
+  sim_response response;
+  switch (injected) {
+    case fault::rate_limited:
+      response = error_response(family, 429, "rate_limit_error", "Simulated rate limit: slow down.");
+      response.headers.emplace_back("retry-after", "1");
+      break;
+    case fault::overloaded:
+      response = error_response(family, 529, "overloaded_error", "Simulated overload.");
+      break;
+    case fault::server_error:
+      response = error_response(family, 500, "api_error", "Simulated internal server error.");
+      break;
+    case fault::none:
+    case fault::timeout:
+    case fault::malformed:
+      if (path == messages_path) response = answer_messages(request);
+      else if (path == chat_path) response = answer_chat(request);
+      else response = answer_embeddings(request);
+      break;
+  }
+  if (injected == fault::timeout) {
+    response.delay = behaviour_.timeout_fault_delay;
+  } else if (injected == fault::malformed) {
+    // Half a valid body: a 200 whose JSON ends mid-way, like a cut connection
+    // behind a proxy. Half an object never parses (its closing brace is gone).
+    response.status = 200;
+    response.body.resize(response.body.size() / 2);
+  }
+  response.counted_path = std::string{path};
+  return response;
+}
+
+simulator::fault simulator::pick_fault(const sim_request& request) {
+  const std::uint64_t number = sequence_.fetch_add(1, std::memory_order_relaxed);
+  if (!request.fault.empty()) {
+    const std::string wanted = lowercase_trimmed(request.fault);
+    if (wanted == "429") return fault::rate_limited;
+    if (wanted == "529") return fault::overloaded;
+    if (wanted == "500") return fault::server_error;
+    if (wanted == "timeout") return fault::timeout;
+    if (wanted == "malformed") return fault::malformed;
+    // Anything else ("none", a typo) falls through to the configured rates.
+  }
+  // One draw per request, split into bands: the rates add up, never overlap.
+  const double draw = sim::unit_interval(sim::mix64(behaviour_.seed ^ sim::mix64(number)));
+  double band = behaviour_.fault_rate_429;
+  if (draw < band) return fault::rate_limited;
+  band += behaviour_.fault_rate_529;
+  if (draw < band) return fault::overloaded;
+  band += behaviour_.fault_rate_500;
+  if (draw < band) return fault::server_error;
+  band += behaviour_.fault_rate_timeout;
+  if (draw < band) return fault::timeout;
+  band += behaviour_.fault_rate_malformed;
+  if (draw < band) return fault::malformed;
+  return fault::none;
+}
+
+sim_response simulator::answer_messages(const sim_request& request) {
+  try {
+    const auto json = parse_object(request.body);
+    const std::string model = required_model(json);
+    const std::size_t max_tokens = max_tokens_of(json, "max_tokens");
+
+    // Everything the model reads, in order: system blocks, then message blocks.
+    // Cache breakpoints (cache_control) may sit on any of them.
+    std::vector<text_block> prompt;
+    if (const auto system = json.find("system"); system != json.end() && !system->is_null()) {
+      for (auto& block : blocks_of(*system, "system")) prompt.push_back(std::move(block));
+    }
+    const auto messages = json.find("messages");
+    if (messages == json.end()) throw invalid_request{"messages: Field required"};
+    if (!messages->is_array()) throw invalid_request{"messages: must be a list"};
+    if (messages->empty()) throw invalid_request{"messages: at least one message is required"};
+    std::vector<std::string> user_messages;
+    for (std::size_t i = 0; i < messages->size(); ++i) {
+      const auto& message = (*messages)[i];
+      const std::string at = "messages." + std::to_string(i);
+      if (!message.is_object()) throw invalid_request{at + ": must be an object"};
+      const std::string role = message.value("role", std::string{});
+      if (role != "user" && role != "assistant") throw invalid_request{at + ".role: must be 'user' or 'assistant'"};
+      const auto content = message.find("content");
+      if (content == message.end()) throw invalid_request{at + ".content: Field required"};
+      auto blocks = blocks_of(*content, at + ".content");
+      if (role == "user") user_messages.push_back(join_text(blocks));
+      for (auto& block : blocks) {
+        block.text = role + ":" + block.text;  // the role is part of what is cached
+        prompt.push_back(std::move(block));
+      }
+    }
+
+    // Prompt caching: every breakpoint closes a prefix. The longest warm one
+    // is read; the rest up to the last breakpoint is written; after the last
+    // breakpoint is plain input.
+    std::int64_t cache_read = 0;
+    std::int64_t cached_upto = 0;  // tokens up to the last breakpoint
+    std::int64_t total = 0;
+    std::uint64_t prefix_hash = sim::stable_hash(model);
+    for (const auto& block : prompt) {
+      const std::int64_t tokens = sim::estimate_tokens(block.text);
+      total += tokens;
+      prefix_hash = sim::stable_hash(block.text, prefix_hash);
+      if (block.cache) {
+        cached_upto = total;
+        if (prompt_cache_.touch(prefix_hash)) cache_read = total;
+      }
+    }
+    const auto answer = complete(kind_for_task(request.task), user_messages, max_tokens);
+
+    nlohmann::json body = {
+        {"id", next_id("msg_sim_", request.body)},
+        {"type", "message"},
+        {"role", "assistant"},
+        {"model", model},
+        {"content", nlohmann::json::array({{{"type", "text"}, {"text", answer.text}}})},
+        {"stop_reason", answer.truncated ? "max_tokens" : "end_turn"},
+        {"stop_sequence", nullptr},
+        {"usage",
+         {{"input_tokens", total - cached_upto},
+          {"cache_creation_input_tokens", cached_upto - cache_read},
+          {"cache_read_input_tokens", cache_read},
+          {"output_tokens", sim::estimate_tokens(answer.text)}}}};
+    sim_response response;
+    response.body = body.dump();
+    response.headers.emplace_back("request-id", next_id("req_sim_", request.body));
+    response.delay = latency_for(model, request.body);
+    return response;
+  } catch (const invalid_request& e) {
+    return error_response(api::anthropic, 400, "invalid_request_error", e.message);
+  } catch (const std::exception& e) {
+    return error_response(api::anthropic, 400, "invalid_request_error", e.what());
+  }
+}
+
+sim_response simulator::answer_chat(const sim_request& request) {
+  try {
+    const auto json = parse_object(request.body);
+    const std::string model = required_model(json);
+    std::size_t max_tokens = max_tokens_of(json, "max_completion_tokens");
+    if (!json.contains("max_completion_tokens")) max_tokens = max_tokens_of(json, "max_tokens");
+
+    const auto messages = json.find("messages");
+    if (messages == json.end()) throw invalid_request{"messages: Field required"};
+    if (!messages->is_array() || messages->empty()) throw invalid_request{"messages: must be a non-empty list"};
+    std::vector<std::string> user_messages;
+    std::int64_t prompt_tokens = 0;
+    std::int64_t prefix_tokens = 0;
+    bool in_prefix = true;
+    std::uint64_t prefix_hash = sim::stable_hash(model);
+    for (std::size_t i = 0; i < messages->size(); ++i) {
+      const auto& message = (*messages)[i];
+      const std::string at = "messages[" + std::to_string(i) + "]";
+      if (!message.is_object()) throw invalid_request{at + ": must be an object"};
+      const std::string role = message.value("role", std::string{});
+      if (role != "system" && role != "developer" && role != "user" && role != "assistant" && role != "tool") {
+        throw invalid_request{at + ".role: invalid role '" + role + "'"};
+      }
+      const auto content = message.find("content");
+      const std::string text =
+          content == message.end() || content->is_null() ? std::string{} : join_text(blocks_of(*content, at + ".content"));
+      const std::int64_t tokens = sim::estimate_tokens(text);
+      prompt_tokens += tokens;
+      // OpenAI caches automatically; the simulator treats the leading system
+      // messages as the shared prefix.
+      if (in_prefix && (role == "system" || role == "developer")) {
+        prefix_tokens += tokens;
+        prefix_hash = sim::stable_hash(text, prefix_hash);
+      } else {
+        in_prefix = false;
+      }
+      if (role == "user") user_messages.push_back(text);
+    }
+    const std::int64_t cached = prefix_tokens > 0 && prompt_cache_.touch(prefix_hash) ? prefix_tokens : 0;
+    const auto answer = complete(kind_for_task(request.task), user_messages, max_tokens);
+    const std::int64_t completion_tokens = sim::estimate_tokens(answer.text);
+    const auto created = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    nlohmann::json body = {
+        {"id", next_id("chatcmpl-sim", request.body)},
+        {"object", "chat.completion"},
+        {"created", created},
+        {"model", model},
+        {"choices", nlohmann::json::array({{{"index", 0},
+                                            {"message", {{"role", "assistant"}, {"content", answer.text}}},
+                                            {"logprobs", nullptr},
+                                            {"finish_reason", answer.truncated ? "length" : "stop"}}})},
+        {"usage",
+         {{"prompt_tokens", prompt_tokens},
+          {"completion_tokens", completion_tokens},
+          {"total_tokens", prompt_tokens + completion_tokens},
+          {"prompt_tokens_details", {{"cached_tokens", cached}}}}}};
+    sim_response response;
+    response.body = body.dump();
+    response.delay = latency_for(model, request.body);
+    return response;
+  } catch (const invalid_request& e) {
+    return error_response(api::openai, 400, "invalid_request_error", e.message);
+  } catch (const std::exception& e) {
+    return error_response(api::openai, 400, "invalid_request_error", e.what());
+  }
+}
+
+sim_response simulator::answer_embeddings(const sim_request& request) {
+  try {
+    const auto json = parse_object(request.body);
+    const std::string model = required_model(json);
+    std::size_t dimensions = 384;
+    if (const auto dims = json.find("dimensions"); dims != json.end() && !dims->is_null()) {
+      if (!dims->is_number_integer() || dims->get<std::int64_t>() < 1 || dims->get<std::int64_t>() > 4096) {
+        throw invalid_request{"dimensions: must be an integer in [1, 4096]"};
+      }
+      dimensions = dims->get<std::size_t>();
+    }
+    const auto input = json.find("input");
+    if (input == json.end()) throw invalid_request{"input: Field required"};
+    std::vector<std::string> texts;
+    if (input->is_string()) {
+      texts.push_back(input->get<std::string>());
+    } else if (input->is_array() && !input->empty()) {
+      for (const auto& item : *input) {
+        if (!item.is_string()) throw invalid_request{"input: must be a string or a list of strings"};
+        texts.push_back(item.get<std::string>());
+      }
+    } else {
+      throw invalid_request{"input: must be a string or a non-empty list of strings"};
+    }
+    auto data = nlohmann::json::array();
+    std::int64_t tokens = 0;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      tokens += sim::estimate_tokens(texts[i]);
+      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", sim::embed(texts[i], dimensions)}});
+    }
+    nlohmann::json body = {{"object", "list"},
+                           {"data", std::move(data)},
+                           {"model", model},
+                           {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
+    sim_response response;
+    response.body = body.dump();
+    response.delay = latency_for("embedding", request.body);
+    return response;
+  } catch (const invalid_request& e) {
+    return error_response(api::openai, 400, "invalid_request_error", e.message);
+  } catch (const std::exception& e) {
+    return error_response(api::openai, 400, "invalid_request_error", e.what());
+  }
+}
+
+std::chrono::milliseconds simulator::latency_for(std::string_view model, std::string_view body) const {
+  if (behaviour_.latency) return *behaviour_.latency;
+  double median_ms = 800;  // sonnet-class and unknown models
+  if (model.find("haiku") != std::string_view::npos || model.find("mini") != std::string_view::npos ||
+      model.find("nano") != std::string_view::npos) {
+    median_ms = 300;
+  } else if (model.find("opus") != std::string_view::npos) {
+    median_ms = 1500;
+  } else if (model.find("embedding") != std::string_view::npos) {
+    median_ms = 100;
+  }
+  // Log-normal around the median (sigma 0.35), drawn from the body's hash so
+  // that a replayed request takes as long as it did the first time. Box-Muller
+  // turns two uniform draws into a standard normal.
+  const std::uint64_t h = sim::stable_hash(body, 0x1a7e);
+  const double u1 = std::max(sim::unit_interval(h), 1e-12);
+  const double u2 = sim::unit_interval(sim::mix64(h));
+  const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.14159265358979323846 * u2);
+  const double ms = std::clamp(median_ms * std::exp(0.35 * z), median_ms * 0.4, median_ms * 3.0);
+  return std::chrono::milliseconds{static_cast<std::int64_t>(ms)};
+}
+
+std::string simulator::next_id(std::string_view prefix, std::string_view body) {
+  const std::uint64_t number = ids_.fetch_add(1, std::memory_order_relaxed);
+  return std::string{prefix} + hex(sim::stable_hash(body, number));
+}
+
+void simulator::record_answer(std::string_view path) {
+  if (path.empty()) return;
+  const std::lock_guard lock{stats_mutex_};
+  ++answered_;
+  auto it = by_path_.find(path);
+  if (it == by_path_.end()) it = by_path_.emplace(std::string{path}, 0).first;
+  ++it->second;
+}
+
+nlohmann::json simulator::stats() const {
+  const std::lock_guard lock{stats_mutex_};
+  nlohmann::json by_path = nlohmann::json::object();
+  for (const auto& [path, count] : by_path_) by_path[path] = count;
+  return {{"requests", answered_}, {"by_path", std::move(by_path)}};
+}
+
+}  // namespace openhouse::llm

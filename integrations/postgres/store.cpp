@@ -1,0 +1,189 @@
+#include "integrations/postgres/store.hpp"
+
+#include "integrations/postgres/migrations.hpp"
+
+#include <pqxx/pqxx>
+
+#include <set>
+
+namespace openhouse::postgres {
+
+namespace {
+
+// Statements are prepared once per connection; names are stable identifiers.
+constexpr const char* upsert_contact = "upsert_contact";
+constexpr const char* insert_inbound = "insert_inbound";
+constexpr const char* find_reply = "find_reply";
+constexpr const char* insert_reply = "insert_reply";
+constexpr const char* mark_replied = "mark_replied";
+constexpr const char* upsert_state = "upsert_state";
+constexpr const char* select_state = "select_state";
+constexpr const char* select_history = "select_history";
+
+void prepare_all(pqxx::connection& c) {
+  c.prepare(upsert_contact,
+            "INSERT INTO contacts (market, phone, created_at) "
+            "VALUES ($1, $2, to_timestamp($3::bigint / 1000.0)) "
+            "ON CONFLICT (market, phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id");
+  c.prepare(insert_inbound,
+            "INSERT INTO messages (contact_id, direction, provider_sid, body, status, created_at) "
+            "VALUES ($1, 'inbound', $2, $3, 'received', to_timestamp($4::bigint / 1000.0)) "
+            "ON CONFLICT (provider_sid) DO NOTHING RETURNING id");
+  c.prepare(find_reply,
+            "SELECT o.body FROM messages i JOIN messages o "
+            "ON o.in_reply_to = i.id AND o.direction = 'outbound' WHERE i.provider_sid = $1");
+  c.prepare(insert_reply,
+            "INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, created_at) "
+            "SELECT i.contact_id, 'outbound', i.id, $2, 'twiml', $3, to_timestamp($4::bigint / 1000.0) "
+            "FROM messages i WHERE i.provider_sid = $1 AND i.direction = 'inbound' "
+            "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING RETURNING contact_id");
+  c.prepare(mark_replied, "UPDATE messages SET status = 'replied' WHERE provider_sid = $1");
+  c.prepare(upsert_state,
+            "INSERT INTO conversation_state (contact_id, active_bot, turns, updated_at) "
+            "VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0)) "
+            "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
+            "turns = EXCLUDED.turns, updated_at = EXCLUDED.updated_at");
+  c.prepare(select_state,
+            "SELECT cs.active_bot, cs.turns FROM conversation_state cs "
+            "JOIN contacts c ON c.id = cs.contact_id WHERE c.market = $1 AND c.phone = $2");
+  c.prepare(select_history,
+            "SELECT direction, body FROM (SELECT m.id, m.direction, m.body FROM messages m "
+            "JOIN contacts c ON c.id = m.contact_id WHERE c.market = $1 AND c.phone = $2 "
+            "ORDER BY m.id DESC LIMIT $3) recent ORDER BY id");
+}
+
+}  // namespace
+
+struct store::session {
+  explicit session(const std::string& url) : conn(url) { prepare_all(conn); }
+  pqxx::connection conn;
+};
+
+store::store(std::string database_url, std::string market)
+    : url_(std::move(database_url)), market_(std::move(market)) {}
+
+store::~store() = default;
+
+store::session& store::open() {
+  if (session_ && session_->conn.is_open()) {
+    return *session_;
+  }
+  session_.reset();
+  try {
+    session_ = std::make_unique<session>(url_);
+  } catch (const pqxx::broken_connection& e) {
+    throw unavailable(e.what());
+  }
+  return *session_;
+}
+
+namespace {
+
+/// Runs `fn` in a transaction; a broken connection becomes `unavailable` and
+/// the connection is dropped so the next call reconnects.
+}  // namespace
+
+template <class F>
+auto store::transact(F&& fn) {
+  auto& s = open();
+  try {
+    pqxx::work txn{s.conn};
+    auto result = fn(txn);
+    txn.commit();
+    return result;
+  } catch (const pqxx::broken_connection& e) {
+    session_.reset();
+    throw unavailable(e.what());
+  }
+}
+
+int store::migrate() {
+  return transact([](pqxx::work& txn) {
+    // Serialises concurrent migrators (several nodes starting at once).
+    txn.exec("SELECT pg_advisory_xact_lock(hashtext('openhouse.migrate'))");
+    txn.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version integer PRIMARY KEY, name text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())");
+    std::set<int> applied;
+    for (const auto& row : txn.exec("SELECT version FROM schema_migrations")) {
+      applied.insert(row[0].as<int>());
+    }
+    int ran = 0;
+    for (const auto& m : all_migrations()) {
+      if (applied.contains(m.version)) {
+        continue;
+      }
+      txn.exec(std::string{m.sql});
+      txn.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version,
+                      std::string{m.name});
+      ++ran;
+    }
+    return ran;
+  });
+}
+
+runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
+  return transact([&](pqxx::work& txn) {
+    runtime::inbound_record out;
+    const auto contact_id =
+        txn.exec_prepared1(upsert_contact, market_, msg.from, msg.received_at_ms)[0].as<long>();
+    const auto inserted =
+        txn.exec_prepared(insert_inbound, contact_id, msg.sid, msg.body, msg.received_at_ms);
+    out.inserted = !inserted.empty();
+    if (!out.inserted) {
+      const auto reply = txn.exec_prepared(find_reply, msg.sid);
+      if (!reply.empty()) {
+        out.answered = true;
+        out.reply = reply[0][0].as<std::string>();
+      }
+    }
+    return out;
+  });
+}
+
+bool store::record_reply(const runtime::outbound_reply& reply) {
+  return transact([&](pqxx::work& txn) {
+    const auto row =
+        txn.exec_prepared(insert_reply, reply.in_reply_to_sid, reply.body, reply.bot, reply.sent_at_ms);
+    if (row.empty()) {
+      return false;
+    }
+    const auto contact_id = row[0][0].as<long>();
+    txn.exec_prepared(mark_replied, reply.in_reply_to_sid);
+    txn.exec_prepared(upsert_state, contact_id, reply.state.active_bot, reply.state.turns,
+                      reply.sent_at_ms);
+    return true;
+  });
+}
+
+runtime::conversation_snapshot store::load_conversation(const std::string& contact,
+                                                        std::size_t history_limit) {
+  return transact([&](pqxx::work& txn) {
+    runtime::conversation_snapshot snap;
+    snap.contact = contact;
+    const auto state = txn.exec_prepared(select_state, market_, contact);
+    if (!state.empty()) {
+      snap.active_bot = state[0][0].as<std::string>();
+      snap.turns = state[0][1].as<std::int32_t>();
+    }
+    for (const auto& row :
+         txn.exec_prepared(select_history, market_, contact, static_cast<long>(history_limit))) {
+      snap.history.push_back(
+          {row[0].as<std::string>() == "inbound" ? "user" : "assistant", row[1].as<std::string>()});
+    }
+    return snap;
+  });
+}
+
+bool store::ping() {
+  try {
+    return transact([](pqxx::work& txn) {
+      return txn.exec("SELECT 1")[0][0].as<int>() == 1;
+    });
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace openhouse::postgres

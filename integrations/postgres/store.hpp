@@ -1,0 +1,62 @@
+#pragma once
+
+#include "runtime/messages.hpp"
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+/// PostgreSQL persistence. Blocking (libpqxx): used only from detached worker
+/// actors (runtime/store_worker) and from command-line tools, never from an
+/// event-based actor.
+namespace openhouse::postgres {
+
+/// Raised when the database cannot be reached; the caller may retry later.
+class unavailable : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+class store {
+public:
+  /// Connects lazily: the first call opens the connection, a broken one is
+  /// reopened on the next call.
+  store(std::string database_url, std::string market);
+  ~store();
+  store(const store&) = delete;
+  store& operator=(const store&) = delete;
+
+  /// Applies every migration not yet applied; returns how many ran. Safe to
+  /// run from several processes at once (advisory lock).
+  int migrate();
+
+  /// Persists an inbound message (and its contact). Idempotent on the sid.
+  runtime::inbound_record record_inbound(const runtime::inbound_sms& msg);
+
+  /// Persists a reply and the conversation's state after the turn, atomically.
+  /// A second reply to the same inbound sid is refused by the schema and
+  /// reported as false.
+  bool record_reply(const runtime::outbound_reply& reply);
+
+  /// The conversation as it was left: active bot, turn count, recent history.
+  runtime::conversation_snapshot load_conversation(const std::string& contact,
+                                                   std::size_t history_limit);
+
+  /// True when a trivial query answers.
+  bool ping();
+
+private:
+  struct session;  ///< the open connection with its prepared statements
+  session& open();
+
+  /// Runs `fn` in a transaction; a broken connection becomes `unavailable` and
+  /// is dropped so that the next call reconnects.
+  template <class F>
+  auto transact(F&& fn);
+
+  std::string url_;
+  std::string market_;
+  std::unique_ptr<session> session_;
+};
+
+}  // namespace openhouse::postgres

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "config/market.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/llm_worker.hpp"
+#include "runtime/store_worker.hpp"
+#include "runtime/type_ids.hpp"
+
+#include <caf/typed_actor.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace openhouse::runtime {
+
+/// What a conversation asks of its router when it has been idle: "may I go?"
+/// The router says yes only if it has forwarded nothing the conversation has
+/// not handled, so no message can reach an actor that is quitting.
+using passivation_actor =
+    caf::typed_actor<caf::replies_to<passivate_atom, std::string, std::uint64_t>::with<bool>>;
+
+/// One lead's conversation: handles that lead's messages strictly one at a
+/// time, in arrival order, and passivates itself when idle (its state lives
+/// in the store and comes back on the next message).
+using conversation_actor = caf::typed_actor<caf::replies_to<inbound_sms>::with<turn_result>,
+                                            caf::reacts_to<idle_atom, std::uint64_t>>;
+
+/// What every conversation shares: configuration, time and the workers.
+struct conversation_deps {
+  std::shared_ptr<const config::market_config> config;
+  std::shared_ptr<const clock> time;
+  store_actor store;
+  llm_actor llm;
+  std::chrono::milliseconds store_timeout{10000};
+};
+
+struct conversation_state {
+  static inline const char* name = "conversation";
+
+  std::string contact;
+  conversation_deps deps;
+  passivation_actor router;
+  conversation_snapshot snapshot;
+  bool loaded = false;
+  std::uint64_t handled = 0;  ///< inbound messages finished, for passivation
+};
+
+conversation_actor::behavior_type conversation(
+    conversation_actor::stateful_pointer<conversation_state> self, std::string contact,
+    conversation_deps deps, passivation_actor router);
+
+}  // namespace openhouse::runtime

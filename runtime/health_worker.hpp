@@ -1,0 +1,19 @@
+#pragma once
+
+#include "config/market.hpp"
+#include "runtime/type_ids.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_actor.hpp>
+
+namespace openhouse::runtime {
+
+/// Probes the node's dependencies for /readyz on its own connections, in a
+/// detached actor, so a hanging dependency never stalls real work.
+/// Answers (redis_ok, postgres_ok).
+using health_actor = caf::typed_actor<caf::replies_to<ping_atom>::with<bool, bool>>;
+
+health_actor spawn_health_worker(caf::actor_system& sys, const config::storage_settings& settings,
+                                 const std::string& market);
+
+}  // namespace openhouse::runtime

@@ -1,0 +1,246 @@
+// openhouse: the command-line entry point. Each subcommand parses its own
+// flags, prints --help, and fails with one line and a non-zero exit code.
+
+#include "config/loader.hpp"
+#include "integrations/llm/sim_server.hpp"
+#include "runtime/node.hpp"
+#include "runtime/shutdown_signal.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using namespace openhouse;
+using args = std::vector<std::string_view>;
+
+constexpr std::string_view usage = R"(usage: openhouse <command> [options]
+
+commands:
+  serve --config FILE [--port N]     run the node: HTTP front, actors, tiers
+  check-config FILE                  validate a market YAML (errors name key and line)
+  migrate --config FILE              apply PostgreSQL migrations
+  sim-llm --port N [options]         the LLM provider simulator
+  replay --config FILE TRACE.jsonl   replay a trace on a virtual clock (not yet implemented)
+  eval-semantic --config FILE PAIRS  score the semantic tier (not yet implemented)
+
+Run 'openhouse <command> --help' for a command's options.
+)";
+
+/// Thrown for bad command lines; main prints it as one line and exits 2.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+bool wants_help(const args& a) {
+  return std::any_of(a.begin(), a.end(), [](auto s) { return s == "--help" || s == "-h"; });
+}
+
+/// Splits `--name value` options from positional arguments; every option takes a value.
+struct parsed_args {
+  std::map<std::string, std::string, std::less<>> options;
+  std::vector<std::string> positional;
+};
+
+parsed_args parse(const args& a, std::initializer_list<std::string_view> known) {
+  parsed_args out;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].starts_with("--")) {
+      auto name = a[i].substr(2);
+      std::string value;
+      if (const auto eq = name.find('='); eq != std::string_view::npos) {
+        value = std::string{name.substr(eq + 1)};
+        name = name.substr(0, eq);
+      } else {
+        if (i + 1 >= a.size()) {
+          throw usage_error("option --" + std::string{name} + " needs a value");
+        }
+        value = std::string{a[++i]};
+      }
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        throw usage_error("unknown option --" + std::string{name});
+      }
+      out.options[std::string{name}] = std::move(value);
+    } else {
+      out.positional.emplace_back(a[i]);
+    }
+  }
+  return out;
+}
+
+template <class T>
+T number(const std::string& name, const std::string& text) {
+  T value{};
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || p != text.data() + text.size()) {
+    throw usage_error("--" + name + ": not a number: " + text);
+  }
+  return value;
+}
+
+double rate(const parsed_args& p, const std::string& name) {
+  auto i = p.options.find(name);
+  if (i == p.options.end()) {
+    return 0.0;
+  }
+  const double r = std::stod(i->second);
+  if (r < 0.0 || r > 1.0) {
+    throw usage_error("--" + name + " must be between 0 and 1");
+  }
+  return r;
+}
+
+/// Loads and validates the market file named by --config; prints every error.
+std::shared_ptr<const config::market_config> load_config(const parsed_args& p,
+                                                         std::string_view command) {
+  auto i = p.options.find("config");
+  if (i == p.options.end()) {
+    throw usage_error(std::string{command} + ": --config FILE is required");
+  }
+  auto result = config::load_market_file(i->second, config::process_env());
+  if (!result.ok()) {
+    for (const auto& e : result.errors) {
+      std::cerr << config::to_string(e, i->second) << '\n';
+    }
+    return nullptr;
+  }
+  return std::make_shared<const config::market_config>(std::move(*result.config));
+}
+
+int cmd_serve(const args& a) {
+  if (wants_help(a)) {
+    std::cout << "usage: openhouse serve --config FILE [--port N]\n"
+                 "  Runs the node. --port overrides server.port (0 picks a free port).\n"
+                 "  Prints 'listening on http://ADDR:PORT' once the front end accepts requests.\n";
+    return 0;
+  }
+  auto p = parse(a, {"config", "port"});
+  auto cfg = load_config(p, "serve");
+  if (!cfg) {
+    return 1;
+  }
+  if (auto port = p.options.find("port"); port != p.options.end()) {
+    auto copy = *cfg;
+    copy.server.port = number<std::uint16_t>("port", port->second);
+    cfg = std::make_shared<const config::market_config>(std::move(copy));
+  }
+  return runtime::run_serve(std::move(cfg), std::cout);
+}
+
+int cmd_check_config(const args& a) {
+  if (wants_help(a)) {
+    std::cout << "usage: openhouse check-config FILE\n"
+                 "  Validates a market YAML; prints 'ok' or one 'FILE:LINE: KEY: problem' per error.\n";
+    return 0;
+  }
+  auto p = parse(a, {});
+  if (p.positional.size() != 1) {
+    throw usage_error("check-config: exactly one FILE is required");
+  }
+  return config::check_config_command(p.positional[0], std::cout, std::cerr,
+                                      config::process_env());
+}
+
+int cmd_migrate(const args& a) {
+  if (wants_help(a)) {
+    std::cout << "usage: openhouse migrate --config FILE\n"
+                 "  Applies pending PostgreSQL migrations (serve also does this at start).\n";
+    return 0;
+  }
+  auto cfg = load_config(parse(a, {"config"}), "migrate");
+  if (!cfg) {
+    return 1;
+  }
+  return runtime::run_migrate(*cfg, std::cout, std::cerr);
+}
+
+int cmd_sim_llm(const args& a) {
+  if (wants_help(a)) {
+    std::cout
+        << "usage: openhouse sim-llm [--port N] [--latency MS] [--io-threads N]\n"
+           "                         [--fault-429 R] [--fault-529 R] [--fault-500 R]\n"
+           "                         [--fault-timeout R] [--fault-malformed R]\n"
+           "  The LLM provider simulator: POST /v1/messages, /v1/chat/completions,\n"
+           "  /v1/embeddings, GET /stats. --latency 0 answers at once; without it latency\n"
+           "  imitates the provider. Fault rates are in [0, 1]; the x-sim-fault request\n"
+           "  header forces one. Prints 'listening on http://ADDR:PORT'.\n";
+    return 0;
+  }
+  auto p = parse(a, {"port", "latency", "io-threads", "fault-429", "fault-529", "fault-500",
+                     "fault-timeout", "fault-malformed", "address"});
+  llm::simulator_options opts;
+  if (auto i = p.options.find("port"); i != p.options.end()) {
+    opts.port = number<std::uint16_t>("port", i->second);
+  }
+  if (auto i = p.options.find("address"); i != p.options.end()) {
+    opts.address = i->second;
+  }
+  if (auto i = p.options.find("latency"); i != p.options.end()) {
+    opts.latency = std::chrono::milliseconds{number<long>("latency", i->second)};
+  }
+  if (auto i = p.options.find("io-threads"); i != p.options.end()) {
+    opts.io_threads = number<std::size_t>("io-threads", i->second);
+  }
+  opts.fault_rate_429 = rate(p, "fault-429");
+  opts.fault_rate_529 = rate(p, "fault-529");
+  opts.fault_rate_500 = rate(p, "fault-500");
+  opts.fault_rate_timeout = rate(p, "fault-timeout");
+  opts.fault_rate_malformed = rate(p, "fault-malformed");
+  return llm::run_simulator(opts, std::cout);
+}
+
+int cmd_not_yet(std::string_view name, const args& a) {
+  if (wants_help(a)) {
+    std::cout << "usage: openhouse " << name << " --config FILE INPUT\n  (not yet implemented)\n";
+    return 0;
+  }
+  std::cerr << "openhouse " << name << ": not yet implemented\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before any thread starts: signals go only to the thread that waits for them.
+  runtime::block_shutdown_signals();
+  args all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+    std::cout << usage;
+    return all.empty() ? 2 : 0;
+  }
+  const auto command = all[0];
+  const args rest(all.begin() + 1, all.end());
+  try {
+    if (command == "serve") {
+      return cmd_serve(rest);
+    }
+    if (command == "check-config") {
+      return cmd_check_config(rest);
+    }
+    if (command == "migrate") {
+      return cmd_migrate(rest);
+    }
+    if (command == "sim-llm") {
+      return cmd_sim_llm(rest);
+    }
+    if (command == "replay" || command == "eval-semantic") {
+      return cmd_not_yet(command, rest);
+    }
+    std::cerr << "openhouse: unknown command '" << command << "' (see openhouse --help)\n";
+    return 2;
+  } catch (const usage_error& e) {
+    std::cerr << "openhouse: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "openhouse " << command << ": " << e.what() << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+/// Messages exchanged between the runtime's actors. Every type here is
+/// inspectable and registered in the type-ID block (runtime/type_ids.hpp), so
+/// that it serialises the same way on every node.
+namespace openhouse::runtime {
+
+/// One inbound SMS as the front end accepted it (Twilio or CRM).
+struct inbound_sms {
+  std::string sid;   ///< provider message id (Twilio MessageSid): the idempotency key
+  std::string from;  ///< E.164 number of the lead: the contact
+  std::string to;    ///< the brokerage's number
+  std::string body;
+  std::int64_t received_at_ms = 0;  ///< from the injected clock
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, inbound_sms& x) {
+  return f(caf::meta::type_name("inbound_sms"), x.sid, x.from, x.to, x.body, x.received_at_ms);
+}
+
+/// What a conversation answers for one inbound message.
+struct turn_result {
+  std::string sid;
+  std::string reply;       ///< empty: nothing to send
+  bool duplicate = false;  ///< a redelivery: the stored reply, no new work
+  bool fallback = false;   ///< the provider failed; the market's fallback reply
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, turn_result& x) {
+  return f(caf::meta::type_name("turn_result"), x.sid, x.reply, x.duplicate, x.fallback);
+}
+
+/// One line of a conversation's recent history.
+struct history_entry {
+  std::string role;  ///< "user" (the lead) or "assistant" (a bot)
+  std::string text;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, history_entry& x) {
+  return f(caf::meta::type_name("history_entry"), x.role, x.text);
+}
+
+/// What the store keeps of a conversation between activations.
+struct conversation_snapshot {
+  std::string contact;
+  std::string active_bot = "lead";
+  std::int32_t turns = 0;
+  std::vector<history_entry> history;  ///< oldest first, at most the configured limit
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, conversation_snapshot& x) {
+  return f(caf::meta::type_name("conversation_snapshot"), x.contact, x.active_bot, x.turns,
+           x.history);
+}
+
+/// The store's answer to recording an inbound message.
+struct inbound_record {
+  bool inserted = false;  ///< false: the sid was seen before
+  bool answered = false;  ///< a reply is already stored for it (in `reply`)
+  std::string reply;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, inbound_record& x) {
+  return f(caf::meta::type_name("inbound_record"), x.inserted, x.answered, x.reply);
+}
+
+/// A reply to persist, tied to the inbound message it answers.
+struct outbound_reply {
+  std::string contact;
+  std::string in_reply_to_sid;
+  std::string body;
+  std::string bot;
+  std::int64_t sent_at_ms = 0;
+  conversation_snapshot state;  ///< the conversation after this turn
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
+  return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
+           x.sent_at_ms, x.state);
+}
+
+}  // namespace openhouse::runtime

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "config/market.hpp"
+
+#include <iosfwd>
+#include <memory>
+
+namespace openhouse::runtime {
+
+/// `openhouse serve`: migrates, starts the actors and the HTTP front, prints
+/// "listening on http://ADDR:PORT", runs until SIGINT/SIGTERM, then stops
+/// accepting, lets in-flight requests finish and shuts the actors down.
+int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& out);
+
+/// `openhouse migrate`: applies pending migrations and reports how many ran.
+int run_migrate(const config::market_config& cfg, std::ostream& out, std::ostream& err);
+
+}  // namespace openhouse::runtime

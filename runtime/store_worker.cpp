@@ -1,0 +1,73 @@
+#include "runtime/store_worker.hpp"
+
+#include "integrations/postgres/store.hpp"
+
+#include <caf/actor_pool.hpp>
+#include <caf/all.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace openhouse::runtime {
+
+caf::error make_error(store_errc code, std::string message) {
+  return caf::error{static_cast<std::uint8_t>(code), caf::atom("store"),
+                    caf::make_message(std::move(message))};
+}
+
+namespace {
+
+struct store_worker_state {
+  std::unique_ptr<postgres::store> db;
+  std::size_t history_limit = 10;
+};
+
+/// Runs one store call, turning exceptions into the domain's errors at the
+/// worker boundary (a throwing handler would kill the actor).
+template <class F>
+auto guarded(F&& fn) -> caf::result<decltype(fn())> {
+  try {
+    return fn();
+  } catch (const postgres::unavailable& e) {
+    spdlog::warn("store: database unavailable: {}", e.what());
+    return make_error(store_errc::unavailable, e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("store: query failed: {}", e.what());
+    return make_error(store_errc::query_failed, e.what());
+  }
+}
+
+store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_worker_state> self,
+                                        std::string url, std::string market,
+                                        std::size_t history_limit) {
+  self->state.db = std::make_unique<postgres::store>(std::move(url), std::move(market));
+  self->state.history_limit = history_limit;
+  return {
+      [self](record_inbound_atom, const inbound_sms& msg) -> caf::result<inbound_record> {
+        return guarded([&] { return self->state.db->record_inbound(msg); });
+      },
+      [self](record_reply_atom, const outbound_reply& reply) -> caf::result<bool> {
+        return guarded([&] { return self->state.db->record_reply(reply); });
+      },
+      [self](load_atom, const std::string& contact) -> caf::result<conversation_snapshot> {
+        return guarded(
+            [&] { return self->state.db->load_conversation(contact, self->state.history_limit); });
+      },
+      [self](ping_atom) -> caf::result<bool> { return self->state.db->ping(); },
+  };
+}
+
+}  // namespace
+
+store_actor spawn_store_pool(caf::actor_system& sys, const config::storage_settings& settings,
+                             const std::string& market, std::size_t history_limit) {
+  auto factory = [&sys, url = settings.database_url, market, history_limit] {
+    return caf::actor_cast<caf::actor>(
+        sys.spawn<caf::detached>(store_worker, url, market, history_limit));
+  };
+  auto pool = caf::actor_pool::make(sys.dummy_execution_unit(),
+                                    std::max<std::size_t>(1, settings.db_workers), factory,
+                                    caf::actor_pool::round_robin());
+  return caf::actor_cast<store_actor>(pool);
+}
+
+}  // namespace openhouse::runtime

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "config/market.hpp"
+#include "runtime/type_ids.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_actor.hpp>
+
+namespace openhouse::runtime {
+
+/// Errors of the persistence domain (category "store").
+enum class store_errc : std::uint8_t {
+  unavailable = 1,  ///< no connection to PostgreSQL; retry later
+  query_failed,     ///< the statement failed
+};
+
+caf::error make_error(store_errc code, std::string message = {});
+
+/// PostgreSQL behind an actor interface. Each worker is a detached actor that
+/// owns one connection, so libpqxx never blocks an event-based actor.
+using store_actor = caf::typed_actor<
+    caf::replies_to<record_inbound_atom, inbound_sms>::with<inbound_record>,
+    caf::replies_to<record_reply_atom, outbound_reply>::with<bool>,
+    caf::replies_to<load_atom, std::string>::with<conversation_snapshot>,
+    caf::replies_to<ping_atom>::with<bool>>;
+
+/// Spawns `settings.db_workers` detached workers behind one round-robin handle.
+/// Per-contact ordering is kept by the conversation actor, which waits for
+/// each answer before it sends the next request.
+store_actor spawn_store_pool(caf::actor_system& sys, const config::storage_settings& settings,
+                             const std::string& market, std::size_t history_limit);
+
+}  // namespace openhouse::runtime

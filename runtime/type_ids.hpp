@@ -1,0 +1,34 @@
+#pragma once
+
+#include "integrations/llm/inspect.hpp"
+#include "runtime/messages.hpp"
+
+#include <caf/type_id.hpp>
+
+#include <cstdint>
+#include <string>
+
+// Every message type and atom the runtime's actors exchange. Register the
+// block on every node (cfg.add_message_types<caf::id_block::openhouse>()),
+// or remote messages arrive empty.
+CAF_BEGIN_TYPE_ID_BLOCK(openhouse, caf::first_custom_type_id)
+
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::inbound_sms))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::turn_result))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::history_entry))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::conversation_snapshot))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::inbound_record))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::outbound_reply))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::llm::messages_request))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::llm::messages_response))
+
+CAF_ADD_ATOM(openhouse, openhouse::runtime, record_inbound_atom, "rec_in")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, record_reply_atom, "rec_reply")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, load_atom, "load")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, ping_atom, "ping")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, complete_atom, "complete")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, idle_atom, "idle")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, passivate_atom, "passivate")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, count_atom, "count")
+
+CAF_END_TYPE_ID_BLOCK(openhouse)

@@ -1,0 +1,488 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "config/loader.hpp"
+
+namespace cfg = openhouse::config;
+
+namespace {
+
+const std::string shipped_market = std::string(OPENHOUSE_SOURCE_DIR) + "/config/markets/inland-empire.yaml";
+
+/// The variables the shipped YAML requires, as a test machine would set them.
+cfg::env_lookup shipped_env() {
+  return cfg::fixed_env({{"OPENHOUSE_DATABASE_URL", "postgresql://openhouse@127.0.0.1:5433/openhouse"},
+                         {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:6380"},
+                         {"TWILIO_AUTH_TOKEN", "test-auth-token"}});
+}
+
+/// A small valid market; the error cases below each change one line of it.
+const std::string base_yaml = R"(market:
+  id: test-market
+  name: "Test, CA"
+  business_name: "Test Realty"
+  timezone: America/Los_Angeles
+  phone_number: "+19095550100"
+  cities:
+    - name: Riverside
+      zips: ["92501", "92503"]
+  help_text: "Test Realty. Reply STOP to opt out."
+  fallback_reply: "We'll text you back soon."
+server:
+  port: ${OPENHOUSE_PORT:-8080}
+  public_url: http://127.0.0.1:8080
+twilio:
+  auth_token: ${TWILIO_AUTH_TOKEN}
+storage:
+  database_url: postgresql://localhost/openhouse
+  redis_url: redis://127.0.0.1:6379
+llm:
+  base_url: http://127.0.0.1:9000
+  routing:
+    intent: small
+    facts: small
+    reply: big
+  prices:
+    small: {input: 1, output: 5}
+    big:
+      input: 3
+      output: 15
+scoring:
+  frs_weights:
+    pre_approval: 0.5
+    budget: 0.5
+  pcs_weights: {motivation: 0.6, engagement: 0.4}
+  hot_threshold: 80
+  warm_threshold: 40
+handoff:
+  lead_to_buyer: 0.7
+cache:
+  ttl_s:
+    intent: 300
+quiet_hours:
+  start: "21:00"
+  end: "08:00"
+)";
+
+cfg::env_lookup base_env() { return cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}}); }
+
+/// `text` with the first occurrence of `from` replaced by `to` (must exist).
+std::string replaced(const std::string& text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  std::string out = text;
+  out.replace(at, from.size(), to);
+  return out;
+}
+
+/// 1-based line of the first line containing `needle` (must exist).
+int line_of(const std::string& text, const std::string& needle) {
+  const auto at = text.find(needle);
+  REQUIRE(at != std::string::npos);
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+std::string describe(const std::vector<cfg::config_error>& errors) {
+  std::string out;
+  for (const auto& e : errors) out += cfg::to_string(e, "test.yaml") + "\n";
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("the shipped Inland Empire market loads with its documented values", "[config]") {
+  const auto result = cfg::load_market_file(shipped_market, shipped_env());
+  INFO(describe(result.errors));
+  REQUIRE(result.ok());
+  const cfg::market_config& c = *result.config;
+
+  CHECK(c.market.id == "inland-empire");
+  CHECK(c.market.name == "Inland Empire, CA");
+  CHECK_FALSE(c.market.business_name.empty());
+  CHECK(c.market.timezone == "America/Los_Angeles");
+  CHECK(c.market.phone_number == "+19095550100");
+  CHECK(c.market.cities.size() >= 12);
+  CHECK_THAT(c.market.help_text, Catch::Contains("Reply STOP to opt out"));
+  CHECK_FALSE(c.market.fallback_reply.empty());
+  bool riverside = false;
+  for (const auto& city : c.market.cities) {
+    CHECK_FALSE(city.zips.empty());
+    if (city.name == "Riverside") {
+      riverside = true;
+      CHECK(std::find(city.zips.begin(), city.zips.end(), "92501") != city.zips.end());
+    }
+  }
+  CHECK(riverside);
+
+  // Env defaults and required secrets.
+  CHECK(c.server.port == 8080);
+  CHECK(c.server.public_url == "http://127.0.0.1:8080");
+  CHECK(c.server.admin_token.empty());
+  CHECK(c.storage.database_url == "postgresql://openhouse@127.0.0.1:5433/openhouse");
+  CHECK(c.storage.redis_url == "redis://127.0.0.1:6380");
+  CHECK(c.twilio.auth_token == "test-auth-token");
+  CHECK(c.twilio.account_sid.empty());
+  CHECK(c.twilio.mode == cfg::reply_mode::twiml);
+  CHECK(c.crm.secret.empty());
+  CHECK(c.llm.base_url == "https://api.anthropic.com");
+  CHECK(c.llm.api_key.empty());
+
+  CHECK(c.runtime.conversation_idle_timeout == std::chrono::seconds(900));
+  CHECK(c.runtime.history_limit == 10);
+
+  CHECK(c.llm.provider == "anthropic");
+  CHECK(c.llm.timeout == std::chrono::milliseconds(20000));
+  CHECK(c.llm.routing.at("intent") == "claude-haiku-4-5");
+  CHECK(c.llm.routing.at("facts") == "claude-haiku-4-5");
+  CHECK(c.llm.routing.at("reply") == "claude-sonnet-4-6");
+  CHECK(c.llm.routing.at("escalation") == "claude-opus-4-6");
+  const auto& haiku = c.llm.prices.at("claude-haiku-4-5");
+  CHECK(haiku.input == Approx(1));
+  CHECK(haiku.output == Approx(5));
+  CHECK(haiku.cache_write == Approx(1.25));
+  CHECK(haiku.cache_read == Approx(0.10));
+  const auto& sonnet = c.llm.prices.at("claude-sonnet-4-6");
+  CHECK(sonnet.input == Approx(3));
+  CHECK(sonnet.output == Approx(15));
+  CHECK(sonnet.cache_write == Approx(3.75));
+  CHECK(sonnet.cache_read == Approx(0.30));
+  const auto& opus = c.llm.prices.at("claude-opus-4-6");
+  CHECK(opus.input == Approx(5));
+  CHECK(opus.output == Approx(25));
+  CHECK(opus.cache_write == Approx(6.25));
+  CHECK(opus.cache_read == Approx(0.50));
+
+  CHECK_FALSE(c.bots.lead.persona.empty());
+  CHECK_FALSE(c.bots.lead.questions.empty());
+  CHECK_FALSE(c.bots.buyer.questions.empty());
+  CHECK_FALSE(c.bots.seller.questions.empty());
+
+  CHECK(c.scoring.frs_weights.size() == 4);
+  CHECK(c.scoring.frs_weights.count("pre_approval") == 1);
+  CHECK(c.scoring.pcs_weights.count("motivation") == 1);
+  CHECK(c.scoring.hot_threshold == Approx(80));
+  CHECK(c.scoring.warm_threshold == Approx(40));
+
+  CHECK(c.handoff.lead_to_buyer == Approx(0.7));
+  CHECK(c.handoff.lead_to_seller == Approx(0.7));
+  CHECK(c.handoff.buyer_to_seller == Approx(0.8));
+  CHECK(c.handoff.seller_to_buyer == Approx(0.6));
+  CHECK(c.handoff.return_window == std::chrono::minutes(30));
+  CHECK(c.handoff.max_per_hour == 3);
+  CHECK(c.handoff.max_per_day == 10);
+
+  CHECK(c.cache.ttl.at("intent") == std::chrono::seconds(300));
+  CHECK(c.cache.ttl.at("facts") == std::chrono::seconds(900));
+  CHECK(c.cache.ttl.at("scoring") == std::chrono::seconds(900));
+  CHECK(c.cache.ttl.at("market_context") == std::chrono::seconds(3600));
+  CHECK(c.cache.ttl.at("faq") == std::chrono::seconds(86400));
+  CHECK(c.cache.ttl.at("reply") == std::chrono::seconds(600));
+
+  CHECK(c.reply.max_chars == 320);
+  CHECK(c.quiet.start_minute == 21 * 60);
+  CHECK(c.quiet.end_minute == 8 * 60);
+}
+
+TEST_CASE("the shipped market takes endpoints and secrets from the environment", "[config]") {
+  const auto env = cfg::fixed_env({{"OPENHOUSE_PORT", "9191"},
+                                   {"OPENHOUSE_PUBLIC_URL", "https://sms.example.com"},
+                                   {"OPENHOUSE_DATABASE_URL", "postgresql://db/x"},
+                                   {"OPENHOUSE_REDIS_URL", "redis://cache:6379"},
+                                   {"OPENHOUSE_LLM_BASE_URL", "http://127.0.0.1:9100"},
+                                   {"ANTHROPIC_API_KEY", "sk-test"},
+                                   {"TWILIO_ACCOUNT_SID", "AC123"},
+                                   {"TWILIO_AUTH_TOKEN", "secret"},
+                                   {"OPENHOUSE_CRM_SECRET", "crm"},
+                                   {"OPENHOUSE_ADMIN_TOKEN", "admin"}});
+  const auto result = cfg::load_market_file(shipped_market, env);
+  INFO(describe(result.errors));
+  REQUIRE(result.ok());
+  const auto& c = *result.config;
+  CHECK(c.server.port == 9191);
+  CHECK(c.server.public_url == "https://sms.example.com");
+  CHECK(c.llm.base_url == "http://127.0.0.1:9100");
+  CHECK(c.llm.api_key == "sk-test");
+  CHECK(c.twilio.account_sid == "AC123");
+  CHECK(c.crm.secret == "crm");
+  CHECK(c.server.admin_token == "admin");
+}
+
+TEST_CASE("the shipped market without its required variables names each one", "[config]") {
+  const std::string text = read_file(shipped_market);
+  const auto result = cfg::load_market_string(text, cfg::fixed_env({}));
+  REQUIRE_FALSE(result.ok());
+  REQUIRE(result.errors.size() == 3);
+  CHECK(result.errors[0].key == "twilio.auth_token");
+  CHECK(result.errors[0].line == line_of(text, "auth_token: ${TWILIO_AUTH_TOKEN}"));
+  CHECK_THAT(result.errors[0].message, Catch::Contains("TWILIO_AUTH_TOKEN"));
+  CHECK(result.errors[1].key == "storage.database_url");
+  CHECK_THAT(result.errors[1].message, Catch::Contains("OPENHOUSE_DATABASE_URL"));
+  CHECK(result.errors[2].key == "storage.redis_url");
+  CHECK_THAT(result.errors[2].message, Catch::Contains("OPENHOUSE_REDIS_URL"));
+}
+
+TEST_CASE("the base test document is valid and fills defaults", "[config]") {
+  const auto result = cfg::load_market_string(base_yaml, base_env());
+  INFO(describe(result.errors));
+  REQUIRE(result.ok());
+  const auto& c = *result.config;
+  CHECK(c.server.port == 8080);
+  CHECK(c.server.bind_address == "127.0.0.1");
+  CHECK(c.server.io_threads == 2);
+  CHECK(c.llm.provider == "anthropic");
+  CHECK(c.llm.prices.at("small").cache_read == Approx(0));
+  CHECK(c.handoff.lead_to_seller == Approx(0.7));
+  CHECK(c.handoff.margin == Approx(0.15));
+  CHECK(c.reply.max_chars == 320);
+}
+
+TEST_CASE("${VAR:-default} applies before type conversion", "[config]") {
+  SECTION("unset: the default") {
+    const auto r = cfg::load_market_string(base_yaml, base_env());
+    REQUIRE(r.ok());
+    CHECK(r.config->server.port == 8080);
+  }
+  SECTION("set: the value, converted to a number") {
+    const auto r = cfg::load_market_string(
+        base_yaml, cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}, {"OPENHOUSE_PORT", "9090"}}));
+    REQUIRE(r.ok());
+    CHECK(r.config->server.port == 9090);
+  }
+  SECTION("set but empty: the default") {
+    const auto r = cfg::load_market_string(
+        base_yaml, cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}, {"OPENHOUSE_PORT", ""}}));
+    REQUIRE(r.ok());
+    CHECK(r.config->server.port == 8080);
+  }
+  SECTION("set to a non-number: a type error on the key") {
+    const auto r = cfg::load_market_string(
+        base_yaml, cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}, {"OPENHOUSE_PORT", "http"}}));
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].key == "server.port");
+    CHECK(r.errors[0].line == line_of(base_yaml, "port:"));
+    CHECK_THAT(r.errors[0].message, Catch::Contains("expected an integer"));
+  }
+}
+
+namespace {
+
+/// One broken variant of base_yaml and the single error it must produce.
+struct error_case {
+  const char* name;
+  std::string from;          ///< text replaced in base_yaml
+  std::string to;            ///< its replacement
+  std::string key;           ///< expected dotted key
+  std::string line_needle;   ///< the expected line is the first one containing this
+  std::string message_part;  ///< expected substring of the message
+};
+
+}  // namespace
+
+TEST_CASE("each kind of mistake yields one error naming the key and line", "[config]") {
+  const std::vector<error_case> cases = {
+      {"unknown nested key", "  public_url: http", "  publik_url: x\n  public_url: http", "server.publik_url",
+       "publik_url:", "unknown key"},
+      {"unknown key in a flow mapping", "small: {input: 1, output: 5}", "small: {input: 1, output: 5, extra: 2}",
+       "llm.prices.small.extra", "small: {", "unknown key"},
+      {"unknown top-level section", "handoff:\n", "handof:\n  x: 1\nhandoff:\n", "handof", "handof:",
+       "unknown key"},
+      {"wrong type: scalar for list", "  cities:\n    - name: Riverside\n      zips: [\"92501\", \"92503\"]",
+       "  cities: Riverside", "market.cities", "cities: Riverside", "expected a list"},
+      {"wrong type: list for mapping", "  frs_weights:\n    pre_approval: 0.5\n    budget: 0.5",
+       "  frs_weights: [0.5, 0.5]", "scoring.frs_weights", "frs_weights:", "expected a mapping"},
+      {"wrong type: word for weight", "budget: 0.5", "budget: half", "scoring.frs_weights.budget", "budget: half",
+       "expected a number"},
+      {"missing required value", "  phone_number: \"+19095550100\"\n", "", "market.phone_number", "market:",
+       "missing required key"},
+      {"missing required section", "storage:\n  database_url: postgresql://localhost/openhouse\n  redis_url: "
+                                   "redis://127.0.0.1:6379\n",
+       "", "storage", "market:", "missing required key"},
+      {"empty required value", "  name: \"Test, CA\"", "  name: \"\"", "market.name", "name: \"\"",
+       "must not be empty"},
+      {"no cities", "  cities:\n    - name: Riverside\n      zips: [\"92501\", \"92503\"]", "  cities: []",
+       "market.cities", "cities: []", "at least one city"},
+      {"bad zip in a list item", "\"92503\"", "\"9250\"", "market.cities[0].zips[1]", "zips:", "5-digit"},
+      {"port out of range", "port: ${OPENHOUSE_PORT:-8080}", "port: 70000", "server.port", "port: 70000",
+       "between 1 and 65535"},
+      {"weight above 1", "pre_approval: 0.5", "pre_approval: 1.5", "scoring.frs_weights.pre_approval",
+       "pre_approval: 1.5", "between 0 and 1"},
+      {"weight below 0 in a flow mapping", "engagement: 0.4", "engagement: -0.4", "scoring.pcs_weights.engagement",
+       "pcs_weights:", "between 0 and 1"},
+      {"weights not summing to 1", "budget: 0.5", "budget: 0.4", "scoring.frs_weights", "frs_weights:",
+       "sum to 1"},
+      {"warm not below hot", "warm_threshold: 40", "warm_threshold: 85", "scoring.warm_threshold",
+       "warm_threshold:", "below hot_threshold"},
+      {"hot above 100", "hot_threshold: 80", "hot_threshold: 101", "scoring.hot_threshold", "hot_threshold:",
+       "at most 100"},
+      {"handoff threshold out of [0,1]", "lead_to_buyer: 0.7", "lead_to_buyer: 1.2", "handoff.lead_to_buyer",
+       "lead_to_buyer:", "between 0 and 1"},
+      {"zero TTL", "intent: 300", "intent: 0", "cache.ttl_s.intent", "intent: 0", "between 1 and"},
+      {"unset required variable", "auth_token: ${TWILIO_AUTH_TOKEN}", "auth_token: ${TWILIO_TOKEN_TYPO}",
+       "twilio.auth_token", "auth_token:", "TWILIO_TOKEN_TYPO is not set"},
+      {"routing model without price", "reply: big", "reply: huge", "llm.routing.reply", "reply: huge",
+       "no price in llm.prices"},
+      {"routing without a required task", "    facts: small\n", "", "llm.routing.facts", "routing:",
+       "missing required key"},
+      {"bad timezone", "America/Los_Angeles", "Mars/Olympus_Mons", "market.timezone", "timezone:",
+       "unknown time zone"},
+      {"timezone escaping zoneinfo", "America/Los_Angeles", "../../etc/passwd", "market.timezone", "timezone:",
+       "unknown time zone"},
+      {"phone not E.164", "\"+19095550100\"", "\"(909) 555-0100\"", "market.phone_number", "phone_number:",
+       "E.164"},
+      {"public_url with trailing slash", "public_url: http://127.0.0.1:8080", "public_url: http://127.0.0.1:8080/",
+       "server.public_url", "public_url:", "slash"},
+      {"public_url without scheme", "public_url: http://127.0.0.1:8080", "public_url: 127.0.0.1:8080",
+       "server.public_url", "public_url:", "http://"},
+      {"twilio mode", "  auth_token: ${TWILIO_AUTH_TOKEN}\n", "  auth_token: ${TWILIO_AUTH_TOKEN}\n  mode: sms\n",
+       "twilio.mode", "mode: sms", "twiml|rest"},
+      {"rest mode needs an account SID", "  auth_token: ${TWILIO_AUTH_TOKEN}\n",
+       "  auth_token: ${TWILIO_AUTH_TOKEN}\n  mode: rest\n", "twilio.account_sid", "twilio:", "mode is rest"},
+      {"llm provider", "  base_url: http://127.0.0.1:9000", "  provider: gemini\n  base_url: http://127.0.0.1:9000",
+       "llm.provider", "provider: gemini", "anthropic|openai"},
+      {"quiet hours format", "start: \"21:00\"", "start: \"9pm\"", "quiet_hours.start", "start:", "HH:MM"},
+      {"quiet hours out of range", "end: \"08:00\"", "end: \"24:30\"", "quiet_hours.end", "end:", "HH:MM"},
+      {"io_threads out of range", "  port: ${OPENHOUSE_PORT:-8080}\n", "  io_threads: 65\n", "server.io_threads",
+       "io_threads:", "between 1 and 64"},
+      {"max_body_bytes too small", "  port: ${OPENHOUSE_PORT:-8080}\n", "  max_body_bytes: 512\n",
+       "server.max_body_bytes", "max_body_bytes:", "between 1024"},
+      {"duplicate key", "  business_name: \"Test Realty\"\n",
+       "  business_name: \"Test Realty\"\n  business_name: \"Other\"\n", "market.business_name",
+       "business_name: \"Other\"", "duplicate key"},
+      {"float for an integer", "intent: 300", "intent: 300.5", "cache.ttl_s.intent", "intent: 300.5",
+       "expected an integer"},
+  };
+
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const std::string text = replaced(base_yaml, c.from, c.to);
+      const auto result = cfg::load_market_string(text, base_env());
+      INFO(describe(result.errors));
+      CHECK_FALSE(result.config.has_value());
+      REQUIRE(result.errors.size() == 1);
+      CHECK(result.errors[0].key == c.key);
+      CHECK(result.errors[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+    }
+  }
+}
+
+TEST_CASE("a string where a number belongs is a type error", "[config]") {
+  const std::string text = replaced(base_yaml, "port: ${OPENHOUSE_PORT:-8080}", "port: eighty");
+  const auto result = cfg::load_market_string(text, base_env());
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].key == "server.port");
+  CHECK(result.errors[0].line == 13);
+  CHECK(result.errors[0].message == "expected an integer, got \"eighty\"");
+}
+
+TEST_CASE("a YAML syntax error reports its line", "[config]") {
+  const std::string text = replaced(base_yaml, "  business_name: \"Test Realty\"", "  business_name: Test: Realty");
+  const auto result = cfg::load_market_string(text, base_env());
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].key.empty());
+  CHECK(result.errors[0].line == 4);
+  CHECK_THAT(result.errors[0].message, Catch::Contains("YAML syntax error"));
+}
+
+TEST_CASE("all errors are collected, in line order", "[config]") {
+  std::string text = base_yaml;
+  text = replaced(text, "America/Los_Angeles", "Nowhere/Land");
+  text = replaced(text, "port: ${OPENHOUSE_PORT:-8080}", "port: 0");
+  text = replaced(text, "reply: big", "reply: huge");
+  text = replaced(text, "budget: 0.5", "budget: 0.1");
+  text += "surprise: true\n";
+  const auto result = cfg::load_market_string(text, cfg::fixed_env({}));
+  INFO(describe(result.errors));
+  REQUIRE(result.errors.size() == 6);
+  CHECK(result.errors[0].key == "market.timezone");
+  CHECK(result.errors[1].key == "server.port");
+  CHECK(result.errors[2].key == "twilio.auth_token");
+  CHECK(result.errors[3].key == "llm.routing.reply");
+  CHECK(result.errors[4].key == "scoring.frs_weights");
+  CHECK(result.errors[5].key == "surprise");
+  for (std::size_t i = 1; i < result.errors.size(); ++i) {
+    CHECK(result.errors[i - 1].line <= result.errors[i].line);
+  }
+}
+
+TEST_CASE("degenerate documents", "[config]") {
+  SECTION("empty") {
+    const auto r = cfg::load_market_string("", base_env());
+    REQUIRE(r.errors.size() == 1);
+    CHECK_THAT(r.errors[0].message, Catch::Contains("empty"));
+  }
+  SECTION("a list at the top level") {
+    const auto r = cfg::load_market_string("- a\n- b\n", base_env());
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].line == 1);
+  }
+  SECTION("an empty mapping names every required section") {
+    const auto r = cfg::load_market_string("{}", base_env());
+    std::vector<std::string> keys;
+    for (const auto& e : r.errors) keys.push_back(e.key);
+    CHECK(keys == std::vector<std::string>{"market", "server", "twilio", "storage", "llm", "scoring"});
+  }
+}
+
+TEST_CASE("an empty section means defaults, but still needs its required keys", "[config]") {
+  const std::string with_empty_cache = replaced(base_yaml, "cache:\n  ttl_s:\n    intent: 300\n", "cache:\n");
+  CHECK(cfg::load_market_string(with_empty_cache, base_env()).ok());
+
+  const std::string text = replaced(base_yaml, "server:\n  port: ${OPENHOUSE_PORT:-8080}\n  public_url: http://127.0.0.1:8080\n",
+                                    "server:\n");
+  const auto r = cfg::load_market_string(text, base_env());
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].key == "server.public_url");
+  CHECK(r.errors[0].line == line_of(text, "server:"));
+}
+
+TEST_CASE("to_string renders FILE:LINE: KEY: MESSAGE", "[config]") {
+  CHECK(cfg::to_string({"llm.prices.x.input", 12, "expected a number"}, "m.yaml") ==
+        "m.yaml:12: llm.prices.x.input: expected a number");
+  CHECK(cfg::to_string({"", 3, "YAML syntax error: illegal map value"}, "m.yaml") ==
+        "m.yaml:3: YAML syntax error: illegal map value");
+}
+
+TEST_CASE("check_config_command prints ok or one line per error", "[config]") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("openhouse-config-test-" + std::to_string(static_cast<long>(::getpid())));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "market.yaml").string();
+
+  SECTION("valid") {
+    std::ofstream(path) << base_yaml;
+    std::ostringstream out, err;
+    CHECK(cfg::check_config_command(path, out, err, base_env()) == 0);
+    CHECK(out.str() == "ok\n");
+    CHECK(err.str().empty());
+  }
+  SECTION("invalid") {
+    std::ofstream(path) << replaced(base_yaml, "reply: big", "reply: huge") << "bogus: 1\n";
+    std::ostringstream out, err;
+    CHECK(cfg::check_config_command(path, out, err, base_env()) == 1);
+    CHECK(out.str().empty());
+    CHECK(err.str() == path + ":25: llm.routing.reply: model \"huge\" has no price in llm.prices\n" + path +
+                           ":46: bogus: unknown key\n");
+  }
+  SECTION("unreadable") {
+    std::ostringstream out, err;
+    CHECK(cfg::check_config_command((dir / "missing.yaml").string(), out, err, base_env()) == 1);
+    CHECK_THAT(err.str(), Catch::Contains("missing.yaml:0: cannot read file"));
+  }
+  std::filesystem::remove_all(dir);
+}
