@@ -1,0 +1,221 @@
+// Deterministic actor tests of the conversation router and conversation actor:
+// CAF's test coordinator runs every message on the test thread, and the
+// actor clock only moves when the test advances it. Store and provider are
+// in-memory fakes (unit tests only; integration tests use the real ones).
+
+#define CAF_TEST_NO_MAIN
+#define CAF_SUITE conversation
+#include <caf/test/unit_test_impl.hpp>
+
+#include "runtime/conversation_router.hpp"
+#include "runtime/type_ids.hpp"
+
+#include <caf/all.hpp>
+#include <caf/test/dsl.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+using namespace openhouse;
+using namespace openhouse::runtime;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct test_config : caf::actor_system_config {
+  test_config() { add_message_types<caf::id_block::openhouse>(); }
+};
+
+/// What the fakes saw, shared with the test body.
+struct ledger {
+  std::map<std::string, std::string> inbound;  ///< sid -> contact
+  std::map<std::string, std::string> replies;  ///< sid -> reply
+  std::map<std::string, conversation_snapshot> snapshots;
+  std::vector<llm::messages_request> llm_calls;
+  int loads = 0;
+  bool llm_fails = false;
+};
+
+store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledger> l) {
+  return {
+      [l](record_inbound_atom, const inbound_sms& msg) {
+        inbound_record rec;
+        rec.inserted = l->inbound.emplace(msg.sid, msg.from).second;
+        if (auto i = l->replies.find(msg.sid); !rec.inserted && i != l->replies.end()) {
+          rec.answered = true;
+          rec.reply = i->second;
+        }
+        return rec;
+      },
+      [l](record_reply_atom, const outbound_reply& r) {
+        if (!l->replies.emplace(r.in_reply_to_sid, r.body).second) {
+          return false;
+        }
+        auto& snap = l->snapshots[r.contact];
+        snap.contact = r.contact;
+        snap.active_bot = r.state.active_bot;
+        snap.turns = r.state.turns;
+        return true;
+      },
+      [l](load_atom, const std::string& contact) {
+        ++l->loads;
+        auto snap = l->snapshots[contact];
+        snap.contact = contact;
+        return snap;
+      },
+      [](ping_atom) { return true; },
+  };
+}
+
+llm_actor::behavior_type fake_llm(llm_actor::pointer, std::shared_ptr<ledger> l) {
+  return {
+      [l](complete_atom, const llm::messages_request& req) -> caf::result<llm::messages_response> {
+        l->llm_calls.push_back(req);
+        if (l->llm_fails) {
+          return llm::make_error(llm::client_errc::overloaded, "529");
+        }
+        llm::messages_response resp;
+        resp.text = "re: " + req.messages.back().content;
+        resp.stop_reason = "end_turn";
+        return resp;
+      },
+  };
+}
+
+std::shared_ptr<config::market_config> test_market() {
+  auto cfg = std::make_shared<config::market_config>();
+  cfg->market.id = "test";
+  cfg->market.name = "Test Market";
+  cfg->market.business_name = "Test Homes";
+  cfg->market.fallback_reply = "Thanks! An agent will text you shortly.";
+  cfg->bots.lead.persona = "You are a friendly assistant.";
+  cfg->llm.routing["reply"] = "claude-sonnet-4-6";
+  cfg->runtime.conversation_idle_timeout = std::chrono::seconds{60};
+  return cfg;
+}
+
+struct fixture : test_coordinator_fixture<test_config> {
+  std::shared_ptr<ledger> seen = std::make_shared<ledger>();
+  std::shared_ptr<manual_clock> time = std::make_shared<manual_clock>();
+  router_actor router;
+
+  fixture() {
+    conversation_deps deps;
+    deps.config = test_market();
+    deps.time = time;
+    deps.store = sys.spawn(fake_store, seen);
+    deps.llm = sys.spawn(fake_llm, seen);
+    router = sys.spawn(conversation_router, deps);
+    sched.run();
+  }
+
+  /// Sends `msg` through the router and runs the system until it is answered.
+  turn_result turn(inbound_sms msg) {
+    auto handle = self->request(router, caf::infinite, std::move(msg));
+    sched.run();
+    turn_result out;
+    bool answered = false;
+    handle.receive([&](const turn_result& r) { out = r, answered = true; },
+                   [&](const caf::error& e) { FAIL(to_string(e)); });
+    REQUIRE(answered);
+    return out;
+  }
+
+  std::uint64_t active_conversations() {
+    auto handle = self->request(router, caf::infinite, count_atom_v);
+    sched.run();
+    std::uint64_t n = 0;
+    handle.receive([&](std::uint64_t c) { n = c; }, [](const caf::error&) {});
+    return n;
+  }
+};
+
+inbound_sms sms(std::string sid, std::string from, std::string body) {
+  return {std::move(sid), std::move(from), "+19095550100", std::move(body), 0};
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "a turn persists the inbound, asks the provider once and replies",
+                 "[runtime][conversation]") {
+  auto r = turn(sms("SM1", "+19095551234", "Hi, looking to buy in Riverside"));
+  CHECK_FALSE(r.duplicate);
+  CHECK_FALSE(r.fallback);
+  CHECK(r.reply == "re: Hi, looking to buy in Riverside");
+  CHECK(seen->inbound.count("SM1") == 1);
+  CHECK(seen->replies.at("SM1") == r.reply);
+  REQUIRE(seen->llm_calls.size() == 1);
+  CHECK(seen->llm_calls[0].task == "reply");
+  CHECK(seen->llm_calls[0].model == "claude-sonnet-4-6");
+  CHECK(seen->snapshots.at("+19095551234").turns == 1);
+}
+
+TEST_CASE_METHOD(fixture, "a redelivered sid gets the stored reply and no provider call",
+                 "[runtime][conversation]") {
+  auto first = turn(sms("SM1", "+19095551234", "hello"));
+  auto again = turn(sms("SM1", "+19095551234", "hello"));
+  CHECK(again.duplicate);
+  CHECK(again.reply == first.reply);
+  CHECK(seen->llm_calls.size() == 1);
+}
+
+TEST_CASE_METHOD(fixture, "one contact's messages are handled in arrival order with history",
+                 "[runtime][conversation]") {
+  // All three are in the mailboxes before any is handled.
+  auto h1 = self->request(router, caf::infinite, sms("SM1", "+19095551234", "one"));
+  auto h2 = self->request(router, caf::infinite, sms("SM2", "+19095551234", "two"));
+  auto h3 = self->request(router, caf::infinite, sms("SM3", "+19095551234", "three"));
+  sched.run();
+  std::vector<std::string> replies;
+  for (auto* h : {&h1, &h2, &h3}) {
+    h->receive([&](const turn_result& r) { replies.push_back(r.reply); },
+               [](const caf::error& e) { FAIL(to_string(e)); });
+  }
+  CHECK(replies == std::vector<std::string>{"re: one", "re: two", "re: three"});
+  REQUIRE(seen->llm_calls.size() == 3);
+  // The third call carries the first two exchanges as history.
+  const auto& third = seen->llm_calls[2].messages;
+  REQUIRE(third.size() == 5);
+  CHECK(third[0].content == "one");
+  CHECK(third[1].content == "re: one");
+  CHECK(third[4].content == "three");
+}
+
+TEST_CASE_METHOD(fixture, "different contacts get separate conversations",
+                 "[runtime][conversation]") {
+  turn(sms("SM1", "+19095551111", "a"));
+  turn(sms("SM2", "+19095552222", "b"));
+  CHECK(active_conversations() == 2);
+  // Bob's request has no trace of Alice's message.
+  CHECK(seen->llm_calls[1].messages.size() == 1);
+  CHECK(seen->llm_calls[1].messages[0].content == "b");
+}
+
+TEST_CASE_METHOD(fixture, "an idle conversation passivates and comes back from the store",
+                 "[runtime][conversation]") {
+  turn(sms("SM1", "+19095551234", "first"));
+  CHECK(active_conversations() == 1);
+  CHECK(seen->loads == 1);
+
+  advance_time(30s);  // not idle long enough
+  sched.run();
+  CHECK(active_conversations() == 1);
+
+  advance_time(31s);
+  sched.run();
+  CHECK(active_conversations() == 0);
+
+  turn(sms("SM2", "+19095551234", "second"));
+  CHECK(seen->loads == 2);  // re-activated from the store
+  CHECK(seen->snapshots.at("+19095551234").turns == 2);
+}
+
+TEST_CASE_METHOD(fixture, "a provider failure still answers the lead with the fallback reply",
+                 "[runtime][conversation]") {
+  seen->llm_fails = true;
+  auto r = turn(sms("SM1", "+19095551234", "hello?"));
+  CHECK(r.fallback);
+  CHECK(r.reply == "Thanks! An agent will text you shortly.");
+  CHECK(seen->replies.at("SM1") == r.reply);
+}
