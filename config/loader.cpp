@@ -514,7 +514,7 @@ void read_market(mapping& root, market_info& out) {
 void read_server(mapping& root, server_settings& out) {
   mapping m = mapping::child(root, "server", need::required);
   m.read_string("bind_address", out.bind_address, need::non_empty);
-  m.read_int("port", out.port, 1, 65535);
+  m.read_int("port", out.port, 0, 65535);  // 0: any free port (tests, scripts/run)
   read_checked(m, "public_url", out.public_url, need::required, check_http_url);
   m.read_int("io_threads", out.io_threads, 1, 64);
   m.read_int("max_body_bytes", out.max_body_bytes, 1024, 64LL * 1024 * 1024);

@@ -9,17 +9,21 @@ namespace openhouse::runtime {
 router_actor::behavior_type conversation_router(router_actor::stateful_pointer<router_state> self,
                                                 conversation_deps deps) {
   self->state.deps = std::move(deps);
-  // A conversation that dies (it should not) must not keep receiving messages.
-  self->set_down_handler([self](const caf::down_msg& down) {
+  // Conversations are linked so that the router's exit (node shutdown) ends
+  // them too. Their own exits arrive here: a passivated one has already been
+  // removed and leaves normally; one that failed is forgotten (its next
+  // message spawns a fresh one from the store) and never takes the router down.
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
     auto& convs = self->state.conversations;
     for (auto i = convs.begin(); i != convs.end(); ++i) {
-      if (i->second.actor.address() == down.source) {
-        if (down.reason) {
-          spdlog::error("conversation for a contact died: {}", to_string(down.reason));
-        }
+      if (i->second.actor.address() == msg.source) {
+        spdlog::error("a conversation actor failed: {}", to_string(msg.reason));
         convs.erase(i);
         return;
       }
+    }
+    if (msg.reason) {
+      self->quit(msg.reason);
     }
   });
   return {
@@ -27,9 +31,8 @@ router_actor::behavior_type conversation_router(router_actor::stateful_pointer<r
         auto& convs = self->state.conversations;
         auto i = convs.find(msg.from);
         if (i == convs.end()) {
-          auto actor = self->spawn(conversation, msg.from, self->state.deps,
+          auto actor = self->spawn<caf::linked>(conversation, msg.from, self->state.deps,
                                    caf::actor_cast<passivation_actor>(self));
-          self->monitor(actor);
           i = convs.emplace(msg.from, router_state::entry{std::move(actor), 0}).first;
         }
         ++i->second.forwarded;
@@ -41,7 +44,6 @@ router_actor::behavior_type conversation_router(router_actor::stateful_pointer<r
         if (i == convs.end() || i->second.forwarded != handled) {
           return false;  // a message is on its way to it: stay
         }
-        self->demonitor(i->second.actor.address());
         convs.erase(i);
         return true;
       },

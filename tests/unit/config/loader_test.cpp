@@ -318,7 +318,7 @@ TEST_CASE("each kind of mistake yields one error naming the key and line", "[con
        "market.cities", "cities: []", "at least one city"},
       {"bad zip in a list item", "\"92503\"", "\"9250\"", "market.cities[0].zips[1]", "zips:", "5-digit"},
       {"port out of range", "port: ${OPENHOUSE_PORT:-8080}", "port: 70000", "server.port", "port: 70000",
-       "between 1 and 65535"},
+       "between 0 and 65535"},
       {"weight above 1", "pre_approval: 0.5", "pre_approval: 1.5", "scoring.frs_weights.pre_approval",
        "pre_approval: 1.5", "between 0 and 1"},
       {"weight below 0 in a flow mapping", "engagement: 0.4", "engagement: -0.4", "scoring.pcs_weights.engagement",
@@ -402,7 +402,7 @@ TEST_CASE("a YAML syntax error reports its line", "[config]") {
 TEST_CASE("all errors are collected, in line order", "[config]") {
   std::string text = base_yaml;
   text = replaced(text, "America/Los_Angeles", "Nowhere/Land");
-  text = replaced(text, "port: ${OPENHOUSE_PORT:-8080}", "port: 0");
+  text = replaced(text, "port: ${OPENHOUSE_PORT:-8080}", "port: 70000");
   text = replaced(text, "reply: big", "reply: huge");
   text = replaced(text, "budget: 0.5", "budget: 0.1");
   text += "surprise: true\n";
