@@ -6,6 +6,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 
+#include <boost/asio/executor_work_guard.hpp>
+
 #include <atomic>
 #include <condition_variable>
 #include <list>
@@ -238,6 +240,9 @@ struct server::impl {
   net::io_context ioc;
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
+  // Keeps run() going while a request waits on its handler with no I/O pending
+  // (during shutdown the acceptor is closed and nothing else holds the loop).
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::uint16_t port = 0;
   bool started = false;
   bool stopped = false;
@@ -257,6 +262,7 @@ void server::start() {
   d.acceptor.bind(endpoint);
   d.acceptor.listen(net::socket_base::max_listen_connections);
   d.port = d.acceptor.local_endpoint().port();
+  d.work.emplace(d.ioc.get_executor());
   d.accept();
   const auto n = std::max<std::size_t>(1, opt.io_threads);
   d.threads.reserve(n);
@@ -297,6 +303,7 @@ void server::stop(std::chrono::milliseconds grace) {
     std::unique_lock lock{d.state->mutex};
     d.state->idle_cv.wait_for(lock, grace, [&] { return d.state->in_flight == 0; });
   }
+  d.work.reset();
   d.ioc.stop();
   for (auto& t : d.threads) {
     if (t.joinable()) {

@@ -1,0 +1,336 @@
+// End to end: the openhouse binary as a user runs it. `sim-llm` and `serve`
+// start as processes on free ports (port 0), against the real Redis and
+// PostgreSQL from scripts/services, each test with a database of its own.
+// Webhooks are signed exactly as Twilio signs them.
+
+#include "integrations/twilio/signature.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/services.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <csignal>
+#include <future>
+#include <thread>
+
+using namespace openhouse;
+using test::http_client;
+
+namespace {
+
+constexpr const char* auth_token = "e2e-auth-token";
+// Twilio signs the URL it was given; the node sits "behind a proxy" here, so
+// the signed URL differs from the address the test connects to.
+constexpr const char* public_url = "https://openhouse.example.test";
+const std::string config_path = std::string{OPENHOUSE_SOURCE_DIR} +
+                                "/config/markets/inland-empire.yaml";
+
+std::string sid(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "SM%032d", n);
+  return buf;
+}
+
+long query_long(const std::string& url, const std::string& sql) {
+  pqxx::connection c{url};
+  pqxx::nontransaction tx{c};
+  return tx.exec(sql)[0][0].as<long>();
+}
+
+class simulator {
+public:
+  explicit simulator(int latency_ms = 0)
+      : proc_({OPENHOUSE_BINARY, "sim-llm", "--port", "0", "--latency",
+               std::to_string(latency_ms)}),
+        url_(proc_.wait_until_listening()) {}
+
+  [[nodiscard]] const std::string& url() const { return url_; }
+
+  long requests() {
+    http_client c;
+    return nlohmann::json::parse(c.get(url_ + "/stats").body).at("requests").get<long>();
+  }
+
+private:
+  test::process proc_;
+  std::string url_;
+};
+
+/// A running `openhouse serve` on the shipped market file.
+class node {
+public:
+  node(const std::string& database_url, const std::string& llm_url,
+       std::string redis_url = test::redis_url())
+      : proc_({OPENHOUSE_BINARY, "serve", "--config", config_path, "--port", "0"},
+              {{"OPENHOUSE_DATABASE_URL", database_url},
+               {"OPENHOUSE_REDIS_URL", std::move(redis_url)},
+               {"OPENHOUSE_LLM_BASE_URL", llm_url},
+               {"OPENHOUSE_PUBLIC_URL", public_url},
+               {"TWILIO_AUTH_TOKEN", auth_token}}),
+        url_(proc_.wait_until_listening()) {}
+
+  [[nodiscard]] const std::string& url() const { return url_; }
+  int stop(int sig = SIGTERM) { return proc_.stop(sig); }
+
+private:
+  test::process proc_;
+  std::string url_;
+};
+
+/// Posts a Twilio SMS webhook, signed unless `signature` is given.
+test::http_result post_sms(http_client& c, const std::string& base,
+                           std::map<std::string, std::string> params,
+                           std::optional<std::string> signature = std::nullopt) {
+  std::vector<twilio::param> signed_params(params.begin(), params.end());
+  const auto sig = signature.value_or(twilio::compute_signature(
+      auth_token, std::string{public_url} + "/webhooks/twilio/sms", signed_params));
+  return c.post(base + "/webhooks/twilio/sms", test::form_body(params),
+                {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"X-Twilio-Signature", sig}});
+}
+
+std::map<std::string, std::string> sms_params(const std::string& message_sid,
+                                              const std::string& from, const std::string& body) {
+  return {{"MessageSid", message_sid},
+          {"AccountSid", "AC00000000000000000000000000000000"},
+          {"From", from},
+          {"To", "+19095550100"},
+          {"Body", body},
+          {"NumMedia", "0"}};
+}
+
+bool is_message_twiml(const std::string& body) {
+  return body.find("<Response><Message>") != std::string::npos &&
+         body.find("</Message></Response>") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a signed SMS is stored, answered by the Lead bot through the provider, as TwiML",
+          "[e2e]") {
+  test::scratch_database db;
+  simulator sim;
+  node n{db.url(), sim.url()};
+  http_client c;
+
+  auto res = post_sms(c, n.url(),
+                      sms_params(sid(1), "+19095551234", "Hi, I want to buy a 3bd in Riverside"));
+  REQUIRE(res.status == 200);
+  CHECK(res.headers["content-type"].rfind("text/xml", 0) == 0);
+  CHECK(is_message_twiml(res.body));
+  CHECK(sim.requests() == 1);
+
+  CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE direction = 'inbound' AND "
+                             "provider_sid = '" + sid(1) + "'") == 1);
+  CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE direction = 'outbound'") == 1);
+  CHECK(query_long(db.url(), "SELECT turns FROM conversation_state") == 1);
+
+  SECTION("a redelivered MessageSid gets the same reply, no new row and no new LLM call") {
+    auto again = post_sms(c, n.url(),
+                          sms_params(sid(1), "+19095551234", "Hi, I want to buy a 3bd in Riverside"));
+    CHECK(again.status == 200);
+    CHECK(again.body == res.body);
+    CHECK(sim.requests() == 1);
+    CHECK(query_long(db.url(), "SELECT count(*) FROM messages") == 2);
+  }
+
+  SECTION("health, readiness and metrics answer") {
+    CHECK(c.get(n.url() + "/healthz").status == 200);
+    auto ready = c.get(n.url() + "/readyz");
+    CHECK(ready.status == 200);
+    CHECK(nlohmann::json::parse(ready.body).at("postgres") == "ok");
+    auto metrics = c.get(n.url() + "/metrics");
+    CHECK(metrics.status == 200);
+    CHECK_THAT(metrics.body, Catch::Contains("openhouse_webhook_requests_total{code=\"200\","
+                                             "route=\"/webhooks/twilio/sms\"} 1"));
+    CHECK_THAT(metrics.body, Catch::Contains("openhouse_webhook_duration_seconds_bucket"));
+  }
+}
+
+TEST_CASE("50 concurrent posts for one contact are stored and answered one at a time, in order",
+          "[e2e]") {
+  test::scratch_database db;
+  simulator sim;
+  node n{db.url(), sim.url()};
+
+  constexpr int posts = 50;
+  std::vector<std::future<long>> results;
+  results.reserve(posts);
+  for (int i = 0; i < posts; ++i) {
+    results.push_back(std::async(std::launch::async, [&, i] {
+      http_client c;
+      auto r = post_sms(c, n.url(),
+                        sms_params(sid(100 + i), "+19095557777", "message " + std::to_string(i)));
+      return is_message_twiml(r.body) ? r.status : -r.status;
+    }));
+  }
+  for (auto& f : results) {
+    CHECK(f.get() == 200);
+  }
+  CHECK(sim.requests() == posts);
+  CHECK(query_long(db.url(), "SELECT turns FROM conversation_state") == posts);
+
+  // Strictly one at a time: by id the contact's rows alternate inbound,
+  // its reply, next inbound, its reply ... with no interleaving.
+  pqxx::connection conn{db.url()};
+  pqxx::nontransaction tx{conn};
+  const auto rows = tx.exec("SELECT id, direction, in_reply_to FROM messages ORDER BY id");
+  REQUIRE(rows.size() == 2 * posts);
+  for (std::size_t i = 0; i < rows.size(); i += 2) {
+    CHECK(rows[i][1].as<std::string>() == "inbound");
+    CHECK(rows[i + 1][1].as<std::string>() == "outbound");
+    CHECK(rows[i + 1][2].as<long>() == rows[i][0].as<long>());
+  }
+}
+
+TEST_CASE("refused requests change nothing", "[e2e]") {
+  test::scratch_database db;
+  simulator sim;
+  node n{db.url(), sim.url()};
+  http_client c;
+  const auto form_type = std::map<std::string, std::string>{
+      {"Content-Type", "application/x-www-form-urlencoded"}};
+
+  SECTION("bad signature: 403") {
+    auto r = post_sms(c, n.url(), sms_params(sid(1), "+19095551234", "hi"),
+                      "AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    CHECK(r.status == 403);
+  }
+  SECTION("missing signature: 403") {
+    auto r = c.post(n.url() + "/webhooks/twilio/sms",
+                    test::form_body(sms_params(sid(1), "+19095551234", "hi")), form_type);
+    CHECK(r.status == 403);
+  }
+  SECTION("signed for another URL: 403") {
+    auto params = sms_params(sid(1), "+19095551234", "hi");
+    std::vector<twilio::param> p(params.begin(), params.end());
+    auto r = post_sms(c, n.url(), params,
+                      twilio::compute_signature(auth_token, "http://127.0.0.1/webhooks/twilio/sms", p));
+    CHECK(r.status == 403);
+  }
+  SECTION("body over 64 KiB: 413") {
+    auto r = post_sms(c, n.url(), sms_params(sid(1), "+19095551234", std::string(70 * 1024, 'x')));
+    CHECK(r.status == 413);
+  }
+  SECTION("malformed form body: 400") {
+    auto r = c.post(n.url() + "/webhooks/twilio/sms", "Body=%ZZ&From=%2B19095551234",
+                    {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"X-Twilio-Signature", "x"}});
+    CHECK(r.status == 400);
+  }
+  SECTION("signed but without Body: 400") {
+    auto params = sms_params(sid(1), "+19095551234", "hi");
+    params.erase("Body");
+    CHECK(post_sms(c, n.url(), params).status == 400);
+  }
+  SECTION("signed but without MessageSid: 400") {
+    auto params = sms_params(sid(1), "+19095551234", "hi");
+    params.erase("MessageSid");
+    CHECK(post_sms(c, n.url(), params).status == 400);
+  }
+  SECTION("unknown route: 404, wrong method: 405") {
+    CHECK(c.get(n.url() + "/nope").status == 404);
+    auto r = c.get(n.url() + "/webhooks/twilio/sms");
+    CHECK(r.status == 405);
+    CHECK(r.headers["allow"] == "POST");
+  }
+
+  CHECK(query_long(db.url(), "SELECT count(*) FROM messages") == 0);
+  CHECK(query_long(db.url(), "SELECT count(*) FROM contacts") == 0);
+  CHECK(sim.requests() == 0);
+  // The server is still healthy after every refusal.
+  CHECK(c.get(n.url() + "/healthz").status == 200);
+}
+
+TEST_CASE("SIGTERM lets an in-flight request finish, then exits cleanly", "[e2e]") {
+  test::scratch_database db;
+  simulator slow_sim{1500};
+  node n{db.url(), slow_sim.url()};
+
+  auto in_flight = std::async(std::launch::async, [&] {
+    http_client c;
+    return post_sms(c, n.url(), sms_params(sid(1), "+19095551234", "are you there?"));
+  });
+  // The inbound row is written before the provider call: once it exists the
+  // request is in flight, waiting on the slow provider. (A bounded poll on
+  // an observable fact, not a sleep standing in for one.)
+  for (int i = 0; i < 500 && query_long(db.url(), "SELECT count(*) FROM messages") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  REQUIRE(query_long(db.url(), "SELECT count(*) FROM messages") == 1);
+  CHECK(n.stop(SIGTERM) == 0);
+  auto res = in_flight.get();
+  CHECK(res.status == 200);
+  CHECK(is_message_twiml(res.body));
+  CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE direction = 'outbound'") == 1);
+}
+
+TEST_CASE("a conversation survives a restart of the node", "[e2e]") {
+  test::scratch_database db;
+  simulator sim;
+  {
+    node first{db.url(), sim.url()};
+    http_client c;
+    REQUIRE(post_sms(c, first.url(), sms_params(sid(1), "+19095551234", "selling my house"))
+                .status == 200);
+    CHECK(first.stop() == 0);
+  }
+  node second{db.url(), sim.url()};
+  http_client c;
+  // The redelivery after the restart is still recognised.
+  auto dup = post_sms(c, second.url(), sms_params(sid(1), "+19095551234", "selling my house"));
+  CHECK(dup.status == 200);
+  CHECK(sim.requests() == 1);
+  REQUIRE(post_sms(c, second.url(), sms_params(sid(2), "+19095551234", "in Corona")).status == 200);
+  CHECK(query_long(db.url(), "SELECT turns FROM conversation_state") == 2);
+  CHECK(sim.requests() == 2);
+}
+
+TEST_CASE("readiness reports a dependency that is down", "[e2e]") {
+  test::scratch_database db;
+  simulator sim;
+  node n{db.url(), sim.url(), "redis://127.0.0.1:1"};
+  http_client c;
+  auto r = c.get(n.url() + "/readyz");
+  CHECK(r.status == 503);
+  CHECK(nlohmann::json::parse(r.body).at("redis") == "down");
+  CHECK(c.get(n.url() + "/healthz").status == 200);
+}
+
+TEST_CASE("the command line explains itself and refuses bad input in one line", "[e2e][cli]") {
+  for (const char* cmd : {"serve", "check-config", "migrate", "sim-llm", "replay", "eval-semantic"}) {
+    auto r = test::run({OPENHOUSE_BINARY, cmd, "--help"});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains(std::string{"openhouse "} + cmd));
+  }
+  auto unknown = test::run({OPENHOUSE_BINARY, "frobnicate"});
+  CHECK(unknown.exit_code != 0);
+  CHECK_THAT(unknown.err, Catch::Contains("unknown command"));
+
+  auto bad_flag = test::run({OPENHOUSE_BINARY, "serve", "--nope", "1"});
+  CHECK(bad_flag.exit_code != 0);
+  CHECK_THAT(bad_flag.err, Catch::Contains("unknown option --nope"));
+}
+
+TEST_CASE("check-config accepts the shipped market and names key and line of errors",
+          "[e2e][cli]") {
+  auto ok = test::run({OPENHOUSE_BINARY, "check-config", config_path},
+                      {{"TWILIO_AUTH_TOKEN", "x"},
+                       {"OPENHOUSE_DATABASE_URL", "postgresql://localhost/x"},
+                       {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:6379"}});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out == "ok\n");
+
+  char path[] = "/tmp/openhouse-bad-XXXXXX";
+  const int fd = mkstemp(path);
+  const std::string bad = "market:\n  id: x\n  colour: blue\n";
+  REQUIRE(write(fd, bad.data(), bad.size()) == static_cast<ssize_t>(bad.size()));
+  close(fd);
+  auto r = test::run({OPENHOUSE_BINARY, "check-config", path});
+  unlink(path);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains(std::string{path} + ":3: market.colour: unknown key"));
+}

@@ -1,0 +1,130 @@
+// The store against a real PostgreSQL (started by scripts/services), each
+// test in a database of its own.
+
+#include "integrations/postgres/migrations.hpp"
+#include "integrations/postgres/store.hpp"
+#include "tests/support/services.hpp"
+
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+
+#include <future>
+
+using openhouse::postgres::store;
+using openhouse::runtime::inbound_sms;
+using openhouse::runtime::outbound_reply;
+using openhouse::test::scratch_database;
+
+namespace {
+
+inbound_sms sms(std::string sid, std::string from, std::string body, std::int64_t at = 1000) {
+  return {std::move(sid), std::move(from), "+19095550100", std::move(body), at};
+}
+
+outbound_reply reply_to(const std::string& sid, const std::string& contact, std::string body,
+                        int turns) {
+  outbound_reply r;
+  r.contact = contact;
+  r.in_reply_to_sid = sid;
+  r.body = std::move(body);
+  r.bot = "lead";
+  r.sent_at_ms = 2000;
+  r.state.contact = contact;
+  r.state.active_bot = "lead";
+  r.state.turns = turns;
+  return r;
+}
+
+long count(const std::string& url, const std::string& sql) {
+  pqxx::connection c{url};
+  pqxx::nontransaction tx{c};
+  return tx.exec(sql)[0][0].as<long>();
+}
+
+}  // namespace
+
+TEST_CASE("migrations apply once, even from concurrent migrators", "[postgres][integration]") {
+  scratch_database db;
+  auto a = std::async(std::launch::async, [&] { return store{db.url(), "m"}.migrate(); });
+  auto b = std::async(std::launch::async, [&] { return store{db.url(), "m"}.migrate(); });
+  const auto total = a.get() + b.get();
+  CHECK(total == static_cast<int>(openhouse::postgres::all_migrations().size()));
+  CHECK(store{db.url(), "m"}.migrate() == 0);
+  CHECK(count(db.url(), "SELECT count(*) FROM schema_migrations") ==
+        static_cast<long>(openhouse::postgres::all_migrations().size()));
+}
+
+TEST_CASE("an inbound sid is stored once and its reply is found again", "[postgres][integration]") {
+  scratch_database db;
+  store s{db.url(), "inland-empire"};
+  s.migrate();
+
+  auto first = s.record_inbound(sms("SM1", "+19095551234", "hi"));
+  CHECK(first.inserted);
+  CHECK_FALSE(first.answered);
+
+  // Redelivered before it was answered: no new row, nothing to replay yet.
+  auto again = s.record_inbound(sms("SM1", "+19095551234", "hi"));
+  CHECK_FALSE(again.inserted);
+  CHECK_FALSE(again.answered);
+
+  CHECK(s.record_reply(reply_to("SM1", "+19095551234", "Hello! Buying or selling?", 1)));
+  // A second reply to the same inbound is refused by the schema.
+  CHECK_FALSE(s.record_reply(reply_to("SM1", "+19095551234", "another", 1)));
+
+  auto replay = s.record_inbound(sms("SM1", "+19095551234", "hi"));
+  CHECK_FALSE(replay.inserted);
+  CHECK(replay.answered);
+  CHECK(replay.reply == "Hello! Buying or selling?");
+
+  CHECK(count(db.url(), "SELECT count(*) FROM messages") == 2);
+  CHECK(count(db.url(), "SELECT count(*) FROM contacts") == 1);
+  CHECK(count(db.url(), "SELECT count(*) FROM messages WHERE provider_sid = 'SM1' AND "
+                        "status = 'replied'") == 1);
+}
+
+TEST_CASE("a conversation comes back with its state and recent history",
+          "[postgres][integration]") {
+  scratch_database db;
+  store s{db.url(), "inland-empire"};
+  s.migrate();
+  for (int i = 1; i <= 6; ++i) {
+    const auto sid = "SM" + std::to_string(i);
+    s.record_inbound(sms(sid, "+19095551234", "q" + std::to_string(i)));
+    s.record_reply(reply_to(sid, "+19095551234", "a" + std::to_string(i), i));
+  }
+  s.record_inbound(sms("SMx", "+19095559999", "other lead"));
+
+  auto snap = s.load_conversation("+19095551234", 4);
+  CHECK(snap.turns == 6);
+  CHECK(snap.active_bot == "lead");
+  REQUIRE(snap.history.size() == 4);  // the last four, oldest first
+  CHECK(snap.history[0].role == "user");
+  CHECK(snap.history[0].text == "q5");
+  CHECK(snap.history[1].role == "assistant");
+  CHECK(snap.history[1].text == "a5");
+  CHECK(snap.history[3].text == "a6");
+
+  auto fresh = s.load_conversation("+19095550000", 10);
+  CHECK(fresh.turns == 0);
+  CHECK(fresh.history.empty());
+}
+
+TEST_CASE("contacts are per market", "[postgres][integration]") {
+  scratch_database db;
+  store a{db.url(), "market-a"};
+  store b{db.url(), "market-b"};
+  a.migrate();
+  a.record_inbound(sms("SM1", "+19095551234", "in a"));
+  b.record_inbound(sms("SM2", "+19095551234", "in b"));
+  CHECK(count(db.url(), "SELECT count(*) FROM contacts") == 2);
+  CHECK(a.load_conversation("+19095551234", 10).history.size() == 1);
+  CHECK(b.load_conversation("+19095551234", 10).history.at(0).text == "in b");
+}
+
+TEST_CASE("an unreachable database is reported, not thrown through", "[postgres][integration]") {
+  store s{"postgresql://postgres@127.0.0.1:1/none?connect_timeout=1", "m"};
+  CHECK_FALSE(s.ping());
+  CHECK_THROWS_AS(s.record_inbound(sms("SM1", "+19095551234", "hi")),
+                  openhouse::postgres::unavailable);
+}
