@@ -44,9 +44,10 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.body = reply;
   out.bot = st.snapshot.active_bot;
   out.sent_at_ms = st.deps.time->now_ms();
-  out.state = st.snapshot;
-  out.state.turns += 1;
-  out.state.history.clear();  // history is the messages table; only the state row is written
+  // Only the state row is written; the history is the messages table itself.
+  out.state.contact = st.contact;
+  out.state.active_bot = st.snapshot.active_bot;
+  out.state.turns = st.snapshot.turns + 1;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
           [self, msg, reply, fallback, rp](bool stored) mutable {
