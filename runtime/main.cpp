@@ -165,7 +165,7 @@ int cmd_migrate(const args& a) {
 int cmd_sim_llm(const args& a) {
   if (wants_help(a)) {
     std::cout
-        << "usage: openhouse sim-llm [--port N] [--latency MS] [--io-threads N]\n"
+        << "usage: openhouse sim-llm [--address A] [--port N] [--latency MS] [--io-threads N]\n"
            "                         [--fault-429 R] [--fault-529 R] [--fault-500 R]\n"
            "                         [--fault-timeout R] [--fault-malformed R]\n"
            "  The LLM provider simulator: POST /v1/messages, /v1/chat/completions,\n"

@@ -23,10 +23,27 @@ class node_config : public caf::actor_system_config {
 public:
   node_config() {
     add_message_types<caf::id_block::openhouse>();
+    // Errors render with their names ("llm: overloaded") in logs.
+    add_named_errors<llm::client_errc>(llm::error_category);
+    add_named_errors<store_errc>(store_error_category);
     // Two cores on the reference machine: more scheduler threads only contend.
     set("scheduler.max-threads", 2);
     // CAF's own logger and console output stay quiet; the node logs with spdlog.
     set("logger.console", caf::atom("none"));
+  }
+
+private:
+  // CAF 0.17.6's add_error_category<T> does not compile; this is its intent.
+  template <class Enum>
+  void add_named_errors(caf::atom_value category) {
+    add_error_category(category, [](std::uint8_t code, caf::atom_value cat,
+                                     const caf::message& context) {
+      auto out = caf::to_string(cat) + ": " + std::string{to_string(static_cast<Enum>(code))};
+      if (!context.empty()) {
+        out += " (" + caf::to_string(context) + ")";
+      }
+      return out;
+    });
   }
 };
 

@@ -10,8 +10,16 @@
 namespace openhouse::runtime {
 
 caf::error make_error(store_errc code, std::string message) {
-  return caf::error{static_cast<std::uint8_t>(code), caf::atom("store"),
+  return caf::error{static_cast<std::uint8_t>(code), store_error_category,
                     caf::make_message(std::move(message))};
+}
+
+std::string_view to_string(store_errc code) {
+  switch (code) {
+    case store_errc::unavailable: return "unavailable";
+    case store_errc::query_failed: return "query_failed";
+  }
+  return "unknown";
 }
 
 namespace {

@@ -14,7 +14,13 @@ enum class store_errc : std::uint8_t {
   query_failed,     ///< the statement failed
 };
 
+/// The CAF error category of store_errc.
+inline constexpr caf::atom_value store_error_category = caf::atom("store");
+
 caf::error make_error(store_errc code, std::string message = {});
+
+/// The name of a code, for logs and rendered errors.
+std::string_view to_string(store_errc code);
 
 /// PostgreSQL behind an actor interface. Each worker is a detached actor that
 /// owns one connection, so libpqxx never blocks an event-based actor.
