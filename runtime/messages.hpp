@@ -91,4 +91,28 @@ typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
            x.sent_at_ms, x.state);
 }
 
+/// One provider call sequence as the cost ledger records it.
+struct ledger_row {
+  std::int64_t at_ms = 0;
+  std::string contact;  ///< empty for market- or global-scoped units
+  std::string task;
+  std::string model;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t cache_write_tokens = 0;
+  std::int64_t cache_read_tokens = 0;
+  double cost_usd = 0;
+  double baseline_cost_usd = 0;  ///< the same tokens with no prompt caching
+  std::int32_t latency_ms = 0;
+  std::int32_t attempts = 0;
+  std::string outcome;  ///< "ok", or the error that ended it ("overloaded", "over_budget", ...)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ledger_row& x) {
+  return f(caf::meta::type_name("ledger_row"), x.at_ms, x.contact, x.task, x.model,
+           x.input_tokens, x.output_tokens, x.cache_write_tokens, x.cache_read_tokens, x.cost_usd,
+           x.baseline_cost_usd, x.latency_ms, x.attempts, x.outcome);
+}
+
 }  // namespace openhouse::runtime

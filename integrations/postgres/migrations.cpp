@@ -41,8 +41,38 @@ CREATE TABLE conversation_state (
 );
 )sql";
 
-constexpr std::array<migration, 1> migrations{{
+constexpr std::string_view cost_ledger = R"sql(
+-- One row per provider call (every attempt sequence, successful or not): the
+-- bill, as the provider will count it, and what it would have been without
+-- prompt caching.
+CREATE TABLE llm_calls (
+  id                 bigserial PRIMARY KEY,
+  at                 timestamptz   NOT NULL,
+  market             text          NOT NULL,
+  contact            text,
+  task               text          NOT NULL,
+  model              text          NOT NULL,
+  input_tokens       bigint        NOT NULL,
+  output_tokens      bigint        NOT NULL,
+  cache_write_tokens bigint        NOT NULL,
+  cache_read_tokens  bigint        NOT NULL,
+  cost_usd           numeric(14,8) NOT NULL,
+  baseline_cost_usd  numeric(14,8) NOT NULL,
+  latency_ms         integer       NOT NULL,
+  attempts           integer       NOT NULL,
+  outcome            text          NOT NULL
+);
+CREATE INDEX llm_calls_market_time ON llm_calls (market, at);
+CREATE INDEX llm_calls_contact_time ON llm_calls (market, contact, at);
+
+-- Set when the lead got the fallback reply because the provider failed: a
+-- person should look at the conversation.
+ALTER TABLE conversation_state ADD COLUMN needs_human boolean NOT NULL DEFAULT false;
+)sql";
+
+constexpr std::array<migration, 2> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
+    {2, "cost ledger; conversations flagged for a human", cost_ledger},
 }};
 
 }  // namespace
