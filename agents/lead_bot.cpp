@@ -33,9 +33,7 @@ llm::messages_request build_lead_request(const config::market_config& cfg,
                                          const runtime::conversation_snapshot& conversation,
                                          std::string_view inbound) {
   llm::messages_request req;
-  req.task = std::string{reply_task};
-  const auto routed = cfg.llm.routing.find(req.task);
-  req.model = routed != cfg.llm.routing.end() ? routed->second : "claude-sonnet-4-6";
+  req.task = std::string{reply_task};  // the gateway routes the task to a model
   req.max_tokens = cfg.llm.max_output_tokens;
   req.system.push_back({lead_system_prompt(cfg), true});
   for (const auto& h : conversation.history) {

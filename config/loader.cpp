@@ -563,6 +563,108 @@ void read_runtime(mapping& root, runtime_settings& out) {
   m.finish();
 }
 
+/// A model name that must have a price: every call is accounted in dollars.
+/// Reports on `v` and returns false when it has none.
+bool check_priced(reader& r, const value_ref& v, const std::string& model, bool prices_valid,
+                  const llm_settings& llm) {
+  if (prices_valid && !llm.prices.contains(model)) {
+    r.fail(v, "model \"" + model + "\" has no price in llm.prices");
+    return false;
+  }
+  return true;
+}
+
+void read_retry(mapping& llm, retry_settings& out) {
+  mapping m = mapping::child(llm, "retry", need::optional);
+  reader& r = m.owner();
+  m.read_int("max_attempts", out.max_attempts, 1, 20);
+  long long ms = 0;
+  if (m.read_int("base_delay_ms", ms, 1, 60'000)) out.base_delay = std::chrono::milliseconds(ms);
+  if (auto v = m.get("max_delay_ms", need::optional)) {
+    if (auto value = r.integer(*v, 1, 600'000)) {
+      // A cap below the first delay would make every delay the cap: a typo.
+      if (*value < out.base_delay.count()) {
+        r.fail(*v, "must be at least base_delay_ms (" + std::to_string(out.base_delay.count()) + ")");
+      } else {
+        out.max_delay = std::chrono::milliseconds(*value);
+      }
+    }
+  }
+  if (m.read_int("deadline_ms", ms, 1, 600'000)) out.deadline = std::chrono::milliseconds(ms);
+  m.read_number("jitter", out.jitter, 0, 1);
+  m.finish();
+}
+
+void read_breaker(mapping& llm, breaker_settings& out) {
+  mapping m = mapping::child(llm, "breaker", need::optional);
+  m.read_int("failure_threshold", out.failure_threshold, 1, 1000);
+  long long ms = 0;
+  if (m.read_int("open_ms", ms, 1, 3'600'000)) out.open = std::chrono::milliseconds(ms);
+  m.finish();
+}
+
+/// Caps are required and positive: a zero or absent cap would mean unbounded
+/// spending, which the gateway must never allow.
+void read_budgets(mapping& llm, bool prices_valid, llm_settings& out) {
+  mapping m = mapping::child(llm, "budgets", need::required);
+  reader& r = m.owner();
+  budget_settings& b = out.budgets;
+  constexpr long long max_tokens = 1'000'000'000'000LL;
+  m.read_int("contact_daily_tokens", b.contact_daily_tokens, 1, max_tokens, need::required);
+  m.read_int("market_daily_tokens", b.market_daily_tokens, 1, max_tokens, need::required);
+  auto read_usd = [&](std::string_view name, double& value) {
+    auto v = m.get(name, need::required);
+    if (!v) return;
+    auto usd = r.number(*v);
+    if (!usd) return;
+    if (!(*usd > 0 && *usd <= 1'000'000)) {
+      r.fail(*v, "must be above 0 and at most 1000000 (got " + format_number(*usd) + ")");
+      return;
+    }
+    value = *usd;
+  };
+  read_usd("contact_daily_usd", b.contact_daily_usd);
+  read_usd("market_daily_usd", b.market_daily_usd);
+  std::string action;
+  if (m.read_choice("over_cap_action", action, {"downgrade", "fallback"})) {
+    b.action = action == "fallback" ? over_cap_action::fallback : over_cap_action::downgrade;
+  }
+  m.read_number("hard_cap_ratio", b.hard_cap_ratio, 1, 10);
+  // The cheaper model is needed only when calls are downgraded.
+  const need model_need = b.action == over_cap_action::downgrade ? need::required : need::non_empty;
+  if (auto v = m.get("downgrade_model", model_need)) {
+    if (auto model = r.string(*v)) {
+      if (model->empty()) {
+        r.fail(*v, "must not be empty");
+      } else if (check_priced(r, *v, *model, prices_valid, out)) {
+        b.downgrade_model = std::move(*model);
+      }
+    }
+  }
+  m.finish();
+}
+
+/// long_input_tokens and long_input_model only make sense together.
+void read_long_input(mapping& llm, bool prices_valid, llm_settings& out) {
+  reader& r = llm.owner();
+  auto tokens_v = llm.get("long_input_tokens", need::optional);
+  auto model_v = llm.get("long_input_model", need::optional);
+  if (tokens_v) {
+    if (auto tokens = r.integer(*tokens_v, 1, 10'000'000)) out.long_input_tokens = static_cast<std::size_t>(*tokens);
+  }
+  if (model_v) {
+    if (auto model = r.string(*model_v)) {
+      if (model->empty()) {
+        r.fail(*model_v, "must not be empty");
+      } else if (check_priced(r, *model_v, *model, prices_valid, out)) {
+        out.long_input_model = std::move(*model);
+      }
+    }
+  }
+  if (tokens_v && !model_v) r.fail(*tokens_v, "needs llm.long_input_model");
+  if (model_v && !tokens_v) r.fail(*model_v, "needs llm.long_input_tokens");
+}
+
 /// Tasks every market must route: the turn cannot run without them.
 constexpr std::string_view required_tasks[] = {"intent", "facts", "reply"};
 
@@ -590,6 +692,8 @@ void read_llm(mapping& root, llm_settings& out) {
       p.read_number("output", price.output, 0, 1000, need::required);
       p.read_number("cache_write", price.cache_write, 0, 1000);
       p.read_number("cache_read", price.cache_read, 0, 1000);
+      price.min_cacheable_tokens = default_min_cacheable_tokens(model);
+      p.read_int("min_cacheable_tokens", price.min_cacheable_tokens, 1, 1'000'000);
       p.finish();
       // Keep the name even when a field was bad: one problem, one error.
       out.prices[model] = price;
@@ -611,6 +715,11 @@ void read_llm(mapping& root, llm_settings& out) {
     }
     out.routing[task] = std::move(*model);
   }
+
+  read_retry(m, out.retry);
+  read_breaker(m, out.breaker);
+  read_budgets(m, prices_valid, out);
+  read_long_input(m, prices_valid, out);
   m.finish();
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 /// Immutable, validated configuration of one market (one brokerage's number),
@@ -64,11 +66,57 @@ struct runtime_settings {
   std::size_t history_limit = 10;
 };
 
+/// Default minimum cacheable prefix of a model by its class: Anthropic's
+/// haiku-class models need a longer prefix than sonnet/opus-class ones before
+/// a cache_control marker has any effect. The YAML may state the exact value.
+[[nodiscard]] inline std::size_t default_min_cacheable_tokens(std::string_view model) {
+  return model.find("haiku") != std::string_view::npos ? 2048 : 1024;
+}
+
 struct model_price {
   double input = 0;        ///< USD per million input tokens
   double output = 0;       ///< USD per million output tokens
   double cache_write = 0;  ///< USD per million cache-creation tokens
   double cache_read = 0;   ///< USD per million cache-read tokens
+  /// Shortest system prefix (tokens) the provider caches for this model; below
+  /// it the gateway sends no cache marker (it would only cost a cache write).
+  std::size_t min_cacheable_tokens = 1024;
+};
+
+/// Retries of one provider call (llm.retry). Attempts and the deadline both
+/// bound a call: whichever is reached first stops it.
+struct retry_settings {
+  int max_attempts = 4;                          ///< including the first call
+  std::chrono::milliseconds base_delay{250};     ///< backoff before the 2nd attempt
+  std::chrono::milliseconds max_delay{8000};     ///< cap of the exponential backoff
+  std::chrono::milliseconds deadline{20000};     ///< whole call, all attempts and waits
+  double jitter = 0.5;                           ///< share of each delay that is random, 0..1
+};
+
+/// Circuit breaker per provider (llm.breaker).
+struct breaker_settings {
+  int failure_threshold = 5;              ///< consecutive provider-side failures that open it
+  std::chrono::milliseconds open{30000};  ///< how long it stays open before one trial call
+};
+
+/// What a call over a daily cap does.
+enum class over_cap_action {
+  downgrade,  ///< use budget_settings::downgrade_model, up to cap * hard_cap_ratio
+  fallback,   ///< send the market's fallback reply, no provider call
+};
+
+/// Daily spending caps (llm.budgets); days are the market's local days. Every
+/// cap is positive: there is no "unlimited".
+struct budget_settings {
+  std::int64_t contact_daily_tokens = 200'000;
+  double contact_daily_usd = 2.0;
+  std::int64_t market_daily_tokens = 20'000'000;
+  double market_daily_usd = 200.0;
+  over_cap_action action = over_cap_action::downgrade;
+  std::string downgrade_model = "claude-haiku-4-5";
+  /// Downgraded calls stop (fallback) at cap * hard_cap_ratio, so that even
+  /// the cheaper model's spending is bounded.
+  double hard_cap_ratio = 1.5;
 };
 
 struct llm_settings {
@@ -80,6 +128,14 @@ struct llm_settings {
   std::map<std::string, std::string> routing;  ///< task -> model
   std::map<std::string, model_price> prices;   ///< model -> price
   std::size_t max_output_tokens = 300;
+  retry_settings retry;
+  breaker_settings breaker;
+  budget_settings budgets;
+  /// Inputs estimated at or above this many tokens go to long_input_model
+  /// when that is a pricier (stronger) model than the task's own; 0 or an
+  /// empty model turns the override off.
+  std::size_t long_input_tokens = 0;
+  std::string long_input_model;
 };
 
 struct bot_settings {

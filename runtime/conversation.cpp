@@ -48,6 +48,7 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.state.contact = st.contact;
   out.state.active_bot = st.snapshot.active_bot;
   out.state.turns = st.snapshot.turns + 1;
+  out.state.needs_human = st.snapshot.needs_human;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
           [self, msg, reply, fallback, rp](bool stored) mutable {
@@ -72,28 +73,34 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
 }
 
-/// Step 2: ask the Lead bot's reply of the provider.
+/// Step 2: ask the Lead bot's reply of the gateway.
 void run_turn(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
   const auto& cfg = *st.deps.config;
-  auto req = agents::build_lead_request(cfg, st.snapshot, msg.body);
-  // The provider's own timeout bounds the call; the margin covers queueing.
-  const auto deadline = cfg.llm.timeout + std::chrono::seconds{5};
-  self->request(st.deps.llm, deadline, complete_atom_v, std::move(req))
+  llm_call call;
+  call.task = std::string{agents::reply_task};
+  call.contact = st.contact;
+  call.request = agents::build_lead_request(cfg, st.snapshot, msg.body);
+  // The gateway bounds its own retries by the configured deadline; the margin
+  // only covers a gateway that is gone.
+  const auto deadline = cfg.llm.retry.deadline + cfg.llm.timeout + std::chrono::seconds{5};
+  self->request(st.deps.llm, deadline, complete_atom_v, std::move(call))
       .await(
-          [self, msg, rp](const llm::messages_response& resp) mutable {
+          [self, msg, rp](const llm_answer& answer) mutable {
             const auto& cfg = *self->state.deps.config;
-            auto reply = agents::cap_reply(resp.text, cfg.reply.max_chars);
+            auto reply = agents::cap_reply(answer.response.text, cfg.reply.max_chars);
             if (reply.empty()) {
+              self->state.snapshot.needs_human = true;
               persist_reply(self, std::move(msg), cfg.market.fallback_reply, true, std::move(rp));
               return;
             }
             persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
           },
           [self, msg, rp](const caf::error& err) mutable {
-            // The lead still gets an answer; the failure is logged and counted.
-            spdlog::warn("conversation: provider failed, sending the fallback reply: {}",
-                         to_string(err));
+            // The lead still gets an answer, and a person is asked to look.
+            spdlog::warn("conversation: no reply from the provider, sending the fallback: {}",
+                         self->system().render(err));
+            self->state.snapshot.needs_human = true;
             const auto& cfg = *self->state.deps.config;
             persist_reply(self, std::move(msg), cfg.market.fallback_reply, true, std::move(rp));
           });

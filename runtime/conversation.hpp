@@ -2,7 +2,7 @@
 
 #include "config/market.hpp"
 #include "runtime/clock.hpp"
-#include "runtime/llm_worker.hpp"
+#include "runtime/llm_gateway.hpp"
 #include "runtime/store_worker.hpp"
 #include "runtime/type_ids.hpp"
 
@@ -31,7 +31,7 @@ struct conversation_deps {
   std::shared_ptr<const config::market_config> config;
   std::shared_ptr<const clock> time;
   store_actor store;
-  llm_actor llm;
+  gateway_actor llm;
   std::chrono::milliseconds store_timeout{10000};
 };
 

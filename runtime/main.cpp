@@ -3,6 +3,7 @@
 
 #include "config/loader.hpp"
 #include "integrations/llm/sim_server.hpp"
+#include "integrations/postgres/ledger.hpp"
 #include "runtime/node.hpp"
 #include "runtime/shutdown_signal.hpp"
 
@@ -28,6 +29,7 @@ commands:
   serve --config FILE [--port N]     run the node: HTTP front, actors, tiers
   check-config FILE                  validate a market YAML (errors name key and line)
   migrate --config FILE              apply PostgreSQL migrations
+  costs --config FILE [--since DAY]  LLM cost per day and per lead, from the ledger (JSON)
   sim-llm --port N [options]         the LLM provider simulator
   replay --config FILE TRACE.jsonl   replay a trace on a virtual clock (not yet implemented)
   eval-semantic --config FILE PAIRS  score the semantic tier (not yet implemented)
@@ -162,6 +164,25 @@ int cmd_migrate(const args& a) {
   return runtime::run_migrate(*cfg, std::cout, std::cerr);
 }
 
+int cmd_costs(const args& a) {
+  if (wants_help(a)) {
+    std::cout << "usage: openhouse costs --config FILE [--since YYYY-MM-DD] [--top N]\n"
+                 "  Prints the cost ledger as JSON: per day (calls, cost, cost without prompt\n"
+                 "  caching, tokens), the N most expensive leads, total and cost per lead.\n";
+    return 0;
+  }
+  auto p = parse(a, {"config", "since", "top"});
+  auto cfg = load_config(p, "costs");
+  if (!cfg) {
+    return 1;
+  }
+  const auto since = p.options.count("since") != 0 ? p.options.at("since") : std::string{};
+  const int top = p.options.count("top") != 0 ? number<int>("top", p.options.at("top")) : 10;
+  postgres::ledger ledger{cfg->storage.database_url, cfg->market.id};
+  std::cout << ledger.report(since, top).dump(2) << '\n';
+  return 0;
+}
+
 int cmd_sim_llm(const args& a) {
   if (wants_help(a)) {
     std::cout
@@ -227,6 +248,9 @@ int main(int argc, char** argv) {
     }
     if (command == "migrate") {
       return cmd_migrate(rest);
+    }
+    if (command == "costs") {
+      return cmd_costs(rest);
     }
     if (command == "sim-llm") {
       return cmd_sim_llm(rest);

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "integrations/llm/inspect.hpp"
+
 #include <caf/meta/type_name.hpp>
 
 /// Messages exchanged between the runtime's actors. Every type here is
@@ -54,13 +56,14 @@ struct conversation_snapshot {
   std::string contact;
   std::string active_bot = "lead";
   std::int32_t turns = 0;
+  bool needs_human = false;  ///< the bots could not answer properly: a person should look
   std::vector<history_entry> history;  ///< oldest first, at most the configured limit
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, conversation_snapshot& x) {
   return f(caf::meta::type_name("conversation_snapshot"), x.contact, x.active_bot, x.turns,
-           x.history);
+           x.needs_human, x.history);
 }
 
 /// The store's answer to recording an inbound message.
@@ -113,6 +116,33 @@ typename Inspector::result_type inspect(Inspector& f, ledger_row& x) {
   return f(caf::meta::type_name("ledger_row"), x.at_ms, x.contact, x.task, x.model,
            x.input_tokens, x.output_tokens, x.cache_write_tokens, x.cache_read_tokens, x.cost_usd,
            x.baseline_cost_usd, x.latency_ms, x.attempts, x.outcome);
+}
+
+/// One provider call as the runtime asks the gateway for it.
+struct llm_call {
+  std::string task;     ///< routing, budgets, ledger and metrics key
+  std::string contact;  ///< whose budget it spends; empty for market/global units
+  llm::messages_request request;  ///< request.model empty: the gateway routes by task
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, llm_call& x) {
+  return f(caf::meta::type_name("llm_call"), x.task, x.contact, x.request);
+}
+
+/// The gateway's answer: the provider's response and what it cost.
+struct llm_answer {
+  llm::messages_response response;
+  std::string model;  ///< the model that answered (after routing/downgrade)
+  double cost_usd = 0;
+  double baseline_cost_usd = 0;  ///< the same call without prompt caching
+  std::int32_t attempts = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, llm_answer& x) {
+  return f(caf::meta::type_name("llm_answer"), x.response, x.model, x.cost_usd,
+           x.baseline_cost_usd, x.attempts);
 }
 
 }  // namespace openhouse::runtime

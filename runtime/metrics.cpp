@@ -28,7 +28,16 @@ metrics::metrics()
       provider_calls_(&prometheus::BuildCounter()
                            .Name("openhouse_llm_provider_calls_total")
                            .Help("Calls made to the LLM provider, by model and task")
-                           .Register(*registry_)) {}
+                           .Register(*registry_)),
+      tokens_(&prometheus::BuildCounter()
+                   .Name("openhouse_llm_tokens_total")
+                   .Help("Tokens billed by the provider, by model and kind "
+                         "(input, output, cache_write, cache_read)")
+                   .Register(*registry_)),
+      cost_(&prometheus::BuildCounter()
+                 .Name("openhouse_llm_cost_usd_total")
+                 .Help("Dollars spent on the provider, from the market's price table")
+                 .Register(*registry_)) {}
 
 void metrics::observe_webhook(std::string_view route, int status, double seconds) {
   webhook_requests_->Add({{"route", std::string{route}}, {"code", std::to_string(status)}})
@@ -38,6 +47,18 @@ void metrics::observe_webhook(std::string_view route, int status, double seconds
 
 void metrics::count_provider_call(std::string_view model, std::string_view task) {
   provider_calls_->Add({{"model", std::string{model}}, {"task", std::string{task}}}).Increment();
+}
+
+void metrics::record_usage(std::string_view model, const llm::usage& tokens, double cost_usd) {
+  const std::string m{model};
+  tokens_->Add({{"model", m}, {"kind", "input"}}).Increment(static_cast<double>(tokens.input_tokens));
+  tokens_->Add({{"model", m}, {"kind", "output"}})
+      .Increment(static_cast<double>(tokens.output_tokens));
+  tokens_->Add({{"model", m}, {"kind", "cache_write"}})
+      .Increment(static_cast<double>(tokens.cache_creation_input_tokens));
+  tokens_->Add({{"model", m}, {"kind", "cache_read"}})
+      .Increment(static_cast<double>(tokens.cache_read_input_tokens));
+  cost_->Add({{"model", m}}).Increment(cost_usd);
 }
 
 std::string metrics::render() const {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "integrations/llm/messages.hpp"
+
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
@@ -20,8 +22,11 @@ public:
   /// Counts one webhook answer and observes its duration.
   void observe_webhook(std::string_view route, int status, double seconds);
 
-  /// Counts one provider call.
+  /// Counts one provider call (each attempt is one).
   void count_provider_call(std::string_view model, std::string_view task);
+
+  /// Adds an answered call's tokens (by kind) and dollars.
+  void record_usage(std::string_view model, const llm::usage& tokens, double cost_usd);
 
   /// The Prometheus text exposition of everything registered.
   [[nodiscard]] std::string render() const;
@@ -33,6 +38,8 @@ private:
   prometheus::Family<prometheus::Counter>* webhook_requests_;
   prometheus::Family<prometheus::Histogram>* webhook_duration_;
   prometheus::Family<prometheus::Counter>* provider_calls_;
+  prometheus::Family<prometheus::Counter>* tokens_;
+  prometheus::Family<prometheus::Counter>* cost_;
 };
 
 }  // namespace openhouse::runtime

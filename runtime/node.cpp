@@ -5,6 +5,8 @@
 #include "integrations/postgres/store.hpp"
 #include "runtime/conversation_router.hpp"
 #include "runtime/health_worker.hpp"
+#include "runtime/ledger_writer.hpp"
+#include "runtime/llm_gateway.hpp"
 #include "runtime/llm_worker.hpp"
 #include "runtime/shutdown_signal.hpp"
 #include "runtime/store_worker.hpp"
@@ -26,6 +28,7 @@ public:
     // Errors render with their names ("llm: overloaded") in logs.
     add_named_errors<llm::client_errc>(llm::error_category);
     add_named_errors<store_errc>(store_error_category);
+    add_named_errors<gateway_errc>(gateway_error_category);
     // Two cores on the reference machine: more scheduler threads only contend.
     set("scheduler.max-threads", 2);
     // CAF's own logger and console output stay quiet; the node logs with spdlog.
@@ -73,14 +76,36 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   node_config caf_cfg;
   caf::actor_system sys{caf_cfg};
 
+  auto metrics = std::make_shared<runtime::metrics>();
+  auto time = std::make_shared<system_clock>();
+  auto workers = spawn_llm_pool(sys, cfg->llm);
+  auto ledger = spawn_ledger_writer(sys, cfg->storage.database_url, cfg->market.id);
+  gateway_deps gw;
+  gw.config = cfg;
+  gw.time = time;
+  gw.zone = std::make_shared<const time_zone>(time_zone::load(cfg->market.timezone));
+  gw.workers = workers;
+  gw.ledger = ledger;
+  gw.metrics = metrics;
+  auto gateway = spawn_gateway(sys, gw);
+
   conversation_deps deps;
   deps.config = cfg;
-  deps.time = std::make_shared<system_clock>();
+  deps.time = time;
   deps.store = spawn_store_pool(sys, cfg->storage, cfg->market.id, cfg->runtime.history_limit);
-  deps.llm = spawn_llm_pool(sys, cfg->llm);
+  deps.llm = gateway;
   auto router = sys.spawn(conversation_router, deps);
   auto health = spawn_health_worker(sys, cfg->storage, cfg->market.id);
-  auto metrics = std::make_shared<runtime::metrics>();
+  // Shutdown order: conversations first, then what they use; the ledger last
+  // so that it writes the rows of the final calls.
+  auto shutdown = [&] {
+    for (const auto& a : {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(gateway),
+                          caf::actor_cast<caf::actor>(deps.store),
+                          caf::actor_cast<caf::actor>(workers),
+                          caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    }
+  };
 
   http::front_deps front;
   front.config = cfg;
@@ -118,10 +143,7 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   } catch (const std::exception& e) {
     std::cerr << "serve: cannot listen on " << opts.address << ':' << opts.port << ": " << e.what()
               << '\n';
-    caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(deps.store, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(deps.llm, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
+    shutdown();
     return 1;
   }
   out << "listening on http://" << opts.address << ':' << server.port() << std::endl;
@@ -131,10 +153,7 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   spdlog::info("signal {}: finishing in-flight requests", sig);
   server.stop(std::chrono::seconds{10});
 
-  caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(deps.store, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(deps.llm, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(health, caf::exit_reason::user_shutdown);
+  shutdown();
   return 0;
 }
 

@@ -21,6 +21,8 @@ CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::inbound_record))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::outbound_reply))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::ledger_row))
 CAF_ADD_TYPE_ID(openhouse, (std::vector<openhouse::runtime::ledger_row>))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::llm_call))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::llm_answer))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::llm::messages_request))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::llm::messages_response))
 

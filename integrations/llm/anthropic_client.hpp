@@ -1,28 +1,14 @@
 #pragma once
 
+#include "integrations/llm/curl_transport.hpp"
 #include "integrations/llm/messages.hpp"
+#include "integrations/llm/sse_stream.hpp"
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <variant>
-#include <vector>
 
 namespace openhouse::llm {
-
-struct client_options {
-  /// Provider root, e.g. "https://api.anthropic.com" or the simulator's
-  /// "http://127.0.0.1:PORT". A trailing "/" or "/v1" is tolerated.
-  std::string base_url;
-  std::string api_key;
-  /// Whole-call limit (connect + send + answer).
-  std::chrono::milliseconds timeout{20000};
-  std::string anthropic_version = "2023-06-01";
-  /// Extra "name: value" header lines sent with every call (a beta flag, or
-  /// x-sim-fault when testing against the simulator).
-  std::vector<std::string> extra_headers;
-};
 
 /// A blocking Anthropic Messages client on a libcurl easy handle.
 ///
@@ -37,16 +23,26 @@ public:
   anthropic_client(const anthropic_client&) = delete;
   anthropic_client& operator=(const anthropic_client&) = delete;
 
-  /// POSTs `request` to {base_url}/v1/messages. Never throws: every failure,
-  /// including ones inside libcurl or JSON handling, is a client_error.
+  /// POSTs `request` to {base_url}/v1/messages. With request.stream the answer
+  /// is read as server-sent events and accumulated into the same response.
+  /// Never throws: every failure, including ones inside libcurl or JSON
+  /// handling, is a client_error; a tools_json that is not a list of tools is a
+  /// bad_request (http_status 0) without a call.
   [[nodiscard]] std::variant<messages_response, client_error> send(const messages_request& request);
+
+  /// As send(), calling `on_text` with each piece of answer text as it arrives
+  /// (once with the whole text when the request does not stream). An exception
+  /// from `on_text` aborts the call (a transport error).
+  [[nodiscard]] std::variant<messages_response, client_error> send(const messages_request& request,
+                                                                    const text_chunk_fn& on_text);
 
   /// Connections opened so far; stays at 1 across calls while keep-alive works.
   [[nodiscard]] std::int64_t connections_opened() const noexcept;
 
 private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
+  client_options options_;
+  std::string url_;
+  std::unique_ptr<curl_transport> transport_;
 };
 
 }  // namespace openhouse::llm

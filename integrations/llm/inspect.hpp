@@ -28,7 +28,8 @@ typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, messages_request& x) {
-  return f(caf::meta::type_name("messages_request"), x.model, x.system, x.messages, x.max_tokens, x.task);
+  return f(caf::meta::type_name("messages_request"), x.model, x.system, x.messages, x.max_tokens, x.task,
+           x.stream, x.tools_json);
 }
 
 template <class Inspector>
@@ -39,7 +40,8 @@ typename Inspector::result_type inspect(Inspector& f, usage& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, messages_response& x) {
-  return f(caf::meta::type_name("messages_response"), x.id, x.model, x.text, x.stop_reason, x.tokens);
+  return f(caf::meta::type_name("messages_response"), x.id, x.model, x.text, x.stop_reason, x.tokens,
+           x.tool_calls_json);
 }
 
 /// The CAF error category of client_errc. Register it on the actor system

@@ -11,8 +11,10 @@
 #include <variant>
 #include <vector>
 
-/// Wire types of the Anthropic Messages API (POST /v1/messages) as openhouse
-/// uses it: text-only system blocks and messages, no streaming, no tools.
+/// Wire types of the Anthropic Messages API (POST /v1/messages) and of
+/// OpenAI-compatible chat completions (POST /v1/chat/completions) as openhouse
+/// uses them: text system blocks and messages, optional streaming and tools.
+/// Both providers' answers map to the same messages_response.
 namespace openhouse::llm {
 
 /// One system block. `cache = true` marks the end of a cacheable prefix
@@ -36,7 +38,19 @@ struct messages_request {
   std::vector<chat_message> messages;
   std::size_t max_tokens = 300;
   std::string task;
+  /// Ask for a server-sent-event stream; the clients still return the whole
+  /// answer (and can report each text delta as it arrives). Never cached.
+  bool stream = false;
+  /// Tool definitions as a JSON array, empty for none. Either provider's shape
+  /// is accepted — Anthropic {"name","description","input_schema"} or OpenAI
+  /// {"type":"function","function":{"name","description","parameters"}} — and
+  /// converted to the shape of the provider called. Never cached.
+  std::string tools_json;
 };
+
+/// True when the cache must not serve or store the answer to `request`:
+/// streamed answers and tool-use requests (whose answers are actions, not text).
+[[nodiscard]] bool is_cache_bypass(const messages_request& request) noexcept;
 
 /// Token usage as the provider bills it.
 struct usage {
@@ -51,8 +65,15 @@ struct messages_response {
   std::string id;
   std::string model;
   std::string text;
-  std::string stop_reason;  ///< "end_turn" | "max_tokens" | "stop_sequence" | ...
+  /// Anthropic's vocabulary for both providers: "end_turn" | "max_tokens" |
+  /// "stop_sequence" | "tool_use" | "refusal" | ...
+  std::string stop_reason;
   usage tokens;
+  /// The tool calls the model asked for, provider-neutral, as a JSON array of
+  /// {"id": "...", "name": "...", "input": {...}}; empty when there are none.
+  /// `input` is the raw argument string when a model sent arguments that are
+  /// not JSON (OpenAI passes them as a string; models do get them wrong).
+  std::string tool_calls_json;
 };
 
 /// Why a call failed. Values start at 1 so that 0 never means an error.
@@ -80,12 +101,52 @@ struct client_error {
   std::optional<std::chrono::seconds> retry_after;
 };
 
+/// True for a 429 that is a spend or quota limit (OpenAI "insufficient_quota",
+/// a billing or spend-limit message) rather than a rate limit: waiting does not
+/// help, so it must not be retried although its code is rate_limited.
+[[nodiscard]] bool is_spend_limit(const client_error& error) noexcept;
+
+/// The error for a non-2xx HTTP answer of either provider: code from the
+/// status, message from the body's error object (Anthropic, OpenAI, vLLM and
+/// Ollama shapes) or an excerpt of it, retry_after parsed. Never throws.
+[[nodiscard]] client_error error_from_http(int http_status, std::string_view body,
+                                           const std::optional<std::string>& retry_after);
+
 /// The exact Anthropic request body for `request` (task is not included).
+/// Throws std::invalid_argument when tools_json is not a JSON array of tools.
 [[nodiscard]] nlohmann::json to_json(const messages_request& request);
 
 /// Turns an HTTP answer into a response or an error. `retry_after` is the raw
 /// value of the retry-after header, if there was one. Never throws.
 [[nodiscard]] std::variant<messages_response, client_error> parse_messages_response(
     int http_status, std::string_view body, std::optional<std::string> retry_after);
+
+/// The OpenAI-compatible chat-completions body for `request`: each system
+/// block becomes a leading "system" message (in order, so the stable prefix
+/// stays byte-identical for automatic prompt caching), then the messages.
+/// Streaming adds stream_options.include_usage so that usage arrives.
+/// Throws std::invalid_argument when tools_json is not a JSON array of tools.
+[[nodiscard]] nlohmann::json to_chat_json(const messages_request& request);
+
+/// Maps an OpenAI-compatible chat completion to a messages_response: text from
+/// choices[0].message.content; finish_reason stop/length/tool_calls/
+/// content_filter as end_turn/max_tokens/tool_use/refusal; input_tokens =
+/// prompt_tokens - cached_tokens, cache_read_input_tokens = cached_tokens.
+/// Never throws.
+[[nodiscard]] std::variant<messages_response, client_error> parse_chat_response(
+    int http_status, std::string_view body, std::optional<std::string> retry_after);
+
+/// OpenAI finish_reason in Anthropic's stop_reason vocabulary.
+[[nodiscard]] std::string stop_reason_from_finish(std::string_view finish_reason);
+
+/// One entry of tool_calls_json from a call whose arguments arrive as a JSON
+/// string (OpenAI; Anthropic streams them in pieces): {"id","name","input"},
+/// `input` parsed, or the raw string when it is not JSON. Empty arguments: {}.
+[[nodiscard]] nlohmann::json make_tool_call(std::string id, std::string name, std::string_view arguments);
+
+/// Anthropic's error type ("rate_limit_error", ...) or OpenAI's error code or
+/// type ("rate_limit_exceeded", "insufficient_quota", ...) as a client_errc, for
+/// errors that arrive inside a 2xx body or an event stream. Unknown: server_error.
+[[nodiscard]] client_errc errc_for_error_type(std::string_view type) noexcept;
 
 }  // namespace openhouse::llm

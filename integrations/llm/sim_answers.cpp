@@ -348,6 +348,70 @@ std::string friendly_reply(std::string_view message) {
   return reply;
 }
 
+bool asks_to_schedule(std::string_view message) {
+  const std::string padded = padded_words(message);
+  return count_hits(padded, {"schedul*", "book", "booking", "appointment*", "showing*", "tour*", "see the house",
+                             "see the home", "see the place", "see it", "viewing", "visit*", "walk through",
+                             "walkthrough", "set up a call", "set up a time", "call me at", "meet*"}) > 0;
+}
+
+std::string pick_tool(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    const std::string lower = lowercase(name);
+    for (const char* stem : {"schedul", "book", "appoint", "showing", "tour", "calendar", "meeting"}) {
+      if (lower.find(stem) != std::string::npos) return name;
+    }
+  }
+  return names.empty() ? std::string{} : names.front();
+}
+
+nlohmann::json tool_arguments(const nlohmann::json& schema, std::string_view message) {
+  nlohmann::json arguments = nlohmann::json::object();
+  if (!schema.is_object()) return arguments;
+  const auto properties = schema.find("properties");
+  if (properties == schema.end() || !properties->is_object()) return arguments;
+
+  const std::string lower = lowercase(message);
+  static const std::regex when{
+      R"(\b(today|tonight|tomorrow|this weekend|next week|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}/\d{1,2}|noon|morning|afternoon|evening)\b)"};
+  std::string when_text;
+  for (auto it = std::sregex_iterator(lower.begin(), lower.end(), when); it != std::sregex_iterator(); ++it) {
+    if (!when_text.empty()) when_text += ' ';
+    when_text += it->str();
+  }
+  if (when_text.empty()) when_text = "next available";
+  static const std::regex street{
+      R"(\b\d{1,6}\s+(?:[a-z0-9]+\s+){0,3}(?:st|street|ave|avenue|rd|road|blvd|boulevard|ln|lane|dr|drive|ct|court|way|pl|place|pkwy|parkway|cir|circle)\b)"};
+  std::smatch address;
+  const std::string address_text = std::regex_search(lower, address, street) ? address.str() : std::string{};
+
+  for (const auto& [name, property] : properties->items()) {
+    const std::string key = lowercase(name);
+    const std::string type = property.is_object() ? property.value("type", std::string{"string"}) : "string";
+    if (property.is_object() && property.contains("enum") && property["enum"].is_array() &&
+        !property["enum"].empty()) {
+      arguments[name] = property["enum"][0];
+    } else if (type == "integer" || type == "number") {
+      arguments[name] = key.find("minute") != std::string::npos || key.find("duration") != std::string::npos ? 30 : 1;
+    } else if (type == "boolean") {
+      arguments[name] = true;
+    } else if (type == "array") {
+      arguments[name] = nlohmann::json::array();
+    } else if (type == "object") {
+      arguments[name] = nlohmann::json::object();
+    } else if (key.find("date") != std::string::npos || key.find("time") != std::string::npos ||
+               key.find("when") != std::string::npos || key.find("slot") != std::string::npos) {
+      arguments[name] = when_text;
+    } else if (key.find("address") != std::string::npos || key.find("property") != std::string::npos ||
+               key.find("location") != std::string::npos || key.find("listing") != std::string::npos) {
+      arguments[name] = address_text.empty() ? std::string{"unspecified"} : address_text;
+    } else {
+      arguments[name] = std::string{message};
+    }
+  }
+  return arguments;
+}
+
 std::vector<float> embed(std::string_view text, std::size_t dimensions) {
   dimensions = std::max<std::size_t>(dimensions, 1);
   std::vector<double> sums(dimensions, 0.0);

@@ -52,6 +52,22 @@ struct intent_guess {
 /// picked by a hash of the message.
 [[nodiscard]] std::string friendly_reply(std::string_view message);
 
+/// True when the message asks for something a tool would do rather than a
+/// reply: scheduling a showing, a tour, a call, an appointment, a visit.
+[[nodiscard]] bool asks_to_schedule(std::string_view message);
+
+/// Of the tool names offered, the one a scheduling request should call: the
+/// first whose name speaks of scheduling, booking, appointments, showings,
+/// tours or calendars; else the first. Empty when `names` is.
+[[nodiscard]] std::string pick_tool(const std::vector<std::string>& names);
+
+/// Deterministic arguments for a tool with JSON schema `schema` (an object
+/// schema; its "properties" are filled, in key order): date/time-like fields
+/// get the times named in the message (or "next available"), address-like
+/// fields the street address in it, enums their first value, numbers 1 (30
+/// for durations in minutes), booleans true, other strings the message.
+[[nodiscard]] nlohmann::json tool_arguments(const nlohmann::json& schema, std::string_view message);
+
 /// A unit-length embedding of `dimensions` floats from hashed words and word
 /// bigrams, so texts sharing words are close and unrelated texts are not.
 [[nodiscard]] std::vector<float> embed(std::string_view text, std::size_t dimensions = 384);

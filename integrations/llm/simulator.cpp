@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <optional>
 
 namespace openhouse::llm {
 
@@ -142,6 +143,227 @@ completion complete(answer_kind kind, const std::vector<std::string>& user_messa
   return out;
 }
 
+// Everything a request asked for besides the prompt.
+struct options_of_request {
+  bool stream = false;
+  bool include_usage = false;  ///< OpenAI stream_options.include_usage
+  std::vector<std::string> tool_names;
+  std::vector<nlohmann::json> tool_schemas;
+};
+
+bool stream_flag(const nlohmann::json& json) {
+  const auto it = json.find("stream");
+  if (it == json.end() || it->is_null()) return false;
+  if (!it->is_boolean()) throw invalid_request{"stream: must be a boolean"};
+  return it->get<bool>();
+}
+
+// Anthropic tools: [{"name", "description", "input_schema"}], server tools
+// ({"type", "name"}) accepted as they are.
+void read_anthropic_tools(const nlohmann::json& json, options_of_request& out) {
+  const auto tools = json.find("tools");
+  if (tools == json.end() || tools->is_null()) return;
+  if (!tools->is_array()) throw invalid_request{"tools: must be a list"};
+  for (std::size_t i = 0; i < tools->size(); ++i) {
+    const auto& tool = (*tools)[i];
+    const std::string at = "tools." + std::to_string(i);
+    if (!tool.is_object()) throw invalid_request{at + ": must be an object"};
+    const auto name = tool.find("name");
+    if (name == tool.end() || !name->is_string() || name->get<std::string>().empty()) {
+      throw invalid_request{at + ".name: Field required"};
+    }
+    const auto schema = tool.find("input_schema");
+    if (schema == tool.end() && !tool.contains("type")) throw invalid_request{at + ".input_schema: Field required"};
+    if (schema != tool.end() && !schema->is_object()) throw invalid_request{at + ".input_schema: must be an object"};
+    out.tool_names.push_back(name->get<std::string>());
+    out.tool_schemas.push_back(schema != tool.end() ? *schema : nlohmann::json::object());
+  }
+}
+
+// OpenAI tools: [{"type": "function", "function": {"name", "description", "parameters"}}].
+void read_openai_tools(const nlohmann::json& json, options_of_request& out) {
+  const auto tools = json.find("tools");
+  if (tools == json.end() || tools->is_null()) return;
+  if (!tools->is_array()) throw invalid_request{"tools: must be an array"};
+  for (std::size_t i = 0; i < tools->size(); ++i) {
+    const auto& tool = (*tools)[i];
+    const std::string at = "tools[" + std::to_string(i) + "]";
+    if (!tool.is_object() || tool.value("type", std::string{}) != "function") {
+      throw invalid_request{at + ".type: must be 'function'"};
+    }
+    const auto function = tool.find("function");
+    if (function == tool.end() || !function->is_object()) throw invalid_request{at + ".function: Field required"};
+    const auto name = function->find("name");
+    if (name == function->end() || !name->is_string() || name->get<std::string>().empty()) {
+      throw invalid_request{at + ".function.name: Field required"};
+    }
+    const auto parameters = function->find("parameters");
+    if (parameters != function->end() && !parameters->is_object()) {
+      throw invalid_request{at + ".function.parameters: must be an object"};
+    }
+    out.tool_names.push_back(name->get<std::string>());
+    out.tool_schemas.push_back(parameters != function->end() ? *parameters : nlohmann::json::object());
+  }
+}
+
+// The tool call a request with tools gets when its last user message asks
+// for an action; deterministic in (tool, message).
+struct planned_tool_call {
+  std::string name;
+  nlohmann::json input;
+};
+
+std::optional<planned_tool_call> plan_tool_call(const options_of_request& options,
+                                                const std::vector<std::string>& user_messages) {
+  if (options.tool_names.empty() || user_messages.empty() || !sim::asks_to_schedule(user_messages.back())) {
+    return std::nullopt;
+  }
+  const std::string name = sim::pick_tool(options.tool_names);
+  std::size_t index = 0;
+  while (options.tool_names[index] != name) ++index;
+  return planned_tool_call{name, sim::tool_arguments(options.tool_schemas[index], user_messages.back())};
+}
+
+// A message's text in stream-sized pieces, cut after spaces so that no piece
+// ends inside a UTF-8 sequence (a JSON string must be valid UTF-8).
+std::vector<std::string> text_pieces(const std::string& text) {
+  std::vector<std::string> pieces;
+  std::string piece;
+  for (const char c : text) {
+    piece.push_back(c);
+    if (c == ' ' && piece.size() >= 12) {
+      pieces.push_back(std::move(piece));
+      piece.clear();
+    }
+  }
+  if (!piece.empty()) pieces.push_back(std::move(piece));
+  return pieces;
+}
+
+// JSON text in two pieces, as providers stream tool arguments (split outside
+// any UTF-8 sequence).
+std::vector<std::string> json_pieces(const std::string& json) {
+  std::size_t cut = json.size() / 2;
+  while (cut < json.size() && (static_cast<unsigned char>(json[cut]) & 0xC0) == 0x80) ++cut;
+  if (cut == 0 || cut >= json.size()) return {json};
+  return {json.substr(0, cut), json.substr(cut)};
+}
+
+std::string sse_event(std::string_view name, const nlohmann::json& data) {
+  std::string out;
+  if (!name.empty()) out.append("event: ").append(name).append("\n");
+  out.append("data: ").append(data.dump()).append("\n\n");
+  return out;
+}
+
+// Anthropic's event stream for a complete Messages body: the same content,
+// stop reason and usage, as message_start / content_block_* / message_delta /
+// message_stop events.
+std::string anthropic_stream(const nlohmann::json& message) {
+  std::string out;
+  nlohmann::json start = message;
+  start["content"] = nlohmann::json::array();
+  start["stop_reason"] = nullptr;
+  start["stop_sequence"] = nullptr;
+  start["usage"]["output_tokens"] = 1;  // as the provider: a placeholder until message_delta
+  out += sse_event("message_start", {{"type", "message_start"}, {"message", std::move(start)}});
+  out += sse_event("ping", {{"type", "ping"}});
+  const auto& content = message["content"];
+  for (std::size_t index = 0; index < content.size(); ++index) {
+    const auto& block = content[index];
+    if (block["type"] == "tool_use") {
+      out += sse_event("content_block_start",
+                       {{"type", "content_block_start"},
+                        {"index", index},
+                        {"content_block",
+                         {{"type", "tool_use"}, {"id", block["id"]}, {"name", block["name"]},
+                          {"input", nlohmann::json::object()}}}});
+      for (const auto& piece : json_pieces(block["input"].dump())) {
+        out += sse_event("content_block_delta", {{"type", "content_block_delta"},
+                                                 {"index", index},
+                                                 {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}});
+      }
+    } else {
+      out += sse_event("content_block_start", {{"type", "content_block_start"},
+                                               {"index", index},
+                                               {"content_block", {{"type", "text"}, {"text", ""}}}});
+      for (const auto& piece : text_pieces(block["text"].get<std::string>())) {
+        out += sse_event("content_block_delta", {{"type", "content_block_delta"},
+                                                 {"index", index},
+                                                 {"delta", {{"type", "text_delta"}, {"text", piece}}}});
+      }
+    }
+    out += sse_event("content_block_stop", {{"type", "content_block_stop"}, {"index", index}});
+  }
+  out += sse_event("message_delta", {{"type", "message_delta"},
+                                     {"delta", {{"stop_reason", message["stop_reason"]}, {"stop_sequence", nullptr}}},
+                                     {"usage", {{"output_tokens", message["usage"]["output_tokens"]}}}});
+  out += sse_event("message_stop", {{"type", "message_stop"}});
+  return out;
+}
+
+// OpenAI's chunk stream for a complete chat completion: role, content pieces,
+// tool-call pieces, the finish_reason chunk, the usage chunk when asked for
+// (stream_options.include_usage; every other chunk then has "usage": null),
+// and [DONE].
+std::string openai_stream(const nlohmann::json& completion, bool include_usage) {
+  const auto chunk = [&](nlohmann::json delta, nlohmann::json finish_reason) {
+    nlohmann::json out = {{"id", completion["id"]},
+                          {"object", "chat.completion.chunk"},
+                          {"created", completion["created"]},
+                          {"model", completion["model"]},
+                          {"choices", nlohmann::json::array({{{"index", 0},
+                                                              {"delta", std::move(delta)},
+                                                              {"logprobs", nullptr},
+                                                              {"finish_reason", std::move(finish_reason)}}})}};
+    if (include_usage) out["usage"] = nullptr;
+    return sse_event("", out);
+  };
+  const auto& choice = completion["choices"][0];
+  const auto& message = choice["message"];
+  std::string out;
+  const bool has_text = message["content"].is_string();
+  out += chunk({{"role", "assistant"}, {"content", has_text ? nlohmann::json("") : nlohmann::json(nullptr)}}, nullptr);
+  if (has_text) {
+    for (const auto& piece : text_pieces(message["content"].get<std::string>())) {
+      out += chunk({{"content", piece}}, nullptr);
+    }
+  }
+  if (const auto calls = message.find("tool_calls"); calls != message.end()) {
+    for (std::size_t index = 0; index < calls->size(); ++index) {
+      const auto& call = (*calls)[index];
+      out += chunk({{"tool_calls", nlohmann::json::array({{{"index", index},
+                                                            {"id", call["id"]},
+                                                            {"type", "function"},
+                                                            {"function", {{"name", call["function"]["name"]},
+                                                                          {"arguments", ""}}}}})}},
+                   nullptr);
+      for (const auto& piece : json_pieces(call["function"]["arguments"].get<std::string>())) {
+        out += chunk({{"tool_calls",
+                       nlohmann::json::array({{{"index", index}, {"function", {{"arguments", piece}}}}})}},
+                     nullptr);
+      }
+    }
+  }
+  out += chunk(nlohmann::json::object(), choice["finish_reason"]);
+  if (include_usage) {
+    out += sse_event("", {{"id", completion["id"]},
+                          {"object", "chat.completion.chunk"},
+                          {"created", completion["created"]},
+                          {"model", completion["model"]},
+                          {"choices", nlohmann::json::array()},
+                          {"usage", completion["usage"]}});
+  }
+  out += "data: [DONE]\n\n";
+  return out;
+}
+
+void make_event_stream(sim_response& response, std::string body) {
+  response.body = std::move(body);
+  response.content_type = "text/event-stream";
+  response.headers.emplace_back("cache-control", "no-cache");
+}
+
 std::string hex(std::uint64_t value) {
   char buffer[17];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
@@ -255,6 +477,9 @@ sim_response simulator::answer_messages(const sim_request& request) {
     if (messages == json.end()) throw invalid_request{"messages: Field required"};
     if (!messages->is_array()) throw invalid_request{"messages: must be a list"};
     if (messages->empty()) throw invalid_request{"messages: at least one message is required"};
+    options_of_request options;
+    options.stream = stream_flag(json);
+    read_anthropic_tools(json, options);
     std::vector<std::string> user_messages;
     for (std::size_t i = 0; i < messages->size(); ++i) {
       const auto& message = (*messages)[i];
@@ -279,6 +504,13 @@ sim_response simulator::answer_messages(const sim_request& request) {
     std::int64_t cached_upto = 0;  // tokens up to the last breakpoint
     std::int64_t total = 0;
     std::uint64_t prefix_hash = sim::stable_hash(model);
+    // Tool definitions come first in the provider's prompt (tools, system,
+    // messages): billed as input and part of every cached prefix.
+    if (const auto tools = json.find("tools"); tools != json.end() && !tools->is_null()) {
+      const std::string text = tools->dump();
+      total += sim::estimate_tokens(text);
+      prefix_hash = sim::stable_hash(text, prefix_hash);
+    }
     for (const auto& block : prompt) {
       const std::int64_t tokens = sim::estimate_tokens(block.text);
       total += tokens;
@@ -288,23 +520,47 @@ sim_response simulator::answer_messages(const sim_request& request) {
         if (prompt_cache_.touch(prefix_hash)) cache_read = total;
       }
     }
-    const auto answer = complete(kind_for_task(request.task), user_messages, max_tokens);
+    const auto tool = plan_tool_call(options, user_messages);
+    auto content = nlohmann::json::array();
+    std::string stop_reason;
+    std::int64_t output_tokens = 0;
+    if (tool) {
+      // What Claude does with a tool it decides to use: a short lead-in, then the call.
+      const std::string lead_in = "Let me set that up for you.";
+      const std::string input = tool->input.dump();
+      content.push_back({{"type", "text"}, {"text", lead_in}});
+      content.push_back({{"type", "tool_use"},
+                         {"id", "toolu_sim_" + hex(sim::stable_hash(input, sim::stable_hash(tool->name)))},
+                         {"name", tool->name},
+                         {"input", tool->input}});
+      stop_reason = "tool_use";
+      output_tokens = sim::estimate_tokens(lead_in) + sim::estimate_tokens(tool->name + input);
+    } else {
+      const auto answer = complete(kind_for_task(request.task), user_messages, max_tokens);
+      content.push_back({{"type", "text"}, {"text", answer.text}});
+      stop_reason = answer.truncated ? "max_tokens" : "end_turn";
+      output_tokens = sim::estimate_tokens(answer.text);
+    }
 
     nlohmann::json body = {
         {"id", next_id("msg_sim_", request.body)},
         {"type", "message"},
         {"role", "assistant"},
         {"model", model},
-        {"content", nlohmann::json::array({{{"type", "text"}, {"text", answer.text}}})},
-        {"stop_reason", answer.truncated ? "max_tokens" : "end_turn"},
+        {"content", std::move(content)},
+        {"stop_reason", stop_reason},
         {"stop_sequence", nullptr},
         {"usage",
          {{"input_tokens", total - cached_upto},
           {"cache_creation_input_tokens", cached_upto - cache_read},
           {"cache_read_input_tokens", cache_read},
-          {"output_tokens", sim::estimate_tokens(answer.text)}}}};
+          {"output_tokens", output_tokens}}}};
     sim_response response;
-    response.body = body.dump();
+    if (options.stream) {
+      make_event_stream(response, anthropic_stream(body));
+    } else {
+      response.body = body.dump();
+    }
     response.headers.emplace_back("request-id", next_id("req_sim_", request.body));
     response.delay = latency_for(model, request.body);
     return response;
@@ -322,6 +578,17 @@ sim_response simulator::answer_chat(const sim_request& request) {
     std::size_t max_tokens = max_tokens_of(json, "max_completion_tokens");
     if (!json.contains("max_completion_tokens")) max_tokens = max_tokens_of(json, "max_tokens");
 
+    options_of_request options;
+    options.stream = stream_flag(json);
+    if (const auto so = json.find("stream_options"); so != json.end() && !so->is_null()) {
+      if (!options.stream) throw invalid_request{"stream_options: only allowed when 'stream' is enabled"};
+      if (!so->is_object()) throw invalid_request{"stream_options: must be an object"};
+      const auto usage = so->find("include_usage");
+      if (usage != so->end() && !usage->is_boolean()) throw invalid_request{"stream_options.include_usage: must be a boolean"};
+      options.include_usage = usage != so->end() && usage->get<bool>();
+    }
+    read_openai_tools(json, options);
+
     const auto messages = json.find("messages");
     if (messages == json.end()) throw invalid_request{"messages: Field required"};
     if (!messages->is_array() || messages->empty()) throw invalid_request{"messages: must be a non-empty list"};
@@ -330,6 +597,14 @@ sim_response simulator::answer_chat(const sim_request& request) {
     std::int64_t prefix_tokens = 0;
     bool in_prefix = true;
     std::uint64_t prefix_hash = sim::stable_hash(model);
+    // Tool definitions are part of the prompt, ahead of the messages.
+    if (const auto tools = json.find("tools"); tools != json.end() && !tools->is_null()) {
+      const std::string text = tools->dump();
+      prompt_tokens += sim::estimate_tokens(text);
+      prefix_tokens += sim::estimate_tokens(text);
+      prefix_hash = sim::stable_hash(text, prefix_hash);
+    }
+    std::int64_t cached = 0;
     for (std::size_t i = 0; i < messages->size(); ++i) {
       const auto& message = (*messages)[i];
       const std::string at = "messages[" + std::to_string(i) + "]";
@@ -345,17 +620,37 @@ sim_response simulator::answer_chat(const sim_request& request) {
       prompt_tokens += tokens;
       // OpenAI caches automatically; the simulator treats the leading system
       // messages as the shared prefix.
+      // Every system-message boundary closes a candidate prefix (the client
+      // sends one system message per block, stable blocks first): the longest
+      // warm one is read, as OpenAI reads the longest cached prefix.
       if (in_prefix && (role == "system" || role == "developer")) {
         prefix_tokens += tokens;
         prefix_hash = sim::stable_hash(text, prefix_hash);
+        if (prompt_cache_.touch(prefix_hash)) cached = prefix_tokens;
       } else {
         in_prefix = false;
       }
       if (role == "user") user_messages.push_back(text);
     }
-    const std::int64_t cached = prefix_tokens > 0 && prompt_cache_.touch(prefix_hash) ? prefix_tokens : 0;
-    const auto answer = complete(kind_for_task(request.task), user_messages, max_tokens);
-    const std::int64_t completion_tokens = sim::estimate_tokens(answer.text);
+    const auto tool = plan_tool_call(options, user_messages);
+    nlohmann::json message = {{"role", "assistant"}};
+    std::string finish_reason;
+    std::int64_t completion_tokens = 0;
+    if (tool) {
+      const std::string arguments = tool->input.dump();
+      message["content"] = nullptr;
+      message["tool_calls"] = nlohmann::json::array(
+          {{{"id", "call_sim_" + hex(sim::stable_hash(arguments, sim::stable_hash(tool->name)))},
+            {"type", "function"},
+            {"function", {{"name", tool->name}, {"arguments", arguments}}}}});
+      finish_reason = "tool_calls";
+      completion_tokens = sim::estimate_tokens(tool->name + arguments);
+    } else {
+      const auto answer = complete(kind_for_task(request.task), user_messages, max_tokens);
+      message["content"] = answer.text;
+      finish_reason = answer.truncated ? "length" : "stop";
+      completion_tokens = sim::estimate_tokens(answer.text);
+    }
     const auto created = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
@@ -365,16 +660,20 @@ sim_response simulator::answer_chat(const sim_request& request) {
         {"created", created},
         {"model", model},
         {"choices", nlohmann::json::array({{{"index", 0},
-                                            {"message", {{"role", "assistant"}, {"content", answer.text}}},
+                                            {"message", std::move(message)},
                                             {"logprobs", nullptr},
-                                            {"finish_reason", answer.truncated ? "length" : "stop"}}})},
+                                            {"finish_reason", finish_reason}}})},
         {"usage",
          {{"prompt_tokens", prompt_tokens},
           {"completion_tokens", completion_tokens},
           {"total_tokens", prompt_tokens + completion_tokens},
           {"prompt_tokens_details", {{"cached_tokens", cached}}}}}};
     sim_response response;
-    response.body = body.dump();
+    if (options.stream) {
+      make_event_stream(response, openai_stream(body, options.include_usage));
+    } else {
+      response.body = body.dump();
+    }
     response.delay = latency_for(model, request.body);
     return response;
   } catch (const invalid_request& e) {

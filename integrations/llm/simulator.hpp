@@ -64,6 +64,16 @@ struct sim_response {
 /// The answer text of a completion depends on x-openhouse-task: a task naming
 /// "intent" gets {"intent","confidence","scores"} JSON; one naming "fact" or
 /// "scor" gets the extracted facts JSON; anything else a short friendly reply.
+///
+/// `"stream": true` answers the same content as text/event-stream in the
+/// provider's format (Anthropic message_start ... message_stop; OpenAI chunks,
+/// the usage chunk when stream_options.include_usage, then [DONE]). A request
+/// with `tools` whose last user message asks for scheduling (a showing, tour,
+/// call, appointment) gets a tool call instead of a reply: Anthropic a lead-in
+/// text block plus a tool_use block, stop_reason "tool_use"; OpenAI
+/// message.tool_calls, finish_reason "tool_calls". The tool and its arguments
+/// are deterministic (sim::pick_tool, sim::tool_arguments). Tool definitions
+/// count as prompt tokens and lead the cached prefix.
 class simulator {
 public:
   using clock_fn = std::function<std::chrono::steady_clock::time_point()>;

@@ -39,12 +39,13 @@ void prepare_all(pqxx::connection& c) {
             "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING RETURNING contact_id");
   c.prepare(mark_replied, "UPDATE messages SET status = 'replied' WHERE provider_sid = $1");
   c.prepare(upsert_state,
-            "INSERT INTO conversation_state (contact_id, active_bot, turns, updated_at) "
-            "VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0)) "
+            "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at) "
+            "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0)) "
             "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
-            "turns = EXCLUDED.turns, updated_at = EXCLUDED.updated_at");
+            "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
+            "updated_at = EXCLUDED.updated_at");
   c.prepare(select_state,
-            "SELECT cs.active_bot, cs.turns FROM conversation_state cs "
+            "SELECT cs.active_bot, cs.turns, cs.needs_human FROM conversation_state cs "
             "JOIN contacts c ON c.id = cs.contact_id WHERE c.market = $1 AND c.phone = $2");
   c.prepare(select_history,
             "SELECT direction, body FROM (SELECT m.id, m.direction, m.body FROM messages m "
@@ -152,7 +153,7 @@ bool store::record_reply(const runtime::outbound_reply& reply) {
     const auto contact_id = row[0][0].as<long>();
     txn.exec_prepared(mark_replied, reply.in_reply_to_sid);
     txn.exec_prepared(upsert_state, contact_id, reply.state.active_bot, reply.state.turns,
-                      reply.sent_at_ms);
+                      reply.state.needs_human, reply.sent_at_ms);
     return true;
   });
 }
@@ -166,6 +167,7 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
     if (!state.empty()) {
       snap.active_bot = state[0][0].as<std::string>();
       snap.turns = state[0][1].as<std::int32_t>();
+      snap.needs_human = state[0][2].as<bool>();
     }
     for (const auto& row :
          txn.exec_prepared(select_history, market_, contact, static_cast<long>(history_limit))) {

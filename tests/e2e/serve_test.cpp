@@ -4,9 +4,7 @@
 // Webhooks are signed exactly as Twilio signs them.
 
 #include "integrations/twilio/signature.hpp"
-#include "tests/support/http_client.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/services.hpp"
+#include "tests/support/e2e.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -19,95 +17,7 @@
 using namespace openhouse;
 using test::http_client;
 
-namespace {
-
-constexpr const char* auth_token = "e2e-auth-token";
-// Twilio signs the URL it was given; the node sits "behind a proxy" here, so
-// the signed URL differs from the address the test connects to.
-constexpr const char* public_url = "https://openhouse.example.test";
-const std::string config_path = std::string{OPENHOUSE_SOURCE_DIR} +
-                                "/config/markets/inland-empire.yaml";
-
-std::string sid(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "SM%032d", n);
-  return buf;
-}
-
-long query_long(const std::string& url, const std::string& sql) {
-  pqxx::connection c{url};
-  pqxx::nontransaction tx{c};
-  return tx.exec(sql)[0][0].as<long>();
-}
-
-class simulator {
-public:
-  explicit simulator(int latency_ms = 0)
-      : proc_({OPENHOUSE_BINARY, "sim-llm", "--port", "0", "--latency",
-               std::to_string(latency_ms)}),
-        url_(proc_.wait_until_listening()) {}
-
-  [[nodiscard]] const std::string& url() const { return url_; }
-
-  long requests() {
-    http_client c;
-    return nlohmann::json::parse(c.get(url_ + "/stats").body).at("requests").get<long>();
-  }
-
-private:
-  test::process proc_;
-  std::string url_;
-};
-
-/// A running `openhouse serve` on the shipped market file.
-class node {
-public:
-  node(const std::string& database_url, const std::string& llm_url,
-       std::string redis_url = test::redis_url())
-      : proc_({OPENHOUSE_BINARY, "serve", "--config", config_path, "--port", "0"},
-              {{"OPENHOUSE_DATABASE_URL", database_url},
-               {"OPENHOUSE_REDIS_URL", std::move(redis_url)},
-               {"OPENHOUSE_LLM_BASE_URL", llm_url},
-               {"OPENHOUSE_PUBLIC_URL", public_url},
-               {"TWILIO_AUTH_TOKEN", auth_token}}),
-        url_(proc_.wait_until_listening()) {}
-
-  [[nodiscard]] const std::string& url() const { return url_; }
-  int stop(int sig = SIGTERM) { return proc_.stop(sig); }
-
-private:
-  test::process proc_;
-  std::string url_;
-};
-
-/// Posts a Twilio SMS webhook, signed unless `signature` is given.
-test::http_result post_sms(http_client& c, const std::string& base,
-                           std::map<std::string, std::string> params,
-                           std::optional<std::string> signature = std::nullopt) {
-  std::vector<twilio::param> signed_params(params.begin(), params.end());
-  const auto sig = signature.value_or(twilio::compute_signature(
-      auth_token, std::string{public_url} + "/webhooks/twilio/sms", signed_params));
-  return c.post(base + "/webhooks/twilio/sms", test::form_body(params),
-                {{"Content-Type", "application/x-www-form-urlencoded"},
-                 {"X-Twilio-Signature", sig}});
-}
-
-std::map<std::string, std::string> sms_params(const std::string& message_sid,
-                                              const std::string& from, const std::string& body) {
-  return {{"MessageSid", message_sid},
-          {"AccountSid", "AC00000000000000000000000000000000"},
-          {"From", from},
-          {"To", "+19095550100"},
-          {"Body", body},
-          {"NumMedia", "0"}};
-}
-
-bool is_message_twiml(const std::string& body) {
-  return body.find("<Response><Message>") != std::string::npos &&
-         body.find("</Message></Response>") != std::string::npos;
-}
-
-}  // namespace
+using namespace openhouse::test::e2e;
 
 TEST_CASE("a signed SMS is stored, answered by the Lead bot through the provider, as TwiML",
           "[e2e]") {
@@ -317,7 +227,7 @@ TEST_CASE("the command line explains itself and refuses bad input in one line", 
 
 TEST_CASE("check-config accepts the shipped market and names key and line of errors",
           "[e2e][cli]") {
-  auto ok = test::run({OPENHOUSE_BINARY, "check-config", config_path},
+  auto ok = test::run({OPENHOUSE_BINARY, "check-config", config_path()},
                       {{"TWILIO_AUTH_TOKEN", "x"},
                        {"OPENHOUSE_DATABASE_URL", "postgresql://localhost/x"},
                        {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:6379"}});

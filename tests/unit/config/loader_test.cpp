@@ -55,6 +55,12 @@ llm:
     big:
       input: 3
       output: 15
+  budgets:
+    contact_daily_tokens: 1000
+    contact_daily_usd: 1
+    market_daily_tokens: 100000
+    market_daily_usd: 50
+    downgrade_model: small
 scoring:
   frs_weights:
     pre_approval: 0.5
@@ -472,12 +478,13 @@ TEST_CASE("check_config_command prints ok or one line per error", "[config]") {
     CHECK(err.str().empty());
   }
   SECTION("invalid") {
-    std::ofstream(path) << replaced(base_yaml, "reply: big", "reply: huge") << "bogus: 1\n";
+    const std::string text = replaced(base_yaml, "reply: big", "reply: huge") + "bogus: 1\n";
+    std::ofstream(path) << text;
     std::ostringstream out, err;
     CHECK(cfg::check_config_command(path, out, err, base_env()) == 1);
     CHECK(out.str().empty());
-    CHECK(err.str() == path + ":25: llm.routing.reply: model \"huge\" has no price in llm.prices\n" + path +
-                           ":46: bogus: unknown key\n");
+    CHECK(err.str() == path + ":25: llm.routing.reply: model \"huge\" has no price in llm.prices\n" + path + ":" +
+                           std::to_string(line_of(text, "bogus: 1")) + ": bogus: unknown key\n");
   }
   SECTION("unreadable") {
     std::ostringstream out, err;
@@ -485,4 +492,191 @@ TEST_CASE("check_config_command prints ok or one line per error", "[config]") {
     CHECK_THAT(err.str(), Catch::Contains("missing.yaml:0: cannot read file"));
   }
   std::filesystem::remove_all(dir);
+}
+
+// --- the LLM gateway's keys: retry, breaker, budgets, long inputs, prefixes ---
+
+TEST_CASE("the shipped market's gateway settings", "[config][gateway]") {
+  const auto result = cfg::load_market_file(shipped_market, shipped_env());
+  INFO(describe(result.errors));
+  REQUIRE(result.ok());
+  const auto& llm = result.config->llm;
+
+  CHECK(llm.retry.max_attempts == 4);
+  CHECK(llm.retry.base_delay == std::chrono::milliseconds(250));
+  CHECK(llm.retry.max_delay == std::chrono::milliseconds(8000));
+  CHECK(llm.retry.deadline == std::chrono::milliseconds(20000));
+  CHECK(llm.retry.jitter == Approx(0.5));
+
+  CHECK(llm.breaker.failure_threshold == 5);
+  CHECK(llm.breaker.open == std::chrono::milliseconds(30000));
+
+  CHECK(llm.budgets.contact_daily_tokens == 200000);
+  CHECK(llm.budgets.contact_daily_usd == Approx(2.0));
+  CHECK(llm.budgets.market_daily_tokens == 20000000);
+  CHECK(llm.budgets.market_daily_usd == Approx(200.0));
+  CHECK(llm.budgets.action == cfg::over_cap_action::downgrade);
+  CHECK(llm.budgets.downgrade_model == "claude-haiku-4-5");
+  CHECK(llm.budgets.hard_cap_ratio == Approx(1.5));
+  CHECK(llm.prices.contains(llm.budgets.downgrade_model));
+
+  CHECK(llm.long_input_tokens == 6000);
+  CHECK(llm.long_input_model == "claude-sonnet-4-6");
+
+  // Anthropic's published minimum cacheable prefixes for these models.
+  CHECK(llm.prices.at("claude-haiku-4-5").min_cacheable_tokens == 4096);
+  CHECK(llm.prices.at("claude-sonnet-4-6").min_cacheable_tokens == 2048);
+  CHECK(llm.prices.at("claude-opus-4-6").min_cacheable_tokens == 4096);
+}
+
+TEST_CASE("gateway keys left out take their documented defaults", "[config][gateway]") {
+  const auto result = cfg::load_market_string(base_yaml, base_env());
+  INFO(describe(result.errors));
+  REQUIRE(result.ok());
+  const auto& llm = result.config->llm;
+  const cfg::retry_settings retry_defaults;
+  CHECK(llm.retry.max_attempts == retry_defaults.max_attempts);
+  CHECK(llm.retry.base_delay == std::chrono::milliseconds(250));
+  CHECK(llm.retry.max_delay == std::chrono::milliseconds(8000));
+  CHECK(llm.retry.deadline == std::chrono::milliseconds(20000));
+  CHECK(llm.breaker.failure_threshold == 5);
+  CHECK(llm.breaker.open == std::chrono::milliseconds(30000));
+  CHECK(llm.budgets.contact_daily_tokens == 1000);
+  CHECK(llm.budgets.contact_daily_usd == Approx(1));
+  CHECK(llm.budgets.market_daily_tokens == 100000);
+  CHECK(llm.budgets.market_daily_usd == Approx(50));
+  CHECK(llm.budgets.action == cfg::over_cap_action::downgrade);
+  CHECK(llm.budgets.downgrade_model == "small");
+  CHECK(llm.budgets.hard_cap_ratio == Approx(1.5));
+  CHECK(llm.long_input_tokens == 0);
+  CHECK(llm.long_input_model.empty());
+  CHECK(llm.prices.at("small").min_cacheable_tokens == 1024);
+  CHECK(llm.prices.at("big").min_cacheable_tokens == 1024);
+}
+
+TEST_CASE("min_cacheable_tokens defaults by model class and can be set", "[config][gateway]") {
+  std::string text = replaced(base_yaml, "    small: {input: 1, output: 5}\n",
+                              "    small: {input: 1, output: 5}\n    claude-haiku-4-5: {input: 1, output: 5}\n"
+                              "    claude-opus-4-6: {input: 5, output: 25, min_cacheable_tokens: 4096}\n");
+  const auto result = cfg::load_market_string(text, base_env());
+  INFO(describe(result.errors));
+  REQUIRE(result.ok());
+  CHECK(result.config->llm.prices.at("claude-haiku-4-5").min_cacheable_tokens == 2048);
+  CHECK(result.config->llm.prices.at("claude-opus-4-6").min_cacheable_tokens == 4096);
+  CHECK(cfg::default_min_cacheable_tokens("claude-3-5-haiku-latest") == 2048);
+  CHECK(cfg::default_min_cacheable_tokens("claude-sonnet-4-6") == 1024);
+}
+
+TEST_CASE("gateway keys are read when given", "[config][gateway]") {
+  std::string text = replaced(base_yaml, "  budgets:\n",
+                              "  long_input_tokens: 3000\n"
+                              "  long_input_model: big\n"
+                              "  retry:\n"
+                              "    max_attempts: 6\n"
+                              "    base_delay_ms: 100\n"
+                              "    max_delay_ms: 2000\n"
+                              "    deadline_ms: 15000\n"
+                              "    jitter: 1\n"
+                              "  breaker: {failure_threshold: 3, open_ms: 5000}\n"
+                              "  budgets:\n"
+                              "    over_cap_action: fallback\n"
+                              "    hard_cap_ratio: 2\n");
+  const auto result = cfg::load_market_string(text, base_env());
+  INFO(describe(result.errors));
+  REQUIRE(result.ok());
+  const auto& llm = result.config->llm;
+  CHECK(llm.retry.max_attempts == 6);
+  CHECK(llm.retry.base_delay == std::chrono::milliseconds(100));
+  CHECK(llm.retry.max_delay == std::chrono::milliseconds(2000));
+  CHECK(llm.retry.deadline == std::chrono::milliseconds(15000));
+  CHECK(llm.retry.jitter == Approx(1));
+  CHECK(llm.breaker.failure_threshold == 3);
+  CHECK(llm.breaker.open == std::chrono::milliseconds(5000));
+  CHECK(llm.budgets.action == cfg::over_cap_action::fallback);
+  CHECK(llm.budgets.hard_cap_ratio == Approx(2));
+  CHECK(llm.long_input_tokens == 3000);
+  CHECK(llm.long_input_model == "big");
+}
+
+TEST_CASE("over_cap_action fallback needs no downgrade model", "[config][gateway]") {
+  const std::string text = replaced(base_yaml, "    downgrade_model: small\n", "    over_cap_action: fallback\n");
+  const auto result = cfg::load_market_string(text, base_env());
+  INFO(describe(result.errors));
+  REQUIRE(result.ok());
+  CHECK(result.config->llm.budgets.action == cfg::over_cap_action::fallback);
+}
+
+TEST_CASE("each mistake in the gateway keys yields one error naming the key and line", "[config][gateway]") {
+  const std::vector<error_case> cases = {
+      {"missing budgets section",
+       "  budgets:\n    contact_daily_tokens: 1000\n    contact_daily_usd: 1\n    market_daily_tokens: 100000\n"
+       "    market_daily_usd: 50\n    downgrade_model: small\n",
+       "", "llm.budgets", "llm:", "missing required key"},
+      {"missing token cap", "    contact_daily_tokens: 1000\n", "", "llm.budgets.contact_daily_tokens",
+       "budgets:", "missing required key"},
+      {"missing dollar cap", "    market_daily_usd: 50\n", "", "llm.budgets.market_daily_usd", "budgets:",
+       "missing required key"},
+      {"zero token cap means no cap: rejected", "contact_daily_tokens: 1000", "contact_daily_tokens: 0",
+       "llm.budgets.contact_daily_tokens", "contact_daily_tokens: 0", "between 1 and"},
+      {"zero dollar cap", "contact_daily_usd: 1", "contact_daily_usd: 0", "llm.budgets.contact_daily_usd",
+       "contact_daily_usd: 0", "above 0"},
+      {"negative dollar cap", "market_daily_usd: 50", "market_daily_usd: -5", "llm.budgets.market_daily_usd",
+       "market_daily_usd: -5", "above 0"},
+      {"word for a dollar cap", "market_daily_usd: 50", "market_daily_usd: lots", "llm.budgets.market_daily_usd",
+       "market_daily_usd: lots", "expected a number"},
+      {"over_cap_action", "    downgrade_model: small\n", "    downgrade_model: small\n    over_cap_action: block\n",
+       "llm.budgets.over_cap_action", "over_cap_action: block", "downgrade|fallback"},
+      {"downgrade without a model", "    downgrade_model: small\n", "", "llm.budgets.downgrade_model", "budgets:",
+       "missing required key"},
+      {"downgrade model without price", "downgrade_model: small", "downgrade_model: tiny",
+       "llm.budgets.downgrade_model", "downgrade_model: tiny", "no price in llm.prices"},
+      {"hard cap ratio below 1", "    downgrade_model: small\n", "    downgrade_model: small\n    hard_cap_ratio: 0.5\n",
+       "llm.budgets.hard_cap_ratio", "hard_cap_ratio:", "between 1 and 10"},
+      {"unknown budget key", "    downgrade_model: small\n", "    downgrade_model: small\n    monthly_usd: 9\n",
+       "llm.budgets.monthly_usd", "monthly_usd:", "unknown key"},
+      {"retry attempts zero", "  budgets:\n", "  retry:\n    max_attempts: 0\n  budgets:\n",
+       "llm.retry.max_attempts", "max_attempts:", "between 1 and 20"},
+      {"retry jitter above 1", "  budgets:\n", "  retry:\n    jitter: 1.5\n  budgets:\n", "llm.retry.jitter",
+       "jitter:", "between 0 and 1"},
+      {"retry cap below base delay", "  budgets:\n",
+       "  retry:\n    base_delay_ms: 500\n    max_delay_ms: 100\n  budgets:\n", "llm.retry.max_delay_ms",
+       "max_delay_ms:", "at least base_delay_ms"},
+      {"retry deadline a word", "  budgets:\n", "  retry:\n    deadline_ms: soon\n  budgets:\n",
+       "llm.retry.deadline_ms", "deadline_ms:", "expected an integer"},
+      {"unknown retry key", "  budgets:\n", "  retry:\n    attempts: 3\n  budgets:\n", "llm.retry.attempts",
+       "attempts: 3", "unknown key"},
+      {"retry not a mapping", "  budgets:\n", "  retry: 3\n  budgets:\n", "llm.retry", "retry: 3",
+       "expected a mapping"},
+      {"breaker threshold zero", "  budgets:\n", "  breaker:\n    failure_threshold: 0\n  budgets:\n",
+       "llm.breaker.failure_threshold", "failure_threshold:", "between 1 and 1000"},
+      {"breaker open_ms float", "  budgets:\n", "  breaker:\n    open_ms: 1.5\n  budgets:\n", "llm.breaker.open_ms",
+       "open_ms:", "expected an integer"},
+      {"unknown breaker key", "  budgets:\n", "  breaker:\n    window: 10\n  budgets:\n", "llm.breaker.window",
+       "window:", "unknown key"},
+      {"long input model without price", "  budgets:\n",
+       "  long_input_tokens: 4000\n  long_input_model: huge\n  budgets:\n", "llm.long_input_model",
+       "long_input_model:", "no price in llm.prices"},
+      {"long input tokens without a model", "  budgets:\n", "  long_input_tokens: 4000\n  budgets:\n",
+       "llm.long_input_tokens", "long_input_tokens:", "needs llm.long_input_model"},
+      {"long input model without a threshold", "  budgets:\n", "  long_input_model: big\n  budgets:\n",
+       "llm.long_input_model", "long_input_model:", "needs llm.long_input_tokens"},
+      {"long input threshold zero", "  budgets:\n", "  long_input_tokens: 0\n  long_input_model: big\n  budgets:\n",
+       "llm.long_input_tokens", "long_input_tokens:", "between 1 and"},
+      {"min_cacheable_tokens zero", "small: {input: 1, output: 5}",
+       "small: {input: 1, output: 5, min_cacheable_tokens: 0}", "llm.prices.small.min_cacheable_tokens",
+       "small: {", "between 1 and"},
+  };
+
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const std::string text = replaced(base_yaml, c.from, c.to);
+      const auto result = cfg::load_market_string(text, base_env());
+      INFO(describe(result.errors));
+      CHECK_FALSE(result.config.has_value());
+      REQUIRE(result.errors.size() == 1);
+      CHECK(result.errors[0].key == c.key);
+      CHECK(result.errors[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+    }
+  }
 }

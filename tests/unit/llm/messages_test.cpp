@@ -170,3 +170,53 @@ TEST_CASE("client_errc names", "[llm]") {
   CHECK(is_retryable(client_errc::overloaded));
   CHECK_FALSE(is_retryable(client_errc::unauthorized));
 }
+
+TEST_CASE("to_json adds stream and tools only when asked", "[llm]") {
+  messages_request request;
+  request.model = "claude-haiku-4-5";
+  request.messages = {{"user", "Hello"}};
+  CHECK_FALSE(to_json(request).contains("stream"));
+  CHECK_FALSE(to_json(request).contains("tools"));
+  request.stream = true;
+  request.tools_json = R"([{"name":"schedule_showing","input_schema":{"type":"object","properties":{}}}])";
+  const auto body = to_json(request);
+  CHECK(body["stream"] == true);
+  CHECK(body["tools"][0]["name"] == "schedule_showing");
+  CHECK_FALSE(body.contains("stream_options"));  // OpenAI only
+}
+
+TEST_CASE("parse_messages_response keeps Anthropic's documented tool_use blocks", "[llm]") {
+  const auto body = R"({
+    "id": "msg_01Aq9w938a90dw8q",
+    "model": "claude-sonnet-4-5",
+    "stop_reason": "tool_use",
+    "role": "assistant",
+    "type": "message",
+    "content": [
+      {"type": "text", "text": "I'll check the current weather in San Francisco for you."},
+      {"type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "get_weather",
+       "input": {"location": "San Francisco, CA", "unit": "celsius"}}
+    ],
+    "usage": {"input_tokens": 384, "output_tokens": 92}
+  })";
+  const auto result = parse_messages_response(200, body, std::nullopt);
+  const auto& response = ok(result);
+  CHECK(response.stop_reason == "tool_use");
+  CHECK(response.text == "I'll check the current weather in San Francisco for you.");
+  CHECK(nlohmann::json::parse(response.tool_calls_json) ==
+        nlohmann::json::parse(R"([{"id":"toolu_01A09q90qw90lq917835lq9","name":"get_weather",
+                                   "input":{"location":"San Francisco, CA","unit":"celsius"}}])"));
+}
+
+TEST_CASE("error_from_http and is_spend_limit", "[llm]") {
+  const auto error = error_from_http(429, R"({"type":"error","error":{"type":"rate_limit_error","message":"x"}})",
+                                     std::string{"4"});
+  CHECK(error.code == client_errc::rate_limited);
+  CHECK(error.retry_after == std::chrono::seconds{4});
+  CHECK_FALSE(is_spend_limit(error));
+  CHECK(is_spend_limit(client_error{client_errc::rate_limited, 429, "You have reached your spend limit", std::nullopt}));
+  CHECK_FALSE(is_spend_limit(client_error{client_errc::bad_request, 400, "billing", std::nullopt}));
+  CHECK(errc_for_error_type("overloaded_error") == client_errc::overloaded);
+  CHECK(errc_for_error_type("invalid_api_key") == client_errc::unauthorized);
+  CHECK(errc_for_error_type("something_new") == client_errc::server_error);
+}

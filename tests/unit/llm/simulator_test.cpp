@@ -1,6 +1,7 @@
 #include "integrations/llm/messages.hpp"
 #include "integrations/llm/sim_answers.hpp"
 #include "integrations/llm/simulator.hpp"
+#include "integrations/llm/sse_stream.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -387,4 +388,163 @@ TEST_CASE("simulator: stats count answered calls", "[llm]") {
   CHECK(served.status == 200);
   CHECK(served.counted_path.empty());
   CHECK(nlohmann::json::parse(served.body)["requests"] == 3);
+}
+
+namespace {
+
+std::variant<messages_response, client_error> decode_stream(wire_format format, const sim_response& response) {
+  sse_stream stream{format};
+  stream.feed(response.body);
+  return stream.finish(response.status, std::nullopt);
+}
+
+constexpr const char* showing_tool = R"([{"name":"schedule_showing","description":"Book a showing",
+  "input_schema":{"type":"object","properties":{"address":{"type":"string"},"when":{"type":"string"},
+  "duration_minutes":{"type":"integer"},"kind":{"type":"string","enum":["in_person","video"]}},
+  "required":["address","when"]}}])";
+
+}  // namespace
+
+TEST_CASE("simulator: streamed Messages answer is Anthropic SSE with the same text and usage", "[llm]") {
+  const fake_clock plain_clock;
+  const fake_clock stream_clock;
+  simulator plain{instant(), plain_clock.fn()};
+  simulator streaming{instant(), stream_clock.fn()};
+  auto request = sample("Hi, we want to buy a 3 bed home around $450k in 78704");
+  const auto expected = parse_ok(plain.handle(post_messages(request)));
+  request.stream = true;
+  const auto response = streaming.handle(post_messages(request));
+  REQUIRE(response.status == 200);
+  CHECK(response.content_type == "text/event-stream");
+  CHECK(response.body.rfind("event: message_start\ndata: ", 0) == 0);
+  CHECK(response.body.find("event: content_block_delta") != std::string::npos);
+  CHECK(response.body.find("event: message_stop") != std::string::npos);
+  const auto decoded = decode_stream(wire_format::anthropic, response);
+  REQUIRE(std::holds_alternative<messages_response>(decoded));
+  const auto& streamed = std::get<messages_response>(decoded);
+  CHECK(streamed.text == expected.text);
+  CHECK(streamed.stop_reason == expected.stop_reason);
+  CHECK(streamed.tokens.input_tokens == expected.tokens.input_tokens);
+  CHECK(streamed.tokens.output_tokens == expected.tokens.output_tokens);
+  CHECK(streamed.tokens.cache_creation_input_tokens == expected.tokens.cache_creation_input_tokens);
+
+  // The malformed fault cuts the stream: no message_stop.
+  auto faulty = post_messages(request);
+  faulty.fault = "malformed";
+  const auto cut = decode_stream(wire_format::anthropic, streaming.handle(faulty));
+  REQUIRE(std::holds_alternative<client_error>(cut));
+  CHECK(std::get<client_error>(cut).code == client_errc::malformed_response);
+}
+
+TEST_CASE("simulator: streamed chat completion is OpenAI SSE with usage chunk and [DONE]", "[llm]") {
+  const fake_clock plain_clock;
+  const fake_clock stream_clock;
+  simulator plain{instant(), plain_clock.fn()};
+  simulator streaming{instant(), stream_clock.fn()};
+  auto request = sample("Can you tell me about closing costs?");
+  request.model = "gpt-4o-mini";
+  const auto expected = plain.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""});
+  const auto expected_response = std::get<messages_response>(parse_chat_response(200, expected.body, std::nullopt));
+  request.stream = true;
+  const auto response =
+      streaming.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""});
+  REQUIRE(response.status == 200);
+  CHECK(response.content_type == "text/event-stream");
+  CHECK(response.body.size() > 14);
+  CHECK(response.body.substr(response.body.size() - 14) == "data: [DONE]\n\n");
+  CHECK(response.body.find("chat.completion.chunk") != std::string::npos);
+  const auto decoded = decode_stream(wire_format::openai, response);
+  REQUIRE(std::holds_alternative<messages_response>(decoded));
+  const auto& streamed = std::get<messages_response>(decoded);
+  CHECK(streamed.text == expected_response.text);
+  CHECK(streamed.stop_reason == "end_turn");
+  CHECK(streamed.tokens.input_tokens == expected_response.tokens.input_tokens);
+  CHECK(streamed.tokens.output_tokens == expected_response.tokens.output_tokens);
+
+  // Without include_usage there is no usage chunk.
+  auto body = to_chat_json(request);
+  body.erase("stream_options");
+  const auto bare = streaming.handle({"POST", "/v1/chat/completions", body.dump(), "reply", ""});
+  CHECK(bare.body.find("\"choices\":[]") == std::string::npos);
+  // stream_options without stream is OpenAI's 400.
+  body["stream"] = false;
+  body["stream_options"] = {{"include_usage", true}};
+  CHECK(streaming.handle({"POST", "/v1/chat/completions", body.dump(), "reply", ""}).status == 400);
+}
+
+TEST_CASE("simulator: tools answer scheduling requests with a deterministic tool call", "[llm]") {
+  simulator sim{instant()};
+  auto request = sample("Can we schedule a showing of 123 Oak Street on Saturday at 2pm?");
+  request.tools_json = showing_tool;
+  const auto first = parse_ok(sim.handle(post_messages(request)));
+  CHECK(first.stop_reason == "tool_use");
+  CHECK_FALSE(first.text.empty());
+  const auto calls = nlohmann::json::parse(first.tool_calls_json);
+  REQUIRE(calls.size() == 1);
+  CHECK(calls[0]["name"] == "schedule_showing");
+  CHECK(calls[0]["id"].get<std::string>().rfind("toolu_", 0) == 0);
+  CHECK(calls[0]["input"] == nlohmann::json::parse(R"({"address":"123 oak street","when":"saturday 2pm",
+                                                          "duration_minutes":30,"kind":"in_person"})"));
+  CHECK(parse_ok(sim.handle(post_messages(request))).tool_calls_json == first.tool_calls_json);
+
+  // OpenAI: the same tool, converted by to_chat_json, answered as tool_calls.
+  request.model = "gpt-4o-mini";
+  const auto chat = sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""});
+  REQUIRE(chat.status == 200);
+  const auto json = nlohmann::json::parse(chat.body);
+  CHECK(json["choices"][0]["finish_reason"] == "tool_calls");
+  CHECK(json["choices"][0]["message"]["content"].is_null());
+  const auto parsed = std::get<messages_response>(parse_chat_response(200, chat.body, std::nullopt));
+  CHECK(nlohmann::json::parse(parsed.tool_calls_json)[0]["input"] == calls[0]["input"]);
+
+  // Not a scheduling request: a text answer, as without tools.
+  auto chatty = sample("What are closing costs like?");
+  const auto without_tools = parse_ok(sim.handle(post_messages(chatty)));
+  chatty.tools_json = showing_tool;
+  const auto with_tools = parse_ok(sim.handle(post_messages(chatty)));
+  CHECK(with_tools.stop_reason == "end_turn");
+  CHECK(with_tools.text == without_tools.text);
+  CHECK(with_tools.tool_calls_json.empty());
+  CHECK(with_tools.tokens.input_tokens + with_tools.tokens.cache_creation_input_tokens +
+            with_tools.tokens.cache_read_input_tokens >
+        without_tools.tokens.input_tokens + without_tools.tokens.cache_creation_input_tokens +
+            without_tools.tokens.cache_read_input_tokens);  // tool definitions are prompt
+
+  // Malformed tool lists are 400s in each API's shape.
+  const auto bad = sim.handle({"POST", "/v1/messages",
+                               R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"description":"x"}]})",
+                               "", ""});
+  CHECK(bad.status == 400);
+  const auto bad_chat = sim.handle({"POST", "/v1/chat/completions",
+                                    R"({"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[{"name":"x"}]})",
+                                    "", ""});
+  CHECK(bad_chat.status == 400);
+  CHECK(nlohmann::json::parse(bad_chat.body)["error"]["type"] == "invalid_request_error");
+}
+
+TEST_CASE("simulator: sim::asks_to_schedule and pick_tool", "[llm]") {
+  CHECK(sim::asks_to_schedule("Can I tour the house tomorrow?"));
+  CHECK(sim::asks_to_schedule("I'd like to book a showing"));
+  CHECK(sim::asks_to_schedule("When can we schedule a visit?"));
+  CHECK_FALSE(sim::asks_to_schedule("What are closing costs in Austin?"));
+  CHECK_FALSE(sim::asks_to_schedule("I want to sell my house"));
+  CHECK(sim::pick_tool({"lookup_listing", "book_appointment"}) == "book_appointment");
+  CHECK(sim::pick_tool({"lookup_listing", "other"}) == "lookup_listing");
+  CHECK(sim::pick_tool({}).empty());
+}
+
+TEST_CASE("simulator: OpenAI prefix caching reads the longest warm system prefix", "[llm]") {
+  simulator sim{instant()};
+  messages_request request;
+  request.model = "gpt-4o-mini";
+  request.system = {{std::string(400, 's'), true}, {"Lead context: Jane", false}};
+  request.messages = {{"user", "hello"}};
+  const auto first = std::get<messages_response>(parse_chat_response(
+      200, sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""}).body, std::nullopt));
+  CHECK(first.tokens.cache_read_input_tokens == 0);
+  // Another lead: the stable block is warm, the lead block is not.
+  request.system[1].text = "Lead context: Bob";
+  const auto second = std::get<messages_response>(parse_chat_response(
+      200, sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""}).body, std::nullopt));
+  CHECK(second.tokens.cache_read_input_tokens == 100);
 }

@@ -33,6 +33,7 @@ struct ledger {
   std::map<std::string, std::string> replies;  ///< sid -> reply
   std::map<std::string, conversation_snapshot> snapshots;
   std::vector<llm::messages_request> llm_calls;
+  std::vector<std::string> llm_contacts;
   int loads = 0;
   bool llm_fails = false;
 };
@@ -56,6 +57,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         snap.contact = r.contact;
         snap.active_bot = r.state.active_bot;
         snap.turns = r.state.turns;
+        snap.needs_human = r.state.needs_human;
         return true;
       },
       [l](load_atom, const std::string& contact) {
@@ -68,17 +70,19 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
   };
 }
 
-llm_actor::behavior_type fake_llm(llm_actor::pointer, std::shared_ptr<ledger> l) {
+gateway_actor::behavior_type fake_gateway(gateway_actor::pointer, std::shared_ptr<ledger> l) {
   return {
-      [l](complete_atom, const llm::messages_request& req) -> caf::result<llm::messages_response> {
-        l->llm_calls.push_back(req);
+      [l](complete_atom, const llm_call& call) -> caf::result<llm_answer> {
+        l->llm_calls.push_back(call.request);
+        l->llm_contacts.push_back(call.contact);
         if (l->llm_fails) {
-          return llm::make_error(llm::client_errc::overloaded, "529");
+          return make_error(gateway_errc::circuit_open, "provider down");
         }
-        llm::messages_response resp;
-        resp.text = "re: " + req.messages.back().content;
-        resp.stop_reason = "end_turn";
-        return resp;
+        llm_answer answer;
+        answer.model = "claude-sonnet-4-6";
+        answer.response.text = "re: " + call.request.messages.back().content;
+        answer.response.stop_reason = "end_turn";
+        return answer;
       },
   };
 }
@@ -105,7 +109,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     deps.config = test_market();
     deps.time = time;
     deps.store = sys.spawn(fake_store, seen);
-    deps.llm = sys.spawn(fake_llm, seen);
+    deps.llm = sys.spawn(fake_gateway, seen);
     router = sys.spawn(conversation_router, deps);
     sched.run();
   }
@@ -147,7 +151,7 @@ TEST_CASE_METHOD(fixture, "a turn persists the inbound, asks the provider once a
   CHECK(seen->replies.at("SM1") == r.reply);
   REQUIRE(seen->llm_calls.size() == 1);
   CHECK(seen->llm_calls[0].task == "reply");
-  CHECK(seen->llm_calls[0].model == "claude-sonnet-4-6");
+  CHECK(seen->llm_contacts[0] == "+19095551234");  // the contact's budget pays
   CHECK(seen->snapshots.at("+19095551234").turns == 1);
 }
 
@@ -218,4 +222,5 @@ TEST_CASE_METHOD(fixture, "a provider failure still answers the lead with the fa
   CHECK(r.fallback);
   CHECK(r.reply == "Thanks! An agent will text you shortly.");
   CHECK(seen->replies.at("SM1") == r.reply);
+  CHECK(seen->snapshots.at("+19095551234").needs_human);
 }

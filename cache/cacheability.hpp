@@ -1,0 +1,81 @@
+#pragma once
+
+#include "cache/unit.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+/// DESIGN.md "Never cached": which requests and answers bypass the cache.
+/// Checked twice — check_request() before the lookup (a bypassed request is
+/// neither looked up nor stored), check_response() on the provider's answer
+/// before it is stored (a bypassed answer is returned to the caller but not
+/// stored). Both are conservative: a false positive costs one provider call,
+/// a false negative can serve a wrong answer or one lead's PII to another.
+///
+/// The text detectors are simple lexical signals (no regex engine, no model)
+/// so that check_request() stays cheap on the hit path.
+namespace openhouse::cache {
+
+enum class decision : std::uint8_t {
+  cache,            ///< look up / store as usual
+  bypass_request,   ///< do not look up, do not store: call the provider
+  bypass_response,  ///< the answer goes back to the caller but is not stored
+};
+
+/// "cache", "bypass_request", "bypass_response".
+[[nodiscard]] std::string_view to_string(decision d) noexcept;
+
+/// A decision and why (a short, stable reason usable as a metrics label:
+/// "streaming", "tool_use", "invalid_unit", "greeting", "availability",
+/// "time_relative", "pii_in_shared_request", "max_tokens", "empty_answer",
+/// "pii_known", "pii_email", "pii_phone", "pii_address", "pii_name"). `detail`
+/// says more for logs (e.g. the validation error); it is never a label.
+struct verdict {
+  decision outcome = decision::cache;
+  std::string reason;
+  std::string detail;
+
+  [[nodiscard]] bool cacheable() const noexcept { return outcome == decision::cache; }
+};
+
+/// Before the call. `question` is the lead's text the unit answers, if the
+/// unit answers one (empty otherwise). Bypasses: streaming and tool-use
+/// requests; units validate() rejects; greetings (the whole message is a
+/// greeting — "hi", "hey there!", "good morning Sarah" — a greeting before a
+/// real question is not); availability questions ("is it still available",
+/// "are you open", "any homes available"); questions about the current time
+/// ("right now", "today", "at 3pm"); and, for market- and global-scoped
+/// units only, a question carrying PII — that entry would be shared by every
+/// lead of the scope (strip PII before asking for a shared unit).
+[[nodiscard]] verdict check_request(const unit& u, std::string_view question);
+
+/// After the call. `stop_reason` as the provider reports it ("max_tokens"
+/// means the answer was cut). `known_pii` are strings known to identify the
+/// lead (name, phone, email from the CRM); any of them in the answer
+/// (case-insensitive, whole words, 3+ characters) is PII. Bypasses: answers
+/// stopped by max_tokens, empty answers, answers carrying PII (known values,
+/// emails, phone numbers, street addresses, personal names by simple signals
+/// — "Hi Maria,", "Mr. Lopez", "my name is ...", "I'm Dana"), and answers
+/// that mention the current time ("today at 3pm", "right now", "tomorrow",
+/// "this weekend"). PII bypasses apply in every scope: DESIGN.md stores no
+/// answer that carries PII, not even in the lead's own scope.
+[[nodiscard]] verdict check_response(const unit& u, std::string_view answer,
+                                     std::string_view stop_reason,
+                                     std::span<const std::string> known_pii = {});
+
+// The detectors, exposed for tests and for the semantic tier's eligibility.
+
+/// The whole message is a greeting (see check_request).
+[[nodiscard]] bool is_greeting(std::string_view text);
+/// The message asks whether something or someone is available / open now.
+[[nodiscard]] bool asks_availability(std::string_view text);
+/// The text refers to the current time or a date relative to now.
+[[nodiscard]] bool mentions_relative_time(std::string_view text);
+/// The kind of PII found ("pii_email", "pii_phone", "pii_address",
+/// "pii_name"), or nullopt.
+[[nodiscard]] std::optional<std::string_view> find_pii(std::string_view text);
+
+}  // namespace openhouse::cache

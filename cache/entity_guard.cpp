@@ -1,0 +1,718 @@
+#include "cache/entity_guard.hpp"
+
+#include "cache/text_normalizer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <set>
+#include <utility>
+
+namespace openhouse::cache {
+
+namespace {
+
+using word_set = std::set<std::string, std::less<>>;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
+}
+
+bool all_alpha(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_lower);
+}
+
+// "12", "2.5", "55+" — the numbers the normaliser leaves as plain figures.
+bool is_plain_number(std::string_view s) {
+  if (s.empty() || !is_digit(s[0])) return false;
+  if (s.back() == '+') s.remove_suffix(1);
+  bool dot = false;
+  for (const char c : s) {
+    if (c == '.') {
+      if (dot) return false;
+      dot = true;
+    } else if (!is_digit(c)) {
+      return false;
+    }
+  }
+  return s.back() != '.';
+}
+
+// "21th" (the normaliser writes every ordinal with "th").
+std::optional<int> ordinal(std::string_view s) {
+  if (s.size() < 3 || s.substr(s.size() - 2) != "th") return std::nullopt;
+  const auto digits = s.substr(0, s.size() - 2);
+  if (!all_digits(digits) || digits.size() > 4) return std::nullopt;
+  return std::stoi(std::string(digits));
+}
+
+bool is_clock_time(std::string_view s) {
+  const auto colon = s.find(':');
+  return colon != std::string_view::npos && colon > 0 && colon <= 2 &&
+         all_digits(s.substr(0, colon)) && s.size() == colon + 3 &&
+         all_digits(s.substr(colon + 1));
+}
+
+bool is_money(std::string_view s) { return s.size() > 1 && s[0] == '$' && is_digit(s[1]); }
+
+const word_set& weekdays() {
+  static const word_set words{"monday", "tuesday", "wednesday", "thursday",
+                              "friday", "saturday", "sunday"};
+  return words;
+}
+
+const std::array<std::string_view, 12>& month_names() {
+  static const std::array<std::string_view, 12> names{
+      "january", "february", "march", "april", "may", "june", "july",
+      "august", "september", "october", "november", "december"};
+  return names;
+}
+
+bool is_month(std::string_view s) {
+  const auto& names = month_names();
+  return std::find(names.begin(), names.end(), s) != names.end();
+}
+
+// The canonical modifier of a relative date ("coming saturday" is "next").
+std::optional<std::string> date_modifier(std::string_view s) {
+  if (s == "this" || s == "next" || s == "last") return std::string(s);
+  if (s == "coming" || s == "upcoming" || s == "following") return std::string("next");
+  if (s == "past" || s == "previous") return std::string("last");
+  return std::nullopt;
+}
+
+const word_set& periods() {
+  static const word_set words{"week", "weekend", "month", "year", "summer", "winter",
+                              "spring", "fall", "quarter", "weeks", "months", "years"};
+  return words;
+}
+
+const word_set& dayparts() {
+  static const word_set words{"morning", "afternoon", "evening", "night", "noon",
+                              "midnight", "lunch", "lunchtime", "mornings", "afternoons",
+                              "evenings", "nights", "eod"};
+  return words;
+}
+
+// Words skipped when looking for what a negation applies to:
+// "not [really] interested", "don't [even] need", "won't [be able to] make".
+const word_set& negation_fillers() {
+  static const word_set words{
+      "a", "an", "the", "be", "been", "being", "yet", "really", "very", "even", "ever", "too",
+      "so", "quite", "to", "that", "this", "my", "our", "your", "any", "at", "all", "i",
+      "we", "you", "it", "me", "us", "actually", "currently", "going", "have", "has", "had",
+      "do", "does", "did", "is", "am", "are", "was", "were", "will", "would", "can", "could",
+      "should", "just", "again", "longer", "sure", "gonna", "necessarily", "totally",
+      "completely", "at", "of", "one", "any", "able"};
+  return words;
+}
+
+const word_set& auxiliaries() {
+  static const word_set words{"is", "are", "was", "were", "do", "does", "did", "can",
+                              "could", "will", "would", "should", "shall", "has", "have",
+                              "might", "must"};
+  return words;
+}
+
+// Nouns that make a question ask for an amount of money even without "how much".
+const word_set& amount_nouns() {
+  static const word_set words{"price", "prices", "cost", "costs", "fee", "fees", "rate",
+                              "rates", "commission", "worth", "payment", "payments", "charge",
+                              "value", "valuation", "tax", "afford", "pay"};
+  return words;
+}
+
+const word_set& time_units() {
+  static const word_set words{"minute", "minutes", "hour", "hours", "day", "days",
+                              "week", "weeks", "month", "months", "year", "years"};
+  return words;
+}
+
+// Street suffixes that mark a street even without a house number
+// ("the magnolia ave house"); "way", "drive", "place" are too common in
+// ordinary sentences to count without one.
+const word_set& numberless_suffixes() {
+  static const word_set words{"ave", "avenue", "st", "street", "rd", "road", "blvd",
+                              "boulevard", "dr", "ln", "ct", "pkwy", "parkway", "hwy",
+                              "highway", "cir", "trl"};
+  return words;
+}
+
+// True when some key of `keys` is a phrase that starts with `word`.
+template <typename Keys>
+bool starts_phrase(const Keys& keys, const std::string& word) {
+  const auto prefix = word + ' ';
+  const auto next = keys.lower_bound(prefix);
+  if (next == keys.end()) return false;
+  const std::string& key = [&]() -> const std::string& {
+    if constexpr (requires { next->first; }) {
+      return next->first;
+    } else {
+      return *next;
+    }
+  }();
+  return key.compare(0, prefix.size(), prefix) == 0;
+}
+
+class extractor {
+ public:
+  extractor(const std::vector<std::string>& tokens, const lexicon& lex)
+      : tokens_(tokens), lex_(lex), used_(tokens.size(), false) {}
+
+  entities run(std::string_view raw_text) {
+    addresses();
+    places();
+    dates();
+    figures();
+    negations();
+    polarity();
+    topics();
+    questions();
+    unknown_places(raw_text);
+    content_words();
+    for (auto* list : {&out_.numbers, &out_.money, &out_.addresses, &out_.zips, &out_.dates,
+                       &out_.times}) {
+      std::sort(list->begin(), list->end());
+    }
+    for (auto* list : {&out_.places, &out_.negations, &out_.polarity, &out_.questions,
+                       &out_.topics}) {
+      std::sort(list->begin(), list->end());
+      list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
+    return std::move(out_);
+  }
+
+ private:
+  std::size_t size() const { return tokens_.size(); }
+  const std::string& at(std::size_t i) const { return tokens_[i]; }
+  bool free(std::size_t i) const { return i < size() && !used_[i]; }
+
+  bool unit_word(std::string_view t) const {
+    return lex_.number_suffixes.count(std::string(t)) > 0 || t == "bedrooms" ||
+           t == "bathrooms" || t == "percent" || t == "sqft";
+  }
+
+  bool name_like(std::size_t i) const {
+    if (!free(i)) return false;
+    const auto& t = at(i);
+    const bool word = all_alpha(t) || ordinal(t).has_value();
+    return word && lex_.stopwords.count(t) == 0 && !unit_word(t) &&
+           lex_.negations.count(t) == 0 && lex_.unit_markers.count(t) == 0 &&
+           !is_month(t) && weekdays().count(t) == 0;
+  }
+
+  void mark(std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to && k < size(); ++k) used_[k] = true;
+  }
+
+  // Optional "unit 14" / "apt 3" / "# 14" after a street; returns tokens used.
+  std::size_t unit_suffix(std::size_t i, std::string& address) const {
+    if (i + 1 < size() && lex_.unit_markers.count(at(i)) > 0) {
+      const auto& id = at(i + 1);
+      if (!id.empty() && (is_digit(id[0]) || (id.size() == 1 && is_lower(id[0])))) {
+        address += " unit " + id;
+        return 2;
+      }
+    }
+    return 0;
+  }
+
+  void addresses() {
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!free(i) || !all_digits(at(i)) || at(i).size() > 6) continue;
+      std::size_t j = i + 1;
+      std::string direction;
+      if (j < size()) {
+        for (const auto& [abbreviation, canonical] : lex_.directions) {
+          if (at(j) == canonical && abbreviation == canonical) {
+            direction = canonical;
+            break;
+          }
+        }
+        if (!direction.empty()) ++j;
+      }
+      // One to three name words, then a suffix: "12950 cherry ave".
+      for (std::size_t words = 1; words <= 3; ++words) {
+        const auto suffix_at = j + words;
+        if (suffix_at >= size()) break;
+        if (!name_like(j + words - 1)) break;
+        const auto suffix = lex_.street_suffixes.find(at(suffix_at));
+        if (suffix == lex_.street_suffixes.end()) continue;
+        std::string address = at(i);
+        if (!direction.empty()) address += " " + direction;
+        for (std::size_t k = j; k < suffix_at; ++k) address += " " + at(k);
+        address += " " + suffix->second;
+        const auto unit = unit_suffix(suffix_at + 1, address);
+        out_.addresses.push_back(address);
+        mark(i, suffix_at + 1 + unit);
+        i = suffix_at + unit;
+        break;
+      }
+    }
+    // Streets named without a number: "the magnolia ave house".
+    for (std::size_t i = 1; i < size(); ++i) {
+      if (!free(i) || numberless_suffixes().count(at(i)) == 0) continue;
+      std::size_t first = i;
+      while (first > 0 && i - first < 3 && name_like(first - 1)) --first;
+      if (first == i) continue;
+      std::string street = "street:";
+      for (std::size_t k = first; k < i; ++k) street += at(k) + " ";
+      street += lex_.street_suffixes.at(at(i));
+      auto unit_text = std::string{};
+      const auto unit = unit_suffix(i + 1, unit_text);
+      out_.addresses.push_back(street + unit_text);
+      mark(first, i + 1 + unit);
+    }
+  }
+
+  void places() {
+    const auto& cities = lex_.cities;
+    const auto& counties = lex_.counties;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!free(i)) continue;
+      bool matched = false;
+      const bool phrase = starts_phrase(cities, at(i)) || starts_phrase(counties, at(i));
+      for (std::size_t n = phrase ? std::min<std::size_t>(4, size() - i) : 1; n >= 1 && !matched;
+           --n) {
+        std::string phrase = at(i);
+        bool all_free = free(i);
+        for (std::size_t k = i + 1; k < i + n; ++k) {
+          phrase += " " + at(k);
+          all_free = all_free && free(k);
+        }
+        if (!all_free) continue;
+        if (i + n < size() && at(i + n) == "county" && counties.count(phrase) > 0) {
+          out_.places.push_back("county:" + (phrase == "la" ? std::string("los angeles") : phrase));
+          mark(i, i + n + 1);
+          matched = true;
+        } else if (cities.count(phrase) > 0) {
+          out_.places.push_back("city:" + phrase);
+          mark(i, i + n);
+          matched = true;
+        }
+      }
+    }
+  }
+
+  void dates() {
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!free(i)) continue;
+      const auto& t = at(i);
+      const auto modifier = date_modifier(t);
+      if (modifier && free(i + 1)) {
+        const auto& next = at(i + 1);
+        if (weekdays().count(next) > 0 || is_month(next) || periods().count(next) > 0) {
+          out_.dates.push_back(*modifier + " " + text_normalizer::stem(next));
+          mark(i, i + 2);
+          ++i;
+          continue;
+        }
+      }
+      if (weekdays().count(t) > 0 || (t.size() > 1 && t.back() == 's' &&
+                                      weekdays().count(t.substr(0, t.size() - 1)) > 0)) {
+        out_.dates.push_back("weekday:" + (t.back() == 's' ? t.substr(0, t.size() - 1) : t));
+        used_[i] = true;
+      } else if (t == "weekend" || t == "weekends" || t == "summer" || t == "winter") {
+        out_.dates.push_back(text_normalizer::stem(t));
+        used_[i] = true;
+      } else if (t == "today" || t == "tonight" || t == "tomorrow" || t == "yesterday") {
+        out_.dates.push_back("rel:" + t);
+        used_[i] = true;
+      } else if (dayparts().count(t) > 0) {
+        auto part = t;
+        if (part.back() == 's') part.pop_back();
+        if (part == "lunchtime") part = "lunch";
+        out_.dates.push_back("daypart:" + part);
+        used_[i] = true;
+      } else if (is_month(t)) {
+        out_.dates.push_back("month:" + t);
+        used_[i] = true;
+        day_near_month(i);
+      } else if (auto day = ordinal(t); day && *day >= 1 && *day <= 31) {
+        out_.dates.push_back("day:" + std::to_string(*day));
+        used_[i] = true;
+      } else if (is_clock_time(t)) {
+        out_.times.push_back(t);
+        used_[i] = true;
+      } else if (t.find('/') != std::string::npos) {
+        numeric_date(i);
+      } else if (all_digits(t) && t.size() == 4) {
+        const int year = std::stoi(t);
+        const bool unit_follows = i + 1 < size() && all_alpha(at(i + 1)) &&
+                                  lex_.stopwords.count(at(i + 1)) == 0;
+        if (year >= 1900 && year <= 2100 && !unit_follows) {
+          out_.dates.push_back("year:" + t);
+          used_[i] = true;
+        }
+      }
+    }
+  }
+
+  // "july 15", "15 july", "the 5th of may".
+  void day_near_month(std::size_t month_at) {
+    auto day_value = [&](std::size_t k) -> std::optional<int> {
+      if (!free(k)) return std::nullopt;
+      if (auto o = ordinal(at(k))) return *o;
+      if (all_digits(at(k)) && at(k).size() <= 2) return std::stoi(at(k));
+      return std::nullopt;
+    };
+    auto take = [&](std::size_t k, int day) {
+      if (day < 1 || day > 31) return false;
+      out_.dates.push_back("day:" + std::to_string(day));
+      used_[k] = true;
+      return true;
+    };
+    if (auto d = day_value(month_at + 1); d && take(month_at + 1, *d)) return;
+    if (month_at >= 1) {
+      if (auto d = day_value(month_at - 1); d && take(month_at - 1, *d)) return;
+    }
+    if (month_at >= 2 && at(month_at - 1) == "of") {
+      if (auto d = day_value(month_at - 2); d) take(month_at - 2, *d);
+    }
+  }
+
+  void numeric_date(std::size_t i) {
+    const auto& t = at(i);
+    std::vector<int> parts;
+    std::size_t start = 0;
+    while (start <= t.size()) {
+      const auto slash = t.find('/', start);
+      const auto part = t.substr(start, slash == std::string::npos ? t.npos : slash - start);
+      if (!all_digits(part)) return;
+      parts.push_back(std::stoi(part));
+      if (slash == std::string::npos) break;
+      start = slash + 1;
+    }
+    if (parts.size() < 2 || parts[0] < 1 || parts[0] > 12 || parts[1] < 1 || parts[1] > 31) {
+      return;
+    }
+    out_.dates.push_back("month:" + std::string(month_names()[parts[0] - 1]));
+    out_.dates.push_back("day:" + std::to_string(parts[1]));
+    if (parts.size() == 3) {
+      out_.dates.push_back("year:" + std::to_string(parts[2] < 100 ? 2000 + parts[2] : parts[2]));
+    }
+    used_[i] = true;
+  }
+
+  void figures() {
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!free(i)) continue;
+      const auto& t = at(i);
+      if (is_money(t)) {
+        out_.money.push_back(t.substr(1));
+        used_[i] = true;
+      } else if (all_digits(t) && t.size() == 5) {
+        out_.zips.push_back(t);
+        used_[i] = true;
+      } else if (is_plain_number(t) || ordinal(t)) {
+        std::string number = t;
+        // The unit is the word that follows, whatever it is: "3 bedroom",
+        // "4 dog", "520 credit". A different noun is a different count.
+        if (i + 1 < size() && all_alpha(at(i + 1)) && lex_.stopwords.count(at(i + 1)) == 0 &&
+            lex_.polar_words.count(at(i + 1)) == 0) {
+          number += " " + text_normalizer::stem(at(i + 1));
+        }
+        out_.numbers.push_back(number);
+        used_[i] = true;
+      }
+    }
+  }
+
+  void negations() {
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!free(i) || lex_.negations.count(at(i)) == 0) continue;
+      std::string head;
+      for (std::size_t k = i + 1; k < size() && k <= i + 5; ++k) {
+        const auto& t = at(k);
+        if (negation_fillers().count(t) > 0 || lex_.negations.count(t) > 0) continue;
+        head = text_normalizer::stem(t);
+        break;
+      }
+      out_.negations.push_back("not:" + head);
+    }
+  }
+
+  void polarity() {
+    std::vector<std::pair<std::string, std::string>> sequence;  // (group, "group:pole")
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!free(i)) continue;
+      auto found = lex_.polar_words.end();
+      std::size_t length = 1;
+      if (i + 1 < size() && starts_phrase(lex_.polar_words, at(i))) {
+        found = lex_.polar_words.find(at(i) + " " + at(i + 1));
+        length = 2;
+      }
+      if (found == lex_.polar_words.end()) {
+        found = lex_.polar_words.find(at(i));
+        length = 1;
+      }
+      if (found == lex_.polar_words.end()) continue;
+      // "how fast", "how big": the question word asks about the quality, it
+      // does not assert one pole.
+      if (i > 0 && at(i - 1) == "how") continue;
+      const auto& pole = found->second;
+      sequence.emplace_back(pole.substr(0, pole.find(':')), pole);
+      i += length - 1;
+    }
+    for (std::size_t s = 0; s < sequence.size(); ++s) {
+      const auto& [group, pole] = sequence[s];
+      if (lex_.ordered_polar_groups.count(group) == 0) {
+        out_.polarity.push_back(pole);
+        continue;
+      }
+      // An ordered pole carries its unordered neighbours, so that "buy
+      // before sell" and "sell before buy" differ.
+      std::string left;
+      std::string right;
+      for (std::size_t k = s; k-- > 0;) {
+        if (lex_.ordered_polar_groups.count(sequence[k].first) == 0) {
+          left = sequence[k].second;
+          break;
+        }
+      }
+      for (std::size_t k = s + 1; k < sequence.size(); ++k) {
+        if (lex_.ordered_polar_groups.count(sequence[k].first) == 0) {
+          right = sequence[k].second;
+          break;
+        }
+      }
+      out_.polarity.push_back(pole + "(" + left + "|" + right + ")");
+    }
+  }
+
+  void topics() {
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!free(i)) continue;
+      const bool phrase_start = starts_phrase(lex_.topics, at(i));
+      for (std::size_t n = phrase_start ? std::min<std::size_t>(3, size() - i) : 1; n >= 1; --n) {
+        std::string phrase = at(i);
+        for (std::size_t k = i + 1; k < i + n; ++k) phrase += " " + at(k);
+        const auto found = lex_.topics.find(phrase);
+        if (found != lex_.topics.end()) {
+          out_.topics.push_back(found->second);
+          i += n - 1;
+          break;
+        }
+      }
+    }
+  }
+
+  void questions() {
+    bool amount = false;
+    bool open_question = false;
+    for (std::size_t i = 0; i < size(); ++i) {
+      const auto& t = at(i);
+      const std::string next = i + 1 < size() ? at(i + 1) : std::string{};
+      const bool leads = i == 0 || auxiliaries().count(next) > 0;
+      if (amount_nouns().count(t) > 0) amount = true;
+      if (t == "how") {
+        if (next == "much") {
+          amount = true;
+        } else if (next == "many") {
+          const bool time_unit = (i + 2 < size() && time_units().count(at(i + 2)) > 0) ||
+                                 (i + 3 < size() && time_units().count(at(i + 3)) > 0);
+          out_.questions.emplace_back(time_unit ? "duration" : "count");
+        } else if (next == "long" || next == "fast" || next == "quickly" || next == "quick") {
+          out_.questions.emplace_back("duration");
+        } else if (next == "soon") {
+          out_.questions.emplace_back("time");
+        } else if (next == "come") {
+          out_.questions.emplace_back("reason");
+        } else if (next == "far") {
+          out_.questions.emplace_back("distance");
+        } else {
+          open_question = true;
+        }
+      } else if (t == "when" && leads) {
+        out_.questions.emplace_back("time");
+      } else if (t == "where" && leads) {
+        out_.questions.emplace_back("place");
+      } else if (t == "who" || t == "whom" || t == "whose") {
+        out_.questions.emplace_back("person");
+      } else if (t == "why") {
+        out_.questions.emplace_back("reason");
+      } else if (t == "what" || t == "which") {
+        // A generic wh-question ("what does preapproval mean", "how do I
+        // get preapproved") differs from a statement about the same words
+        // ("we're preapproved"); specific classes below replace it.
+        open_question = true;
+        if (next == "time" || next == "day" || next == "days" || next == "date" ||
+            next == "dates") {
+          out_.questions.emplace_back("time");
+        } else if (next == "area" || next == "areas" || next == "part" || next == "city" ||
+                   next == "cities" || next == "neighborhood" || next == "street") {
+          out_.questions.emplace_back("place");
+        }
+      }
+    }
+    if (amount) out_.questions.emplace_back("amount");
+    if (open_question && out_.questions.empty()) out_.questions.emplace_back("open");
+  }
+
+  // Content words for the minimal-pair check, each in its most canonical form
+  // (a polar pole or a topic id where the lexicon has one, so that "bad" and
+  // "poor", or "repair" and "fix", count as the same word). Figures are left
+  // out: their own kinds compare them.
+  void content_words() {
+    static const word_set function_words{"within", "next", "near", "via", "per", "vs",
+                                         "across", "toward", "towards", "onto", "upon"};
+    for (std::size_t i = 0; i < size(); ++i) {
+      const auto& t = at(i);
+      // Words an entity already claimed, and negation cues, are compared by
+      // their own kinds.
+      if (!free(i) || !all_alpha(t) || lex_.stopwords.count(t) > 0 ||
+          function_words.count(t) > 0 || lex_.negations.count(t) > 0) {
+        continue;
+      }
+      if (const auto pole = lex_.polar_words.find(t); pole != lex_.polar_words.end()) {
+        out_.content.push_back(pole->second);
+      } else if (const auto topic = lex_.topics.find(t); topic != lex_.topics.end()) {
+        out_.content.push_back("topic:" + topic->second);
+      } else {
+        out_.content.push_back(text_normalizer::stem(t));
+      }
+    }
+  }
+
+  // A capitalised name after a place preposition that no list knows
+  // ("in Lake Arrowhead", "near Big Bear") is still a place.
+  void unknown_places(std::string_view raw) {
+    if (raw.empty()) return;
+    std::vector<std::string> words;
+    std::string word;
+    for (const char c : raw) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        word.push_back(c);
+      } else {
+        if (!word.empty()) words.push_back(word);
+        word.clear();
+        if (c != ' ' && c != '-') words.emplace_back(".");  // punctuation ends a name
+      }
+    }
+    if (!word.empty()) words.push_back(word);
+    static const word_set prepositions{"in", "near", "from", "to", "around", "by", "outside"};
+    auto capitalised = [](const std::string& w) {
+      return w.size() >= 2 && w[0] >= 'A' && w[0] <= 'Z' &&
+             std::all_of(w.begin() + 1, w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    };
+    auto lower = [](std::string w) {
+      for (auto& c : w) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      return w;
+    };
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+      if (prepositions.count(lower(words[i])) == 0 || !capitalised(words[i + 1])) continue;
+      std::string phrase;
+      std::size_t k = i + 1;
+      while (k < words.size() && k <= i + 3 && capitalised(words[k])) {
+        if (!phrase.empty()) phrase.push_back(' ');
+        phrase += lower(words[k]);
+        ++k;
+      }
+      if (known_word(phrase)) continue;
+      out_.places.push_back("place:" + phrase);
+    }
+  }
+
+  // True when the normaliser or a list already gives `phrase` a meaning (a
+  // known city, a month, a domain word): only unknown names count as places.
+  bool known_word(const std::string& phrase) const {
+    const auto first = phrase.substr(0, phrase.find(' '));
+    for (const auto& city : lex_.cities) {
+      if (phrase.compare(0, city.size(), city) == 0) return true;
+    }
+    for (const auto& county : lex_.counties) {
+      if (phrase.compare(0, county.size(), county) == 0) return true;
+    }
+    return lex_.stopwords.count(first) > 0 || lex_.spellings.count(first) > 0 ||
+           lex_.synonyms.count(first) > 0 || lex_.topics.count(first) > 0 ||
+           lex_.polar_words.count(first) > 0 || lex_.number_words.count(first) > 0 ||
+           lex_.negations.count(first) > 0 || lex_.street_suffixes.count(first) > 0 ||
+           is_month(first) || weekdays().count(first) > 0 || dayparts().count(first) > 0 ||
+           first == "today" || first == "tomorrow" || first == "tonight" ||
+           date_modifier(first).has_value() || periods().count(first) > 0;
+  }
+
+  const std::vector<std::string>& tokens_;
+  const lexicon& lex_;
+  std::vector<bool> used_;
+  entities out_;
+};
+
+std::string show(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += values[i];
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+entities extract_tokens(const std::vector<std::string>& tokens, const lexicon& lex,
+                        std::string_view raw_text) {
+  return extractor(tokens, lex).run(raw_text);
+}
+
+entities extract(std::string_view text, const lexicon& lex) {
+  return extract_tokens(normalize_tokens(text, lex), lex, text);
+}
+
+guard_verdict compare_entities(const entities& a, const entities& b) {
+  const std::array<std::pair<const char*, std::vector<std::string> entities::*>, 10> exact{{
+      {"address", &entities::addresses},
+      {"zip", &entities::zips},
+      {"money", &entities::money},
+      {"number", &entities::numbers},
+      {"date", &entities::dates},
+      {"time", &entities::times},
+      {"place", &entities::places},
+      {"negation", &entities::negations},
+      {"polarity", &entities::polarity},
+      {"question", &entities::questions},
+  }};
+  for (const auto& [kind, member] : exact) {
+    if (a.*member != b.*member) {
+      return {false, kind, std::string(kind) + ": " + show(a.*member) + " vs " + show(b.*member)};
+    }
+  }
+  // Topics conflict only when each side names one the other does not: "how
+  // much earnest money" vs "how much down payment". One side naming fewer is
+  // a paraphrase's privilege ("what does it cost" vs "what are closing costs").
+  const bool a_subset = std::includes(b.topics.begin(), b.topics.end(), a.topics.begin(),
+                                      a.topics.end());
+  const bool b_subset = std::includes(a.topics.begin(), a.topics.end(), b.topics.begin(),
+                                      b.topics.end());
+  if (!a_subset && !b_subset) {
+    return {false, "topic", "topic: " + show(a.topics) + " vs " + show(b.topics)};
+  }
+  // A minimal pair: same content words in the same order but one. Paraphrases
+  // reword more than one word; a one-word swap is a different question
+  // unless the lexicon already made the two words one.
+  if (a.content.size() == b.content.size() && a.content.size() >= 2) {
+    std::size_t differing = 0;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < a.content.size(); ++i) {
+      if (a.content[i] != b.content[i]) {
+        ++differing;
+        at = i;
+      }
+    }
+    if (differing == 1) {
+      return {false, "substitution",
+              "substitution: " + a.content[at] + " vs " + b.content[at]};
+    }
+  }
+  return {};
+}
+
+bool entities_agree(const entities& a, const entities& b) { return compare_entities(a, b).agree; }
+
+std::string disagreement(const entities& a, const entities& b) {
+  return compare_entities(a, b).detail;
+}
+
+}  // namespace openhouse::cache

@@ -1,0 +1,67 @@
+#include "integrations/llm/openai_client.hpp"
+
+#include <exception>
+#include <stdexcept>
+#include <utility>
+
+namespace openhouse::llm {
+
+openai_client::openai_client(client_options options)
+    : options_(std::move(options)),
+      url_(endpoint_url(options_.base_url, "/v1/chat/completions")),
+      transport_(std::make_unique<curl_transport>(options_.timeout)) {}
+openai_client::~openai_client() = default;
+openai_client::openai_client(openai_client&&) noexcept = default;
+openai_client& openai_client::operator=(openai_client&&) noexcept = default;
+
+std::variant<messages_response, client_error> openai_client::send(const messages_request& request) {
+  return send(request, text_chunk_fn{});
+}
+
+std::variant<messages_response, client_error> openai_client::send(const messages_request& request,
+                                                                  const text_chunk_fn& on_text) {
+  try {
+    if (!transport_) return client_error{client_errc::transport, 0, "client was moved from", std::nullopt};
+    std::string payload;
+    try {
+      payload = to_chat_json(request).dump();
+    } catch (const std::invalid_argument& e) {
+      return client_error{client_errc::bad_request, 0, e.what(), std::nullopt};
+    }
+    std::vector<std::string> headers = {
+        "content-type: application/json",
+        request.stream ? "accept: text/event-stream" : "accept: application/json",
+    };
+    // Local servers (Ollama, vLLM, llama.cpp) run without keys; an empty
+    // "Bearer " would be rejected by some of them.
+    if (!options_.api_key.empty()) headers.push_back("authorization: Bearer " + options_.api_key);
+    if (!request.task.empty()) headers.push_back("x-openhouse-task: " + request.task);
+    headers.insert(headers.end(), options_.extra_headers.begin(), options_.extra_headers.end());
+
+    if (request.stream) {
+      sse_stream stream{wire_format::openai, on_text};
+      auto answer = transport_->post(url_, headers, payload, [&stream](std::string_view bytes) { stream.feed(bytes); });
+      if (auto* error = std::get_if<client_error>(&answer)) return std::move(*error);
+      const auto& http = std::get<http_answer>(answer);
+      return stream.finish(http.status, http.retry_after);
+    }
+    auto answer = transport_->post(url_, headers, payload);
+    if (auto* error = std::get_if<client_error>(&answer)) return std::move(*error);
+    auto& http = std::get<http_answer>(answer);
+    auto result = parse_chat_response(http.status, http.body, std::move(http.retry_after));
+    if (const auto* response = std::get_if<messages_response>(&result); response && on_text && !response->text.empty()) {
+      on_text(response->text);
+    }
+    return result;
+  } catch (const std::exception& e) {
+    return client_error{client_errc::transport, 0, e.what(), std::nullopt};
+  } catch (...) {
+    return client_error{client_errc::transport, 0, "unknown exception", std::nullopt};
+  }
+}
+
+std::int64_t openai_client::connections_opened() const noexcept {
+  return transport_ ? transport_->connections_opened() : 0;
+}
+
+}  // namespace openhouse::llm
