@@ -37,21 +37,7 @@ std::variant<messages_response, client_error> anthropic_client::send(const messa
     if (!request.task.empty()) headers.push_back("x-openhouse-task: " + request.task);
     headers.insert(headers.end(), options_.extra_headers.begin(), options_.extra_headers.end());
 
-    if (request.stream) {
-      sse_stream stream{wire_format::anthropic, on_text};
-      auto answer = transport_->post(url_, headers, payload, [&stream](std::string_view bytes) { stream.feed(bytes); });
-      if (auto* error = std::get_if<client_error>(&answer)) return std::move(*error);
-      const auto& http = std::get<http_answer>(answer);
-      return stream.finish(http.status, http.retry_after);
-    }
-    auto answer = transport_->post(url_, headers, payload);
-    if (auto* error = std::get_if<client_error>(&answer)) return std::move(*error);
-    auto& http = std::get<http_answer>(answer);
-    auto result = parse_messages_response(http.status, http.body, std::move(http.retry_after));
-    if (const auto* response = std::get_if<messages_response>(&result); response && on_text && !response->text.empty()) {
-      on_text(response->text);
-    }
-    return result;
+    return exchange(*transport_, url_, headers, payload, request.stream, wire_format::anthropic, parse_messages_response, on_text);
   } catch (const std::exception& e) {
     return client_error{client_errc::transport, 0, e.what(), std::nullopt};
   } catch (...) {

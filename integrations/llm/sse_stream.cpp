@@ -327,4 +327,27 @@ std::variant<messages_response, client_error> sse_stream::finish(int http_status
   }
 }
 
+std::variant<messages_response, client_error> exchange(
+    curl_transport& transport, const std::string& url, const std::vector<std::string>& headers,
+    const std::string& payload, bool stream, wire_format format, answer_parser parse,
+    const text_chunk_fn& on_text) {
+  if (stream) {
+    sse_stream decoder{format, on_text};
+    auto answer = transport.post(url, headers, payload,
+                                 [&decoder](std::string_view bytes) { decoder.feed(bytes); });
+    if (auto* error = std::get_if<client_error>(&answer)) return std::move(*error);
+    const auto& http = std::get<http_answer>(answer);
+    return decoder.finish(http.status, http.retry_after);
+  }
+  auto answer = transport.post(url, headers, payload);
+  if (auto* error = std::get_if<client_error>(&answer)) return std::move(*error);
+  auto& http = std::get<http_answer>(answer);
+  auto result = parse(http.status, http.body, std::move(http.retry_after));
+  if (const auto* response = std::get_if<messages_response>(&result);
+      response && on_text && !response->text.empty()) {
+    on_text(response->text);
+  }
+  return result;
+}
+
 }  // namespace openhouse::llm

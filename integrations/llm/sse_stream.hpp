@@ -1,5 +1,6 @@
 #pragma once
 
+#include "integrations/llm/curl_transport.hpp"
 #include "integrations/llm/messages.hpp"
 
 #include <nlohmann/json.hpp>
@@ -81,5 +82,17 @@ private:
   bool done_ = false;
   std::optional<client_error> error_;
 };
+
+/// Parses a complete (non-streaming) provider answer.
+using answer_parser = std::variant<messages_response, client_error> (*)(
+    int http_status, std::string_view body, std::optional<std::string> retry_after);
+
+/// The exchange both providers' clients share: POST `payload`; with `stream`
+/// decode the event stream in `format` as it arrives, otherwise parse the
+/// body with `parse` (and hand its text to `on_text` once).
+[[nodiscard]] std::variant<messages_response, client_error> exchange(
+    curl_transport& transport, const std::string& url, const std::vector<std::string>& headers,
+    const std::string& payload, bool stream, wire_format format, answer_parser parse,
+    const text_chunk_fn& on_text);
 
 }  // namespace openhouse::llm
