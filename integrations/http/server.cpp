@@ -310,6 +310,11 @@ void server::stop(std::chrono::milliseconds grace) {
       t.join();
     }
   }
+  // The posted close may not have run before ioc.stop(); with the threads
+  // gone it is safe here, and a client connecting now is refused at once
+  // instead of waiting in the backlog of a socket nobody accepts from.
+  beast::error_code ec;
+  d.acceptor.close(ec);
 }
 
 }  // namespace openhouse::http
