@@ -56,4 +56,36 @@ llm::messages_request build_lead_request(const config::market_config& cfg,
   return req;
 }
 
+cache::cache_request build_lead_reply(const config::market_config& cfg,
+                                      const runtime::conversation_snapshot& conversation,
+                                      std::string_view contact, const runtime::inbound_sms& inbound,
+                                      const cache::generations& g, bool generations_verified) {
+  cache::cache_request out;
+  out.call.task = std::string{reply_task};
+  out.call.contact = std::string{contact};
+  out.call.request = build_lead_request(cfg, conversation, inbound.body);
+  auto& u = out.unit;
+  u.task = std::string{reply_task};
+  u.template_version = std::string{lead_reply_template};
+  u.system_prompt = out.call.request.system.empty() ? std::string{}
+                                                     : out.call.request.system.front().text;
+  u.scope = cache::scope::contact;
+  u.market_id = cfg.market.id;
+  u.contact_id = std::string{contact};
+  u.generation = g;
+  u.max_tokens = static_cast<std::uint32_t>(out.call.request.max_tokens);
+  // Indexed names keep the history's order in the key.
+  for (std::size_t i = 0; i < conversation.history.size(); ++i) {
+    const auto& h = conversation.history[i];
+    u.with("history." + std::to_string(i), h.role + ": " + h.text);
+  }
+  u.with("inbound", inbound.body);
+  out.question = inbound.body;
+  // The lead's own number never goes into a stored answer.
+  out.known_pii.emplace_back(contact);
+  out.source_sid = inbound.sid;
+  out.generations_verified = generations_verified;
+  return out;
+}
+
 }  // namespace openhouse::agents

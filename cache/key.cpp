@@ -23,6 +23,7 @@ enum class tag : char {
   max_tokens = 'X',
   tools = 'U',
   global_generation = 'g',
+  task_generation = 'k',
   market_id = 'm',
   market_generation = 'n',
   contact_id = 'c',
@@ -81,6 +82,11 @@ std::string encode(const unit& u, const std::string_view* skip) {
   put_number(out, tag::max_tokens, u.max_tokens);
   put_number(out, tag::tools, u.tools ? 1 : 0);
   put_number(out, tag::global_generation, u.generation.global);
+  // Written only once a task has been invalidated, so that keys from before
+  // task generations existed stay what they were; the tag keeps it unambiguous.
+  if (u.generation.task != 0) {
+    put_number(out, tag::task_generation, u.generation.task);
+  }
   if (has_market(u.scope)) {
     put_bytes(out, tag::market_id, u.market_id);
     put_number(out, tag::market_generation, u.generation.market);

@@ -1,5 +1,6 @@
 #include "cache/local_embedder.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -54,6 +55,33 @@ void local_embedder::add(std::vector<float>& vector, std::string_view feature,
   vector[bucket] += (h & 1U) != 0 ? weight : -weight;
 }
 
+void local_embedder::add_concepts(std::vector<float>& vector,
+                                  const std::vector<std::string>& tokens) const {
+  const auto& lex = normalizer_.words();
+  std::string phrase;
+  std::string feature;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    // Longest phrase first ("home inspection" before "inspection"), as the
+    // guard reads topics.
+    for (std::size_t n = std::min<std::size_t>(3, tokens.size() - i); n >= 1; --n) {
+      phrase = tokens[i];
+      for (std::size_t k = i + 1; k < i + n; ++k) phrase.append(" ").append(tokens[k]);
+      if (const auto topic = lex.topics.find(phrase); topic != lex.topics.end()) {
+        feature.assign("t:").append(topic->second);
+        add(vector, feature, options_.concept_weight);
+        i += n - 1;
+        break;
+      }
+      if (const auto pole = lex.polar_words.find(phrase); pole != lex.polar_words.end()) {
+        feature.assign("p:").append(pole->second);
+        add(vector, feature, options_.concept_weight);
+        i += n - 1;
+        break;
+      }
+    }
+  }
+}
+
 std::vector<float> local_embedder::embed(std::string_view text) const {
   return embed_tokens(normalizer_.tokens(text));
 }
@@ -93,6 +121,7 @@ std::vector<float> local_embedder::embed_tokens(const std::vector<std::string>& 
       }
     }
   }
+  if (options_.concept_weight > 0) add_concepts(vector, tokens);
   double norm = 0;
   for (const float v : vector) norm += static_cast<double>(v) * v;
   if (norm > 0) {

@@ -27,6 +27,11 @@ struct local_embedder_options {
   /// Total weight of one word's character n-grams, which make "preapproval"
   /// and "preapproved", or a typo, land close together.
   float char_ngram_weight = 1.0f;
+  /// Weight of a domain concept the lexicon names (a topic id such as
+  /// "repairs" for "fix"/"repair"/"renovations", or a polar pole such as
+  /// "quality:bad" for "bad"/"poor"): different words for one concept then
+  /// share a feature, which a hashing embedder cannot learn otherwise.
+  float concept_weight = 0.8f;
   /// Character n-gram lengths, inclusive.
   std::size_t min_char_ngram = 3;
   std::size_t max_char_ngram = 4;
@@ -61,6 +66,7 @@ class local_embedder final : public embedder {
 
  private:
   void add(std::vector<float>& vector, std::string_view feature, float weight) const;
+  void add_concepts(std::vector<float>& vector, const std::vector<std::string>& tokens) const;
 
   text_normalizer normalizer_;
   local_embedder_options options_;

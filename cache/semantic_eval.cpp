@@ -1,7 +1,6 @@
 #include "cache/semantic_eval.hpp"
 
-#include "cache/entity_guard.hpp"
-#include "cache/vector_index.hpp"
+#include "cache/semantic_tier.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -60,14 +59,75 @@ struct tally {
   }
 };
 
-// One task's partition: the stored texts, their entities and their vectors.
-struct partition {
-  explicit partition(std::size_t dimension) : index(dimension, hnsw_params{16, 200, 64, 256, 100}) {}
-  hnsw_index index;
-  std::vector<std::string> texts;
-  std::vector<entities> facts;
-  std::unordered_map<std::string, std::uint64_t> ids;
+// What one evaluation mode produced.
+struct mode_result {
+  tally total;
+  std::map<std::string, tally> by_kind;
+  std::map<std::string, std::uint64_t> guard_blocked;
+  nlohmann::json details = nlohmann::json::array();
+
+  nlohmann::json to_json(bool with_details) const {
+    auto out = total.to_json(true);
+    out["guard_blocked"] = guard_blocked;
+    nlohmann::json kinds = nlohmann::json::object();
+    for (const auto& [kind, t] : by_kind) kinds[kind] = t.to_json(false);
+    out["by_kind"] = std::move(kinds);
+    if (with_details) out["details"] = details;
+    return out;
+  }
 };
+
+double rounded(double similarity) { return std::round(similarity * 10000.0) / 10000.0; }
+
+mode_result evaluate(const std::vector<semantic_pair>& pairs,
+                     const std::shared_ptr<const embedder>& embed, const lexicon& lex,
+                     const std::map<std::string, double>& thresholds, bool isolated,
+                     std::size_t candidates, bool with_details) {
+  semantic_tier_options tier_options;
+  tier_options.candidates = std::max<std::size_t>(candidates, 1);
+  tier_options.max_entries_per_partition = std::max<std::size_t>(pairs.size(), 1);
+  semantic_tier tier(embed, lex, thresholds, tier_options);
+  // Time does not matter here: everything is stored at t0 and lives forever.
+  const semantic_tier::time_point now{};
+  const auto forever = semantic_tier::time_point::max();
+  auto partition_of = [&](std::size_t i) {
+    return isolated ? "pair#" + std::to_string(i) : "task#" + pairs[i].task;
+  };
+  // Store every `a` first, as the cache would have before the lookups arrive.
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    tier.insert(partition_of(i), pairs[i].task, pairs[i].a, pairs[i].a, pairs[i].id, forever, now);
+  }
+  mode_result result;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto& pair = pairs[i];
+    const auto served = tier.lookup(partition_of(i), pair.task, pair.b, now);
+    // The stored value is the entry's own text: a hit on an identical `a` of
+    // another pair is as good as the pair's own.
+    const bool own = served && served->value == pair.a;
+    const bool true_hit = served && pair.same && own;
+    const bool false_hit = served && !true_hit;
+    for (auto* t : {&result.total, pair.kind.empty() ? nullptr : &result.by_kind[pair.kind]}) {
+      if (t == nullptr) continue;
+      ++t->pairs;
+      ++(pair.same ? t->same_true : t->same_false);
+      if (true_hit) ++t->true_hits;
+      if (false_hit) ++t->false_hits;
+      if (served && !own) ++t->wrong_entry_hits;
+    }
+    if (with_details) {
+      nlohmann::json detail{{"id", pair.id},
+                            {"kind", pair.kind},
+                            {"same", pair.same},
+                            {"best_similarity", rounded(tier.last_best_similarity().value_or(0))},
+                            {"outcome", true_hit ? "true_hit" : (false_hit ? "false_hit" : "miss")}};
+      if (!served && !tier.last_guard_detail().empty()) detail["guard"] = tier.last_guard_detail();
+      if (served) detail["served"] = served->text;
+      result.details.push_back(std::move(detail));
+    }
+  }
+  result.guard_blocked = tier.stats().guard_blocked;
+  return result;
+}
 
 }  // namespace
 
@@ -119,81 +179,23 @@ nlohmann::json run_semantic_eval(const std::vector<semantic_pair>& pairs, const 
                                  const lexicon& lex,
                                  const std::map<std::string, double>& thresholds,
                                  double default_threshold, const semantic_eval_options& options) {
-  // Store every `a` first, as the cache would have before the lookups arrive.
-  std::map<std::string, std::unique_ptr<partition>> partitions;
+  // Every task of the file is eligible: listed ones at their threshold, the
+  // others at the default.
+  std::map<std::string, double> used;
   for (const auto& pair : pairs) {
-    auto& slot = partitions[pair.task];
-    if (!slot) slot = std::make_unique<partition>(embed.dimension());
-    auto& part = *slot;
-    if (part.ids.count(pair.a) > 0) continue;  // one entry per distinct text
-    const auto id = static_cast<std::uint64_t>(part.texts.size());
-    part.ids.emplace(pair.a, id);
-    part.texts.push_back(pair.a);
-    part.facts.push_back(extract(pair.a, lex));
-    const auto vector = embed.embed(pair.a);
-    part.index.add(id, vector);
+    const auto found = thresholds.find(pair.task);
+    used[pair.task] = found != thresholds.end() ? found->second : default_threshold;
   }
-
-  tally total;
-  std::map<std::string, tally> by_kind;
-  std::map<std::string, std::size_t> guard_blocked;
-  nlohmann::json details = nlohmann::json::array();
-  const auto candidates = std::max<std::size_t>(options.candidates, 1);
-  for (const auto& pair : pairs) {
-    const auto threshold_it = thresholds.find(pair.task);
-    const double threshold =
-        threshold_it != thresholds.end() ? threshold_it->second : default_threshold;
-    auto& part = *partitions.at(pair.task);
-    const auto query = embed.embed(pair.b);
-    const auto query_facts = extract(pair.b, lex);
-    const auto hits = part.index.search(query, candidates);
-
-    std::optional<index_hit> served;
-    std::string blocked_by;
-    float best = hits.empty() ? 0.0f : hits.front().similarity;
-    for (const auto& hit : hits) {
-      if (hit.similarity < threshold) break;
-      const auto verdict = compare_entities(query_facts, part.facts[hit.id]);
-      if (verdict.agree) {
-        served = hit;
-        break;
-      }
-      if (blocked_by.empty()) blocked_by = verdict.kind;
-    }
-    if (!served && !blocked_by.empty()) ++guard_blocked[blocked_by];
-
-    const bool own = served && part.texts[served->id] == pair.a;
-    const bool true_hit = served && pair.same && own;
-    const bool false_hit = served && !true_hit;
-    for (auto* t : {&total, pair.kind.empty() ? nullptr : &by_kind[pair.kind]}) {
-      if (t == nullptr) continue;
-      ++t->pairs;
-      ++(pair.same ? t->same_true : t->same_false);
-      if (true_hit) ++t->true_hits;
-      if (false_hit) ++t->false_hits;
-      if (served && !own) ++t->wrong_entry_hits;
-    }
-    if (options.include_pairs) {
-      nlohmann::json detail{{"id", pair.id},
-                            {"kind", pair.kind},
-                            {"same", pair.same},
-                            {"best_similarity", std::round(best * 10000.0) / 10000.0},
-                            {"outcome", true_hit ? "true_hit" : (false_hit ? "false_hit" : "miss")}};
-      if (!hits.empty()) detail["nearest"] = part.texts[hits.front().id];
-      if (!blocked_by.empty() && !served) {
-        detail["guard"] = compare_entities(query_facts, part.facts[hits.front().id]).detail;
-      }
-      if (served) detail["served"] = part.texts[served->id];
-      details.push_back(std::move(detail));
-    }
-  }
-
-  auto out = total.to_json(true);
-  out["guard_blocked"] = guard_blocked;
-  nlohmann::json kinds = nlohmann::json::object();
-  for (const auto& [kind, t] : by_kind) kinds[kind] = t.to_json(false);
-  out["by_kind"] = std::move(kinds);
-  if (options.include_pairs) out["details"] = std::move(details);
+  // The tier shares ownership of its embedder; this one is the caller's.
+  const std::shared_ptr<const embedder> borrowed(&embed, [](const embedder*) {});
+  const auto primary = evaluate(pairs, borrowed, lex, used, options.isolated, options.candidates,
+                                options.include_pairs);
+  const auto other = evaluate(pairs, borrowed, lex, used, !options.isolated, options.candidates,
+                              false);
+  auto out = primary.to_json(options.include_pairs);
+  out["mode"] = options.isolated ? "isolated" : "shared_index";
+  out["thresholds"] = used;
+  out[options.isolated ? "shared_index" : "isolated"] = other.to_json(false);
   return out;
 }
 

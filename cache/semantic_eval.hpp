@@ -42,17 +42,27 @@ std::vector<semantic_pair> parse_semantic_pairs(std::istream& in);
 
 /// Knobs of the evaluation beyond the contract's arguments.
 struct semantic_eval_options {
-  /// Nearest entries examined per lookup. 1 is the contract: the top-1 entry
-  /// must pass the threshold and the guard. More lets the lookup skip a
-  /// nearer entry the guard rejects and serve the next one that passes.
+  /// Nearest entries examined per lookup (`semantic_tier_options::candidates`).
+  /// 1: the top-1 entry must pass the threshold and the guard. More lets the
+  /// lookup skip a nearer entry the guard rejects and serve the next one that
+  /// passes, as the tier does in production (3).
   std::size_t candidates = 1;
-  /// Adds a "details" array with each pair's outcome (for tuning).
+  /// Which figures are the top-level ones. Isolated (the contract's "stores
+  /// a, looks up b"): each pair in a partition of its own that holds only its
+  /// `a`, so a lookup can only hit its own entry. Shared: every `a` of a task
+  /// in one partition, so that near neighbours from other pairs compete (and
+  /// a hit on another pair's entry counts as false). The other mode's figures
+  /// are added as a block ("shared_index" or "isolated"). The default stays
+  /// shared for existing callers; `openhouse eval-semantic` uses isolated.
+  bool isolated = false;
+  /// Adds a "details" array with each pair's outcome (for tuning), for the
+  /// top-level mode.
   bool include_pairs = false;
 };
 
-/// Scores the semantic tier on labelled pairs, the way L3 serves: every `a` is
-/// stored in an index partitioned by task, then every `b` is looked up in its
-/// task's partition. A lookup is a hit when the nearest entry's similarity is
+/// Scores the semantic tier on labelled pairs through `semantic_tier` itself
+/// (the L3 code path): `a`s are stored (see `semantic_eval_options::isolated`
+/// for the partitioning), then every `b` is looked up. A lookup is a hit when the nearest entry's similarity is
 /// at least the task's threshold (`thresholds`, else `default_threshold`)
 /// and the entity guard lets the two texts agree.
 ///
@@ -69,7 +79,9 @@ struct semantic_eval_options {
 /// `same_true_pairs`, `same_false_pairs`, `guard_blocked` (lookups above the
 /// threshold that the guard turned into misses, by entity kind), and `by_kind`
 /// {kind: {pairs, true_hits, false_hits, hit_rate, false_hit_rate}} for pairs
-/// that name a kind. Throws `semantic_eval_error` on malformed input.
+/// that name a kind; `mode` ("isolated" | "shared_index"), `thresholds` (per
+/// task, as used) and the other mode's figures as a block ("shared_index" or
+/// "isolated", without details). Throws `semantic_eval_error` on malformed input.
 nlohmann::json run_semantic_eval(std::istream& pairs, const embedder& embed,
                                  const lexicon& lex,
                                  const std::map<std::string, double>& thresholds,

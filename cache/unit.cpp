@@ -1,5 +1,7 @@
 #include "cache/unit.hpp"
 
+#include "cache/messages.hpp"
+
 #include <algorithm>
 
 namespace openhouse::cache {
@@ -25,6 +27,24 @@ std::optional<scope> parse_scope(std::string_view name) noexcept {
     }
   }
   return std::nullopt;
+}
+
+std::string_view to_string(outcome o) noexcept {
+  switch (o) {
+    case outcome::l1:
+      return "l1";
+    case outcome::l2:
+      return "l2";
+    case outcome::l3:
+      return "l3";
+    case outcome::miss:
+      return "miss";
+    case outcome::bypass:
+      return "bypass";
+    case outcome::coalesced:
+      return "coalesced";
+  }
+  return "unknown";
 }
 
 bool has_market(scope s) noexcept {

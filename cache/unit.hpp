@@ -40,12 +40,15 @@ enum class scope : std::uint8_t {
 [[nodiscard]] bool has_contact(scope s) noexcept;
 
 /// The invalidation counters (Redis INCR) that may apply to a unit. Which of
-/// them enter the key is decided by the unit's scope: global always, market
-/// for market scope and narrower, contact for contact scope and narrower.
+/// them enter the key is decided by the unit's scope: global and task always,
+/// market for market scope and narrower, contact for contact scope and narrower.
 struct generations {
   std::uint64_t global = 0;
   std::uint64_t market = 0;
   std::uint64_t contact = 0;
+  std::uint64_t task = 0;  ///< per task, every scope: bumped to drop one task's answers
+
+  friend bool operator==(const generations&, const generations&) = default;
 };
 
 /// One named input of a unit's prompt.

@@ -120,6 +120,16 @@ class reader {
 
   std::optional<std::string> string(const value_ref& v) { return text(v, "a string"); }
 
+  /// true/false only: YAML 1.1's yes/no/on/off read as surprises in review.
+  std::optional<bool> boolean(const value_ref& v) {
+    auto s = text(v, "true or false");
+    if (!s) return std::nullopt;
+    if (*s == "true") return true;
+    if (*s == "false") return false;
+    fail(v, "expected true or false, got \"" + *s + "\"");
+    return std::nullopt;
+  }
+
   std::optional<long long> integer(const value_ref& v, long long min, long long max) {
     if (v.node.IsNull()) {
       fail(v, "expected an integer, got nothing");
@@ -816,6 +826,40 @@ void read_handoff(mapping& root, handoff_settings& out) {
   m.finish();
 }
 
+/// A mapping of word -> replacement (lexicon additions); both sides lower case.
+void read_word_map(mapping& parent, std::string_view name, std::map<std::string, std::string>& out) {
+  mapping m = mapping::child(parent, name, need::optional);
+  for (auto& [word, v] : m.all()) {
+    auto s = m.owner().string(v);
+    if (!s) continue;
+    if (word.empty() || s->empty()) {
+      m.owner().fail(v, "words must not be empty");
+      continue;
+    }
+    out[word] = *s;
+  }
+  m.finish();
+}
+
+void read_semantic(mapping& cache, semantic_settings& out) {
+  mapping m = mapping::child(cache, "semantic", need::optional);
+  if (auto v = m.get("enabled", need::optional)) {
+    if (auto b = m.owner().boolean(*v)) out.enabled = *b;
+  }
+  m.read_choice("embedder", out.embedder, {"local", "openai"});
+  m.read_string("embedding_model", out.embedding_model, need::optional);
+  mapping thresholds = mapping::child(m, "thresholds", need::optional);
+  for (auto& [task, v] : thresholds.all()) {
+    if (!is_identifier(task)) m.owner().fail(v, "invalid task name \"" + task + "\"");
+    // Below 0.5 a "similar" text is as likely a different question.
+    if (auto t = m.owner().number_in(v, 0.5, 1.0)) out.thresholds[task] = *t;
+  }
+  read_word_map(m, "spellings", out.spellings);
+  read_word_map(m, "synonyms", out.synonyms);
+  out.cities = read_string_list(m, "cities", true);
+  m.finish();
+}
+
 void read_cache(mapping& root, cache_settings& out) {
   mapping m = mapping::child(root, "cache", need::optional);
   m.read_int("l1_max_bytes", out.l1_max_bytes, 1024, std::numeric_limits<long long>::max());
@@ -825,6 +869,13 @@ void read_cache(mapping& root, cache_settings& out) {
     // A week bounds typos like an extra zero; FAQ answers (24 h) are the longest.
     if (auto seconds = m.owner().integer(v, 1, 7LL * 24 * 3600)) out.ttl[task] = std::chrono::seconds(*seconds);
   }
+  ttl.finish();
+  long long redis_timeout = 0;
+  if (m.read_int("redis_timeout_ms", redis_timeout, 1, 60'000)) out.redis_timeout = std::chrono::milliseconds(redis_timeout);
+  read_checked(m, "redis_prefix", out.redis_prefix, need::optional, [](const std::string& s) {
+    return is_identifier(s) ? std::string() : std::string("must be an identifier (letters, digits, '_', '-', '.')");
+  });
+  read_semantic(m, out.semantic);
   m.finish();
 }
 

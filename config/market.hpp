@@ -168,9 +168,28 @@ struct handoff_settings {
   int max_per_day = 10;
 };
 
+/// The semantic tier (cache.semantic). Only the tasks listed in
+/// `thresholds` are matched by similarity; every other task is exact-match only.
+struct semantic_settings {
+  bool enabled = true;
+  std::string embedder = "local";  ///< local | openai (the llm base URL's /v1/embeddings)
+  std::string embedding_model = "text-embedding-3-small";
+  std::map<std::string, double> thresholds;  ///< task -> minimum cosine similarity
+  /// Lexicon additions on top of the built-in one (SMS spellings, synonyms).
+  std::map<std::string, std::string> spellings;
+  std::map<std::string, std::string> synonyms;
+  std::vector<std::string> cities;  ///< place names beyond market.cities
+};
+
 struct cache_settings {
   std::size_t l1_max_bytes = 64 * 1024 * 1024;
   std::map<std::string, std::chrono::seconds> ttl;  ///< task -> TTL
+  /// One Redis round trip's limit; slower means "Redis is down" for that call.
+  std::chrono::milliseconds redis_timeout{250};
+  /// Prefix of every Redis key and of the invalidation channel, so that
+  /// several deployments can share one Redis.
+  std::string redis_prefix = "openhouse";
+  semantic_settings semantic;
 };
 
 struct reply_settings {

@@ -73,22 +73,20 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
 }
 
-/// Step 2: ask the Lead bot's reply of the gateway.
-void run_turn(self_ptr self, inbound_sms msg, promise rp) {
+/// Step 2b: ask the cache for the Lead bot's reply unit.
+void ask_reply(self_ptr self, inbound_sms msg, promise rp, const cache::generations& g,
+               bool verified) {
   auto& st = self->state;
   const auto& cfg = *st.deps.config;
-  llm_call call;
-  call.task = std::string{agents::reply_task};
-  call.contact = st.contact;
-  call.request = agents::build_lead_request(cfg, st.snapshot, msg.body);
+  auto req = agents::build_lead_reply(cfg, st.snapshot, st.contact, msg, g, verified);
   // The gateway bounds its own retries by the configured deadline; the margin
-  // only covers a gateway that is gone.
-  const auto deadline = cfg.llm.retry.deadline + cfg.llm.timeout + std::chrono::seconds{5};
-  self->request(st.deps.llm, deadline, complete_atom_v, std::move(call))
+  // only covers a cache or gateway that is gone.
+  const auto deadline = cfg.llm.retry.deadline + cfg.llm.timeout + std::chrono::seconds{10};
+  self->request(st.deps.cache, deadline, cache::lookup_atom_v, std::move(req))
       .await(
-          [self, msg, rp](const llm_answer& answer) mutable {
+          [self, msg, rp](const cache::cache_reply& answer) mutable {
             const auto& cfg = *self->state.deps.config;
-            auto reply = agents::cap_reply(answer.response.text, cfg.reply.max_chars);
+            auto reply = agents::cap_reply(answer.answer.response.text, cfg.reply.max_chars);
             if (reply.empty()) {
               self->state.snapshot.needs_human = true;
               persist_reply(self, std::move(msg), cfg.market.fallback_reply, true, std::move(rp));
@@ -103,6 +101,22 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
             self->state.snapshot.needs_human = true;
             const auto& cfg = *self->state.deps.config;
             persist_reply(self, std::move(msg), cfg.market.fallback_reply, true, std::move(rp));
+          });
+}
+
+/// Step 2a: read the lead's cache generations once for the turn. This read —
+/// not the pub/sub message — is what keeps another node's change to the lead
+/// from being answered out of a stale entry.
+void run_turn(self_ptr self, inbound_sms msg, promise rp) {
+  auto& st = self->state;
+  self->request(st.deps.cache, st.deps.store_timeout, cache::generations_atom_v,
+                st.deps.config->market.id, st.contact, std::string{agents::reply_task})
+      .await(
+          [self, msg, rp](const cache::generations& g, bool verified) mutable {
+            ask_reply(self, std::move(msg), std::move(rp), g, verified);
+          },
+          [self, msg, rp](const caf::error&) mutable {
+            ask_reply(self, std::move(msg), std::move(rp), {}, false);
           });
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "cache/llm_cache.hpp"
 #include "config/market.hpp"
 #include "runtime/clock.hpp"
-#include "runtime/llm_gateway.hpp"
 #include "runtime/store_worker.hpp"
 #include "runtime/type_ids.hpp"
 
@@ -31,7 +31,7 @@ struct conversation_deps {
   std::shared_ptr<const config::market_config> config;
   std::shared_ptr<const clock> time;
   store_actor store;
-  gateway_actor llm;
+  cache::cache_actor cache;  ///< every LLM unit goes through the cache (DESIGN principle 1)
   std::chrono::milliseconds store_timeout{10000};
 };
 

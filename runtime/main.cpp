@@ -1,6 +1,11 @@
 // openhouse: the command-line entry point. Each subcommand parses its own
 // flags, prints --help, and fails with one line and a non-zero exit code.
 
+#include "cache/local_embedder.hpp"
+#include "cache/market_lexicon.hpp"
+#include "cache/remote_embedder.hpp"
+#include "cache/semantic_eval.hpp"
+#include "cache/semantic_tier.hpp"
 #include "config/loader.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/ledger.hpp"
@@ -10,10 +15,13 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +40,7 @@ commands:
   costs --config FILE [--since DAY]  LLM cost per day and per lead, from the ledger (JSON)
   sim-llm --port N [options]         the LLM provider simulator
   replay --config FILE TRACE.jsonl   replay a trace on a virtual clock (not yet implemented)
-  eval-semantic --config FILE PAIRS  score the semantic tier (not yet implemented)
+  eval-semantic --config FILE PAIRS  score the semantic tier on labelled pairs (JSON)
 
 Run 'openhouse <command> --help' for a command's options.
 )";
@@ -218,6 +226,113 @@ int cmd_sim_llm(const args& a) {
   return llm::run_simulator(opts, std::cout);
 }
 
+/// Threshold of a task the market lists no threshold for: the built-in
+/// embedder's tuned value (its guard-backed operating point), so that a pairs
+/// file may score tasks the market does not match semantically yet.
+constexpr double eval_default_threshold = cache::local_embedder_threshold;
+
+int cmd_eval_semantic(const args& a) {
+  if (wants_help(a)) {
+    std::cout
+        << "usage: openhouse eval-semantic --config FILE PAIRS.jsonl [--shared-index] [--details]\n"
+           "                               [--candidates N]\n"
+           "  Scores the semantic (L3) tier on labelled pairs {\"id\",\"task\",\"a\",\"b\",\"same\",\"kind\"?}:\n"
+           "  stores each a, looks up b (similarity >= the task's threshold and the entity\n"
+           "  guard agreeing), and prints one JSON object: pairs, true_hits, false_hits,\n"
+           "  hit_rate (on same:true), false_hit_rate (on same:false), by_kind, guard_blocked.\n"
+           "  By default every pair is scored in isolation (its own partition holding only\n"
+           "  its a); the figures with every a of a task in one shared index follow as the\n"
+           "  \"shared_index\" block. --shared-index makes those the top-level figures (the\n"
+           "  isolated ones then follow as \"isolated\"). --details adds each pair's outcome.\n"
+           "  --candidates N: nearest entries examined per lookup (default 1, as served).\n"
+           "  Embedder and thresholds come from cache.semantic in the market file; a task it\n"
+           "  lists no threshold for uses "
+        << eval_default_threshold
+        << ". Unset ${VAR}s the command does not\n"
+           "  need (database, Redis, Twilio) are tolerated.\n";
+    return 0;
+  }
+  // Flags take no value; the shared parser wants one for every option.
+  args rest;
+  bool shared_index = false;
+  bool details = false;
+  for (const auto arg : a) {
+    if (arg == "--shared-index") {
+      shared_index = true;
+    } else if (arg == "--details") {
+      details = true;
+    } else {
+      rest.push_back(arg);
+    }
+  }
+  auto p = parse(rest, {"config", "candidates"});
+  if (p.positional.size() != 1) {
+    throw usage_error("eval-semantic: exactly one PAIRS.jsonl file is required");
+  }
+  const auto config_path = p.options.find("config");
+  if (config_path == p.options.end()) {
+    throw usage_error("eval-semantic: --config FILE is required");
+  }
+  // Scoring touches neither PostgreSQL, Redis nor Twilio: secrets the market
+  // file requires for serving get a placeholder when unset.
+  const auto real_env = config::process_env();
+  const config::env_lookup env = [real_env](const std::string& name) -> std::optional<std::string> {
+    static const std::set<std::string> not_needed{"OPENHOUSE_DATABASE_URL", "OPENHOUSE_REDIS_URL",
+                                                  "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID",
+                                                  "OPENHOUSE_CRM_SECRET", "OPENHOUSE_ADMIN_TOKEN"};
+    auto value = real_env(name);
+    if (not_needed.count(name) > 0 && (!value || value->empty())) return "unset-" + name;
+    return value;
+  };
+  auto loaded = config::load_market_file(config_path->second, env);
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << config::to_string(e, config_path->second) << '\n';
+    return 1;
+  }
+  const auto& cfg = *loaded.config;
+  std::ifstream in(p.positional[0]);
+  if (!in) {
+    std::cerr << "openhouse eval-semantic: cannot read " << p.positional[0] << '\n';
+    return 1;
+  }
+  std::vector<cache::semantic_pair> pairs;
+  try {
+    pairs = cache::parse_semantic_pairs(in);
+  } catch (const cache::semantic_eval_error& e) {
+    std::cerr << "openhouse eval-semantic: " << p.positional[0] << ": " << e.what() << '\n';
+    return 1;
+  }
+  const auto lex = cache::market_lexicon(cfg);
+  std::unique_ptr<cache::embedder> embed;
+  if (cfg.cache.semantic.embedder == "openai") {
+    llm::client_options options;
+    options.base_url = cfg.llm.base_url;
+    options.api_key = cfg.llm.api_key;
+    options.timeout = cfg.llm.timeout;
+    auto remote = std::make_unique<cache::remote_embedder>(options, cfg.cache.semantic.embedding_model);
+    std::vector<std::string> texts;
+    for (const auto& pair : pairs) {
+      texts.push_back(pair.a);
+      texts.push_back(pair.b);
+    }
+    remote->prefetch(texts);
+    embed = std::move(remote);
+  } else {
+    embed = std::make_unique<cache::local_embedder>(lex);
+  }
+  cache::semantic_eval_options options;
+  options.isolated = !shared_index;
+  options.include_pairs = details;
+  options.candidates = p.options.count("candidates") != 0
+                           ? number<std::size_t>("candidates", p.options.at("candidates"))
+                           : cache::semantic_tier_options{}.candidates;
+  auto report = cache::run_semantic_eval(pairs, *embed, lex, cfg.cache.semantic.thresholds,
+                                         eval_default_threshold, options);
+  report["embedder"] = cfg.cache.semantic.embedder;
+  std::cout << report.dump(2) << '\n';
+  return 0;
+}
+
 int cmd_not_yet(std::string_view name, const args& a) {
   if (wants_help(a)) {
     std::cout << "usage: openhouse " << name << " --config FILE INPUT\n  (not yet implemented)\n";
@@ -255,7 +370,10 @@ int main(int argc, char** argv) {
     if (command == "sim-llm") {
       return cmd_sim_llm(rest);
     }
-    if (command == "replay" || command == "eval-semantic") {
+    if (command == "eval-semantic") {
+      return cmd_eval_semantic(rest);
+    }
+    if (command == "replay") {
       return cmd_not_yet(command, rest);
     }
     std::cerr << "openhouse: unknown command '" << command << "' (see openhouse --help)\n";

@@ -13,6 +13,22 @@ const prometheus::Histogram::BucketBoundaries& latency_buckets() {
   return buckets;
 }
 
+const prometheus::Histogram::BucketBoundaries& lookup_buckets() {
+  // 1 µs .. 5 s: an L1 hit is microseconds, L2 a Redis round trip, the
+  // provider seconds.
+  static const prometheus::Histogram::BucketBoundaries buckets{
+      0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
+      0.001,    0.0025,    0.005,    0.01,    0.025,    0.05,    0.1,    0.25,    0.5,
+      1,        2.5,       5};
+  return buckets;
+}
+
+const prometheus::Histogram::BucketBoundaries& similarity_buckets() {
+  static const prometheus::Histogram::BucketBoundaries buckets{0.5,  0.6,  0.7,  0.75, 0.8,
+                                                               0.85, 0.9,  0.95, 0.98, 1.0};
+  return buckets;
+}
+
 }  // namespace
 
 metrics::metrics()
@@ -37,7 +53,50 @@ metrics::metrics()
       cost_(&prometheus::BuildCounter()
                  .Name("openhouse_llm_cost_usd_total")
                  .Help("Dollars spent on the provider, from the market's price table")
-                 .Register(*registry_)) {}
+                 .Register(*registry_)),
+      cache_requests_(&prometheus::BuildCounter()
+                           .Name("openhouse_cache_requests_total")
+                           .Help("Units asked of the LLM cache, by task and outcome "
+                                 "(l1, l2, l3, miss, bypass, coalesced)")
+                           .Register(*registry_)),
+      cache_lookup_(&prometheus::BuildHistogram()
+                         .Name("openhouse_cache_lookup_seconds")
+                         .Help("Time to answer a cache request, by the tier that answered "
+                               "(l1, l2, l3, provider)")
+                         .Register(*registry_)),
+      cache_similarity_(&prometheus::BuildHistogram()
+                             .Name("openhouse_cache_l3_similarity")
+                             .Help("Cosine similarity of served semantic (L3) hits, by task")
+                             .Register(*registry_)),
+      cache_bypasses_(&prometheus::BuildCounter()
+                           .Name("openhouse_cache_bypasses_total")
+                           .Help("Requests or answers the never-cached rules kept out of the "
+                                 "cache, by task and reason")
+                           .Register(*registry_)),
+      cache_events_(&prometheus::BuildCounter()
+                         .Name("openhouse_cache_events_total")
+                         .Help("Cache events: evictions, invalidations, Redis errors, ...")
+                         .Register(*registry_)) {}
+
+prometheus::Counter& metrics::cache_requests(std::string_view task, std::string_view outcome) {
+  return cache_requests_->Add({{"task", std::string{task}}, {"outcome", std::string{outcome}}});
+}
+
+prometheus::Histogram& metrics::cache_lookup(std::string_view tier) {
+  return cache_lookup_->Add({{"tier", std::string{tier}}}, lookup_buckets());
+}
+
+prometheus::Histogram& metrics::cache_similarity(std::string_view task) {
+  return cache_similarity_->Add({{"task", std::string{task}}}, similarity_buckets());
+}
+
+void metrics::count_cache_bypass(std::string_view task, std::string_view reason) {
+  cache_bypasses_->Add({{"task", std::string{task}}, {"reason", std::string{reason}}}).Increment();
+}
+
+void metrics::count_cache_event(std::string_view event, double n) {
+  cache_events_->Add({{"event", std::string{event}}}).Increment(n);
+}
 
 void metrics::observe_webhook(std::string_view route, int status, double seconds) {
   webhook_requests_->Add({{"route", std::string{route}}, {"code", std::to_string(status)}})

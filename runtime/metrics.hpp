@@ -28,6 +28,25 @@ public:
   /// Adds an answered call's tokens (by kind) and dollars.
   void record_usage(std::string_view model, const llm::usage& tokens, double cost_usd);
 
+  /// The counter of cache requests by task and outcome (l1, l2, l3, miss,
+  /// bypass, coalesced). Returned by reference so the cache actor can keep it:
+  /// the hit path must not look labels up on every request.
+  [[nodiscard]] prometheus::Counter& cache_requests(std::string_view task,
+                                                    std::string_view outcome);
+
+  /// The lookup-latency histogram of one tier (l1, l2, l3, provider).
+  [[nodiscard]] prometheus::Histogram& cache_lookup(std::string_view tier);
+
+  /// The similarity of served L3 hits, by task.
+  [[nodiscard]] prometheus::Histogram& cache_similarity(std::string_view task);
+
+  /// Counts one bypass by task and reason (streaming, greeting, pii_phone, ...).
+  void count_cache_bypass(std::string_view task, std::string_view reason);
+
+  /// Counts one cache event: "l1_eviction", "l2_error", "l2_skipped",
+  /// "invalidation_<kind>", "pubsub_eviction", "generation_upgrade", ...
+  void count_cache_event(std::string_view event, double n = 1);
+
   /// The Prometheus text exposition of everything registered.
   [[nodiscard]] std::string render() const;
 
@@ -40,6 +59,11 @@ private:
   prometheus::Family<prometheus::Counter>* provider_calls_;
   prometheus::Family<prometheus::Counter>* tokens_;
   prometheus::Family<prometheus::Counter>* cost_;
+  prometheus::Family<prometheus::Counter>* cache_requests_;
+  prometheus::Family<prometheus::Histogram>* cache_lookup_;
+  prometheus::Family<prometheus::Histogram>* cache_similarity_;
+  prometheus::Family<prometheus::Counter>* cache_bypasses_;
+  prometheus::Family<prometheus::Counter>* cache_events_;
 };
 
 }  // namespace openhouse::runtime

@@ -1,8 +1,13 @@
 #include "runtime/node.hpp"
 
+#include "cache/cache_error.hpp"
+#include "cache/invalidation.hpp"
+#include "cache/l2_worker.hpp"
+#include "cache/llm_cache.hpp"
 #include "integrations/http/routes.hpp"
 #include "integrations/http/server.hpp"
 #include "integrations/postgres/store.hpp"
+#include "integrations/redis/subscriber.hpp"
 #include "runtime/conversation_router.hpp"
 #include "runtime/health_worker.hpp"
 #include "runtime/ledger_writer.hpp"
@@ -29,6 +34,7 @@ public:
     add_named_errors<llm::client_errc>(llm::error_category);
     add_named_errors<store_errc>(store_error_category);
     add_named_errors<gateway_errc>(gateway_error_category);
+    add_named_errors<cache::cache_errc>(cache::error_category);
     // Two cores on the reference machine: more scheduler threads only contend.
     set("scheduler.max-threads", 2);
     // CAF's own logger and console output stay quiet; the node logs with spdlog.
@@ -89,20 +95,47 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   gw.metrics = metrics;
   auto gateway = spawn_gateway(sys, gw);
 
+  cache::l2_settings l2;
+  l2.redis_url = cfg->storage.redis_url;
+  l2.prefix = cfg->cache.redis_prefix;
+  l2.timeout = cfg->cache.redis_timeout;
+  cache::cache_deps cd;
+  cd.config = cfg;
+  cd.time = time;
+  cd.gateway = gateway;
+  cd.l2 = cache::spawn_l2_pool(sys, l2);
+  cd.metrics = metrics;
+  auto llm_cache = cache::spawn_cache(sys, cd);
+  // Invalidations from every node evict this node's L1 (the generation read
+  // at each turn keeps it correct even when a message is lost).
+  std::unique_ptr<redis::subscriber> invalidations;
+  if (auto ep = redis::parse_url(cfg->storage.redis_url)) {
+    invalidations = std::make_unique<redis::subscriber>(
+        *ep, cache::redis_keys{cfg->cache.redis_prefix}.channel(),
+        [llm_cache](std::string payload) {
+          caf::anon_send(llm_cache, cache::invalidate_atom_v, std::move(payload));
+        },
+        [llm_cache](bool up) { caf::anon_send(llm_cache, cache::subscribed_atom_v, up); });
+  }
+
   conversation_deps deps;
   deps.config = cfg;
   deps.time = time;
   deps.store = spawn_store_pool(sys, cfg->storage, cfg->market.id, cfg->runtime.history_limit);
-  deps.llm = gateway;
+  deps.cache = llm_cache;
   auto router = sys.spawn(conversation_router, deps);
   auto health = spawn_health_worker(sys, cfg->storage, cfg->market.id);
   // Shutdown order: conversations first, then what they use; the ledger last
   // so that it writes the rows of the final calls.
   auto shutdown = [&] {
-    for (const auto& a : {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(gateway),
-                          caf::actor_cast<caf::actor>(deps.store),
-                          caf::actor_cast<caf::actor>(workers),
-                          caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
+    if (invalidations) {
+      invalidations->stop();
+    }
+    for (const auto& a :
+         {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(llm_cache),
+          caf::actor_cast<caf::actor>(cd.l2), caf::actor_cast<caf::actor>(gateway),
+          caf::actor_cast<caf::actor>(deps.store), caf::actor_cast<caf::actor>(workers),
+          caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }
   };
@@ -129,6 +162,24 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
       self->request(health, std::chrono::seconds{3}, ping_atom_v)
           .then([done](bool redis_ok, bool pg_ok) { done({redis_ok, pg_ok}); },
                 [done](const caf::error&) { done({false, false}); });
+    });
+  };
+
+  front.invalidate_cache = [&sys, llm_cache, market = cfg->market.id](
+                               http::cache_invalidation inv,
+                               std::function<void(http::invalidation_outcome)> done) {
+    sys.spawn([llm_cache, market, inv = std::move(inv),
+               done = std::move(done)](caf::event_based_actor* self) {
+      const auto timeout = std::chrono::seconds{5};
+      auto fail = [done](const caf::error& e) { done({false, 0, false, to_string(e)}); };
+      if (inv.scope == "key") {
+        self->request(llm_cache, timeout, cache::erase_atom_v, inv.key)
+            .then([done](bool existed) { done({true, 0, existed, {}}); }, fail);
+        return;
+      }
+      self->request(llm_cache, timeout, cache::bump_atom_v, inv.scope, market, inv.contact,
+                    inv.task)
+          .then([done](std::uint64_t generation) { done({true, generation, false, {}}); }, fail);
     });
   };
 

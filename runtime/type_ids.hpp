@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cache/messages.hpp"
 #include "integrations/llm/inspect.hpp"
 #include "runtime/messages.hpp"
 
@@ -25,6 +26,12 @@ CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::llm_call))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::llm_answer))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::llm::messages_request))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::llm::messages_response))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::generations))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::unit))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::cache_request))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::cache_reply))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::outcome))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::scope))
 
 CAF_ADD_ATOM(openhouse, openhouse::runtime, record_inbound_atom, "rec_in")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, record_reply_atom, "rec_reply")
@@ -37,5 +44,15 @@ CAF_ADD_ATOM(openhouse, openhouse::runtime, count_atom, "count")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, flush_atom, "flush")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, retry_atom, "retry")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, tick_atom, "tick")
+// The cache and its Redis worker.
+CAF_ADD_ATOM(openhouse, openhouse::cache, lookup_atom, "lookup")
+CAF_ADD_ATOM(openhouse, openhouse::cache, get_atom, "get")
+CAF_ADD_ATOM(openhouse, openhouse::cache, put_atom, "put")
+CAF_ADD_ATOM(openhouse, openhouse::cache, erase_atom, "erase")
+CAF_ADD_ATOM(openhouse, openhouse::cache, generations_atom, "gens")
+CAF_ADD_ATOM(openhouse, openhouse::cache, bump_atom, "bump")
+CAF_ADD_ATOM(openhouse, openhouse::cache, invalidate_atom, "inval")
+CAF_ADD_ATOM(openhouse, openhouse::cache, subscribed_atom, "subscribed")
+CAF_ADD_ATOM(openhouse, openhouse::cache, stats_atom, "stats")
 
 CAF_END_TYPE_ID_BLOCK(openhouse)

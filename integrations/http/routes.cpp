@@ -14,6 +14,7 @@ namespace bhttp = boost::beast::http;
 
 bhttp::status status_of(front_errc code) {
   switch (code) {
+    case front_errc::unauthorized: return bhttp::status::unauthorized;
     case front_errc::bad_signature: return bhttp::status::forbidden;
     case front_errc::body_too_large: return bhttp::status::payload_too_large;
     case front_errc::malformed: return bhttp::status::bad_request;
@@ -27,6 +28,7 @@ bhttp::status status_of(front_errc code) {
 namespace {
 
 constexpr std::string_view sms_route = "/webhooks/twilio/sms";
+constexpr std::string_view invalidate_route = "/admin/cache/invalidate";
 constexpr std::string_view xml_type = "text/xml; charset=utf-8";
 
 response refuse(const request& req, front_errc code, std::string_view why) {
@@ -80,6 +82,9 @@ public:
     if (path == "/readyz") {
       return only(bhttp::verb::get, req, timed, [&] { ready(req, timed); });
     }
+    if (path == invalidate_route && deps_.invalidate_cache) {
+      return only(bhttp::verb::post, req, timed, [&] { invalidate(std::move(req), timed); });
+    }
     if (path == "/metrics") {
       return only(bhttp::verb::get, req, timed, [&] {
         timed(make_response(req, bhttp::status::ok, deps_.metrics->render(),
@@ -91,7 +96,53 @@ public:
 
 private:
   static bool is_known(const std::string& path) {
-    return path == sms_route || path == "/healthz" || path == "/readyz" || path == "/metrics";
+    return path == sms_route || path == invalidate_route || path == "/healthz" ||
+           path == "/readyz" || path == "/metrics";
+  }
+
+  /// Compares in time independent of where the first difference is, so the
+  /// token cannot be guessed byte by byte from response times.
+  static bool same_secret(std::string_view a, std::string_view b) {
+    unsigned diff = a.size() == b.size() ? 0U : 1U;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      diff |= static_cast<unsigned char>(a[i]) ^
+              static_cast<unsigned char>(i < b.size() ? b[i] : 0);
+    }
+    return diff == 0;
+  }
+
+  void invalidate(request&& req, const respond_fn& respond) {
+    const auto& token = deps_.config->server.admin_token;
+    const auto auth = req[bhttp::field::authorization];
+    constexpr std::string_view bearer = "Bearer ";
+    if (token.empty() || !auth.starts_with(bearer) ||
+        !same_secret(auth.substr(bearer.size()), token)) {
+      auto res = refuse(req, front_errc::unauthorized,
+                        token.empty() ? "admin token not configured" : "bad bearer token");
+      res.set(bhttp::field::www_authenticate, "Bearer");
+      return respond(std::move(res));
+    }
+    auto parsed = parse_invalidation(req.body());
+    if (!parsed.value) {
+      return respond(refuse(req, front_errc::malformed, parsed.error));
+    }
+    deps_.invalidate_cache(*parsed.value, [version = req.version(),
+                                           keep_alive = req.keep_alive(), respond,
+                                           what = *parsed.value](invalidation_outcome outcome) {
+      request shape{bhttp::verb::post, invalidate_route, version};
+      shape.keep_alive(keep_alive);
+      if (!outcome.ok) {
+        return respond(make_response(shape, status_of(front_errc::unavailable),
+                                     nlohmann::json{{"error", outcome.error}}.dump()));
+      }
+      nlohmann::json body{{"invalidated", what.scope}};
+      if (what.scope == "key") {
+        body["existed"] = outcome.existed;
+      } else {
+        body["generation"] = outcome.generation;
+      }
+      respond(make_response(shape, bhttp::status::ok, body.dump()));
+    });
   }
 
   template <class F>
@@ -176,6 +227,63 @@ private:
 };
 
 }  // namespace
+
+parsed_invalidation parse_invalidation(std::string_view body) {
+  parsed_invalidation out;
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) {
+    out.error = "expected a JSON object";
+    return out;
+  }
+  cache_invalidation inv;
+  for (const auto& [name, value] : j.items()) {
+    std::string* field = name == "scope"     ? &inv.scope
+                         : name == "contact" ? &inv.contact
+                         : name == "task"    ? &inv.task
+                         : name == "key"     ? &inv.key
+                                             : nullptr;
+    if (field == nullptr) {
+      out.error = "unknown field \"" + name + "\"";
+      return out;
+    }
+    if (!value.is_string() || value.get<std::string>().empty()) {
+      out.error = "\"" + name + "\" must be a non-empty string";
+      return out;
+    }
+    *field = value.get<std::string>();
+  }
+  auto need = [&](bool present, std::string_view what) {
+    if (!present) {
+      out.error = "scope \"" + inv.scope + "\" needs \"" + std::string{what} + "\"";
+    }
+    return present;
+  };
+  if (inv.scope == "global" || inv.scope == "market") {
+    // nothing else needed
+  } else if (inv.scope == "contact") {
+    if (!need(!inv.contact.empty(), "contact")) {
+      return out;
+    }
+  } else if (inv.scope == "task") {
+    if (!need(!inv.task.empty(), "task")) {
+      return out;
+    }
+  } else if (inv.scope == "key") {
+    const bool hex = inv.key.size() == 64 &&
+                     std::all_of(inv.key.begin(), inv.key.end(), [](char c) {
+                       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                     });
+    if (!hex) {
+      out.error = "\"key\" must be a cache key (64 lower-case hex digits)";
+      return out;
+    }
+  } else {
+    out.error = "\"scope\" must be one of global, market, contact, task, key";
+    return out;
+  }
+  out.value = std::move(inv);
+  return out;
+}
 
 handler make_front(front_deps deps) {
   auto f = std::make_shared<front>(std::move(deps));

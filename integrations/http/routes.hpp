@@ -6,7 +6,10 @@
 #include "runtime/messages.hpp"
 #include "runtime/metrics.hpp"
 
+#include <cstdint>
 #include <functional>
+#include <optional>
+#include <string_view>
 #include <memory>
 #include <string>
 
@@ -27,6 +30,33 @@ struct submit_outcome {
   std::string error;
 };
 
+/// An operator's cache invalidation (POST /admin/cache/invalidate), validated.
+struct cache_invalidation {
+  std::string scope;    ///< global | market | contact | task | key
+  std::string contact;  ///< for contact
+  std::string task;     ///< for task
+  std::string key;      ///< for key: an entry's digest
+};
+
+/// What an invalidation did: the counter's new value, or whether the key existed.
+struct invalidation_outcome {
+  bool ok = false;
+  std::uint64_t generation = 0;
+  bool existed = false;
+  std::string error;
+};
+
+/// Parses and validates the endpoint's JSON body:
+/// {"scope": "contact", "contact": "+1..."} | {"scope": "market"} |
+/// {"scope": "global"} | {"scope": "task", "task": "faq"} |
+/// {"scope": "key", "key": "<64 hex>"}. Unknown fields are refused, like in
+/// the configuration. Returns the problem as `error` when invalid.
+struct parsed_invalidation {
+  std::optional<cache_invalidation> value;
+  std::string error;
+};
+[[nodiscard]] parsed_invalidation parse_invalidation(std::string_view body);
+
 struct front_deps {
   std::shared_ptr<const config::market_config> config;
   std::shared_ptr<const runtime::clock> time;
@@ -35,10 +65,15 @@ struct front_deps {
   std::function<void(runtime::inbound_sms, std::function<void(submit_outcome)> done)> submit_sms;
   /// Probes Redis and PostgreSQL; `done` is called once, from any thread.
   std::function<void(std::function<void(readiness)> done)> check_ready;
+  /// Applies an operator's cache invalidation; `done` is called once, from any
+  /// thread. Unset: the endpoint answers 404.
+  std::function<void(cache_invalidation, std::function<void(invalidation_outcome)> done)>
+      invalidate_cache;
 };
 
 /// Every way a request is refused, mapped to its HTTP status in one place.
 enum class front_errc {
+  unauthorized,        ///< 401: missing or wrong admin bearer token
   bad_signature,       ///< 403
   body_too_large,      ///< 413 (raised by the server's body limit)
   malformed,           ///< 400

@@ -70,9 +70,32 @@ CREATE INDEX llm_calls_contact_time ON llm_calls (market, contact, at);
 ALTER TABLE conversation_state ADD COLUMN needs_human boolean NOT NULL DEFAULT false;
 )sql";
 
-constexpr std::array<migration, 2> migrations{{
+constexpr std::string_view semantic_entries = R"sql(
+-- The semantic (L3) cache tier's entries, reloaded into the in-memory vector
+-- index at start. entry_id is the writing node's id (informational: nodes
+-- number their entries independently). The vector is the embedding as
+-- little-endian IEEE-754 float32s, so it comes back bit-exact.
+CREATE TABLE semantic_entries (
+  id          bigserial   PRIMARY KEY,
+  entry_id    bigint      NOT NULL,
+  market      text        NOT NULL,
+  partition   text        NOT NULL,
+  task        text        NOT NULL,
+  text        text        NOT NULL,
+  vector      bytea       NOT NULL,
+  value       text        NOT NULL,
+  source_sid  text        NOT NULL DEFAULT '',
+  created_at  timestamptz NOT NULL,
+  expires_at  timestamptz NOT NULL
+);
+CREATE INDEX semantic_entries_market_expiry ON semantic_entries (market, expires_at);
+CREATE INDEX semantic_entries_partition ON semantic_entries (market, partition text_pattern_ops);
+)sql";
+
+constexpr std::array<migration, 3> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
+    {3, "semantic cache entries", semantic_entries},
 }};
 
 }  // namespace

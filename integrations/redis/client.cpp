@@ -2,10 +2,69 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstring>
 
+#include <poll.h>
+#include <pthread.h>
+
 namespace openhouse::redis {
+
+namespace {
+
+/// hiredis writes with write(2), which raises SIGPIPE when Redis has already
+/// closed the connection; its default action would kill the whole node. The
+/// signal is blocked on this thread for the length of a call, and one that
+/// the call caused is consumed before the mask is restored (libpq does the
+/// same), so nothing process-wide has to change.
+class sigpipe_guard {
+public:
+  sigpipe_guard() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~sigpipe_guard() {
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+      const timespec zero{};
+      while (sigtimedwait(&pipe_, nullptr, &zero) < 0 && errno == EINTR) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  sigpipe_guard(const sigpipe_guard&) = delete;
+  sigpipe_guard& operator=(const sigpipe_guard&) = delete;
+
+private:
+  sigset_t pipe_{};
+  sigset_t old_{};
+  bool was_pending_ = false;
+};
+
+std::string_view reply_text(const redisReply* r) {
+  return r->str == nullptr ? std::string_view{} : std::string_view{r->str, r->len};
+}
+
+std::int64_t parse_counter(std::string_view text) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || p != text.data() + text.size()) {
+    throw error("redis: counter is not an integer: '" + std::string{text.substr(0, 40)} + "'");
+  }
+  return v;
+}
+
+}  // namespace
 
 std::optional<endpoint> parse_url(const std::string& url) {
   constexpr std::string_view scheme = "redis://";
@@ -45,9 +104,15 @@ std::optional<endpoint> parse_url(const std::string& url) {
 }
 
 client::client(endpoint ep, std::chrono::milliseconds timeout)
-    : endpoint_(std::move(ep)), timeout_(timeout) {}
+    : endpoint_(std::move(ep)), timeout_(std::max(timeout, std::chrono::milliseconds{1})) {}
 
 client::~client() { drop(); }
+
+void client::reply_deleter::operator()(redisReply* r) const {
+  if (r != nullptr) {
+    freeReplyObject(r);
+  }
+}
 
 void client::drop() {
   if (ctx_ != nullptr) {
@@ -56,35 +121,239 @@ void client::drop() {
   }
 }
 
-bool client::ensure_connected() {
+void client::fail(std::string_view what, std::string_view detail) {
+  drop();
+  std::string msg = "redis ";
+  msg += endpoint_.host;
+  msg += ':';
+  msg += std::to_string(endpoint_.port);
+  msg += ": ";
+  msg += what;
+  msg += ": ";
+  msg += detail;
+  throw error(msg);
+}
+
+void client::ensure_connected() {
   if (ctx_ != nullptr && ctx_->err == 0) {
-    return true;
+    // Between commands Redis sends nothing, so a readable socket means it
+    // closed the link (restart, idle timeout, kill). Checking first lets the
+    // first call after a restart succeed instead of failing on a dead link,
+    // without ever retrying a command that may have run.
+    pollfd p{ctx_->fd, POLLIN, 0};
+    if (poll(&p, 1, 0) == 0) {
+      return;
+    }
   }
   drop();
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(timeout_.count() / 1000);
   tv.tv_usec = static_cast<suseconds_t>((timeout_.count() % 1000) * 1000);
   ctx_ = redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, tv);
-  if (ctx_ == nullptr || ctx_->err != 0) {
-    drop();
-    return false;
+  if (ctx_ == nullptr) {
+    fail("connect", "cannot allocate a context");
   }
-  redisSetTimeout(ctx_, tv);
-  return true;
+  if (ctx_->err != 0) {
+    fail("connect", ctx_->errstr);
+  }
+  // Without a read/write timeout a stalled server would block the worker forever.
+  if (redisSetTimeout(ctx_, tv) != REDIS_OK) {
+    fail("connect", "cannot set the socket timeout");
+  }
+  // Notices a peer that vanished without closing (the kernel probes idle links).
+  redisEnableKeepAlive(ctx_);
+  if (endpoint_.db != 0) {
+    const auto db = std::to_string(endpoint_.db);
+    command("SELECT", {"SELECT", db});
+  }
+}
+
+void client::append(std::string_view what, std::initializer_list<std::string_view> argv) {
+  append(what, std::vector<std::string_view>{argv});
+}
+
+void client::append(std::string_view what, const std::vector<std::string_view>& argv) {
+  std::vector<const char*> ptrs;
+  std::vector<std::size_t> lens;
+  ptrs.reserve(argv.size());
+  lens.reserve(argv.size());
+  for (const auto& a : argv) {
+    ptrs.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), ptrs.data(), lens.data()) !=
+      REDIS_OK) {
+    fail(what, ctx_->errstr);
+  }
+}
+
+client::reply_ptr client::read_reply(std::string_view what) {
+  void* raw = nullptr;
+  int rc = 0;
+  {
+    const sigpipe_guard guard;
+    rc = redisGetReply(ctx_, &raw);
+  }
+  reply_ptr reply{static_cast<redisReply*>(raw)};
+  if (rc != REDIS_OK || reply == nullptr) {
+    if (ctx_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      fail(what, "timed out after " + std::to_string(timeout_.count()) + " ms");
+    }
+    fail(what, ctx_->err != 0 ? ctx_->errstr : "no reply");
+  }
+  return reply;
+}
+
+client::reply_ptr client::command(std::string_view what,
+                                  std::initializer_list<std::string_view> argv) {
+  ensure_connected();
+  append(what, argv);
+  auto reply = read_reply(what);
+  if (reply->type == REDIS_REPLY_ERROR) {
+    fail(what, reply_text(reply.get()));
+  }
+  return reply;
 }
 
 bool client::ping() {
-  if (!ensure_connected()) {
+  try {
+    auto reply = command("PING", {"PING"});
+    return reply->type == REDIS_REPLY_STATUS && reply_text(reply.get()) == "PONG";
+  } catch (const error&) {
     return false;
   }
-  auto* reply = static_cast<redisReply*>(redisCommand(ctx_, "PING"));
-  if (reply == nullptr) {
-    drop();
-    return false;
+}
+
+std::optional<std::string> client::get(std::string_view key) {
+  auto reply = command("GET", {"GET", key});
+  if (reply->type == REDIS_REPLY_NIL) {
+    return std::nullopt;
   }
-  const bool ok = reply->type == REDIS_REPLY_STATUS && std::strcmp(reply->str, "PONG") == 0;
-  freeReplyObject(reply);
-  return ok;
+  if (reply->type != REDIS_REPLY_STRING) {
+    fail("GET", "unexpected reply type " + std::to_string(reply->type));
+  }
+  return std::string{reply_text(reply.get())};
+}
+
+void client::set_px(std::string_view key, std::string_view value, std::int64_t ttl_ms) {
+  if (ttl_ms <= 0) {
+    // Not a connection problem: keep the link, but refuse what Redis would refuse.
+    throw error("redis: SET: the TTL must be positive, got " + std::to_string(ttl_ms) + " ms");
+  }
+  const auto ttl = std::to_string(ttl_ms);
+  auto reply = command("SET", {"SET", key, value, "PX", ttl});
+  if (reply->type != REDIS_REPLY_STATUS) {
+    fail("SET", "unexpected reply type " + std::to_string(reply->type));
+  }
+}
+
+bool client::del(std::string_view key) {
+  auto reply = command("DEL", {"DEL", key});
+  if (reply->type != REDIS_REPLY_INTEGER) {
+    fail("DEL", "unexpected reply type " + std::to_string(reply->type));
+  }
+  return reply->integer > 0;
+}
+
+std::vector<std::optional<std::string>> client::mget(const std::vector<std::string>& keys) {
+  std::vector<std::optional<std::string>> out;
+  if (keys.empty()) {
+    return out;  // MGET without keys is a syntax error in Redis
+  }
+  ensure_connected();
+  std::vector<std::string_view> argv;
+  argv.reserve(keys.size() + 1);
+  argv.emplace_back("MGET");
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  append("MGET", argv);
+  auto reply = read_reply("MGET");
+  if (reply->type == REDIS_REPLY_ERROR) {
+    fail("MGET", reply_text(reply.get()));
+  }
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != keys.size()) {
+    fail("MGET", "unexpected reply shape");
+  }
+  out.reserve(keys.size());
+  for (std::size_t i = 0; i < reply->elements; ++i) {
+    const auto* e = reply->element[i];
+    if (e->type == REDIS_REPLY_STRING) {
+      out.emplace_back(std::string{reply_text(e)});
+    } else {
+      out.emplace_back(std::nullopt);
+    }
+  }
+  return out;
+}
+
+std::int64_t client::incr(std::string_view key) {
+  auto reply = command("INCR", {"INCR", key});
+  if (reply->type != REDIS_REPLY_INTEGER) {
+    fail("INCR", "unexpected reply type " + std::to_string(reply->type));
+  }
+  return reply->integer;
+}
+
+std::int64_t client::publish(std::string_view channel, std::string_view message) {
+  auto reply = command("PUBLISH", {"PUBLISH", channel, message});
+  if (reply->type != REDIS_REPLY_INTEGER) {
+    fail("PUBLISH", "unexpected reply type " + std::to_string(reply->type));
+  }
+  return reply->integer;
+}
+
+std::int64_t client::bump(std::string_view counter_key, std::string_view channel,
+                          std::string_view message) {
+  ensure_connected();
+  // One write, one round trip: the four commands go out together.
+  append("bump", {"MULTI"});
+  append("bump", {"INCR", counter_key});
+  append("bump", {"PUBLISH", channel, message});
+  append("bump", {"EXEC"});
+  for (int i = 0; i < 3; ++i) {
+    // +OK for MULTI, +QUEUED for the others; an error here makes EXEC abort.
+    if (auto queued = read_reply("bump"); queued->type == REDIS_REPLY_ERROR) {
+      fail("bump", reply_text(queued.get()));
+    }
+  }
+  auto exec = read_reply("bump");
+  if (exec->type == REDIS_REPLY_ERROR) {
+    fail("bump", reply_text(exec.get()));
+  }
+  if (exec->type != REDIS_REPLY_ARRAY || exec->elements != 2) {
+    fail("bump", "the transaction was not executed");
+  }
+  const auto* incr = exec->element[0];
+  if (incr->type != REDIS_REPLY_INTEGER) {
+    fail("bump", incr->type == REDIS_REPLY_ERROR ? reply_text(incr) : "INCR gave no integer");
+  }
+  return incr->integer;
+}
+
+namespace {
+
+/// INCR, then the value as Redis spells it (GET: exact, unlike Lua's numbers
+/// past 2^53), then PUBLISH of head .. value .. tail. A script runs
+/// atomically, and an INCR error aborts it before the PUBLISH.
+constexpr std::string_view bump_script =
+    "redis.call('INCR', KEYS[1]) "
+    "local v = redis.call('GET', KEYS[1]) "
+    "redis.call('PUBLISH', ARGV[1], ARGV[2] .. v .. ARGV[3]) "
+    "return v";
+
+}  // namespace
+
+std::int64_t client::bump_with(std::string_view counter_key, std::string_view channel,
+                               std::string_view message_head, std::string_view message_tail) {
+  auto reply = command("bump", {"EVAL", bump_script, "1", counter_key, channel, message_head,
+                                message_tail});
+  if (reply->type != REDIS_REPLY_STRING) {
+    fail("bump", "unexpected reply type " + std::to_string(reply->type));
+  }
+  try {
+    return parse_counter(reply_text(reply.get()));
+  } catch (const error& e) {
+    fail("bump", e.what());
+  }
 }
 
 }  // namespace openhouse::redis

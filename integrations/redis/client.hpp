@@ -2,10 +2,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 struct redisContext;
+struct redisReply;
 
 /// A blocking hiredis connection. Used only from detached worker actors.
 namespace openhouse::redis {
@@ -19,19 +25,88 @@ struct endpoint {
 /// Parses redis://host[:port][/db]; nullopt when malformed.
 std::optional<endpoint> parse_url(const std::string& url);
 
+/// Any failure of a Redis call: no connection, a timeout, a broken link or an
+/// error reply. The client has already dropped its connection when this is
+/// thrown; the next call reconnects.
+class error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// One blocking connection to Redis, opened on first use and re-opened after
+/// any failure. Not thread-safe: one client per thread (or detached actor).
+///
+/// Keys and values are binary-safe (they may contain NUL bytes). Every call
+/// but ping() throws redis::error on failure; none of them ever waits longer
+/// than the timeout for one network operation.
 class client {
 public:
+  /// `timeout` bounds the connect and every read and write.
   explicit client(endpoint ep, std::chrono::milliseconds timeout = std::chrono::milliseconds{500});
   ~client();
   client(const client&) = delete;
   client& operator=(const client&) = delete;
 
   /// True when the server answers PONG; reconnects if the link was lost.
+  /// Never throws: this is the health check.
   bool ping();
 
+  /// GET: the value, or nullopt when the key does not exist.
+  std::optional<std::string> get(std::string_view key);
+
+  /// SET key value PX ttl_ms. `ttl_ms` must be positive (Redis rejects 0).
+  void set_px(std::string_view key, std::string_view value, std::int64_t ttl_ms);
+
+  /// DEL: true when the key existed.
+  bool del(std::string_view key);
+
+  /// MGET: one result per key, in order (nullopt for a missing key or a
+  /// non-string value). An empty list answers without asking Redis.
+  std::vector<std::optional<std::string>> mget(const std::vector<std::string>& keys);
+
+  /// INCR: the new value.
+  std::int64_t incr(std::string_view key);
+
+  /// PUBLISH: the number of subscribers that received the message.
+  std::int64_t publish(std::string_view channel, std::string_view message);
+
+  /// INCR `counter_key` and PUBLISH `message` on `channel` inside one
+  /// MULTI/EXEC, sent in one pipelined round trip: either both happen or
+  /// neither does, so no counter moves without its message. Returns the new
+  /// counter value.
+  std::int64_t bump(std::string_view counter_key, std::string_view channel,
+                    std::string_view message);
+
+  /// As bump(), but the message names the counter's new value: it is
+  /// `message_head + <new value in decimal> + message_tail`, put together by
+  /// Redis in the same atomic step as the INCR (a small Lua script: INCR,
+  /// GET, PUBLISH), so subscribers learn the new generation and there is
+  /// still never a bump without its message, in one round trip.
+  std::int64_t bump_with(std::string_view counter_key, std::string_view channel,
+                         std::string_view message_head, std::string_view message_tail);
+
+  [[nodiscard]] const endpoint& where() const { return endpoint_; }
+
 private:
-  bool ensure_connected();
+  struct reply_deleter {
+    void operator()(redisReply* r) const;
+  };
+  using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
+
+  /// Connects when there is no usable connection; throws when it cannot.
+  void ensure_connected();
   void drop();
+  /// Drops the connection and throws; `what` names the operation.
+  [[noreturn]] void fail(std::string_view what, std::string_view detail);
+  /// Queues one command (binary-safe arguments with explicit lengths, the
+  /// argv form of hiredis' %b) without sending it.
+  void append(std::string_view what, std::initializer_list<std::string_view> argv);
+  void append(std::string_view what, const std::vector<std::string_view>& argv);
+  /// Sends what is queued and reads the next reply; throws on I/O failure.
+  /// Error replies are returned, not thrown (inside MULTI they are data).
+  reply_ptr read_reply(std::string_view what);
+  /// append() + read_reply(), throwing on an error reply too.
+  reply_ptr command(std::string_view what, std::initializer_list<std::string_view> argv);
 
   endpoint endpoint_;
   std::chrono::milliseconds timeout_;

@@ -50,6 +50,10 @@ node::node(const std::string& database_url, const std::string& llm_url, std::str
              {"OPENHOUSE_REDIS_URL", std::move(redis_url)},
              {"OPENHOUSE_LLM_BASE_URL", llm_url},
              {"OPENHOUSE_PUBLIC_URL", public_url},
+             // Nodes of one test share their scratch database and, through
+             // this prefix, their cache; other tests never see their entries.
+             {"OPENHOUSE_REDIS_PREFIX", "test_" + database_url.substr(database_url.rfind('/') + 1)},
+             {"OPENHOUSE_ADMIN_TOKEN", admin_token},
              {"TWILIO_AUTH_TOKEN", auth_token}}),
       url_(proc_.wait_until_listening()) {}
 

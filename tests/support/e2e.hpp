@@ -14,6 +14,7 @@
 namespace openhouse::test::e2e {
 
 inline constexpr const char* auth_token = "e2e-auth-token";
+inline constexpr const char* admin_token = "e2e-admin-token";
 /// Twilio signs the URL it was given; the node sits "behind a proxy" in these
 /// tests, so the signed URL differs from the address the test connects to.
 inline constexpr const char* public_url = "https://openhouse.example.test";

@@ -109,7 +109,13 @@ struct fixture : test_coordinator_fixture<test_config> {
     deps.config = test_market();
     deps.time = time;
     deps.store = sys.spawn(fake_store, seen);
-    deps.llm = sys.spawn(fake_gateway, seen);
+    // The real cache actor (no Redis) in front of the fake provider: the
+    // conversation reaches the gateway only through it.
+    cache::cache_deps cd;
+    cd.config = deps.config;
+    cd.time = time;
+    cd.gateway = sys.spawn(fake_gateway, seen);
+    deps.cache = cache::spawn_cache(sys, cd);
     router = sys.spawn(conversation_router, deps);
     sched.run();
   }

@@ -1,0 +1,140 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+/// What the runtime knows about a lead: facts extracted by the LLM from the
+/// conversation (validated here), custom fields a person set in the CRM, and
+/// engagement counted by the runtime. Scoring reads only this struct, never
+/// CRM tags, so tags the runtime writes cannot feed back into the score.
+namespace openhouse::agents {
+
+/// How strongly the lead needs to move.
+enum class motivation_level { low, medium, high };
+
+/// The seller's property, from worst to best.
+enum class property_condition { needs_work, fair, good, updated };
+
+/// "low" | "medium" | "high".
+[[nodiscard]] std::string_view to_string(motivation_level level) noexcept;
+/// "needs_work" | "fair" | "good" | "updated".
+[[nodiscard]] std::string_view to_string(property_condition condition) noexcept;
+
+/// Engagement as the runtime counts it (never extracted by the LLM).
+struct engagement_stats {
+  int inbound_messages = 0;  ///< messages the lead has sent, all bots together
+  int fact_turns = 0;        ///< turns that revealed at least one new fact
+  /// Median time the lead takes to answer a bot message, when measured.
+  std::optional<std::chrono::seconds> median_reply_delay;
+
+  bool operator==(const engagement_stats&) const = default;
+};
+
+/// A timeline said as "browsing", "just looking" or "no rush".
+inline constexpr double no_rush_timeline_months = 24;
+
+/// Everything known about one lead. Unknown is std::nullopt / empty, which is
+/// different from a known "no" (pre_approved == false).
+struct lead_facts {
+  std::optional<double> budget_usd;            ///< buyer's ceiling, 10k..100M
+  std::optional<bool> pre_approved;            ///< buyer has a lender's pre-approval
+  std::optional<double> down_payment_pct;      ///< percent of the price, 0..100
+  std::optional<double> timeline_months;       ///< months until they want to move, 0..120
+  std::optional<std::string> motivation;       ///< why they move: "relocation", "divorce", ... (snake_case)
+  std::optional<motivation_level> motivation_strength;  ///< when said or rated; else derived from `motivation`
+  std::optional<property_condition> condition;  ///< seller's property
+  std::optional<double> price_expectation_usd;  ///< seller's price in mind, 10k..100M
+  std::optional<int> bedrooms;                  ///< wanted (buyer) or owned (seller), 0..20
+  std::optional<double> bathrooms;              ///< 0..20, halves allowed
+  std::optional<std::string> property_type;     ///< "condo", "single_family", ... (snake_case)
+  std::vector<std::string> areas;               ///< cities, neighbourhoods, zip codes
+  std::vector<std::string> must_haves;          ///< "pool", "garage", ...
+  engagement_stats engagement;
+  /// Fields (canonical names, see fact_field_names) a person last set in the
+  /// CRM. LLM extraction does not overwrite them, so a corrected value is not
+  /// reverted by the next turn re-reading old messages; the CRM releases a
+  /// field by clearing it.
+  std::set<std::string> crm_pinned;
+
+  bool operator==(const lead_facts&) const = default;
+};
+
+/// The canonical field names, in declaration order: budget_usd, pre_approved,
+/// down_payment_pct, timeline_months, motivation, motivation_strength,
+/// property_condition, price_expectation_usd, bedrooms, bathrooms,
+/// property_type, areas, must_haves.
+[[nodiscard]] const std::vector<std::string_view>& fact_field_names();
+
+/// Why an LLM answer was not accepted as facts.
+struct facts_error {
+  std::string message;
+};
+
+/// The first JSON object or array in an LLM answer: the whole text, else the
+/// first ```-fenced block that parses, else the first balanced {...} or
+/// [...] span that parses (prose around it is ignored). Shared by the intent
+/// parser.
+[[nodiscard]] std::optional<nlohmann::json> extract_json(std::string_view llm_text);
+
+/// Parses the facts task's answer. Accepts the simulator's format
+/// ({"budget": 450000, "pre_approved": true, "timeline": "3 months",
+/// "motivation": "relocation", "property_condition": "needs_work",
+/// "bedrooms": 3, "property_type": "condo", "zip": "92501"}), the canonical
+/// names above, common aliases, an object wrapped as {"facts": {...}}, and
+/// JSON inside ``` fences or prose. Unknown keys are ignored; null, "" and
+/// "unknown" mean unknown. Money may be a number or "$450k" / "1.2 million";
+/// a range (array or {"min","max"}) gives its ceiling. Free-text vocabulary
+/// (timeline, condition, strength) that is not recognised leaves the field
+/// unknown. Anything else that breaks the schema -- no JSON object, a wrong
+/// type, a value out of range -- is an error: the caller retries once and
+/// then keeps the previous facts.
+[[nodiscard]] std::variant<lead_facts, facts_error> parse_facts(std::string_view llm_text);
+
+/// Money in USD from "$450k", "450,000", "1.2m", "$1.2 million", "500 thousand".
+[[nodiscard]] std::optional<double> parse_usd(std::string_view text);
+
+/// Months until the move from "asap" (0), "2 weeks", "3 months", "3-6 months"
+/// (midpoint), "1 year", "next month", "this spring" (3), "next summer" (9),
+/// "browsing" / "no rush" (no_rush_timeline_months), or a bare number of months.
+[[nodiscard]] std::optional<double> parse_timeline_months(std::string_view text);
+
+/// `previous` updated with what this turn extracted: a known extracted value
+/// replaces the previous one, an unknown one keeps it (old messages leave the
+/// history window, their facts stay); lists are unions (case-insensitive,
+/// order kept). Fields pinned by the CRM, engagement and the pins themselves
+/// come from `previous`.
+[[nodiscard]] lead_facts merge(const lead_facts& previous, const lead_facts& extracted);
+
+/// Canonical names of the fact fields that differ between `before` and
+/// `after` (engagement and pins excluded). Empty means the turn added nothing
+/// (escalation counts such turns; a non-empty list is a scoring reason).
+[[nodiscard]] std::vector<std::string> changed_fields(const lead_facts& before, const lead_facts& after);
+
+/// Result of applying CRM custom fields.
+struct crm_update {
+  lead_facts facts;
+  std::vector<std::string> applied;   ///< canonical names set or cleared
+  std::vector<std::string> rejected;  ///< CRM keys whose value did not validate
+};
+
+/// Applies custom-field updates from the CRM (a person's edits). Keys are
+/// matched case-insensitively after dropping a "contact." prefix and turning
+/// spaces and dashes into '_': the canonical names plus the aliases budget,
+/// down_payment, timeline, price_expectation / asking_price, condition,
+/// urgency. Values are strings, validated like the LLM's: yes/no/true/false,
+/// "$450k", "3 months", lists comma-separated. An empty value clears the
+/// field and releases its pin; a set value pins it. Unknown keys are ignored
+/// (CRMs carry many unrelated fields); invalid values are rejected and change
+/// nothing.
+[[nodiscard]] crm_update apply_crm_fields(const lead_facts& facts,
+                                          const std::map<std::string, std::string>& fields);
+
+}  // namespace openhouse::agents

@@ -1,0 +1,171 @@
+#include "cache/l2_worker.hpp"
+
+#include "cache/cache_error.hpp"
+#include "cache/invalidation.hpp"
+#include "integrations/redis/client.hpp"
+
+#include <caf/actor_pool.hpp>
+#include <caf/all.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <memory>
+#include <optional>
+
+namespace openhouse::cache {
+
+namespace {
+
+struct l2_worker_state {
+  /// Null when the URL is malformed: every request then fails as unavailable.
+  std::unique_ptr<redis::client> redis;
+  std::unique_ptr<redis_keys> keys;
+};
+
+/// Runs one Redis call, turning the client's exception into the domain's
+/// error at the worker boundary (a throwing handler would kill the actor).
+template <class F>
+auto guarded(l2_worker_state& st, F&& fn) -> decltype(fn()) {
+  if (!st.redis) {
+    return make_error(cache_errc::redis_unavailable, "malformed Redis URL");
+  }
+  try {
+    return fn();
+  } catch (const redis::error& e) {
+    spdlog::debug("l2: {}", e.what());
+    return make_error(cache_errc::redis_unavailable, e.what());
+  }
+}
+
+/// A counter as MGET returns it: absent = 0. Anything but a non-negative
+/// integer means someone else wrote the key, which we report like a failure
+/// rather than guess a generation.
+std::uint64_t parse_counter(const std::optional<std::string>& value) {
+  if (!value) {
+    return 0;
+  }
+  std::uint64_t v = 0;
+  const auto* end = value->data() + value->size();
+  auto [p, ec] = std::from_chars(value->data(), end, v);
+  if (ec != std::errc{} || p != end || value->empty()) {
+    throw redis::error("l2: generation counter is not a non-negative integer: '" +
+                       value->substr(0, 40) + "'");
+  }
+  return v;
+}
+
+l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> self,
+                                  std::string redis_url, std::string prefix,
+                                  std::chrono::milliseconds timeout) {
+  if (auto ep = redis::parse_url(redis_url)) {
+    self->state.redis = std::make_unique<redis::client>(*ep, timeout);
+  }
+  self->state.keys = std::make_unique<redis_keys>(std::move(prefix));
+  return {
+      [self](get_atom, const std::string& key) -> caf::result<bool, std::string> {
+        auto& st = self->state;
+        return guarded(st, [&]() -> caf::result<bool, std::string> {
+          if (auto value = st.redis->get(st.keys->entry(key))) {
+            return {true, std::move(*value)};
+          }
+          return {false, std::string{}};
+        });
+      },
+      [self](put_atom, const std::string& key, const std::string& value,
+             std::int64_t ttl_ms) -> caf::result<bool> {
+        if (ttl_ms <= 0) {
+          return make_error(cache_errc::bad_request, "L2 put needs a positive TTL");
+        }
+        auto& st = self->state;
+        return guarded(st, [&]() -> caf::result<bool> {
+          st.redis->set_px(st.keys->entry(key), value, ttl_ms);
+          return true;
+        });
+      },
+      [self](erase_atom, const std::string& key) -> caf::result<bool> {
+        auto& st = self->state;
+        return guarded(st, [&]() -> caf::result<bool> { return st.redis->del(st.keys->entry(key)); });
+      },
+      [self](generations_atom, const std::string& market, const std::string& contact,
+             const std::string& task) -> caf::result<generations> {
+        auto& st = self->state;
+        return guarded(st, [&]() -> caf::result<generations> {
+          // One MGET of the counters that can exist; an empty id reads as 0.
+          // A contact counter is named by (market, contact), so it needs both.
+          generations out;
+          std::vector<std::string> keys{st.keys->global_generation()};
+          std::vector<std::uint64_t*> slots{&out.global};
+          if (!market.empty()) {
+            keys.push_back(st.keys->market_generation(market));
+            slots.push_back(&out.market);
+            if (!contact.empty()) {
+              keys.push_back(st.keys->contact_generation(market, contact));
+              slots.push_back(&out.contact);
+            }
+          }
+          if (!task.empty()) {
+            keys.push_back(st.keys->task_generation(task));
+            slots.push_back(&out.task);
+          }
+          const auto values = st.redis->mget(keys);
+          for (std::size_t i = 0; i < slots.size(); ++i) {
+            *slots[i] = parse_counter(values[i]);
+          }
+          return out;
+        });
+      },
+      [self](bump_atom, const std::string& scope_name, const std::string& market,
+             const std::string& contact, const std::string& task) -> caf::result<std::uint64_t> {
+        auto& st = self->state;
+        invalidation inv;
+        std::string counter;
+        if (scope_name == "global") {
+          inv.what = invalidation::kind::global;
+          counter = st.keys->global_generation();
+        } else if (scope_name == "market" && !market.empty()) {
+          inv.what = invalidation::kind::market;
+          inv.market = market;
+          counter = st.keys->market_generation(market);
+        } else if (scope_name == "contact" && !market.empty() && !contact.empty()) {
+          inv.what = invalidation::kind::contact;
+          inv.market = market;
+          inv.contact = contact;
+          counter = st.keys->contact_generation(market, contact);
+        } else if (scope_name == "task" && !task.empty()) {
+          inv.what = invalidation::kind::task;
+          inv.task = task;
+          counter = st.keys->task_generation(task);
+        } else {
+          return make_error(cache_errc::bad_request,
+                            "bump: unknown scope '" + scope_name + "' or a missing id");
+        }
+        return guarded(st, [&]() -> caf::result<std::uint64_t> {
+          // The message names the counter's new value; Redis fills it in, in
+          // the same atomic step as the INCR (client::bump_with).
+          const auto parts = encode_parts(inv);
+          const auto next =
+              st.redis->bump_with(counter, st.keys->channel(), parts.head, parts.tail);
+          return static_cast<std::uint64_t>(next);
+        });
+      },
+  };
+}
+
+}  // namespace
+
+l2_actor spawn_l2_pool(caf::actor_system& sys, const l2_settings& settings) {
+  if (!redis::parse_url(settings.redis_url)) {
+    spdlog::error("l2: malformed Redis URL '{}': every L2 request will fail", settings.redis_url);
+  }
+  auto factory = [&sys, url = settings.redis_url, prefix = settings.prefix,
+                  timeout = settings.timeout] {
+    return caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(l2_worker, url, prefix, timeout));
+  };
+  auto pool = caf::actor_pool::make(sys.dummy_execution_unit(),
+                                    std::max<std::size_t>(1, settings.workers), factory,
+                                    caf::actor_pool::round_robin());
+  return caf::actor_cast<l2_actor>(pool);
+}
+
+}  // namespace openhouse::cache

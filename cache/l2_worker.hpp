@@ -1,0 +1,50 @@
+#pragma once
+
+#include "cache/unit.hpp"
+#include "runtime/type_ids.hpp"
+
+#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+/// The L2 tier and the generation counters, in Redis, behind detached worker
+/// actors (synchronous hiredis never runs on the scheduler's threads).
+namespace openhouse::cache {
+
+/// A pool of detached Redis workers. Every request fails with
+/// cache_errc::redis_unavailable when Redis cannot answer within the
+/// configured timeout; each worker reconnects by itself on its next request.
+///
+/// - get(key) -> (found, value): the L2 entry under `key` (the cache's digest;
+///   the worker adds the configured prefix).
+/// - put(key, value, ttl_ms) -> true: SET with a TTL (PX).
+/// - erase(key) -> existed.
+/// - generations(market, contact, task) -> the current counters (one MGET:
+///   global, market, contact and task counters; absent = 0; an empty market,
+///   contact or task reads as 0 without asking).
+/// - bump(scope name, market, contact, task) -> the new value: INCR of the
+///   counter named by scope ("global", "market", "contact", "task") and
+///   PUBLISH of the invalidation message on the channel, in one MULTI/EXEC so
+///   that no bump is ever made without its message.
+using l2_actor = caf::typed_actor<
+    caf::replies_to<get_atom, std::string>::with<bool, std::string>,
+    caf::replies_to<put_atom, std::string, std::string, std::int64_t>::with<bool>,
+    caf::replies_to<erase_atom, std::string>::with<bool>,
+    caf::replies_to<generations_atom, std::string, std::string, std::string>::with<generations>,
+    caf::replies_to<bump_atom, std::string, std::string, std::string, std::string>::with<
+        std::uint64_t>>;
+
+struct l2_settings {
+  std::string redis_url;
+  std::string prefix = "openhouse";
+  std::chrono::milliseconds timeout{250};
+  std::size_t workers = 4;
+};
+
+/// Spawns the pool (round robin over `workers` detached actors).
+l2_actor spawn_l2_pool(caf::actor_system& sys, const l2_settings& settings);
+
+}  // namespace openhouse::cache

@@ -1,0 +1,577 @@
+#include "cache/llm_cache.hpp"
+
+#include "cache/cache_error.hpp"
+#include "cache/cacheability.hpp"
+#include "cache/cached_answer.hpp"
+#include "cache/entry_tags.hpp"
+#include "cache/generation_table.hpp"
+#include "cache/invalidation.hpp"
+#include "cache/key.hpp"
+#include "cache/l1_store.hpp"
+#include "cache/single_flight.hpp"
+#include "cache/ttl_policy.hpp"
+#include "integrations/llm/model_router.hpp"
+
+#include <caf/all.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <map>
+#include <optional>
+#include <utility>
+
+namespace openhouse::cache {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+/// One caller waiting for a key's answer.
+struct waiter {
+  caf::typed_response_promise<cache_reply> promise;
+  steady::time_point started;
+};
+
+/// A miss being filled: the first request for the key, carried through the
+/// L2, L3 and provider steps.
+struct fill {
+  cache_request req;
+  std::string digest;
+  std::string partition;  ///< empty when the task has no semantic matching
+  bool store = true;      ///< false: answer, but keep the answer out of every tier
+};
+
+using fill_ptr = std::shared_ptr<fill>;
+
+enum class tier : std::uint8_t { l1, l2, l3, provider };
+
+struct cache_state {
+  static inline const char* name = "llm_cache";
+
+  cache_deps deps;
+  std::unique_ptr<l1_store> l1;
+  std::unique_ptr<ttl_policy> ttl;
+  std::unique_ptr<llm::model_router> router;
+  generation_table gens;
+  single_flight<waiter> flights;
+  /// L2 is skipped until then after an error (see cache_deps::l2_retry_after).
+  runtime::clock::time_point l2_down_until{};
+  bool replaying_bumps = false;
+  std::uint64_t evictions_reported = 0;
+  /// Metric handles, looked up once: the hit path must not hash labels.
+  std::map<std::string, std::array<prometheus::Counter*, 6>, std::less<>> counters;
+  std::array<prometheus::Histogram*, 4> lookup{};
+};
+
+using self_ptr = cache_actor::stateful_pointer<cache_state>;
+
+// --- small helpers -------------------------------------------------------------
+
+bool has_l2(const cache_state& st) {
+  return static_cast<bool>(st.deps.l2);
+}
+
+/// L2 may be used: configured, not in its back-off after an error, and no
+/// offline bump waiting to be replayed (until then Redis's counters are behind
+/// this node's and an L2 entry could be stale).
+bool l2_usable(const cache_state& st) {
+  return has_l2(st) && st.deps.time->now() >= st.l2_down_until && !st.gens.has_pending();
+}
+
+std::chrono::milliseconds l2_timeout(const cache_state& st) {
+  // The worker gives up after redis_timeout; the margin covers the queue.
+  return st.deps.config->cache.redis_timeout * 4;
+}
+
+std::chrono::milliseconds gateway_timeout(const cache_state& st) {
+  const auto& llm = st.deps.config->llm;
+  return llm.retry.deadline + llm.timeout + std::chrono::seconds{5};
+}
+
+void event(cache_state& st, std::string_view name, double n = 1) {
+  if (st.deps.metrics) {
+    st.deps.metrics->count_cache_event(name, n);
+  }
+}
+
+void count(cache_state& st, const std::string& task, outcome o) {
+  if (!st.deps.metrics) {
+    return;
+  }
+  auto it = st.counters.find(task);
+  if (it == st.counters.end()) {
+    it = st.counters.emplace(task, std::array<prometheus::Counter*, 6>{}).first;
+  }
+  auto& counter = it->second.at(static_cast<std::size_t>(o));
+  if (counter == nullptr) {
+    counter = &st.deps.metrics->cache_requests(task, to_string(o));
+  }
+  counter->Increment();
+}
+
+void observe(cache_state& st, tier t, steady::time_point started) {
+  if (!st.deps.metrics) {
+    return;
+  }
+  auto& h = st.lookup.at(static_cast<std::size_t>(t));
+  if (h == nullptr) {
+    static constexpr std::array<std::string_view, 4> names{"l1", "l2", "l3", "provider"};
+    h = &st.deps.metrics->cache_lookup(names.at(static_cast<std::size_t>(t)));
+  }
+  h->Observe(std::chrono::duration<double>(steady::now() - started).count());
+}
+
+/// Reports L1 evictions (byte bound) to the metrics as they happen.
+void report_evictions(cache_state& st) {
+  const auto total = st.l1->stats().evictions;
+  if (total > st.evictions_reported) {
+    event(st, "l1_eviction", static_cast<double>(total - st.evictions_reported));
+    st.evictions_reported = total;
+  }
+}
+
+void l2_failed(self_ptr self, const caf::error& err) {
+  auto& st = self->state;
+  if (st.deps.time->now() >= st.l2_down_until) {
+    spdlog::warn("cache: Redis unavailable, serving from L1 and the provider: {}",
+                 self->system().render(err));
+  }
+  st.l2_down_until = st.deps.time->now() + st.deps.l2_retry_after;
+  event(st, "l2_error");
+}
+
+cache_reply hit_reply(const cached_answer& entry, outcome o, std::string digest,
+                      double similarity = 0) {
+  cache_reply out;
+  out.answer.response.text = entry.text;
+  out.answer.response.stop_reason = entry.stop_reason;
+  out.answer.response.model = entry.model;
+  out.answer.model = entry.model;
+  out.outcome = o;
+  out.source_sid = entry.source_sid;
+  out.similarity = similarity;
+  out.entry_generation = entry.generation;
+  out.key = std::move(digest);
+  return out;
+}
+
+/// Evicts from L1 what an invalidation made unreachable.
+std::size_t evict(cache_state& st, const invalidation& inv) {
+  switch (inv.what) {
+    case invalidation::kind::global:
+      return st.l1->erase_if([](std::string_view, std::span<const std::string>) { return true; });
+    case invalidation::kind::market:
+      return st.l1->erase_tag(market_tag(inv.market));
+    case invalidation::kind::contact:
+      return st.l1->erase_tag(contact_tag(inv.market, inv.contact));
+    case invalidation::kind::task:
+      return st.l1->erase_tag(task_tag(inv.task));
+    case invalidation::kind::key:
+      return st.l1->erase(inv.key) ? 1 : 0;
+  }
+  return 0;
+}
+
+std::optional<invalidation::kind> parse_kind(std::string_view scope) {
+  if (scope == "global") {
+    return invalidation::kind::global;
+  }
+  if (scope == "market") {
+    return invalidation::kind::market;
+  }
+  if (scope == "contact") {
+    return invalidation::kind::contact;
+  }
+  if (scope == "task") {
+    return invalidation::kind::task;
+  }
+  return std::nullopt;
+}
+
+// --- completing flights ------------------------------------------------------------
+
+/// Delivers a hit found below L1 to everyone waiting for the key: the first
+/// caller gets the tier's outcome, the others `coalesced`.
+void complete_hit(self_ptr self, const fill& f, const cached_answer& entry, outcome o, tier t,
+                  double similarity = 0) {
+  auto& st = self->state;
+  auto waiters = st.flights.complete(f.digest);
+  for (std::size_t i = 0; i < waiters.size(); ++i) {
+    const auto served = i == 0 ? o : outcome::coalesced;
+    count(st, f.req.unit.task, served);
+    observe(st, t, waiters[i].started);
+    waiters[i].promise.deliver(hit_reply(entry, served, f.digest, similarity));
+  }
+}
+
+/// Delivers the provider's answer: the first caller gets it with its cost, the
+/// others `coalesced` at no cost (one call was made, and is billed once).
+void complete_miss(self_ptr self, const fill& f, const runtime::llm_answer& answer,
+                   const generations& stored_under) {
+  auto& st = self->state;
+  auto waiters = st.flights.complete(f.digest);
+  for (std::size_t i = 0; i < waiters.size(); ++i) {
+    cache_reply out;
+    out.answer = answer;
+    out.outcome = i == 0 ? outcome::miss : outcome::coalesced;
+    if (i != 0) {
+      out.answer.cost_usd = 0;
+      out.answer.baseline_cost_usd = 0;
+      out.answer.response.tokens = {};
+      out.source_sid = f.req.source_sid;
+    }
+    out.entry_generation = stored_under;
+    out.key = f.digest;
+    count(st, f.req.unit.task, out.outcome);
+    observe(st, tier::provider, waiters[i].started);
+    waiters[i].promise.deliver(std::move(out));
+  }
+}
+
+void complete_error(self_ptr self, const fill& f, const caf::error& err) {
+  for (auto& w : self->state.flights.complete(f.digest)) {
+    w.promise.deliver(err);
+  }
+}
+
+// --- the miss path -------------------------------------------------------------------
+
+void store(self_ptr self, const fill& f, const runtime::llm_answer& answer) {
+  auto& st = self->state;
+  const auto& u = f.req.unit;
+  const auto now = st.deps.time->now();
+  const auto ttl = st.ttl->ttl(u.task, u.scope, {});
+  cached_answer entry;
+  entry.text = answer.response.text;
+  entry.stop_reason = answer.response.stop_reason;
+  entry.model = answer.model;
+  entry.source_sid = f.req.source_sid;
+  entry.generation = u.generation;
+  entry.stored_at_ms = st.deps.time->now_ms();
+  entry.expires_at_ms =
+      entry.stored_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
+  auto value = encode(entry);
+  if (l2_usable(st)) {
+    self->request(st.deps.l2, l2_timeout(st), put_atom_v, f.digest, value,
+                  static_cast<std::int64_t>(
+                      std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count()))
+        .then([](bool) {}, [self](const caf::error& err) { l2_failed(self, err); });
+  }
+  st.l1->put(f.digest, std::move(value), now, ttl, entry_tags(u));
+  report_evictions(st);
+}
+
+void call_provider(self_ptr self, fill_ptr f) {
+  auto& st = self->state;
+  self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v, f->req.call)
+      .then(
+          [self, f](runtime::llm_answer& answer) {
+            auto& st = self->state;
+            const auto& u = f->req.unit;
+            if (f->store) {
+              auto verdict = check_response(u, answer.response.text, answer.response.stop_reason,
+                                            f->req.known_pii);
+              if (verdict.cacheable() && answer.model != u.model) {
+                // A budget downgrade answered with another model than the key names.
+                verdict = {decision::bypass_response, "downgraded", {}};
+              }
+              if (verdict.cacheable()) {
+                store(self, *f, answer);
+              } else if (st.deps.metrics) {
+                st.deps.metrics->count_cache_bypass(u.task, verdict.reason);
+              }
+            }
+            complete_miss(self, *f, answer, u.generation);
+          },
+          [self, f](const caf::error& err) { complete_error(self, *f, err); });
+}
+
+void lookup_l3(self_ptr self, fill_ptr f) {
+  // The semantic tier is wired in with its own change; until then a miss
+  // below L2 goes to the provider.
+  call_provider(self, std::move(f));
+}
+
+void lookup_l2(self_ptr self, fill_ptr f) {
+  auto& st = self->state;
+  if (!l2_usable(st)) {
+    if (has_l2(st)) {
+      event(st, "l2_skipped");
+    }
+    lookup_l3(self, std::move(f));
+    return;
+  }
+  const auto started = steady::now();
+  self->request(st.deps.l2, l2_timeout(st), get_atom_v, f->digest)
+      .then(
+          [self, f, started](bool found, std::string& value) {
+            auto& st = self->state;
+            if (found) {
+              auto entry = decode_answer(value);
+              const auto now_ms = st.deps.time->now_ms();
+              // The key already names the generations; checking them again
+              // costs nothing and turns any corruption into a miss.
+              if (entry && entry->generation == f->req.unit.generation &&
+                  entry->expires_at_ms > now_ms) {
+                st.l1->put(f->digest, std::move(value), st.deps.time->now(),
+                           std::chrono::milliseconds{entry->expires_at_ms - now_ms},
+                           entry_tags(f->req.unit));
+                report_evictions(st);
+                observe(st, tier::l2, started);
+                complete_hit(self, *f, *entry, outcome::l2, tier::l2);
+                return;
+              }
+              event(st, "l2_rejected");
+            }
+            lookup_l3(self, f);
+          },
+          [self, f](const caf::error& err) {
+            l2_failed(self, err);
+            lookup_l3(self, f);
+          });
+}
+
+/// A request the never-cached rules (or unverifiable generations) keep out of
+/// the cache: one provider call, nothing looked up, nothing stored.
+caf::result<cache_reply> call_through(self_ptr self, cache_request req, outcome o,
+                                      steady::time_point started) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<cache_reply>();
+  const auto task = req.unit.task;
+  self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v,
+                std::move(req.call))
+      .then(
+          [self, rp, task, o, started](runtime::llm_answer& answer) mutable {
+            auto& st = self->state;
+            count(st, task, o);
+            observe(st, tier::provider, started);
+            cache_reply out;
+            out.answer = std::move(answer);
+            out.outcome = o;
+            rp.deliver(std::move(out));
+          },
+          [rp](const caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+// --- invalidation --------------------------------------------------------------------
+
+void replay_bumps(self_ptr self) {
+  auto& st = self->state;
+  if (st.replaying_bumps || !st.gens.has_pending() || !has_l2(st) ||
+      st.deps.time->now() < st.l2_down_until) {
+    return;
+  }
+  st.replaying_bumps = true;
+  auto pending = std::make_shared<std::vector<generation_table::pending_bump>>(
+      st.gens.take_pending());
+  auto left = std::make_shared<std::size_t>(pending->size());
+  for (const auto& b : *pending) {
+    self->request(st.deps.l2, l2_timeout(st), bump_atom_v, b.scope, b.market, b.contact, b.task)
+        .then(
+            [self, b, left](std::uint64_t value) {
+              auto& st = self->state;
+              st.gens.advance(b.scope, b.market, b.contact, b.task, value);
+              if (--*left == 0) {
+                st.replaying_bumps = false;
+                spdlog::info("cache: Redis is back; offline invalidations replayed");
+              }
+            },
+            [self, b, left](const caf::error& err) {
+              auto& st = self->state;
+              // Still down: keep the bump for the next attempt. Counting it
+              // once more locally is harmless (counters only need to move).
+              st.gens.bump_offline(b.scope, b.market, b.contact, b.task);
+              l2_failed(self, err);
+              if (--*left == 0) {
+                st.replaying_bumps = false;
+              }
+            });
+  }
+}
+
+void schedule_replay(self_ptr self) {
+  self->delayed_send(self, self->state.deps.l2_retry_after, runtime::tick_atom_v);
+}
+
+}  // namespace
+
+namespace {
+
+cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  const auto& cfg = *st.deps.config;
+  st.l1 = std::make_unique<l1_store>(cfg.cache.l1_max_bytes);
+  st.ttl = std::make_unique<ttl_policy>(ttl_policy::from_settings(cfg.cache));
+  st.router = std::make_unique<llm::model_router>(cfg.llm);
+  self->set_down_handler([](const caf::down_msg&) {});
+  return {
+      [self](lookup_atom, cache_request& req) -> caf::result<cache_reply> {
+        auto& st = self->state;
+        const auto started = steady::now();
+        auto& u = req.unit;
+        if (req.call.task.empty()) {
+          req.call.task = u.task;
+        }
+        if (u.model.empty()) {
+          u.model = st.router->route(u.task, llm::estimate_input_tokens(req.call.request));
+        }
+        // The key names the model, so the gateway must not route elsewhere.
+        req.call.request.model = u.model;
+        const auto known = st.gens.merge(u.market_id, u.contact_id, u.task, u.generation);
+        if (known != u.generation) {
+          // The caller's snapshot is older than an invalidation this node has
+          // seen: never key with a generation that is already dead.
+          event(st, "generation_upgrade");
+          u.generation = known;
+        }
+        if (auto verdict = check_request(u, req.question); !verdict.cacheable()) {
+          if (st.deps.metrics) {
+            st.deps.metrics->count_cache_bypass(u.task, verdict.reason);
+          }
+          return call_through(self, std::move(req), outcome::bypass, started);
+        }
+        if (has_l2(st) && !req.generations_verified && has_contact(u.scope)) {
+          // Redis could not confirm this lead's generation: another node may
+          // have changed the lead. Serve nothing cached, store nothing.
+          event(st, "unverified_generations");
+          return call_through(self, std::move(req), outcome::miss, started);
+        }
+        auto digest = key_digest(u);
+        if (const auto* value = st.l1->get(digest, st.deps.time->now())) {
+          if (auto entry = decode_answer(*value)) {
+            count(st, u.task, outcome::l1);
+            observe(st, tier::l1, started);
+            return hit_reply(*entry, outcome::l1, std::move(digest));
+          }
+          st.l1->erase(digest);
+        }
+        auto rp = self->make_response_promise<cache_reply>();
+        if (st.flights.join(digest, waiter{rp, started})) {
+          return rp;  // a call for this key is in flight: wait for its answer
+        }
+        auto f = std::make_shared<fill>();
+        f->digest = std::move(digest);
+        f->req = std::move(req);
+        lookup_l2(self, std::move(f));
+        return rp;
+      },
+      [self](generations_atom, std::string& market, std::string& contact,
+             std::string& task) -> caf::result<generations, bool> {
+        auto& st = self->state;
+        if (!has_l2(st)) {
+          return caf::result<generations, bool>{st.gens.get(market, contact, task), true};
+        }
+        if (!l2_usable(st)) {
+          replay_bumps(self);
+          return caf::result<generations, bool>{st.gens.get(market, contact, task), false};
+        }
+        auto rp = self->make_response_promise<generations, bool>();
+        self->request(st.deps.l2, l2_timeout(st), generations_atom_v, market, contact, task)
+            .then(
+                [self, rp, market, contact, task](const generations& g) mutable {
+                  rp.deliver(self->state.gens.merge(market, contact, task, g), true);
+                },
+                [self, rp, market, contact, task](const caf::error& err) mutable {
+                  l2_failed(self, err);
+                  rp.deliver(self->state.gens.get(market, contact, task), false);
+                });
+        return rp;
+      },
+      [self](bump_atom, std::string& scope, std::string& market, std::string& contact,
+             std::string& task) -> caf::result<std::uint64_t> {
+        auto& st = self->state;
+        const auto kind = parse_kind(scope);
+        if (!kind) {
+          return make_error(cache_errc::bad_request, "unknown scope \"" + scope + "\"");
+        }
+        invalidation inv;
+        inv.what = *kind;
+        inv.market = market;
+        inv.contact = contact;
+        inv.task = task;
+        // This node stops serving the old entries before anything else happens.
+        event(st, "l1_invalidated", static_cast<double>(evict(st, inv)));
+        event(st, "invalidation_" + scope);
+        if (!has_l2(st)) {
+          const auto value = st.gens.get(market, contact, task);
+          const std::uint64_t next =
+              (*kind == invalidation::kind::global    ? value.global
+               : *kind == invalidation::kind::market  ? value.market
+               : *kind == invalidation::kind::contact ? value.contact
+                                                      : value.task) +
+              1;
+          st.gens.advance(scope, market, contact, task, next);
+          return next;
+        }
+        if (!l2_usable(st)) {
+          const auto next = st.gens.bump_offline(scope, market, contact, task);
+          schedule_replay(self);
+          return next;
+        }
+        auto rp = self->make_response_promise<std::uint64_t>();
+        self->request(st.deps.l2, l2_timeout(st), bump_atom_v, scope, market, contact, task)
+            .then(
+                [self, rp, scope, market, contact, task](std::uint64_t value) mutable {
+                  self->state.gens.advance(scope, market, contact, task, value);
+                  rp.deliver(value);
+                },
+                [self, rp, scope, market, contact, task](const caf::error& err) mutable {
+                  l2_failed(self, err);
+                  rp.deliver(self->state.gens.bump_offline(scope, market, contact, task));
+                  schedule_replay(self);
+                });
+        return rp;
+      },
+      [self](erase_atom, std::string& key) -> caf::result<bool> {
+        auto& st = self->state;
+        const bool local = st.l1->erase(key);
+        event(st, "invalidation_key");
+        if (!l2_usable(st)) {
+          return local;
+        }
+        auto rp = self->make_response_promise<bool>();
+        self->request(st.deps.l2, l2_timeout(st), erase_atom_v, key)
+            .then([rp, local](bool existed) mutable { rp.deliver(local || existed); },
+                  [self, rp, local](const caf::error& err) mutable {
+                    l2_failed(self, err);
+                    rp.deliver(local);
+                  });
+        return rp;
+      },
+      [self](invalidate_atom, const std::string& payload) {
+        auto& st = self->state;
+        auto inv = decode(payload);
+        if (!inv) {
+          event(st, "invalidation_malformed");
+          return;
+        }
+        if (inv->what != invalidation::kind::key) {
+          static constexpr std::array<std::string_view, 4> scopes{"global", "market", "contact",
+                                                                  "task"};
+          st.gens.advance(scopes.at(static_cast<std::size_t>(inv->what)), inv->market,
+                          inv->contact, inv->task, inv->generation);
+        }
+        event(st, "pubsub_eviction", static_cast<double>(evict(st, *inv)));
+      },
+      [self](subscribed_atom, bool up) {
+        event(self->state, up ? "pubsub_connected" : "pubsub_disconnected");
+      },
+      [self](runtime::tick_atom) {
+        replay_bumps(self);
+        if (self->state.gens.has_pending()) {
+          schedule_replay(self);
+        }
+      },
+  };
+}
+
+}  // namespace
+
+cache_actor spawn_cache(caf::actor_system& sys, cache_deps deps) {
+  return sys.spawn(llm_cache, std::move(deps));
+}
+
+}  // namespace openhouse::cache

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "cache/l2_worker.hpp"
+#include "cache/messages.hpp"
+#include "config/market.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/llm_gateway.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/type_ids.hpp"
+
+#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace openhouse::cache {
+
+class semantic_tier;
+
+/// The shared LLM cache (DESIGN.md "Cache semantics"): the only path from the
+/// bots to the gateway.
+///
+/// - lookup(request) -> reply: the unit's key is built from the request; L1
+///   (in this actor's state), then L2 (Redis, through the L2 workers), then
+///   L3 (the semantic tier, for tasks with a threshold) are asked in turn; a
+///   lower hit back-fills the upper tiers; a miss calls the gateway once per
+///   key however many requests wait for it (single flight), and stores the
+///   answer unless the never-cached rules say otherwise.
+/// - generations(market, contact, task) -> (counters, verified): the current
+///   counters, read from Redis (one MGET) when it answers — `verified` — or
+///   this node's own knowledge when it does not. Callers read them once per
+///   turn and put them in every unit of the turn: that read, not the pub/sub
+///   message, is what guarantees that no node serves an entry made stale by
+///   another node.
+/// - bump(scope, market, contact, task) -> new value: invalidates every entry
+///   depending on that counter, on every node (INCR + PUBLISH); evicts this
+///   node's L1 at once. With Redis down the bump is applied locally and
+///   replayed into Redis when it is back, before L2 is used again.
+/// - erase(key) -> existed: drops one entry from L1 and L2.
+/// - invalidate(message): an invalidation from the pub/sub channel.
+/// - subscribed(up): the subscriber's connection state.
+using cache_actor = caf::typed_actor<
+    caf::replies_to<lookup_atom, cache_request>::with<cache_reply>,
+    caf::replies_to<generations_atom, std::string, std::string, std::string>::with<generations,
+                                                                                    bool>,
+    caf::replies_to<bump_atom, std::string, std::string, std::string, std::string>::with<
+        std::uint64_t>,
+    caf::replies_to<erase_atom, std::string>::with<bool>,
+    caf::reacts_to<invalidate_atom, std::string>, caf::reacts_to<subscribed_atom, bool>,
+    caf::reacts_to<runtime::tick_atom>>;
+
+struct cache_deps {
+  std::shared_ptr<const config::market_config> config;
+  std::shared_ptr<const runtime::clock> time;
+  runtime::gateway_actor gateway;
+  /// The L2 workers; a default-constructed handle means no L2 (every
+  /// generation is then this node's own and always "verified").
+  l2_actor l2;
+  /// The semantic tier, owned by the actor from then on; null: no L3.
+  std::shared_ptr<semantic_tier> semantic;
+  std::shared_ptr<runtime::metrics> metrics;  ///< optional
+  /// After a Redis error, L2 is left alone this long before it is tried
+  /// again, so that an outage costs one timeout, not one per request.
+  std::chrono::milliseconds l2_retry_after{1000};
+};
+
+cache_actor spawn_cache(caf::actor_system& sys, cache_deps deps);
+
+}  // namespace openhouse::cache

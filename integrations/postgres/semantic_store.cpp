@@ -1,0 +1,183 @@
+#include "integrations/postgres/semantic_store.hpp"
+
+#include "integrations/postgres/store.hpp"
+
+#include <pqxx/pqxx>
+
+#include <bit>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <stdexcept>
+#include <tuple>
+
+namespace openhouse::postgres {
+
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "vectors are stored as little-endian float32 bytes");
+static_assert(sizeof(float) == 4);
+
+using time_point = semantic_store::time_point;
+
+std::int64_t to_micros(time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+time_point from_micros(std::int64_t us) {
+  return time_point{std::chrono::duration_cast<time_point::duration>(std::chrono::microseconds{us})};
+}
+
+// COPY's text format and parameters take an ISO timestamp; written from
+// epoch microseconds in UTC so that nothing depends on the session's zone.
+std::string iso_utc(time_point t) {
+  const auto us = to_micros(t);
+  auto seconds = us / 1000000;
+  auto fraction = us % 1000000;
+  if (fraction < 0) {
+    fraction += 1000000;
+    --seconds;
+  }
+  const auto tt = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char out[64];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(fraction));
+  return out;
+}
+
+// bytea in its hex input form ("\x0a1b…").
+std::string bytea_hex(const std::vector<float>& vector) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + vector.size() * 8);
+  for (const float v : vector) {
+    unsigned char bytes[4];
+    std::memcpy(bytes, &v, 4);
+    for (const unsigned char b : bytes) {
+      out.push_back(digits[b >> 4]);
+      out.push_back(digits[b & 15]);
+    }
+  }
+  return out;
+}
+
+std::vector<float> floats_of(const pqxx::field& field) {
+  const pqxx::binarystring bytes(field);
+  if (bytes.size() % 4 != 0) throw std::runtime_error("semantic_entries.vector: not float32s");
+  std::vector<float> out(bytes.size() / 4);
+  std::memcpy(out.data(), bytes.data(), bytes.size());
+  return out;
+}
+
+}  // namespace
+
+struct semantic_store::session {
+  explicit session(const std::string& url) : conn(url) {}
+  pqxx::connection conn;
+};
+
+semantic_store::semantic_store(std::string database_url, std::string market)
+    : url_(std::move(database_url)), market_(std::move(market)) {}
+
+semantic_store::~semantic_store() = default;
+
+semantic_store::session& semantic_store::open() {
+  if (session_ && session_->conn.is_open()) return *session_;
+  session_.reset();
+  try {
+    session_ = std::make_unique<session>(url_);
+  } catch (const pqxx::broken_connection& e) {
+    throw unavailable(e.what());
+  }
+  return *session_;
+}
+
+template <class F>
+auto semantic_store::transact(F&& fn) {
+  auto& s = open();
+  try {
+    pqxx::work txn{s.conn};
+    if constexpr (std::is_void_v<decltype(fn(txn))>) {
+      fn(txn);
+      txn.commit();
+    } else {
+      auto result = fn(txn);
+      txn.commit();
+      return result;
+    }
+  } catch (const pqxx::broken_connection& e) {
+    session_.reset();
+    throw unavailable(e.what());
+  }
+}
+
+void semantic_store::insert(const std::vector<cache::semantic_entry>& entries) {
+  if (entries.empty()) return;
+  transact([&](pqxx::work& txn) {
+    pqxx::stream_to copy{txn, "semantic_entries",
+                         std::vector<std::string>{"entry_id", "market", "partition", "task",
+                                                  "text", "vector", "value", "source_sid",
+                                                  "created_at", "expires_at"}};
+    for (const auto& e : entries) {
+      copy << std::make_tuple(static_cast<std::int64_t>(e.id), market_, e.partition, e.task,
+                              e.text, bytea_hex(e.vector), e.value, e.source_sid,
+                              iso_utc(e.created_at), iso_utc(e.expires_at));
+    }
+    copy.complete();
+  });
+}
+
+std::vector<cache::semantic_entry> semantic_store::load_live(time_point now) {
+  return transact([&](pqxx::work& txn) {
+    std::vector<cache::semantic_entry> out;
+    const auto rows = txn.exec_params(
+        "SELECT entry_id, partition, task, text, vector, value, source_sid, "
+        "(extract(epoch FROM created_at) * 1000000)::bigint, "
+        "(extract(epoch FROM expires_at) * 1000000)::bigint "
+        "FROM semantic_entries WHERE market = $1 AND expires_at > $2::timestamptz ORDER BY id",
+        market_, iso_utc(now));
+    out.reserve(rows.size());
+    for (const auto& row : rows) {
+      cache::semantic_entry e;
+      e.id = static_cast<std::uint64_t>(row[0].as<std::int64_t>());
+      e.partition = row[1].as<std::string>();
+      e.task = row[2].as<std::string>();
+      e.text = row[3].as<std::string>();
+      e.vector = floats_of(row[4]);
+      e.value = row[5].as<std::string>();
+      e.source_sid = row[6].as<std::string>();
+      e.created_at = from_micros(row[7].as<std::int64_t>());
+      e.expires_at = from_micros(row[8].as<std::int64_t>());
+      out.push_back(std::move(e));
+    }
+    return out;
+  });
+}
+
+std::size_t semantic_store::delete_expired(time_point now) {
+  return transact([&](pqxx::work& txn) {
+    return static_cast<std::size_t>(
+        txn.exec_params("DELETE FROM semantic_entries WHERE market = $1 AND "
+                        "expires_at <= $2::timestamptz",
+                        market_, iso_utc(now))
+            .affected_rows());
+  });
+}
+
+std::size_t semantic_store::delete_partition_prefix(std::string_view prefix) {
+  return transact([&](pqxx::work& txn) {
+    // left() instead of LIKE: partitions may contain '%' and '_'.
+    return static_cast<std::size_t>(
+        txn.exec_params("DELETE FROM semantic_entries WHERE market = $1 AND "
+                        "left(partition, length($2)) = $2",
+                        market_, std::string(prefix))
+            .affected_rows());
+  });
+}
+
+}  // namespace openhouse::postgres

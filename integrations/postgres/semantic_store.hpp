@@ -1,0 +1,55 @@
+#pragma once
+
+#include "cache/semantic_tier.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// The semantic tier's durable copy in PostgreSQL (table semantic_entries,
+/// migration 3). Blocking (libpqxx): use it from the detached semantic
+/// writer, at start-up, or from command-line tools, never from an
+/// event-based actor.
+namespace openhouse::postgres {
+
+class semantic_store {
+public:
+  using time_point = std::chrono::system_clock::time_point;
+
+  /// Connects lazily; a broken connection is reopened on the next call and
+  /// reported as `postgres::unavailable` (store.hpp) meanwhile.
+  semantic_store(std::string database_url, std::string market);
+  ~semantic_store();
+  semantic_store(const semantic_store&) = delete;
+  semantic_store& operator=(const semantic_store&) = delete;
+
+  /// Appends `entries` with one COPY in one transaction (all or nothing).
+  /// Vectors are stored as little-endian float32 bytes: they load bit-exact.
+  void insert(const std::vector<cache::semantic_entry>& entries);
+
+  /// The market's entries not expired at `now`, oldest first (so that a
+  /// newer answer for the same text replaces an older one on restore).
+  std::vector<cache::semantic_entry> load_live(time_point now);
+
+  /// Deletes the market's entries expired at `now`; returns how many.
+  std::size_t delete_expired(time_point now);
+
+  /// Deletes the market's entries whose partition starts with `prefix`
+  /// ("" deletes them all); returns how many.
+  std::size_t delete_partition_prefix(std::string_view prefix);
+
+private:
+  struct session;
+  session& open();
+  template <class F>
+  auto transact(F&& fn);
+
+  std::string url_;
+  std::string market_;
+  std::unique_ptr<session> session_;
+};
+
+}  // namespace openhouse::postgres

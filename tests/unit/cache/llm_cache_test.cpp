@@ -1,0 +1,530 @@
+// The cache actor on CAF's test coordinator. The gateway and the L2 workers
+// are scripted fakes (the integration tests run the real ones against Redis
+// and the simulator); the wall clock moves only when a test moves it.
+
+#include "cache/cache_error.hpp"
+#include "cache/invalidation.hpp"
+#include "cache/llm_cache.hpp"
+#include "runtime/type_ids.hpp"
+
+#include <caf/all.hpp>
+#include <caf/test/dsl.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <variant>
+
+using namespace openhouse;
+using namespace openhouse::cache;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct test_config : caf::actor_system_config {
+  test_config() { add_message_types<caf::id_block::openhouse>(); }
+};
+
+struct gateway_script {
+  std::vector<runtime::llm_call> calls;
+  bool hold = false;  ///< keep answers until release()
+  std::vector<std::pair<caf::typed_response_promise<runtime::llm_answer>, runtime::llm_answer>>
+      held;
+  std::optional<caf::error> failure;
+  std::string stop_reason = "end_turn";
+  std::string model_override;  ///< answer with another model (a budget downgrade)
+};
+
+/// Dynamically typed so that it can also take the test's "release" (tick):
+/// held promises must be delivered from inside the actor.
+caf::behavior fake_gateway(caf::event_based_actor* self, std::shared_ptr<gateway_script> s) {
+  return {
+      [s](runtime::tick_atom) {
+        for (auto& [rp, answer] : s->held) {
+          rp.deliver(answer);
+        }
+        s->held.clear();
+      },
+      [self, s](runtime::complete_atom,
+                runtime::llm_call& call) -> caf::result<runtime::llm_answer> {
+        s->calls.push_back(call);
+        runtime::llm_answer a;
+        a.response.text = "answer #" + std::to_string(s->calls.size());
+        a.response.stop_reason = s->stop_reason;
+        a.model = s->model_override.empty() ? call.request.model : s->model_override;
+        a.cost_usd = 0.01;
+        a.baseline_cost_usd = 0.02;
+        if (s->hold) {
+          auto rp = self->make_response_promise<runtime::llm_answer>();
+          s->held.emplace_back(rp, a);
+          return rp;
+        }
+        if (s->failure) {
+          return *s->failure;
+        }
+        return a;
+      },
+  };
+}
+
+/// Redis as a map, with a switch that makes every call fail like an outage.
+struct redis_script {
+  bool down = false;
+  std::map<std::string, std::string> entries;
+  std::map<std::string, std::uint64_t> counters;
+  int gets = 0;
+  int bumps = 0;
+
+  static std::string counter(const std::string& scope, const std::string& m, const std::string& c,
+                             const std::string& t) {
+    if (scope == "market") {
+      return "market/" + m;
+    }
+    if (scope == "contact") {
+      return "contact/" + m + "/" + c;
+    }
+    if (scope == "task") {
+      return "task/" + t;
+    }
+    return "global";
+  }
+};
+
+l2_actor::behavior_type fake_l2(l2_actor::pointer, std::shared_ptr<redis_script> s) {
+  auto outage = [] { return make_error(cache_errc::redis_unavailable, "connection refused"); };
+  return {
+      [s, outage](get_atom, const std::string& key) -> caf::result<bool, std::string> {
+        if (s->down) {
+          return outage();
+        }
+        ++s->gets;
+        auto it = s->entries.find(key);
+        if (it == s->entries.end()) {
+          return {false, std::string{}};
+        }
+        return {true, it->second};
+      },
+      [s, outage](put_atom, const std::string& key, const std::string& value,
+                  std::int64_t) -> caf::result<bool> {
+        if (s->down) {
+          return outage();
+        }
+        s->entries[key] = value;
+        return true;
+      },
+      [s, outage](erase_atom, const std::string& key) -> caf::result<bool> {
+        if (s->down) {
+          return outage();
+        }
+        return s->entries.erase(key) > 0;
+      },
+      [s, outage](generations_atom, const std::string& m, const std::string& c,
+                  const std::string& t) -> caf::result<generations> {
+        if (s->down) {
+          return outage();
+        }
+        generations g;
+        g.global = s->counters[redis_script::counter("global", m, c, t)];
+        g.market = s->counters[redis_script::counter("market", m, c, t)];
+        g.contact = s->counters[redis_script::counter("contact", m, c, t)];
+        g.task = s->counters[redis_script::counter("task", m, c, t)];
+        return g;
+      },
+      [s, outage](bump_atom, const std::string& scope, const std::string& m, const std::string& c,
+                  const std::string& t) -> caf::result<std::uint64_t> {
+        if (s->down) {
+          return outage();
+        }
+        ++s->bumps;
+        return ++s->counters[redis_script::counter(scope, m, c, t)];
+      },
+  };
+}
+
+std::shared_ptr<config::market_config> market() {
+  auto cfg = std::make_shared<config::market_config>();
+  cfg->market.id = "ie";
+  cfg->llm.routing = {{"faq", "claude-haiku-4-5"}, {"reply", "claude-sonnet-4-6"}};
+  cfg->llm.prices["claude-haiku-4-5"] = {1.0, 5.0, 1.25, 0.10, 2048};
+  cfg->llm.prices["claude-sonnet-4-6"] = {3.0, 15.0, 3.75, 0.30, 1024};
+  cfg->cache.ttl = {{"faq", 86400s}, {"reply", 600s}};
+  cfg->cache.l1_max_bytes = 1 << 20;
+  return cfg;
+}
+
+struct fixture : test_coordinator_fixture<test_config> {
+  std::shared_ptr<gateway_script> gw = std::make_shared<gateway_script>();
+  std::shared_ptr<redis_script> redis = std::make_shared<redis_script>();
+  std::shared_ptr<runtime::manual_clock> wall =
+      std::make_shared<runtime::manual_clock>(std::chrono::system_clock::time_point{1795305600s});
+  std::shared_ptr<config::market_config> cfg = market();
+  std::shared_ptr<runtime::metrics> metrics = std::make_shared<runtime::metrics>();
+  caf::actor gateway_impl = sys.spawn(fake_gateway, gw);
+  runtime::gateway_actor gateway = caf::actor_cast<runtime::gateway_actor>(gateway_impl);
+  l2_actor l2 = sys.spawn(fake_l2, redis);
+
+  /// One node's cache; several may share the fake Redis, like nodes do.
+  cache_actor node(bool with_l2 = true) {
+    cache_deps deps;
+    deps.config = cfg;
+    deps.time = wall;
+    deps.gateway = gateway;
+    if (with_l2) {
+      deps.l2 = l2;
+    }
+    deps.metrics = metrics;
+    deps.l2_retry_after = 1s;
+    auto c = spawn_cache(sys, std::move(deps));
+    sched.run();
+    return c;
+  }
+
+  void advance(caf::timespan d) {
+    wall->advance(d);
+    advance_time(d);
+    sched.run();
+  }
+
+  static cache_request contact_reply(std::string message, generations g = {}) {
+    cache_request r;
+    r.unit.task = "reply";
+    r.unit.template_version = "reply@1";
+    r.unit.system_prompt = "You are the lead bot.";
+    r.unit.scope = scope::contact;
+    r.unit.market_id = "ie";
+    r.unit.contact_id = "+19095551234";
+    r.unit.generation = g;
+    r.unit.with("message", message);
+    r.call.contact = "+19095551234";
+    r.call.request.messages.push_back({"user", message});
+    r.question = std::move(message);
+    r.source_sid = "SM1";
+    r.generations_verified = true;
+    return r;
+  }
+
+  static cache_request faq(std::string question) {
+    cache_request r;
+    r.unit.task = "faq";
+    r.unit.template_version = "faq@1";
+    r.unit.system_prompt = "Answer the market FAQ.";
+    r.unit.scope = scope::market;
+    r.unit.market_id = "ie";
+    r.unit.with("question", question);
+    r.call.request.messages.push_back({"user", question});
+    r.question = std::move(question);
+    r.source_sid = "SM-faq";
+    r.generations_verified = true;
+    return r;
+  }
+
+  using reply_or_error = std::variant<cache_reply, caf::error>;
+
+  reply_or_error ask(const cache_actor& c, cache_request r) {
+    auto h = self->request(c, caf::infinite, lookup_atom_v, std::move(r));
+    sched.run();
+    reply_or_error out = caf::error{};
+    h.receive([&](const cache_reply& x) { out = x; }, [&](const caf::error& e) { out = e; });
+    return out;
+  }
+
+  cache_reply hit(const cache_actor& c, cache_request r) {
+    auto out = ask(c, std::move(r));
+    REQUIRE(std::holds_alternative<cache_reply>(out));
+    return std::get<cache_reply>(out);
+  }
+
+  std::pair<generations, bool> gens(const cache_actor& c, std::string contact = "+19095551234") {
+    auto h = self->request(c, caf::infinite, generations_atom_v, std::string{"ie"},
+                           std::move(contact), std::string{"reply"});
+    sched.run();
+    std::pair<generations, bool> out;
+    h.receive([&](const generations& g, bool verified) { out = {g, verified}; },
+              [](const caf::error& e) { FAIL(to_string(e)); });
+    return out;
+  }
+
+  std::uint64_t bump(const cache_actor& c, std::string scope,
+                     std::string contact = "+19095551234", std::string task = "") {
+    auto h = self->request(c, caf::infinite, bump_atom_v, std::move(scope), std::string{"ie"},
+                           std::move(contact), std::move(task));
+    sched.run();
+    std::uint64_t out = 0;
+    h.receive([&](std::uint64_t v) { out = v; }, [](const caf::error& e) { FAIL(to_string(e)); });
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "a miss calls the gateway once; the repeat is an L1 hit",
+                 "[cache][actor]") {
+  auto c = node();
+  auto first = hit(c, contact_reply("Do you have 3bd homes in Riverside under 500k?"));
+  CHECK(first.outcome == outcome::miss);
+  CHECK(first.answer.cost_usd == Approx(0.01));
+  CHECK(first.answer.model == "claude-sonnet-4-6");
+  REQUIRE(gw->calls.size() == 1);
+  CHECK(gw->calls[0].request.model == "claude-sonnet-4-6");  // the keyed model, not re-routed
+  CHECK(gw->calls[0].task == "reply");
+
+  auto again = contact_reply("Do you have 3bd homes in Riverside under 500k?");
+  again.source_sid = "SM2";
+  auto second = hit(c, again);
+  CHECK(second.outcome == outcome::l1);
+  CHECK(second.answer.response.text == first.answer.response.text);
+  CHECK(second.answer.cost_usd == 0);
+  CHECK(second.source_sid == "SM1");  // the message whose request filled the entry
+  CHECK(second.key == first.key);
+  CHECK(gw->calls.size() == 1);
+  CHECK(redis->entries.size() == 1);  // written through to L2
+}
+
+TEST_CASE_METHOD(fixture, "a different input is a different key", "[cache][actor]") {
+  auto c = node();
+  hit(c, contact_reply("3bd in Riverside under 500k?"));
+  auto other = hit(c, contact_reply("3bd in Riverside under 600k?"));
+  CHECK(other.outcome == outcome::miss);
+  CHECK(gw->calls.size() == 2);
+}
+
+TEST_CASE_METHOD(fixture, "an entry expires with its task's TTL on the injected clock",
+                 "[cache][actor]") {
+  auto c = node(false);
+  hit(c, contact_reply("3bd in Riverside?"));
+  wall->advance(599s);
+  CHECK(hit(c, contact_reply("3bd in Riverside?")).outcome == outcome::l1);
+  wall->advance(1s);
+  CHECK(hit(c, contact_reply("3bd in Riverside?")).outcome == outcome::miss);
+  CHECK(gw->calls.size() == 2);
+}
+
+TEST_CASE_METHOD(fixture, "concurrent requests for one key make one call and share its answer",
+                 "[cache][actor][single-flight]") {
+  auto c = node();
+  gw->hold = true;
+  std::vector<caf::response_handle<caf::blocking_actor, caf::detail::type_list<cache_reply>, true>> handles;
+  for (int i = 0; i < 100; ++i) {
+    handles.push_back(self->request(c, caf::infinite, lookup_atom_v, faq("What are HOA fees like?")));
+  }
+  sched.run();
+  REQUIRE(gw->calls.size() == 1);
+  REQUIRE(gw->held.size() == 1);
+  self->send(gateway_impl, runtime::tick_atom_v);
+  sched.run();
+  int misses = 0;
+  int coalesced = 0;
+  double cost = 0;
+  for (auto& h : handles) {
+    h.receive(
+        [&](const cache_reply& r) {
+          misses += r.outcome == outcome::miss ? 1 : 0;
+          coalesced += r.outcome == outcome::coalesced ? 1 : 0;
+          cost += r.answer.cost_usd;
+          CHECK(r.answer.response.text == "answer #1");
+        },
+        [](const caf::error& e) { FAIL(to_string(e)); });
+  }
+  CHECK(misses == 1);
+  CHECK(coalesced == 99);
+  CHECK(cost == Approx(0.01));  // billed once
+  CHECK(hit(c, faq("What are HOA fees like?")).outcome == outcome::l1);
+}
+
+TEST_CASE_METHOD(fixture, "a failed call reaches every waiter and is not cached",
+                 "[cache][actor][single-flight]") {
+  auto c = node();
+  gw->failure = llm::make_error(llm::client_errc::server_error, "provider down");
+  std::vector<caf::response_handle<caf::blocking_actor, caf::detail::type_list<cache_reply>, true>> handles;
+  for (int i = 0; i < 5; ++i) {
+    handles.push_back(self->request(c, caf::infinite, lookup_atom_v, faq("Any HOA fees?")));
+  }
+  sched.run();
+  CHECK(gw->calls.size() == 1);
+  int errors = 0;
+  for (auto& h : handles) {
+    h.receive([](const cache_reply&) { FAIL("a failure must not turn into an answer"); },
+              [&](const caf::error&) { ++errors; });
+  }
+  CHECK(errors == 5);
+  gw->failure.reset();
+  CHECK(hit(c, faq("Any HOA fees?")).outcome == outcome::miss);
+  CHECK(gw->calls.size() == 2);
+}
+
+TEST_CASE_METHOD(fixture, "an L2 hit on another node back-fills its L1", "[cache][actor][l2]") {
+  auto a = node();
+  auto b = node();
+  auto filled = hit(a, faq("How long does escrow take?"));
+  CHECK(filled.outcome == outcome::miss);
+  auto from_l2 = hit(b, faq("How long does escrow take?"));
+  CHECK(from_l2.outcome == outcome::l2);
+  CHECK(from_l2.answer.response.text == filled.answer.response.text);
+  CHECK(from_l2.source_sid == "SM-faq");
+  const auto gets = redis->gets;
+  CHECK(hit(b, faq("How long does escrow take?")).outcome == outcome::l1);
+  CHECK(redis->gets == gets);  // served from L1, Redis not asked
+  CHECK(gw->calls.size() == 1);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "a contact bump on one node is never followed by a stale hit on another, "
+                 "even without the pub/sub message",
+                 "[cache][actor][invalidation]") {
+  auto a = node();
+  auto b = node();
+  // Both nodes serve the lead's reply at generation 0.
+  auto [g0, verified0] = gens(b);
+  CHECK(verified0);
+  hit(a, contact_reply("3bd in Riverside?", g0));
+  CHECK(hit(b, contact_reply("3bd in Riverside?", g0)).outcome == outcome::l2);
+  CHECK(hit(b, contact_reply("3bd in Riverside?", g0)).outcome == outcome::l1);
+
+  // Node A changes the lead (e.g. its temperature). B gets no pub/sub message.
+  CHECK(bump(a, "contact") == 1);
+  auto [g1, verified1] = gens(b);  // B's next turn reads the counters
+  CHECK(verified1);
+  CHECK(g1.contact == 1);
+  auto after = hit(b, contact_reply("3bd in Riverside?", g1));
+  CHECK(after.outcome == outcome::miss);
+  CHECK(after.entry_generation.contact == 1);
+  CHECK(gw->calls.size() == 2);
+  // Another lead's entries are untouched.
+  auto other = contact_reply("3bd in Riverside?");
+  other.unit.contact_id = "+19095550000";
+  other.call.contact = "+19095550000";
+  hit(a, other);
+  bump(a, "contact");
+  CHECK(hit(a, other).outcome == outcome::l1);
+}
+
+TEST_CASE_METHOD(fixture, "the pub/sub message evicts L1 and upgrades old snapshots",
+                 "[cache][actor][invalidation]") {
+  auto a = node();
+  auto b = node();
+  hit(b, contact_reply("3bd in Riverside?"));
+  CHECK(hit(b, contact_reply("3bd in Riverside?")).outcome == outcome::l1);
+  const auto value = bump(a, "contact");
+  invalidation inv;
+  inv.what = invalidation::kind::contact;
+  inv.market = "ie";
+  inv.contact = "+19095551234";
+  inv.generation = value;
+  self->send(b, invalidate_atom_v, encode(inv));
+  sched.run();
+  // A caller still holding the old snapshot (generation 0) is not served the
+  // dead entry: the cache keys with the newest generation it has seen.
+  auto late = hit(b, contact_reply("3bd in Riverside?"));
+  CHECK(late.outcome == outcome::miss);
+  CHECK(late.entry_generation.contact == 1);
+}
+
+TEST_CASE_METHOD(fixture, "market and task bumps invalidate their entries",
+                 "[cache][actor][invalidation]") {
+  auto c = node();
+  hit(c, faq("Property taxes in Riverside?"));
+  bump(c, "market");
+  auto [g, ok] = gens(c);
+  auto r = faq("Property taxes in Riverside?");
+  r.unit.generation = g;
+  CHECK(hit(c, r).outcome == outcome::miss);
+  bump(c, "task", "", "faq");
+  auto h = self->request(c, caf::infinite, generations_atom_v, std::string{"ie"}, std::string{},
+                         std::string{"faq"});
+  sched.run();
+  h.receive([&](const generations& latest, bool) { r.unit.generation = latest; },
+            [](const caf::error& e) { FAIL(to_string(e)); });
+  CHECK(r.unit.generation.task == 1);
+  CHECK(hit(c, r).outcome == outcome::miss);
+  CHECK(gw->calls.size() == 3);
+}
+
+TEST_CASE_METHOD(fixture, "Redis down: answers continue, contact units are not served unverified",
+                 "[cache][actor][l2]") {
+  auto c = node();
+  hit(c, faq("Any HOA in Fontana?"));
+  hit(c, contact_reply("3bd in Riverside?"));
+  redis->down = true;
+  auto [g, verified] = gens(c);
+  CHECK_FALSE(verified);
+  // Market units still come from L1.
+  CHECK(hit(c, faq("Any HOA in Fontana?")).outcome == outcome::l1);
+  // A lead's units are not: another node might have changed the lead unseen.
+  auto r = contact_reply("3bd in Riverside?", g);
+  r.generations_verified = false;
+  CHECK(hit(c, r).outcome == outcome::miss);
+  // A new market question is answered by the provider, with no error.
+  CHECK(hit(c, faq("Is Ontario walkable?")).outcome == outcome::miss);
+  CHECK(gw->calls.size() == 4);
+
+  // Redis back: after the back-off the node uses L2 again by itself.
+  redis->down = false;
+  advance(1s);
+  auto [g2, verified2] = gens(c);
+  CHECK(verified2);
+  auto other = node();
+  CHECK(hit(other, faq("Any HOA in Fontana?")).outcome == outcome::l2);
+}
+
+TEST_CASE_METHOD(fixture, "a bump made while Redis is down is replayed when it is back",
+                 "[cache][actor][invalidation]") {
+  auto c = node();
+  redis->down = true;
+  gens(c);  // learns that Redis is down
+  CHECK(bump(c, "contact") == 1);
+  CHECK(redis->bumps == 0);
+  redis->down = false;
+  advance(1s);
+  CHECK(redis->bumps == 1);
+  CHECK(redis->counters["contact/ie/+19095551234"] == 1);
+  auto [g, verified] = gens(c);
+  CHECK(verified);
+  CHECK(g.contact == 1);
+}
+
+TEST_CASE_METHOD(fixture, "never-cached requests and answers bypass every tier",
+                 "[cache][actor][bypass]") {
+  auto c = node();
+  CHECK(hit(c, contact_reply("hi")).outcome == outcome::bypass);
+  CHECK(hit(c, contact_reply("hi")).outcome == outcome::bypass);
+  CHECK(gw->calls.size() == 2);
+
+  auto streaming = faq("What are closing costs?");
+  streaming.unit.stream = true;
+  CHECK(hit(c, streaming).outcome == outcome::bypass);
+
+  gw->stop_reason = "max_tokens";  // a cut answer is returned, not stored
+  CHECK(hit(c, faq("How do I get pre-approved?")).outcome == outcome::miss);
+  gw->stop_reason = "end_turn";
+  CHECK(hit(c, faq("How do I get pre-approved?")).outcome == outcome::miss);
+  CHECK(hit(c, faq("How do I get pre-approved?")).outcome == outcome::l1);
+
+  gw->model_override = "claude-haiku-4-5";  // downgraded by a budget: not stored
+  auto reply = contact_reply("Looking in Fontana, 4 beds");
+  CHECK(hit(c, reply).outcome == outcome::miss);
+  CHECK(hit(c, reply).outcome == outcome::miss);
+  CHECK(redis->entries.size() == 1);
+}
+
+TEST_CASE_METHOD(fixture, "a key can be erased from every tier", "[cache][actor][invalidation]") {
+  auto c = node();
+  auto first = hit(c, faq("What is a 1031 exchange?"));
+  auto h = self->request(c, caf::infinite, erase_atom_v, first.key);
+  sched.run();
+  h.receive([](bool existed) { CHECK(existed); }, [](const caf::error& e) { FAIL(to_string(e)); });
+  CHECK(redis->entries.empty());
+  CHECK(hit(c, faq("What is a 1031 exchange?")).outcome == outcome::miss);
+}
+
+TEST_CASE_METHOD(fixture, "requests and lookups are counted by task and outcome",
+                 "[cache][actor][metrics]") {
+  auto c = node();
+  hit(c, faq("What are HOA fees like?"));
+  hit(c, faq("What are HOA fees like?"));
+  const auto text = metrics->render();
+  CHECK_THAT(text, Catch::Contains(
+                       R"(openhouse_cache_requests_total{outcome="miss",task="faq"} 1)"));
+  CHECK_THAT(text,
+             Catch::Contains(R"(openhouse_cache_requests_total{outcome="l1",task="faq"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(openhouse_cache_lookup_seconds_count{tier="l1"} 1)"));
+}
