@@ -110,7 +110,7 @@ std::optional<invalidation> decode_impl(std::string_view text) {
     return std::nullopt;
   }
   inv.generation = *gen;
-  std::string* fields[] = {&inv.market, &inv.contact, &inv.task, &inv.key};
+  const std::array<std::string*, 4> fields{&inv.market, &inv.contact, &inv.task, &inv.key};
   bool first = true;
   for (auto* f : fields) {
     if (!first && !in.expect("|")) {

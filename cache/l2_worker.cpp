@@ -56,7 +56,7 @@ std::uint64_t parse_counter(const std::optional<std::string>& value) {
 }
 
 l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> self,
-                                  std::string redis_url, std::string prefix,
+                                  const std::string& redis_url, std::string prefix,
                                   std::chrono::milliseconds timeout) {
   if (auto ep = redis::parse_url(redis_url)) {
     self->state.redis = std::make_unique<redis::client>(*ep, timeout);

@@ -8,6 +8,7 @@
 #include "cache/invalidation.hpp"
 #include "cache/key.hpp"
 #include "cache/l1_store.hpp"
+#include "cache/semantic_tier.hpp"
 #include "cache/single_flight.hpp"
 #include "cache/ttl_policy.hpp"
 #include "integrations/llm/model_router.hpp"
@@ -39,6 +40,7 @@ struct fill {
   cache_request req;
   std::string digest;
   std::string partition;  ///< empty when the task has no semantic matching
+  std::string semantic_text;  ///< the input matched by similarity
   bool store = true;      ///< false: answer, but keep the answer out of every tier
 };
 
@@ -156,6 +158,24 @@ cache_reply hit_reply(const cached_answer& entry, outcome o, std::string digest,
   return out;
 }
 
+/// The text a request may be matched on by similarity, when it is eligible
+/// for L3: the tier is there, the task has a threshold, the unit is shared
+/// (market or global: PII-free and not personalised; check_request already
+/// refused shared units carrying PII) and the named input exists.
+std::optional<std::string> semantic_text(const cache_state& st, const cache_request& req) {
+  const auto& u = req.unit;
+  if (!st.deps.semantic || req.semantic_input.empty() || has_contact(u.scope) ||
+      !st.deps.semantic->eligible(u.task)) {
+    return std::nullopt;
+  }
+  for (const auto& [name, value] : u.inputs) {
+    if (name == req.semantic_input) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
 /// Evicts from L1 what an invalidation made unreachable.
 std::size_t evict(cache_state& st, const invalidation& inv) {
   switch (inv.what) {
@@ -258,6 +278,13 @@ void store(self_ptr self, const fill& f, const runtime::llm_answer& answer) {
                       std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count()))
         .then([](bool) {}, [self](const caf::error& err) { l2_failed(self, err); });
   }
+  if (!f.partition.empty()) {
+    auto stored = st.deps.semantic->insert(f.partition, u.task, f.semantic_text, value,
+                                           f.req.source_sid, now + ttl, now);
+    if (st.deps.semantic_writer) {
+      self->send(st.deps.semantic_writer, std::move(stored));
+    }
+  }
   st.l1->put(f.digest, std::move(value), now, ttl, entry_tags(u));
   report_evictions(st);
 }
@@ -288,9 +315,40 @@ void call_provider(self_ptr self, fill_ptr f) {
 }
 
 void lookup_l3(self_ptr self, fill_ptr f) {
-  // The semantic tier is wired in with its own change; until then a miss
-  // below L2 goes to the provider.
-  call_provider(self, std::move(f));
+  auto& st = self->state;
+  if (f->partition.empty()) {
+    call_provider(self, std::move(f));
+    return;
+  }
+  const auto started = steady::now();
+  const auto now = st.deps.time->now();
+  auto match = st.deps.semantic->lookup(f->partition, f->req.unit.task, f->semantic_text, now);
+  if (!match) {
+    call_provider(self, std::move(f));
+    return;
+  }
+  auto entry = decode_answer(match->value);
+  const auto now_ms = st.deps.time->now_ms();
+  if (!entry || entry->expires_at_ms <= now_ms) {
+    event(st, "l3_rejected");
+    call_provider(self, std::move(f));
+    return;
+  }
+  // Back-fill the exact tiers under this request's own key: the same wording
+  // is then an L1/L2 hit, and still carries the entry's source.
+  const auto left = std::chrono::milliseconds{entry->expires_at_ms - now_ms};
+  st.l1->put(f->digest, match->value, now, left, entry_tags(f->req.unit));
+  report_evictions(st);
+  if (l2_usable(st)) {
+    self->request(st.deps.l2, l2_timeout(st), put_atom_v, f->digest, match->value,
+                  static_cast<std::int64_t>(left.count()))
+        .then([](bool) {}, [self](const caf::error& err) { l2_failed(self, err); });
+  }
+  observe(st, tier::l3, started);
+  if (st.deps.metrics) {
+    st.deps.metrics->cache_similarity(f->req.unit.task).Observe(match->similarity);
+  }
+  complete_hit(self, *f, *entry, outcome::l3, tier::l3, match->similarity);
 }
 
 void lookup_l2(self_ptr self, fill_ptr f) {
@@ -454,6 +512,10 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
         }
         auto f = std::make_shared<fill>();
         f->digest = std::move(digest);
+        if (auto text = semantic_text(st, req)) {
+          f->partition = partition(req.unit, req.semantic_input);
+          f->semantic_text = std::move(*text);
+        }
         f->req = std::move(req);
         lookup_l2(self, std::move(f));
         return rp;

@@ -2,6 +2,7 @@
 
 #include "cache/l2_worker.hpp"
 #include "cache/messages.hpp"
+#include "cache/semantic_writer.hpp"
 #include "config/market.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/llm_gateway.hpp"
@@ -59,8 +60,12 @@ struct cache_deps {
   /// The L2 workers; a default-constructed handle means no L2 (every
   /// generation is then this node's own and always "verified").
   l2_actor l2;
-  /// The semantic tier, owned by the actor from then on; null: no L3.
+  /// The semantic tier, owned by the actor from then on; null: no L3. Its
+  /// lookups run in the actor (the local embedder and an HNSW search take
+  /// well under a millisecond), so it must not be given a remote embedder.
   std::shared_ptr<semantic_tier> semantic;
+  /// Persists new L3 entries (PostgreSQL), so the tier survives a restart; optional.
+  semantic_writer_actor semantic_writer;
   std::shared_ptr<runtime::metrics> metrics;  ///< optional
   /// After a Redis error, L2 is left alone this long before it is tried
   /// again, so that an outage costs one timeout, not one per request.

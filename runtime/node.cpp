@@ -4,6 +4,8 @@
 #include "cache/invalidation.hpp"
 #include "cache/l2_worker.hpp"
 #include "cache/llm_cache.hpp"
+#include "cache/semantic_setup.hpp"
+#include "cache/semantic_writer.hpp"
 #include "integrations/http/routes.hpp"
 #include "integrations/http/server.hpp"
 #include "integrations/postgres/store.hpp"
@@ -105,6 +107,17 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   cd.gateway = gateway;
   cd.l2 = cache::spawn_l2_pool(sys, l2);
   cd.metrics = metrics;
+  if ((cd.semantic = cache::make_semantic_tier(*cfg))) {
+    try {
+      const auto restored = cache::restore_semantic_tier(*cd.semantic, *cfg, time->now());
+      spdlog::info("cache: semantic tier rebuilt with {} entries from PostgreSQL", restored);
+    } catch (const std::exception& e) {
+      // An empty tier only costs hits; the node still serves.
+      spdlog::warn("cache: semantic entries not restored: {}", e.what());
+    }
+    cd.semantic_writer =
+        cache::spawn_semantic_writer(sys, cfg->storage.database_url, cfg->market.id);
+  }
   auto llm_cache = cache::spawn_cache(sys, cd);
   // Invalidations from every node evict this node's L1 (the generation read
   // at each turn keeps it correct even when a message is lost).
@@ -133,7 +146,8 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
     }
     for (const auto& a :
          {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(llm_cache),
-          caf::actor_cast<caf::actor>(cd.l2), caf::actor_cast<caf::actor>(gateway),
+          caf::actor_cast<caf::actor>(cd.l2), caf::actor_cast<caf::actor>(cd.semantic_writer),
+          caf::actor_cast<caf::actor>(gateway),
           caf::actor_cast<caf::actor>(deps.store), caf::actor_cast<caf::actor>(workers),
           caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

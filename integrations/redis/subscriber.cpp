@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -69,8 +70,8 @@ subscriber::subscriber(endpoint ep, std::string channel, message_handler on_mess
       on_message_(std::move(on_message)),
       on_state_(std::move(on_state)),
       settings_(settings) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+  std::array<int, 2> fds{};
+  if (pipe2(fds.data(), O_CLOEXEC | O_NONBLOCK) != 0) {
     throw std::system_error(errno, std::generic_category(), "subscriber: pipe");
   }
   wake_read_ = fds[0];
@@ -166,9 +167,9 @@ bool subscriber::session() {
         if (stopping_.load()) {
           return std::nullopt;
         }
-        pollfd fds[2] = {{ctx->fd, events, 0}, {wake_read_, POLLIN, 0}};
+        std::array<pollfd, 2> fds{{{ctx->fd, events, 0}, {wake_read_, POLLIN, 0}}};
         const int left = millis_until(deadline);
-        const int n = poll(fds, 2, left);
+        const int n = poll(fds.data(), fds.size(), left);
         if (n < 0 && errno == EINTR) {
           continue;
         }

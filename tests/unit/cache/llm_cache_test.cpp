@@ -5,6 +5,9 @@
 #include "cache/cache_error.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/llm_cache.hpp"
+#include "cache/local_embedder.hpp"
+#include "cache/market_lexicon.hpp"
+#include "cache/semantic_tier.hpp"
 #include "runtime/type_ids.hpp"
 
 #include <caf/all.hpp>
@@ -163,8 +166,15 @@ struct fixture : test_coordinator_fixture<test_config> {
   runtime::gateway_actor gateway = caf::actor_cast<runtime::gateway_actor>(gateway_impl);
   l2_actor l2 = sys.spawn(fake_l2, redis);
 
+  /// A semantic tier for the faq task, on the local embedder.
+  std::shared_ptr<semantic_tier> faq_tier() {
+    auto lex = market_lexicon(*cfg);
+    auto embed = std::make_shared<const local_embedder>(lex);
+    return std::make_shared<semantic_tier>(embed, lex, std::map<std::string, double>{{"faq", 0.72}});
+  }
+
   /// One node's cache; several may share the fake Redis, like nodes do.
-  cache_actor node(bool with_l2 = true) {
+  cache_actor node(bool with_l2 = true, std::shared_ptr<semantic_tier> semantic = nullptr) {
     cache_deps deps;
     deps.config = cfg;
     deps.time = wall;
@@ -173,6 +183,7 @@ struct fixture : test_coordinator_fixture<test_config> {
       deps.l2 = l2;
     }
     deps.metrics = metrics;
+    deps.semantic = std::move(semantic);
     deps.l2_retry_after = 1s;
     auto c = spawn_cache(sys, std::move(deps));
     sched.run();
@@ -214,6 +225,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     r.call.request.messages.push_back({"user", question});
     r.question = std::move(question);
     r.source_sid = "SM-faq";
+    r.semantic_input = "question";
     r.generations_verified = true;
     return r;
   }
@@ -527,4 +539,54 @@ TEST_CASE_METHOD(fixture, "requests and lookups are counted by task and outcome"
   CHECK_THAT(text,
              Catch::Contains(R"(openhouse_cache_requests_total{outcome="l1",task="faq"} 1)"));
   CHECK_THAT(text, Catch::Contains(R"(openhouse_cache_lookup_seconds_count{tier="l1"} 1)"));
+}
+
+TEST_CASE_METHOD(fixture, "a paraphrased market question is an L3 hit; other entities are not",
+                 "[cache][actor][l3]") {
+  auto c = node(true, faq_tier());
+  auto stored = faq("What are the HOA fees in Fontana?");
+  stored.source_sid = "SM10";
+  CHECK(hit(c, stored).outcome == outcome::miss);
+
+  auto paraphrase = faq("how much r the hoa fees in fontana");
+  paraphrase.source_sid = "SM11";
+  auto l3 = hit(c, paraphrase);
+  CHECK(l3.outcome == outcome::l3);
+  CHECK(l3.source_sid == "SM10");
+  CHECK(l3.similarity >= 0.72);
+  CHECK(l3.answer.response.text == "answer #1");
+  // Back-filled under its own key: the same wording again is exact.
+  CHECK(hit(c, paraphrase).outcome == outcome::l1);
+
+  // Another city is another answer: the entity guard makes it a miss.
+  CHECK(hit(c, faq("What are the HOA fees in Ontario?")).outcome == outcome::miss);
+  CHECK(gw->calls.size() == 2);
+  CHECK_THAT(metrics->render(),
+             Catch::Contains(R"(openhouse_cache_l3_similarity_count{task="faq"} 1)"));
+}
+
+TEST_CASE_METHOD(fixture, "a lead's own units are never matched by similarity",
+                 "[cache][actor][l3]") {
+  auto c = node(true, faq_tier());
+  auto mine = contact_reply("What are the HOA fees in Fontana?");
+  mine.unit.task = "faq";
+  mine.semantic_input = "message";
+  hit(c, mine);
+  auto close = contact_reply("how much r the hoa fees in fontana");
+  close.unit.task = "faq";
+  close.semantic_input = "message";
+  CHECK(hit(c, close).outcome == outcome::miss);
+}
+
+TEST_CASE_METHOD(fixture, "a market bump moves L3 to a new partition", "[cache][actor][l3]") {
+  auto c = node(true, faq_tier());
+  hit(c, faq("What are the HOA fees in Fontana?"));
+  bump(c, "market");
+  auto h = self->request(c, caf::infinite, generations_atom_v, std::string{"ie"}, std::string{},
+                         std::string{"faq"});
+  sched.run();
+  auto r = faq("how much r the hoa fees in fontana");
+  h.receive([&](const generations& g, bool) { r.unit.generation = g; },
+            [](const caf::error& e) { FAIL(to_string(e)); });
+  CHECK(hit(c, r).outcome == outcome::miss);
 }
