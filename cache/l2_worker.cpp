@@ -85,7 +85,15 @@ l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> se
       },
       [self](erase_atom, const std::string& key) -> caf::result<bool> {
         auto& st = self->state;
-        return guarded(st, [&]() -> caf::result<bool> { return st.redis->del(st.keys->entry(key)); });
+        return guarded(st, [&]() -> caf::result<bool> {
+          const bool existed = st.redis->del(st.keys->entry(key));
+          // Every node's L1 may hold the entry too: tell them.
+          invalidation inv;
+          inv.what = invalidation::kind::key;
+          inv.key = key;
+          st.redis->publish(st.keys->channel(), encode(inv));
+          return existed;
+        });
       },
       [self](generations_atom, const std::string& market, const std::string& contact,
              const std::string& task) -> caf::result<generations> {

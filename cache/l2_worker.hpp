@@ -21,7 +21,8 @@ namespace openhouse::cache {
 /// - get(key) -> (found, value): the L2 entry under `key` (the cache's digest;
 ///   the worker adds the configured prefix).
 /// - put(key, value, ttl_ms) -> true: SET with a TTL (PX).
-/// - erase(key) -> existed.
+/// - erase(key) -> existed: DEL, then PUBLISH of a key invalidation so that
+///   every node drops the entry from its L1 too.
 /// - generations(market, contact, task) -> the current counters (one MGET:
 ///   global, market, contact and task counters; absent = 0; an empty market,
 ///   contact or task reads as 0 without asking).

@@ -60,6 +60,11 @@ struct cache_state {
   /// L2 is skipped until then after an error (see cache_deps::l2_retry_after).
   runtime::clock::time_point l2_down_until{};
   bool replaying_bumps = false;
+  /// Offline bumps whose replay failed. They were counted locally when they
+  /// were made; re-queuing them through gens.bump_offline would count them
+  /// again and leave this node's counter ahead of Redis, where the max-merge
+  /// would then hide the next bump made on another node.
+  std::vector<generation_table::pending_bump> unreplayed;
   std::uint64_t evictions_reported = 0;
   /// Metric handles, looked up once: the hit path must not hash labels.
   std::map<std::string, std::array<prometheus::Counter*, 6>, std::less<>> counters;
@@ -74,11 +79,16 @@ bool has_l2(const cache_state& st) {
   return static_cast<bool>(st.deps.l2);
 }
 
+/// Offline bumps not yet in Redis: waiting, failed once, or being replayed.
+bool bumps_pending(const cache_state& st) {
+  return st.gens.has_pending() || !st.unreplayed.empty() || st.replaying_bumps;
+}
+
 /// L2 may be used: configured, not in its back-off after an error, and no
 /// offline bump waiting to be replayed (until then Redis's counters are behind
 /// this node's and an L2 entry could be stale).
 bool l2_usable(const cache_state& st) {
-  return has_l2(st) && st.deps.time->now() >= st.l2_down_until && !st.gens.has_pending();
+  return has_l2(st) && st.deps.time->now() >= st.l2_down_until && !bumps_pending(st);
 }
 
 std::chrono::milliseconds l2_timeout(const cache_state& st) {
@@ -415,15 +425,34 @@ caf::result<cache_reply> call_through(self_ptr self, cache_request req, outcome 
 
 // --- invalidation --------------------------------------------------------------------
 
+void schedule_replay(self_ptr self) {
+  self->delayed_send(self, self->state.deps.l2_retry_after, runtime::tick_atom_v);
+}
+
+/// The last answer of a replay is in: anything left (a failed bump, or one
+/// made meanwhile) is tried again after the back-off.
+void replay_done(self_ptr self) {
+  auto& st = self->state;
+  st.replaying_bumps = false;
+  if (bumps_pending(st)) {
+    schedule_replay(self);
+  } else {
+    spdlog::info("cache: Redis is back; offline invalidations replayed");
+  }
+}
+
 void replay_bumps(self_ptr self) {
   auto& st = self->state;
-  if (st.replaying_bumps || !st.gens.has_pending() || !has_l2(st) ||
+  if (st.replaying_bumps || !bumps_pending(st) || !has_l2(st) ||
       st.deps.time->now() < st.l2_down_until) {
     return;
   }
   st.replaying_bumps = true;
   auto pending = std::make_shared<std::vector<generation_table::pending_bump>>(
-      st.gens.take_pending());
+      std::exchange(st.unreplayed, {}));
+  for (auto& b : st.gens.take_pending()) {
+    pending->push_back(std::move(b));
+  }
   auto left = std::make_shared<std::size_t>(pending->size());
   for (const auto& b : *pending) {
     self->request(st.deps.l2, l2_timeout(st), bump_atom_v, b.scope, b.market, b.contact, b.task)
@@ -432,25 +461,21 @@ void replay_bumps(self_ptr self) {
               auto& st = self->state;
               st.gens.advance(b.scope, b.market, b.contact, b.task, value);
               if (--*left == 0) {
-                st.replaying_bumps = false;
-                spdlog::info("cache: Redis is back; offline invalidations replayed");
+                replay_done(self);
               }
             },
             [self, b, left](const caf::error& err) {
               auto& st = self->state;
-              // Still down: keep the bump for the next attempt. Counting it
-              // once more locally is harmless (counters only need to move).
-              st.gens.bump_offline(b.scope, b.market, b.contact, b.task);
+              // Still down: keep the bump (already counted here) for the
+              // next attempt, which comes by itself: no request may ever
+              // come to trigger it, and other nodes read Redis.
+              st.unreplayed.push_back(b);
               l2_failed(self, err);
               if (--*left == 0) {
-                st.replaying_bumps = false;
+                replay_done(self);
               }
             });
   }
-}
-
-void schedule_replay(self_ptr self) {
-  self->delayed_send(self, self->state.deps.l2_retry_after, runtime::tick_atom_v);
 }
 
 }  // namespace
@@ -623,7 +648,8 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
       },
       [self](runtime::tick_atom) {
         replay_bumps(self);
-        if (self->state.gens.has_pending()) {
+        // A replay under way reschedules itself if it fails.
+        if (!self->state.replaying_bumps && bumps_pending(self->state)) {
           schedule_replay(self);
         }
       },

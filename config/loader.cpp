@@ -875,6 +875,9 @@ void read_cache(mapping& root, cache_settings& out) {
   read_checked(m, "redis_prefix", out.redis_prefix, need::optional, [](const std::string& s) {
     return is_identifier(s) ? std::string() : std::string("must be an identifier (letters, digits, '_', '-', '.')");
   });
+  if (auto v = m.get("subscribe", need::optional)) {
+    if (auto b = m.owner().boolean(*v)) out.subscribe = *b;
+  }
   read_semantic(m, out.semantic);
   m.finish();
 }

@@ -189,6 +189,10 @@ struct cache_settings {
   /// Prefix of every Redis key and of the invalidation channel, so that
   /// several deployments can share one Redis.
   std::string redis_prefix = "openhouse";
+  /// Listen on the invalidation channel to evict L1 at once. Correctness does
+  /// not depend on it (each turn reads the generations from Redis); it frees
+  /// memory early and is on unless a deployment cannot use pub/sub.
+  bool subscribe = true;
   semantic_settings semantic;
 };
 

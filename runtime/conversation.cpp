@@ -1,5 +1,7 @@
 #include "runtime/conversation.hpp"
 
+#include "agents/intent.hpp"
+#include "agents/intent_unit.hpp"
 #include "agents/lead_bot.hpp"
 #include "agents/reply_policy.hpp"
 
@@ -73,6 +75,19 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
 }
 
+/// Reads the lead's cache generations for a unit of `task`, then continues.
+/// This read — not the pub/sub message — is what keeps another node's change
+/// to the lead from being answered out of a stale entry. A failure continues
+/// with unverified zeros (the cache then serves nothing of this lead cached).
+template <class Next>
+void with_generations(self_ptr self, std::string_view task, Next next) {
+  auto& st = self->state;
+  self->request(st.deps.cache, st.deps.store_timeout, cache::generations_atom_v,
+                st.deps.config->market.id, st.contact, std::string{task})
+      .await([next](const cache::generations& g, bool verified) mutable { next(g, verified); },
+             [next](const caf::error&) mutable { next(cache::generations{}, false); });
+}
+
 /// Step 2b: ask the cache for the Lead bot's reply unit.
 void ask_reply(self_ptr self, inbound_sms msg, promise rp, const cache::generations& g,
                bool verified) {
@@ -104,20 +119,43 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp, const cache::generati
           });
 }
 
-/// Step 2a: read the lead's cache generations once for the turn. This read —
-/// not the pub/sub message — is what keeps another node's change to the lead
-/// from being answered out of a stale entry.
-void run_turn(self_ptr self, inbound_sms msg, promise rp) {
+/// Step 2a: classify the message (a cheap, cached unit). A failure or an
+/// unreadable answer only leaves the intent unknown: the reply still goes out.
+void ask_intent(self_ptr self, inbound_sms msg, promise rp, const cache::generations& g,
+                bool verified) {
   auto& st = self->state;
-  self->request(st.deps.cache, st.deps.store_timeout, cache::generations_atom_v,
-                st.deps.config->market.id, st.contact, std::string{agents::reply_task})
+  const auto& cfg = *st.deps.config;
+  auto req = agents::build_intent_request(cfg, st.contact, msg, g, verified);
+  const auto deadline = cfg.llm.retry.deadline + cfg.llm.timeout + std::chrono::seconds{10};
+  auto then_reply = [self, msg, rp]() mutable {
+    with_generations(self, agents::reply_task,
+                     [self, msg, rp](const cache::generations& g, bool verified) mutable {
+                       ask_reply(self, std::move(msg), std::move(rp), g, verified);
+                     });
+  };
+  self->request(st.deps.cache, deadline, cache::lookup_atom_v, std::move(req))
       .await(
-          [self, msg, rp](const cache::generations& g, bool verified) mutable {
-            ask_reply(self, std::move(msg), std::move(rp), g, verified);
+          [self, then_reply](const cache::cache_reply& answer) mutable {
+            auto parsed = agents::parse_intent(answer.answer.response.text);
+            auto* ranking = std::get_if<agents::intent_ranking>(&parsed);
+            self->state.last_intent =
+                ranking != nullptr && !ranking->empty()
+                    ? std::string{agents::to_string(ranking->front().kind)}
+                    : std::string{};
+            then_reply();
           },
-          [self, msg, rp](const caf::error&) mutable {
-            ask_reply(self, std::move(msg), std::move(rp), {}, false);
+          [self, then_reply](const caf::error&) mutable {
+            self->state.last_intent.clear();
+            then_reply();
           });
+}
+
+/// Step 2: the LLM units of the turn, each under its task's generations.
+void run_turn(self_ptr self, inbound_sms msg, promise rp) {
+  with_generations(self, agents::intent_task,
+                   [self, msg, rp](const cache::generations& g, bool verified) mutable {
+                     ask_intent(self, std::move(msg), std::move(rp), g, verified);
+                   });
 }
 
 /// Step 1: persist the inbound message before anything else (idempotent on sid).

@@ -43,6 +43,7 @@ struct conversation_state {
   passivation_actor router;
   conversation_snapshot snapshot;
   bool loaded = false;
+  std::string last_intent;  ///< the last message's top intent ("" when unknown)
   std::uint64_t handled = 0;  ///< inbound messages finished, for passivation
 };
 

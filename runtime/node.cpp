@@ -122,7 +122,7 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   // Invalidations from every node evict this node's L1 (the generation read
   // at each turn keeps it correct even when a message is lost).
   std::unique_ptr<redis::subscriber> invalidations;
-  if (auto ep = redis::parse_url(cfg->storage.redis_url)) {
+  if (auto ep = redis::parse_url(cfg->storage.redis_url); ep && cfg->cache.subscribe) {
     invalidations = std::make_unique<redis::subscriber>(
         *ep, cache::redis_keys{cfg->cache.redis_prefix}.channel(),
         [llm_cache](std::string payload) {

@@ -92,10 +92,17 @@ CREATE INDEX semantic_entries_market_expiry ON semantic_entries (market, expires
 CREATE INDEX semantic_entries_partition ON semantic_entries (market, partition text_pattern_ops);
 )sql";
 
-constexpr std::array<migration, 3> migrations{{
+// The cache's stored entries are binary (cache/cached_answer.hpp: NUL bytes
+// in every one), which a text column refuses; existing rows were text.
+constexpr std::string_view semantic_value_bytes = R"sql(
+ALTER TABLE semantic_entries ALTER COLUMN value TYPE bytea USING convert_to(value, 'UTF8');
+)sql";
+
+constexpr std::array<migration, 4> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
+    {4, "semantic cache entry values as bytes", semantic_value_bytes},
 }};
 
 }  // namespace

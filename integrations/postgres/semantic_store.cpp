@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
+#include <string_view>
 #include <tuple>
 
 namespace openhouse::postgres {
@@ -51,19 +52,21 @@ std::string iso_utc(time_point t) {
 }
 
 // bytea in its hex input form ("\x0a1b…").
-std::string bytea_hex(const std::vector<float>& vector) {
+std::string bytea_hex(std::string_view bytes) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string out = "\\x";
-  out.reserve(2 + vector.size() * 8);
-  for (const float v : vector) {
-    unsigned char bytes[4];
-    std::memcpy(bytes, &v, 4);
-    for (const unsigned char b : bytes) {
-      out.push_back(digits[b >> 4]);
-      out.push_back(digits[b & 15]);
-    }
+  out.reserve(2 + bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 15]);
   }
   return out;
+}
+
+std::string bytea_hex(const std::vector<float>& vector) {
+  return bytea_hex(std::string_view{reinterpret_cast<const char*>(vector.data()),
+                                    vector.size() * sizeof(float)});
 }
 
 std::vector<float> floats_of(const pqxx::field& field) {
@@ -125,7 +128,9 @@ void semantic_store::insert(const std::vector<cache::semantic_entry>& entries) {
                                                   "created_at", "expires_at"}};
     for (const auto& e : entries) {
       copy << std::make_tuple(static_cast<std::int64_t>(e.id), market_, e.partition, e.task,
-                              e.text, bytea_hex(e.vector), e.value, e.source_sid,
+                              // The value is the cache's binary entry (NUL bytes and
+                              // all): bytea, as text would refuse it.
+                              e.text, bytea_hex(e.vector), bytea_hex(e.value), e.source_sid,
                               iso_utc(e.created_at), iso_utc(e.expires_at));
     }
     copy.complete();
@@ -149,7 +154,7 @@ std::vector<cache::semantic_entry> semantic_store::load_live(time_point now) {
       e.task = row[2].as<std::string>();
       e.text = row[3].as<std::string>();
       e.vector = floats_of(row[4]);
-      e.value = row[5].as<std::string>();
+      e.value = pqxx::binarystring(row[5]).str();
       e.source_sid = row[6].as<std::string>();
       e.created_at = from_micros(row[7].as<std::int64_t>());
       e.expires_at = from_micros(row[8].as<std::int64_t>());

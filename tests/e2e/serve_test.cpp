@@ -31,7 +31,7 @@ TEST_CASE("a signed SMS is stored, answered by the Lead bot through the provider
   REQUIRE(res.status == 200);
   CHECK(res.headers["content-type"].rfind("text/xml", 0) == 0);
   CHECK(is_message_twiml(res.body));
-  CHECK(sim.requests() == 1);
+  CHECK(sim.requests() == 2);  // the intent unit and the reply unit
 
   CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE direction = 'inbound' AND "
                              "provider_sid = '" + sid(1) + "'") == 1);
@@ -43,7 +43,7 @@ TEST_CASE("a signed SMS is stored, answered by the Lead bot through the provider
                           sms_params(sid(1), "+19095551234", "Hi, I want to buy a 3bd in Riverside"));
     CHECK(again.status == 200);
     CHECK(again.body == res.body);
-    CHECK(sim.requests() == 1);
+    CHECK(sim.requests() == 2);
     CHECK(query_long(db.url(), "SELECT count(*) FROM messages") == 2);
   }
 
@@ -80,7 +80,7 @@ TEST_CASE("50 concurrent posts for one contact are stored and answered one at a 
   for (auto& f : results) {
     CHECK(f.get() == 200);
   }
-  CHECK(sim.requests() == posts);
+  CHECK(sim.requests() == 2 * posts);  // intent + reply per message, all different
   CHECK(query_long(db.url(), "SELECT turns FROM conversation_state") == posts);
 
   // Strictly one at a time: by id the contact's rows alternate inbound,
@@ -193,10 +193,10 @@ TEST_CASE("a conversation survives a restart of the node", "[e2e]") {
   // The redelivery after the restart is still recognised.
   auto dup = post_sms(c, second.url(), sms_params(sid(1), "+19095551234", "selling my house"));
   CHECK(dup.status == 200);
-  CHECK(sim.requests() == 1);
+  CHECK(sim.requests() == 2);
   REQUIRE(post_sms(c, second.url(), sms_params(sid(2), "+19095551234", "in Corona")).status == 200);
   CHECK(query_long(db.url(), "SELECT turns FROM conversation_state") == 2);
-  CHECK(sim.requests() == 2);
+  CHECK(sim.requests() == 4);
 }
 
 TEST_CASE("readiness reports a dependency that is down", "[e2e]") {

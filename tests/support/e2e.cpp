@@ -44,9 +44,22 @@ long simulator::requests() {
   return nlohmann::json::parse(c.get(url_ + "/stats").body).at("requests").get<long>();
 }
 
-node::node(const std::string& database_url, const std::string& llm_url, std::string redis_url)
+namespace {
+
+std::map<std::string, std::string> with(std::map<std::string, std::string> base,
+                                        const std::map<std::string, std::string>& extra) {
+  for (const auto& [k, v] : extra) {
+    base[k] = v;
+  }
+  return base;
+}
+
+}  // namespace
+
+node::node(const std::string& database_url, const std::string& llm_url, std::string redis_url,
+           const std::map<std::string, std::string>& extra_env)
     : proc_({OPENHOUSE_BINARY, "serve", "--config", config_path(), "--port", "0"},
-            {{"OPENHOUSE_DATABASE_URL", database_url},
+            with({{"OPENHOUSE_DATABASE_URL", database_url},
              {"OPENHOUSE_REDIS_URL", std::move(redis_url)},
              {"OPENHOUSE_LLM_BASE_URL", llm_url},
              {"OPENHOUSE_PUBLIC_URL", public_url},
@@ -54,7 +67,8 @@ node::node(const std::string& database_url, const std::string& llm_url, std::str
              // this prefix, their cache; other tests never see their entries.
              {"OPENHOUSE_REDIS_PREFIX", "test_" + database_url.substr(database_url.rfind('/') + 1)},
              {"OPENHOUSE_ADMIN_TOKEN", admin_token},
-             {"TWILIO_AUTH_TOKEN", auth_token}}),
+             {"TWILIO_AUTH_TOKEN", auth_token}},
+                 extra_env)),
       url_(proc_.wait_until_listening()) {}
 
 std::map<std::string, std::string> sms_params(const std::string& message_sid,

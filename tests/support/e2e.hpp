@@ -45,7 +45,8 @@ private:
 class node {
 public:
   node(const std::string& database_url, const std::string& llm_url,
-       std::string redis_url = test::redis_url());
+       std::string redis_url = test::redis_url(),
+       const std::map<std::string, std::string>& extra_env = {});
   [[nodiscard]] const std::string& url() const { return url_; }
   int stop(int sig = 15) { return proc_.stop(sig); }
 

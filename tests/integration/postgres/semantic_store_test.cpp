@@ -59,6 +59,8 @@ TEST_CASE("semantic entries round-trip bit-exact and only live ones load",
   odd.id = 77;
   odd.partition = "faq|m|ie|odd";
   odd.vector = {-0.0f, 1e-38f, -3.4e38f, 0.1f, 1.0f / 3.0f};
+  // The cache stores binary entries: NUL bytes and bytes that are no UTF-8.
+  odd.value = std::string{"oh\0\x01\xff\xfe end\0", 11};
 
   postgres::semantic_store other_market{db.url(), "other"};
   other_market.insert({live});
@@ -79,6 +81,7 @@ TEST_CASE("semantic entries round-trip bit-exact and only live ones load",
   CHECK(a.expires_at == live.expires_at);
   CHECK(bit_equal(a.vector, live.vector));
   CHECK(bit_equal(loaded[1].vector, odd.vector));
+  CHECK(loaded[1].value == odd.value);
   CHECK(store.load_live(t0).size() == 3);
 
   CHECK(store.delete_expired(t0 + 2min) == 1);

@@ -32,7 +32,8 @@ struct ledger {
   std::map<std::string, std::string> inbound;  ///< sid -> contact
   std::map<std::string, std::string> replies;  ///< sid -> reply
   std::map<std::string, conversation_snapshot> snapshots;
-  std::vector<llm::messages_request> llm_calls;
+  std::vector<llm::messages_request> llm_calls;     ///< reply units
+  std::vector<llm::messages_request> intent_calls;  ///< intent units
   std::vector<std::string> llm_contacts;
   int loads = 0;
   bool llm_fails = false;
@@ -73,6 +74,17 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
 gateway_actor::behavior_type fake_gateway(gateway_actor::pointer, std::shared_ptr<ledger> l) {
   return {
       [l](complete_atom, const llm_call& call) -> caf::result<llm_answer> {
+        if (call.task == "intent") {
+          l->intent_calls.push_back(call.request);
+          if (l->llm_fails) {
+            return make_error(gateway_errc::circuit_open, "provider down");
+          }
+          llm_answer answer;
+          answer.model = call.request.model;
+          answer.response.text = R"({"intent": "buyer", "confidence": 0.9})";
+          answer.response.stop_reason = "end_turn";
+          return answer;
+        }
         l->llm_calls.push_back(call.request);
         l->llm_contacts.push_back(call.contact);
         if (l->llm_fails) {
@@ -159,6 +171,9 @@ TEST_CASE_METHOD(fixture, "a turn persists the inbound, asks the provider once a
   CHECK(seen->llm_calls[0].task == "reply");
   CHECK(seen->llm_contacts[0] == "+19095551234");  // the contact's budget pays
   CHECK(seen->snapshots.at("+19095551234").turns == 1);
+  // The message was classified first, through the same cache.
+  REQUIRE(seen->intent_calls.size() == 1);
+  CHECK(seen->intent_calls[0].messages.back().content == "Hi, looking to buy in Riverside");
 }
 
 TEST_CASE_METHOD(fixture, "a redelivered sid gets the stored reply and no provider call",
@@ -168,6 +183,7 @@ TEST_CASE_METHOD(fixture, "a redelivered sid gets the stored reply and no provid
   CHECK(again.duplicate);
   CHECK(again.reply == first.reply);
   CHECK(seen->llm_calls.size() == 1);
+  CHECK(seen->intent_calls.size() <= 1);  // "hello" is a greeting: never cached, asked once
 }
 
 TEST_CASE_METHOD(fixture, "one contact's messages are handled in arrival order with history",
