@@ -42,7 +42,21 @@ generations generation_table::get(std::string_view market, std::string_view cont
   if (!task.empty()) {
     g.task = value(counter_id("task", market, contact, task));
   }
+  g.epoch = epoch_;
   return g;
+}
+
+bool generation_table::adopt_epoch(std::uint64_t epoch) {
+  if (epoch == 0 || epoch == epoch_) {
+    return false;
+  }
+  // The old life's counters cannot be compared with the new life's: keeping
+  // them would make max-merge hide every new bump until the new counters
+  // caught up. Entries keyed with them are unreachable anyway (the epoch is
+  // part of the key).
+  counters_.clear();
+  epoch_ = epoch;
+  return true;
 }
 
 bool generation_table::advance(std::string_view scope, std::string_view market,
@@ -61,6 +75,7 @@ bool generation_table::advance(std::string_view scope, std::string_view market,
 
 generations generation_table::merge(std::string_view market, std::string_view contact,
                                     std::string_view task, const generations& seen) {
+  adopt_epoch(seen.epoch);
   advance("global", market, contact, task, seen.global);
   if (!market.empty()) {
     advance("market", market, contact, task, seen.market);
@@ -72,6 +87,22 @@ generations generation_table::merge(std::string_view market, std::string_view co
     advance("task", market, contact, task, seen.task);
   }
   return get(market, contact, task);
+}
+
+generations generation_table::upgrade(std::string_view market, std::string_view contact,
+                                      std::string_view task, const generations& snapshot) {
+  if (epoch_ == 0 && snapshot.epoch != 0) {
+    // This table has not heard from Redis yet; the snapshot has (another
+    // node's read, or one made before this table existed). It is the best
+    // knowledge there is, and the next read from Redis corrects it.
+    return merge(market, contact, task, snapshot);
+  }
+  if (snapshot.epoch != epoch_) {
+    // Not this life's numbers: learning them could put a counter ahead of
+    // Redis, where the max-merge would hide the next bump made elsewhere.
+    return get(market, contact, task);
+  }
+  return merge(market, contact, task, snapshot);
 }
 
 std::uint64_t generation_table::bump_offline(std::string_view scope, std::string_view market,

@@ -24,6 +24,7 @@ enum class tag : char {
   tools = 'U',
   global_generation = 'g',
   task_generation = 'k',
+  redis_epoch = 'e',
   market_id = 'm',
   market_generation = 'n',
   contact_id = 'c',
@@ -86,6 +87,11 @@ std::string encode(const unit& u, const std::string_view* skip) {
   // task generations existed stay what they were; the tag keeps it unambiguous.
   if (u.generation.task != 0) {
     put_number(out, tag::task_generation, u.generation.task);
+  }
+  // Likewise written only once Redis has given one: keys from before epochs
+  // existed stay valid, and entries of another Redis life never match.
+  if (u.generation.epoch != 0) {
+    put_number(out, tag::redis_epoch, u.generation.epoch);
   }
   if (has_market(u.scope)) {
     put_bytes(out, tag::market_id, u.market_id);

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <memory>
 #include <optional>
+#include <random>
 
 namespace openhouse::cache {
 
@@ -21,6 +22,20 @@ struct l2_worker_state {
   /// Null when the URL is malformed: every request then fails as unavailable.
   std::unique_ptr<redis::client> redis;
   std::unique_ptr<redis_keys> keys;
+  /// "<prefix>:epoch" (redis_keys names only counters, entries and the channel).
+  std::string epoch_key;
+  /// Draws the epoch this worker offers when Redis has none. Seeded from the
+  /// OS per worker: two nodes must not offer the same one after a restart.
+  std::mt19937_64 random{std::random_device{}()};
+
+  /// A random non-zero epoch, in decimal.
+  std::string fresh_epoch() {
+    std::uint64_t e = 0;
+    while (e == 0) {
+      e = random();
+    }
+    return std::to_string(e);
+  }
 };
 
 /// Runs one Redis call, turning the client's exception into the domain's
@@ -55,6 +70,20 @@ std::uint64_t parse_counter(const std::optional<std::string>& value) {
   return v;
 }
 
+/// The epoch as Redis holds it: a non-zero decimal 64-bit number. Anything
+/// else means someone else wrote the key; reported like a failure, because
+/// guessing would mix two Redis lives.
+std::uint64_t parse_epoch(std::string_view value) {
+  std::uint64_t v = 0;
+  const auto* end = value.data() + value.size();
+  auto [p, ec] = std::from_chars(value.data(), end, v);
+  if (ec != std::errc{} || p != end || v == 0) {
+    throw redis::error("l2: the epoch is not a non-zero integer: '" +
+                       std::string{value.substr(0, 40)} + "'");
+  }
+  return v;
+}
+
 l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> self,
                                   const std::string& redis_url, std::string prefix,
                                   std::chrono::milliseconds timeout) {
@@ -62,6 +91,7 @@ l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> se
     self->state.redis = std::make_unique<redis::client>(*ep, timeout);
   }
   self->state.keys = std::make_unique<redis_keys>(std::move(prefix));
+  self->state.epoch_key = self->state.keys->prefix() + ":epoch";
   return {
       [self](get_atom, const std::string& key) -> caf::result<bool, std::string> {
         auto& st = self->state;
@@ -116,15 +146,29 @@ l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> se
             keys.push_back(st.keys->task_generation(task));
             slots.push_back(&out.task);
           }
+          // The epoch in the same MGET: counters read without it could be
+          // from a Redis that restarted empty, and mean nothing to the caller.
+          keys.push_back(st.epoch_key);
           const auto values = st.redis->mget(keys);
           for (std::size_t i = 0; i < slots.size(); ++i) {
             *slots[i] = parse_counter(values[i]);
+          }
+          if (const auto& epoch = values.back()) {
+            out.epoch = parse_epoch(*epoch);
+          } else {
+            // A new Redis life (rare: once per restart): create the epoch,
+            // or adopt the one another node created meanwhile. The counters
+            // read above stand: a bump creates the epoch too, so with none
+            // there no bump has run in this life yet and they are at most
+            // what the epoch's counters are.
+            out.epoch = parse_epoch(st.redis->set_nx_get(st.epoch_key, st.fresh_epoch()));
           }
           return out;
         });
       },
       [self](bump_atom, const std::string& scope_name, const std::string& market,
-             const std::string& contact, const std::string& task) -> caf::result<std::uint64_t> {
+             const std::string& contact,
+             const std::string& task) -> caf::result<std::uint64_t, std::uint64_t> {
         auto& st = self->state;
         invalidation inv;
         std::string counter;
@@ -148,13 +192,15 @@ l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> se
           return make_error(cache_errc::bad_request,
                             "bump: unknown scope '" + scope_name + "' or a missing id");
         }
-        return guarded(st, [&]() -> caf::result<std::uint64_t> {
+        return guarded(st, [&]() -> caf::result<std::uint64_t, std::uint64_t> {
           // The message names the counter's new value; Redis fills it in, in
-          // the same atomic step as the INCR (client::bump_with).
+          // the same atomic step as the INCR, and reads the epoch with it
+          // (client::bump_in_epoch): a value without its epoch could be from
+          // a Redis that restarted empty.
           const auto parts = encode_parts(inv);
-          const auto next =
-              st.redis->bump_with(counter, st.keys->channel(), parts.head, parts.tail);
-          return static_cast<std::uint64_t>(next);
+          const auto next = st.redis->bump_in_epoch(counter, st.epoch_key, st.fresh_epoch(),
+                                                    st.keys->channel(), parts.head, parts.tail);
+          return {static_cast<std::uint64_t>(next.value), parse_epoch(next.epoch)};
         });
       },
   };

@@ -219,6 +219,36 @@ std::optional<invalidation::kind> parse_kind(std::string_view scope) {
   return std::nullopt;
 }
 
+/// The counters of two generations, leaving out the epoch: what a stored
+/// entry records (cached_answer keeps the counters only; the key carries the
+/// epoch).
+bool same_counters(const generations& a, const generations& b) {
+  return a.global == b.global && a.market == b.market && a.contact == b.contact &&
+         a.task == b.task;
+}
+
+/// Redis reported `epoch` (with a generations read or a bump). A new one means
+/// Redis restarted empty: its counters started again from 0, and this node's
+/// counters of the old life are forgotten (generation_table::adopt_epoch).
+/// Entries of the old life are unreachable already — the epoch is part of
+/// every key — so dropping L1 only frees their memory at once.
+void learn_epoch(self_ptr self, std::uint64_t epoch) {
+  auto& st = self->state;
+  const auto before = st.gens.epoch();
+  if (!st.gens.adopt_epoch(epoch)) {
+    return;
+  }
+  const auto dropped =
+      st.l1->erase_if([](std::string_view, std::span<const std::string>) { return true; });
+  if (before != 0) {
+    // The first epoch a node learns is no change: nothing was keyed with one.
+    spdlog::warn("cache: Redis restarted empty (epoch {} -> {}): counters reset, {} L1 "
+                 "entries dropped",
+                 before, epoch, dropped);
+    event(st, "redis_epoch_change");
+  }
+}
+
 // --- completing flights ------------------------------------------------------------
 
 /// Delivers a hit found below L1 to everyone waiting for the key: the first
@@ -270,6 +300,12 @@ void complete_error(self_ptr self, const fill& f, const caf::error& err) {
 void store(self_ptr self, const fill& f, const runtime::llm_answer& answer) {
   auto& st = self->state;
   const auto& u = f.req.unit;
+  if (u.generation.epoch != st.gens.epoch()) {
+    // Keyed in a Redis life that ended while the provider answered: nobody
+    // can ask for this key again, so storing it would only take space.
+    event(st, "store_skipped_old_epoch");
+    return;
+  }
   const auto now = st.deps.time->now();
   const auto ttl = st.ttl->ttl(u.task, u.scope, {});
   cached_answer entry;
@@ -380,7 +416,7 @@ void lookup_l2(self_ptr self, fill_ptr f) {
               const auto now_ms = st.deps.time->now_ms();
               // The key already names the generations; checking them again
               // costs nothing and turns any corruption into a miss.
-              if (entry && entry->generation == f->req.unit.generation &&
+              if (entry && same_counters(entry->generation, f->req.unit.generation) &&
                   entry->expires_at_ms > now_ms) {
                 st.l1->put(f->digest, std::move(value), st.deps.time->now(),
                            std::chrono::milliseconds{entry->expires_at_ms - now_ms},
@@ -457,8 +493,12 @@ void replay_bumps(self_ptr self) {
   for (const auto& b : *pending) {
     self->request(st.deps.l2, l2_timeout(st), bump_atom_v, b.scope, b.market, b.contact, b.task)
         .then(
-            [self, b, left](std::uint64_t value) {
+            [self, b, left](std::uint64_t value, std::uint64_t epoch) {
               auto& st = self->state;
+              // Replayed into whatever Redis life is current: a bump made
+              // offline may postdate a restart, so it still has to
+              // invalidate what other nodes cached since.
+              learn_epoch(self, epoch);
               st.gens.advance(b.scope, b.market, b.contact, b.task, value);
               if (--*left == 0) {
                 replay_done(self);
@@ -503,11 +543,21 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
         }
         // The key names the model, so the gateway must not route elsewhere.
         req.call.request.model = u.model;
-        const auto known = st.gens.merge(u.market_id, u.contact_id, u.task, u.generation);
+        if (st.gens.epoch() == 0) {
+          // Not heard from Redis yet, but the caller has: take its epoch
+          // (generation_table::upgrade would too; this also frees L1).
+          learn_epoch(self, u.generation.epoch);
+        }
+        const auto known = st.gens.upgrade(u.market_id, u.contact_id, u.task, u.generation);
         if (known != u.generation) {
           // The caller's snapshot is older than an invalidation this node has
-          // seen: never key with a generation that is already dead.
-          event(st, "generation_upgrade");
+          // seen, or from a Redis life that has ended: never key with a
+          // generation that is already dead. (A snapshot without an epoch
+          // that only gains the known one is not stale, just unstamped.)
+          if (!same_counters(known, u.generation) ||
+              (u.generation.epoch != 0 && u.generation.epoch != known.epoch)) {
+            event(st, "generation_upgrade");
+          }
           u.generation = known;
         }
         if (auto verdict = check_request(u, req.question); !verdict.cacheable()) {
@@ -559,6 +609,7 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
         self->request(st.deps.l2, l2_timeout(st), generations_atom_v, market, contact, task)
             .then(
                 [self, rp, market, contact, task](const generations& g) mutable {
+                  learn_epoch(self, g.epoch);
                   rp.deliver(self->state.gens.merge(market, contact, task, g), true);
                 },
                 [self, rp, market, contact, task](const caf::error& err) mutable {
@@ -601,7 +652,11 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
         auto rp = self->make_response_promise<std::uint64_t>();
         self->request(st.deps.l2, l2_timeout(st), bump_atom_v, scope, market, contact, task)
             .then(
-                [self, rp, scope, market, contact, task](std::uint64_t value) mutable {
+                [self, rp, scope, market, contact, task](std::uint64_t value,
+                                                         std::uint64_t epoch) mutable {
+                  // A bump on a Redis that restarted empty must not leave this
+                  // node max-merging the new value into old-life counters.
+                  learn_epoch(self, epoch);
                   self->state.gens.advance(scope, market, contact, task, value);
                   rp.deliver(value);
                 },

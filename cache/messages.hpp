@@ -16,7 +16,8 @@ namespace openhouse::cache {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generations& x) {
-  return f(caf::meta::type_name("generations"), x.global, x.market, x.contact, x.task);
+  return f(caf::meta::type_name("generations"), x.global, x.market, x.contact, x.task,
+           x.epoch);
 }
 
 template <class Inspector>

@@ -41,12 +41,19 @@ enum class scope : std::uint8_t {
 
 /// The invalidation counters (Redis INCR) that may apply to a unit. Which of
 /// them enter the key is decided by the unit's scope: global and task always,
-/// market for market scope and narrower, contact for contact scope and narrower.
+/// market for market scope and narrower, contact for contact scope and narrower;
+/// the epoch always (when known).
 struct generations {
   std::uint64_t global = 0;
   std::uint64_t market = 0;
   std::uint64_t contact = 0;
   std::uint64_t task = 0;  ///< per task, every scope: bumped to drop one task's answers
+  /// The Redis life the counters belong to: a random id Redis keeps under
+  /// "<prefix>:epoch". A Redis that restarts empty restarts its counters at 0
+  /// and gets a new epoch, so keys made under the old counters can never match
+  /// again (counters of two lives are not comparable). 0: unknown (no Redis,
+  /// or not read yet); it then stays out of the key.
+  std::uint64_t epoch = 0;
 
   friend bool operator==(const generations&, const generations&) = default;
 };

@@ -1,9 +1,16 @@
 #include "runtime/conversation.hpp"
 
+#include "agents/bots.hpp"
+#include "agents/compliance.hpp"
+#include "agents/escalation.hpp"
+#include "agents/facts_unit.hpp"
 #include "agents/intent.hpp"
 #include "agents/intent_unit.hpp"
 #include "agents/lead_bot.hpp"
+#include "agents/lead_state.hpp"
 #include "agents/reply_policy.hpp"
+
+#include <fmt/format.h>
 
 #include <caf/all.hpp>
 
@@ -51,6 +58,16 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.state.active_bot = st.snapshot.active_bot;
   out.state.turns = st.snapshot.turns + 1;
   out.state.needs_human = st.snapshot.needs_human;
+  out.state.opted_out = st.snapshot.opted_out;
+  out.state.temperature = st.snapshot.temperature;
+  out.state.facts_json = st.snapshot.facts_json;
+  out.state.frs = st.snapshot.frs;
+  out.state.pcs = st.snapshot.pcs;
+  out.state.handoffs_json = st.snapshot.handoffs_json;
+  out.state.unproductive_turns = st.snapshot.unproductive_turns;
+  out.state.muted = st.snapshot.muted;
+  out.temperature_from = st.turn.temperature_from;
+  out.temperature_reason = st.turn.temperature_reason;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
           [self, msg, reply, fallback, rp](bool stored) mutable {
@@ -88,74 +105,237 @@ void with_generations(self_ptr self, std::string_view task, Next next) {
              [next](const caf::error&) mutable { next(cache::generations{}, false); });
 }
 
-/// Step 2b: ask the cache for the Lead bot's reply unit.
-void ask_reply(self_ptr self, inbound_sms msg, promise rp, const cache::generations& g,
-               bool verified) {
-  auto& st = self->state;
-  const auto& cfg = *st.deps.config;
-  auto req = agents::build_lead_reply(cfg, st.snapshot, st.contact, msg, g, verified);
+std::chrono::milliseconds llm_deadline(const config::market_config& cfg) {
   // The gateway bounds its own retries by the configured deadline; the margin
   // only covers a cache or gateway that is gone.
-  const auto deadline = cfg.llm.retry.deadline + cfg.llm.timeout + std::chrono::seconds{10};
-  self->request(st.deps.cache, deadline, cache::lookup_atom_v, std::move(req))
-      .await(
-          [self, msg, rp](const cache::cache_reply& answer) mutable {
-            const auto& cfg = *self->state.deps.config;
-            auto reply = agents::cap_reply(answer.answer.response.text, cfg.reply.max_chars);
-            if (reply.empty()) {
+  return cfg.llm.retry.deadline + cfg.llm.timeout + std::chrono::seconds{10};
+}
+
+void count(const conversation_state& st, std::string_view event) {
+  if (st.deps.metrics) {
+    st.deps.metrics->count_compliance(event);
+  }
+}
+
+/// Step 2d: the active bot's reply unit.
+void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
+  with_generations(self, agents::reply_task, [self, msg, rp](const cache::generations& g,
+                                                             bool verified) mutable {
+    auto& st = self->state;
+    const auto& cfg = *st.deps.config;
+    const auto bot = agents::parse_bot_kind(st.snapshot.active_bot).value_or(agents::bot_kind::lead);
+    auto req = agents::build_bot_reply(cfg, bot, st.snapshot, st.contact, msg,
+                                       st.turn.handoff_context, g, verified);
+    self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        .await(
+            [self, msg, rp](const cache::cache_reply& answer) mutable {
+              const auto& cfg = *self->state.deps.config;
+              auto reply = agents::cap_reply(answer.answer.response.text, cfg.reply.max_chars);
+              if (reply.empty()) {
+                self->state.snapshot.needs_human = true;
+                persist_reply(self, std::move(msg), cfg.market.fallback_reply, true,
+                              std::move(rp));
+                return;
+              }
+              persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
+            },
+            [self, msg, rp](const caf::error& err) mutable {
+              // The lead still gets an answer, and a person is asked to look.
+              spdlog::warn("conversation: no reply from the provider, sending the fallback: {}",
+                           self->system().render(err));
               self->state.snapshot.needs_human = true;
-              persist_reply(self, std::move(msg), cfg.market.fallback_reply, true, std::move(rp));
-              return;
-            }
-            persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
-          },
-          [self, msg, rp](const caf::error& err) mutable {
-            // The lead still gets an answer, and a person is asked to look.
-            spdlog::warn("conversation: no reply from the provider, sending the fallback: {}",
-                         self->system().render(err));
-            self->state.snapshot.needs_human = true;
-            const auto& cfg = *self->state.deps.config;
-            persist_reply(self, std::move(msg), cfg.market.fallback_reply, true, std::move(rp));
-          });
+              const auto& cfg = *self->state.deps.config;
+              persist_reply(self, std::move(msg), cfg.market.fallback_reply, true,
+                            std::move(rp));
+            });
+  });
+}
+
+/// Step 2c: human escalation, then the handoff policy; then the reply.
+void decide(self_ptr self, inbound_sms msg, promise rp) {
+  auto& st = self->state;
+  auto& snap = st.snapshot;
+  double human = 0;
+  for (const auto& i : st.turn.intents) {
+    if (i.kind == agents::intent::human_request) {
+      human = i.confidence;
+    }
+  }
+  const auto escalation = agents::check_escalation(
+      {msg.body, snap.unproductive_turns, human}, agents::escalation_settings{});
+  if (escalation.reason != agents::escalation_reason::none) {
+    // The bots stop here until a person releases the lead.
+    snap.muted = true;
+    snap.needs_human = true;
+    count(st, "escalated");
+    spdlog::info("conversation: escalated to a human ({})", agents::to_string(escalation.reason));
+    const auto& cfg = *st.deps.config;
+    persist_reply(self, std::move(msg),
+                  fmt::format("Thanks for your patience. An agent from {} will text you "
+                              "personally shortly.",
+                              cfg.market.business_name),
+                  false, std::move(rp));
+    return;
+  }
+  const auto now = st.deps.time->now();
+  const auto current =
+      agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
+  const auto history = agents::parse_handoffs(snap.handoffs_json);
+  const auto decision = st.handoffs->decide(current, st.turn.intents, history, now);
+  if (decision.target) {
+    const agents::handoff_record record{now, current, *decision.target};
+    snap.handoffs_json = agents::append_handoff(snap.handoffs_json, record);
+    snap.active_bot = std::string{agents::to_string(*decision.target)};
+    std::string summary;
+    for (const auto& h : snap.history) {
+      if (h.role == "user") {
+        summary += h.text + " ";
+      }
+    }
+    summary += msg.body;
+    agents::lead_score score;
+    score.frs = snap.frs;
+    score.pcs = snap.pcs;
+    score.temp = agents::parse_temperature(snap.temperature).value_or(agents::temperature::cold);
+    st.turn.handoff_context = agents::render_handoff_context(agents::make_handoff_context(
+        current, *decision.target, agents::stored_facts(snap.facts_json), score, summary));
+    if (st.deps.metrics) {
+      st.deps.metrics->count_handoff(agents::to_string(current),
+                                     agents::to_string(*decision.target));
+    }
+  }
+  ask_reply(self, std::move(msg), std::move(rp));
+}
+
+/// Step 2b': a temperature change invalidates every cached unit of the lead on
+/// every node before anything else is asked (DESIGN.md "A turn", step 4).
+void bump_then_decide(self_ptr self, inbound_sms msg, promise rp) {
+  auto& st = self->state;
+  self->request(st.deps.cache, st.deps.store_timeout, cache::bump_atom_v, std::string{"contact"},
+                st.deps.config->market.id, st.contact, std::string{})
+      .await([self, msg, rp](std::uint64_t) mutable { decide(self, std::move(msg), std::move(rp)); },
+             [self, msg, rp](const caf::error& err) mutable {
+               spdlog::warn("conversation: cache invalidation failed: {}",
+                            self->system().render(err));
+               decide(self, std::move(msg), std::move(rp));
+             });
+}
+
+/// Step 2b: the lead's facts → FRS/PCS → temperature. A malformed answer is
+/// asked once more (its entry dropped first); then the previous facts stand.
+void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
+  with_generations(self, agents::facts_task, [self, msg, rp](const cache::generations& g,
+                                                             bool verified) mutable {
+    auto& st = self->state;
+    const auto& cfg = *st.deps.config;
+    auto req = agents::build_facts_request(cfg, st.snapshot, st.contact, msg, g, verified);
+    self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        .await(
+            [self, msg, rp](const cache::cache_reply& answer) mutable {
+              auto& st = self->state;
+              auto& snap = st.snapshot;
+              auto update = agents::update_scoring(st.deps.config->scoring, snap.facts_json,
+                                                   snap.temperature, answer.answer.response.text);
+              if (!update.valid && !st.turn.facts_retried) {
+                st.turn.facts_retried = true;
+                self->request(st.deps.cache, st.deps.store_timeout, cache::erase_atom_v,
+                              answer.key)
+                    .await([self, msg, rp](bool) mutable { ask_facts(self, msg, rp); },
+                           [self, msg, rp](const caf::error&) mutable {
+                             ask_facts(self, msg, rp);
+                           });
+                return;
+              }
+              snap.unproductive_turns =
+                  agents::next_unproductive_turns(snap.unproductive_turns, update.new_fact);
+              if (!update.valid) {
+                decide(self, std::move(msg), std::move(rp));  // previous facts stand
+                return;
+              }
+              snap.facts_json = update.facts_json;
+              snap.frs = update.score.frs;
+              snap.pcs = update.score.pcs;
+              if (!update.temperature_changed) {
+                decide(self, std::move(msg), std::move(rp));
+                return;
+              }
+              st.turn.temperature_from = snap.temperature;
+              st.turn.temperature_reason = update.reason;
+              snap.temperature = std::string{agents::to_string(update.score.temp)};
+              if (st.deps.metrics) {
+                st.deps.metrics->count_temperature_change(snap.temperature);
+              }
+              bump_then_decide(self, std::move(msg), std::move(rp));
+            },
+            [self, msg, rp](const caf::error&) mutable {
+              decide(self, std::move(msg), std::move(rp));  // previous facts stand
+            });
+  });
 }
 
 /// Step 2a: classify the message (a cheap, cached unit). A failure or an
-/// unreadable answer only leaves the intent unknown: the reply still goes out.
-void ask_intent(self_ptr self, inbound_sms msg, promise rp, const cache::generations& g,
-                bool verified) {
-  auto& st = self->state;
-  const auto& cfg = *st.deps.config;
-  auto req = agents::build_intent_request(cfg, st.contact, msg, g, verified);
-  const auto deadline = cfg.llm.retry.deadline + cfg.llm.timeout + std::chrono::seconds{10};
-  auto then_reply = [self, msg, rp]() mutable {
-    with_generations(self, agents::reply_task,
-                     [self, msg, rp](const cache::generations& g, bool verified) mutable {
-                       ask_reply(self, std::move(msg), std::move(rp), g, verified);
-                     });
-  };
-  self->request(st.deps.cache, deadline, cache::lookup_atom_v, std::move(req))
-      .await(
-          [self, then_reply](const cache::cache_reply& answer) mutable {
-            auto parsed = agents::parse_intent(answer.answer.response.text);
-            auto* ranking = std::get_if<agents::intent_ranking>(&parsed);
-            self->state.last_intent =
-                ranking != nullptr && !ranking->empty()
-                    ? std::string{agents::to_string(ranking->front().kind)}
-                    : std::string{};
-            then_reply();
-          },
-          [self, then_reply](const caf::error&) mutable {
-            self->state.last_intent.clear();
-            then_reply();
-          });
+/// unreadable answer only leaves the intent unknown.
+void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
+  with_generations(self, agents::intent_task, [self, msg, rp](const cache::generations& g,
+                                                              bool verified) mutable {
+    auto& st = self->state;
+    const auto& cfg = *st.deps.config;
+    auto req = agents::build_intent_request(cfg, st.contact, msg, g, verified);
+    self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        .await(
+            [self, msg, rp](const cache::cache_reply& answer) mutable {
+              auto parsed = agents::parse_intent(answer.answer.response.text);
+              auto* ranking = std::get_if<agents::intent_ranking>(&parsed);
+              auto& st = self->state;
+              st.turn.intents = ranking != nullptr ? *ranking : agents::intent_ranking{};
+              st.last_intent = st.turn.intents.empty()
+                                   ? std::string{}
+                                   : std::string{agents::to_string(st.turn.intents.front().kind)};
+              ask_facts(self, std::move(msg), std::move(rp));
+            },
+            [self, msg, rp](const caf::error&) mutable {
+              self->state.last_intent.clear();
+              ask_facts(self, std::move(msg), std::move(rp));
+            });
+  });
 }
 
-/// Step 2: the LLM units of the turn, each under its task's generations.
+/// Step 2: the compliance gate (no LLM), then the LLM units of the turn.
 void run_turn(self_ptr self, inbound_sms msg, promise rp) {
-  with_generations(self, agents::intent_task,
-                   [self, msg, rp](const cache::generations& g, bool verified) mutable {
-                     ask_intent(self, std::move(msg), std::move(rp), g, verified);
-                   });
+  auto& st = self->state;
+  auto& snap = st.snapshot;
+  const auto& cfg = *st.deps.config;
+  st.turn = {};
+  switch (agents::classify_compliance(msg.body)) {
+    case agents::compliance_action::opt_out:
+      // Honoured at once and for good: stored with this turn, checked on
+      // every later message (and read fresh from PostgreSQL by every node).
+      snap.opted_out = true;
+      count(st, "opt_out");
+      persist_reply(self, std::move(msg), std::string{}, false, std::move(rp));
+      return;
+    case agents::compliance_action::opt_in:
+      snap.opted_out = false;
+      count(st, "opt_in");
+      persist_reply(self, std::move(msg),
+                    fmt::format("{}: you're subscribed again. Reply STOP to opt out, HELP for help.",
+                                cfg.market.business_name),
+                    false, std::move(rp));
+      return;
+    case agents::compliance_action::help:
+      count(st, "help");
+      persist_reply(self, std::move(msg), cfg.market.help_text, false, std::move(rp));
+      return;
+    case agents::compliance_action::none:
+      break;
+  }
+  if (snap.opted_out || snap.muted) {
+    // Opted out: never another text. Muted: a person has the conversation.
+    count(st, snap.opted_out ? "suppressed" : "muted");
+    persist_reply(self, std::move(msg), std::string{}, false, std::move(rp));
+    return;
+  }
+  ask_intent(self, std::move(msg), std::move(rp));
 }
 
 /// Step 1: persist the inbound message before anything else (idempotent on sid).
@@ -171,6 +351,8 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
               return;
             }
             // New, or stored earlier but never answered (the first attempt failed).
+            // Another node may have recorded a STOP this actor has not seen.
+            self->state.snapshot.opted_out = self->state.snapshot.opted_out || rec.opted_out;
             run_turn(self, std::move(msg), std::move(rp));
           },
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
@@ -183,6 +365,10 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
   self->state.contact = std::move(contact);
   self->state.deps = std::move(deps);
   self->state.router = std::move(router);
+  auto& st = self->state;
+  st.handoffs = std::make_unique<agents::handoff_policy>(
+      st.deps.config->handoff,
+      st.deps.zone ? *st.deps.zone : time_zone::fixed(std::chrono::seconds{0}));
   return {
       // `await` in every step keeps later messages in the mailbox until this
       // one is answered: one contact's messages are handled strictly in order.

@@ -1,9 +1,13 @@
 #pragma once
 
+#include "agents/handoff_policy.hpp"
+#include "agents/intent.hpp"
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/metrics.hpp"
 #include "runtime/store_worker.hpp"
+#include "runtime/time_zone.hpp"
 #include "runtime/type_ids.hpp"
 
 #include <caf/typed_actor.hpp>
@@ -32,7 +36,18 @@ struct conversation_deps {
   std::shared_ptr<const clock> time;
   store_actor store;
   cache::cache_actor cache;  ///< every LLM unit goes through the cache (DESIGN principle 1)
+  std::shared_ptr<const time_zone> zone;    ///< the market's (handoff day limits); null: UTC
+  std::shared_ptr<runtime::metrics> metrics;  ///< optional
   std::chrono::milliseconds store_timeout{10000};
+};
+
+/// What one turn has learnt so far, between its asynchronous steps.
+struct turn_progress {
+  agents::intent_ranking intents;
+  std::string handoff_context;  ///< for the receiving bot, when this turn handed off
+  std::string temperature_from;  ///< set when this turn changed the temperature
+  std::string temperature_reason;
+  bool facts_retried = false;
 };
 
 struct conversation_state {
@@ -44,6 +59,8 @@ struct conversation_state {
   conversation_snapshot snapshot;
   bool loaded = false;
   std::string last_intent;  ///< the last message's top intent ("" when unknown)
+  std::unique_ptr<agents::handoff_policy> handoffs;
+  turn_progress turn;
   std::uint64_t handled = 0;  ///< inbound messages finished, for passivation
 };
 

@@ -58,12 +58,21 @@ struct conversation_snapshot {
   std::int32_t turns = 0;
   bool needs_human = false;  ///< the bots could not answer properly: a person should look
   std::vector<history_entry> history;  ///< oldest first, at most the configured limit
+  bool opted_out = false;              ///< STOP family received: never text again until START
+  std::string temperature = "cold";    ///< cold | warm | hot
+  std::string facts_json = "{}";       ///< the lead's facts so far (agents/facts schema)
+  double frs = 0;
+  double pcs = 0;
+  std::string handoffs_json = "[]";    ///< [{"at_ms","from","to"}], oldest first
+  std::int32_t unproductive_turns = 0;
+  bool muted = false;                  ///< escalated to a human: bots stay silent until released
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, conversation_snapshot& x) {
   return f(caf::meta::type_name("conversation_snapshot"), x.contact, x.active_bot, x.turns,
-           x.needs_human, x.history);
+           x.needs_human, x.history, x.opted_out, x.temperature, x.facts_json, x.frs, x.pcs,
+           x.handoffs_json, x.unproductive_turns, x.muted);
 }
 
 /// The store's answer to recording an inbound message.
@@ -71,11 +80,14 @@ struct inbound_record {
   bool inserted = false;  ///< false: the sid was seen before
   bool answered = false;  ///< a reply is already stored for it (in `reply`)
   std::string reply;
+  /// The contact's stored opt-out, read with the insert: another node may
+  /// have recorded a STOP this node's conversation has not seen.
+  bool opted_out = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_record& x) {
-  return f(caf::meta::type_name("inbound_record"), x.inserted, x.answered, x.reply);
+  return f(caf::meta::type_name("inbound_record"), x.inserted, x.answered, x.reply, x.opted_out);
 }
 
 /// A reply to persist, tied to the inbound message it answers.
@@ -86,12 +98,15 @@ struct outbound_reply {
   std::string bot;
   std::int64_t sent_at_ms = 0;
   conversation_snapshot state;  ///< the conversation after this turn
+  /// Set when the turn changed the lead's temperature: "from", "to", "reason".
+  std::string temperature_from;
+  std::string temperature_reason;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
   return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
-           x.sent_at_ms, x.state);
+           x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason);
 }
 
 /// One provider call sequence as the cost ledger records it.

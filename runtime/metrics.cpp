@@ -76,7 +76,31 @@ metrics::metrics()
       cache_events_(&prometheus::BuildCounter()
                          .Name("openhouse_cache_events_total")
                          .Help("Cache events: evictions, invalidations, Redis errors, ...")
-                         .Register(*registry_)) {}
+                         .Register(*registry_)),
+      handoffs_(&prometheus::BuildCounter()
+                     .Name("openhouse_handoffs_total")
+                     .Help("Conversations handed from one bot to another")
+                     .Register(*registry_)),
+      temperature_changes_(&prometheus::BuildCounter()
+                                .Name("openhouse_temperature_changes_total")
+                                .Help("Lead temperature changes, by the new temperature")
+                                .Register(*registry_)),
+      compliance_(&prometheus::BuildCounter()
+                       .Name("openhouse_compliance_events_total")
+                       .Help("Opt-outs, opt-ins, HELP answers, suppressed messages, escalations")
+                       .Register(*registry_)) {}
+
+void metrics::count_handoff(std::string_view from, std::string_view to) {
+  handoffs_->Add({{"from", std::string{from}}, {"to", std::string{to}}}).Increment();
+}
+
+void metrics::count_temperature_change(std::string_view to) {
+  temperature_changes_->Add({{"to", std::string{to}}}).Increment();
+}
+
+void metrics::count_compliance(std::string_view event) {
+  compliance_->Add({{"event", std::string{event}}}).Increment();
+}
 
 prometheus::Counter& metrics::cache_requests(std::string_view task, std::string_view outcome) {
   return cache_requests_->Add({{"task", std::string{task}}, {"outcome", std::string{outcome}}});

@@ -47,6 +47,16 @@ public:
   /// "invalidation_<kind>", "pubsub_eviction", "generation_upgrade", ...
   void count_cache_event(std::string_view event, double n = 1);
 
+  /// Counts one handoff between bots.
+  void count_handoff(std::string_view from, std::string_view to);
+
+  /// Counts one temperature change of a lead, by the new temperature.
+  void count_temperature_change(std::string_view to);
+
+  /// Counts one compliance event: "opt_out", "opt_in", "help", "suppressed"
+  /// (a message from an opted-out lead, not answered), "escalated".
+  void count_compliance(std::string_view event);
+
   /// The Prometheus text exposition of everything registered.
   [[nodiscard]] std::string render() const;
 
@@ -64,6 +74,9 @@ private:
   prometheus::Family<prometheus::Histogram>* cache_similarity_;
   prometheus::Family<prometheus::Counter>* cache_bypasses_;
   prometheus::Family<prometheus::Counter>* cache_events_;
+  prometheus::Family<prometheus::Counter>* handoffs_;
+  prometheus::Family<prometheus::Counter>* temperature_changes_;
+  prometheus::Family<prometheus::Counter>* compliance_;
 };
 
 }  // namespace openhouse::runtime

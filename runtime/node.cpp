@@ -136,6 +136,8 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   deps.time = time;
   deps.store = spawn_store_pool(sys, cfg->storage, cfg->market.id, cfg->runtime.history_limit);
   deps.cache = llm_cache;
+  deps.zone = gw.zone;
+  deps.metrics = metrics;
   auto router = sys.spawn(conversation_router, deps);
   auto health = spawn_health_worker(sys, cfg->storage, cfg->market.id);
   // Shutdown order: conversations first, then what they use; the ledger last

@@ -98,11 +98,35 @@ constexpr std::string_view semantic_value_bytes = R"sql(
 ALTER TABLE semantic_entries ALTER COLUMN value TYPE bytea USING convert_to(value, 'UTF8');
 )sql";
 
-constexpr std::array<migration, 4> migrations{{
+constexpr std::string_view lead_state = R"sql(
+-- What the bots know and decided about a lead (issue 5): opt-out, scores,
+-- temperature, facts, handoffs, human escalation.
+ALTER TABLE conversation_state
+  ADD COLUMN opted_out          boolean          NOT NULL DEFAULT false,
+  ADD COLUMN temperature        text             NOT NULL DEFAULT 'cold',
+  ADD COLUMN facts              text             NOT NULL DEFAULT '{}',
+  ADD COLUMN frs                double precision NOT NULL DEFAULT 0,
+  ADD COLUMN pcs                double precision NOT NULL DEFAULT 0,
+  ADD COLUMN handoffs           text             NOT NULL DEFAULT '[]',
+  ADD COLUMN unproductive_turns integer          NOT NULL DEFAULT 0,
+  ADD COLUMN muted              boolean          NOT NULL DEFAULT false;
+-- Every temperature change with its reason.
+CREATE TABLE temperature_changes (
+  id          bigserial   PRIMARY KEY,
+  contact_id  bigint      NOT NULL REFERENCES contacts (id),
+  at          timestamptz NOT NULL,
+  from_temp   text        NOT NULL,
+  to_temp     text        NOT NULL,
+  reason      text        NOT NULL
+);
+)sql";
+
+constexpr std::array<migration, 5> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
     {4, "semantic cache entry values as bytes", semantic_value_bytes},
+    {5, "lead state: opt-out, scores, temperature, facts, handoffs, escalation", lead_state},
 }};
 
 }  // namespace

@@ -19,6 +19,8 @@ constexpr const char* mark_replied = "mark_replied";
 constexpr const char* upsert_state = "upsert_state";
 constexpr const char* select_state = "select_state";
 constexpr const char* select_history = "select_history";
+constexpr const char* select_opt_out = "select_opt_out";
+constexpr const char* insert_temperature_change = "insert_temperature_change";
 
 void prepare_all(pqxx::connection& c) {
   c.prepare(upsert_contact,
@@ -39,14 +41,26 @@ void prepare_all(pqxx::connection& c) {
             "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING RETURNING contact_id");
   c.prepare(mark_replied, "UPDATE messages SET status = 'replied' WHERE provider_sid = $1");
   c.prepare(upsert_state,
-            "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at) "
-            "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0)) "
+            "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
+            "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted) "
+            "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
+            "$12, $13) "
             "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
             "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
-            "updated_at = EXCLUDED.updated_at");
+            "updated_at = EXCLUDED.updated_at, opted_out = EXCLUDED.opted_out, "
+            "temperature = EXCLUDED.temperature, facts = EXCLUDED.facts, frs = EXCLUDED.frs, "
+            "pcs = EXCLUDED.pcs, handoffs = EXCLUDED.handoffs, "
+            "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted");
   c.prepare(select_state,
-            "SELECT cs.active_bot, cs.turns, cs.needs_human FROM conversation_state cs "
+            "SELECT cs.active_bot, cs.turns, cs.needs_human, cs.opted_out, cs.temperature, "
+            "cs.facts, cs.frs, cs.pcs, cs.handoffs, cs.unproductive_turns, cs.muted "
+            "FROM conversation_state cs "
             "JOIN contacts c ON c.id = cs.contact_id WHERE c.market = $1 AND c.phone = $2");
+  c.prepare(select_opt_out,
+            "SELECT opted_out FROM conversation_state WHERE contact_id = $1");
+  c.prepare(insert_temperature_change,
+            "INSERT INTO temperature_changes (contact_id, at, from_temp, to_temp, reason) "
+            "VALUES ($1, to_timestamp($2::bigint / 1000.0), $3, $4, $5)");
   c.prepare(select_history,
             "SELECT direction, body FROM (SELECT m.id, m.direction, m.body FROM messages m "
             "JOIN contacts c ON c.id = m.contact_id WHERE c.market = $1 AND c.phone = $2 "
@@ -132,6 +146,8 @@ runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
     const auto inserted =
         txn.exec_prepared(insert_inbound, contact_id, msg.sid, msg.body, msg.received_at_ms);
     out.inserted = !inserted.empty();
+    const auto opt_out = txn.exec_prepared(select_opt_out, contact_id);
+    out.opted_out = !opt_out.empty() && opt_out[0][0].as<bool>();
     if (!out.inserted) {
       const auto reply = txn.exec_prepared(find_reply, msg.sid);
       if (!reply.empty()) {
@@ -152,8 +168,14 @@ bool store::record_reply(const runtime::outbound_reply& reply) {
     }
     const auto contact_id = row[0][0].as<long>();
     txn.exec_prepared(mark_replied, reply.in_reply_to_sid);
-    txn.exec_prepared(upsert_state, contact_id, reply.state.active_bot, reply.state.turns,
-                      reply.state.needs_human, reply.sent_at_ms);
+    const auto& st = reply.state;
+    txn.exec_prepared(upsert_state, contact_id, st.active_bot, st.turns, st.needs_human,
+                      reply.sent_at_ms, st.opted_out, st.temperature, st.facts_json, st.frs, st.pcs,
+                      st.handoffs_json, st.unproductive_turns, st.muted);
+    if (!reply.temperature_from.empty()) {
+      txn.exec_prepared(insert_temperature_change, contact_id, reply.sent_at_ms,
+                        reply.temperature_from, st.temperature, reply.temperature_reason);
+    }
     return true;
   });
 }
@@ -168,6 +190,14 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
       snap.active_bot = state[0][0].as<std::string>();
       snap.turns = state[0][1].as<std::int32_t>();
       snap.needs_human = state[0][2].as<bool>();
+      snap.opted_out = state[0][3].as<bool>();
+      snap.temperature = state[0][4].as<std::string>();
+      snap.facts_json = state[0][5].as<std::string>();
+      snap.frs = state[0][6].as<double>();
+      snap.pcs = state[0][7].as<double>();
+      snap.handoffs_json = state[0][8].as<std::string>();
+      snap.unproductive_turns = state[0][9].as<std::int32_t>();
+      snap.muted = state[0][10].as<bool>();
     }
     for (const auto& row :
          txn.exec_prepared(select_history, market_, contact, static_cast<long>(history_limit))) {

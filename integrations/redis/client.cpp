@@ -356,4 +356,53 @@ std::int64_t client::bump_with(std::string_view counter_key, std::string_view ch
   }
 }
 
+namespace {
+
+/// SET NX, then GET: the value the key holds once the script has run.
+constexpr std::string_view set_nx_get_script =
+    "redis.call('SET', KEYS[1], ARGV[1], 'NX') "
+    "return redis.call('GET', KEYS[1])";
+
+/// The epoch first (set when absent, then read), so that a wrong-typed epoch
+/// key aborts the script before the INCR: there is still never a bump
+/// without its message. Then as bump_script.
+constexpr std::string_view bump_in_epoch_script =
+    "redis.call('SET', KEYS[2], ARGV[4], 'NX') "
+    "local e = redis.call('GET', KEYS[2]) "
+    "redis.call('INCR', KEYS[1]) "
+    "local v = redis.call('GET', KEYS[1]) "
+    "redis.call('PUBLISH', ARGV[1], ARGV[2] .. v .. ARGV[3]) "
+    "return {v, e}";
+
+}  // namespace
+
+std::string client::set_nx_get(std::string_view key, std::string_view value) {
+  auto reply = command("set_nx_get", {"EVAL", set_nx_get_script, "1", key, value});
+  if (reply->type != REDIS_REPLY_STRING) {
+    fail("set_nx_get", "unexpected reply type " + std::to_string(reply->type));
+  }
+  return std::string{reply_text(reply.get())};
+}
+
+client::epoch_bump client::bump_in_epoch(std::string_view counter_key, std::string_view epoch_key,
+                                         std::string_view fresh_epoch, std::string_view channel,
+                                         std::string_view message_head,
+                                         std::string_view message_tail) {
+  auto reply = command("bump", {"EVAL", bump_in_epoch_script, "2", counter_key, epoch_key,
+                                channel, message_head, message_tail, fresh_epoch});
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+      reply->element[0]->type != REDIS_REPLY_STRING ||
+      reply->element[1]->type != REDIS_REPLY_STRING) {
+    fail("bump", "unexpected reply shape");
+  }
+  epoch_bump out;
+  try {
+    out.value = parse_counter(reply_text(reply->element[0]));
+  } catch (const error& e) {
+    fail("bump", e.what());
+  }
+  out.epoch = std::string{reply_text(reply->element[1])};
+  return out;
+}
+
 }  // namespace openhouse::redis

@@ -85,6 +85,27 @@ public:
   std::int64_t bump_with(std::string_view counter_key, std::string_view channel,
                          std::string_view message_head, std::string_view message_tail);
 
+  /// SET `key` `value` NX, then GET `key`, in one atomic step (a small Lua
+  /// script, one round trip): the value the key holds afterwards — `value`
+  /// when the key was absent, the one already there otherwise. This is how
+  /// several clients agree on one value that the first of them creates.
+  std::string set_nx_get(std::string_view key, std::string_view value);
+
+  /// What bump_in_epoch() returns: the counter's new value and the epoch
+  /// key's value.
+  struct epoch_bump {
+    std::int64_t value = 0;
+    std::string epoch;
+  };
+
+  /// As bump_with(), and in the same atomic step, before the INCR, the same
+  /// as set_nx_get(epoch_key, fresh_epoch): the caller learns which epoch
+  /// (Redis life) the new value belongs to, and a bump on an empty Redis
+  /// creates the epoch rather than leaving a counter without one.
+  epoch_bump bump_in_epoch(std::string_view counter_key, std::string_view epoch_key,
+                           std::string_view fresh_epoch, std::string_view channel,
+                           std::string_view message_head, std::string_view message_tail);
+
   [[nodiscard]] const endpoint& where() const { return endpoint_; }
 
 private:

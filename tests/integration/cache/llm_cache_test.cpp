@@ -582,6 +582,77 @@ TEST_CASE("Redis killed mid-run: answers continue; Redis back: L2 is used again 
   CHECK(sim.calls() == 5);
 }
 
+TEST_CASE("Redis restarted empty: a node whose counters are ahead of the new Redis never "
+          "serves its old entries after another node's bump",
+          "[integration][cache][restart][epoch]") {
+  simulator sim;
+  test::redis_server server;
+  const auto prefix = unique_prefix();
+  auto cfg = market(sim.url(), server.url(), prefix);
+  redis_view redis{server.url(), prefix};
+  // No subscribers: the per-turn generations read alone must do.
+  node a{cfg, node_options{.subscriber = false, .l2_retry_after = 50ms}};
+  node b{cfg, node_options{.subscriber = false, .l2_retry_after = 50ms}};
+  const auto contact = unique_contact();
+
+  // The lead is at generation 5, and both nodes hold its reply there.
+  for (std::uint64_t i = 1; i <= 5; ++i) {
+    REQUIRE(a.bump("contact", contact) == i);
+  }
+  auto [g5, filled] = cache_on_both(a, b, redis, contact);
+  REQUIRE(g5.contact == 5);
+  REQUIRE(g5.epoch != 0);
+  auto [ga5, verified_a5] = a.generations(contact, "reply");
+  REQUIRE(verified_a5);
+  REQUIRE(a.lookup(contact_reply(market_id, contact, reply_text, ga5, true)).outcome ==
+          cache::outcome::l1);
+  REQUIRE(sim.calls() == 1);
+
+  server.stop();
+  server.start();  // same port, empty: counters from 0, no epoch
+
+  // B changes the lead on the new Redis. Its workers find their connections
+  // dead once, so the bump may first be made offline and replayed: either
+  // way Redis ends at 1, not 6.
+  b.bump("contact", contact);
+  REQUIRE(eventually([&] {
+    return redis.contact_counter(market_id, contact) == std::optional<std::string>{"1"};
+  }));
+
+  // A's next turn: once Redis answers it again, the counters of the new life.
+  REQUIRE(eventually([&] { return a.generations(contact, "reply").second; }));
+  auto [g1, verified1] = a.generations(contact, "reply");
+  CHECK(verified1);
+  CHECK(g1.epoch != 0);
+  CHECK(g1.epoch != g5.epoch);
+  CHECK(g1.contact == 1);  // not max(5, 1)
+  CHECK(a.cache_event("redis_epoch_change") == 1);
+
+  auto after = a.lookup(contact_reply(market_id, contact, reply_text, g1, true));
+  CHECK(after.outcome == cache::outcome::miss);
+  CHECK(after.key != filled.key);
+  CHECK(after.entry_generation.contact == 1);
+  CHECK(sim.calls() == 2);
+
+  // A caller still holding the old life's snapshot is keyed in the new one.
+  auto late = a.lookup(contact_reply(market_id, contact, reply_text, g5, true));
+  CHECK(late.outcome == cache::outcome::l1);
+  CHECK(late.key == after.key);
+  CHECK(sim.calls() == 2);
+
+  // B agrees with A and with Redis: one epoch, counter 1; it shares A's new entry.
+  REQUIRE(eventually([&] { return redis.has_entry(after.key); }));
+  REQUIRE(eventually([&] { return b.generations(contact, "reply").second; }));
+  auto [gb, verified_b] = b.generations(contact, "reply");
+  CHECK(verified_b);
+  CHECK(gb.epoch == g1.epoch);
+  CHECK(gb.contact == 1);
+  auto shared = b.lookup(contact_reply(market_id, contact, reply_text, gb, true));
+  CHECK(shared.outcome == cache::outcome::l2);
+  CHECK(shared.key == after.key);
+  CHECK(sim.calls() == 2);
+}
+
 TEST_CASE("single flight: 100 concurrent identical requests make one provider call",
           "[integration][cache]") {
   simulator sim{200ms};  // slow enough that every request arrives while it is in flight
@@ -642,10 +713,12 @@ TEST_CASE("L3 survives a restart: a new node rebuilt from PostgreSQL serves a pa
     CHECK(first.flush_semantic() == 0);
   }  // the whole node is gone: its L1, its index, its actor system
 
-  // A new Redis prefix too: the answer can only come from PostgreSQL.
-  auto restarted_cfg = std::make_shared<config::market_config>(*cfg);
-  restarted_cfg->cache.redis_prefix = unique_prefix();
-  node second{restarted_cfg, node_options{.semantic = true}};
+  // The L2 entry goes too: the answer can only come from PostgreSQL. The
+  // Redis prefix stays: a new prefix would be a new Redis life (epoch), and
+  // the entries of another life are rightly never matched again.
+  redis::client direct{*redis::parse_url(test::redis_url()), 1000ms};
+  direct.del(cache::redis_keys{cfg->cache.redis_prefix}.entry(stored.key));
+  node second{cfg, node_options{.semantic = true}};
   CHECK(second.restored() >= 1);
   auto [g, verified] = second.generations("", "faq");
   REQUIRE(verified);

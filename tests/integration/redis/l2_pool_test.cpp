@@ -62,12 +62,37 @@ struct l2_calls {
     return ask<bool>(cache::put_atom_v, key, value, ttl);
   }
   auto erase(const std::string& key) { return ask<bool>(cache::erase_atom_v, key); }
-  auto gens(const std::string& m, const std::string& c, const std::string& t) {
+  /// The generations as the worker reads them, epoch included.
+  auto read(const std::string& m, const std::string& c, const std::string& t) {
     return ask<cache::generations>(cache::generations_atom_v, m, c, t);
   }
-  auto bump(const std::string& scope, const std::string& m, const std::string& c,
-            const std::string& t) {
-    return ask<std::uint64_t>(cache::bump_atom_v, scope, m, c, t);
+  /// The counters only (the epoch is random: checked on its own).
+  std::variant<cache::generations, caf::error> gens(const std::string& m, const std::string& c,
+                                                    const std::string& t) {
+    auto out = read(m, c, t);
+    if (auto* g = std::get_if<cache::generations>(&out)) {
+      g->epoch = 0;
+    }
+    return out;
+  }
+  /// A bump's new value and the epoch it belongs to.
+  std::variant<std::pair<std::uint64_t, std::uint64_t>, caf::error> bump_in_epoch(
+      const std::string& scope, const std::string& m, const std::string& c,
+      const std::string& t) {
+    std::variant<std::pair<std::uint64_t, std::uint64_t>, caf::error> out{caf::error{}};
+    self->request(pool, 10s, cache::bump_atom_v, scope, m, c, t)
+        .receive([&](std::uint64_t v, std::uint64_t e) { out = std::make_pair(v, e); },
+                 [&](caf::error& e) { out = std::move(e); });
+    return out;
+  }
+  /// A bump's new value.
+  std::variant<std::uint64_t, caf::error> bump(const std::string& scope, const std::string& m,
+                                               const std::string& c, const std::string& t) {
+    auto out = bump_in_epoch(scope, m, c, t);
+    if (auto* e = std::get_if<caf::error>(&out)) {
+      return std::move(*e);
+    }
+    return std::get<0>(out).first;
   }
 };
 
@@ -303,4 +328,87 @@ TEST_CASE("l2 pool: Redis down -> redis_unavailable within the timeout; back -> 
     self->send_exit(broken.pool, caf::exit_reason::user_shutdown);
   }
   self->send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("l2 pool: reads and bumps carry the Redis epoch; an empty restart makes a new one",
+          "[redis][integration][l2][restart][epoch]") {
+  test::redis_server server;
+  test_config cfg;
+  caf::actor_system sys{cfg};
+  cache::l2_settings settings;
+  settings.redis_url = server.url();
+  settings.prefix = "oh";
+  settings.timeout = 250ms;
+  settings.workers = 3;
+  caf::scoped_actor self{sys};
+  // Two pools, as two nodes have.
+  l2_calls a{self, cache::spawn_l2_pool(sys, settings)};
+  l2_calls b{self, cache::spawn_l2_pool(sys, settings)};
+  redis::client direct{server.endpoint()};
+
+  // The first read creates the epoch; every worker of every node adopts it.
+  const auto e1 = value_of(a.read("ie", "c1", "reply")).epoch;
+  CHECK(e1 != 0);
+  CHECK(direct.get("oh:epoch") == std::optional<std::string>{std::to_string(e1)});
+  for (std::size_t i = 0; i < 2 * settings.workers; ++i) {
+    CHECK(value_of(a.read("ie", "c1", "reply")).epoch == e1);
+    CHECK(value_of(b.read("", "", "")).epoch == e1);
+  }
+  for (std::uint64_t i = 1; i <= 5; ++i) {
+    CHECK(value_of(a.bump_in_epoch("contact", "ie", "c1", "")) == std::make_pair(i, e1));
+  }
+  CHECK(value_of(b.read("ie", "c1", "reply")) ==
+        [&] {
+          auto g = gens(0, 0, 5, 0);
+          g.epoch = e1;
+          return g;
+        }());
+
+  server.stop();
+  server.start();  // same port, empty: no persistence
+
+  // Each worker finds its connection dead once, then reconnects by itself.
+  // The first call that gets through on the new Redis is a bump: it creates
+  // the epoch in the same step, so its value never comes without one.
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> first;
+  for (int i = 0; i < 10 && !first; ++i) {
+    auto r = b.bump_in_epoch("contact", "ie", "c1", "");
+    if (const auto* v = std::get_if<std::pair<std::uint64_t, std::uint64_t>>(&r)) {
+      first = *v;
+    } else {
+      CHECK(failed_with(r, cache::cache_errc::redis_unavailable));
+    }
+  }
+  REQUIRE(first);
+  CHECK(first->first == 1);  // the counter restarted: 1, not 6
+  const auto e2 = first->second;
+  CHECK(e2 != 0);
+  CHECK(e2 != e1);
+  CHECK(direct.get("oh:epoch") == std::optional<std::string>{std::to_string(e2)});
+
+  // The other node reads the new life: the new epoch with the new counter.
+  std::optional<cache::generations> seen;
+  for (int i = 0; i < 10 && !seen; ++i) {
+    auto r = a.read("ie", "c1", "reply");
+    if (const auto* g = std::get_if<cache::generations>(&r)) {
+      seen = *g;
+    }
+  }
+  REQUIRE(seen);
+  CHECK(seen->epoch == e2);
+  CHECK(seen->contact == 1);
+  for (std::size_t i = 0; i < 2 * settings.workers; ++i) {
+    auto r = a.read("ie", "c1", "reply");
+    if (const auto* g = std::get_if<cache::generations>(&r)) {
+      CHECK(g->epoch == e2);
+    }
+  }
+
+  // An epoch someone else overwrote is reported, never guessed at.
+  direct.set_px("oh:epoch", "not-a-number", 60'000);
+  CHECK(failed_with(b.read("ie", "c1", "reply"), cache::cache_errc::redis_unavailable));
+  CHECK(failed_with(b.bump("contact", "ie", "c1", ""), cache::cache_errc::redis_unavailable));
+
+  self->send_exit(a.pool, caf::exit_reason::user_shutdown);
+  self->send_exit(b.pool, caf::exit_reason::user_shutdown);
 }

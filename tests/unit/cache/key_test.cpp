@@ -129,6 +129,35 @@ TEST_CASE("contact-scoped keys change with the contact id and generation", "[cac
   CHECK(enc.find(std::string("d\0\0\0\0\0\0\0\x03", 9)) != std::string::npos);
 }
 
+TEST_CASE("the Redis epoch enters the key only when it is known", "[cache][key][epoch]") {
+  // Epoch 0 (unknown) leaves the encoding as it was: the golden keys above hold.
+  auto zero = faq_unit();
+  zero.generation.epoch = 0;
+  CHECK(canonical_encoding(zero) == canonical_encoding(faq_unit()));
+  CHECK(key_digest(zero) == "2a825422538bbf59feb1f145deecc637d1bd58bdfbe163f7443db820b2186c4c");
+
+  // A known epoch changes the key and the partition, for every scope: entries
+  // of another Redis life never match, whatever their counters.
+  for (auto base : {faq_unit(), reply_unit()}) {
+    auto e1 = base;
+    e1.generation.epoch = 0x1234;
+    auto e2 = base;
+    e2.generation.epoch = 0x5678;
+    CHECK(key_digest(e1) != key_digest(base));
+    CHECK(key_digest(e2) != key_digest(base));
+    CHECK(key_digest(e1) != key_digest(e2));
+    CHECK(partition(e1, "question") != partition(e2, "question"));
+    // Tagged, so it cannot be read as another number.
+    CHECK(canonical_encoding(e1).find(std::string("e\0\0\0\0\0\0\x12\x34", 9)) !=
+          std::string::npos);
+  }
+  auto global_a = faq_unit();
+  global_a.scope = scope::global;
+  auto global_b = global_a;
+  global_b.generation.epoch = 7;
+  CHECK(key_digest(global_a) != key_digest(global_b));
+}
+
 TEST_CASE("conversation-scoped keys carry the conversation and its contact", "[cache][key]") {
   auto u = reply_unit();
   u.scope = scope::conversation;

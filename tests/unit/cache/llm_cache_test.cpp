@@ -77,6 +77,16 @@ struct redis_script {
   std::map<std::string, std::uint64_t> counters;
   int gets = 0;
   int bumps = 0;
+  /// The Redis life, as the real worker reports it with every read and bump.
+  std::uint64_t epoch = 0x5eed0001;
+
+  /// Redis restarted with no persistence: no entries, counters from 0, and
+  /// the first node to ask creates a new epoch.
+  void restart_empty() {
+    entries.clear();
+    counters.clear();
+    epoch += 0x1000;
+  }
 
   static std::string counter(const std::string& scope, const std::string& m, const std::string& c,
                              const std::string& t) {
@@ -131,15 +141,16 @@ l2_actor::behavior_type fake_l2(l2_actor::pointer, std::shared_ptr<redis_script>
         g.market = s->counters[redis_script::counter("market", m, c, t)];
         g.contact = s->counters[redis_script::counter("contact", m, c, t)];
         g.task = s->counters[redis_script::counter("task", m, c, t)];
+        g.epoch = s->epoch;
         return g;
       },
       [s, outage](bump_atom, const std::string& scope, const std::string& m, const std::string& c,
-                  const std::string& t) -> caf::result<std::uint64_t> {
+                  const std::string& t) -> caf::result<std::uint64_t, std::uint64_t> {
         if (s->down) {
           return outage();
         }
         ++s->bumps;
-        return ++s->counters[redis_script::counter(scope, m, c, t)];
+        return {++s->counters[redis_script::counter(scope, m, c, t)], s->epoch};
       },
   };
 }
@@ -617,4 +628,99 @@ TEST_CASE_METHOD(fixture, "a market bump moves L3 to a new partition", "[cache][
   h.receive([&](const generations& g, bool) { r.unit.generation = g; },
             [](const caf::error& e) { FAIL(to_string(e)); });
   CHECK(hit(c, r).outcome == outcome::miss);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "Redis restarted empty: a node with higher old counters never serves its "
+                 "old entries after another node's bump",
+                 "[cache][actor][invalidation][epoch]") {
+  auto a = node();
+  auto b = node();
+  // Both nodes cached the lead's reply at contact generation 5.
+  for (int i = 0; i < 5; ++i) {
+    bump(a, "contact");
+  }
+  auto [g5, verified5] = gens(b);
+  REQUIRE(verified5);
+  REQUIRE(g5.contact == 5);
+  REQUIRE(g5.epoch == redis->epoch);
+  const auto old_epoch = g5.epoch;
+  auto filled = hit(a, contact_reply("3bd in Riverside?", g5));
+  REQUIRE(filled.outcome == outcome::miss);
+  REQUIRE(hit(b, contact_reply("3bd in Riverside?", g5)).outcome == outcome::l2);
+  auto [ga5, verified_a5] = gens(a);
+  REQUIRE(verified_a5);
+  REQUIRE(hit(a, contact_reply("3bd in Riverside?", ga5)).outcome == outcome::l1);
+
+  // Redis restarts with nothing; B changes the lead: Redis says 1.
+  redis->restart_empty();
+  CHECK(bump(b, "contact") == 1);
+
+  // A's next turn: the counters of the new life, not max(5, 1).
+  auto [g1, verified1] = gens(a);
+  CHECK(verified1);
+  CHECK(g1.epoch == redis->epoch);
+  CHECK(g1.epoch != old_epoch);
+  CHECK(g1.contact == 1);
+  auto after = hit(a, contact_reply("3bd in Riverside?", g1));
+  CHECK(after.outcome == outcome::miss);
+  CHECK(after.answer.response.text != filled.answer.response.text);
+  CHECK(after.key != filled.key);
+  CHECK(gw->calls.size() == 2);
+  CHECK_THAT(metrics->render(), Catch::Contains("redis_epoch_change"));
+
+  // A caller still holding the old life's snapshot is keyed in the new one:
+  // it gets the new answer, never the one from before the restart.
+  auto late = hit(a, contact_reply("3bd in Riverside?", g5));
+  CHECK(late.outcome == outcome::l1);
+  CHECK(late.key == after.key);
+  CHECK(late.answer.response.text == after.answer.response.text);
+  // And B, which bumped, agrees: the new value is not max-merged with 5.
+  auto [gb, verified_b] = gens(b);
+  CHECK(verified_b);
+  CHECK(gb.contact == 1);
+  CHECK(gb.epoch == g1.epoch);
+  CHECK(hit(b, contact_reply("3bd in Riverside?", gb)).outcome == outcome::l2);
+  CHECK(gw->calls.size() == 2);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "Redis restarted empty: a bump is the first to see it, and the node keeps "
+                 "no old-life counter",
+                 "[cache][actor][invalidation][epoch]") {
+  auto a = node();
+  auto b = node();
+  for (int i = 0; i < 5; ++i) {
+    bump(a, "contact");
+  }
+  auto [g5, ok5] = gens(a);
+  REQUIRE(g5.contact == 5);
+  hit(a, contact_reply("3bd in Riverside?", g5));
+  redis->restart_empty();
+  // A bumps first on the new Redis: 1, and A adopts it rather than keeping 6.
+  CHECK(bump(a, "contact") == 1);
+  auto [g1, ok1] = gens(a);
+  CHECK(ok1);
+  CHECK(g1.contact == 1);
+  CHECK(g1.epoch == redis->epoch);
+  // B then bumps to 2; A follows, so nothing A cached at 1 is served after it.
+  hit(a, contact_reply("3bd in Riverside?", g1));
+  CHECK(bump(b, "contact") == 2);
+  auto [g2, ok2] = gens(a);
+  CHECK(g2.contact == 2);
+  CHECK(hit(a, contact_reply("3bd in Riverside?", g2)).outcome == outcome::miss);
+  CHECK(gw->calls.size() == 3);
+}
+
+TEST_CASE_METHOD(fixture, "within one epoch, an old snapshot is still upgraded",
+                 "[cache][actor][invalidation][epoch]") {
+  auto c = node();
+  auto [g0, ok0] = gens(c);
+  REQUIRE(g0.epoch == redis->epoch);
+  hit(c, contact_reply("3bd in Riverside?", g0));
+  bump(c, "contact");
+  auto late = hit(c, contact_reply("3bd in Riverside?", g0));
+  CHECK(late.outcome == outcome::miss);
+  CHECK(late.entry_generation.contact == 1);
+  CHECK(late.entry_generation.epoch == g0.epoch);
 }

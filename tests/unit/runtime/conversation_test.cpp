@@ -34,6 +34,9 @@ struct ledger {
   std::map<std::string, conversation_snapshot> snapshots;
   std::vector<llm::messages_request> llm_calls;     ///< reply units
   std::vector<llm::messages_request> intent_calls;  ///< intent units
+  std::vector<llm::messages_request> facts_calls;   ///< fact-extraction units
+  std::string intent_answer = R"({"intent": "other", "confidence": 0.5})";
+  std::string facts_answer = R"({"budget": null})";
   std::vector<std::string> llm_contacts;
   int loads = 0;
   bool llm_fails = false;
@@ -44,6 +47,9 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
       [l](record_inbound_atom, const inbound_sms& msg) {
         inbound_record rec;
         rec.inserted = l->inbound.emplace(msg.sid, msg.from).second;
+        if (auto s = l->snapshots.find(msg.from); s != l->snapshots.end()) {
+          rec.opted_out = s->second.opted_out;
+        }
         if (auto i = l->replies.find(msg.sid); !rec.inserted && i != l->replies.end()) {
           rec.answered = true;
           rec.reply = i->second;
@@ -55,10 +61,9 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
           return false;
         }
         auto& snap = l->snapshots[r.contact];
+        snap = r.state;  // the state row; the history is the messages themselves
         snap.contact = r.contact;
-        snap.active_bot = r.state.active_bot;
-        snap.turns = r.state.turns;
-        snap.needs_human = r.state.needs_human;
+        snap.history.clear();
         return true;
       },
       [l](load_atom, const std::string& contact) {
@@ -81,7 +86,15 @@ gateway_actor::behavior_type fake_gateway(gateway_actor::pointer, std::shared_pt
           }
           llm_answer answer;
           answer.model = call.request.model;
-          answer.response.text = R"({"intent": "buyer", "confidence": 0.9})";
+          answer.response.text = l->intent_answer;
+          answer.response.stop_reason = "end_turn";
+          return answer;
+        }
+        if (call.task == "facts") {
+          l->facts_calls.push_back(call.request);
+          llm_answer answer;
+          answer.model = call.request.model;
+          answer.response.text = l->facts_answer;
           answer.response.stop_reason = "end_turn";
           return answer;
         }
@@ -108,6 +121,12 @@ std::shared_ptr<config::market_config> test_market() {
   cfg->bots.lead.persona = "You are a friendly assistant.";
   cfg->llm.routing["reply"] = "claude-sonnet-4-6";
   cfg->runtime.conversation_idle_timeout = std::chrono::seconds{60};
+  cfg->scoring.frs_weights = {
+      {"pre_approval", 0.35}, {"budget", 0.25}, {"down_payment", 0.20}, {"timeline", 0.20}};
+  cfg->scoring.pcs_weights = {{"motivation", 0.35},
+                              {"timeline_urgency", 0.25},
+                              {"engagement", 0.25},
+                              {"condition_clarity", 0.15}};
   return cfg;
 }
 
@@ -169,6 +188,7 @@ TEST_CASE_METHOD(fixture, "a turn persists the inbound, asks the provider once a
   CHECK(seen->replies.at("SM1") == r.reply);
   REQUIRE(seen->llm_calls.size() == 1);
   CHECK(seen->llm_calls[0].task == "reply");
+  CHECK(seen->facts_calls.size() == 1);
   CHECK(seen->llm_contacts[0] == "+19095551234");  // the contact's budget pays
   CHECK(seen->snapshots.at("+19095551234").turns == 1);
   // The message was classified first, through the same cache.
@@ -245,4 +265,41 @@ TEST_CASE_METHOD(fixture, "a provider failure still answers the lead with the fa
   CHECK(r.reply == "Thanks! An agent will text you shortly.");
   CHECK(seen->replies.at("SM1") == r.reply);
   CHECK(seen->snapshots.at("+19095551234").needs_human);
+}
+
+TEST_CASE_METHOD(fixture, "a clear buyer is handed to the Buyer bot on the first turn",
+                 "[runtime][conversation][bots]") {
+  seen->intent_answer = R"({"intent": "buyer", "confidence": 0.92, "scores": {"buyer": 0.92}})";
+  turn(sms("SM1", "+19095551234", "I want to buy a 3bd in Riverside"));
+  CHECK(seen->snapshots.at("+19095551234").active_bot == "buyer");
+  REQUIRE(seen->llm_calls.size() == 1);
+  // The Buyer bot answers, with the handoff context in its prompt.
+  REQUIRE(seen->llm_calls[0].system.size() == 2);
+  CHECK_THAT(seen->llm_calls[0].system[0].text, Catch::Contains("Goal: help a buyer"));
+}
+
+TEST_CASE_METHOD(fixture, "STOP is honoured at once: no reply, no LLM work, until START",
+                 "[runtime][conversation][bots]") {
+  turn(sms("SM1", "+19095551234", "Looking in Fontana"));
+  const auto calls = seen->llm_calls.size() + seen->intent_calls.size();
+  auto stop = turn(sms("SM2", "+19095551234", "STOP"));
+  CHECK(stop.reply.empty());
+  CHECK(seen->snapshots.at("+19095551234").turns == 2);
+  auto after = turn(sms("SM3", "+19095551234", "what about Ontario"));
+  CHECK(after.reply.empty());
+  CHECK(seen->llm_calls.size() + seen->intent_calls.size() == calls);
+  auto start = turn(sms("SM4", "+19095551234", "Start"));
+  CHECK_THAT(start.reply, Catch::Contains("subscribed again"));
+  auto again = turn(sms("SM5", "+19095551234", "what about Ontario"));
+  CHECK(again.reply == "re: what about Ontario");
+}
+
+TEST_CASE_METHOD(fixture, "facts extracted by the LLM raise the score and the temperature",
+                 "[runtime][conversation][bots]") {
+  seen->facts_answer =
+      R"({"budget": 600000, "pre_approved": true, "timeline": "1 month", "motivation": "relocating"})";
+  turn(sms("SM1", "+19095551234", "Pre-approved for 600k, moving next month"));
+  const auto& snap = seen->snapshots.at("+19095551234");
+  CHECK(snap.temperature != "cold");
+  CHECK(snap.frs > 0);
 }

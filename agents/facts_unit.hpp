@@ -1,0 +1,26 @@
+#pragma once
+
+#include "cache/messages.hpp"
+#include "config/market.hpp"
+#include "runtime/messages.hpp"
+
+#include <string_view>
+
+/// The fact-extraction unit of a turn (DESIGN.md "A turn", step 3): the LLM
+/// reads what the lead has said and answers the facts as JSON, which
+/// agents/facts validates. Keyed by the new message and the question it answers.
+namespace openhouse::agents {
+
+inline constexpr std::string_view facts_task = "facts";
+inline constexpr std::string_view facts_template = "facts@1";
+
+[[nodiscard]] std::string facts_system_prompt();
+
+/// The facts `inbound` reveals (next to the bot's last question) as a
+/// contact-scoped unit; earlier facts come from the stored state.
+[[nodiscard]] cache::cache_request build_facts_request(
+    const config::market_config& cfg, const runtime::conversation_snapshot& conversation,
+    std::string_view contact, const runtime::inbound_sms& inbound, const cache::generations& g,
+    bool generations_verified);
+
+}  // namespace openhouse::agents
