@@ -32,6 +32,10 @@ using steady = std::chrono::steady_clock;
 struct waiter {
   caf::typed_response_promise<cache_reply> promise;
   steady::time_point started;
+  std::string sid;       ///< for the audit: the message that asked
+  std::string contact;
+  generations keyed;     ///< the generations the request was keyed under
+  double baseline_usd = 0;  ///< what it would cost uncached (for hits and coalesced)
 };
 
 /// A miss being filled: the first request for the key, carried through the
@@ -186,6 +190,42 @@ std::optional<std::string> semantic_text(const cache_state& st, const cache_requ
   return std::nullopt;
 }
 
+/// What a request would cost with no response cache and no prompt caching:
+/// its estimated input plus the answer's output, at the model's list price.
+double estimated_baseline(const cache_state& st, const runtime::llm_call& call,
+                          std::string_view model, std::string_view answer) {
+  const auto& prices = st.deps.config->llm.prices;
+  auto it = prices.find(std::string{model});
+  if (it == prices.end()) {
+    return 0;
+  }
+  const auto in = static_cast<double>(llm::estimate_input_tokens(call.request));
+  const auto out = static_cast<double>(llm::estimate_tokens(answer));
+  return (in * it->second.input + out * it->second.output) / 1e6;
+}
+
+void audit(const cache_state& st, const std::string& sid, const std::string& contact,
+           const std::string& task, const generations& keyed, const cache_reply& out,
+           double baseline_usd) {
+  if (!st.deps.audit) {
+    return;
+  }
+  cache_audit_record r;
+  r.sid = sid;
+  r.contact = contact;
+  r.task = task;
+  r.outcome = out.outcome;
+  r.source_sid = out.source_sid;
+  r.similarity = out.similarity;
+  r.request_generation = keyed;
+  r.entry_generation = out.entry_generation;
+  r.cost_usd = out.answer.cost_usd;
+  r.baseline_cost_usd = out.outcome == outcome::miss || out.outcome == outcome::bypass
+                            ? out.answer.baseline_cost_usd
+                            : baseline_usd;
+  st.deps.audit(r);
+}
+
 /// Evicts from L1 what an invalidation made unreachable.
 std::size_t evict(cache_state& st, const invalidation& inv) {
   switch (inv.what) {
@@ -261,7 +301,10 @@ void complete_hit(self_ptr self, const fill& f, const cached_answer& entry, outc
     const auto served = i == 0 ? o : outcome::coalesced;
     count(st, f.req.unit.task, served);
     observe(st, t, waiters[i].started);
-    waiters[i].promise.deliver(hit_reply(entry, served, f.digest, similarity));
+    auto out = hit_reply(entry, served, f.digest, similarity);
+    audit(st, waiters[i].sid, waiters[i].contact, f.req.unit.task, waiters[i].keyed, out,
+          waiters[i].baseline_usd);
+    waiters[i].promise.deliver(std::move(out));
   }
 }
 
@@ -285,6 +328,8 @@ void complete_miss(self_ptr self, const fill& f, const runtime::llm_answer& answ
     out.key = f.digest;
     count(st, f.req.unit.task, out.outcome);
     observe(st, tier::provider, waiters[i].started);
+    audit(st, waiters[i].sid, waiters[i].contact, f.req.unit.task, waiters[i].keyed, out,
+          answer.baseline_cost_usd);
     waiters[i].promise.deliver(std::move(out));
   }
 }
@@ -446,13 +491,15 @@ caf::result<cache_reply> call_through(self_ptr self, cache_request req, outcome 
   self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v,
                 std::move(req.call))
       .then(
-          [self, rp, task, o, started](runtime::llm_answer& answer) mutable {
+          [self, rp, task, o, started, sid = req.source_sid, contact = req.call.contact,
+           keyed = req.unit.generation](runtime::llm_answer& answer) mutable {
             auto& st = self->state;
             count(st, task, o);
             observe(st, tier::provider, started);
             cache_reply out;
             out.answer = std::move(answer);
             out.outcome = o;
+            audit(st, sid, contact, task, keyed, out, out.answer.baseline_cost_usd);
             rp.deliver(std::move(out));
           },
           [rp](const caf::error& err) mutable { rp.deliver(err); });
@@ -577,12 +624,22 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
           if (auto entry = decode_answer(*value)) {
             count(st, u.task, outcome::l1);
             observe(st, tier::l1, started);
-            return hit_reply(*entry, outcome::l1, std::move(digest));
+            auto out = hit_reply(*entry, outcome::l1, std::move(digest));
+            if (st.deps.audit) {
+              audit(st, req.source_sid, req.call.contact, u.task, u.generation, out,
+                    estimated_baseline(st, req.call, entry->model, entry->text));
+            }
+            return out;
           }
           st.l1->erase(digest);
         }
         auto rp = self->make_response_promise<cache_reply>();
-        if (st.flights.join(digest, waiter{rp, started})) {
+        waiter w{rp, started, req.source_sid, req.call.contact, u.generation, 0};
+        if (st.deps.audit) {
+          // A hit or coalesced wait saves about what this request would cost.
+          w.baseline_usd = estimated_baseline(st, req.call, u.model, {});
+        }
+        if (st.flights.join(digest, std::move(w))) {
           return rp;  // a call for this key is in flight: wait for its answer
         }
         auto f = std::make_shared<fill>();

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -53,6 +54,20 @@ using cache_actor = caf::typed_actor<
     caf::reacts_to<invalidate_atom, std::string>, caf::reacts_to<subscribed_atom, bool>,
     caf::reacts_to<runtime::tick_atom>>;
 
+/// One answered cache request, as `openhouse replay --audit` reports it.
+struct cache_audit_record {
+  std::string sid;      ///< the message that asked
+  std::string contact;
+  std::string task;
+  cache::outcome outcome = outcome::miss;
+  std::string source_sid;  ///< for hits: the message whose request filled the entry
+  double similarity = 0;   ///< for l3 hits
+  generations request_generation;  ///< the generations the request was keyed under
+  generations entry_generation;    ///< for hits: the generations the entry was stored under
+  double cost_usd = 0;           ///< what this request cost (0 for hits and coalesced)
+  double baseline_cost_usd = 0;  ///< what it would cost with no response cache and no prompt caching
+};
+
 struct cache_deps {
   std::shared_ptr<const config::market_config> config;
   std::shared_ptr<const runtime::clock> time;
@@ -70,6 +85,9 @@ struct cache_deps {
   /// After a Redis error, L2 is left alone this long before it is tried
   /// again, so that an outage costs one timeout, not one per request.
   std::chrono::milliseconds l2_retry_after{1000};
+  /// Called on the cache's thread for every answered request (replay's audit
+  /// and report); must be quick. Unset in serve.
+  std::function<void(const cache_audit_record&)> audit;
 };
 
 cache_actor spawn_cache(caf::actor_system& sys, cache_deps deps);
