@@ -168,7 +168,8 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
     snap.muted = true;
     snap.needs_human = true;
     count(st, "escalated");
-    spdlog::info("conversation: escalated to a human ({})", agents::to_string(escalation.reason));
+    spdlog::info("conversation {}: escalated to a human ({})", agents::mask_pii(st.contact),
+                 agents::to_string(escalation.reason));
     const auto& cfg = *st.deps.config;
     persist_reply(self, std::move(msg),
                   fmt::format("Thanks for your patience. An agent from {} will text you "
@@ -351,8 +352,16 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
               return;
             }
             // New, or stored earlier but never answered (the first attempt failed).
-            // Another node may have recorded a STOP this actor has not seen.
-            self->state.snapshot.opted_out = self->state.snapshot.opted_out || rec.opted_out;
+            // PostgreSQL is the truth for both (another node, or a person, may
+            // have changed them since this actor loaded the lead).
+            auto& snap = self->state.snapshot;
+            snap.opted_out = rec.opted_out;
+            if (snap.muted && !rec.muted) {
+              // Released by a person: the bots start afresh.
+              snap.unproductive_turns = 0;
+              snap.needs_human = false;
+            }
+            snap.muted = rec.muted;
             run_turn(self, std::move(msg), std::move(rp));
           },
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });

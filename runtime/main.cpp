@@ -10,8 +10,10 @@
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/ledger.hpp"
 #include "runtime/node.hpp"
+#include "runtime/replay.hpp"
 #include "runtime/shutdown_signal.hpp"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -39,7 +41,8 @@ commands:
   migrate --config FILE              apply PostgreSQL migrations
   costs --config FILE [--since DAY]  LLM cost per day and per lead, from the ledger (JSON)
   sim-llm --port N [options]         the LLM provider simulator
-  replay --config FILE TRACE.jsonl   replay a trace on a virtual clock (not yet implemented)
+  replay --config FILE TRACE.jsonl --report R.json
+                                     replay a trace on a virtual clock (JSON report)
   eval-semantic --config FILE PAIRS  score the semantic tier on labelled pairs (JSON)
 
 Run 'openhouse <command> --help' for a command's options.
@@ -333,13 +336,96 @@ int cmd_eval_semantic(const args& a) {
   return 0;
 }
 
-int cmd_not_yet(std::string_view name, const args& a) {
+/// Secrets only the HTTP front needs (Twilio signatures, CRM webhooks, the
+/// admin endpoint) get a placeholder when unset: replay has no front.
+config::env_lookup front_secrets_optional() {
+  const auto real_env = config::process_env();
+  return [real_env](const std::string& name) -> std::optional<std::string> {
+    static const std::set<std::string> not_needed{"TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID",
+                                                  "OPENHOUSE_CRM_SECRET", "OPENHOUSE_ADMIN_TOKEN"};
+    auto value = real_env(name);
+    if (not_needed.count(name) > 0 && (!value || value->empty())) return "unset-" + name;
+    return value;
+  };
+}
+
+int cmd_replay(const args& a) {
   if (wants_help(a)) {
-    std::cout << "usage: openhouse " << name << " --config FILE INPUT\n  (not yet implemented)\n";
+    std::cout
+        << "usage: openhouse replay --config FILE TRACE.jsonl --report R.json [--audit A.jsonl]\n"
+           "                        [--sim in-process | --sim http URL] [--scratch-db]\n"
+           "  Replays a trace (JSON Lines: sms, crm_tag, crm_update events sorted by t, in\n"
+           "  seconds after local midnight) through the node's actors - conversations, cache\n"
+           "  (L1/L2/L3), gateway, store, ledger - on a virtual clock starting at local\n"
+           "  midnight of 2026-01-05 in the market's zone. Uses the configured Redis (under a\n"
+           "  fresh key prefix, so the cache starts empty) and PostgreSQL, and an in-process\n"
+           "  simulator at latency 0 unless --sim http URL names one.\n"
+           "  PostgreSQL rows (messages, conversations, ledger) accumulate: a second replay of\n"
+           "  the same trace in the same database sees every sid as a duplicate. --scratch-db\n"
+           "  runs in a database created for the run (on the configured server) and dropped.\n"
+           "  Writes the report (and with --audit one JSON line per cache request) and prints\n"
+           "  the report. Progress on stderr. Exits 1 when a line of the trace is malformed\n"
+           "  (naming the line) or a turn failed.\n";
     return 0;
   }
-  std::cerr << "openhouse " << name << ": not yet implemented\n";
-  return 2;
+  // Value-less flags and the two-word "--sim http URL" do not fit the shared parser.
+  args rest;
+  runtime::replay_options options;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == "--scratch-db") {
+      options.scratch_db = true;
+    } else if (a[i] == "--sim") {
+      if (i + 1 >= a.size()) {
+        throw usage_error("replay: --sim needs in-process or http URL");
+      }
+      const auto mode = a[++i];
+      if (mode == "http") {
+        if (i + 1 >= a.size()) {
+          throw usage_error("replay: --sim http needs a URL");
+        }
+        options.sim_url = std::string{a[++i]};
+      } else if (mode.starts_with("http://") || mode.starts_with("https://")) {
+        options.sim_url = std::string{mode};
+      } else if (mode != "in-process") {
+        throw usage_error("replay: --sim must be in-process or http URL");
+      }
+    } else {
+      rest.push_back(a[i]);
+    }
+  }
+  auto p = parse(rest, {"config", "report", "audit"});
+  if (p.positional.size() != 1) {
+    throw usage_error("replay: exactly one TRACE.jsonl is required");
+  }
+  if (p.options.count("report") == 0) {
+    throw usage_error("replay: --report FILE is required");
+  }
+  const auto config_path = p.options.find("config");
+  if (config_path == p.options.end()) {
+    throw usage_error("replay: --config FILE is required");
+  }
+  auto loaded = config::load_market_file(config_path->second, front_secrets_optional());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << config::to_string(e, config_path->second) << '\n';
+    return 1;
+  }
+  // stdout carries only the report; the node's logs go to stderr, and its
+  // per-turn info lines would drown the progress of a 5,000-event trace.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("replay"));
+  spdlog::set_level(spdlog::level::warn);
+  options.trace_path = p.positional[0];
+  options.report_path = p.options.at("report");
+  if (auto i = p.options.find("audit"); i != p.options.end()) {
+    options.audit_path = i->second;
+  }
+  try {
+    return runtime::run_replay(
+        std::make_shared<const config::market_config>(std::move(*loaded.config)), options,
+        std::cout);
+  } catch (const runtime::replay_error& e) {
+    std::cerr << "openhouse replay: " << e.what() << '\n';
+    return 1;
+  }
 }
 
 }  // namespace
@@ -374,7 +460,7 @@ int main(int argc, char** argv) {
       return cmd_eval_semantic(rest);
     }
     if (command == "replay") {
-      return cmd_not_yet(command, rest);
+      return cmd_replay(rest);
     }
     std::cerr << "openhouse: unknown command '" << command << "' (see openhouse --help)\n";
     return 2;

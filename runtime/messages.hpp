@@ -83,11 +83,15 @@ struct inbound_record {
   /// The contact's stored opt-out, read with the insert: another node may
   /// have recorded a STOP this node's conversation has not seen.
   bool opted_out = false;
+  /// The stored mute (escalated to a person), for the same reason: a person
+  /// may have released the lead since this actor loaded it.
+  bool muted = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_record& x) {
-  return f(caf::meta::type_name("inbound_record"), x.inserted, x.answered, x.reply, x.opted_out);
+  return f(caf::meta::type_name("inbound_record"), x.inserted, x.answered, x.reply, x.opted_out,
+           x.muted);
 }
 
 /// A reply to persist, tied to the inbound message it answers.

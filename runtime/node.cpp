@@ -1,22 +1,11 @@
 #include "runtime/node.hpp"
 
-#include "cache/cache_error.hpp"
-#include "cache/invalidation.hpp"
-#include "cache/l2_worker.hpp"
 #include "cache/llm_cache.hpp"
-#include "cache/semantic_setup.hpp"
-#include "cache/semantic_writer.hpp"
 #include "integrations/http/routes.hpp"
 #include "integrations/http/server.hpp"
 #include "integrations/postgres/store.hpp"
-#include "integrations/redis/subscriber.hpp"
-#include "runtime/conversation_router.hpp"
-#include "runtime/health_worker.hpp"
-#include "runtime/ledger_writer.hpp"
-#include "runtime/llm_gateway.hpp"
-#include "runtime/llm_worker.hpp"
+#include "runtime/node_parts.hpp"
 #include "runtime/shutdown_signal.hpp"
-#include "runtime/store_worker.hpp"
 
 #include <caf/all.hpp>
 
@@ -25,45 +14,6 @@
 #include <ostream>
 
 namespace openhouse::runtime {
-
-namespace {
-
-class node_config : public caf::actor_system_config {
-public:
-  node_config() {
-    add_message_types<caf::id_block::openhouse>();
-    // Errors render with their names ("llm: overloaded") in logs.
-    add_named_errors<llm::client_errc>(llm::error_category);
-    add_named_errors<store_errc>(store_error_category);
-    add_named_errors<gateway_errc>(gateway_error_category);
-    add_named_errors<cache::cache_errc>(cache::error_category);
-    // Two cores on the reference machine: more scheduler threads only contend.
-    set("scheduler.max-threads", 2);
-    // CAF's own logger and console output stay quiet; the node logs with spdlog.
-    set("logger.console", caf::atom("none"));
-  }
-
-private:
-  // CAF 0.17.6's add_error_category<T> does not compile; this is its intent.
-  template <class Enum>
-  void add_named_errors(caf::atom_value category) {
-    add_error_category(category, [](std::uint8_t code, caf::atom_value cat,
-                                     const caf::message& context) {
-      auto out = caf::to_string(cat) + ": " + std::string{to_string(static_cast<Enum>(code))};
-      if (!context.empty()) {
-        out += " (" + caf::to_string(context) + ")";
-      }
-      return out;
-    });
-  }
-};
-
-/// How long the front waits for a turn before answering 503 (Twilio gives up at 15 s).
-std::chrono::milliseconds turn_deadline(const config::market_config& cfg) {
-  return cfg.llm.timeout + std::chrono::seconds{10};
-}
-
-}  // namespace
 
 int run_migrate(const config::market_config& cfg, std::ostream& out, std::ostream& err) {
   try {
@@ -84,81 +34,19 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   node_config caf_cfg;
   caf::actor_system sys{caf_cfg};
 
-  auto metrics = std::make_shared<runtime::metrics>();
-  auto time = std::make_shared<system_clock>();
-  auto workers = spawn_llm_pool(sys, cfg->llm);
-  auto ledger = spawn_ledger_writer(sys, cfg->storage.database_url, cfg->market.id);
-  gateway_deps gw;
-  gw.config = cfg;
-  gw.time = time;
-  gw.zone = std::make_shared<const time_zone>(time_zone::load(cfg->market.timezone));
-  gw.workers = workers;
-  gw.ledger = ledger;
-  gw.metrics = metrics;
-  auto gateway = spawn_gateway(sys, gw);
-
-  cache::l2_settings l2;
-  l2.redis_url = cfg->storage.redis_url;
-  l2.prefix = cfg->cache.redis_prefix;
-  l2.timeout = cfg->cache.redis_timeout;
-  cache::cache_deps cd;
-  cd.config = cfg;
-  cd.time = time;
-  cd.gateway = gateway;
-  cd.l2 = cache::spawn_l2_pool(sys, l2);
-  cd.metrics = metrics;
-  if ((cd.semantic = cache::make_semantic_tier(*cfg))) {
-    try {
-      const auto restored = cache::restore_semantic_tier(*cd.semantic, *cfg, time->now());
-      spdlog::info("cache: semantic tier rebuilt with {} entries from PostgreSQL", restored);
-    } catch (const std::exception& e) {
-      // An empty tier only costs hits; the node still serves.
-      spdlog::warn("cache: semantic entries not restored: {}", e.what());
-    }
-    cd.semantic_writer =
-        cache::spawn_semantic_writer(sys, cfg->storage.database_url, cfg->market.id);
-  }
-  auto llm_cache = cache::spawn_cache(sys, cd);
-  // Invalidations from every node evict this node's L1 (the generation read
-  // at each turn keeps it correct even when a message is lost).
-  std::unique_ptr<redis::subscriber> invalidations;
-  if (auto ep = redis::parse_url(cfg->storage.redis_url); ep && cfg->cache.subscribe) {
-    invalidations = std::make_unique<redis::subscriber>(
-        *ep, cache::redis_keys{cfg->cache.redis_prefix}.channel(),
-        [llm_cache](std::string payload) {
-          caf::anon_send(llm_cache, cache::invalidate_atom_v, std::move(payload));
-        },
-        [llm_cache](bool up) { caf::anon_send(llm_cache, cache::subscribed_atom_v, up); });
-  }
-
-  conversation_deps deps;
-  deps.config = cfg;
-  deps.time = time;
-  deps.store = spawn_store_pool(sys, cfg->storage, cfg->market.id, cfg->runtime.history_limit);
-  deps.cache = llm_cache;
-  deps.zone = gw.zone;
-  deps.metrics = metrics;
-  auto router = sys.spawn(conversation_router, deps);
-  auto health = spawn_health_worker(sys, cfg->storage, cfg->market.id);
-  // Shutdown order: conversations first, then what they use; the ledger last
-  // so that it writes the rows of the final calls.
-  auto shutdown = [&] {
-    if (invalidations) {
-      invalidations->stop();
-    }
-    for (const auto& a :
-         {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(llm_cache),
-          caf::actor_cast<caf::actor>(cd.l2), caf::actor_cast<caf::actor>(cd.semantic_writer),
-          caf::actor_cast<caf::actor>(gateway),
-          caf::actor_cast<caf::actor>(deps.store), caf::actor_cast<caf::actor>(workers),
-          caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
-      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    }
-  };
+  node_options options;
+  options.time = std::make_shared<system_clock>();
+  options.metrics = std::make_shared<runtime::metrics>();
+  node_parts parts{sys, cfg, std::move(options)};
+  auto router = parts.router;
+  auto health = parts.health;
+  auto llm_cache = parts.cache;
+  auto metrics = parts.metrics;
+  auto shutdown = [&parts] { parts.shutdown(); };
 
   http::front_deps front;
   front.config = cfg;
-  front.time = deps.time;
+  front.time = parts.time;
   front.metrics = metrics;
   const auto deadline = turn_deadline(*cfg);
   front.submit_sms = [&sys, router, deadline](inbound_sms msg,
@@ -196,6 +84,19 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
       self->request(llm_cache, timeout, cache::bump_atom_v, inv.scope, market, inv.contact,
                     inv.task)
           .then([done](std::uint64_t generation) { done({true, generation, false, {}}); }, fail);
+    });
+  };
+
+  front.release_contact = [&sys, store = parts.store](
+                              std::string contact,
+                              std::function<void(bool found, std::string error)> done) {
+    sys.spawn([store, contact = std::move(contact),
+               done = std::move(done)](caf::event_based_actor* self) {
+      // The store clears the mute; the conversation reads it fresh with the
+      // lead's next message, so no actor needs telling.
+      self->request(store, std::chrono::seconds{5}, release_atom_v, contact)
+          .then([done](bool found) { done(found, {}); },
+                [done](const caf::error& e) { done(false, to_string(e)); });
     });
   };
 

@@ -61,6 +61,9 @@ store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_work
             [&] { return self->state.db->load_conversation(contact, self->state.history_limit); });
       },
       [self](ping_atom) -> caf::result<bool> { return self->state.db->ping(); },
+      [self](release_atom, const std::string& contact) -> caf::result<bool> {
+        return guarded([&] { return self->state.db->release(contact); });
+      },
   };
 }
 

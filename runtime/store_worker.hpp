@@ -28,7 +28,8 @@ using store_actor = caf::typed_actor<
     caf::replies_to<record_inbound_atom, inbound_sms>::with<inbound_record>,
     caf::replies_to<record_reply_atom, outbound_reply>::with<bool>,
     caf::replies_to<load_atom, std::string>::with<conversation_snapshot>,
-    caf::replies_to<ping_atom>::with<bool>>;
+    caf::replies_to<ping_atom>::with<bool>,
+    caf::replies_to<release_atom, std::string>::with<bool>>;
 
 /// Spawns `settings.db_workers` detached workers behind one round-robin handle.
 /// Per-contact ordering is kept by the conversation actor, which waits for

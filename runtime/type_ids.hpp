@@ -44,6 +44,7 @@ CAF_ADD_ATOM(openhouse, openhouse::runtime, count_atom, "count")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, flush_atom, "flush")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, retry_atom, "retry")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, tick_atom, "tick")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, release_atom, "release")
 // The cache and its Redis worker.
 CAF_ADD_ATOM(openhouse, openhouse::cache, lookup_atom, "lookup")
 CAF_ADD_ATOM(openhouse, openhouse::cache, get_atom, "get")

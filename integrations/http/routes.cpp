@@ -29,6 +29,7 @@ namespace {
 
 constexpr std::string_view sms_route = "/webhooks/twilio/sms";
 constexpr std::string_view invalidate_route = "/admin/cache/invalidate";
+constexpr std::string_view release_route = "/admin/contacts/release";
 constexpr std::string_view xml_type = "text/xml; charset=utf-8";
 
 response refuse(const request& req, front_errc code, std::string_view why) {
@@ -82,6 +83,9 @@ public:
     if (path == "/readyz") {
       return only(bhttp::verb::get, req, timed, [&] { ready(req, timed); });
     }
+    if (path == release_route && deps_.release_contact) {
+      return only(bhttp::verb::post, req, timed, [&] { release(std::move(req), timed); });
+    }
     if (path == invalidate_route && deps_.invalidate_cache) {
       return only(bhttp::verb::post, req, timed, [&] { invalidate(std::move(req), timed); });
     }
@@ -96,7 +100,8 @@ public:
 
 private:
   static bool is_known(const std::string& path) {
-    return path == sms_route || path == invalidate_route || path == "/healthz" ||
+    return path == sms_route || path == invalidate_route || path == release_route ||
+           path == "/healthz" ||
            path == "/readyz" || path == "/metrics";
   }
 
@@ -111,7 +116,8 @@ private:
     return diff == 0;
   }
 
-  void invalidate(request&& req, const respond_fn& respond) {
+  /// Checks the admin bearer token; answers 401 itself when it is wrong.
+  bool authorized(const request& req, const respond_fn& respond) const {
     const auto& token = deps_.config->server.admin_token;
     const auto auth = req[bhttp::field::authorization];
     constexpr std::string_view bearer = "Bearer ";
@@ -120,7 +126,46 @@ private:
       auto res = refuse(req, front_errc::unauthorized,
                         token.empty() ? "admin token not configured" : "bad bearer token");
       res.set(bhttp::field::www_authenticate, "Bearer");
-      return respond(std::move(res));
+      respond(std::move(res));
+      return false;
+    }
+    return true;
+  }
+
+  void release(request&& req, const respond_fn& respond) {
+    if (!authorized(req, respond)) {
+      return;
+    }
+    auto j = nlohmann::json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || j.size() != 1 || !j.contains("contact") || !j["contact"].is_string() ||
+        !is_phone(j["contact"].get<std::string>())) {
+      return respond(refuse(req, front_errc::malformed,
+                            R"(expected {"contact": "<E.164 number>"})"));
+    }
+    deps_.release_contact(j["contact"].get<std::string>(),
+                          [version = req.version(), keep_alive = req.keep_alive(),
+                           respond](bool found, const std::string& error) {
+                            request shape{bhttp::verb::post, release_route, version};
+                            shape.keep_alive(keep_alive);
+                            if (!error.empty()) {
+                              return respond(make_response(
+                                  shape, status_of(front_errc::unavailable),
+                                  nlohmann::json{{"error", error}}.dump()));
+                            }
+                            if (!found) {
+                              return respond(make_response(
+                                  shape, status_of(front_errc::not_found),
+                                  nlohmann::json{{"error", "no conversation with that contact"}}
+                                      .dump()));
+                            }
+                            respond(make_response(shape, bhttp::status::ok,
+                                                  R"({"released":true})"));
+                          });
+  }
+
+  void invalidate(request&& req, const respond_fn& respond) {
+    if (!authorized(req, respond)) {
+      return;
     }
     auto parsed = parse_invalidation(req.body());
     if (!parsed.value) {

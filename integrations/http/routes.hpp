@@ -69,6 +69,11 @@ struct front_deps {
   /// thread. Unset: the endpoint answers 404.
   std::function<void(cache_invalidation, std::function<void(invalidation_outcome)> done)>
       invalidate_cache;
+  /// Gives a lead escalated to a person back to the bots (POST
+  /// /admin/contacts/release); `done(found, error)` once, from any thread.
+  /// Unset: the endpoint answers 404.
+  std::function<void(std::string contact, std::function<void(bool found, std::string error)> done)>
+      release_contact;
 };
 
 /// Every way a request is refused, mapped to its HTTP status in one place.

@@ -20,6 +20,7 @@ constexpr const char* upsert_state = "upsert_state";
 constexpr const char* select_state = "select_state";
 constexpr const char* select_history = "select_history";
 constexpr const char* select_opt_out = "select_opt_out";
+constexpr const char* release_contact = "release_contact";
 constexpr const char* insert_temperature_change = "insert_temperature_change";
 
 void prepare_all(pqxx::connection& c) {
@@ -57,7 +58,11 @@ void prepare_all(pqxx::connection& c) {
             "FROM conversation_state cs "
             "JOIN contacts c ON c.id = cs.contact_id WHERE c.market = $1 AND c.phone = $2");
   c.prepare(select_opt_out,
-            "SELECT opted_out FROM conversation_state WHERE contact_id = $1");
+            "SELECT opted_out, muted FROM conversation_state WHERE contact_id = $1");
+  c.prepare(release_contact,
+            "UPDATE conversation_state cs SET muted = false, needs_human = false, "
+            "unproductive_turns = 0 FROM contacts c WHERE c.id = cs.contact_id AND c.market = $1 "
+            "AND c.phone = $2 RETURNING cs.contact_id");
   c.prepare(insert_temperature_change,
             "INSERT INTO temperature_changes (contact_id, at, from_temp, to_temp, reason) "
             "VALUES ($1, to_timestamp($2::bigint / 1000.0), $3, $4, $5)");
@@ -148,6 +153,7 @@ runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
     out.inserted = !inserted.empty();
     const auto opt_out = txn.exec_prepared(select_opt_out, contact_id);
     out.opted_out = !opt_out.empty() && opt_out[0][0].as<bool>();
+    out.muted = !opt_out.empty() && opt_out[0][1].as<bool>();
     if (!out.inserted) {
       const auto reply = txn.exec_prepared(find_reply, msg.sid);
       if (!reply.empty()) {
@@ -205,6 +211,12 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
           {row[0].as<std::string>() == "inbound" ? "user" : "assistant", row[1].as<std::string>()});
     }
     return snap;
+  });
+}
+
+bool store::release(const std::string& contact) {
+  return transact([&](pqxx::work& txn) {
+    return !txn.exec_prepared(release_contact, market_, contact).empty();
   });
 }
 

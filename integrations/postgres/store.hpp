@@ -45,6 +45,11 @@ public:
   /// True when a trivial query answers.
   bool ping();
 
+  /// A person gives a muted lead back to the bots: clears the mute, the
+  /// human flag and the unproductive-turn count. False when the contact has
+  /// no conversation.
+  bool release(const std::string& contact);
+
 private:
   struct session;  ///< the open connection with its prepared statements
   session& open();

@@ -100,4 +100,17 @@ TEST_CASE("a request for a person mutes the bots for that lead", "[e2e][bots]") 
   const auto calls = sim.requests();
   CHECK(is_empty_twiml(post_sms(c, n.url(), sms_params(sid(2), lead, "hello?")).body));
   CHECK(sim.requests() == calls);
+
+  // A person gives the lead back to the bots.
+  auto release = [&](const std::string& body, const std::string& token) {
+    return c.post(n.url() + "/admin/contacts/release", body,
+                  {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+  };
+  CHECK(release(R"({"contact": ")" + lead + R"("})", "wrong").status == 401);
+  CHECK(release(R"({"who": "x"})", admin_token).status == 400);
+  CHECK(release(R"({"contact": "+19095550000"})", admin_token).status == 404);
+  CHECK(release(R"({"contact": ")" + lead + R"("})", admin_token).status == 200);
+  CHECK(is_message_twiml(
+      post_sms(c, n.url(), sms_params(sid(3), lead, "Ok, what would my 3 bedroom sell for?")).body));
+  CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE muted") == 0);
 }

@@ -73,6 +73,14 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         return snap;
       },
       [](ping_atom) { return true; },
+      [l](release_atom, const std::string& contact) {
+        auto it = l->snapshots.find(contact);
+        if (it == l->snapshots.end()) {
+          return false;
+        }
+        it->second.muted = false;
+        return true;
+      },
   };
 }
 

@@ -1,0 +1,138 @@
+#include "runtime/node_parts.hpp"
+
+#include "cache/cache_error.hpp"
+#include "cache/invalidation.hpp"
+#include "cache/l2_worker.hpp"
+#include "cache/semantic_setup.hpp"
+#include "cache/semantic_writer.hpp"
+#include "integrations/redis/subscriber.hpp"
+
+#include <caf/all.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace openhouse::runtime {
+
+namespace {
+
+// CAF 0.17.6's add_error_category<T> does not compile; this is its intent.
+template <class Enum>
+void add_named_errors(caf::actor_system_config& cfg, caf::atom_value category) {
+  cfg.add_error_category(category, [](std::uint8_t code, caf::atom_value cat,
+                                      const caf::message& context) {
+    auto out = caf::to_string(cat) + ": " + std::string{to_string(static_cast<Enum>(code))};
+    if (!context.empty()) {
+      out += " (" + caf::to_string(context) + ")";
+    }
+    return out;
+  });
+}
+
+}  // namespace
+
+node_config::node_config() {
+  add_message_types<caf::id_block::openhouse>();
+  // Errors render with their names ("llm: overloaded") in logs.
+  add_named_errors<llm::client_errc>(*this, llm::error_category);
+  add_named_errors<store_errc>(*this, store_error_category);
+  add_named_errors<gateway_errc>(*this, gateway_error_category);
+  add_named_errors<cache::cache_errc>(*this, cache::error_category);
+  // Two cores on the reference machine: more scheduler threads only contend.
+  set("scheduler.max-threads", 2);
+  // CAF's own logger and console output stay quiet; the node logs with spdlog.
+  set("logger.console", caf::atom("none"));
+}
+
+std::chrono::milliseconds turn_deadline(const config::market_config& cfg) {
+  return cfg.llm.timeout + std::chrono::seconds{10};
+}
+
+node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::market_config> cfg,
+                       node_options options)
+    : config(std::move(cfg)), time(std::move(options.time)), metrics(std::move(options.metrics)) {
+  zone = std::make_shared<const time_zone>(time_zone::load(config->market.timezone));
+  workers = spawn_llm_pool(sys, config->llm);
+  ledger = spawn_ledger_writer(sys, config->storage.database_url, config->market.id);
+  gateway_deps gw;
+  gw.config = config;
+  gw.time = time;
+  gw.zone = zone;
+  gw.workers = workers;
+  gw.ledger = ledger;
+  gw.metrics = metrics;
+  gateway = spawn_gateway(sys, gw);
+
+  cache::l2_settings l2s;
+  l2s.redis_url = config->storage.redis_url;
+  l2s.prefix = config->cache.redis_prefix;
+  l2s.timeout = config->cache.redis_timeout;
+  cache::cache_deps cd;
+  cd.config = config;
+  cd.time = time;
+  cd.gateway = gateway;
+  cd.l2 = l2 = cache::spawn_l2_pool(sys, l2s);
+  cd.metrics = metrics;
+  cd.audit = std::move(options.audit);
+  if ((cd.semantic = cache::make_semantic_tier(*config))) {
+    if (options.restore_semantic) {
+      try {
+        const auto restored = cache::restore_semantic_tier(*cd.semantic, *config, time->now());
+        spdlog::info("cache: semantic tier rebuilt with {} entries from PostgreSQL", restored);
+      } catch (const std::exception& e) {
+        // An empty tier only costs hits; the node still serves.
+        spdlog::warn("cache: semantic entries not restored: {}", e.what());
+      }
+    }
+    cd.semantic_writer = semantic_writer =
+        cache::spawn_semantic_writer(sys, config->storage.database_url, config->market.id);
+  }
+  cache = cache::spawn_cache(sys, cd);
+  // Invalidations from every node evict this node's L1 (the generation read
+  // at each turn keeps it correct even when a message is lost).
+  if (auto ep = redis::parse_url(config->storage.redis_url); ep && config->cache.subscribe) {
+    auto target = cache;
+    invalidations_ = std::make_unique<redis::subscriber>(
+        *ep, cache::redis_keys{config->cache.redis_prefix}.channel(),
+        [target](std::string payload) {
+          caf::anon_send(target, cache::invalidate_atom_v, std::move(payload));
+        },
+        [target](bool up) { caf::anon_send(target, cache::subscribed_atom_v, up); });
+  }
+
+  conversation_deps deps;
+  deps.config = config;
+  deps.time = time;
+  deps.store = store =
+      spawn_store_pool(sys, config->storage, config->market.id, config->runtime.history_limit);
+  deps.cache = cache;
+  deps.zone = zone;
+  deps.metrics = metrics;
+  router = sys.spawn(conversation_router, deps);
+  health = spawn_health_worker(sys, config->storage, config->market.id);
+}
+
+node_parts::~node_parts() { shutdown(); }
+
+void node_parts::shutdown() {
+  if (stopped_) {
+    return;
+  }
+  stopped_ = true;
+  if (invalidations_) {
+    invalidations_->stop();
+  }
+  // Conversations first, then what they use; the ledger last so that it
+  // writes the rows of the final calls.
+  for (const auto& a :
+       {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(cache),
+        caf::actor_cast<caf::actor>(l2), caf::actor_cast<caf::actor>(semantic_writer),
+        caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(store),
+        caf::actor_cast<caf::actor>(workers), caf::actor_cast<caf::actor>(health),
+        caf::actor_cast<caf::actor>(ledger)}) {
+    if (a) {
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    }
+  }
+}
+
+}  // namespace openhouse::runtime

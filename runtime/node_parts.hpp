@@ -1,0 +1,86 @@
+#pragma once
+
+#include "cache/llm_cache.hpp"
+#include "config/market.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/conversation_router.hpp"
+#include "runtime/health_worker.hpp"
+#include "runtime/ledger_writer.hpp"
+#include "runtime/llm_gateway.hpp"
+#include "runtime/llm_worker.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/store_worker.hpp"
+#include "runtime/time_zone.hpp"
+
+#include <caf/actor_system_config.hpp>
+#include <caf/fwd.hpp>
+
+#include <functional>
+#include <memory>
+
+namespace openhouse::redis {
+class subscriber;
+}
+
+namespace openhouse::runtime {
+
+/// The actor system configuration of a node: the openhouse type IDs, named
+/// error categories, two scheduler threads, CAF's own logging off.
+class node_config : public caf::actor_system_config {
+public:
+  node_config();
+};
+
+/// What a node's actors are started with besides the market file: `serve`
+/// passes the system clock, `replay` a manual (virtual) one and an audit sink.
+struct node_options {
+  std::shared_ptr<const clock> time;          ///< required
+  std::shared_ptr<runtime::metrics> metrics;  ///< required
+  /// Called for every answered cache request (see cache_deps::audit); unset in serve.
+  std::function<void(const cache::cache_audit_record&)> audit;
+  /// Rebuild the semantic tier from PostgreSQL at start. Replay turns it off
+  /// so that a run starts from a clean cache.
+  bool restore_semantic = true;
+};
+
+/// Every actor of a node except the HTTP front, wired the one way both
+/// `serve` and `replay` use: LLM workers → gateway (+ ledger) → cache (L1, L2
+/// workers, L3 + its writer, pub/sub invalidations) → conversation router
+/// (+ store workers), and the health worker. Not copyable; shutdown() (also
+/// run by the destructor) stops them in dependency order.
+class node_parts {
+public:
+  node_parts(caf::actor_system& sys, std::shared_ptr<const config::market_config> cfg,
+             node_options options);
+  ~node_parts();
+  node_parts(const node_parts&) = delete;
+  node_parts& operator=(const node_parts&) = delete;
+
+  /// Stops the invalidation subscriber and sends every actor an exit,
+  /// conversations first and the ledger last (so it writes the final calls'
+  /// rows). Idempotent.
+  void shutdown();
+
+  std::shared_ptr<const config::market_config> config;
+  std::shared_ptr<const clock> time;
+  std::shared_ptr<runtime::metrics> metrics;
+  std::shared_ptr<const time_zone> zone;  ///< the market's
+  llm_actor workers;
+  ledger_actor ledger;
+  gateway_actor gateway;
+  cache::l2_actor l2;
+  cache::semantic_writer_actor semantic_writer;
+  cache::cache_actor cache;
+  store_actor store;
+  router_actor router;
+  health_actor health;
+
+private:
+  std::unique_ptr<redis::subscriber> invalidations_;
+  bool stopped_ = false;
+};
+
+/// How long a caller waits for one turn (Twilio gives up at 15 s).
+[[nodiscard]] std::chrono::milliseconds turn_deadline(const config::market_config& cfg);
+
+}  // namespace openhouse::runtime

@@ -1,0 +1,548 @@
+#include "runtime/replay.hpp"
+
+#include "agents/compliance.hpp"
+#include "agents/facts_unit.hpp"
+#include "agents/intent_unit.hpp"
+#include "agents/lead_bot.hpp"
+#include "cache/llm_cache.hpp"
+#include "integrations/llm/sim_server.hpp"
+#include "integrations/postgres/store.hpp"
+#include "runtime/node_parts.hpp"
+
+#include <caf/all.hpp>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include <unistd.h>
+
+namespace openhouse::runtime {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string required_string(const json& j, const char* key) {
+  auto i = j.find(key);
+  if (i == j.end() || !i->is_string() || i->get_ref<const std::string&>().empty()) {
+    throw std::invalid_argument(std::string{"\""} + key + "\" must be a non-empty string");
+  }
+  return i->get<std::string>();
+}
+
+std::vector<std::string> string_list(const json& j, const char* key) {
+  std::vector<std::string> out;
+  auto i = j.find(key);
+  if (i == j.end()) {
+    return out;
+  }
+  if (!i->is_array()) {
+    throw std::invalid_argument(std::string{"\""} + key + "\" must be an array of strings");
+  }
+  for (const auto& v : *i) {
+    if (!v.is_string()) {
+      throw std::invalid_argument(std::string{"\""} + key + "\" must be an array of strings");
+    }
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+/// Local midnight of 2026-01-05 in `zone`: a fixed first day, so that two
+/// replays of one trace see the same weekdays and quiet hours.
+clock::time_point virtual_start(const time_zone& zone) {
+  using namespace std::chrono;
+  const clock::time_point utc_midnight{sys_days{year{2026} / January / 5}};
+  // The offset at local midnight, not at UTC midnight (they differ only
+  // across a transition; the second read settles it).
+  const auto guess = utc_midnight - zone.utc_offset(utc_midnight);
+  return utc_midnight - zone.utc_offset(guess);
+}
+
+/// Replaces the database name of a PostgreSQL URL (the path after the host).
+std::string with_database(const std::string& url, const std::string& db) {
+  const auto scheme_end = url.find("://");
+  const auto slash = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  const auto query = url.find('?', slash == std::string::npos ? 0 : slash);
+  const std::string base = slash == std::string::npos ? url : url.substr(0, slash);
+  const std::string rest = query == std::string::npos ? "" : url.substr(query);
+  return base + "/" + db + rest;
+}
+
+std::string random_tag() {
+  std::random_device rd;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%d_%08x", static_cast<int>(getpid()), rd());
+  return buf;
+}
+
+/// A database created for one replay and dropped after it.
+class scratch_database {
+public:
+  explicit scratch_database(std::string admin_url)
+      : admin_url_(std::move(admin_url)), name_("openhouse_replay_" + random_tag()) {
+    pqxx::connection c{admin_url_};
+    pqxx::nontransaction tx{c};
+    tx.exec("CREATE DATABASE " + tx.quote_name(name_));
+  }
+  ~scratch_database() {
+    try {
+      pqxx::connection c{admin_url_};
+      pqxx::nontransaction tx{c};
+      tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_) + " WITH (FORCE)");
+    } catch (const std::exception& e) {
+      spdlog::warn("replay: scratch database {} not dropped: {}", name_, e.what());
+    }
+  }
+  scratch_database(const scratch_database&) = delete;
+  scratch_database& operator=(const scratch_database&) = delete;
+  [[nodiscard]] std::string url() const { return with_database(admin_url_, name_); }
+
+private:
+  std::string admin_url_;
+  std::string name_;
+};
+
+/// Sums every sample of a counter family in a Prometheus text exposition.
+double sum_family(const std::string& text, std::string_view family) {
+  double total = 0;
+  std::istringstream in{text};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || !line.starts_with(family)) {
+      continue;
+    }
+    const char next = line.size() > family.size() ? line[family.size()] : '\0';
+    if (next != '{' && next != ' ') {
+      continue;  // another family sharing the prefix
+    }
+    const auto space = line.rfind(' ');
+    if (space != std::string::npos) {
+      total += std::stod(line.substr(space + 1));
+    }
+  }
+  return total;
+}
+
+double percentile(std::vector<double> sorted, double p) {
+  if (sorted.empty()) {
+    return 0;
+  }
+  std::sort(sorted.begin(), sorted.end());
+  // Nearest rank.
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+double round_to(double v, int digits) {
+  const double f = std::pow(10.0, digits);
+  return std::round(v * f) / f;
+}
+
+bool is_hit(cache::outcome o) {
+  return o == cache::outcome::l1 || o == cache::outcome::l2 || o == cache::outcome::l3;
+}
+
+/// Progress on stderr: a redrawn bar on a terminal, a line per 10% otherwise.
+class progress {
+public:
+  explicit progress(std::size_t total) : total_(total), tty_(isatty(STDERR_FILENO) != 0) {}
+
+  void update(std::size_t done, double seconds) {
+    if (total_ == 0) {
+      return;
+    }
+    const auto pct = done * 100 / total_;
+    if (tty_) {
+      if (pct == last_pct_ && done != total_ && done % 50 != 0) {
+        return;
+      }
+      constexpr std::size_t width = 40;
+      const auto filled = done * width / total_;
+      std::fprintf(stderr, "\rreplay [%s%s] %3zu%% %zu/%zu events %.1f s",
+                   std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(),
+                   pct, done, total_, seconds);
+      if (done == total_) {
+        std::fputc('\n', stderr);
+      }
+      std::fflush(stderr);
+    } else if (pct / 10 != last_pct_ / 10 || done == total_) {
+      std::fprintf(stderr, "replay: %zu/%zu events (%zu%%), %.1f s\n", done, total_, pct, seconds);
+    }
+    last_pct_ = pct;
+  }
+
+private:
+  std::size_t total_;
+  bool tty_;
+  std::size_t last_pct_ = 0;
+};
+
+}  // namespace
+
+std::vector<trace_event> read_trace(std::istream& in, const std::string& name) {
+  std::vector<trace_event> out;
+  std::string text;
+  std::size_t line = 0;
+  double last_t = 0;
+  while (std::getline(in, text)) {
+    ++line;
+    if (text.find_first_not_of(" \t\r") == std::string::npos) {
+      continue;
+    }
+    try {
+      const auto j = json::parse(text);
+      if (!j.is_object()) {
+        throw std::invalid_argument("not a JSON object");
+      }
+      trace_event e;
+      e.line = line;
+      auto t = j.find("t");
+      if (t == j.end() || !t->is_number() || t->get<double>() < 0) {
+        throw std::invalid_argument("\"t\" must be a number >= 0");
+      }
+      e.t = t->get<double>();
+      if (e.t < last_t) {
+        throw std::invalid_argument("\"t\" goes backwards (the trace must be sorted by t)");
+      }
+      last_t = e.t;
+      e.type = required_string(j, "type");
+      if (e.type == "sms") {
+        e.sid = required_string(j, "sid");
+        e.from = required_string(j, "from");
+        e.to = required_string(j, "to");
+        auto body = j.find("body");
+        if (body == j.end() || !body->is_string()) {
+          throw std::invalid_argument("\"body\" must be a string");
+        }
+        e.body = body->get<std::string>();
+      } else if (e.type == "crm_tag") {
+        e.contact = required_string(j, "contact");
+        e.add = string_list(j, "add");
+        e.remove = string_list(j, "remove");
+      } else if (e.type == "crm_update") {
+        e.contact = required_string(j, "contact");
+      } else {
+        throw std::invalid_argument("unknown type \"" + e.type + "\"");
+      }
+      out.push_back(std::move(e));
+    } catch (const std::exception& e) {
+      throw replay_error(name + ":" + std::to_string(line) + ": " + e.what());
+    }
+  }
+  return out;
+}
+
+int run_replay(std::shared_ptr<const config::market_config> loaded, const replay_options& options,
+               std::ostream& out) {
+  std::vector<trace_event> events;
+  {
+    std::ifstream in{options.trace_path};
+    if (!in) {
+      throw replay_error("cannot read " + options.trace_path);
+    }
+    events = read_trace(in, options.trace_path);
+  }
+  std::ofstream report_file{options.report_path};
+  if (!report_file) {
+    throw replay_error("cannot write " + options.report_path);
+  }
+  std::ofstream audit_file;
+  if (!options.audit_path.empty()) {
+    audit_file.open(options.audit_path);
+    if (!audit_file) {
+      throw replay_error("cannot write " + options.audit_path);
+    }
+  }
+
+  // The configuration is immutable: the replay's own copy gets a Redis
+  // prefix of its own (a clean cache, every generation at 0), the simulator
+  // and, when asked, a scratch database.
+  auto cfg = std::make_shared<config::market_config>(*loaded);
+  cfg->cache.redis_prefix = loaded->cache.redis_prefix + ":replay:" + random_tag();
+  std::unique_ptr<scratch_database> scratch;
+  if (options.scratch_db) {
+    scratch = std::make_unique<scratch_database>(cfg->storage.database_url);
+    cfg->storage.database_url = scratch->url();
+  }
+  std::unique_ptr<llm::sim_server> sim;
+  if (options.sim_url.empty()) {
+    llm::simulator_options sim_opts;
+    sim_opts.latency = std::chrono::milliseconds{0};
+    sim = std::make_unique<llm::sim_server>(sim_opts);
+    sim->start();
+    cfg->llm.base_url = sim->base_url();
+  } else {
+    cfg->llm.base_url = options.sim_url;
+  }
+  {
+    postgres::store db{cfg->storage.database_url, cfg->market.id};
+    db.migrate();
+  }
+  std::shared_ptr<const config::market_config> config = cfg;
+
+  // Everything the cache answers, in the order it answered.
+  std::mutex audit_mutex;
+  std::vector<cache::cache_audit_record> records;
+
+  const auto zone = time_zone::load(config->market.timezone);
+  const auto start = virtual_start(zone);
+  auto time = std::make_shared<manual_clock>(start);
+  auto metrics = std::make_shared<runtime::metrics>();
+
+  // Tallies.
+  std::size_t messages = 0, replies = 0, duplicate_deliveries = 0, duplicate_replies = 0,
+              opt_outs = 0, messages_after_opt_out = 0, failed_turns = 0, fallbacks = 0,
+              crm_tags_applied = 0, crm_tags_not_applied = 0, crm_updates_not_applied = 0;
+  std::set<std::string> contacts;
+  std::unordered_map<std::string, bool> seen_sids;       // sid -> answered
+  std::unordered_map<std::string, bool> opted_out;       // contact -> opted out
+  std::unordered_map<std::string, std::uint64_t> known;  // contact -> contact generation
+  std::unordered_map<std::string, std::uint64_t> known_at_turn;  // sid -> generation before it
+  std::vector<double> latencies;
+  latencies.reserve(events.size());
+  double sim_before = 0;
+  if (sim) {
+    sim_before = sim->logic().stats().value("requests", 0.0);
+  }
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto seconds_since = [](std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  std::string metrics_text;
+  {
+    node_config caf_cfg;
+    caf::actor_system sys{caf_cfg};
+    node_options node_opts;
+    node_opts.time = time;
+    node_opts.metrics = metrics;
+    node_opts.restore_semantic = false;  // a clean slate: only this run's entries
+    node_opts.audit = [&audit_mutex, &records](const cache::cache_audit_record& r) {
+      std::lock_guard lock{audit_mutex};
+      records.push_back(r);
+    };
+    node_parts parts{sys, config, std::move(node_opts)};
+    const auto deadline = turn_deadline(*config);
+    const auto& market = config->market.id;
+    caf::scoped_actor self{sys};
+
+    // The contact's generation as the cache knows it now.
+    auto read_generation = [&](const std::string& contact) {
+      self->request(parts.cache, std::chrono::seconds{10}, cache::generations_atom_v, market,
+                    contact, std::string{agents::reply_task})
+          .receive(
+              [&](const cache::generations& g, bool) {
+                known[contact] = std::max(known[contact], g.contact);
+              },
+              [&](const caf::error& e) {
+                spdlog::warn("replay: generations of {} not read: {}", contact, to_string(e));
+              });
+    };
+
+    progress bar{events.size()};
+    std::size_t done = 0;
+    for (const auto& e : events) {
+      // Principle 6: the clock only moves forward, and only once every
+      // earlier event has been answered (the loop is sequential).
+      const auto at = start + std::chrono::duration_cast<clock::time_point::duration>(
+                                  std::chrono::duration<double>(e.t));
+      if (at > time->now()) {
+        time->set(at);
+      }
+      if (e.type == "sms") {
+        ++messages;
+        contacts.insert(e.from);
+        const bool repeated = seen_sids.count(e.sid) > 0;
+        if (repeated) {
+          ++duplicate_deliveries;
+        } else {
+          known_at_turn[e.sid] = known[e.from];
+        }
+        inbound_sms msg{e.sid, e.from, e.to, e.body, time->now_ms()};
+        const auto t0 = std::chrono::steady_clock::now();
+        std::optional<turn_result> result;
+        self->request(parts.router, deadline, std::move(msg))
+            .receive([&](const turn_result& r) { result = r; },
+                     [&](const caf::error& err) {
+                       ++failed_turns;
+                       spdlog::warn("replay: line {} (sid {}): turn failed: {}", e.line, e.sid,
+                                    to_string(err));
+                     });
+        latencies.push_back(seconds_since(t0) * 1000.0);
+        if (result) {
+          const bool new_reply = !result->reply.empty() && !result->duplicate;
+          if (!result->reply.empty()) {
+            ++replies;
+          }
+          if (result->fallback) {
+            ++fallbacks;
+          }
+          if (repeated && new_reply && seen_sids[e.sid]) {
+            ++duplicate_replies;
+          }
+          const auto action = agents::classify_compliance(e.body);
+          if (!repeated) {
+            if (action == agents::compliance_action::opt_out) {
+              if (result->reply.empty()) {
+                ++opt_outs;
+              } else {
+                ++messages_after_opt_out;  // a STOP must not be answered by the bot
+              }
+              opted_out[e.from] = true;
+            } else if (action == agents::compliance_action::opt_in) {
+              opted_out[e.from] = false;
+            } else if (opted_out[e.from] && new_reply) {
+              ++messages_after_opt_out;
+            }
+          }
+          seen_sids[e.sid] = seen_sids[e.sid] || new_reply;
+        } else {
+          seen_sids.emplace(e.sid, false);
+        }
+        if (!repeated) {
+          read_generation(e.from);
+        }
+      } else if (e.type == "crm_tag") {
+        // A person's temperature tag is an input the runtime did not write:
+        // the lead's cached units must not outlive it (DESIGN "A turn" 4).
+        static const std::set<std::string> temperature_tags{"Hot-Lead", "Warm-Lead", "Cold-Lead"};
+        const bool temperature = std::any_of(e.add.begin(), e.add.end(), [](const auto& tag) {
+          return temperature_tags.count(tag) > 0;
+        });
+        if (temperature) {
+          self->request(parts.cache, std::chrono::seconds{10}, cache::bump_atom_v,
+                        std::string{"contact"}, market, e.contact, std::string{})
+              .receive(
+                  [&](std::uint64_t g) {
+                    ++crm_tags_applied;
+                    known[e.contact] = std::max(known[e.contact], g);
+                  },
+                  [&](const caf::error& err) {
+                    ++crm_tags_not_applied;
+                    spdlog::warn("replay: line {}: bump failed: {}", e.line, to_string(err));
+                  });
+        } else {
+          ++crm_tags_not_applied;
+        }
+      } else {
+        // The CRM front end that would apply field updates does not exist yet.
+        ++crm_updates_not_applied;
+      }
+      bar.update(++done, seconds_since(wall_start));
+    }
+    metrics_text = metrics->render();
+    parts.shutdown();
+  }
+  const double wall_seconds = seconds_since(wall_start);
+
+  // The report, from the audit records (the cache's own account of every unit).
+  std::lock_guard lock{audit_mutex};
+  std::size_t l1 = 0, l2 = 0, l3 = 0, misses = 0, bypasses = 0, coalesced = 0, stale = 0;
+  double cost = 0, baseline = 0;
+  static const std::set<std::string> contact_tasks{
+      std::string{agents::intent_task}, std::string{agents::facts_task},
+      std::string{agents::reply_task}};
+  for (const auto& r : records) {
+    switch (r.outcome) {
+      case cache::outcome::l1: ++l1; break;
+      case cache::outcome::l2: ++l2; break;
+      case cache::outcome::l3: ++l3; break;
+      case cache::outcome::miss: ++misses; break;
+      case cache::outcome::bypass: ++bypasses; break;
+      case cache::outcome::coalesced: ++coalesced; break;
+    }
+    cost += r.cost_usd;
+    baseline += r.baseline_cost_usd;
+    if (is_hit(r.outcome) && contact_tasks.count(r.task) > 0) {
+      // The contact's generation at that moment: what the replay knew before
+      // the turn (its own bumps, earlier turns) or what the turn itself read,
+      // whichever is newer.
+      std::uint64_t current = r.request_generation.contact;
+      if (auto i = known_at_turn.find(r.sid); i != known_at_turn.end()) {
+        current = std::max(current, i->second);
+      }
+      const bool other_life = r.entry_generation.epoch != 0 && r.request_generation.epoch != 0 &&
+                              r.entry_generation.epoch != r.request_generation.epoch;
+      if (r.entry_generation.contact < current || other_life) {
+        ++stale;
+      }
+    }
+    if (audit_file) {
+      json line{{"sid", r.sid},
+                {"contact", r.contact},
+                {"task", r.task},
+                {"outcome", std::string{cache::to_string(r.outcome)}}};
+      if (is_hit(r.outcome)) {
+        line["source_sid"] = r.source_sid;
+      }
+      if (r.outcome == cache::outcome::l3) {
+        line["similarity"] = round_to(r.similarity, 4);
+      }
+      audit_file << line.dump() << '\n';
+    }
+  }
+  double provider_calls = sum_family(metrics_text, "openhouse_llm_provider_calls_total");
+  std::string provider_calls_source = "metrics";
+  if (sim) {
+    provider_calls = sim->logic().stats().value("requests", 0.0) - sim_before;
+    provider_calls_source = "simulator";
+    sim->stop();
+  }
+  json report{
+      {"messages", messages},
+      {"llm_requests", records.size()},
+      {"provider_calls", static_cast<std::uint64_t>(provider_calls)},
+      {"hits", {{"l1", l1}, {"l2", l2}, {"l3", l3}}},
+      {"misses", misses},
+      {"bypasses", bypasses},
+      {"coalesced", coalesced},
+      {"cost_usd", round_to(cost, 6)},
+      {"baseline_cost_usd", round_to(baseline, 6)},
+      {"savings_pct", baseline > 0 ? round_to(100.0 * (1.0 - cost / baseline), 2) : 0.0},
+      {"cost_per_lead_usd",
+       contacts.empty() ? 0.0 : round_to(cost / static_cast<double>(contacts.size()), 6)},
+      {"leads", contacts.size()},
+      {"replies", replies},
+      {"duplicate_deliveries", duplicate_deliveries},
+      {"duplicate_replies", duplicate_replies},
+      {"opt_outs", opt_outs},
+      {"messages_after_opt_out", messages_after_opt_out},
+      {"handoffs",
+       static_cast<std::uint64_t>(sum_family(metrics_text, "openhouse_handoffs_total"))},
+      {"temperature_changes", static_cast<std::uint64_t>(sum_family(
+                                  metrics_text, "openhouse_temperature_changes_total"))},
+      {"stale_served", stale},
+      {"latency_ms",
+       {{"p50", round_to(percentile(latencies, 50), 3)},
+        {"p95", round_to(percentile(latencies, 95), 3)},
+        {"p99", round_to(percentile(latencies, 99), 3)}}},
+      {"failed_turns", failed_turns},
+      {"fallback_replies", fallbacks},
+      {"crm",
+       {{"tags_applied", crm_tags_applied},
+        {"tags_not_applied", crm_tags_not_applied},
+        {"updates_not_applied", crm_updates_not_applied}}},
+      {"provider_calls_source", provider_calls_source},
+      {"events", events.size()},
+      {"wall_seconds", round_to(wall_seconds, 3)},
+  };
+  report_file << report.dump(2) << '\n';
+  out << report.dump(2) << '\n';
+  return failed_turns == 0 ? 0 : 1;
+}
+
+}  // namespace openhouse::runtime

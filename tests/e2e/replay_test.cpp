@@ -1,0 +1,137 @@
+// `openhouse replay` end to end: the real binary on a small trace, with a
+// scratch database, the shared Redis (a fresh key prefix per run) and the
+// in-process simulator.
+
+#include "tests/support/e2e.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <unistd.h>
+
+namespace {
+
+using namespace openhouse::test;
+using nlohmann::json;
+
+std::string data_file(const std::string& name) {
+  return std::string{OPENHOUSE_SOURCE_DIR} + "/tests/data/" + name;
+}
+
+std::string temp_path(const std::string& stem) {
+  static int n = 0;
+  return "/tmp/openhouse_replay_test_" + std::to_string(getpid()) + "_" + std::to_string(n++) +
+         "_" + stem;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in{path};
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::map<std::string, std::string> replay_env(const scratch_database& db) {
+  return {{"OPENHOUSE_DATABASE_URL", db.url()},
+          {"OPENHOUSE_REDIS_URL", redis_url()},
+          {"TWILIO_AUTH_TOKEN", e2e::auth_token}};
+}
+
+}  // namespace
+
+TEST_CASE("replay drives the pipeline through a trace and reports honestly", "[e2e][replay]") {
+  scratch_database db;
+  const auto report_path = temp_path("report.json");
+  const auto audit_path = temp_path("audit.jsonl");
+  const auto r = run({OPENHOUSE_BINARY, "replay", "--config", e2e::config_path(),
+                      data_file("replay-small.jsonl"), "--report", report_path, "--audit",
+                      audit_path},
+                     replay_env(db));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+
+  const auto report = json::parse(slurp(report_path));
+  INFO(report.dump(2));
+  // stdout carries the same report and nothing else.
+  CHECK(json::parse(r.out) == report);
+
+  CHECK(report.at("events") == 24);
+  CHECK(report.at("messages") == 21);
+  CHECK(report.at("leads") == 6);
+  CHECK(report.at("duplicate_deliveries") == 2);
+  CHECK(report.at("duplicate_replies") == 0);
+  CHECK(report.at("opt_outs") == 1);
+  CHECK(report.at("messages_after_opt_out") == 0);
+  CHECK(report.at("stale_served") == 0);
+  CHECK(report.at("failed_turns") == 0);
+  CHECK(report.at("crm").at("tags_applied") == 2);
+  CHECK(report.at("crm").at("updates_not_applied") == 1);
+
+  const auto& hits = report.at("hits");
+  const auto hit_count = hits.at("l1").get<long>() + hits.at("l2").get<long>() +
+                         hits.at("l3").get<long>();
+  CHECK(hit_count > 0);
+  CHECK(report.at("savings_pct").get<double>() > 0);
+  CHECK(report.at("cost_usd").get<double>() < report.at("baseline_cost_usd").get<double>());
+  // Every request the cache answered without a hit reached the simulator once.
+  CHECK(report.at("provider_calls").get<long>() ==
+        report.at("misses").get<long>() + report.at("bypasses").get<long>());
+  CHECK(report.at("replies").get<long>() > 0);
+  CHECK(report.at("latency_ms").at("p50").get<double>() > 0);
+
+  // One audit line per cache request; hits name the message that filled the entry.
+  std::ifstream audit{audit_path};
+  std::string line;
+  long lines = 0;
+  long hits_with_source = 0;
+  while (std::getline(audit, line)) {
+    ++lines;
+    const auto a = json::parse(line);
+    REQUIRE(a.contains("sid"));
+    REQUIRE(a.contains("contact"));
+    REQUIRE(a.contains("task"));
+    const auto outcome = a.at("outcome").get<std::string>();
+    if (outcome == "l1" || outcome == "l2" || outcome == "l3") {
+      CHECK_FALSE(a.at("source_sid").get<std::string>().empty());
+      CHECK(a.at("source_sid") != a.at("sid"));
+      ++hits_with_source;
+    }
+  }
+  CHECK(lines == report.at("llm_requests").get<long>());
+  CHECK(hits_with_source == hit_count);
+
+  // The opted-out contact's next message got nothing to send (the store keeps an
+  // empty reply as the record that it was handled).
+  CHECK(e2e::query_long(db.url(),
+                        "SELECT count(*) FROM messages o JOIN messages i ON o.in_reply_to = i.id "
+                        "WHERE o.direction = 'outbound' AND o.body <> '' AND "
+                        "i.provider_sid = 'SMreplay00000000000000000000000009'") == 0);
+  std::remove(report_path.c_str());
+  std::remove(audit_path.c_str());
+}
+
+TEST_CASE("replay rejects a malformed trace naming the line", "[e2e][replay]") {
+  scratch_database db;
+  const auto report_path = temp_path("bad.json");
+  const auto r = run({OPENHOUSE_BINARY, "replay", "--config", e2e::config_path(),
+                      data_file("replay-malformed.jsonl"), "--report", report_path},
+                     replay_env(db));
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("replay-malformed.jsonl:2:") != std::string::npos);
+  std::remove(report_path.c_str());
+}
+
+TEST_CASE("replay explains its usage", "[e2e][replay]") {
+  const auto help = run({OPENHOUSE_BINARY, "replay", "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("--report") != std::string::npos);
+  const auto missing = run({OPENHOUSE_BINARY, "replay", "--config", e2e::config_path(),
+                            data_file("replay-small.jsonl")});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("--report") != std::string::npos);
+}
