@@ -4,6 +4,7 @@
 #include "agents/compliance.hpp"
 #include "agents/escalation.hpp"
 #include "agents/facts_unit.hpp"
+#include "agents/faq_unit.hpp"
 #include "agents/intent.hpp"
 #include "agents/intent_unit.hpp"
 #include "agents/lead_bot.hpp"
@@ -151,6 +152,38 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
   });
 }
 
+/// Step 2d': a general question gets the market's shared FAQ answer; when
+/// that fails or is empty, the active bot answers as usual.
+void ask_faq(self_ptr self, inbound_sms msg, promise rp) {
+  with_generations(self, agents::faq_task, [self, msg, rp](const cache::generations& g,
+                                                           bool verified) mutable {
+    auto& st = self->state;
+    const auto& cfg = *st.deps.config;
+    auto req = agents::build_faq_request(cfg, st.contact, msg, g, verified);
+    self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        .await(
+            [self, msg, rp](const cache::cache_reply& answer) mutable {
+              const auto& cfg = *self->state.deps.config;
+              auto reply = agents::cap_reply(answer.answer.response.text, cfg.reply.max_chars);
+              if (reply.empty()) {
+                ask_reply(self, std::move(msg), std::move(rp));
+                return;
+              }
+              persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
+            },
+            [self, msg, rp](const caf::error&) mutable {
+              ask_reply(self, std::move(msg), std::move(rp));
+            });
+  });
+}
+
+/// A clear general question, not a handoff turn (the receiving bot speaks then).
+bool is_faq_turn(const conversation_state& st) {
+  return !st.turn.intents.empty() && st.turn.intents.front().kind == agents::intent::faq &&
+         st.turn.intents.front().confidence >= agents::faq_min_confidence &&
+         st.turn.handoff_context.empty();
+}
+
 /// Step 2c: human escalation, then the handoff policy; then the reply.
 void decide(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
@@ -204,6 +237,10 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
       st.deps.metrics->count_handoff(agents::to_string(current),
                                      agents::to_string(*decision.target));
     }
+  }
+  if (is_faq_turn(st)) {
+    ask_faq(self, std::move(msg), std::move(rp));
+    return;
   }
   ask_reply(self, std::move(msg), std::move(rp));
 }

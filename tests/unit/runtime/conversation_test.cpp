@@ -311,3 +311,16 @@ TEST_CASE_METHOD(fixture, "facts extracted by the LLM raise the score and the te
   CHECK(snap.temperature != "cold");
   CHECK(snap.frs > 0);
 }
+
+TEST_CASE_METHOD(fixture, "a general question gets the market's FAQ answer, shared by every lead",
+                 "[runtime][conversation][bots]") {
+  seen->intent_answer = R"({"intent": "faq", "confidence": 0.85, "scores": {"faq": 0.85}})";
+  auto first = turn(sms("SM1", "+19095551111", "How much are closing costs?"));
+  REQUIRE(seen->llm_calls.size() == 1);
+  CHECK(seen->llm_calls[0].task == "faq");  // the shared unit, not a personalised reply
+  CHECK(first.reply == "re: How much are closing costs?");
+  // Another lead asks the same: answered from the cache, no provider call.
+  auto second = turn(sms("SM2", "+19095552222", "How much are closing costs?"));
+  CHECK(second.reply == first.reply);
+  CHECK(seen->llm_calls.size() == 1);
+}
