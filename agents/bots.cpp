@@ -37,15 +37,16 @@ std::string_view goal_of(bot_kind bot) {
 
 }  // namespace
 
-std::string bot_system_prompt(const config::market_config& cfg, bot_kind bot) {
-  if (bot == bot_kind::lead) {
-    return lead_system_prompt(cfg);
-  }
-  const auto& s = settings_of(cfg, bot);
+std::string served_cities(const config::market_config& cfg) {
   std::string cities;
   for (const auto& c : cfg.market.cities) {
     cities += (cities.empty() ? "" : ", ") + c.name;
   }
+  return cities;
+}
+
+std::string bot_system_prompt(const config::market_config& cfg, bot_kind bot) {
+  const auto& s = settings_of(cfg, bot);
   std::string flow;
   for (const auto& q : s.questions) {
     flow += "- " + q + "\n";
@@ -57,7 +58,7 @@ std::string bot_system_prompt(const config::market_config& cfg, bot_kind bot) {
       "Rules: reply in plain SMS text, at most {max_chars} characters, no links, no emojis, "
       "never invent listings, prices or rates.",
       fmt::arg("persona", s.persona), fmt::arg("business", cfg.market.business_name),
-      fmt::arg("market", cfg.market.name), fmt::arg("cities", cities),
+      fmt::arg("market", cfg.market.name), fmt::arg("cities", served_cities(cfg)),
       fmt::arg("goal", goal_of(bot)), fmt::arg("flow", flow),
       fmt::arg("max_chars", cfg.reply.max_chars));
 }

@@ -16,6 +16,9 @@ namespace openhouse::agents {
 /// Version of the bots' reply template; part of every reply key.
 inline constexpr std::string_view bot_reply_template = "bot.reply@1";
 
+/// The market's city names, comma-separated, for prompts.
+[[nodiscard]] std::string served_cities(const config::market_config& cfg);
+
 /// The stable system prompt of `bot`: persona, market facts, goal, question
 /// flow and rules. Nothing volatile, so the provider's prompt cache can hit.
 [[nodiscard]] std::string bot_system_prompt(const config::market_config& cfg, bot_kind bot);

@@ -1,21 +1,19 @@
 #include "agents/faq_unit.hpp"
 
+#include "agents/bots.hpp"
+
 #include <fmt/format.h>
 
 namespace openhouse::agents {
 
 std::string faq_system_prompt(const config::market_config& cfg) {
-  std::string cities;
-  for (const auto& c : cfg.market.cities) {
-    cities += (cities.empty() ? "" : ", ") + c.name;
-  }
   return fmt::format(
       "You answer general real-estate questions by SMS for {business} in {market} (areas: "
       "{cities}). Answer the question in plain text, at most {max_chars} characters, without "
       "addressing anyone by name and without quoting prices or rates you do not know; offer an "
       "agent for specifics.",
       fmt::arg("business", cfg.market.business_name), fmt::arg("market", cfg.market.name),
-      fmt::arg("cities", cities), fmt::arg("max_chars", cfg.reply.max_chars));
+      fmt::arg("cities", served_cities(cfg)), fmt::arg("max_chars", cfg.reply.max_chars));
 }
 
 cache::cache_request build_faq_request(const config::market_config& cfg, std::string_view contact,

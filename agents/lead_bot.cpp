@@ -1,32 +1,11 @@
 #include "agents/lead_bot.hpp"
 
-#include <fmt/format.h>
+#include "agents/bots.hpp"
 
 namespace openhouse::agents {
 
 std::string lead_system_prompt(const config::market_config& cfg) {
-  std::string cities;
-  for (const auto& c : cfg.market.cities) {
-    if (!cities.empty()) {
-      cities += ", ";
-    }
-    cities += c.name;
-  }
-  std::string flow;
-  for (const auto& q : cfg.bots.lead.questions) {
-    flow += "- " + q + "\n";
-  }
-  return fmt::format(
-      "{persona}\n\n"
-      "You text on behalf of {business} in {market}. Areas served: {cities}.\n"
-      "Goal: find out whether the lead wants to buy, sell or both, their timeline, and their "
-      "financing (buyers) or motivation (sellers). Ask one question at a time, in this order "
-      "when it fits:\n{flow}"
-      "Rules: reply in plain SMS text, at most {max_chars} characters, no links, no emojis, "
-      "never invent listings, prices or rates.",
-      fmt::arg("persona", cfg.bots.lead.persona), fmt::arg("business", cfg.market.business_name),
-      fmt::arg("market", cfg.market.name), fmt::arg("cities", cities), fmt::arg("flow", flow),
-      fmt::arg("max_chars", cfg.reply.max_chars));
+  return bot_system_prompt(cfg, bot_kind::lead);
 }
 
 llm::messages_request build_lead_request(const config::market_config& cfg,

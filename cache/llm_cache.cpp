@@ -12,6 +12,7 @@
 #include "cache/single_flight.hpp"
 #include "cache/ttl_policy.hpp"
 #include "integrations/llm/model_router.hpp"
+#include "integrations/llm/pricing.hpp"
 
 #include <caf/all.hpp>
 
@@ -157,6 +158,19 @@ void l2_failed(self_ptr self, const caf::error& err) {
   event(st, "l2_error");
 }
 
+/// Writes an entry to L2 without waiting for it (a failed write only costs a
+/// later L2 miss); skipped while L2 is not usable.
+void put_l2(self_ptr self, const std::string& digest, const std::string& value,
+            std::chrono::milliseconds ttl) {
+  auto& st = self->state;
+  if (!l2_usable(st)) {
+    return;
+  }
+  self->request(st.deps.l2, l2_timeout(st), put_atom_v, digest, value,
+                static_cast<std::int64_t>(ttl.count()))
+      .then([](bool) {}, [self](const caf::error& err) { l2_failed(self, err); });
+}
+
 cache_reply hit_reply(const cached_answer& entry, outcome o, std::string digest,
                       double similarity = 0) {
   cache_reply out;
@@ -199,9 +213,10 @@ double estimated_baseline(const cache_state& st, const runtime::llm_call& call,
   if (it == prices.end()) {
     return 0;
   }
-  const auto in = static_cast<double>(llm::estimate_input_tokens(call.request));
-  const auto out = static_cast<double>(llm::estimate_tokens(answer));
-  return (in * it->second.input + out * it->second.output) / 1e6;
+  llm::usage tokens;
+  tokens.input_tokens = static_cast<std::int64_t>(llm::estimate_input_tokens(call.request));
+  tokens.output_tokens = static_cast<std::int64_t>(llm::estimate_tokens(answer));
+  return llm::baseline_cost_usd(it->second, tokens);
 }
 
 void audit(const cache_state& st, const std::string& sid, const std::string& contact,
@@ -241,22 +256,6 @@ std::size_t evict(cache_state& st, const invalidation& inv) {
       return st.l1->erase(inv.key) ? 1 : 0;
   }
   return 0;
-}
-
-std::optional<invalidation::kind> parse_kind(std::string_view scope) {
-  if (scope == "global") {
-    return invalidation::kind::global;
-  }
-  if (scope == "market") {
-    return invalidation::kind::market;
-  }
-  if (scope == "contact") {
-    return invalidation::kind::contact;
-  }
-  if (scope == "task") {
-    return invalidation::kind::task;
-  }
-  return std::nullopt;
 }
 
 /// The counters of two generations, leaving out the epoch: what a stored
@@ -363,12 +362,7 @@ void store(self_ptr self, const fill& f, const runtime::llm_answer& answer) {
   entry.expires_at_ms =
       entry.stored_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
   auto value = encode(entry);
-  if (l2_usable(st)) {
-    self->request(st.deps.l2, l2_timeout(st), put_atom_v, f.digest, value,
-                  static_cast<std::int64_t>(
-                      std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count()))
-        .then([](bool) {}, [self](const caf::error& err) { l2_failed(self, err); });
-  }
+  put_l2(self, f.digest, value, std::chrono::duration_cast<std::chrono::milliseconds>(ttl));
   if (!f.partition.empty()) {
     auto stored = st.deps.semantic->insert(f.partition, u.task, f.semantic_text, value,
                                            f.req.source_sid, now + ttl, now);
@@ -430,11 +424,7 @@ void lookup_l3(self_ptr self, fill_ptr f) {
   const auto left = std::chrono::milliseconds{entry->expires_at_ms - now_ms};
   st.l1->put(f->digest, match->value, now, left, entry_tags(f->req.unit));
   report_evictions(st);
-  if (l2_usable(st)) {
-    self->request(st.deps.l2, l2_timeout(st), put_atom_v, f->digest, match->value,
-                  static_cast<std::int64_t>(left.count()))
-        .then([](bool) {}, [self](const caf::error& err) { l2_failed(self, err); });
-  }
+  put_l2(self, f->digest, match->value, left);
   observe(st, tier::l3, started);
   if (st.deps.metrics) {
     st.deps.metrics->cache_similarity(f->req.unit.task).Observe(match->similarity);
@@ -678,8 +668,8 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
       [self](bump_atom, std::string& scope, std::string& market, std::string& contact,
              std::string& task) -> caf::result<std::uint64_t> {
         auto& st = self->state;
-        const auto kind = parse_kind(scope);
-        if (!kind) {
+        const auto kind = parse_invalidation_kind(scope);
+        if (!kind || *kind == invalidation::kind::key) {  // a key has no counter: erase it
           return make_error(cache_errc::bad_request, "unknown scope \"" + scope + "\"");
         }
         invalidation inv;
@@ -748,10 +738,8 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
           return;
         }
         if (inv->what != invalidation::kind::key) {
-          static constexpr std::array<std::string_view, 4> scopes{"global", "market", "contact",
-                                                                  "task"};
-          st.gens.advance(scopes.at(static_cast<std::size_t>(inv->what)), inv->market,
-                          inv->contact, inv->task, inv->generation);
+          st.gens.advance(to_string(inv->what), inv->market, inv->contact, inv->task,
+                          inv->generation);
         }
         event(st, "pubsub_eviction", static_cast<double>(evict(st, *inv)));
       },
