@@ -24,7 +24,8 @@
 //
 // The gateway is a fake that answers at once: it only serves the misses that
 // fill the entries, never a measured lookup (every measured reply's outcome is
-// checked). L2 is the real pool of detached hiredis workers on the Redis named
+// checked). L2 is the real L2 actor (cache::spawn_l2: reads over the polling
+// pipelined connection, writes through the detached workers) on the Redis named
 // by OPENHOUSE_REDIS_URL, under a per-run prefix "bench_<pid>"; the keys this
 // run wrote are deleted at the end, nothing else is touched.
 //
@@ -35,7 +36,7 @@
 #include "cache/cached_answer.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/key.hpp"
-#include "cache/l2_worker.hpp"
+#include "cache/l2_reader.hpp"
 #include "cache/llm_cache.hpp"
 #include "cache/messages.hpp"
 #include "integrations/redis/client.hpp"
@@ -387,7 +388,7 @@ int main(int argc, char** argv) {
   l2s.redis_url = redis_url;
   l2s.prefix = prefix;
   l2s.timeout = big->cache.redis_timeout;
-  auto l2 = cache::spawn_l2_pool(sys, l2s);
+  auto l2 = cache::spawn_l2(sys, l2s);
 
   // SMS-sized answers for the realistic paths; ~1.3 KB for the forced-L2 path
   // (it must not fit the 1024-byte L1: checked below, every lookup must be l2).

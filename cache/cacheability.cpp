@@ -536,6 +536,15 @@ std::optional<std::string_view> find_pii(std::string_view text) {
   return pii_in(text, tokenize(text));
 }
 
+bool verdict_follows_key(const unit& u, std::string_view question) noexcept {
+  if (u.stream || u.tools) {
+    return false;
+  }
+  return question.empty() ||
+         std::any_of(u.inputs.begin(), u.inputs.end(),
+                     [&](const unit_input& in) { return in.second == question; });
+}
+
 verdict check_request(const unit& u, std::string_view question) {
   if (u.stream) {
     return bypass(decision::bypass_request, "streaming");

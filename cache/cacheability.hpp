@@ -52,6 +52,17 @@ struct verdict {
 /// lead of the scope (strip PII before asking for a shared unit).
 [[nodiscard]] verdict check_request(const unit& u, std::string_view question);
 
+/// True when check_request(u, question) is decided by what the unit's key
+/// covers: the request is neither streaming nor tool use (neither is in the
+/// key), and the question, if any, is one of the unit's input values. Every
+/// other rule reads keyed fields or the question. An entry found under the
+/// exact key was then stored by a request with the same verdict — a cache
+/// one — so an exact-key (L1) hit needs no second check. (validate()'s
+/// contact-id rule also reads the unit's contact, which a shared unit's key
+/// leaves out; a hit can then only serve a request the same answer for the
+/// same inputs, which leaks nothing.)
+[[nodiscard]] bool verdict_follows_key(const unit& u, std::string_view question) noexcept;
+
 /// After the call. `stop_reason` as the provider reports it ("max_tokens"
 /// means the answer was cut). `known_pii` are strings known to identify the
 /// lead (name, phone, email from the CRM); any of them in the answer

@@ -2,6 +2,7 @@
 
 #include "cache/cache_error.hpp"
 #include "cache/invalidation.hpp"
+#include "cache/l2_commands.hpp"
 #include "integrations/redis/client.hpp"
 
 #include <caf/actor_pool.hpp>
@@ -53,37 +54,6 @@ auto guarded(l2_worker_state& st, F&& fn) -> decltype(fn()) {
   }
 }
 
-/// A counter as MGET returns it: absent = 0. Anything but a non-negative
-/// integer means someone else wrote the key, which we report like a failure
-/// rather than guess a generation.
-std::uint64_t parse_counter(const std::optional<std::string>& value) {
-  if (!value) {
-    return 0;
-  }
-  std::uint64_t v = 0;
-  const auto* end = value->data() + value->size();
-  auto [p, ec] = std::from_chars(value->data(), end, v);
-  if (ec != std::errc{} || p != end || value->empty()) {
-    throw redis::error("l2: generation counter is not a non-negative integer: '" +
-                       value->substr(0, 40) + "'");
-  }
-  return v;
-}
-
-/// The epoch as Redis holds it: a non-zero decimal 64-bit number. Anything
-/// else means someone else wrote the key; reported like a failure, because
-/// guessing would mix two Redis lives.
-std::uint64_t parse_epoch(std::string_view value) {
-  std::uint64_t v = 0;
-  const auto* end = value.data() + value.size();
-  auto [p, ec] = std::from_chars(value.data(), end, v);
-  if (ec != std::errc{} || p != end || v == 0) {
-    throw redis::error("l2: the epoch is not a non-zero integer: '" +
-                       std::string{value.substr(0, 40)} + "'");
-  }
-  return v;
-}
-
 l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> self,
                                   const std::string& redis_url, std::string prefix,
                                   std::chrono::milliseconds timeout) {
@@ -91,7 +61,7 @@ l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> se
     self->state.redis = std::make_unique<redis::client>(*ep, timeout);
   }
   self->state.keys = std::make_unique<redis_keys>(std::move(prefix));
-  self->state.epoch_key = self->state.keys->prefix() + ":epoch";
+  self->state.epoch_key = epoch_key(*self->state.keys);
   return {
       [self](get_atom, const std::string& key) -> caf::result<bool, std::string> {
         auto& st = self->state;
@@ -129,29 +99,11 @@ l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> se
              const std::string& task) -> caf::result<generations> {
         auto& st = self->state;
         return guarded(st, [&]() -> caf::result<generations> {
-          // One MGET of the counters that can exist; an empty id reads as 0.
-          // A contact counter is named by (market, contact), so it needs both.
           generations out;
-          std::vector<std::string> keys{st.keys->global_generation()};
-          std::vector<std::uint64_t*> slots{&out.global};
-          if (!market.empty()) {
-            keys.push_back(st.keys->market_generation(market));
-            slots.push_back(&out.market);
-            if (!contact.empty()) {
-              keys.push_back(st.keys->contact_generation(market, contact));
-              slots.push_back(&out.contact);
-            }
-          }
-          if (!task.empty()) {
-            keys.push_back(st.keys->task_generation(task));
-            slots.push_back(&out.task);
-          }
-          // The epoch in the same MGET: counters read without it could be
-          // from a Redis that restarted empty, and mean nothing to the caller.
-          keys.push_back(st.epoch_key);
-          const auto values = st.redis->mget(keys);
-          for (std::size_t i = 0; i < slots.size(); ++i) {
-            *slots[i] = parse_counter(values[i]);
+          const auto read = make_generation_read(*st.keys, st.epoch_key, market, contact, task);
+          const auto values = st.redis->mget(read.keys);
+          for (std::size_t i = 0; i < read.slots.size(); ++i) {
+            out.*read.slots[i] = parse_counter(values[i]);
           }
           if (const auto& epoch = values.back()) {
             out.epoch = parse_epoch(*epoch);

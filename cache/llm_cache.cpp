@@ -597,10 +597,18 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
           }
           u.generation = known;
         }
-        if (auto verdict = check_request(u, req.question); !verdict.cacheable()) {
-          if (st.deps.metrics) {
+        // Most of an L1 hit's own cost would be the never-cached rules. When
+        // their verdict follows from the key, an entry under this key was
+        // stored by a request they let through, so an L1 hit skips them.
+        const bool keyed_verdict = verdict_follows_key(u, req.question);
+        auto bypassed = [&] {
+          auto verdict = check_request(u, req.question);
+          if (!verdict.cacheable() && st.deps.metrics) {
             st.deps.metrics->count_cache_bypass(u.task, verdict.reason);
           }
+          return !verdict.cacheable();
+        };
+        if (!keyed_verdict && bypassed()) {
           return call_through(self, std::move(req), outcome::bypass, started);
         }
         if (has_l2(st) && !req.generations_verified && has_contact(u.scope)) {
@@ -622,6 +630,9 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
             return out;
           }
           st.l1->erase(digest);
+        }
+        if (keyed_verdict && bypassed()) {
+          return call_through(self, std::move(req), outcome::bypass, started);
         }
         auto rp = self->make_response_promise<cache_reply>();
         waiter w{rp, started, req.source_sid, req.call.contact, u.generation, 0};

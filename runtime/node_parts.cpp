@@ -2,7 +2,7 @@
 
 #include "cache/cache_error.hpp"
 #include "cache/invalidation.hpp"
-#include "cache/l2_worker.hpp"
+#include "cache/l2_reader.hpp"
 #include "cache/semantic_setup.hpp"
 #include "cache/semantic_writer.hpp"
 #include "integrations/redis/subscriber.hpp"
@@ -70,7 +70,7 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   cd.config = config;
   cd.time = time;
   cd.gateway = gateway;
-  cd.l2 = l2 = cache::spawn_l2_pool(sys, l2s);
+  cd.l2 = l2 = cache::spawn_l2(sys, l2s);
   cd.metrics = metrics;
   cd.audit = std::move(options.audit);
   if ((cd.semantic = cache::make_semantic_tier(*config))) {

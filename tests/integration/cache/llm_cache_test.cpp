@@ -6,7 +6,7 @@
 // production node; nodes of one test share a Redis prefix nobody else uses.
 
 #include "cache/invalidation.hpp"
-#include "cache/l2_worker.hpp"
+#include "cache/l2_reader.hpp"
 #include "cache/llm_cache.hpp"
 #include "cache/semantic_setup.hpp"
 #include "cache/semantic_tier.hpp"
@@ -159,7 +159,7 @@ public:
     cd.config = cfg_;
     cd.time = time;
     cd.gateway = gateway_;
-    cd.l2 = l2_ = cache::spawn_l2_pool(sys_, l2);
+    cd.l2 = l2_ = cache::spawn_l2(sys_, l2);
     cd.metrics = metrics_;
     cd.l2_retry_after = opts.l2_retry_after;
     if (opts.semantic) {

@@ -1,5 +1,6 @@
 #include "cache/cache_error.hpp"
 #include "cache/invalidation.hpp"
+#include "cache/l2_reader.hpp"
 #include "cache/l2_worker.hpp"
 #include "integrations/redis/client.hpp"
 #include "integrations/redis/subscriber.hpp"
@@ -36,6 +37,16 @@ std::string unique_prefix() {
   std::random_device rd;
   return "oh_test_l2:" + std::to_string(getpid()) + ":" + std::to_string(counter++) + ":" +
          std::to_string(rd() % 1000000);
+}
+
+/// Both L2 front ends answer the same interface the same way: every test
+/// runs against the detached pool and against the polling reader.
+enum class l2_impl { pool, reader };
+
+cache::l2_actor spawn_under_test(l2_impl impl, caf::actor_system& sys,
+                                 const cache::l2_settings& settings) {
+  return impl == l2_impl::pool ? cache::spawn_l2_pool(sys, settings)
+                               : cache::spawn_l2(sys, settings);
 }
 
 /// Blocking request helpers: each returns the value or the error.
@@ -160,14 +171,16 @@ private:
 
 }  // namespace
 
-TEST_CASE("l2 pool: put, get, erase through CAF", "[redis][integration][l2]") {
+TEST_CASE("l2: put, get, erase through CAF", "[redis][integration][l2]") {
+  const auto impl = GENERATE(l2_impl::pool, l2_impl::reader);
+  INFO((impl == l2_impl::pool ? "detached pool" : "polling reader"));
   test_config cfg;
   caf::actor_system sys{cfg};
   cache::l2_settings settings;
   settings.redis_url = test::redis_url();
   settings.prefix = unique_prefix();
   settings.workers = 2;
-  auto pool = cache::spawn_l2_pool(sys, settings);
+  auto pool = spawn_under_test(impl, sys, settings);
   caf::scoped_actor self{sys};
   l2_calls l2{self, pool};
 
@@ -191,15 +204,17 @@ TEST_CASE("l2 pool: put, get, erase through CAF", "[redis][integration][l2]") {
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("l2 pool: generations and bumps, with their invalidation messages",
+TEST_CASE("l2: generations and bumps, with their invalidation messages",
           "[redis][integration][l2]") {
+  const auto impl = GENERATE(l2_impl::pool, l2_impl::reader);
+  INFO((impl == l2_impl::pool ? "detached pool" : "polling reader"));
   test_config cfg;
   caf::actor_system sys{cfg};
   cache::l2_settings settings;
   settings.redis_url = test::redis_url();
   settings.prefix = unique_prefix();
   settings.workers = 3;
-  auto pool = cache::spawn_l2_pool(sys, settings);
+  auto pool = spawn_under_test(impl, sys, settings);
   caf::scoped_actor self{sys};
   l2_calls l2{self, pool};
   const cache::redis_keys keys{settings.prefix};
@@ -264,8 +279,10 @@ TEST_CASE("l2 pool: generations and bumps, with their invalidation messages",
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("l2 pool: Redis down -> redis_unavailable within the timeout; back -> works again",
+TEST_CASE("l2: Redis down -> redis_unavailable within the timeout; back -> works again",
           "[redis][integration][l2][restart]") {
+  const auto impl = GENERATE(l2_impl::pool, l2_impl::reader);
+  INFO((impl == l2_impl::pool ? "detached pool" : "polling reader"));
   test::redis_server server;
   test_config cfg;
   caf::actor_system sys{cfg};
@@ -274,7 +291,7 @@ TEST_CASE("l2 pool: Redis down -> redis_unavailable within the timeout; back -> 
   settings.prefix = "oh";
   settings.timeout = 250ms;
   settings.workers = 3;
-  auto pool = cache::spawn_l2_pool(sys, settings);
+  auto pool = spawn_under_test(impl, sys, settings);
   caf::scoped_actor self{sys};
   l2_calls l2{self, pool};
 
@@ -323,15 +340,17 @@ TEST_CASE("l2 pool: Redis down -> redis_unavailable within the timeout; back -> 
   SECTION("never there: a malformed URL fails every request the same way") {
     cache::l2_settings bad = settings;
     bad.redis_url = "http://nope";
-    l2_calls broken{self, cache::spawn_l2_pool(sys, bad)};
+    l2_calls broken{self, spawn_under_test(impl, sys, bad)};
     CHECK(failed_with(broken.get("k"), cache::cache_errc::redis_unavailable));
     self->send_exit(broken.pool, caf::exit_reason::user_shutdown);
   }
   self->send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("l2 pool: reads and bumps carry the Redis epoch; an empty restart makes a new one",
+TEST_CASE("l2: reads and bumps carry the Redis epoch; an empty restart makes a new one",
           "[redis][integration][l2][restart][epoch]") {
+  const auto impl = GENERATE(l2_impl::pool, l2_impl::reader);
+  INFO((impl == l2_impl::pool ? "detached pool" : "polling reader"));
   test::redis_server server;
   test_config cfg;
   caf::actor_system sys{cfg};
@@ -342,8 +361,8 @@ TEST_CASE("l2 pool: reads and bumps carry the Redis epoch; an empty restart make
   settings.workers = 3;
   caf::scoped_actor self{sys};
   // Two pools, as two nodes have.
-  l2_calls a{self, cache::spawn_l2_pool(sys, settings)};
-  l2_calls b{self, cache::spawn_l2_pool(sys, settings)};
+  l2_calls a{self, spawn_under_test(impl, sys, settings)};
+  l2_calls b{self, spawn_under_test(impl, sys, settings)};
   redis::client direct{server.endpoint()};
 
   // The first read creates the epoch; every worker of every node adopts it.

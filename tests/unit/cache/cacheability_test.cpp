@@ -15,6 +15,7 @@ using openhouse::cache::is_greeting;
 using openhouse::cache::mentions_relative_time;
 using openhouse::cache::scope;
 using openhouse::cache::unit;
+using openhouse::cache::verdict_follows_key;
 
 namespace {
 
@@ -231,4 +232,17 @@ TEST_CASE("answers cut by max_tokens or empty are not stored", "[cache][cacheabi
   CHECK(v.outcome == decision::cache);
   CHECK(to_string(v.outcome) == "cache");
   CHECK(to_string(decision::bypass_response) == "bypass_response");
+}
+
+TEST_CASE("the request verdict follows from the key only when the key covers its inputs",
+          "[cache][cacheability]") {
+  auto u = market_unit();  // input question = "q"
+  CHECK(verdict_follows_key(u, "q"));
+  CHECK(verdict_follows_key(u, ""));  // no question: only keyed fields are read
+  CHECK_FALSE(verdict_follows_key(u, "hi"));  // not an input: the key does not cover it
+  u.stream = true;
+  CHECK_FALSE(verdict_follows_key(u, "q"));
+  u.stream = false;
+  u.tools = true;
+  CHECK_FALSE(verdict_follows_key(u, "q"));
 }

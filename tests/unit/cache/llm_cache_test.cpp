@@ -549,6 +549,15 @@ TEST_CASE_METHOD(fixture, "never-cached requests and answers bypass every tier",
   gw->stop_reason = "end_turn";
   CHECK(hit(c, faq("How do I get pre-approved?")).outcome == outcome::miss);
   CHECK(hit(c, faq("How do I get pre-approved?")).outcome == outcome::l1);
+  // The entry is in L1, but the rules the key does not cover still apply
+  // before it: a streaming request with the same key, or a request whose
+  // question is not among the keyed inputs, is checked, and bypasses.
+  auto same_key_streaming = faq("How do I get pre-approved?");
+  same_key_streaming.unit.stream = true;
+  CHECK(hit(c, same_key_streaming).outcome == outcome::bypass);
+  auto unkeyed_question = faq("How do I get pre-approved?");
+  unkeyed_question.question = "hi";  // a greeting: never cached
+  CHECK(hit(c, unkeyed_question).outcome == outcome::bypass);
 
   gw->model_override = "claude-haiku-4-5";  // downgraded by a budget: not stored
   auto reply = contact_reply("Looking in Fontana, 4 beds");

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "cache/invalidation.hpp"
+#include "cache/unit.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// What the L2 actors send to Redis to read generation counters, and how
+/// they read the answer: shared by the detached workers (l2_worker) and the
+/// polling reader (l2_reader) so that both read exactly the same keys.
+namespace openhouse::cache {
+
+/// The keys of one generations read, in MGET order, and where each value goes.
+struct generation_read {
+  std::vector<std::string> keys;  ///< counters, then the epoch key last
+  std::vector<std::uint64_t generations::*> slots;  ///< one per counter key
+};
+
+/// One MGET of the counters that can exist; an empty id reads as 0. A contact
+/// counter is named by (market, contact), so it needs both. The epoch key is
+/// last: counters read without it could be from a Redis that restarted
+/// empty, and mean nothing to the caller.
+[[nodiscard]] generation_read make_generation_read(const redis_keys& keys,
+                                                   const std::string& epoch_key,
+                                                   const std::string& market,
+                                                   const std::string& contact,
+                                                   const std::string& task);
+
+/// A counter as MGET returns it: absent = 0. Anything but a non-negative
+/// integer means someone else wrote the key; throws redis::error rather than
+/// guess a generation.
+[[nodiscard]] std::uint64_t parse_counter(const std::optional<std::string>& value);
+
+/// The epoch as Redis holds it: a non-zero decimal 64-bit number; throws
+/// redis::error otherwise, because guessing would mix two Redis lives.
+[[nodiscard]] std::uint64_t parse_epoch(std::string_view value);
+
+/// "<prefix>:epoch" (redis_keys names only counters, entries and the channel).
+[[nodiscard]] std::string epoch_key(const redis_keys& keys);
+
+}  // namespace openhouse::cache
