@@ -13,6 +13,8 @@ std::string_view to_string(cache_errc code) noexcept {
       return "bad_request";
     case cache_errc::shutting_down:
       return "shutting_down";
+    case cache_errc::embedder_unavailable:
+      return "embedder_unavailable";
   }
   return "unknown";
 }

@@ -17,6 +17,7 @@ enum class cache_errc : std::uint8_t {
   redis_unavailable = 1,  ///< no connection, a timeout or an error reply
   bad_request,            ///< a malformed unit or request
   shutting_down,          ///< the cache stopped before the call ended
+  embedder_unavailable,   ///< a remote embedder failed or timed out
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("cache");

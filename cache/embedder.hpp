@@ -20,6 +20,11 @@ class embedder {
 
   /// The length of every vector `embed` returns.
   virtual std::size_t dimension() const = 0;
+
+  /// True when embed() waits on something outside the process (an HTTP
+  /// call): the cache actor then never calls it, it asks an embedding worker
+  /// (cache/embedding_worker.hpp) and passes the vector in.
+  virtual bool blocking() const noexcept { return false; }
 };
 
 }  // namespace openhouse::cache

@@ -46,6 +46,9 @@ struct fill {
   std::string digest;
   std::string partition;  ///< empty when the task has no semantic matching
   std::string semantic_text;  ///< the input matched by similarity
+  /// Its embedding, when a worker computed it for the lookup (blocking
+  /// embedders only), so the store does not ask again.
+  std::vector<float> vector;
   bool store = true;      ///< false: answer, but keep the answer out of every tier
 };
 
@@ -193,7 +196,8 @@ cache_reply hit_reply(const cached_answer& entry, outcome o, std::string digest,
 std::optional<std::string> semantic_text(const cache_state& st, const cache_request& req) {
   const auto& u = req.unit;
   if (!st.deps.semantic || req.semantic_input.empty() || has_contact(u.scope) ||
-      !st.deps.semantic->eligible(u.task)) {
+      !st.deps.semantic->eligible(u.task) ||
+      (st.deps.semantic->embedding().blocking() && !st.deps.embedding)) {
     return std::nullopt;
   }
   for (const auto& [name, value] : u.inputs) {
@@ -341,6 +345,27 @@ void complete_error(self_ptr self, const fill& f, const caf::error& err) {
 
 // --- the miss path -------------------------------------------------------------------
 
+/// The tier's embedder blocks (an HTTP call): vectors come from the worker.
+bool remote_embedding(const cache_state& st) {
+  return st.deps.semantic && st.deps.semantic->embedding().blocking();
+}
+
+/// Puts a stored answer into L3 and hands it to the writer (PostgreSQL).
+void insert_l3(self_ptr self, const std::string& partition, const std::string& task,
+               const std::string& text, std::vector<float> vector, const std::string& value,
+               const std::string& source_sid, runtime::clock::time_point expires_at,
+               runtime::clock::time_point now) {
+  auto& st = self->state;
+  auto stored = vector.empty()
+                    ? st.deps.semantic->insert(partition, task, text, value, source_sid,
+                                               expires_at, now)
+                    : st.deps.semantic->insert(partition, task, text, std::move(vector), value,
+                                               source_sid, expires_at, now);
+  if (st.deps.semantic_writer) {
+    self->send(st.deps.semantic_writer, std::move(stored));
+  }
+}
+
 void store(self_ptr self, const fill& f, const runtime::llm_answer& answer) {
   auto& st = self->state;
   const auto& u = f.req.unit;
@@ -364,10 +389,28 @@ void store(self_ptr self, const fill& f, const runtime::llm_answer& answer) {
   auto value = encode(entry);
   put_l2(self, f.digest, value, std::chrono::duration_cast<std::chrono::milliseconds>(ttl));
   if (!f.partition.empty()) {
-    auto stored = st.deps.semantic->insert(f.partition, u.task, f.semantic_text, value,
-                                           f.req.source_sid, now + ttl, now);
-    if (st.deps.semantic_writer) {
-      self->send(st.deps.semantic_writer, std::move(stored));
+    if (!remote_embedding(st) || !f.vector.empty()) {
+      insert_l3(self, f.partition, u.task, f.semantic_text, f.vector, value, f.req.source_sid,
+                now + ttl, now);
+    } else {
+      // Nothing was embedded for the lookup (an empty partition): embed now,
+      // insert when the vector comes. A bump meanwhile moved the partition
+      // name on, so a late insert can never be served stale.
+      self->request(st.deps.embedding, st.deps.embed_timeout, embed_atom_v, f.semantic_text)
+          .then(
+              [self, partition = f.partition, task = u.task, text = f.semantic_text, value,
+               sid = f.req.source_sid, expires = now + ttl](std::vector<float>& vector) {
+                try {
+                  insert_l3(self, partition, task, text, std::move(vector), value, sid, expires,
+                            self->state.deps.time->now());
+                } catch (const std::invalid_argument& e) {
+                  spdlog::warn("cache: L3 insert refused: {}", e.what());
+                }
+              },
+              [self](const caf::error& err) {
+                event(self->state, "l3_embed_error");
+                spdlog::debug("cache: no embedding for an L3 insert: {}", to_string(err));
+              });
     }
   }
   st.l1->put(f.digest, std::move(value), now, ttl, entry_tags(u));
@@ -405,9 +448,36 @@ void lookup_l3(self_ptr self, fill_ptr f) {
     call_provider(self, std::move(f));
     return;
   }
+  if (remote_embedding(st) && f->vector.empty()) {
+    if (st.deps.semantic->partition_size(f->partition) == 0) {
+      call_provider(self, std::move(f));  // nothing to match: no embedding needed yet
+      return;
+    }
+    self->request(st.deps.embedding, st.deps.embed_timeout, embed_atom_v, f->semantic_text)
+        .then(
+            [self, f](std::vector<float>& vector) {
+              if (vector.empty()) {
+                call_provider(self, f);
+                return;
+              }
+              f->vector = std::move(vector);
+              lookup_l3(self, f);
+            },
+            [self, f](const caf::error& err) {
+              // An embedder outage costs L3 its hits, never an answer.
+              event(self->state, "l3_embed_error");
+              spdlog::debug("cache: no embedding for an L3 lookup: {}", to_string(err));
+              call_provider(self, f);
+            });
+    return;
+  }
   const auto started = steady::now();
   const auto now = st.deps.time->now();
-  auto match = st.deps.semantic->lookup(f->partition, f->req.unit.task, f->semantic_text, now);
+  auto match = f->vector.empty()
+                   ? st.deps.semantic->lookup(f->partition, f->req.unit.task, f->semantic_text,
+                                              now)
+                   : st.deps.semantic->lookup(f->partition, f->req.unit.task, f->semantic_text,
+                                              f->vector, now);
   if (!match) {
     call_provider(self, std::move(f));
     return;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cache/embedding_worker.hpp"
 #include "cache/l2_worker.hpp"
 #include "cache/messages.hpp"
 #include "cache/semantic_writer.hpp"
@@ -77,8 +78,14 @@ struct cache_deps {
   l2_actor l2;
   /// The semantic tier, owned by the actor from then on; null: no L3. Its
   /// lookups run in the actor (the local embedder and an HNSW search take
-  /// well under a millisecond), so it must not be given a remote embedder.
+  /// well under a millisecond). With a blocking embedder (embedder::blocking,
+  /// the OpenAI-compatible endpoint) the actor never embeds: it asks
+  /// `embedding` for the vector, and without that worker L3 stays unused.
   std::shared_ptr<semantic_tier> semantic;
+  /// Embeds for a blocking embedder, off this actor; unset otherwise.
+  embedding_actor embedding;
+  /// How long a lookup waits for an embedding before L3 counts as a miss.
+  std::chrono::milliseconds embed_timeout{2000};
   /// Persists new L3 entries (PostgreSQL), so the tier survives a restart; optional.
   semantic_writer_actor semantic_writer;
   std::shared_ptr<runtime::metrics> metrics;  ///< optional

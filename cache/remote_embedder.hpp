@@ -26,6 +26,7 @@ class remote_embedder final : public embedder {
   /// Throws std::runtime_error when the provider fails.
   std::vector<float> embed(std::string_view text) const override;
   std::size_t dimension() const override;
+  bool blocking() const noexcept override { return true; }
 
   /// Embeds every text not embedded yet, `batch` texts per call.
   void prefetch(const std::vector<std::string>& texts, std::size_t batch = 256) const;

@@ -70,6 +70,21 @@ semantic_tier::partition_state& semantic_tier::partition_for(std::string_view pa
 std::optional<semantic_match> semantic_tier::lookup(std::string_view partition,
                                                     std::string_view task, std::string_view text,
                                                     time_point now) {
+  return lookup_impl(partition, task, text, nullptr, now);
+}
+
+std::optional<semantic_match> semantic_tier::lookup(std::string_view partition,
+                                                    std::string_view task, std::string_view text,
+                                                    const std::vector<float>& query,
+                                                    time_point now) {
+  return lookup_impl(partition, task, text, &query, now);
+}
+
+std::optional<semantic_match> semantic_tier::lookup_impl(std::string_view partition,
+                                                         std::string_view task,
+                                                         std::string_view text,
+                                                         const std::vector<float>* given,
+                                                         time_point now) {
   const auto limit = threshold(task);
   if (!limit) return std::nullopt;
   ++stats_.lookups;
@@ -88,7 +103,14 @@ std::optional<semantic_match> semantic_tier::lookup(std::string_view partition,
     ++stats_.empty;
     return std::nullopt;
   }
-  const auto query = embed_->embed(text);
+  // Embedded only when there is something to match (it is the costly step).
+  std::vector<float> own;
+  if (given == nullptr) {
+    own = embed_->embed(text);
+  } else if (given->size() != embed_->dimension()) {
+    return std::nullopt;  // not from this embedder: nothing can be compared
+  }
+  const auto& query = given != nullptr ? *given : own;
   const auto hits = part.index->search(query, options_.candidates);
   if (hits.empty()) {
     ++stats_.empty;
@@ -129,6 +151,23 @@ semantic_entry semantic_tier::insert(std::string_view partition, std::string_vie
     throw std::invalid_argument("semantic_tier: task \"" + std::string(task) +
                                 "\" has no semantic threshold");
   }
+  return insert(partition, task, text, embed_->embed(text), std::move(value),
+                std::move(source_sid), expires_at, now);
+}
+
+semantic_entry semantic_tier::insert(std::string_view partition, std::string_view task,
+                                     std::string_view text, std::vector<float> vector,
+                                     std::string value, std::string source_sid,
+                                     time_point expires_at, time_point now) {
+  if (vector.size() != embed_->dimension()) {
+    throw std::invalid_argument("semantic_tier: a vector of " + std::to_string(vector.size()) +
+                                " floats for an embedder of " +
+                                std::to_string(embed_->dimension()));
+  }
+  if (!eligible(task)) {
+    throw std::invalid_argument("semantic_tier: task \"" + std::string(task) +
+                                "\" has no semantic threshold");
+  }
   semantic_entry entry;
   entry.id = next_id_++;
   entry.partition = std::string(partition);
@@ -136,7 +175,7 @@ semantic_entry semantic_tier::insert(std::string_view partition, std::string_vie
   entry.text = std::string(text);
   entry.value = std::move(value);
   entry.source_sid = std::move(source_sid);
-  entry.vector = embed_->embed(text);
+  entry.vector = std::move(vector);
   entry.created_at = now;
   entry.expires_at = expires_at;
   auto& part = partition_for(partition);

@@ -129,6 +129,13 @@ class semantic_tier {
   std::optional<semantic_match> lookup(std::string_view partition, std::string_view task,
                                        std::string_view text, time_point now);
 
+  /// As lookup(), with the query's embedding computed elsewhere (an
+  /// embedding worker, for a blocking embedder); `query` must have the
+  /// embedder's dimension and come from the same embedder.
+  std::optional<semantic_match> lookup(std::string_view partition, std::string_view task,
+                                       std::string_view text, const std::vector<float>& query,
+                                       time_point now);
+
   /// Stores `value` as the answer for `text` in `partition` until
   /// `expires_at`, and returns the entry (with its id and vector) for the
   /// caller to persist. An entry with the same text in the same partition is
@@ -136,6 +143,12 @@ class semantic_tier {
   semantic_entry insert(std::string_view partition, std::string_view task, std::string_view text,
                         std::string value, std::string source_sid, time_point expires_at,
                         time_point now = {});
+
+  /// As insert(), with the embedding of `text` computed elsewhere. Throws
+  /// std::invalid_argument when its length is not the embedder's dimension.
+  semantic_entry insert(std::string_view partition, std::string_view task, std::string_view text,
+                        std::vector<float> vector, std::string value, std::string source_sid,
+                        time_point expires_at, time_point now = {});
 
   /// Puts back an entry loaded from storage (at start). Returns false, and
   /// stores nothing, when it is expired at `now`, its task is not eligible or
@@ -174,6 +187,10 @@ class semantic_tier {
   const embedder& embedding() const { return *embed_; }
 
  private:
+  std::optional<semantic_match> lookup_impl(std::string_view partition, std::string_view task,
+                                            std::string_view text, const std::vector<float>* query,
+                                            time_point now);
+
   struct stored {
     semantic_entry entry;
     entities facts;

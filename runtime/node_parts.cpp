@@ -85,6 +85,11 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
     }
     cd.semantic_writer = semantic_writer =
         cache::spawn_semantic_writer(sys, config->storage.database_url, config->market.id);
+    if (cd.semantic->embedding().blocking()) {
+      cd.embedding = embedding =
+          cache::spawn_embedding_workers(sys, cache::embedding_factory(*config));
+      cd.embed_timeout = config->llm.timeout;
+    }
   }
   cache = cache::spawn_cache(sys, cd);
   // Invalidations from every node evict this node's L1 (the generation read
@@ -126,6 +131,7 @@ void node_parts::shutdown() {
   for (const auto& a :
        {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(cache),
         caf::actor_cast<caf::actor>(l2), caf::actor_cast<caf::actor>(semantic_writer),
+        caf::actor_cast<caf::actor>(embedding),
         caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(store),
         caf::actor_cast<caf::actor>(workers), caf::actor_cast<caf::actor>(health),
         caf::actor_cast<caf::actor>(ledger)}) {

@@ -70,6 +70,7 @@ public:
   gateway_actor gateway;
   cache::l2_actor l2;
   cache::semantic_writer_actor semantic_writer;
+  cache::embedding_actor embedding;  ///< set only for a blocking (remote) embedder
   cache::cache_actor cache;
   store_actor store;
   router_actor router;

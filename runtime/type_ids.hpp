@@ -55,5 +55,6 @@ CAF_ADD_ATOM(openhouse, openhouse::cache, bump_atom, "bump")
 CAF_ADD_ATOM(openhouse, openhouse::cache, invalidate_atom, "inval")
 CAF_ADD_ATOM(openhouse, openhouse::cache, subscribed_atom, "subscribed")
 CAF_ADD_ATOM(openhouse, openhouse::cache, stats_atom, "stats")
+CAF_ADD_ATOM(openhouse, openhouse::cache, embed_atom, "embed")
 
 CAF_END_TYPE_ID_BLOCK(openhouse)

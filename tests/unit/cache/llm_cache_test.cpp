@@ -201,6 +201,40 @@ struct fixture : test_coordinator_fixture<test_config> {
     return c;
   }
 
+  /// A remote embedder's stand-in: the local embedder's vectors, but it
+  /// says it blocks, so the cache must never call embed() itself.
+  struct blocking_embedder final : embedder {
+    explicit blocking_embedder(local_embedder e) : inner(std::move(e)) {}
+    std::vector<float> embed(std::string_view text) const override {
+      ++called_on_cache;
+      return inner.embed(text);
+    }
+    std::size_t dimension() const override { return inner.dimension(); }
+    bool blocking() const noexcept override { return true; }
+    local_embedder inner;
+    mutable int called_on_cache = 0;
+  };
+
+  /// What the fake embedding worker did.
+  struct embedding_script {
+    int calls = 0;
+    bool fail = false;
+  };
+
+  static embedding_actor::behavior_type fake_embedding(embedding_actor::pointer,
+                                                       std::shared_ptr<embedding_script> s,
+                                                       std::shared_ptr<const local_embedder> e) {
+    return {
+        [s, e](embed_atom, const std::string& text) -> caf::result<std::vector<float>> {
+          ++s->calls;
+          if (s->fail) {
+            return make_error(cache_errc::embedder_unavailable, "provider down");
+          }
+          return e->embed(text);
+        },
+    };
+  }
+
   void advance(caf::timespan d) {
     wall->advance(d);
     advance_time(d);
@@ -732,4 +766,64 @@ TEST_CASE_METHOD(fixture, "within one epoch, an old snapshot is still upgraded",
   CHECK(late.outcome == outcome::miss);
   CHECK(late.entry_generation.contact == 1);
   CHECK(late.entry_generation.epoch == g0.epoch);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "with a blocking embedder, L3 embeds through the worker, never on the cache",
+                 "[cache][actor][l3][embedding]") {
+  auto lex = market_lexicon(*cfg);
+  auto local = std::make_shared<const local_embedder>(lex);
+  auto guarded = std::make_shared<blocking_embedder>(*local);
+  auto tier = std::make_shared<semantic_tier>(guarded, lex,
+                                              std::map<std::string, double>{{"faq", 0.72}});
+  auto script = std::make_shared<embedding_script>();
+
+  SECTION("lookups and inserts get their vectors from the worker") {
+    cache_deps deps;
+    deps.config = cfg;
+    deps.time = wall;
+    deps.gateway = gateway;
+    deps.l2 = l2;
+    deps.metrics = metrics;
+    deps.semantic = tier;
+    deps.embedding = sys.spawn(fake_embedding, script, local);
+    auto c = spawn_cache(sys, std::move(deps));
+    sched.run();
+
+    auto stored = faq("What are the HOA fees in Fontana?");
+    stored.source_sid = "SM10";
+    CHECK(hit(c, stored).outcome == outcome::miss);
+    sched.run();
+    // An empty partition needs no lookup embedding; the insert needs one.
+    CHECK(script->calls == 1);
+    CHECK(tier->size() == 1);
+
+    auto paraphrase = faq("how much r the hoa fees in fontana");
+    auto l3 = hit(c, paraphrase);
+    CHECK(l3.outcome == outcome::l3);
+    CHECK(l3.source_sid == "SM10");
+    CHECK(script->calls == 2);
+
+    // A miss whose lookup embedded reuses that vector for its insert.
+    CHECK(hit(c, faq("What are the HOA fees in Ontario?")).outcome == outcome::miss);
+    sched.run();
+    CHECK(script->calls == 3);
+    CHECK(tier->size() == 2);
+
+    // The embedder down: L3 is a miss, the provider answers, nothing breaks.
+    script->fail = true;
+    const auto calls_before = gw->calls.size();
+    CHECK(hit(c, faq("how much are hoa fees in fontana?")).outcome == outcome::miss);
+    CHECK(gw->calls.size() == calls_before + 1);
+    CHECK_THAT(metrics->render(), Catch::Contains(R"(event="l3_embed_error")"));
+    CHECK(guarded->called_on_cache == 0);
+  }
+
+  SECTION("without a worker, L3 is not used at all") {
+    auto c = node(true, tier);
+    hit(c, faq("What are the HOA fees in Fontana?"));
+    CHECK(hit(c, faq("how much r the hoa fees in fontana")).outcome == outcome::miss);
+    CHECK(tier->size() == 0);
+    CHECK(guarded->called_on_cache == 0);
+  }
 }

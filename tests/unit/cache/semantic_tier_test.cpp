@@ -162,3 +162,28 @@ TEST_CASE("tier: restore rebuilds the same answers and skips expired entries", "
   const auto next = second.insert("q", "faq", "Is the HOA strict?", "c", "SM3", t0 + 1h, t0);
   CHECK(next.id > live.id);
 }
+
+TEST_CASE("tier: vectors computed elsewhere give the same answers as the tier's own",
+          "[cache][l3]") {
+  auto tier = make_tier();
+  const auto& embed = *shared_embedder();
+  const std::string stored = "How much are HOA fees in Corona?";
+  const auto entry = tier.insert("p1", "faq", stored, embed.embed(stored), "answer-1", "SM1",
+                                 t0 + 1h, t0);
+  CHECK(entry.vector == embed.embed(stored));
+  const std::string query = "how much r hoa fees in corona?";
+  const auto own = tier.lookup("p1", "faq", query, t0 + 1min);
+  const auto given = tier.lookup("p1", "faq", query, embed.embed(query), t0 + 1min);
+  REQUIRE(own);
+  REQUIRE(given);
+  CHECK(given->id == own->id);
+  CHECK(given->similarity == Approx(own->similarity));
+  // The guard still reads the text: another city is a miss whatever the vector.
+  CHECK_FALSE(tier.lookup("p1", "faq", "How much are HOA fees in Ontario?", embed.embed(stored),
+                          t0 + 1min));
+  // A vector of another length cannot be from this embedder.
+  CHECK_FALSE(tier.lookup("p1", "faq", query, std::vector<float>(3, 0.5F), t0 + 1min));
+  CHECK_THROWS_AS(tier.insert("p1", "faq", "x", std::vector<float>(3, 0.5F), "v", "SM2", t0 + 1h,
+                              t0),
+                  std::invalid_argument);
+}
