@@ -55,11 +55,12 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Realistic keys (64-hex SHA-256 digests) and SMS-sized values.
+  // Realistic keys (32-hex XXH3-128 digests, as key_digest makes them) and
+  // SMS-sized values.
   std::vector<std::string> keys;
   keys.reserve(entries);
   for (std::size_t i = 0; i < entries; ++i) {
-    keys.push_back(openhouse::cache::sha256_hex("unit-" + std::to_string(i)));
+    keys.push_back(openhouse::cache::xxh128_hex("unit-" + std::to_string(i)));
   }
   const std::string value(240, 'a');
 

@@ -2,13 +2,16 @@
 
 #include "cache/unit.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
-/// Cache keys: a SHA-256 digest of a canonical, length-prefixed encoding of
+/// Cache keys: an XXH3-128 digest of a canonical, length-prefixed encoding of
 /// everything that decides a unit's output. The same unit gives the same key
-/// in every process and on every node (no std::hash, no seed), which is what
-/// lets L2 in Redis be shared.
+/// in every process and on every node (XXH3 with the default seed and secret,
+/// never std::hash or a per-process seed), which is what lets L2 in Redis be
+/// shared. XXH3 rather than SHA-256: the key is made on every lookup, and the
+/// inputs are the service's own units, not an adversary's choice.
 namespace openhouse::cache {
 
 /// The key of one unit: `digest` identifies the exact answer (L1/L2),
@@ -21,7 +24,11 @@ struct unit_key {
 /// Version tag written first into every encoding. Bump it whenever the
 /// encoding changes, so old L2 entries become unreachable instead of being
 /// read under a different meaning.
-inline constexpr std::string_view key_format = "openhouse.cache.key/1";
+/// /1 was SHA-256; /2 is XXH3-128.
+inline constexpr std::string_view key_format = "openhouse.cache.key/2";
+
+/// Length of a key digest: 32 lower-case hex characters (128 bits).
+inline constexpr std::size_t key_digest_size = 32;
 
 /// The canonical byte string hashed into the key. Each field is written as a
 /// one-byte tag, an 8-byte big-endian length and the bytes ("ab"+"c" and
@@ -36,11 +43,17 @@ inline constexpr std::string_view key_format = "openhouse.cache.key/1";
 /// it changes how the answer travels, not what it is.
 [[nodiscard]] std::string canonical_encoding(const unit& u);
 
-/// Lower-case hex SHA-256 (64 characters) of `bytes`, through OpenSSL EVP.
-[[nodiscard]] std::string sha256_hex(std::string_view bytes);
+/// Lower-case hex of the canonical (big-endian) XXH3-128 of `bytes`, with the
+/// default seed: 32 characters, what `xxhsum -H2` prints.
+[[nodiscard]] std::string xxh128_hex(std::string_view bytes);
 
-/// The exact-match key of a unit: sha256_hex(canonical_encoding(u)).
+/// The exact-match key of a unit: xxh128_hex(canonical_encoding(u)), computed
+/// by streaming the encoding into the hash, without building it.
 [[nodiscard]] std::string key_digest(const unit& u);
+
+/// Whether `s` has the shape of a key digest (key_digest_size lower-case hex
+/// characters), e.g. for a key given to the admin endpoint.
+[[nodiscard]] bool is_key_digest(std::string_view s) noexcept;
 
 /// The semantic-matching partition of a unit (DESIGN.md: task, model,
 /// template, market, scope), as "task|model|template|market|scope|<digest>".

@@ -6,16 +6,19 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 using openhouse::cache::canonical_encoding;
+using openhouse::cache::is_key_digest;
 using openhouse::cache::key_digest;
+using openhouse::cache::key_digest_size;
 using openhouse::cache::make_key;
 using openhouse::cache::partition;
 using openhouse::cache::scope;
-using openhouse::cache::sha256_hex;
 using openhouse::cache::unit;
 using openhouse::cache::validate;
+using openhouse::cache::xxh128_hex;
 
 namespace {
 
@@ -50,28 +53,112 @@ unit reply_unit() {
 
 }  // namespace
 
-TEST_CASE("sha256_hex matches the FIPS 180-2 test vectors", "[cache][key]") {
-  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+// The golden values in this file come from an independent implementation:
+// xxhsum 0.8.1 (`xxhsum -H2`, Debian package xxhash) over the bytes, and for
+// units over an encoding written by a separate Python script from the format
+// documented in cache/key.hpp. Nothing here needs either at run time.
+
+namespace {
+
+/// A conversation-scoped unit whose encoding (12,710 bytes) is larger than
+/// the hasher's stack buffer, with a task generation, an epoch, tools and 20
+/// inputs given out of order.
+unit long_unit() {
+  unit u;
+  u.task = "reply";
+  u.model = "claude-sonnet";
+  u.template_version = "reply@2";
+  for (int i = 0; i < 5000; ++i) {
+    u.system_prompt.push_back(static_cast<char>('a' + i % 26));
+  }
+  u.scope = scope::conversation;
+  u.market_id = "inland-empire";
+  u.contact_id = "contact-42";
+  u.conversation_id = "conv-9";
+  u.generation = {.global = 2, .market = 7, .contact = 3};
+  u.generation.task = 5;
+  u.generation.epoch = 0x1234;
+  u.max_tokens = 300;
+  u.tools = true;
+  for (int i = 0; i < 20; ++i) {
+    const int n = 19 - i;
+    u.with(std::string("in") + static_cast<char>('0' + n / 10) + static_cast<char>('0' + n % 10),
+           std::string(static_cast<std::size_t>(i) * 37, 'v'));
+  }
+  return u;
 }
 
-TEST_CASE("a unit's key is a fixed 64-hex digest, the same in every process", "[cache][key]") {
+}  // namespace
+
+TEST_CASE("xxh128_hex matches xxhsum -H2", "[cache][key]") {
+  CHECK(xxh128_hex("") == "99aa06d3014798d86001c324468d497f");
+  CHECK(xxh128_hex("abc") == "06b05ab6733a618578af5f94892f3950");
+  CHECK(xxh128_hex(std::string(1000, 'a')) == "b01da365eddaa29cb3e7af627147db7c");
+  std::string pattern;
+  for (int i = 0; i < 300; ++i) {
+    pattern.push_back(static_cast<char>(i % 256));
+  }
+  CHECK(xxh128_hex(pattern) == "a699035354fc0bebd44052f5a3485425");
+}
+
+TEST_CASE("a unit's key is a fixed 32-hex digest, the same in every process", "[cache][key]") {
   // A golden value: if this changes, keys written by an older build (L2 in
   // Redis, other nodes) no longer match. Change it only together with
   // key_format.
   const auto key = key_digest(faq_unit());
-  CHECK(key.size() == 64);
-  CHECK(key.find_first_not_of("0123456789abcdef") == std::string::npos);
-  CHECK(key == "2a825422538bbf59feb1f145deecc637d1bd58bdfbe163f7443db820b2186c4c");
-  CHECK(key_digest(reply_unit()) == "600733fd2eabde252d3b5196029d7a965dffec7b3148a8900b169b4721e820a3");
+  CHECK(key.size() == key_digest_size);
+  CHECK(key_digest_size == 32);
+  CHECK(is_key_digest(key));
+  CHECK(key == "e9f39fdeb5c79857b2816c4509e27346");
+  CHECK(key_digest(reply_unit()) == "1c201a40c1e5dc45fa77309569770e29");
+  CHECK(key_digest(long_unit()) == "3a201d7a3cd36c05822c190a75c91706");
   CHECK(key_digest(faq_unit()) == key);
+}
+
+TEST_CASE("key_digest is the XXH3-128 of the canonical encoding", "[cache][key]") {
+  // key_digest streams the encoding into the hash without building it; this
+  // proves it hashes exactly the bytes canonical_encoding() documents.
+  CHECK(xxh128_hex(canonical_encoding(faq_unit())) == "e9f39fdeb5c79857b2816c4509e27346");
+  CHECK(xxh128_hex(canonical_encoding(long_unit())) == "3a201d7a3cd36c05822c190a75c91706");
+  CHECK(canonical_encoding(faq_unit()).size() == 303);
+  CHECK(canonical_encoding(long_unit()).size() == 12710);
+  for (const auto& u : {faq_unit(), reply_unit(), long_unit()}) {
+    CHECK(key_digest(u) == xxh128_hex(canonical_encoding(u)));
+  }
+  // Every encoding size around the hasher's 1 KiB buffer and its refill (the
+  // faq unit encodes to 303 bytes): the system prompt fitting just before the
+  // boundary, straddling it, and as large as the buffer; an input crossing it.
+  std::vector<std::size_t> extras;
+  for (const auto& [from, to] : {std::pair{0, 40}, std::pair{680, 1100}, std::pair{1700, 2200}}) {
+    for (int e = from; e <= to; ++e) {
+      extras.push_back(static_cast<std::size_t>(e));
+    }
+  }
+  for (const auto extra : extras) {
+    INFO("+" << extra << " bytes");
+    auto u = faq_unit();
+    u.system_prompt.append(extra, 's');
+    CHECK(key_digest(u) == xxh128_hex(canonical_encoding(u)));
+    auto v = faq_unit();
+    v.inputs[0].second.append(extra, 'q');
+    CHECK(key_digest(v) == xxh128_hex(canonical_encoding(v)));
+  }
+}
+
+TEST_CASE("is_key_digest accepts exactly 32 lower-case hex characters", "[cache][key]") {
+  CHECK(is_key_digest("0123456789abcdef0123456789abcdef"));
+  CHECK_FALSE(is_key_digest("0123456789ABCDEF0123456789abcdef"));
+  CHECK_FALSE(is_key_digest("0123456789abcdef0123456789abcde"));
+  CHECK_FALSE(is_key_digest(std::string(64, 'a')));  // a SHA-256 key of format /1
+  CHECK_FALSE(is_key_digest("0123456789abcdef0123456789abcdeg"));
+  CHECK_FALSE(is_key_digest(""));
 }
 
 TEST_CASE("the canonical encoding is length-prefixed and tagged", "[cache][key]") {
   const auto enc = canonical_encoding(faq_unit());
   // format tag, 8-byte big-endian length, the format string
   CHECK(enc.substr(0, 9) == std::string("F\0\0\0\0\0\0\0\x15", 9));
-  CHECK(enc.substr(9, 21) == "openhouse.cache.key/1");
+  CHECK(enc.substr(9, 21) == "openhouse.cache.key/2");
 }
 
 TEST_CASE("changing any field that decides the output changes the key", "[cache][key]") {
@@ -134,7 +221,7 @@ TEST_CASE("the Redis epoch enters the key only when it is known", "[cache][key][
   auto zero = faq_unit();
   zero.generation.epoch = 0;
   CHECK(canonical_encoding(zero) == canonical_encoding(faq_unit()));
-  CHECK(key_digest(zero) == "2a825422538bbf59feb1f145deecc637d1bd58bdfbe163f7443db820b2186c4c");
+  CHECK(key_digest(zero) == "e9f39fdeb5c79857b2816c4509e27346");
 
   // A known epoch changes the key and the partition, for every scope: entries
   // of another Redis life never match, whatever their counters.
@@ -260,7 +347,9 @@ TEST_CASE("stream is transport, not content: it does not change the key", "[cach
 TEST_CASE("partition names task, model, template, market and scope", "[cache][key]") {
   const auto p = partition(faq_unit(), "question");
   CHECK(p.starts_with("faq|claude-3-5-haiku|faq@3|inland-empire|market|"));
-  CHECK(p.size() == std::string("faq|claude-3-5-haiku|faq@3|inland-empire|market|").size() + 64);
+  // The trailing digest is golden too (xxhsum over the encoding without the
+  // semantic input).
+  CHECK(p == "faq|claude-3-5-haiku|faq@3|inland-empire|market|c67913d60213861e8b7ec2cda8012a26");
 
   auto global = faq_unit();
   global.scope = scope::global;
@@ -286,6 +375,16 @@ TEST_CASE("partition ignores only the semantic input", "[cache][key]") {
   auto market = faq_unit();
   market.market_id = "coachella";
   CHECK(partition(market, "question") != partition(faq_unit(), "question"));
+
+  // The digest is that of the unit without the semantic input.
+  auto without = faq_unit();
+  without.inputs.erase(without.inputs.begin());
+  CHECK(partition(faq_unit(), "question").ends_with("|" + key_digest(without)));
+  CHECK(partition(long_unit(), "in07").ends_with([] {
+    auto u = long_unit();
+    std::erase_if(u.inputs, [](const auto& in) { return in.first == "in07"; });
+    return "|" + key_digest(u);
+  }()));
 
   const auto k = make_key(faq_unit(), "question");
   CHECK(k.digest == key_digest(faq_unit()));
