@@ -423,6 +423,15 @@ std::string_view to_string(property_condition condition) noexcept {
   return "fair";
 }
 
+std::string canonical_fact_name(std::string_view key) {
+  const auto k = snake(key);
+  if (k == "down_payment" || k == "down_payment_usd" || k == "down_payment_amount" ||
+      k == "contact_down_payment") {
+    return "down_payment_pct";
+  }
+  return canonical(key);
+}
+
 const std::vector<std::string_view>& fact_field_names() {
   static const std::vector<std::string_view> names{
       "budget_usd", "pre_approved", "down_payment_pct", "timeline_months", "motivation", "motivation_strength",

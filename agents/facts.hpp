@@ -73,6 +73,11 @@ struct lead_facts {
 /// property_type, areas, must_haves.
 [[nodiscard]] const std::vector<std::string_view>& fact_field_names();
 
+/// The canonical field a key sets, in any spelling the parsers accept (LLM
+/// aliases, CRM keys such as "contact.budget"; every down payment spelling is
+/// down_payment_pct); "" for keys the schema ignores.
+[[nodiscard]] std::string canonical_fact_name(std::string_view key);
+
 /// Why an LLM answer was not accepted as facts.
 struct facts_error {
   std::string message;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <variant>
 
 namespace openhouse::agents {
@@ -34,9 +35,18 @@ scoring_update update_scoring(const config::scoring_settings& settings,
     return out;
   }
   auto merged = parse_object(stored_facts_json);
+  std::set<std::string> pinned;
+  if (const auto it = merged.find(crm_pins_key); it != merged.end() && it->is_array()) {
+    for (const auto& name : *it) {
+      if (name.is_string()) pinned.insert(name.get<std::string>());
+    }
+  }
   for (const auto& [key, value] : extracted->items()) {
     if (value.is_null()) {
       continue;  // "not said" never erases what was said before
+    }
+    if (key == crm_pins_key || pinned.contains(canonical_fact_name(key))) {
+      continue;  // a person set it in the CRM: the conversation does not overrule them
     }
     if (!merged.contains(key) || merged[key] != value) {
       merged[key] = value;

@@ -16,6 +16,10 @@
 /// conversation actor only sequences and persists.
 namespace openhouse::agents {
 
+/// The key of the stored facts object that lists the fields a person pinned
+/// in the CRM (canonical names): an LLM answer never overwrites those.
+inline constexpr std::string_view crm_pins_key = "crm_pinned";
+
 /// The result of merging one fact-extraction answer into a lead.
 struct scoring_update {
   bool valid = false;           ///< false: the answer was not usable; nothing changed
@@ -28,7 +32,8 @@ struct scoring_update {
 
 /// Merges the non-null fields of `llm_answer` (a facts JSON object, possibly
 /// fenced or wrapped in prose) into `stored_facts_json`, validates the result
-/// against the facts schema and scores it. An unusable answer gives
+/// against the facts schema and scores it. Fields pinned by the CRM
+/// (crm_pins_key) keep their stored value. An unusable answer gives
 /// `valid = false` (the caller retries once, then keeps the previous facts).
 [[nodiscard]] scoring_update update_scoring(const config::scoring_settings& settings,
                                             std::string_view stored_facts_json,

@@ -74,6 +74,9 @@ struct cache_state {
   /// would then hide the next bump made on another node.
   std::vector<generation_table::pending_bump> unreplayed;
   std::uint64_t evictions_reported = 0;
+  std::uint64_t l3_hits = 0;  ///< served, for sampling the verifications
+  /// Verdicts of the sampled L3 hits by task: {agree, disagree}.
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>> verdicts;
   /// Metric handles, looked up once: the hit path must not hash labels.
   std::map<std::string, std::array<prometheus::Counter*, 6>, std::less<>> counters;
   std::array<prometheus::Histogram*, 4> lookup{};
@@ -442,6 +445,57 @@ void call_provider(self_ptr self, fill_ptr f) {
           [self, f](const caf::error& err) { complete_error(self, *f, err); });
 }
 
+/// Asks the provider the request an L3 hit answered, in the background, and
+/// compares the answers (semantic_tier::answers_agree): the estimated
+/// false-hit rate. Its cost is real and is reported as such; its answer is
+/// not stored (the hit's entry stays as it is).
+void verify_l3(self_ptr self, const fill& f, std::string served) {
+  auto& st = self->state;
+  const auto every = st.deps.config->cache.semantic.verify_every;
+  if (every == 0 || st.l3_hits++ % every != 0) {
+    return;
+  }
+  self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v, f.req.call)
+      .then(
+          [self, served = std::move(served), task = f.req.unit.task, sid = f.req.source_sid,
+           contact = f.req.call.contact](runtime::llm_answer& fresh) {
+            auto& st = self->state;
+            auto& [agree, disagree] = st.verdicts[task];
+            const bool same = st.deps.semantic->answers_agree(served, fresh.response.text);
+            ++(same ? agree : disagree);
+            if (!same) {
+              spdlog::warn("cache: a checked L3 hit for {} disagrees with a fresh answer", sid);
+            }
+            if (st.deps.metrics) {
+              st.deps.metrics->count_l3_verification(
+                  task, same ? "agree" : "disagree",
+                  static_cast<double>(disagree) / static_cast<double>(agree + disagree));
+            }
+            if (st.deps.audit) {
+              cache_audit_record r;
+              r.sid = sid;
+              r.contact = contact;
+              r.task = task;
+              r.outcome = outcome::miss;
+              r.cost_usd = fresh.cost_usd;
+              r.verification = true;
+              st.deps.audit(r);
+            }
+          },
+          [self, task = f.req.unit.task](const caf::error& err) {
+            auto& st = self->state;
+            spdlog::debug("cache: an L3 check failed: {}", to_string(err));
+            if (st.deps.metrics) {
+              const auto& [agree, disagree] = st.verdicts[task];
+              st.deps.metrics->count_l3_verification(
+                  task, "error",
+                  agree + disagree == 0
+                      ? 0.0
+                      : static_cast<double>(disagree) / static_cast<double>(agree + disagree));
+            }
+          });
+}
+
 void lookup_l3(self_ptr self, fill_ptr f) {
   auto& st = self->state;
   if (f->partition.empty()) {
@@ -500,6 +554,7 @@ void lookup_l3(self_ptr self, fill_ptr f) {
     st.deps.metrics->cache_similarity(f->req.unit.task).Observe(match->similarity);
   }
   complete_hit(self, *f, *entry, outcome::l3, tier::l3, match->similarity);
+  verify_l3(self, *f, entry->text);
 }
 
 void lookup_l2(self_ptr self, fill_ptr f) {

@@ -67,6 +67,9 @@ struct cache_audit_record {
   generations entry_generation;    ///< for hits: the generations the entry was stored under
   double cost_usd = 0;           ///< what this request cost (0 for hits and coalesced)
   double baseline_cost_usd = 0;  ///< what it would cost with no response cache and no prompt caching
+  /// Not a request: the background check of a sampled L3 hit (`sid` is the
+  /// hit's message), reported for its cost, which is real spending.
+  bool verification = false;
 };
 
 struct cache_deps {

@@ -53,6 +53,10 @@ std::optional<double> semantic_tier::threshold(std::string_view task) const {
   return found->second;
 }
 
+bool semantic_tier::answers_agree(std::string_view served, std::string_view fresh) const {
+  return compare_entities(facts_of(served), facts_of(fresh)).agree;
+}
+
 entities semantic_tier::facts_of(std::string_view text) const {
   return extract_tokens(normalizer_.tokens(text), normalizer_.words(), text);
 }

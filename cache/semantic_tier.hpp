@@ -183,6 +183,12 @@ class semantic_tier {
   /// [..]"), for debug logs; empty otherwise.
   const std::string& last_guard_detail() const { return last_guard_detail_; }
 
+  /// True when two answers name the same entities (numbers, prices,
+  /// addresses, zips, dates, cities, negations): how an L3 hit is checked
+  /// against a fresh answer to the same request. Conservative: two right
+  /// answers worded with different figures count as disagreeing.
+  bool answers_agree(std::string_view served, std::string_view fresh) const;
+
   /// The embedder in use.
   const embedder& embedding() const { return *embed_; }
 

@@ -1,5 +1,7 @@
 #include "config/loader.hpp"
 
+#include "integrations/crm/signature.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -548,10 +550,30 @@ void read_twilio(mapping& root, twilio_settings& out) {
   m.finish();
 }
 
+/// The PEM text of `public_key`: the value itself, or the file it names.
+/// "" when fine, else the problem.
+std::string read_public_key(std::string& value) {
+  if (value.find("-----BEGIN") == std::string::npos) {
+    std::ifstream in{value};
+    if (!in) return "cannot read the key file \"" + value + "\"";
+    std::ostringstream text;
+    text << in.rdbuf();
+    value = text.str();
+  }
+  if (!crm::public_key::from_pem(value)) return "not a PEM public key";
+  return {};
+}
+
 void read_crm(mapping& root, crm_settings& out) {
   mapping m = mapping::child(root, "crm", need::optional);
   m.read_string("secret", out.secret, need::optional);
   read_checked(m, "base_url", out.base_url, need::optional, check_http_url);
+  read_checked(m, "public_key", out.public_key, need::optional, read_public_key);
+  long long window = 0;
+  if (m.read_int("replay_window_s", window, 1, 24LL * 3600)) {
+    out.replay_window = std::chrono::seconds(window);
+  }
+  m.read_string("release_tag", out.release_tag, need::non_empty);
   m.finish();
 }
 
@@ -857,6 +879,8 @@ void read_semantic(mapping& cache, semantic_settings& out) {
   read_word_map(m, "spellings", out.spellings);
   read_word_map(m, "synonyms", out.synonyms);
   out.cities = read_string_list(m, "cities", true);
+  // At most every hit; 0 turns the estimate off (and its extra calls).
+  m.read_int("verify_every", out.verify_every, 0, 1000000);
   m.finish();
 }
 

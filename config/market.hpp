@@ -51,8 +51,16 @@ struct twilio_settings {
 };
 
 struct crm_settings {
+  /// Shared secret of HMAC-signed CRM webhooks (X-CRM-Signature); "" : refused.
   std::string secret;
   std::string base_url;
+  /// PEM public key checking GoHighLevel's RSA `x-wh-signature` (the YAML
+  /// gives the PEM text or a file's path; this is the text); "" : refused.
+  std::string public_key;
+  /// A webhook whose timestamp is further than this from the clock is refused.
+  std::chrono::seconds replay_window{300};
+  /// A person adding this tag gives a muted lead back to the bots.
+  std::string release_tag = "Release-To-Bots";
 };
 
 struct storage_settings {
@@ -179,6 +187,10 @@ struct semantic_settings {
   std::map<std::string, std::string> spellings;
   std::map<std::string, std::string> synonyms;
   std::vector<std::string> cities;  ///< place names beyond market.cities
+  /// Every n-th L3 hit is also asked of the provider, in the background, and
+  /// the served answer compared with the fresh one (entities must agree):
+  /// the estimated false-hit rate. 0: never (no estimate).
+  std::size_t verify_every = 50;
 };
 
 struct cache_settings {

@@ -10,6 +10,8 @@
 #include "agents/lead_bot.hpp"
 #include "agents/lead_state.hpp"
 #include "agents/reply_policy.hpp"
+#include "integrations/crm/lead_update.hpp"
+#include "integrations/crm/temperature_override.hpp"
 
 #include <fmt/format.h>
 
@@ -67,6 +69,8 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.state.handoffs_json = st.snapshot.handoffs_json;
   out.state.unproductive_turns = st.snapshot.unproductive_turns;
   out.state.muted = st.snapshot.muted;
+  out.state.temperature_override = st.snapshot.temperature_override;
+  out.state.override_basis = st.snapshot.override_basis;
   out.temperature_from = st.turn.temperature_from;
   out.temperature_reason = st.turn.temperature_reason;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
@@ -293,13 +297,21 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
               snap.facts_json = update.facts_json;
               snap.frs = update.score.frs;
               snap.pcs = update.score.pcs;
-              if (!update.temperature_changed) {
+              // A person's CRM temperature holds until the score really moves.
+              const auto decision = crm::resolve_temperature(
+                  snap.temperature, snap.temperature_override, snap.override_basis,
+                  agents::to_string(update.score.temp));
+              snap.temperature_override = decision.override_temperature;
+              snap.override_basis = decision.basis;
+              if (!decision.changed) {
                 decide(self, std::move(msg), std::move(rp));
                 return;
               }
               st.turn.temperature_from = snap.temperature;
-              st.turn.temperature_reason = update.reason;
-              snap.temperature = std::string{agents::to_string(update.score.temp)};
+              st.turn.temperature_reason =
+                  decision.override_ended ? update.reason + " (ends the CRM temperature)"
+                                          : update.reason;
+              snap.temperature = decision.temperature;
               if (st.deps.metrics) {
                 st.deps.metrics->count_temperature_change(snap.temperature);
               }
@@ -376,6 +388,22 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
   ask_intent(self, std::move(msg), std::move(rp));
 }
 
+/// Takes what CRM changes own from a fresh copy of the lead, keeping this
+/// actor's history and turn state.
+void adopt_crm_state(conversation_snapshot& snap, const conversation_snapshot& fresh) {
+  snap.temperature = fresh.temperature;
+  snap.temperature_override = fresh.temperature_override;
+  snap.override_basis = fresh.override_basis;
+  snap.facts_json = fresh.facts_json;
+  snap.frs = fresh.frs;
+  snap.pcs = fresh.pcs;
+  snap.crm_tags = fresh.crm_tags;
+  snap.crm_version = fresh.crm_version;
+  snap.muted = fresh.muted;
+  snap.needs_human = fresh.needs_human;
+  snap.unproductive_turns = fresh.unproductive_turns;
+}
+
 /// Step 1: persist the inbound message before anything else (idempotent on sid).
 void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
@@ -399,12 +427,103 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
               snap.needs_human = false;
             }
             snap.muted = rec.muted;
-            run_turn(self, std::move(msg), std::move(rp));
+            if (rec.crm_version == snap.crm_version) {
+              run_turn(self, std::move(msg), std::move(rp));
+              return;
+            }
+            // A CRM change was applied on another node (or before this actor
+            // knew the lead): take what it owns from the store before scoring.
+            auto& st = self->state;
+            self->request(st.deps.store, st.deps.store_timeout, load_atom_v, st.contact)
+                .await(
+                    [self, msg, rp](const conversation_snapshot& fresh) mutable {
+                      adopt_crm_state(self->state.snapshot, fresh);
+                      run_turn(self, std::move(msg), std::move(rp));
+                    },
+                    [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
           },
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
 }
 
+using crm_promise = caf::typed_response_promise<crm_result>;
+
+/// Step 3 of a CRM change: persist it with its webhookId, then answer.
+void record_crm(self_ptr self, crm_event ev, crm::lead_update update, crm_promise rp) {
+  auto& st = self->state;
+  crm_write w;
+  w.webhook_id = ev.webhook_id;
+  w.kind = ev.kind;
+  w.at_ms = st.deps.time->now_ms();
+  w.state = update.state;
+  w.temperature_from = update.temperature_from;
+  w.temperature_reason = update.reason;
+  self->request(st.deps.store, st.deps.store_timeout, record_crm_atom_v, std::move(w))
+      .await(
+          [self, update, rp](std::int64_t version) mutable {
+            auto& st = self->state;
+            crm_result out;
+            if (version == 0) {
+              out.duplicate = true;  // applied before (maybe by another node)
+              out.temperature = st.snapshot.temperature;
+              rp.deliver(std::move(out));
+              finish(self);
+              return;
+            }
+            auto history = std::move(st.snapshot.history);
+            st.snapshot = std::move(update.state);
+            st.snapshot.history = std::move(history);
+            st.snapshot.crm_version = version;
+            if (!update.temperature_from.empty() && st.deps.metrics) {
+              st.deps.metrics->count_temperature_change(st.snapshot.temperature);
+            }
+            if (update.released) {
+              spdlog::info("conversation {}: given back to the bots by the CRM release tag",
+                           agents::mask_pii(st.contact));
+            }
+            out.temperature = st.snapshot.temperature;
+            out.temperature_changed = !update.temperature_from.empty();
+            out.person_temperature = update.person_temperature;
+            out.released = update.released;
+            out.invalidated = update.invalidate;
+            out.fields_applied = std::move(update.fields_applied);
+            out.fields_rejected = std::move(update.fields_rejected);
+            rp.deliver(std::move(out));
+            finish(self);
+          },
+          [self, rp](const caf::error& err) mutable {
+            rp.deliver(err);
+            finish(self);
+          });
+}
+
+/// Step 2 of a CRM change: the contact's cached units die on every node
+/// *before* the change is stored, so no node can serve an old unit once the
+/// change is visible. A failed bump fails the change (nothing is stored;
+/// the CRM delivers it again); a redundant one on a retry is harmless.
+void apply_crm(self_ptr self, crm_event ev, crm_promise rp) {
+  auto& st = self->state;
+  const auto& cfg = *st.deps.config;
+  auto update = crm::apply_crm_event(cfg.scoring, cfg.crm.release_tag, st.snapshot, ev);
+  if (!update.invalidate) {
+    record_crm(self, std::move(ev), std::move(update), std::move(rp));
+    return;
+  }
+  self->request(st.deps.cache, st.deps.store_timeout, cache::bump_atom_v, std::string{"contact"},
+                cfg.market.id, st.contact, std::string{})
+      .await(
+          [self, ev, update, rp](std::uint64_t) mutable {
+            record_crm(self, std::move(ev), std::move(update), std::move(rp));
+          },
+          [self, rp](const caf::error& err) mutable {
+            spdlog::warn("conversation: CRM change not applied, cache invalidation failed: {}",
+                         self->system().render(err));
+            rp.deliver(err);
+            finish(self);
+          });
+}
+
 }  // namespace
+
 
 conversation_actor::behavior_type conversation(self_ptr self, std::string contact,
                                                conversation_deps deps, passivation_actor router) {
@@ -433,6 +552,29 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
                   record_inbound(self, std::move(msg), std::move(rp));
                 },
                 [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
+        return rp;
+      },
+      // Step 1 of a CRM change: the lead as stored now (another node, or a
+      // person through the admin endpoint, may have changed it), so the tag
+      // diff is against what PostgreSQL holds.
+      [self](crm_event& ev) -> caf::result<crm_result> {
+        auto rp = self->make_response_promise<crm_result>();
+        auto& st = self->state;
+        self->request(st.deps.store, st.deps.store_timeout, load_atom_v, st.contact)
+            .await(
+                [self, ev, rp](conversation_snapshot& snap) mutable {
+                  auto& st = self->state;
+                  if (st.loaded) {
+                    snap.history = std::move(st.snapshot.history);
+                  }
+                  st.snapshot = std::move(snap);
+                  st.loaded = true;
+                  apply_crm(self, std::move(ev), std::move(rp));
+                },
+                [self, rp](const caf::error& err) mutable {
+                  rp.deliver(err);
+                  finish(self);
+                });
         return rp;
       },
       [self](idle_atom, std::uint64_t handled_then) {

@@ -28,6 +28,7 @@ using passivation_actor =
 /// time, in arrival order, and passivates itself when idle (its state lives
 /// in the store and comes back on the next message).
 using conversation_actor = caf::typed_actor<caf::replies_to<inbound_sms>::with<turn_result>,
+                                            caf::replies_to<crm_event>::with<crm_result>,
                                             caf::reacts_to<idle_atom, std::uint64_t>>;
 
 /// What every conversation shares: configuration, time and the workers.

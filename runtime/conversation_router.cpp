@@ -6,6 +6,24 @@
 
 namespace openhouse::runtime {
 
+namespace {
+
+/// The contact's conversation, activated when needed, counted as forwarded to.
+conversation_actor& conversation_of(router_actor::stateful_pointer<router_state> self,
+                                    const std::string& contact) {
+  auto& convs = self->state.conversations;
+  auto i = convs.find(contact);
+  if (i == convs.end()) {
+    auto actor = self->spawn<caf::linked>(conversation, contact, self->state.deps,
+                                          caf::actor_cast<passivation_actor>(self));
+    i = convs.emplace(contact, router_state::entry{std::move(actor), 0}).first;
+  }
+  ++i->second.forwarded;
+  return i->second.actor;
+}
+
+}  // namespace
+
 router_actor::behavior_type conversation_router(router_actor::stateful_pointer<router_state> self,
                                                 conversation_deps deps) {
   self->state.deps = std::move(deps);
@@ -28,15 +46,14 @@ router_actor::behavior_type conversation_router(router_actor::stateful_pointer<r
   });
   return {
       [self](inbound_sms& msg) -> caf::delegated<turn_result> {
-        auto& convs = self->state.conversations;
-        auto i = convs.find(msg.from);
-        if (i == convs.end()) {
-          auto actor = self->spawn<caf::linked>(conversation, msg.from, self->state.deps,
-                                   caf::actor_cast<passivation_actor>(self));
-          i = convs.emplace(msg.from, router_state::entry{std::move(actor), 0}).first;
-        }
-        ++i->second.forwarded;
-        return self->delegate(i->second.actor, std::move(msg));
+        auto& target = conversation_of(self, msg.from);
+        return self->delegate(target, std::move(msg));
+      },
+      // CRM changes go to the same actor, so they are ordered with the
+      // lead's messages.
+      [self](crm_event& ev) -> caf::delegated<crm_result> {
+        auto& target = conversation_of(self, ev.contact);
+        return self->delegate(target, std::move(ev));
       },
       [self](passivate_atom, const std::string& contact, std::uint64_t handled) -> bool {
         auto& convs = self->state.conversations;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,13 +67,22 @@ struct conversation_snapshot {
   std::string handoffs_json = "[]";    ///< [{"at_ms","from","to"}], oldest first
   std::int32_t unproductive_turns = 0;
   bool muted = false;                  ///< escalated to a human: bots stay silent until released
+  std::vector<std::string> crm_tags;   ///< the contact's tags as the CRM last sent them
+  /// A temperature a person set with a CRM tag ("" when none): it holds until
+  /// the computed temperature really changes (away from override_basis).
+  std::string temperature_override;
+  std::string override_basis;  ///< the computed temperature when the override was set
+  /// Counts CRM changes applied to the lead (any node): a conversation whose
+  /// copy is older reloads before its next turn.
+  std::int64_t crm_version = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, conversation_snapshot& x) {
   return f(caf::meta::type_name("conversation_snapshot"), x.contact, x.active_bot, x.turns,
            x.needs_human, x.history, x.opted_out, x.temperature, x.facts_json, x.frs, x.pcs,
-           x.handoffs_json, x.unproductive_turns, x.muted);
+           x.handoffs_json, x.unproductive_turns, x.muted, x.crm_tags, x.temperature_override,
+           x.override_basis, x.crm_version);
 }
 
 /// The store's answer to recording an inbound message.
@@ -86,12 +96,15 @@ struct inbound_record {
   /// The stored mute (escalated to a person), for the same reason: a person
   /// may have released the lead since this actor loaded it.
   bool muted = false;
+  /// The stored crm_version: newer than the conversation's copy means a CRM
+  /// change (tags, a person's temperature, fields) was applied elsewhere.
+  std::int64_t crm_version = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_record& x) {
   return f(caf::meta::type_name("inbound_record"), x.inserted, x.answered, x.reply, x.opted_out,
-           x.muted);
+           x.muted, x.crm_version);
 }
 
 /// A reply to persist, tied to the inbound message it answers.
@@ -111,6 +124,61 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
   return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
            x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason);
+}
+
+/// A CRM change to one lead (GoHighLevel ContactTagUpdate / ContactUpdate, or
+/// a replayed trace event), handled by that lead's conversation in order with
+/// its messages.
+struct crm_event {
+  std::string webhook_id;  ///< idempotency key, stored with the effect; "" (traces): none
+  std::string kind;        ///< the CRM's event type, for the record
+  std::string contact;     ///< E.164
+  bool full_tags = false;  ///< `tags` is the complete list (else add/remove describe a change)
+  std::vector<std::string> tags;
+  std::vector<std::string> add_tags;
+  std::vector<std::string> remove_tags;
+  std::map<std::string, std::string> fields;  ///< custom fields as sent ("" clears)
+  std::int64_t received_at_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, crm_event& x) {
+  return f(caf::meta::type_name("crm_event"), x.webhook_id, x.kind, x.contact, x.full_tags, x.tags,
+           x.add_tags, x.remove_tags, x.fields, x.received_at_ms);
+}
+
+/// What a CRM change did.
+struct crm_result {
+  bool duplicate = false;  ///< the webhookId was stored before: nothing changed
+  std::string temperature;  ///< the lead's temperature afterwards
+  bool temperature_changed = false;
+  bool person_temperature = false;  ///< a person's temperature tag now overrides the score
+  bool released = false;            ///< unmuted by the release tag
+  bool invalidated = false;         ///< the contact's cache generation was bumped
+  std::vector<std::string> fields_applied;   ///< canonical fact names
+  std::vector<std::string> fields_rejected;  ///< keys whose value did not validate
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, crm_result& x) {
+  return f(caf::meta::type_name("crm_result"), x.duplicate, x.temperature, x.temperature_changed,
+           x.person_temperature, x.released, x.invalidated, x.fields_applied, x.fields_rejected);
+}
+
+/// A CRM change to persist atomically with its webhookId.
+struct crm_write {
+  std::string webhook_id;  ///< "" : not recorded (traces)
+  std::string kind;
+  std::int64_t at_ms = 0;
+  conversation_snapshot state;  ///< the lead after the change (history is not written)
+  std::string temperature_from;  ///< set when the temperature changed
+  std::string temperature_reason;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, crm_write& x) {
+  return f(caf::meta::type_name("crm_write"), x.webhook_id, x.kind, x.at_ms, x.state,
+           x.temperature_from, x.temperature_reason);
 }
 
 /// One provider call sequence as the cost ledger records it.

@@ -73,6 +73,16 @@ metrics::metrics()
                            .Help("Requests or answers the never-cached rules kept out of the "
                                  "cache, by task and reason")
                            .Register(*registry_)),
+      l3_verifications_(&prometheus::BuildCounter()
+                            .Name("openhouse_cache_l3_verifications_total")
+                            .Help("Sampled L3 hits checked against a fresh provider answer, by "
+                                  "task and verdict (agree, disagree, error)")
+                            .Register(*registry_)),
+      l3_false_hit_rate_(&prometheus::BuildGauge()
+                              .Name("openhouse_cache_l3_estimated_false_hit_rate")
+                              .Help("Share of checked L3 hits whose answer disagreed with a "
+                                    "fresh one, by task (an estimate from a sample)")
+                              .Register(*registry_)),
       cache_events_(&prometheus::BuildCounter()
                          .Name("openhouse_cache_events_total")
                          .Help("Cache events: evictions, invalidations, Redis errors, ...")
@@ -116,6 +126,13 @@ prometheus::Histogram& metrics::cache_similarity(std::string_view task) {
 
 void metrics::count_cache_bypass(std::string_view task, std::string_view reason) {
   cache_bypasses_->Add({{"task", std::string{task}}, {"reason", std::string{reason}}}).Increment();
+}
+
+void metrics::count_l3_verification(std::string_view task, std::string_view verdict,
+                                    double estimated_false_hit_rate) {
+  l3_verifications_->Add({{"task", std::string{task}}, {"verdict", std::string{verdict}}})
+      .Increment();
+  l3_false_hit_rate_->Add({{"task", std::string{task}}}).Set(estimated_false_hit_rate);
 }
 
 void metrics::count_cache_event(std::string_view event, double n) {

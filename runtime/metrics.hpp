@@ -4,6 +4,7 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
@@ -40,6 +41,12 @@ public:
   /// The similarity of served L3 hits, by task.
   [[nodiscard]] prometheus::Histogram& cache_similarity(std::string_view task);
 
+  /// Counts one check of a served L3 hit against a fresh provider answer, by
+  /// task and verdict ("agree", "disagree", "error"), and sets that task's
+  /// estimated false-hit rate (disagree / (agree + disagree)).
+  void count_l3_verification(std::string_view task, std::string_view verdict,
+                             double estimated_false_hit_rate);
+
   /// Counts one bypass by task and reason (streaming, greeting, pii_phone, ...).
   void count_cache_bypass(std::string_view task, std::string_view reason);
 
@@ -73,6 +80,8 @@ private:
   prometheus::Family<prometheus::Histogram>* cache_lookup_;
   prometheus::Family<prometheus::Histogram>* cache_similarity_;
   prometheus::Family<prometheus::Counter>* cache_bypasses_;
+  prometheus::Family<prometheus::Counter>* l3_verifications_;
+  prometheus::Family<prometheus::Gauge>* l3_false_hit_rate_;
   prometheus::Family<prometheus::Counter>* cache_events_;
   prometheus::Family<prometheus::Counter>* handoffs_;
   prometheus::Family<prometheus::Counter>* temperature_changes_;

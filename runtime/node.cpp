@@ -61,6 +61,15 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
               [done](const caf::error& e) { done({false, {}, to_string(e)}); });
     });
   };
+  front.submit_crm = [&sys, router, deadline](crm_event ev,
+                                              std::function<void(http::crm_outcome)> done) {
+    sys.spawn([router, deadline, ev = std::move(ev),
+               done = std::move(done)](caf::event_based_actor* self) mutable {
+      self->request(router, deadline, std::move(ev))
+          .then([done](const crm_result& r) { done({true, r, {}}); },
+                [done](const caf::error& e) { done({false, {}, to_string(e)}); });
+    });
+  };
   front.check_ready = [&sys, health](std::function<void(http::readiness)> done) {
     sys.spawn([health, done = std::move(done)](caf::event_based_actor* self) {
       self->request(health, std::chrono::seconds{3}, ping_atom_v)

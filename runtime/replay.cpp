@@ -235,6 +235,22 @@ std::vector<trace_event> read_trace(std::istream& in, const std::string& name) {
         e.remove = string_list(j, "remove");
       } else if (e.type == "crm_update") {
         e.contact = required_string(j, "contact");
+        auto fields = j.find("fields");
+        if (fields == j.end() || !fields->is_object()) {
+          throw std::invalid_argument("\"fields\" must be an object");
+        }
+        for (const auto& [key, value] : fields->items()) {
+          if (value.is_null()) {
+            e.fields[key] = "";
+          } else if (value.is_string()) {
+            e.fields[key] = value.get<std::string>();
+          } else if (value.is_number() || value.is_boolean()) {
+            e.fields[key] = value.dump();
+          } else {
+            throw std::invalid_argument("\"fields\"." + key +
+                                        " must be a string, number, boolean or null");
+          }
+        }
       } else {
         throw std::invalid_argument("unknown type \"" + e.type + "\"");
       }
@@ -306,7 +322,8 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
   // Tallies.
   std::size_t messages = 0, replies = 0, duplicate_deliveries = 0, duplicate_replies = 0,
               opt_outs = 0, messages_after_opt_out = 0, failed_turns = 0, fallbacks = 0,
-              crm_tags_applied = 0, crm_tags_not_applied = 0, crm_updates_not_applied = 0;
+              crm_tags_applied = 0, crm_tags_not_applied = 0, crm_updates_applied = 0,
+              crm_updates_not_applied = 0, crm_person_temperatures = 0, crm_fields_rejected = 0;
   std::set<std::string> contacts;
   std::unordered_map<std::string, bool> seen_sids;       // sid -> answered
   std::unordered_map<std::string, bool> opted_out;       // contact -> opted out
@@ -416,31 +433,31 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
         if (!repeated) {
           read_generation(e.from);
         }
-      } else if (e.type == "crm_tag") {
-        // A person's temperature tag is an input the runtime did not write:
-        // the lead's cached units must not outlive it (DESIGN "A turn" 4).
-        static const std::set<std::string> temperature_tags{"Hot-Lead", "Warm-Lead", "Cold-Lead"};
-        const bool temperature = std::any_of(e.add.begin(), e.add.end(), [](const auto& tag) {
-          return temperature_tags.count(tag) > 0;
-        });
-        if (temperature) {
-          self->request(parts.cache, std::chrono::seconds{10}, cache::bump_atom_v,
-                        std::string{"contact"}, market, e.contact, std::string{})
-              .receive(
-                  [&](std::uint64_t g) {
-                    ++crm_tags_applied;
-                    known[e.contact] = std::max(known[e.contact], g);
-                  },
-                  [&](const caf::error& err) {
-                    ++crm_tags_not_applied;
-                    spdlog::warn("replay: line {}: bump failed: {}", e.line, to_string(err));
-                  });
-        } else {
-          ++crm_tags_not_applied;
-        }
       } else {
-        // The CRM front end that would apply field updates does not exist yet.
-        ++crm_updates_not_applied;
+        // The same path as POST /webhooks/crm: the lead's conversation applies
+        // the change (tags diffed against the stored ones, a person's
+        // temperature, fields into facts, a generation bump when it must).
+        const bool tags = e.type == "crm_tag";
+        crm_event ev;
+        ev.kind = e.type;
+        ev.contact = e.contact;
+        ev.add_tags = e.add;
+        ev.remove_tags = e.remove;
+        ev.fields = e.fields;
+        ev.received_at_ms = time->now_ms();
+        self->request(parts.router, deadline, std::move(ev))
+            .receive(
+                [&](const crm_result& r) {
+                  ++(tags ? crm_tags_applied : crm_updates_applied);
+                  crm_person_temperatures += r.person_temperature ? 1 : 0;
+                  crm_fields_rejected += r.fields_rejected.size();
+                },
+                [&](const caf::error& err) {
+                  ++(tags ? crm_tags_not_applied : crm_updates_not_applied);
+                  spdlog::warn("replay: line {}: CRM change not applied: {}", e.line,
+                               to_string(err));
+                });
+        read_generation(e.contact);
       }
       bar.update(++done, seconds_since(wall_start));
     }
@@ -456,7 +473,15 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
   static const std::set<std::string> contact_tasks{
       std::string{agents::intent_task}, std::string{agents::facts_task},
       std::string{agents::reply_task}};
+  std::uint64_t verifications = 0;
   for (const auto& r : records) {
+    if (r.verification) {
+      // The background check of a sampled L3 hit: not a request, but real
+      // spending (the baseline would not have made it).
+      ++verifications;
+      cost += r.cost_usd;
+      continue;
+    }
     switch (r.outcome) {
       case cache::outcome::l1: ++l1; break;
       case cache::outcome::l2: ++l2; break;
@@ -504,12 +529,13 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
   }
   json report{
       {"messages", messages},
-      {"llm_requests", records.size()},
+      {"llm_requests", records.size() - verifications},
       {"provider_calls", static_cast<std::uint64_t>(provider_calls)},
       {"hits", {{"l1", l1}, {"l2", l2}, {"l3", l3}}},
       {"misses", misses},
       {"bypasses", bypasses},
       {"coalesced", coalesced},
+      {"l3_verifications", verifications},
       {"cost_usd", round_to(cost, 6)},
       {"baseline_cost_usd", round_to(baseline, 6)},
       {"savings_pct", baseline > 0 ? round_to(100.0 * (1.0 - cost / baseline), 2) : 0.0},
@@ -535,7 +561,10 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       {"crm",
        {{"tags_applied", crm_tags_applied},
         {"tags_not_applied", crm_tags_not_applied},
-        {"updates_not_applied", crm_updates_not_applied}}},
+        {"updates_applied", crm_updates_applied},
+        {"updates_not_applied", crm_updates_not_applied},
+        {"person_temperatures", crm_person_temperatures},
+        {"fields_rejected", crm_fields_rejected}}},
       {"provider_calls_source", provider_calls_source},
       {"events", events.size()},
       {"wall_seconds", round_to(wall_seconds, 3)},

@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <memory>
 #include <stdexcept>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct trace_event {
   // crm_tag / crm_update
   std::string contact;
   std::vector<std::string> add, remove;
+  std::map<std::string, std::string> fields;  ///< crm_update: values as text ("" clears)
 };
 
 /// Reads a JSON Lines trace. Blank lines are skipped; anything else that is

@@ -64,6 +64,9 @@ store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_work
       [self](release_atom, const std::string& contact) -> caf::result<bool> {
         return guarded([&] { return self->state.db->release(contact); });
       },
+      [self](record_crm_atom, const crm_write& change) -> caf::result<std::int64_t> {
+        return guarded([&] { return self->state.db->record_crm(change); });
+      },
   };
 }
 

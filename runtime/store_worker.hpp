@@ -29,7 +29,9 @@ using store_actor = caf::typed_actor<
     caf::replies_to<record_reply_atom, outbound_reply>::with<bool>,
     caf::replies_to<load_atom, std::string>::with<conversation_snapshot>,
     caf::replies_to<ping_atom>::with<bool>,
-    caf::replies_to<release_atom, std::string>::with<bool>>;
+    caf::replies_to<release_atom, std::string>::with<bool>,
+    /// The new crm_version, or 0 when the webhookId was applied before.
+    caf::replies_to<record_crm_atom, crm_write>::with<std::int64_t>>;
 
 /// Spawns `settings.db_workers` detached workers behind one round-robin handle.
 /// Per-contact ordering is kept by the conversation actor, which waits for

@@ -1,5 +1,8 @@
 #include "integrations/http/routes.hpp"
 
+#include "integrations/crm/payload.hpp"
+#include "integrations/crm/replay_guard.hpp"
+#include "integrations/crm/signature.hpp"
 #include "integrations/http/form.hpp"
 #include "integrations/twilio/signature.hpp"
 #include "integrations/twilio/twiml.hpp"
@@ -28,6 +31,7 @@ bhttp::status status_of(front_errc code) {
 namespace {
 
 constexpr std::string_view sms_route = "/webhooks/twilio/sms";
+constexpr std::string_view crm_route = "/webhooks/crm";
 constexpr std::string_view invalidate_route = "/admin/cache/invalidate";
 constexpr std::string_view release_route = "/admin/contacts/release";
 constexpr std::string_view xml_type = "text/xml; charset=utf-8";
@@ -57,7 +61,14 @@ std::string_view path_of(std::string_view target) {
 
 class front {
 public:
-  explicit front(front_deps deps) : deps_(std::move(deps)) {}
+  explicit front(front_deps deps)
+      : deps_(std::move(deps)),
+        crm_guard_(std::make_shared<crm::replay_guard>(deps_.time,
+                                                       deps_.config->crm.replay_window)) {
+    if (!deps_.config->crm.public_key.empty()) {
+      crm_key_ = crm::public_key::from_pem(deps_.config->crm.public_key);
+    }
+  }
 
   void handle(request&& req, respond_fn respond) {
     const auto started = std::chrono::steady_clock::now();
@@ -74,6 +85,9 @@ public:
 
     if (path == sms_route) {
       return only(bhttp::verb::post, req, timed, [&] { twilio_sms(std::move(req), timed); });
+    }
+    if (path == crm_route && deps_.submit_crm) {
+      return only(bhttp::verb::post, req, timed, [&] { crm_webhook(std::move(req), timed); });
     }
     if (path == "/healthz") {
       return only(bhttp::verb::get, req, timed, [&] {
@@ -100,7 +114,8 @@ public:
 
 private:
   static bool is_known(const std::string& path) {
-    return path == sms_route || path == invalidate_route || path == release_route ||
+    return path == sms_route || path == crm_route || path == invalidate_route ||
+           path == release_route ||
            path == "/healthz" ||
            path == "/readyz" || path == "/metrics";
   }
@@ -268,7 +283,112 @@ private:
     });
   }
 
+  /// Checks the CRM's signature over the raw body: GoHighLevel's RSA
+  /// x-wh-signature with the configured public key, or the shared-secret
+  /// HMAC. The reason when refused, "" when valid.
+  std::string crm_signature_problem(const request& req) const {
+    const auto& cfg = deps_.config->crm;
+    const auto rsa = req.find(crm::rsa_header);
+    const auto hmac = req.find(crm::hmac_header);
+    if (rsa != req.end() && crm_key_) {
+      return crm_key_->verify(req.body(), rsa->value()) ? "" : "bad x-wh-signature";
+    }
+    if (hmac != req.end() && !cfg.secret.empty()) {
+      return crm::verify_hmac(cfg.secret, req.body(), hmac->value()) ? ""
+                                                                     : "bad X-CRM-Signature";
+    }
+    if (!crm_key_ && cfg.secret.empty()) {
+      return "CRM webhooks are not configured (crm.secret / crm.public_key)";
+    }
+    return "missing signature (X-CRM-Signature or x-wh-signature)";
+  }
+
+  /// POST /webhooks/crm: verified, parsed, checked against replays, then an
+  /// inbound SMS for the bots or a change of the contact. Nothing is
+  /// acknowledged before it is stored; a redelivery is acknowledged and
+  /// changes nothing.
+  void crm_webhook(request&& req, const respond_fn& respond) {
+    if (auto problem = crm_signature_problem(req); !problem.empty()) {
+      return respond(refuse(req, front_errc::bad_signature, problem));
+    }
+    auto parsed = crm::parse_webhook(req.body());
+    if (!parsed.value) {
+      return respond(refuse(req, front_errc::malformed, parsed.error));
+    }
+    const auto& meta = std::visit([](const auto& w) -> const crm::delivery& { return w.meta; },
+                                  *parsed.value);
+    switch (crm_guard_->check(meta.webhook_id, meta.timestamp_ms)) {
+      case crm::delivery_verdict::too_old:
+      case crm::delivery_verdict::too_new:
+        // A signed body can be captured and replayed; only a recent one counts.
+        return respond(
+            refuse(req, front_errc::bad_signature, "timestamp outside the replay window"));
+      case crm::delivery_verdict::duplicate:
+        return respond(make_response(req, bhttp::status::ok,
+                                     nlohmann::json{{"status", "duplicate"}}.dump()));
+      case crm::delivery_verdict::fresh:
+        break;
+    }
+    auto reply = [guard = crm_guard_, id = meta.webhook_id, ts = meta.timestamp_ms,
+                  version = req.version(), keep_alive = req.keep_alive(),
+                  respond](bool ok, nlohmann::json body) {
+      request shape{bhttp::verb::post, crm_route, version};
+      shape.keep_alive(keep_alive);
+      if (!ok) {
+        // Not stored: the CRM retries, and that is safe.
+        return respond(make_response(shape, status_of(front_errc::unavailable), body.dump()));
+      }
+      guard->remember(id, ts);
+      respond(make_response(shape, bhttp::status::ok, body.dump()));
+    };
+    if (auto* m = std::get_if<crm::inbound_message>(&*parsed.value)) {
+      if (!m->for_bots()) {
+        return reply(true, {{"status", "ignored"}, {"reason", "not an inbound SMS"}});
+      }
+      runtime::inbound_sms msg;
+      msg.sid = m->message_id;  // plays Twilio's MessageSid: the same idempotency
+      msg.from = m->phone;
+      msg.to = deps_.config->market.phone_number;
+      msg.body = m->body;
+      msg.received_at_ms = deps_.time->now_ms();
+      deps_.submit_sms(std::move(msg), [reply](submit_outcome outcome) {
+        if (!outcome.ok) {
+          return reply(false, {{"error", outcome.error}});
+        }
+        reply(true, {{"status", outcome.result.duplicate ? "duplicate" : "accepted"},
+                     {"reply", outcome.result.reply}});
+      });
+      return;
+    }
+    const auto& c = std::get<crm::contact_change>(*parsed.value);
+    runtime::crm_event ev;
+    ev.webhook_id = c.meta.webhook_id;
+    ev.kind = c.meta.type;
+    ev.contact = c.phone;
+    ev.full_tags = c.tags.has_value();
+    if (c.tags) {
+      ev.tags = *c.tags;
+    }
+    ev.fields = c.fields;
+    ev.received_at_ms = deps_.time->now_ms();
+    deps_.submit_crm(std::move(ev), [reply](crm_outcome outcome) {
+      if (!outcome.ok) {
+        return reply(false, {{"error", outcome.error}});
+      }
+      const auto& r = outcome.result;
+      reply(true, {{"status", r.duplicate ? "duplicate" : "applied"},
+                   {"temperature", r.temperature},
+                   {"temperature_changed", r.temperature_changed},
+                   {"person_temperature", r.person_temperature},
+                   {"released", r.released},
+                   {"fields_applied", r.fields_applied},
+                   {"fields_rejected", r.fields_rejected}});
+    });
+  }
+
   front_deps deps_;
+  std::shared_ptr<crm::replay_guard> crm_guard_;
+  std::optional<crm::public_key> crm_key_;
 };
 
 }  // namespace

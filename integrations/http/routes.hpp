@@ -57,12 +57,22 @@ struct parsed_invalidation {
 };
 [[nodiscard]] parsed_invalidation parse_invalidation(std::string_view body);
 
+/// The outcome of handing a CRM change to its conversation.
+struct crm_outcome {
+  bool ok = false;
+  runtime::crm_result result;
+  std::string error;
+};
+
 struct front_deps {
   std::shared_ptr<const config::market_config> config;
   std::shared_ptr<const runtime::clock> time;
   std::shared_ptr<runtime::metrics> metrics;
   /// Hands an accepted SMS to its conversation; `done` is called once, from any thread.
   std::function<void(runtime::inbound_sms, std::function<void(submit_outcome)> done)> submit_sms;
+  /// Hands a CRM change (POST /webhooks/crm) to its contact's conversation;
+  /// `done` is called once, from any thread. Unset: the route answers 404.
+  std::function<void(runtime::crm_event, std::function<void(crm_outcome)> done)> submit_crm;
   /// Probes Redis and PostgreSQL; `done` is called once, from any thread.
   std::function<void(std::function<void(readiness)> done)> check_ready;
   /// Applies an operator's cache invalidation; `done` is called once, from any

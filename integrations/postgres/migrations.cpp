@@ -121,12 +121,36 @@ CREATE TABLE temperature_changes (
 );
 )sql";
 
-constexpr std::array<migration, 5> migrations{{
+constexpr std::string_view crm_front_end = R"sql(
+-- The CRM front end (POST /webhooks/crm): the contact's tags as the CRM sent
+-- them, a person's temperature override and what the score said when it was
+-- set, and a counter of CRM changes (a conversation holding an older copy
+-- reloads the lead before its next turn).
+ALTER TABLE conversation_state
+  ADD COLUMN crm_tags             text   NOT NULL DEFAULT '[]',
+  ADD COLUMN temperature_override text   NOT NULL DEFAULT '',
+  ADD COLUMN override_basis       text   NOT NULL DEFAULT '',
+  ADD COLUMN crm_version          bigint NOT NULL DEFAULT 0;
+-- Every CRM webhook applied, by its webhookId, written in the transaction of
+-- its effect: a redelivery (even after a restart, or to another node) finds
+-- its id here and changes nothing.
+CREATE TABLE crm_webhooks (
+  market      text        NOT NULL,
+  webhook_id  text        NOT NULL,
+  kind        text        NOT NULL,
+  contact_id  bigint      NOT NULL REFERENCES contacts (id),
+  received_at timestamptz NOT NULL,
+  PRIMARY KEY (market, webhook_id)
+);
+)sql";
+
+constexpr std::array<migration, 6> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
     {4, "semantic cache entry values as bytes", semantic_value_bytes},
     {5, "lead state: opt-out, scores, temperature, facts, handoffs, escalation", lead_state},
+    {6, "CRM front end: tags, temperature override, applied webhooks", crm_front_end},
 }};
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "integrations/postgres/migrations.hpp"
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include <set>
@@ -22,6 +23,8 @@ constexpr const char* select_history = "select_history";
 constexpr const char* select_opt_out = "select_opt_out";
 constexpr const char* release_contact = "release_contact";
 constexpr const char* insert_temperature_change = "insert_temperature_change";
+constexpr const char* insert_crm_webhook = "insert_crm_webhook";
+constexpr const char* upsert_crm_state = "upsert_crm_state";
 
 void prepare_all(pqxx::connection& c) {
   c.prepare(upsert_contact,
@@ -43,22 +46,44 @@ void prepare_all(pqxx::connection& c) {
   c.prepare(mark_replied, "UPDATE messages SET status = 'replied' WHERE provider_sid = $1");
   c.prepare(upsert_state,
             "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
-            "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted) "
+            "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
+            "temperature_override, override_basis) "
             "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
-            "$12, $13) "
+            "$12, $13, $14, $15) "
             "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
             "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
             "updated_at = EXCLUDED.updated_at, opted_out = EXCLUDED.opted_out, "
             "temperature = EXCLUDED.temperature, facts = EXCLUDED.facts, frs = EXCLUDED.frs, "
             "pcs = EXCLUDED.pcs, handoffs = EXCLUDED.handoffs, "
-            "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted");
+            "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted, "
+            "temperature_override = EXCLUDED.temperature_override, "
+            "override_basis = EXCLUDED.override_basis");
+  // A CRM change owns the tags and its counter; a turn's write leaves them.
+  c.prepare(upsert_crm_state,
+            "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
+            "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
+            "crm_tags, temperature_override, override_basis, crm_version) "
+            "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
+            "$12, $13, $14, $15, $16, 1) "
+            "ON CONFLICT (contact_id) DO UPDATE SET needs_human = EXCLUDED.needs_human, "
+            "updated_at = EXCLUDED.updated_at, temperature = EXCLUDED.temperature, "
+            "facts = EXCLUDED.facts, frs = EXCLUDED.frs, pcs = EXCLUDED.pcs, "
+            "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted, "
+            "crm_tags = EXCLUDED.crm_tags, temperature_override = EXCLUDED.temperature_override, "
+            "override_basis = EXCLUDED.override_basis, "
+            "crm_version = conversation_state.crm_version + 1 RETURNING crm_version");
+  c.prepare(insert_crm_webhook,
+            "INSERT INTO crm_webhooks (market, webhook_id, kind, contact_id, received_at) "
+            "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0)) "
+            "ON CONFLICT (market, webhook_id) DO NOTHING RETURNING 1");
   c.prepare(select_state,
             "SELECT cs.active_bot, cs.turns, cs.needs_human, cs.opted_out, cs.temperature, "
-            "cs.facts, cs.frs, cs.pcs, cs.handoffs, cs.unproductive_turns, cs.muted "
+            "cs.facts, cs.frs, cs.pcs, cs.handoffs, cs.unproductive_turns, cs.muted, "
+            "cs.crm_tags, cs.temperature_override, cs.override_basis, cs.crm_version "
             "FROM conversation_state cs "
             "JOIN contacts c ON c.id = cs.contact_id WHERE c.market = $1 AND c.phone = $2");
   c.prepare(select_opt_out,
-            "SELECT opted_out, muted FROM conversation_state WHERE contact_id = $1");
+            "SELECT opted_out, muted, crm_version FROM conversation_state WHERE contact_id = $1");
   c.prepare(release_contact,
             "UPDATE conversation_state cs SET muted = false, needs_human = false, "
             "unproductive_turns = 0 FROM contacts c WHERE c.id = cs.contact_id AND c.market = $1 "
@@ -70,6 +95,17 @@ void prepare_all(pqxx::connection& c) {
             "SELECT direction, body FROM (SELECT m.id, m.direction, m.body FROM messages m "
             "JOIN contacts c ON c.id = m.contact_id WHERE c.market = $1 AND c.phone = $2 "
             "ORDER BY m.id DESC LIMIT $3) recent ORDER BY id");
+}
+
+std::vector<std::string> tags_from_json(const std::string& text) {
+  std::vector<std::string> out;
+  const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_array()) {
+    for (const auto& t : j) {
+      if (t.is_string()) out.push_back(t.get<std::string>());
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -154,6 +190,7 @@ runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
     const auto opt_out = txn.exec_prepared(select_opt_out, contact_id);
     out.opted_out = !opt_out.empty() && opt_out[0][0].as<bool>();
     out.muted = !opt_out.empty() && opt_out[0][1].as<bool>();
+    out.crm_version = opt_out.empty() ? 0 : opt_out[0][2].as<std::int64_t>();
     if (!out.inserted) {
       const auto reply = txn.exec_prepared(find_reply, msg.sid);
       if (!reply.empty()) {
@@ -177,7 +214,8 @@ bool store::record_reply(const runtime::outbound_reply& reply) {
     const auto& st = reply.state;
     txn.exec_prepared(upsert_state, contact_id, st.active_bot, st.turns, st.needs_human,
                       reply.sent_at_ms, st.opted_out, st.temperature, st.facts_json, st.frs, st.pcs,
-                      st.handoffs_json, st.unproductive_turns, st.muted);
+                      st.handoffs_json, st.unproductive_turns, st.muted, st.temperature_override,
+                      st.override_basis);
     if (!reply.temperature_from.empty()) {
       txn.exec_prepared(insert_temperature_change, contact_id, reply.sent_at_ms,
                         reply.temperature_from, st.temperature, reply.temperature_reason);
@@ -204,6 +242,10 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
       snap.handoffs_json = state[0][8].as<std::string>();
       snap.unproductive_turns = state[0][9].as<std::int32_t>();
       snap.muted = state[0][10].as<bool>();
+      snap.crm_tags = tags_from_json(state[0][11].as<std::string>());
+      snap.temperature_override = state[0][12].as<std::string>();
+      snap.override_basis = state[0][13].as<std::string>();
+      snap.crm_version = state[0][14].as<std::int64_t>();
     }
     for (const auto& row :
          txn.exec_prepared(select_history, market_, contact, static_cast<long>(history_limit))) {
@@ -211,6 +253,32 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
           {row[0].as<std::string>() == "inbound" ? "user" : "assistant", row[1].as<std::string>()});
     }
     return snap;
+  });
+}
+
+std::int64_t store::record_crm(const runtime::crm_write& change) {
+  return transact([&](pqxx::work& txn) -> std::int64_t {
+    const auto& st = change.state;
+    const auto contact_id =
+        txn.exec_prepared1(upsert_contact, market_, st.contact, change.at_ms)[0].as<long>();
+    if (!change.webhook_id.empty() &&
+        txn.exec_prepared(insert_crm_webhook, market_, change.webhook_id, change.kind, contact_id,
+                          change.at_ms)
+            .empty()) {
+      return 0;  // applied before: a redelivery changes nothing
+    }
+    const auto version =
+        txn.exec_prepared1(upsert_crm_state, contact_id, st.active_bot, st.turns, st.needs_human,
+                           change.at_ms, st.opted_out, st.temperature, st.facts_json, st.frs,
+                           st.pcs, st.handoffs_json, st.unproductive_turns, st.muted,
+                           nlohmann::json(st.crm_tags).dump(), st.temperature_override,
+                           st.override_basis)[0]
+            .as<std::int64_t>();
+    if (!change.temperature_from.empty()) {
+      txn.exec_prepared(insert_temperature_change, contact_id, change.at_ms,
+                        change.temperature_from, st.temperature, change.temperature_reason);
+    }
+    return version;
   });
 }
 

@@ -42,6 +42,13 @@ public:
   runtime::conversation_snapshot load_conversation(const std::string& contact,
                                                    std::size_t history_limit);
 
+  /// Persists a CRM change and its webhookId in one transaction: the lead's
+  /// CRM-owned state (tags, temperature and its override, facts, scores,
+  /// mute), the temperature change if any, and the contact's crm_version + 1.
+  /// Returns the new crm_version, or 0 when the webhookId was recorded before
+  /// (a redelivery: nothing is written).
+  std::int64_t record_crm(const runtime::crm_write& change);
+
   /// True when a trivial query answers.
   bool ping();
 

@@ -69,8 +69,11 @@ TEST_CASE("replay drives the pipeline through a trace and reports honestly", "[e
   CHECK(report.at("messages_after_opt_out") == 0);
   CHECK(report.at("stale_served") == 0);
   CHECK(report.at("failed_turns") == 0);
+  // CRM events go through the same code as POST /webhooks/crm.
   CHECK(report.at("crm").at("tags_applied") == 2);
-  CHECK(report.at("crm").at("updates_not_applied") == 1);
+  CHECK(report.at("crm").at("tags_not_applied") == 0);
+  CHECK(report.at("crm").at("updates_applied") == 1);
+  CHECK(report.at("crm").at("updates_not_applied") == 0);
 
   const auto& hits = report.at("hits");
   const auto hit_count = hits.at("l1").get<long>() + hits.at("l2").get<long>() +

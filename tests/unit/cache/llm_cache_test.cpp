@@ -36,6 +36,7 @@ struct gateway_script {
   std::optional<caf::error> failure;
   std::string stop_reason = "end_turn";
   std::string model_override;  ///< answer with another model (a budget downgrade)
+  std::string answer_text;     ///< every answer's text; "answer #<n>" when empty
 };
 
 /// Dynamically typed so that it can also take the test's "release" (tick):
@@ -52,7 +53,8 @@ caf::behavior fake_gateway(caf::event_based_actor* self, std::shared_ptr<gateway
                 runtime::llm_call& call) -> caf::result<runtime::llm_answer> {
         s->calls.push_back(call);
         runtime::llm_answer a;
-        a.response.text = "answer #" + std::to_string(s->calls.size());
+        a.response.text =
+            s->answer_text.empty() ? "answer #" + std::to_string(s->calls.size()) : s->answer_text;
         a.response.stop_reason = s->stop_reason;
         a.model = s->model_override.empty() ? call.request.model : s->model_override;
         a.cost_usd = 0.01;
@@ -163,6 +165,7 @@ std::shared_ptr<config::market_config> market() {
   cfg->llm.prices["claude-sonnet-4-6"] = {3.0, 15.0, 3.75, 0.30, 1024};
   cfg->cache.ttl = {{"faq", 86400s}, {"reply", 600s}};
   cfg->cache.l1_max_bytes = 1 << 20;
+  cfg->cache.semantic.verify_every = 0;  // tests that check L3 hits turn it on
   return cfg;
 }
 
@@ -826,4 +829,45 @@ TEST_CASE_METHOD(fixture,
     CHECK(tier->size() == 0);
     CHECK(guarded->called_on_cache == 0);
   }
+}
+
+TEST_CASE_METHOD(fixture, "sampled L3 hits are checked against a fresh answer: the estimate",
+                 "[cache][actor][l3][verify]") {
+  cfg->cache.semantic.verify_every = 2;  // the 1st, 3rd, 5th ... L3 hit
+  auto c = node(true, faq_tier());
+  gw->answer_text = "HOA fees in Fontana are about $150 a month.";
+  CHECK(hit(c, faq("What are the HOA fees in Fontana?")).outcome == outcome::miss);
+  CHECK(gw->calls.size() == 1);
+
+  CHECK(hit(c, faq("how much r the hoa fees in fontana")).outcome == outcome::l3);
+  sched.run();
+  CHECK(gw->calls.size() == 2);  // the check, in the background
+  auto text = metrics->render();
+  CHECK_THAT(text, Catch::Contains(
+                       R"(openhouse_cache_l3_verifications_total{task="faq",verdict="agree"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(openhouse_cache_l3_estimated_false_hit_rate{task="faq"} 0)"));
+
+  CHECK(hit(c, faq("what are the hoa fees in fontana")).outcome == outcome::l3);
+  sched.run();
+  CHECK(gw->calls.size() == 2);  // not sampled
+
+  // The provider now names another figure: the served answer disagrees.
+  gw->answer_text = "HOA fees in Fontana are about $300 a month.";
+  CHECK(hit(c, faq("hoa fees in fontana?")).outcome == outcome::l3);
+  sched.run();
+  CHECK(gw->calls.size() == 3);
+  text = metrics->render();
+  CHECK_THAT(text, Catch::Contains(
+                       R"(openhouse_cache_l3_verifications_total{task="faq",verdict="disagree"} 1)"));
+  CHECK_THAT(text,
+             Catch::Contains(R"(openhouse_cache_l3_estimated_false_hit_rate{task="faq"} 0.5)"));
+}
+
+TEST_CASE_METHOD(fixture, "verify_every 0 makes no extra call", "[cache][actor][l3][verify]") {
+  cfg->cache.semantic.verify_every = 0;
+  auto c = node(true, faq_tier());
+  hit(c, faq("What are the HOA fees in Fontana?"));
+  CHECK(hit(c, faq("how much r the hoa fees in fontana")).outcome == outcome::l3);
+  sched.run();
+  CHECK(gw->calls.size() == 1);
 }

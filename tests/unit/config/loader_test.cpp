@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/loader.hpp"
+#include "tests/support/crm_keys.hpp"
 
 namespace cfg = openhouse::config;
 
@@ -677,6 +678,76 @@ TEST_CASE("each mistake in the gateway keys yields one error naming the key and 
       CHECK(result.errors[0].key == c.key);
       CHECK(result.errors[0].line == line_of(text, c.line_needle));
       CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+    }
+  }
+}
+
+TEST_CASE("the crm section: secrets, public key, replay window and release tag", "[config][crm]") {
+  SECTION("defaults") {
+    const auto r = cfg::load_market_string(base_yaml, base_env());
+    REQUIRE(r.ok());
+    CHECK(r.config->crm.secret.empty());
+    CHECK(r.config->crm.public_key.empty());
+    CHECK(r.config->crm.replay_window == std::chrono::seconds(300));
+    CHECK(r.config->crm.release_tag == "Release-To-Bots");
+  }
+  SECTION("the shipped market") {
+    const auto r = cfg::load_market_file(shipped_market, shipped_env());
+    REQUIRE(r.ok());
+    CHECK(r.config->crm.public_key.empty());  // OPENHOUSE_CRM_PUBLIC_KEY unset
+    CHECK(r.config->crm.replay_window == std::chrono::seconds(300));
+    CHECK(r.config->crm.release_tag == "Release-To-Bots");
+  }
+  SECTION("a public key from a file") {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("openhouse-crm-key-" + std::to_string(::getpid()) + ".pem");
+    {
+      std::ofstream out{path};
+      out << openhouse::test::crm_keys::public_pem;
+    }
+    const auto r = cfg::load_market_string(
+        base_yaml + "crm:\n  secret: s\n  public_key: " + path.string() +
+            "\n  replay_window_s: 60\n  release_tag: bots-back\n",
+        base_env());
+    std::filesystem::remove(path);
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    CHECK(r.config->crm.public_key == openhouse::test::crm_keys::public_pem);
+    CHECK(r.config->crm.replay_window == std::chrono::seconds(60));
+    CHECK(r.config->crm.release_tag == "bots-back");
+  }
+  SECTION("a public key as PEM text, through the environment") {
+    const auto r = cfg::load_market_string(
+        base_yaml + "crm:\n  public_key: ${KEY}\n",
+        cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}, {"KEY", openhouse::test::crm_keys::public_pem}}));
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    CHECK(r.config->crm.public_key == openhouse::test::crm_keys::public_pem);
+  }
+  struct bad {
+    const char* name;
+    std::string lines;
+    std::string key;
+    std::string message_part;
+  };
+  const std::vector<bad> cases{
+      {"window zero", "  replay_window_s: 0\n", "crm.replay_window_s", "between 1"},
+      {"window a word", "  replay_window_s: soon\n", "crm.replay_window_s", "expected an integer"},
+      {"missing key file", "  public_key: /nonexistent/key.pem\n", "crm.public_key", "cannot read"},
+      {"not a key", "  public_key: \"-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----\"\n",
+       "crm.public_key", "not a PEM public key"},
+      {"empty release tag", "  release_tag: \"\"\n", "crm.release_tag", "must not be empty"},
+      {"unknown key", "  replay_window: 60\n", "crm.replay_window", "unknown key"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const std::string text = base_yaml + "crm:\n" + c.lines;
+      const auto r = cfg::load_market_string(text, base_env());
+      INFO(describe(r.errors));
+      REQUIRE(r.errors.size() == 1);
+      CHECK(r.errors[0].key == c.key);
+      CHECK(r.errors[0].line == line_of(text, c.lines.substr(2, c.lines.find(':') - 2) + ":"));
+      CHECK_THAT(r.errors[0].message, Catch::Contains(c.message_part));
     }
   }
 }

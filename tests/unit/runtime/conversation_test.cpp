@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <set>
 
 using namespace openhouse;
 using namespace openhouse::runtime;
@@ -40,6 +41,8 @@ struct ledger {
   std::vector<std::string> llm_contacts;
   int loads = 0;
   bool llm_fails = false;
+  std::set<std::string> crm_webhooks;
+  std::vector<std::string> temperature_changes;  ///< "from->to", CRM changes only
 };
 
 store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledger> l) {
@@ -49,6 +52,8 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         rec.inserted = l->inbound.emplace(msg.sid, msg.from).second;
         if (auto s = l->snapshots.find(msg.from); s != l->snapshots.end()) {
           rec.opted_out = s->second.opted_out;
+          rec.muted = s->second.muted;
+          rec.crm_version = s->second.crm_version;
         }
         if (auto i = l->replies.find(msg.sid); !rec.inserted && i != l->replies.end()) {
           rec.answered = true;
@@ -80,6 +85,20 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         }
         it->second.muted = false;
         return true;
+      },
+      [l](record_crm_atom, const crm_write& w) -> std::int64_t {
+        if (!w.webhook_id.empty() && !l->crm_webhooks.insert(w.webhook_id).second) {
+          return 0;
+        }
+        auto& snap = l->snapshots[w.state.contact];
+        const auto version = snap.crm_version + 1;
+        snap = w.state;
+        snap.history.clear();
+        snap.crm_version = version;
+        if (!w.temperature_from.empty()) {
+          l->temperature_changes.push_back(w.temperature_from + "->" + w.state.temperature);
+        }
+        return version;
       },
   };
 }
@@ -323,4 +342,94 @@ TEST_CASE_METHOD(fixture, "a general question gets the market's FAQ answer, shar
   auto second = turn(sms("SM2", "+19095552222", "How much are closing costs?"));
   CHECK(second.reply == first.reply);
   CHECK(seen->llm_calls.size() == 1);
+}
+
+namespace {
+
+crm_event crm_tags(std::string webhook_id, std::string contact, std::vector<std::string> tags) {
+  crm_event ev;
+  ev.webhook_id = std::move(webhook_id);
+  ev.kind = "ContactTagUpdate";
+  ev.contact = std::move(contact);
+  ev.full_tags = true;
+  ev.tags = std::move(tags);
+  return ev;
+}
+
+crm_result apply(fixture& f, crm_event ev) {
+  auto handle = f.self->request(f.router, caf::infinite, std::move(ev));
+  f.sched.run();
+  crm_result out;
+  bool answered = false;
+  handle.receive([&](const crm_result& r) { out = r, answered = true; },
+                 [&](const caf::error& e) { FAIL(to_string(e)); });
+  REQUIRE(answered);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "a person's CRM temperature holds through turns until the score moves",
+                 "[runtime][conversation][crm]") {
+  const std::string lead = "+19095551234";
+  turn(sms("SM1", lead, "Hi"));
+  REQUIRE(seen->snapshots.at(lead).temperature == "cold");
+
+  auto r = apply(*this, crm_tags("wh-1", lead, {"Hot-Lead"}));
+  CHECK(r.person_temperature);
+  CHECK(r.temperature == "hot");
+  CHECK(r.invalidated);
+  CHECK(seen->snapshots.at(lead).temperature_override == "hot");
+  CHECK(seen->temperature_changes == std::vector<std::string>{"cold->hot"});
+
+  // A turn that learns nothing new keeps the person's call.
+  turn(sms("SM2", lead, "ok"));
+  CHECK(seen->snapshots.at(lead).temperature == "hot");
+  CHECK(seen->snapshots.at(lead).temperature_override == "hot");
+
+  // Facts that move the score end it: the score decides again.
+  seen->facts_answer =
+      R"({"budget": 600000, "pre_approved": true, "timeline": "1 month", "motivation": "relocating"})";
+  turn(sms("SM3", lead, "Pre-approved for 600k, moving next month"));
+  CHECK(seen->snapshots.at(lead).temperature_override.empty());
+}
+
+TEST_CASE_METHOD(fixture, "a redelivered CRM webhook changes nothing",
+                 "[runtime][conversation][crm]") {
+  const std::string lead = "+19095551234";
+  CHECK_FALSE(apply(*this, crm_tags("wh-1", lead, {"Warm-Lead"})).duplicate);
+  const auto stored = seen->snapshots.at(lead);
+  auto again = apply(*this, crm_tags("wh-1", lead, {"Warm-Lead"}));
+  CHECK(again.duplicate);
+  CHECK_FALSE(again.invalidated);
+  CHECK(seen->snapshots.at(lead).crm_version == stored.crm_version);
+  CHECK(seen->temperature_changes.size() == 1);
+}
+
+TEST_CASE_METHOD(fixture, "a CRM change made elsewhere is picked up before the next turn",
+                 "[runtime][conversation][crm]") {
+  const std::string lead = "+19095551234";
+  turn(sms("SM1", lead, "Hi"));
+  // Another node applied a person's tag: only the store knows.
+  auto& stored = seen->snapshots.at(lead);
+  stored.temperature = "hot";
+  stored.temperature_override = "hot";
+  stored.override_basis = "cold";
+  stored.crm_version += 1;
+  turn(sms("SM2", lead, "ok"));
+  CHECK(seen->snapshots.at(lead).temperature == "hot");
+}
+
+TEST_CASE_METHOD(fixture, "the CRM release tag gives a muted lead back to the bots",
+                 "[runtime][conversation][crm]") {
+  const std::string lead = "+19095551234";
+  turn(sms("SM1", lead, "I want to talk to a real person"));
+  auto& stored = seen->snapshots.at(lead);
+  stored.muted = true;  // as an escalation leaves it
+  const auto calls = seen->llm_calls.size();
+  CHECK(turn(sms("SM2", lead, "hello?")).reply.empty());
+  auto r = apply(*this, crm_tags("wh-9", lead, {"Release-To-Bots"}));
+  CHECK(r.released);
+  CHECK_FALSE(turn(sms("SM3", lead, "hello again")).reply.empty());
+  CHECK(seen->llm_calls.size() > calls);
 }

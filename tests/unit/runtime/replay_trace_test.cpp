@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <sstream>
 
 using openhouse::runtime::read_trace;
@@ -25,7 +26,7 @@ TEST_CASE("a trace reads every event kind, skipping blank lines", "[runtime][rep
       "\n\n"
       R"({"t": 1.5, "type": "crm_tag", "contact": "+19095550001", "add": ["Hot-Lead"], "remove": []})"
       "\n"
-      R"({"t": 1.5, "type": "crm_update", "contact": "+19095550001", "fields": {"budget": "500000"}})"
+      R"({"t": 1.5, "type": "crm_update", "contact": "+19095550001", "fields": {"budget": "500000", "timeline_months": 4, "pre_approved": true, "areas": null}})"
       "\n"
       R"({"t": 2, "type": "sms", "from": "+19095550001", "to": "+19095550100", "body": "hi", "sid": "SM1"})"
       "\n");
@@ -37,6 +38,9 @@ TEST_CASE("a trace reads every event kind, skipping blank lines", "[runtime][rep
   CHECK(events[1].add == std::vector<std::string>{"Hot-Lead"});
   CHECK(events[2].type == "crm_update");
   CHECK(events[2].contact == "+19095550001");
+  const std::map<std::string, std::string> fields{
+      {"budget", "500000"}, {"timeline_months", "4"}, {"pre_approved", "true"}, {"areas", ""}};
+  CHECK(events[2].fields == fields);
   CHECK(events[3].sid == "SM1");  // a repeated sid is a duplicate delivery, not an error
 }
 
@@ -54,6 +58,9 @@ TEST_CASE("a malformed trace line names the file, the line and the reason", "[ru
       {R"({"t": 6, "type": "fax"})", "unknown type"},
       {R"({"t": 6, "type": "sms", "from": "+1", "to": "+2", "sid": "SM2"})", "\"body\""},
       {R"({"t": 6, "type": "crm_tag"})", "contact"},
+      {R"({"t": 6, "type": "crm_update", "contact": "+1"})", "\"fields\""},
+      {R"({"t": 6, "type": "crm_update", "contact": "+1", "fields": {"a": {"b": 1}}})",
+       "\"fields\".a"},
   }));
   CAPTURE(bad);
   try {
