@@ -5,33 +5,48 @@
 #include "config/market.hpp"
 #include "runtime/messages.hpp"
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
 /// The three bots' replies (DESIGN.md "A turn", step 6): one template, a
 /// persona, a goal and a question flow per bot, all from the market's YAML.
+/// A reply is the bot's answer to the lead's text (an LLM unit) followed by
+/// the next question of its flow (chosen by code from the lead's facts).
 /// Plain functions: the conversation actor decides which bot speaks.
 namespace openhouse::agents {
 
+/// The task name of a bot's reply unit (routing, TTL and metrics key).
+inline constexpr std::string_view reply_task = "reply";
+
 /// Version of the bots' reply template; part of every reply key.
-inline constexpr std::string_view bot_reply_template = "bot.reply@1";
+inline constexpr std::string_view bot_reply_template = "bot.reply@2";
 
 /// The market's city names, comma-separated, for prompts.
 [[nodiscard]] std::string served_cities(const config::market_config& cfg);
 
-/// The stable system prompt of `bot`: persona, market facts, goal, question
-/// flow and rules. Nothing volatile, so the provider's prompt cache can hit.
+/// The question flow of `bot` (YAML bots.<bot>).
+[[nodiscard]] const config::bot_settings& bot_flow(const config::market_config& cfg, bot_kind bot);
+
+/// The stable system prompt of `bot`: persona, market facts, goal and rules.
+/// Nothing volatile, so the provider's prompt cache can hit.
 [[nodiscard]] std::string bot_system_prompt(const config::market_config& cfg, bot_kind bot);
 
-/// The reply of `bot` to `inbound` as a contact-scoped cache unit, keyed by
-/// the bot's prompt, the recent history, the inbound text and the handoff
-/// context the bot received (empty when none).
+/// How long the bot's answer may be: the reply's cap less room for the
+/// longest flow question that follows it.
+[[nodiscard]] std::size_t answer_chars(const config::market_config& cfg);
+
+/// The bot's answer to the lead's text, the first part of its reply (the
+/// conversation appends the next question of the flow, agents/question_flow).
+/// The prompt reads the bot, the lead's text and, on a handoff turn, the bot
+/// handing over — nothing else of the lead — so it is market-scoped when the
+/// text carries no PII (agents::text_unit_scope) and contact-scoped otherwise.
 [[nodiscard]] cache::cache_request build_bot_reply(const config::market_config& cfg, bot_kind bot,
-                                                  const runtime::conversation_snapshot& conversation,
-                                                  std::string_view contact,
-                                                  const runtime::inbound_sms& inbound,
-                                                  std::string_view handoff_context,
-                                                  const cache::generations& g,
-                                                  bool generations_verified);
+                                                   std::string_view contact,
+                                                   const runtime::inbound_sms& inbound,
+                                                   std::optional<bot_kind> handed_from,
+                                                   const cache::generations& g,
+                                                   bool generations_verified);
 
 }  // namespace openhouse::agents

@@ -1,5 +1,8 @@
 #include "agents/facts_unit.hpp"
 
+#include "agents/question_flow.hpp"
+#include "agents/unit_scope.hpp"
+
 namespace openhouse::agents {
 
 std::string facts_system_prompt() {
@@ -27,27 +30,31 @@ cache::cache_request build_facts_request(const config::market_config& cfg,
   u.task = std::string{facts_task};
   u.template_version = std::string{facts_template};
   u.system_prompt = facts_system_prompt();
-  u.scope = cache::scope::contact;
+  // The prompt reads the message and the flow question it answers, nothing
+  // else of the lead: a PII-free message is read once for the whole market.
+  u.scope = text_unit_scope(inbound.body, contact);
   u.market_id = cfg.market.id;
-  u.contact_id = std::string{contact};
+  if (u.scope == cache::scope::contact) {
+    u.contact_id = std::string{contact};
+  }
   u.generation = g;
   u.max_tokens = max_tokens;
-  // The new message, and the question it may answer ("yes" means something
-  // only next to "are you pre-approved?"). Earlier facts are kept by the
-  // merge (agents/lead_state), so older messages need not be read again —
-  // and the unit's key stays small enough to hit.
+  // The new message, and the flow question it may answer ("yes" means
+  // something only next to "are you pre-approved?"). Earlier facts are kept
+  // by the merge (agents/lead_state), so older messages need not be read
+  // again; and the question, not the whole last text, is what the answer
+  // refers to — the same for every lead at that step, so the key can hit.
   std::string asked;
   for (auto it = conversation.history.rbegin(); it != conversation.history.rend(); ++it) {
     if (it->role == "assistant") {
-      asked = it->text;
+      asked = asked_question(cfg.bots, it->text);
       break;
     }
   }
   u.with("message", inbound.body);
   u.with("asked", asked);
   req.messages.push_back(
-      {"user", asked.empty() ? inbound.body
-                             : inbound.body + "\n(in reply to: " + asked + ")"});
+      {"user", asked.empty() ? inbound.body : inbound.body + "\n(in reply to: " + asked + ")"});
   out.question = inbound.body;
   out.known_pii.emplace_back(contact);
   out.source_sid = inbound.sid;

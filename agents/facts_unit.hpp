@@ -12,12 +12,14 @@
 namespace openhouse::agents {
 
 inline constexpr std::string_view facts_task = "facts";
-inline constexpr std::string_view facts_template = "facts@1";
+inline constexpr std::string_view facts_template = "facts@2";
 
 [[nodiscard]] std::string facts_system_prompt();
 
-/// The facts `inbound` reveals (next to the bot's last question) as a
-/// contact-scoped unit; earlier facts come from the stored state.
+/// The facts `inbound` reveals next to the flow question the bots last asked
+/// (agents::asked_question): market-scoped when the message carries no PII,
+/// contact-scoped otherwise (agents::text_unit_scope). Earlier facts come
+/// from the stored state.
 [[nodiscard]] cache::cache_request build_facts_request(
     const config::market_config& cfg, const runtime::conversation_snapshot& conversation,
     std::string_view contact, const runtime::inbound_sms& inbound, const cache::generations& g,

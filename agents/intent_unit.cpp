@@ -1,5 +1,7 @@
 #include "agents/intent_unit.hpp"
 
+#include "agents/unit_scope.hpp"
+
 namespace openhouse::agents {
 
 std::string intent_system_prompt() {
@@ -12,8 +14,7 @@ std::string intent_system_prompt() {
 cache::cache_request build_intent_request(const config::market_config& cfg,
                                           std::string_view contact,
                                           const runtime::inbound_sms& inbound,
-                                          const cache::generations& g,
-                                          bool generations_verified) {
+                                          const cache::generations& g, bool generations_verified) {
   // Enough for the JSON above; a cut answer is never stored anyway.
   constexpr std::uint32_t max_tokens = 150;
   cache::cache_request out;
@@ -27,9 +28,13 @@ cache::cache_request build_intent_request(const config::market_config& cfg,
   u.task = std::string{intent_task};
   u.template_version = std::string{intent_template};
   u.system_prompt = intent_system_prompt();
-  u.scope = cache::scope::contact;
+  // The prompt reads the text alone: a PII-free text is classified once for
+  // the whole market.
+  u.scope = text_unit_scope(inbound.body, contact);
   u.market_id = cfg.market.id;
-  u.contact_id = std::string{contact};
+  if (u.scope == cache::scope::contact) {
+    u.contact_id = std::string{contact};
+  }
   u.generation = g;
   u.max_tokens = max_tokens;
   u.with("message", inbound.body);

@@ -33,9 +33,9 @@ using steady = std::chrono::steady_clock;
 struct waiter {
   caf::typed_response_promise<cache_reply> promise;
   steady::time_point started;
-  std::string sid;       ///< for the audit: the message that asked
+  std::string sid;  ///< for the audit: the message that asked
   std::string contact;
-  generations keyed;     ///< the generations the request was keyed under
+  generations keyed;        ///< the generations the request was keyed under
   double baseline_usd = 0;  ///< what it would cost uncached (for hits and coalesced)
 };
 
@@ -44,12 +44,12 @@ struct waiter {
 struct fill {
   cache_request req;
   std::string digest;
-  std::string partition;  ///< empty when the task has no semantic matching
+  std::string partition;      ///< empty when the task has no semantic matching
   std::string semantic_text;  ///< the input matched by similarity
   /// Its embedding, when a worker computed it for the lookup (blocking
   /// embedders only), so the store does not ask again.
   std::vector<float> vector;
-  bool store = true;      ///< false: answer, but keep the answer out of every tier
+  bool store = true;  ///< false: answer, but keep the answer out of every tier
 };
 
 using fill_ptr = std::shared_ptr<fill>;
@@ -86,9 +86,7 @@ using self_ptr = cache_actor::stateful_pointer<cache_state>;
 
 // --- small helpers -------------------------------------------------------------
 
-bool has_l2(const cache_state& st) {
-  return static_cast<bool>(st.deps.l2);
-}
+bool has_l2(const cache_state& st) { return static_cast<bool>(st.deps.l2); }
 
 /// Offline bumps not yet in Redis: waiting, failed once, or being replayed.
 bool bumps_pending(const cache_state& st) {
@@ -227,8 +225,8 @@ double estimated_baseline(const cache_state& st, const runtime::llm_call& call,
 }
 
 void audit(const cache_state& st, const std::string& sid, const std::string& contact,
-           const std::string& task, const generations& keyed, const cache_reply& out,
-           double baseline_usd) {
+           const std::string& task, cache::scope unit_scope, const generations& keyed,
+           const cache_reply& out, double baseline_usd) {
   if (!st.deps.audit) {
     return;
   }
@@ -236,6 +234,7 @@ void audit(const cache_state& st, const std::string& sid, const std::string& con
   r.sid = sid;
   r.contact = contact;
   r.task = task;
+  r.unit_scope = unit_scope;
   r.outcome = out.outcome;
   r.source_sid = out.source_sid;
   r.similarity = out.similarity;
@@ -269,8 +268,7 @@ std::size_t evict(cache_state& st, const invalidation& inv) {
 /// entry records (cached_answer keeps the counters only; the key carries the
 /// epoch).
 bool same_counters(const generations& a, const generations& b) {
-  return a.global == b.global && a.market == b.market && a.contact == b.contact &&
-         a.task == b.task;
+  return a.global == b.global && a.market == b.market && a.contact == b.contact && a.task == b.task;
 }
 
 /// Redis reported `epoch` (with a generations read or a bump). A new one means
@@ -288,9 +286,10 @@ void learn_epoch(self_ptr self, std::uint64_t epoch) {
       st.l1->erase_if([](std::string_view, std::span<const std::string>) { return true; });
   if (before != 0) {
     // The first epoch a node learns is no change: nothing was keyed with one.
-    spdlog::warn("cache: Redis restarted empty (epoch {} -> {}): counters reset, {} L1 "
-                 "entries dropped",
-                 before, epoch, dropped);
+    spdlog::warn(
+        "cache: Redis restarted empty (epoch {} -> {}): counters reset, {} L1 "
+        "entries dropped",
+        before, epoch, dropped);
     event(st, "redis_epoch_change");
   }
 }
@@ -308,8 +307,8 @@ void complete_hit(self_ptr self, const fill& f, const cached_answer& entry, outc
     count(st, f.req.unit.task, served);
     observe(st, t, waiters[i].started);
     auto out = hit_reply(entry, served, f.digest, similarity);
-    audit(st, waiters[i].sid, waiters[i].contact, f.req.unit.task, waiters[i].keyed, out,
-          waiters[i].baseline_usd);
+    audit(st, waiters[i].sid, waiters[i].contact, f.req.unit.task, f.req.unit.scope,
+          waiters[i].keyed, out, waiters[i].baseline_usd);
     waiters[i].promise.deliver(std::move(out));
   }
 }
@@ -334,8 +333,8 @@ void complete_miss(self_ptr self, const fill& f, const runtime::llm_answer& answ
     out.key = f.digest;
     count(st, f.req.unit.task, out.outcome);
     observe(st, tier::provider, waiters[i].started);
-    audit(st, waiters[i].sid, waiters[i].contact, f.req.unit.task, waiters[i].keyed, out,
-          answer.baseline_cost_usd);
+    audit(st, waiters[i].sid, waiters[i].contact, f.req.unit.task, f.req.unit.scope,
+          waiters[i].keyed, out, answer.baseline_cost_usd);
     waiters[i].promise.deliver(std::move(out));
   }
 }
@@ -359,11 +358,10 @@ void insert_l3(self_ptr self, const std::string& partition, const std::string& t
                const std::string& source_sid, runtime::clock::time_point expires_at,
                runtime::clock::time_point now) {
   auto& st = self->state;
-  auto stored = vector.empty()
-                    ? st.deps.semantic->insert(partition, task, text, value, source_sid,
-                                               expires_at, now)
-                    : st.deps.semantic->insert(partition, task, text, std::move(vector), value,
-                                               source_sid, expires_at, now);
+  auto stored = vector.empty() ? st.deps.semantic->insert(partition, task, text, value, source_sid,
+                                                          expires_at, now)
+                               : st.deps.semantic->insert(partition, task, text, std::move(vector),
+                                                          value, source_sid, expires_at, now);
   if (st.deps.semantic_writer) {
     self->send(st.deps.semantic_writer, std::move(stored));
   }
@@ -528,8 +526,7 @@ void lookup_l3(self_ptr self, fill_ptr f) {
   const auto started = steady::now();
   const auto now = st.deps.time->now();
   auto match = f->vector.empty()
-                   ? st.deps.semantic->lookup(f->partition, f->req.unit.task, f->semantic_text,
-                                              now)
+                   ? st.deps.semantic->lookup(f->partition, f->req.unit.task, f->semantic_text, now)
                    : st.deps.semantic->lookup(f->partition, f->req.unit.task, f->semantic_text,
                                               f->vector, now);
   if (!match) {
@@ -603,10 +600,10 @@ caf::result<cache_reply> call_through(self_ptr self, cache_request req, outcome 
   auto& st = self->state;
   auto rp = self->make_response_promise<cache_reply>();
   const auto task = req.unit.task;
-  self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v,
-                std::move(req.call))
+  self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v, std::move(req.call))
       .then(
           [self, rp, task, o, started, sid = req.source_sid, contact = req.call.contact,
+           unit_scope = req.unit.scope,
            keyed = req.unit.generation](runtime::llm_answer& answer) mutable {
             auto& st = self->state;
             count(st, task, o);
@@ -614,7 +611,7 @@ caf::result<cache_reply> call_through(self_ptr self, cache_request req, outcome 
             cache_reply out;
             out.answer = std::move(answer);
             out.outcome = o;
-            audit(st, sid, contact, task, keyed, out, out.answer.baseline_cost_usd);
+            audit(st, sid, contact, task, unit_scope, keyed, out, out.answer.baseline_cost_usd);
             rp.deliver(std::move(out));
           },
           [rp](const caf::error& err) mutable { rp.deliver(err); });
@@ -749,7 +746,7 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
             observe(st, tier::l1, started);
             auto out = hit_reply(*entry, outcome::l1, std::move(digest));
             if (st.deps.audit) {
-              audit(st, req.source_sid, req.call.contact, u.task, u.generation, out,
+              audit(st, req.source_sid, req.call.contact, u.task, u.scope, u.generation, out,
                     estimated_baseline(st, req.call, entry->model, entry->text));
             }
             return out;
@@ -818,12 +815,11 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
         event(st, "invalidation_" + scope);
         if (!has_l2(st)) {
           const auto value = st.gens.get(market, contact, task);
-          const std::uint64_t next =
-              (*kind == invalidation::kind::global    ? value.global
-               : *kind == invalidation::kind::market  ? value.market
-               : *kind == invalidation::kind::contact ? value.contact
-                                                      : value.task) +
-              1;
+          const std::uint64_t next = (*kind == invalidation::kind::global    ? value.global
+                                      : *kind == invalidation::kind::market  ? value.market
+                                      : *kind == invalidation::kind::contact ? value.contact
+                                                                             : value.task) +
+                                     1;
           st.gens.advance(scope, market, contact, task, next);
           return next;
         }

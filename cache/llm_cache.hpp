@@ -45,28 +45,32 @@ class semantic_tier;
 /// - erase(key) -> existed: drops one entry from L1 and L2.
 /// - invalidate(message): an invalidation from the pub/sub channel.
 /// - subscribed(up): the subscriber's connection state.
-using cache_actor = caf::typed_actor<
-    caf::replies_to<lookup_atom, cache_request>::with<cache_reply>,
-    caf::replies_to<generations_atom, std::string, std::string, std::string>::with<generations,
-                                                                                    bool>,
-    caf::replies_to<bump_atom, std::string, std::string, std::string, std::string>::with<
-        std::uint64_t>,
-    caf::replies_to<erase_atom, std::string>::with<bool>,
-    caf::reacts_to<invalidate_atom, std::string>, caf::reacts_to<subscribed_atom, bool>,
-    caf::reacts_to<runtime::tick_atom>>;
+using cache_actor =
+    caf::typed_actor<caf::replies_to<lookup_atom, cache_request>::with<cache_reply>,
+                     caf::replies_to<generations_atom, std::string, std::string,
+                                     std::string>::with<generations, bool>,
+                     caf::replies_to<bump_atom, std::string, std::string, std::string,
+                                     std::string>::with<std::uint64_t>,
+                     caf::replies_to<erase_atom, std::string>::with<bool>,
+                     caf::reacts_to<invalidate_atom, std::string>,
+                     caf::reacts_to<subscribed_atom, bool>, caf::reacts_to<runtime::tick_atom>>;
 
 /// One answered cache request, as `openhouse replay --audit` reports it.
 struct cache_audit_record {
-  std::string sid;      ///< the message that asked
+  std::string sid;  ///< the message that asked
   std::string contact;
   std::string task;
+  /// The unit's scope: only contact- and conversation-scoped hits can be
+  /// stale for a lead (a shared unit does not read the lead's state).
+  cache::scope unit_scope = cache::scope::contact;
   cache::outcome outcome = outcome::miss;
-  std::string source_sid;  ///< for hits: the message whose request filled the entry
-  double similarity = 0;   ///< for l3 hits
+  std::string source_sid;          ///< for hits: the message whose request filled the entry
+  double similarity = 0;           ///< for l3 hits
   generations request_generation;  ///< the generations the request was keyed under
   generations entry_generation;    ///< for hits: the generations the entry was stored under
-  double cost_usd = 0;           ///< what this request cost (0 for hits and coalesced)
-  double baseline_cost_usd = 0;  ///< what it would cost with no response cache and no prompt caching
+  double cost_usd = 0;             ///< what this request cost (0 for hits and coalesced)
+  double baseline_cost_usd =
+      0;  ///< what it would cost with no response cache and no prompt caching
   /// Not a request: the background check of a sampled L3 hit (`sid` is the
   /// hit's message), reported for its cost, which is real spending.
   bool verification = false;

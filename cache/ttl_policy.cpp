@@ -10,10 +10,18 @@ namespace openhouse::cache {
 ttl_policy::ttl_policy(per_task_map per_task, std::chrono::seconds fallback, adaptive_ttl adaptive)
     : per_task_(std::move(per_task)), fallback_(fallback), adaptive_(adaptive) {}
 
+ttl_policy::ttl_policy(per_task_map per_task, per_task_map shared, std::chrono::seconds fallback,
+                       adaptive_ttl adaptive)
+    : per_task_(std::move(per_task)),
+      shared_(std::move(shared)),
+      fallback_(fallback),
+      adaptive_(adaptive) {}
+
 ttl_policy ttl_policy::from_settings(const config::cache_settings& settings,
                                      adaptive_ttl adaptive) {
   per_task_map map(settings.ttl.begin(), settings.ttl.end());
-  return ttl_policy{std::move(map), default_fallback, adaptive};
+  per_task_map shared(settings.shared_ttl.begin(), settings.shared_ttl.end());
+  return ttl_policy{std::move(map), std::move(shared), default_fallback, adaptive};
 }
 
 std::chrono::seconds ttl_policy::base(std::string_view task) const {
@@ -23,6 +31,11 @@ std::chrono::seconds ttl_policy::base(std::string_view task) const {
 
 std::chrono::seconds ttl_policy::ttl(std::string_view task, scope s,
                                      std::span<const std::chrono::seconds> recent_gaps) const {
+  if (!has_contact(s)) {
+    if (auto found = shared_.find(task); found != shared_.end()) {
+      return found->second;
+    }
+  }
   const auto b = base(task);
   if (!adaptive_.enabled || !has_contact(s) || recent_gaps.size() < adaptive_.min_gaps ||
       recent_gaps.empty()) {

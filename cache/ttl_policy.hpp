@@ -33,15 +33,15 @@ namespace openhouse::cache {
 /// conversation's pace and keep their base TTL.
 struct adaptive_ttl {
   bool enabled = true;
-  double gap_multiple = 4.0;         ///< k in "k × median gap"
-  std::chrono::seconds floor{60};    ///< lower bound of an adapted TTL
-  std::size_t min_gaps = 2;          ///< fewer recent gaps than this: no adaptation
+  double gap_multiple = 4.0;       ///< k in "k × median gap"
+  std::chrono::seconds floor{60};  ///< lower bound of an adapted TTL
+  std::size_t min_gaps = 2;        ///< fewer recent gaps than this: no adaptation
 };
 
 /// TTL of a cache entry by task (volatility, from YAML `cache.ttl_s`), with a
 /// default for tasks not listed and the adaptive shortening above.
 class ttl_policy {
-public:
+ public:
   using per_task_map = std::map<std::string, std::chrono::seconds, std::less<>>;
 
   /// Default TTL for tasks the YAML does not list: the shortest one DESIGN.md
@@ -52,6 +52,11 @@ public:
   explicit ttl_policy(per_task_map per_task, std::chrono::seconds fallback = default_fallback,
                       adaptive_ttl adaptive = {});
 
+  /// `shared` maps task -> TTL of the task's market- and global-scoped
+  /// units (YAML `cache.shared_ttl_s`); tasks not in it use `per_task`.
+  ttl_policy(per_task_map per_task, per_task_map shared, std::chrono::seconds fallback,
+             adaptive_ttl adaptive);
+
   /// From the market configuration's `cache.ttl_s` map.
   [[nodiscard]] static ttl_policy from_settings(const config::cache_settings& settings,
                                                 adaptive_ttl adaptive = {});
@@ -60,7 +65,8 @@ public:
   [[nodiscard]] std::chrono::seconds base(std::string_view task) const;
 
   /// The TTL for a unit of `task` and scope `s`, given the gaps between the
-  /// conversation's recent messages (any order). See adaptive_ttl.
+  /// conversation's recent messages (any order). See adaptive_ttl. A market
+  /// or global unit of a task listed in `shared` gets that TTL.
   [[nodiscard]] std::chrono::seconds ttl(std::string_view task, scope s,
                                          std::span<const std::chrono::seconds> recent_gaps) const;
 
@@ -76,8 +82,9 @@ public:
   [[nodiscard]] static std::vector<std::chrono::seconds> gaps_between(
       std::span<const std::chrono::system_clock::time_point> times);
 
-private:
+ private:
   per_task_map per_task_;
+  per_task_map shared_;
   std::chrono::seconds fallback_;
   adaptive_ttl adaptive_;
 };

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -63,11 +64,15 @@ std::string index_path(const std::string& path, std::size_t index) {
 
 std::string kind_of(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a scalar";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: break;
+    case YAML::NodeType::Undefined:
+      break;
   }
   return "nothing";
 }
@@ -149,8 +154,8 @@ class reader {
       return std::nullopt;
     }
     if (value < min || value > max) {
-      fail(v, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                  " (got " + std::to_string(value) + ")");
+      fail(v, "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (got " +
+                  std::to_string(value) + ")");
       return std::nullopt;
     }
     return value;
@@ -239,7 +244,9 @@ class mapping {
   /// The sub-mapping `name`; invalid (after reporting, if required) when absent.
   static mapping child(mapping& parent, std::string_view name, need n) {
     auto v = parent.get(name, n);
-    if (!v) return mapping(parent.reader_, YAML::Node(YAML::NodeType::Undefined), join(parent.path_, name), 0);
+    if (!v)
+      return mapping(parent.reader_, YAML::Node(YAML::NodeType::Undefined),
+                     join(parent.path_, name), 0);
     return mapping(parent.reader_, v->node, v->path, v->line);
   }
 
@@ -301,7 +308,8 @@ class mapping {
   }
 
   /// A string that must be one of `choices`.
-  bool read_choice(std::string_view name, std::string& out, std::initializer_list<std::string_view> choices) {
+  bool read_choice(std::string_view name, std::string& out,
+                   std::initializer_list<std::string_view> choices) {
     auto v = get(name, need::optional);
     if (!v) return false;
     auto s = reader_.string(*v);
@@ -317,7 +325,8 @@ class mapping {
   }
 
   template <typename Int>
-  bool read_int(std::string_view name, Int& out, long long min, long long max, need n = need::optional) {
+  bool read_int(std::string_view name, Int& out, long long min, long long max,
+                need n = need::optional) {
     auto v = get(name, n);
     if (!v) return false;
     auto value = reader_.integer(*v, min, max);
@@ -326,7 +335,8 @@ class mapping {
     return true;
   }
 
-  bool read_number(std::string_view name, double& out, double min, double max, need n = need::optional) {
+  bool read_number(std::string_view name, double& out, double min, double max,
+                   need n = need::optional) {
     auto v = get(name, n);
     if (!v) return false;
     auto value = reader_.number_in(*v, min, max);
@@ -364,8 +374,8 @@ bool is_slug(std::string_view s) {
 bool is_identifier(std::string_view s) {
   if (s.empty()) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '-' ||
-           c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+           c == '-' || c == '.';
   });
 }
 
@@ -374,7 +384,9 @@ bool is_e164(std::string_view s) {
   return std::all_of(s.begin() + 1, s.end(), is_digit);
 }
 
-bool is_zip(std::string_view s) { return s.size() == 5 && std::all_of(s.begin(), s.end(), is_digit); }
+bool is_zip(std::string_view s) {
+  return s.size() == 5 && std::all_of(s.begin(), s.end(), is_digit);
+}
 
 /// "" when fine, else the problem. Only http(s), a host, and no trailing slash
 /// (paths are appended with a leading slash, and Twilio signs the exact URL).
@@ -395,7 +407,8 @@ std::string check_http_url(std::string_view s) {
 
 bool timezone_exists(std::string_view zone) {
   // Reject anything that could escape the zoneinfo directory.
-  if (zone.empty() || zone.front() == '/' || zone.find("..") != std::string_view::npos) return false;
+  if (zone.empty() || zone.front() == '/' || zone.find("..") != std::string_view::npos)
+    return false;
   std::error_code ec;
   const auto path = std::filesystem::path(zoneinfo_dir) / std::filesystem::path(zone);
   return std::filesystem::is_regular_file(path, ec);
@@ -421,8 +434,10 @@ void read_checked(mapping& m, std::string_view name, std::string& out, need n, C
   auto s = m.owner().string(*v);
   if (!s) return;
   if (s->empty()) {
-    if (n != need::optional) m.owner().fail(*v, "must not be empty");
-    else out.clear();
+    if (n != need::optional)
+      m.owner().fail(*v, "must not be empty");
+    else
+      out.clear();
     return;
   }
   if (std::string problem = check(*s); !problem.empty()) {
@@ -465,7 +480,8 @@ void read_cities(mapping& m, std::vector<city>& out) {
   auto v = m.get("cities", need::required);
   if (!v) return;
   if (!v->node.IsSequence()) {
-    r.fail(*v, v->node.IsNull() ? "at least one city is required" : "expected a list, got " + kind_of(v->node));
+    r.fail(*v, v->node.IsNull() ? "at least one city is required"
+                                : "expected a list, got " + kind_of(v->node));
     return;
   }
   if (v->node.size() == 0) {
@@ -506,16 +522,19 @@ void read_cities(mapping& m, std::vector<city>& out) {
 void read_market(mapping& root, market_info& out) {
   mapping m = mapping::child(root, "market", need::required);
   read_checked(m, "id", out.id, need::required, [](const std::string& s) {
-    return is_slug(s) ? std::string() : "must be a lowercase slug like \"inland-empire\" (got \"" + s + "\")";
+    return is_slug(s) ? std::string()
+                      : "must be a lowercase slug like \"inland-empire\" (got \"" + s + "\")";
   });
   m.read_string("name", out.name, need::required);
   m.read_string("business_name", out.business_name, need::required);
   read_checked(m, "timezone", out.timezone, need::required, [](const std::string& s) {
-    return timezone_exists(s) ? std::string()
-                              : "unknown time zone \"" + s + "\" (not under " + std::string(zoneinfo_dir) + ")";
+    return timezone_exists(s)
+               ? std::string()
+               : "unknown time zone \"" + s + "\" (not under " + std::string(zoneinfo_dir) + ")";
   });
   read_checked(m, "phone_number", out.phone_number, need::required, [](const std::string& s) {
-    return is_e164(s) ? std::string() : "must be an E.164 number like +19095550100 (got \"" + s + "\")";
+    return is_e164(s) ? std::string()
+                      : "must be an E.164 number like +19095550100 (got \"" + s + "\")";
   });
   read_cities(m, out.cities);
   m.read_string("help_text", out.help_text, need::required);
@@ -547,6 +566,12 @@ void read_twilio(mapping& root, twilio_settings& out) {
     }
   }
   read_checked(m, "api_base_url", out.api_base_url, need::non_empty, check_http_url);
+  // Optional; "" (e.g. an unset variable) asks Twilio for no delivery reports.
+  read_checked(m, "status_callback", out.status_callback, need::optional, [](const std::string& s) {
+    return s.starts_with("http://") || s.starts_with("https://")
+               ? std::string()
+               : "must start with http:// or https:// (got \"" + s + "\")";
+  });
   m.finish();
 }
 
@@ -568,12 +593,31 @@ void read_crm(mapping& root, crm_settings& out) {
   mapping m = mapping::child(root, "crm", need::optional);
   m.read_string("secret", out.secret, need::optional);
   read_checked(m, "base_url", out.base_url, need::optional, check_http_url);
+  m.read_string("api_token", out.api_token, need::optional);
   read_checked(m, "public_key", out.public_key, need::optional, read_public_key);
   long long window = 0;
   if (m.read_int("replay_window_s", window, 1, 24LL * 3600)) {
     out.replay_window = std::chrono::seconds(window);
   }
   m.read_string("release_tag", out.release_tag, need::non_empty);
+  m.finish();
+}
+
+void read_outbox(mapping& root, outbox_settings& out) {
+  mapping m = mapping::child(root, "outbox", need::optional);
+  auto millis = [&m](std::string_view name, std::chrono::milliseconds& field, long long min,
+                     long long max) {
+    long long value = 0;
+    if (m.read_int(name, value, min, max)) field = std::chrono::milliseconds(value);
+  };
+  millis("poll_ms", out.poll, 10, 3600LL * 1000);
+  m.read_int("max_attempts", out.max_attempts, 1, 100);
+  millis("base_delay_ms", out.base_delay, 1, 3600LL * 1000);
+  millis("max_delay_ms", out.max_delay, 1, 24LL * 3600 * 1000);
+  millis("timeout_ms", out.timeout, 100, 120LL * 1000);
+  if (out.max_delay < out.base_delay) {
+    m.owner().fail(join(m.path(), "max_delay_ms"), m.line(), "must not be below base_delay_ms");
+  }
   m.finish();
 }
 
@@ -616,7 +660,8 @@ void read_retry(mapping& llm, retry_settings& out) {
     if (auto value = r.integer(*v, 1, 600'000)) {
       // A cap below the first delay would make every delay the cap: a typo.
       if (*value < out.base_delay.count()) {
-        r.fail(*v, "must be at least base_delay_ms (" + std::to_string(out.base_delay.count()) + ")");
+        r.fail(*v,
+               "must be at least base_delay_ms (" + std::to_string(out.base_delay.count()) + ")");
       } else {
         out.max_delay = std::chrono::milliseconds(*value);
       }
@@ -682,7 +727,8 @@ void read_long_input(mapping& llm, bool prices_valid, llm_settings& out) {
   auto tokens_v = llm.get("long_input_tokens", need::optional);
   auto model_v = llm.get("long_input_model", need::optional);
   if (tokens_v) {
-    if (auto tokens = r.integer(*tokens_v, 1, 10'000'000)) out.long_input_tokens = static_cast<std::size_t>(*tokens);
+    if (auto tokens = r.integer(*tokens_v, 1, 10'000'000))
+      out.long_input_tokens = static_cast<std::size_t>(*tokens);
   }
   if (model_v) {
     if (auto model = r.string(*model_v)) {
@@ -707,7 +753,8 @@ void read_llm(mapping& root, llm_settings& out) {
   read_checked(m, "base_url", out.base_url, need::required, check_http_url);
   m.read_string("api_key", out.api_key, need::optional);
   long long timeout = 0;
-  if (m.read_int("timeout_ms", timeout, 1, 600000)) out.timeout = std::chrono::milliseconds(timeout);
+  if (m.read_int("timeout_ms", timeout, 1, 600000))
+    out.timeout = std::chrono::milliseconds(timeout);
   m.read_int("workers", out.workers, 1, 1024);
   m.read_int("max_output_tokens", out.max_output_tokens, 1, 100000);
 
@@ -755,10 +802,70 @@ void read_llm(mapping& root, llm_settings& out) {
   m.finish();
 }
 
+/// The facts a flow question may name (agents::fact_field_names; config sits
+/// below agents, so the names are listed here and a test keeps them equal).
+bool is_fact_name(std::string_view name) {
+  static constexpr std::array<std::string_view, 13> names{
+      "budget_usd", "pre_approved",        "down_payment_pct",   "timeline_months",
+      "motivation", "motivation_strength", "property_condition", "price_expectation_usd",
+      "bedrooms",   "bathrooms",           "property_type",      "areas",
+      "must_haves"};
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+/// A bot's question flow: each item is the question ("...") or
+/// {ask: "...", fact: <fact name>}.
+std::vector<flow_question> read_flow(mapping& m, std::string_view name) {
+  std::vector<flow_question> out;
+  auto v = m.get(name, need::optional);
+  if (!v || v->node.IsNull()) return out;
+  if (!v->node.IsSequence()) {
+    m.owner().fail(*v, "expected a list, got " + kind_of(v->node));
+    return out;
+  }
+  for (std::size_t i = 0; i < v->node.size(); ++i) {
+    const YAML::Node item = v->node[i];
+    flow_question q;
+    if (item.IsMap()) {
+      mapping c(m.owner(), item, index_path(v->path, i), line_of(item));
+      c.read_string("ask", q.ask, need::non_empty);
+      if (auto f = c.get("fact", need::optional)) {
+        auto s = m.owner().string(*f);
+        if (s && !is_fact_name(*s)) {
+          m.owner().fail(*f,
+                         "unknown fact \"" + *s +
+                             "\" (budget_usd, pre_approved, "
+                             "down_payment_pct, timeline_months, motivation, property_condition, "
+                             "price_expectation_usd, bedrooms, bathrooms, property_type, areas, "
+                             "must_haves, ...)");
+        } else if (s) {
+          q.fact = std::move(*s);
+        }
+      }
+      c.finish();
+    } else {
+      value_ref ref{item, index_path(v->path, i), line_of(item)};
+      if (!item.IsScalar()) {
+        m.owner().fail(ref, "expected a question or {ask, fact}, got " + kind_of(item));
+        continue;
+      }
+      auto s = m.owner().string(ref);
+      if (!s) continue;
+      if (s->empty()) {
+        m.owner().fail(ref, "must not be empty");
+        continue;
+      }
+      q.ask = std::move(*s);
+    }
+    if (!q.ask.empty()) out.push_back(std::move(q));
+  }
+  return out;
+}
+
 void read_bot(mapping& bots, std::string_view name, bot_settings& out) {
   mapping m = mapping::child(bots, name, need::optional);
   m.read_string("persona", out.persona, need::non_empty);
-  out.questions = read_string_list(m, "questions", true);
+  out.questions = read_flow(m, "questions");
   m.finish();
 }
 
@@ -802,7 +909,8 @@ void read_scoring(mapping& root, scoring_settings& out) {
   auto hot_v = m.get("hot_threshold", need::optional);
   auto warm_v = m.get("warm_threshold", need::optional);
   std::optional<double> hot = hot_v ? r.number(*hot_v) : std::optional<double>(out.hot_threshold);
-  std::optional<double> warm = warm_v ? r.number(*warm_v) : std::optional<double>(out.warm_threshold);
+  std::optional<double> warm =
+      warm_v ? r.number(*warm_v) : std::optional<double>(out.warm_threshold);
   if (hot_v && hot && !(*hot > 0 && *hot <= 100)) {
     r.fail(*hot_v, "must be above 0 and at most 100 (got " + format_number(*hot) + ")");
     hot.reset();
@@ -833,13 +941,15 @@ void read_handoff(mapping& root, handoff_settings& out) {
   m.read_number("margin", out.margin, 0, 1);
   long long window = 0;
   // 0 is allowed: it disables the no-return rule.
-  if (m.read_int("return_window_min", window, 0, 24 * 60)) out.return_window = std::chrono::minutes(window);
+  if (m.read_int("return_window_min", window, 0, 24 * 60))
+    out.return_window = std::chrono::minutes(window);
   m.read_int("max_per_hour", out.max_per_hour, 0, 1000);
   auto per_day = m.get("max_per_day", need::optional);
   if (per_day) {
     if (auto value = m.owner().integer(*per_day, 0, 10000)) {
       if (*value < out.max_per_hour) {
-        m.owner().fail(*per_day, "must be at least max_per_hour (" + std::to_string(out.max_per_hour) + ")");
+        m.owner().fail(*per_day,
+                       "must be at least max_per_hour (" + std::to_string(out.max_per_hour) + ")");
       } else {
         out.max_per_day = static_cast<int>(*value);
       }
@@ -849,7 +959,8 @@ void read_handoff(mapping& root, handoff_settings& out) {
 }
 
 /// A mapping of word -> replacement (lexicon additions); both sides lower case.
-void read_word_map(mapping& parent, std::string_view name, std::map<std::string, std::string>& out) {
+void read_word_map(mapping& parent, std::string_view name,
+                   std::map<std::string, std::string>& out) {
   mapping m = mapping::child(parent, name, need::optional);
   for (auto& [word, v] : m.all()) {
     auto s = m.owner().string(v);
@@ -891,13 +1002,26 @@ void read_cache(mapping& root, cache_settings& out) {
   for (auto& [task, v] : ttl.all()) {
     if (!is_identifier(task)) m.owner().fail(v, "invalid task name \"" + task + "\"");
     // A week bounds typos like an extra zero; FAQ answers (24 h) are the longest.
-    if (auto seconds = m.owner().integer(v, 1, 7LL * 24 * 3600)) out.ttl[task] = std::chrono::seconds(*seconds);
+    if (auto seconds = m.owner().integer(v, 1, 7LL * 24 * 3600))
+      out.ttl[task] = std::chrono::seconds(*seconds);
   }
   ttl.finish();
+  // Units shared by a market read only PII-free text, not a lead's state:
+  // their volatility is the market's, so they get a TTL of their own.
+  mapping shared_ttl = mapping::child(m, "shared_ttl_s", need::optional);
+  for (auto& [task, v] : shared_ttl.all()) {
+    if (!is_identifier(task)) m.owner().fail(v, "invalid task name \"" + task + "\"");
+    if (auto seconds = m.owner().integer(v, 1, 7LL * 24 * 3600)) {
+      out.shared_ttl[task] = std::chrono::seconds(*seconds);
+    }
+  }
+  shared_ttl.finish();
   long long redis_timeout = 0;
-  if (m.read_int("redis_timeout_ms", redis_timeout, 1, 60'000)) out.redis_timeout = std::chrono::milliseconds(redis_timeout);
+  if (m.read_int("redis_timeout_ms", redis_timeout, 1, 60'000))
+    out.redis_timeout = std::chrono::milliseconds(redis_timeout);
   read_checked(m, "redis_prefix", out.redis_prefix, need::optional, [](const std::string& s) {
-    return is_identifier(s) ? std::string() : std::string("must be an identifier (letters, digits, '_', '-', '.')");
+    return is_identifier(s) ? std::string()
+                            : std::string("must be an identifier (letters, digits, '_', '-', '.')");
   });
   if (auto v = m.get("subscribe", need::optional)) {
     if (auto b = m.owner().boolean(*v)) out.subscribe = *b;
@@ -939,10 +1063,12 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   try {
     document = YAML::Load(std::string(yaml_text));
   } catch (const YAML::ParserException& e) {
-    result.errors.push_back(config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML syntax error: " + e.msg});
+    result.errors.push_back(
+        config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML syntax error: " + e.msg});
     return result;
   } catch (const YAML::Exception& e) {
-    result.errors.push_back(config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML error: " + e.msg});
+    result.errors.push_back(
+        config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML error: " + e.msg});
     return result;
   }
 
@@ -952,7 +1078,8 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
     return result;
   }
   if (!document.IsMap()) {
-    result.errors.push_back(config_error{"", line_of(document), "expected a mapping at the top level, got " + kind_of(document)});
+    result.errors.push_back(config_error{
+        "", line_of(document), "expected a mapping at the top level, got " + kind_of(document)});
     return result;
   }
 
@@ -963,6 +1090,7 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   read_server(root, cfg.server);
   read_twilio(root, cfg.twilio);
   read_crm(root, cfg.crm);
+  read_outbox(root, cfg.outbox);
   read_storage(root, cfg.storage);
   read_runtime(root, cfg.runtime);
   read_llm(root, cfg.llm);
@@ -983,7 +1111,8 @@ load_result load_market_file(const std::string& path, const env_lookup& env) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     load_result result;
-    result.errors.push_back(config_error{"", 0, "cannot read file: " + std::string(std::strerror(errno))});
+    result.errors.push_back(
+        config_error{"", 0, "cannot read file: " + std::string(std::strerror(errno))});
     return result;
   }
   std::ostringstream text;

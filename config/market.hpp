@@ -48,12 +48,19 @@ struct twilio_settings {
   std::string auth_token;
   reply_mode mode = reply_mode::twiml;
   std::string api_base_url = "https://api.twilio.com";
+  /// Where Twilio posts delivery reports of REST sends (StatusCallback); ""
+  /// : none requested. Normally {public_url}/webhooks/twilio/status.
+  std::string status_callback;
 };
 
 struct crm_settings {
   /// Shared secret of HMAC-signed CRM webhooks (X-CRM-Signature); "" : refused.
   std::string secret;
+  /// Root of the CRM's REST API (GoHighLevel-style contacts/{id}/tags and
+  /// /notes); "" : the runtime makes no outbound CRM calls.
   std::string base_url;
+  /// Bearer token of those calls.
+  std::string api_token;
   /// PEM public key checking GoHighLevel's RSA `x-wh-signature` (the YAML
   /// gives the PEM text or a file's path; this is the text); "" : refused.
   std::string public_key;
@@ -61,6 +68,17 @@ struct crm_settings {
   std::chrono::seconds replay_window{300};
   /// A person adding this tag gives a muted lead back to the bots.
   std::string release_tag = "Release-To-Bots";
+};
+
+/// The persisted outbox of REST sends and CRM writes (outbox:).
+struct outbox_settings {
+  /// How often each node looks for due rows (a crash's leftovers, retries);
+  /// a new row also wakes the worker at once.
+  std::chrono::milliseconds poll{1000};
+  int max_attempts = 8;                         ///< then the row is failed
+  std::chrono::milliseconds base_delay{1000};   ///< backoff before the 2nd attempt
+  std::chrono::milliseconds max_delay{300000};  ///< cap of the exponential backoff
+  std::chrono::milliseconds timeout{10000};     ///< one HTTP call
 };
 
 struct storage_settings {
@@ -94,11 +112,11 @@ struct model_price {
 /// Retries of one provider call (llm.retry). Attempts and the deadline both
 /// bound a call: whichever is reached first stops it.
 struct retry_settings {
-  int max_attempts = 4;                          ///< including the first call
-  std::chrono::milliseconds base_delay{250};     ///< backoff before the 2nd attempt
-  std::chrono::milliseconds max_delay{8000};     ///< cap of the exponential backoff
-  std::chrono::milliseconds deadline{20000};     ///< whole call, all attempts and waits
-  double jitter = 0.5;                           ///< share of each delay that is random, 0..1
+  int max_attempts = 4;                       ///< including the first call
+  std::chrono::milliseconds base_delay{250};  ///< backoff before the 2nd attempt
+  std::chrono::milliseconds max_delay{8000};  ///< cap of the exponential backoff
+  std::chrono::milliseconds deadline{20000};  ///< whole call, all attempts and waits
+  double jitter = 0.5;                        ///< share of each delay that is random, 0..1
 };
 
 /// Circuit breaker per provider (llm.breaker).
@@ -132,7 +150,7 @@ struct llm_settings {
   std::string base_url;
   std::string api_key;
   std::chrono::milliseconds timeout{20000};
-  std::size_t workers = 8;  ///< concurrent provider calls
+  std::size_t workers = 8;                     ///< concurrent provider calls
   std::map<std::string, std::string> routing;  ///< task -> model
   std::map<std::string, model_price> prices;   ///< model -> price
   std::size_t max_output_tokens = 300;
@@ -146,9 +164,17 @@ struct llm_settings {
   std::string long_input_model;
 };
 
+/// One question of a bot's flow, and the lead fact it asks for (a canonical
+/// fact name, see agents::fact_field_names; empty when it asks for none).
+/// The flow skips a question whose fact is already known.
+struct flow_question {
+  std::string ask;
+  std::string fact;
+};
+
 struct bot_settings {
   std::string persona;
-  std::vector<std::string> questions;
+  std::vector<flow_question> questions;
 };
 
 struct bots_settings {
@@ -196,6 +222,11 @@ struct semantic_settings {
 struct cache_settings {
   std::size_t l1_max_bytes = 64 * 1024 * 1024;
   std::map<std::string, std::chrono::seconds> ttl;  ///< task -> TTL
+  /// task -> TTL of its market- and global-scoped entries, when it differs:
+  /// a unit that reads only PII-free text (intent, facts, the bot's answer)
+  /// does not change with a lead's state, only with the market's generation,
+  /// its template and its model, which are all in its key.
+  std::map<std::string, std::chrono::seconds> shared_ttl;
   /// One Redis round trip's limit; slower means "Redis is down" for that call.
   std::chrono::milliseconds redis_timeout{250};
   /// Prefix of every Redis key and of the invalidation channel, so that
@@ -223,6 +254,7 @@ struct market_config {
   server_settings server;
   twilio_settings twilio;
   crm_settings crm;
+  outbox_settings outbox;
   storage_settings storage;
   runtime_settings runtime;
   llm_settings llm;

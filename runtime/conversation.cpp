@@ -7,8 +7,8 @@
 #include "agents/faq_unit.hpp"
 #include "agents/intent.hpp"
 #include "agents/intent_unit.hpp"
-#include "agents/lead_bot.hpp"
 #include "agents/lead_state.hpp"
+#include "agents/question_flow.hpp"
 #include "agents/reply_policy.hpp"
 #include "integrations/crm/lead_update.hpp"
 #include "integrations/crm/temperature_override.hpp"
@@ -73,6 +73,7 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.state.override_basis = st.snapshot.override_basis;
   out.temperature_from = st.turn.temperature_from;
   out.temperature_reason = st.turn.temperature_reason;
+  out.escalation_reason = st.turn.escalation_reason;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
           [self, msg, reply, fallback, rp](bool stored) mutable {
@@ -124,61 +125,75 @@ void count(const conversation_state& st, std::string_view event) {
 
 /// Step 2d: the active bot's reply unit.
 void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
-  with_generations(self, agents::reply_task, [self, msg, rp](const cache::generations& g,
-                                                             bool verified) mutable {
-    auto& st = self->state;
-    const auto& cfg = *st.deps.config;
-    const auto bot = agents::parse_bot_kind(st.snapshot.active_bot).value_or(agents::bot_kind::lead);
-    auto req = agents::build_bot_reply(cfg, bot, st.snapshot, st.contact, msg,
-                                       st.turn.handoff_context, g, verified);
-    self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
-        .await(
-            [self, msg, rp](const cache::cache_reply& answer) mutable {
-              const auto& cfg = *self->state.deps.config;
-              auto reply = agents::cap_reply(answer.answer.response.text, cfg.reply.max_chars);
-              if (reply.empty()) {
-                self->state.snapshot.needs_human = true;
-                persist_reply(self, std::move(msg), cfg.market.fallback_reply, true,
-                              std::move(rp));
-                return;
-              }
-              persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
-            },
-            [self, msg, rp](const caf::error& err) mutable {
-              // The lead still gets an answer, and a person is asked to look.
-              spdlog::warn("conversation: no reply from the provider, sending the fallback: {}",
-                           self->system().render(err));
-              self->state.snapshot.needs_human = true;
-              const auto& cfg = *self->state.deps.config;
-              persist_reply(self, std::move(msg), cfg.market.fallback_reply, true,
-                            std::move(rp));
-            });
-  });
+  with_generations(
+      self, agents::reply_task,
+      [self, msg, rp](const cache::generations& g, bool verified) mutable {
+        auto& st = self->state;
+        const auto& cfg = *st.deps.config;
+        const auto bot =
+            agents::parse_bot_kind(st.snapshot.active_bot).value_or(agents::bot_kind::lead);
+        auto req =
+            agents::build_bot_reply(cfg, bot, st.contact, msg, st.turn.handed_from, g, verified);
+        self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+            .await(
+                [self, msg, rp, bot](const cache::cache_reply& answer) mutable {
+                  auto& st = self->state;
+                  const auto& cfg = *st.deps.config;
+                  auto text =
+                      agents::cap_reply(answer.answer.response.text, agents::answer_chars(cfg));
+                  // The bot's answer, then the next question of its flow: chosen
+                  // here from the lead's facts (the handoff context's, on a
+                  // handoff turn) and the questions already asked.
+                  const auto question = agents::next_question(
+                      agents::bot_flow(cfg, bot), agents::stored_facts(st.snapshot.facts_json),
+                      st.snapshot.history);
+                  auto reply = text.empty()
+                                   ? std::string{}
+                                   : agents::cap_reply(agents::compose_reply(text, question),
+                                                       cfg.reply.max_chars);
+                  if (reply.empty()) {
+                    self->state.snapshot.needs_human = true;
+                    persist_reply(self, std::move(msg), cfg.market.fallback_reply, true,
+                                  std::move(rp));
+                    return;
+                  }
+                  persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
+                },
+                [self, msg, rp](const caf::error& err) mutable {
+                  // The lead still gets an answer, and a person is asked to look.
+                  spdlog::warn("conversation: no reply from the provider, sending the fallback: {}",
+                               self->system().render(err));
+                  self->state.snapshot.needs_human = true;
+                  const auto& cfg = *self->state.deps.config;
+                  persist_reply(self, std::move(msg), cfg.market.fallback_reply, true,
+                                std::move(rp));
+                });
+      });
 }
 
 /// Step 2d': a general question gets the market's shared FAQ answer; when
 /// that fails or is empty, the active bot answers as usual.
 void ask_faq(self_ptr self, inbound_sms msg, promise rp) {
-  with_generations(self, agents::faq_task, [self, msg, rp](const cache::generations& g,
-                                                           bool verified) mutable {
-    auto& st = self->state;
-    const auto& cfg = *st.deps.config;
-    auto req = agents::build_faq_request(cfg, st.contact, msg, g, verified);
-    self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
-        .await(
-            [self, msg, rp](const cache::cache_reply& answer) mutable {
-              const auto& cfg = *self->state.deps.config;
-              auto reply = agents::cap_reply(answer.answer.response.text, cfg.reply.max_chars);
-              if (reply.empty()) {
-                ask_reply(self, std::move(msg), std::move(rp));
-                return;
-              }
-              persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
-            },
-            [self, msg, rp](const caf::error&) mutable {
-              ask_reply(self, std::move(msg), std::move(rp));
-            });
-  });
+  with_generations(
+      self, agents::faq_task, [self, msg, rp](const cache::generations& g, bool verified) mutable {
+        auto& st = self->state;
+        const auto& cfg = *st.deps.config;
+        auto req = agents::build_faq_request(cfg, st.contact, msg, g, verified);
+        self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+            .await(
+                [self, msg, rp](const cache::cache_reply& answer) mutable {
+                  const auto& cfg = *self->state.deps.config;
+                  auto reply = agents::cap_reply(answer.answer.response.text, cfg.reply.max_chars);
+                  if (reply.empty()) {
+                    ask_reply(self, std::move(msg), std::move(rp));
+                    return;
+                  }
+                  persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
+                },
+                [self, msg, rp](const caf::error&) mutable {
+                  ask_reply(self, std::move(msg), std::move(rp));
+                });
+      });
 }
 
 /// A clear general question, not a handoff turn (the receiving bot speaks then).
@@ -198,12 +213,16 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
       human = i.confidence;
     }
   }
-  const auto escalation = agents::check_escalation(
-      {msg.body, snap.unproductive_turns, human}, agents::escalation_settings{});
+  const auto escalation = agents::check_escalation({msg.body, snap.unproductive_turns, human},
+                                                   agents::escalation_settings{});
   if (escalation.reason != agents::escalation_reason::none) {
     // The bots stop here until a person releases the lead.
     snap.muted = true;
     snap.needs_human = true;
+    st.turn.escalation_reason =
+        escalation.detail.empty()
+            ? std::string{agents::to_string(escalation.reason)}
+            : fmt::format("{}: {}", agents::to_string(escalation.reason), escalation.detail);
     count(st, "escalated");
     spdlog::info("conversation {}: escalated to a human ({})", agents::mask_pii(st.contact),
                  agents::to_string(escalation.reason));
@@ -216,14 +235,14 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
     return;
   }
   const auto now = st.deps.time->now();
-  const auto current =
-      agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
+  const auto current = agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
   const auto history = agents::parse_handoffs(snap.handoffs_json);
   const auto decision = st.handoffs->decide(current, st.turn.intents, history, now);
   if (decision.target) {
     const agents::handoff_record record{now, current, *decision.target};
     snap.handoffs_json = agents::append_handoff(snap.handoffs_json, record);
     snap.active_bot = std::string{agents::to_string(*decision.target)};
+    st.turn.handed_from = current;
     std::string summary;
     for (const auto& h : snap.history) {
       if (h.role == "user") {
@@ -255,99 +274,103 @@ void bump_then_decide(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
   self->request(st.deps.cache, st.deps.store_timeout, cache::bump_atom_v, std::string{"contact"},
                 st.deps.config->market.id, st.contact, std::string{})
-      .await([self, msg, rp](std::uint64_t) mutable { decide(self, std::move(msg), std::move(rp)); },
-             [self, msg, rp](const caf::error& err) mutable {
-               spdlog::warn("conversation: cache invalidation failed: {}",
-                            self->system().render(err));
-               decide(self, std::move(msg), std::move(rp));
-             });
+      .await(
+          [self, msg, rp](std::uint64_t) mutable { decide(self, std::move(msg), std::move(rp)); },
+          [self, msg, rp](const caf::error& err) mutable {
+            spdlog::warn("conversation: cache invalidation failed: {}", self->system().render(err));
+            decide(self, std::move(msg), std::move(rp));
+          });
 }
 
 /// Step 2b: the lead's facts → FRS/PCS → temperature. A malformed answer is
 /// asked once more (its entry dropped first); then the previous facts stand.
 void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
-  with_generations(self, agents::facts_task, [self, msg, rp](const cache::generations& g,
-                                                             bool verified) mutable {
-    auto& st = self->state;
-    const auto& cfg = *st.deps.config;
-    auto req = agents::build_facts_request(cfg, st.snapshot, st.contact, msg, g, verified);
-    self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
-        .await(
-            [self, msg, rp](const cache::cache_reply& answer) mutable {
-              auto& st = self->state;
-              auto& snap = st.snapshot;
-              auto update = agents::update_scoring(st.deps.config->scoring, snap.facts_json,
-                                                   snap.temperature, answer.answer.response.text);
-              if (!update.valid && !st.turn.facts_retried) {
-                st.turn.facts_retried = true;
-                self->request(st.deps.cache, st.deps.store_timeout, cache::erase_atom_v,
-                              answer.key)
-                    .await([self, msg, rp](bool) mutable { ask_facts(self, msg, rp); },
-                           [self, msg, rp](const caf::error&) mutable {
-                             ask_facts(self, msg, rp);
-                           });
-                return;
-              }
-              snap.unproductive_turns =
-                  agents::next_unproductive_turns(snap.unproductive_turns, update.new_fact);
-              if (!update.valid) {
-                decide(self, std::move(msg), std::move(rp));  // previous facts stand
-                return;
-              }
-              snap.facts_json = update.facts_json;
-              snap.frs = update.score.frs;
-              snap.pcs = update.score.pcs;
-              // A person's CRM temperature holds until the score really moves.
-              const auto decision = crm::resolve_temperature(
-                  snap.temperature, snap.temperature_override, snap.override_basis,
-                  agents::to_string(update.score.temp));
-              snap.temperature_override = decision.override_temperature;
-              snap.override_basis = decision.basis;
-              if (!decision.changed) {
-                decide(self, std::move(msg), std::move(rp));
-                return;
-              }
-              st.turn.temperature_from = snap.temperature;
-              st.turn.temperature_reason =
-                  decision.override_ended ? update.reason + " (ends the CRM temperature)"
-                                          : update.reason;
-              snap.temperature = decision.temperature;
-              if (st.deps.metrics) {
-                st.deps.metrics->count_temperature_change(snap.temperature);
-              }
-              bump_then_decide(self, std::move(msg), std::move(rp));
-            },
-            [self, msg, rp](const caf::error&) mutable {
-              decide(self, std::move(msg), std::move(rp));  // previous facts stand
-            });
-  });
+  with_generations(
+      self, agents::facts_task,
+      [self, msg, rp](const cache::generations& g, bool verified) mutable {
+        auto& st = self->state;
+        const auto& cfg = *st.deps.config;
+        auto req = agents::build_facts_request(cfg, st.snapshot, st.contact, msg, g, verified);
+        self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+            .await(
+                [self, msg, rp](const cache::cache_reply& answer) mutable {
+                  auto& st = self->state;
+                  auto& snap = st.snapshot;
+                  auto update =
+                      agents::update_scoring(st.deps.config->scoring, snap.facts_json,
+                                             snap.temperature, answer.answer.response.text);
+                  if (!update.valid && !st.turn.facts_retried) {
+                    st.turn.facts_retried = true;
+                    self->request(st.deps.cache, st.deps.store_timeout, cache::erase_atom_v,
+                                  answer.key)
+                        .await([self, msg, rp](bool) mutable { ask_facts(self, msg, rp); },
+                               [self, msg, rp](const caf::error&) mutable {
+                                 ask_facts(self, msg, rp);
+                               });
+                    return;
+                  }
+                  snap.unproductive_turns =
+                      agents::next_unproductive_turns(snap.unproductive_turns, update.new_fact);
+                  if (!update.valid) {
+                    decide(self, std::move(msg), std::move(rp));  // previous facts stand
+                    return;
+                  }
+                  snap.facts_json = update.facts_json;
+                  snap.frs = update.score.frs;
+                  snap.pcs = update.score.pcs;
+                  // A person's CRM temperature holds until the score really moves.
+                  const auto decision = crm::resolve_temperature(
+                      snap.temperature, snap.temperature_override, snap.override_basis,
+                      agents::to_string(update.score.temp));
+                  snap.temperature_override = decision.override_temperature;
+                  snap.override_basis = decision.basis;
+                  if (!decision.changed) {
+                    decide(self, std::move(msg), std::move(rp));
+                    return;
+                  }
+                  st.turn.temperature_from = snap.temperature;
+                  st.turn.temperature_reason = decision.override_ended
+                                                   ? update.reason + " (ends the CRM temperature)"
+                                                   : update.reason;
+                  snap.temperature = decision.temperature;
+                  if (st.deps.metrics) {
+                    st.deps.metrics->count_temperature_change(snap.temperature);
+                  }
+                  bump_then_decide(self, std::move(msg), std::move(rp));
+                },
+                [self, msg, rp](const caf::error&) mutable {
+                  decide(self, std::move(msg), std::move(rp));  // previous facts stand
+                });
+      });
 }
 
 /// Step 2a: classify the message (a cheap, cached unit). A failure or an
 /// unreadable answer only leaves the intent unknown.
 void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
-  with_generations(self, agents::intent_task, [self, msg, rp](const cache::generations& g,
-                                                              bool verified) mutable {
-    auto& st = self->state;
-    const auto& cfg = *st.deps.config;
-    auto req = agents::build_intent_request(cfg, st.contact, msg, g, verified);
-    self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
-        .await(
-            [self, msg, rp](const cache::cache_reply& answer) mutable {
-              auto parsed = agents::parse_intent(answer.answer.response.text);
-              auto* ranking = std::get_if<agents::intent_ranking>(&parsed);
-              auto& st = self->state;
-              st.turn.intents = ranking != nullptr ? *ranking : agents::intent_ranking{};
-              st.last_intent = st.turn.intents.empty()
-                                   ? std::string{}
-                                   : std::string{agents::to_string(st.turn.intents.front().kind)};
-              ask_facts(self, std::move(msg), std::move(rp));
-            },
-            [self, msg, rp](const caf::error&) mutable {
-              self->state.last_intent.clear();
-              ask_facts(self, std::move(msg), std::move(rp));
-            });
-  });
+  with_generations(
+      self, agents::intent_task,
+      [self, msg, rp](const cache::generations& g, bool verified) mutable {
+        auto& st = self->state;
+        const auto& cfg = *st.deps.config;
+        auto req = agents::build_intent_request(cfg, st.contact, msg, g, verified);
+        self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+            .await(
+                [self, msg, rp](const cache::cache_reply& answer) mutable {
+                  auto parsed = agents::parse_intent(answer.answer.response.text);
+                  auto* ranking = std::get_if<agents::intent_ranking>(&parsed);
+                  auto& st = self->state;
+                  st.turn.intents = ranking != nullptr ? *ranking : agents::intent_ranking{};
+                  st.last_intent =
+                      st.turn.intents.empty()
+                          ? std::string{}
+                          : std::string{agents::to_string(st.turn.intents.front().kind)};
+                  ask_facts(self, std::move(msg), std::move(rp));
+                },
+                [self, msg, rp](const caf::error&) mutable {
+                  self->state.last_intent.clear();
+                  ask_facts(self, std::move(msg), std::move(rp));
+                });
+      });
 }
 
 /// Step 2: the compliance gate (no LLM), then the LLM units of the turn.
@@ -367,10 +390,11 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
     case agents::compliance_action::opt_in:
       snap.opted_out = false;
       count(st, "opt_in");
-      persist_reply(self, std::move(msg),
-                    fmt::format("{}: you're subscribed again. Reply STOP to opt out, HELP for help.",
-                                cfg.market.business_name),
-                    false, std::move(rp));
+      persist_reply(
+          self, std::move(msg),
+          fmt::format("{}: you're subscribed again. Reply STOP to opt out, HELP for help.",
+                      cfg.market.business_name),
+          false, std::move(rp));
       return;
     case agents::compliance_action::help:
       count(st, "help");
@@ -522,8 +546,36 @@ void apply_crm(self_ptr self, crm_event ev, crm_promise rp) {
           });
 }
 
-}  // namespace
+/// Before any effect: a webhookId applied before (by any node, before a
+/// restart) is a redelivery. It is answered as a duplicate without touching
+/// the cache, so no second generation bump happens. record_crm's insert of
+/// the id stays the guarantee when two deliveries race.
+void check_crm_seen(self_ptr self, crm_event ev, crm_promise rp) {
+  auto& st = self->state;
+  if (ev.webhook_id.empty()) {
+    apply_crm(self, std::move(ev), std::move(rp));
+    return;
+  }
+  self->request(st.deps.store, st.deps.store_timeout, crm_seen_atom_v, ev.webhook_id)
+      .await(
+          [self, ev, rp](bool seen) mutable {
+            if (!seen) {
+              apply_crm(self, std::move(ev), std::move(rp));
+              return;
+            }
+            crm_result out;
+            out.duplicate = true;
+            out.temperature = self->state.snapshot.temperature;
+            rp.deliver(std::move(out));
+            finish(self);
+          },
+          [self, rp](const caf::error& err) mutable {
+            rp.deliver(err);
+            finish(self);
+          });
+}
 
+}  // namespace
 
 conversation_actor::behavior_type conversation(self_ptr self, std::string contact,
                                                conversation_deps deps, passivation_actor router) {
@@ -569,7 +621,7 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
                   }
                   st.snapshot = std::move(snap);
                   st.loaded = true;
-                  apply_crm(self, std::move(ev), std::move(rp));
+                  check_crm_seen(self, std::move(ev), std::move(rp));
                 },
                 [self, rp](const caf::error& err) mutable {
                   rp.deliver(err);

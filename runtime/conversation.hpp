@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace openhouse::runtime {
@@ -37,7 +38,7 @@ struct conversation_deps {
   std::shared_ptr<const clock> time;
   store_actor store;
   cache::cache_actor cache;  ///< every LLM unit goes through the cache (DESIGN principle 1)
-  std::shared_ptr<const time_zone> zone;    ///< the market's (handoff day limits); null: UTC
+  std::shared_ptr<const time_zone> zone;      ///< the market's (handoff day limits); null: UTC
   std::shared_ptr<runtime::metrics> metrics;  ///< optional
   std::chrono::milliseconds store_timeout{10000};
 };
@@ -46,8 +47,10 @@ struct conversation_deps {
 struct turn_progress {
   agents::intent_ranking intents;
   std::string handoff_context;  ///< for the receiving bot, when this turn handed off
-  std::string temperature_from;  ///< set when this turn changed the temperature
+  std::optional<agents::bot_kind> handed_from;  ///< the bot that handed over this turn
+  std::string temperature_from;                 ///< set when this turn changed the temperature
   std::string temperature_reason;
+  std::string escalation_reason;  ///< set when this turn muted the lead for a person
   bool facts_retried = false;
 };
 

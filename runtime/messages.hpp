@@ -57,17 +57,17 @@ struct conversation_snapshot {
   std::string contact;
   std::string active_bot = "lead";
   std::int32_t turns = 0;
-  bool needs_human = false;  ///< the bots could not answer properly: a person should look
+  bool needs_human = false;            ///< the bots could not answer properly: a person should look
   std::vector<history_entry> history;  ///< oldest first, at most the configured limit
   bool opted_out = false;              ///< STOP family received: never text again until START
   std::string temperature = "cold";    ///< cold | warm | hot
   std::string facts_json = "{}";       ///< the lead's facts so far (agents/facts schema)
   double frs = 0;
   double pcs = 0;
-  std::string handoffs_json = "[]";    ///< [{"at_ms","from","to"}], oldest first
+  std::string handoffs_json = "[]";  ///< [{"at_ms","from","to"}], oldest first
   std::int32_t unproductive_turns = 0;
-  bool muted = false;                  ///< escalated to a human: bots stay silent until released
-  std::vector<std::string> crm_tags;   ///< the contact's tags as the CRM last sent them
+  bool muted = false;                 ///< escalated to a human: bots stay silent until released
+  std::vector<std::string> crm_tags;  ///< the contact's tags as the CRM last sent them
   /// A temperature a person set with a CRM tag ("" when none): it holds until
   /// the computed temperature really changes (away from override_basis).
   std::string temperature_override;
@@ -118,12 +118,15 @@ struct outbound_reply {
   /// Set when the turn changed the lead's temperature: "from", "to", "reason".
   std::string temperature_from;
   std::string temperature_reason;
+  /// Set when this turn muted the lead for a person: why ("distress: probate").
+  /// The outbox then writes the agent a CRM note.
+  std::string escalation_reason;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
   return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
-           x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason);
+           x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason, x.escalation_reason);
 }
 
 /// A CRM change to one lead (GoHighLevel ContactTagUpdate / ContactUpdate, or
@@ -149,12 +152,12 @@ typename Inspector::result_type inspect(Inspector& f, crm_event& x) {
 
 /// What a CRM change did.
 struct crm_result {
-  bool duplicate = false;  ///< the webhookId was stored before: nothing changed
+  bool duplicate = false;   ///< the webhookId was stored before: nothing changed
   std::string temperature;  ///< the lead's temperature afterwards
   bool temperature_changed = false;
-  bool person_temperature = false;  ///< a person's temperature tag now overrides the score
-  bool released = false;            ///< unmuted by the release tag
-  bool invalidated = false;         ///< the contact's cache generation was bumped
+  bool person_temperature = false;           ///< a person's temperature tag now overrides the score
+  bool released = false;                     ///< unmuted by the release tag
+  bool invalidated = false;                  ///< the contact's cache generation was bumped
   std::vector<std::string> fields_applied;   ///< canonical fact names
   std::vector<std::string> fields_rejected;  ///< keys whose value did not validate
 };
@@ -170,7 +173,7 @@ struct crm_write {
   std::string webhook_id;  ///< "" : not recorded (traces)
   std::string kind;
   std::int64_t at_ms = 0;
-  conversation_snapshot state;  ///< the lead after the change (history is not written)
+  conversation_snapshot state;   ///< the lead after the change (history is not written)
   std::string temperature_from;  ///< set when the temperature changed
   std::string temperature_reason;
 };
@@ -200,15 +203,15 @@ struct ledger_row {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ledger_row& x) {
-  return f(caf::meta::type_name("ledger_row"), x.at_ms, x.contact, x.task, x.model,
-           x.input_tokens, x.output_tokens, x.cache_write_tokens, x.cache_read_tokens, x.cost_usd,
+  return f(caf::meta::type_name("ledger_row"), x.at_ms, x.contact, x.task, x.model, x.input_tokens,
+           x.output_tokens, x.cache_write_tokens, x.cache_read_tokens, x.cost_usd,
            x.baseline_cost_usd, x.latency_ms, x.attempts, x.outcome);
 }
 
 /// One provider call as the runtime asks the gateway for it.
 struct llm_call {
-  std::string task;     ///< routing, budgets, ledger and metrics key
-  std::string contact;  ///< whose budget it spends; empty for market/global units
+  std::string task;               ///< routing, budgets, ledger and metrics key
+  std::string contact;            ///< whose budget it spends; empty for market/global units
   llm::messages_request request;  ///< request.model empty: the gateway routes by task
 };
 
@@ -228,8 +231,8 @@ struct llm_answer {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, llm_answer& x) {
-  return f(caf::meta::type_name("llm_answer"), x.response, x.model, x.cost_usd,
-           x.baseline_cost_usd, x.attempts);
+  return f(caf::meta::type_name("llm_answer"), x.response, x.model, x.cost_usd, x.baseline_cost_usd,
+           x.attempts);
 }
 
 }  // namespace openhouse::runtime

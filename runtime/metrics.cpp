@@ -17,15 +17,15 @@ const prometheus::Histogram::BucketBoundaries& lookup_buckets() {
   // 1 µs .. 5 s: an L1 hit is microseconds, L2 a Redis round trip, the
   // provider seconds.
   static const prometheus::Histogram::BucketBoundaries buckets{
-      0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
-      0.001,    0.0025,    0.005,    0.01,    0.025,    0.05,    0.1,    0.25,    0.5,
-      1,        2.5,       5};
+      0.000001, 0.0000025, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001,
+      0.00025,  0.0005,    0.001,    0.0025,  0.005,    0.01,    0.025,
+      0.05,     0.1,       0.25,     0.5,     1,        2.5,     5};
   return buckets;
 }
 
 const prometheus::Histogram::BucketBoundaries& similarity_buckets() {
-  static const prometheus::Histogram::BucketBoundaries buckets{0.5,  0.6,  0.7,  0.75, 0.8,
-                                                               0.85, 0.9,  0.95, 0.98, 1.0};
+  static const prometheus::Histogram::BucketBoundaries buckets{0.5,  0.6, 0.7,  0.75, 0.8,
+                                                               0.85, 0.9, 0.95, 0.98, 1.0};
   return buckets;
 }
 
@@ -74,10 +74,10 @@ metrics::metrics()
                                  "cache, by task and reason")
                            .Register(*registry_)),
       l3_verifications_(&prometheus::BuildCounter()
-                            .Name("openhouse_cache_l3_verifications_total")
-                            .Help("Sampled L3 hits checked against a fresh provider answer, by "
-                                  "task and verdict (agree, disagree, error)")
-                            .Register(*registry_)),
+                             .Name("openhouse_cache_l3_verifications_total")
+                             .Help("Sampled L3 hits checked against a fresh provider answer, by "
+                                   "task and verdict (agree, disagree, error)")
+                             .Register(*registry_)),
       l3_false_hit_rate_(&prometheus::BuildGauge()
                               .Name("openhouse_cache_l3_estimated_false_hit_rate")
                               .Help("Share of checked L3 hits whose answer disagreed with a "
@@ -98,7 +98,17 @@ metrics::metrics()
       compliance_(&prometheus::BuildCounter()
                        .Name("openhouse_compliance_events_total")
                        .Help("Opt-outs, opt-ins, HELP answers, suppressed messages, escalations")
-                       .Register(*registry_)) {}
+                       .Register(*registry_)),
+      outbox_attempts_(&prometheus::BuildCounter()
+                            .Name("openhouse_outbox_attempts_total")
+                            .Help("Outbox send attempts by kind (sms, crm_tags, crm_note) and "
+                                  "outcome (sent, retry, failed)")
+                            .Register(*registry_)) {}
+
+void metrics::count_outbox(std::string_view kind, std::string_view outcome) {
+  outbox_attempts_->Add({{"kind", std::string{kind}}, {"outcome", std::string{outcome}}})
+      .Increment();
+}
 
 void metrics::count_handoff(std::string_view from, std::string_view to) {
   handoffs_->Add({{"from", std::string{from}}, {"to", std::string{to}}}).Increment();
@@ -151,7 +161,8 @@ void metrics::count_provider_call(std::string_view model, std::string_view task)
 
 void metrics::record_usage(std::string_view model, const llm::usage& tokens, double cost_usd) {
   const std::string m{model};
-  tokens_->Add({{"model", m}, {"kind", "input"}}).Increment(static_cast<double>(tokens.input_tokens));
+  tokens_->Add({{"model", m}, {"kind", "input"}})
+      .Increment(static_cast<double>(tokens.input_tokens));
   tokens_->Add({{"model", m}, {"kind", "output"}})
       .Increment(static_cast<double>(tokens.output_tokens));
   tokens_->Add({{"model", m}, {"kind", "cache_write"}})

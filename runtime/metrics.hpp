@@ -17,7 +17,7 @@ namespace openhouse::runtime {
 /// The node's Prometheus registry and the instruments the front end and the
 /// actors update. Thread-safe; one instance per node, passed down.
 class metrics {
-public:
+ public:
   metrics();
 
   /// Counts one webhook answer and observes its duration.
@@ -64,12 +64,16 @@ public:
   /// (a message from an opted-out lead, not answered), "escalated".
   void count_compliance(std::string_view event);
 
+  /// Counts one outbox send attempt by kind (sms, crm_tags, crm_note) and
+  /// outcome (sent, retry, failed: a permanent 4xx or attempts exhausted).
+  void count_outbox(std::string_view kind, std::string_view outcome);
+
   /// The Prometheus text exposition of everything registered.
   [[nodiscard]] std::string render() const;
 
   [[nodiscard]] prometheus::Registry& registry() { return *registry_; }
 
-private:
+ private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* webhook_requests_;
   prometheus::Family<prometheus::Histogram>* webhook_duration_;
@@ -86,6 +90,7 @@ private:
   prometheus::Family<prometheus::Counter>* handoffs_;
   prometheus::Family<prometheus::Counter>* temperature_changes_;
   prometheus::Family<prometheus::Counter>* compliance_;
+  prometheus::Family<prometheus::Counter>* outbox_attempts_;
 };
 
 }  // namespace openhouse::runtime

@@ -5,6 +5,7 @@
 #include "integrations/http/server.hpp"
 #include "integrations/postgres/store.hpp"
 #include "runtime/node_parts.hpp"
+#include "runtime/outbox_worker.hpp"
 #include "runtime/shutdown_signal.hpp"
 
 #include <caf/all.hpp>
@@ -37,28 +38,43 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   node_options options;
   options.time = std::make_shared<system_clock>();
   options.metrics = std::make_shared<runtime::metrics>();
+  options.outbox = true;
   node_parts parts{sys, cfg, std::move(options)};
+  // Sends the outbox rows replies write (REST mode, CRM calls); it also polls,
+  // so rows a crashed node left are sent after a restart (by any node).
+  auto outbox = spawn_outbox_worker(sys, outbox_deps{cfg, parts.time, parts.metrics});
   auto router = parts.router;
   auto health = parts.health;
   auto llm_cache = parts.cache;
   auto metrics = parts.metrics;
-  auto shutdown = [&parts] { parts.shutdown(); };
+  auto shutdown = [&parts, outbox] {
+    caf::anon_send_exit(outbox, caf::exit_reason::user_shutdown);
+    parts.shutdown();
+  };
 
   http::front_deps front;
   front.config = cfg;
   front.time = parts.time;
   front.metrics = metrics;
   const auto deadline = turn_deadline(*cfg);
-  front.submit_sms = [&sys, router, deadline](inbound_sms msg,
-                                              std::function<void(http::submit_outcome)> done) {
+  front.submit_sms = [&sys, router, deadline, outbox](
+                         inbound_sms msg, std::function<void(http::submit_outcome)> done) {
     // A short-lived actor bridges the I/O thread and the router: the I/O
     // thread never waits, and the answer comes back through `done`.
-    sys.spawn([router, deadline, msg = std::move(msg),
+    sys.spawn([router, deadline, outbox, msg = std::move(msg),
                done = std::move(done)](caf::event_based_actor* self) mutable {
       self->request(router, deadline, std::move(msg))
           .then(
-              [done](const turn_result& r) { done({true, r, {}}); },
-              [done](const caf::error& e) { done({false, {}, to_string(e)}); });
+              [done, outbox](const turn_result& r) {
+                // The reply (and its outbox rows) is committed: send now.
+                if (!r.duplicate) {
+                  caf::anon_send(outbox, tick_atom_v);
+                }
+                done({true, r, {}});
+              },
+              [done](const caf::error& e) {
+                done({false, {}, to_string(e)});
+              });
     });
   };
   front.submit_crm = [&sys, router, deadline](crm_event ev,
@@ -66,15 +82,25 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
     sys.spawn([router, deadline, ev = std::move(ev),
                done = std::move(done)](caf::event_based_actor* self) mutable {
       self->request(router, deadline, std::move(ev))
-          .then([done](const crm_result& r) { done({true, r, {}}); },
-                [done](const caf::error& e) { done({false, {}, to_string(e)}); });
+          .then(
+              [done](const crm_result& r) {
+                done({true, r, {}});
+              },
+              [done](const caf::error& e) {
+                done({false, {}, to_string(e)});
+              });
     });
   };
   front.check_ready = [&sys, health](std::function<void(http::readiness)> done) {
     sys.spawn([health, done = std::move(done)](caf::event_based_actor* self) {
       self->request(health, std::chrono::seconds{3}, ping_atom_v)
-          .then([done](bool redis_ok, bool pg_ok) { done({redis_ok, pg_ok}); },
-                [done](const caf::error&) { done({false, false}); });
+          .then(
+              [done](bool redis_ok, bool pg_ok) {
+                done({redis_ok, pg_ok});
+              },
+              [done](const caf::error&) {
+                done({false, false});
+              });
     });
   };
 
@@ -87,12 +113,20 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
       auto fail = [done](const caf::error& e) { done({false, 0, false, to_string(e)}); };
       if (inv.scope == "key") {
         self->request(llm_cache, timeout, cache::erase_atom_v, inv.key)
-            .then([done](bool existed) { done({true, 0, existed, {}}); }, fail);
+            .then(
+                [done](bool existed) {
+                  done({true, 0, existed, {}});
+                },
+                fail);
         return;
       }
       self->request(llm_cache, timeout, cache::bump_atom_v, inv.scope, market, inv.contact,
                     inv.task)
-          .then([done](std::uint64_t generation) { done({true, generation, false, {}}); }, fail);
+          .then(
+              [done](std::uint64_t generation) {
+                done({true, generation, false, {}});
+              },
+              fail);
     });
   };
 
@@ -104,6 +138,16 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
       // The store clears the mute; the conversation reads it fresh with the
       // lead's next message, so no actor needs telling.
       self->request(store, std::chrono::seconds{5}, release_atom_v, contact)
+          .then([done](bool found) { done(found, {}); },
+                [done](const caf::error& e) { done(false, to_string(e)); });
+    });
+  };
+
+  front.record_delivery = [&sys, outbox](std::string sid, std::string status,
+                                         std::function<void(bool, std::string)> done) {
+    sys.spawn([outbox, sid = std::move(sid), status = std::move(status),
+               done = std::move(done)](caf::event_based_actor* self) {
+      self->request(outbox, std::chrono::seconds{10}, delivery_atom_v, sid, status)
           .then([done](bool found) { done(found, {}); },
                 [done](const caf::error& e) { done(false, to_string(e)); });
     });

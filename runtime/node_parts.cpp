@@ -18,14 +18,14 @@ namespace {
 // CAF 0.17.6's add_error_category<T> does not compile; this is its intent.
 template <class Enum>
 void add_named_errors(caf::actor_system_config& cfg, caf::atom_value category) {
-  cfg.add_error_category(category, [](std::uint8_t code, caf::atom_value cat,
-                                      const caf::message& context) {
-    auto out = caf::to_string(cat) + ": " + std::string{to_string(static_cast<Enum>(code))};
-    if (!context.empty()) {
-      out += " (" + caf::to_string(context) + ")";
-    }
-    return out;
-  });
+  cfg.add_error_category(
+      category, [](std::uint8_t code, caf::atom_value cat, const caf::message& context) {
+        auto out = caf::to_string(cat) + ": " + std::string{to_string(static_cast<Enum>(code))};
+        if (!context.empty()) {
+          out += " (" + caf::to_string(context) + ")";
+        }
+        return out;
+      });
 }
 
 }  // namespace
@@ -107,8 +107,9 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   conversation_deps deps;
   deps.config = config;
   deps.time = time;
-  deps.store = store =
-      spawn_store_pool(sys, config->storage, config->market.id, config->runtime.history_limit);
+  deps.store = store = spawn_store_pool(
+      sys, config->storage, config->market.id, config->runtime.history_limit,
+      options.outbox ? postgres::outbox_policy_of(*config) : postgres::outbox_policy{});
   deps.cache = cache;
   deps.zone = zone;
   deps.metrics = metrics;
@@ -131,10 +132,9 @@ void node_parts::shutdown() {
   for (const auto& a :
        {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(cache),
         caf::actor_cast<caf::actor>(l2), caf::actor_cast<caf::actor>(semantic_writer),
-        caf::actor_cast<caf::actor>(embedding),
-        caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(store),
-        caf::actor_cast<caf::actor>(workers), caf::actor_cast<caf::actor>(health),
-        caf::actor_cast<caf::actor>(ledger)}) {
+        caf::actor_cast<caf::actor>(embedding), caf::actor_cast<caf::actor>(gateway),
+        caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(workers),
+        caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
     if (a) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }

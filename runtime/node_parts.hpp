@@ -27,7 +27,7 @@ namespace openhouse::runtime {
 /// The actor system configuration of a node: the openhouse type IDs, named
 /// error categories, two scheduler threads, CAF's own logging off.
 class node_config : public caf::actor_system_config {
-public:
+ public:
   node_config();
 };
 
@@ -41,6 +41,10 @@ struct node_options {
   /// Rebuild the semantic tier from PostgreSQL at start. Replay turns it off
   /// so that a run starts from a clean cache.
   bool restore_semantic = true;
+  /// Replies write their outbox rows (REST SMS, CRM writes) per the market's
+  /// config. `serve` turns it on and runs the outbox worker; replay has no
+  /// Twilio nor CRM and leaves it off, so no row waits for a sender.
+  bool outbox = false;
 };
 
 /// Every actor of a node except the HTTP front, wired the one way both
@@ -49,7 +53,7 @@ struct node_options {
 /// (+ store workers), and the health worker. Not copyable; shutdown() (also
 /// run by the destructor) stops them in dependency order.
 class node_parts {
-public:
+ public:
   node_parts(caf::actor_system& sys, std::shared_ptr<const config::market_config> cfg,
              node_options options);
   ~node_parts();
@@ -76,7 +80,7 @@ public:
   router_actor router;
   health_actor health;
 
-private:
+ private:
   std::unique_ptr<redis::subscriber> invalidations_;
   bool stopped_ = false;
 };

@@ -1,9 +1,9 @@
 #include "runtime/replay.hpp"
 
+#include "agents/bots.hpp"
 #include "agents/compliance.hpp"
 #include "agents/facts_unit.hpp"
 #include "agents/intent_unit.hpp"
-#include "agents/lead_bot.hpp"
 #include "cache/llm_cache.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/store.hpp"
@@ -11,9 +11,9 @@
 
 #include <caf/all.hpp>
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -91,7 +91,7 @@ std::string random_tag() {
 
 /// A database created for one replay and dropped after it.
 class scratch_database {
-public:
+ public:
   explicit scratch_database(std::string admin_url)
       : admin_url_(std::move(admin_url)), name_("openhouse_replay_" + random_tag()) {
     pqxx::connection c{admin_url_};
@@ -111,7 +111,7 @@ public:
   scratch_database& operator=(const scratch_database&) = delete;
   [[nodiscard]] std::string url() const { return with_database(admin_url_, name_); }
 
-private:
+ private:
   std::string admin_url_;
   std::string name_;
 };
@@ -143,7 +143,8 @@ double percentile(std::vector<double> sorted, double p) {
   }
   std::sort(sorted.begin(), sorted.end());
   // Nearest rank.
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
@@ -152,13 +153,32 @@ double round_to(double v, int digits) {
   return std::round(v * f) / f;
 }
 
+/// Per task: requests, hits, cost and baseline — where the money goes.
+struct task_tally {
+  std::size_t requests = 0;
+  std::size_t hits = 0;
+  double cost = 0;
+  double baseline = 0;
+};
+
+json by_task_json(const std::map<std::string, task_tally>& by_task) {
+  json out = json::object();
+  for (const auto& [task, t] : by_task) {
+    out[task] = {{"requests", t.requests},
+                 {"hits", t.hits},
+                 {"cost_usd", round_to(t.cost, 6)},
+                 {"baseline_cost_usd", round_to(t.baseline, 6)}};
+  }
+  return out;
+}
+
 bool is_hit(cache::outcome o) {
   return o == cache::outcome::l1 || o == cache::outcome::l2 || o == cache::outcome::l3;
 }
 
 /// Progress on stderr: a redrawn bar on a terminal, a line per 10% otherwise.
 class progress {
-public:
+ public:
   explicit progress(std::size_t total) : total_(total), tty_(isatty(STDERR_FILENO) != 0) {}
 
   void update(std::size_t done, double seconds) {
@@ -173,8 +193,8 @@ public:
       constexpr std::size_t width = 40;
       const auto filled = done * width / total_;
       std::fprintf(stderr, "\rreplay [%s%s] %3zu%% %zu/%zu events %.1f s",
-                   std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(),
-                   pct, done, total_, seconds);
+                   std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(), pct,
+                   done, total_, seconds);
       if (done == total_) {
         std::fputc('\n', stderr);
       }
@@ -185,7 +205,7 @@ public:
     last_pct_ = pct;
   }
 
-private:
+ private:
   std::size_t total_;
   bool tty_;
   std::size_t last_pct_ = 0;
@@ -325,9 +345,9 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
               crm_tags_applied = 0, crm_tags_not_applied = 0, crm_updates_applied = 0,
               crm_updates_not_applied = 0, crm_person_temperatures = 0, crm_fields_rejected = 0;
   std::set<std::string> contacts;
-  std::unordered_map<std::string, bool> seen_sids;       // sid -> answered
-  std::unordered_map<std::string, bool> opted_out;       // contact -> opted out
-  std::unordered_map<std::string, std::uint64_t> known;  // contact -> contact generation
+  std::unordered_map<std::string, bool> seen_sids;               // sid -> answered
+  std::unordered_map<std::string, bool> opted_out;               // contact -> opted out
+  std::unordered_map<std::string, std::uint64_t> known;          // contact -> contact generation
   std::unordered_map<std::string, std::uint64_t> known_at_turn;  // sid -> generation before it
   std::vector<double> latencies;
   latencies.reserve(events.size());
@@ -361,13 +381,11 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
     auto read_generation = [&](const std::string& contact) {
       self->request(parts.cache, std::chrono::seconds{10}, cache::generations_atom_v, market,
                     contact, std::string{agents::reply_task})
-          .receive(
-              [&](const cache::generations& g, bool) {
-                known[contact] = std::max(known[contact], g.contact);
-              },
-              [&](const caf::error& e) {
-                spdlog::warn("replay: generations of {} not read: {}", contact, to_string(e));
-              });
+          .receive([&](const cache::generations& g,
+                       bool) { known[contact] = std::max(known[contact], g.contact); },
+                   [&](const caf::error& e) {
+                     spdlog::warn("replay: generations of {} not read: {}", contact, to_string(e));
+                   });
     };
 
     progress bar{events.size()};
@@ -470,9 +488,7 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
   std::lock_guard lock{audit_mutex};
   std::size_t l1 = 0, l2 = 0, l3 = 0, misses = 0, bypasses = 0, coalesced = 0, stale = 0;
   double cost = 0, baseline = 0;
-  static const std::set<std::string> contact_tasks{
-      std::string{agents::intent_task}, std::string{agents::facts_task},
-      std::string{agents::reply_task}};
+  std::map<std::string, task_tally> by_task;
   std::uint64_t verifications = 0;
   for (const auto& r : records) {
     if (r.verification) {
@@ -483,16 +499,35 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       continue;
     }
     switch (r.outcome) {
-      case cache::outcome::l1: ++l1; break;
-      case cache::outcome::l2: ++l2; break;
-      case cache::outcome::l3: ++l3; break;
-      case cache::outcome::miss: ++misses; break;
-      case cache::outcome::bypass: ++bypasses; break;
-      case cache::outcome::coalesced: ++coalesced; break;
+      case cache::outcome::l1:
+        ++l1;
+        break;
+      case cache::outcome::l2:
+        ++l2;
+        break;
+      case cache::outcome::l3:
+        ++l3;
+        break;
+      case cache::outcome::miss:
+        ++misses;
+        break;
+      case cache::outcome::bypass:
+        ++bypasses;
+        break;
+      case cache::outcome::coalesced:
+        ++coalesced;
+        break;
     }
     cost += r.cost_usd;
     baseline += r.baseline_cost_usd;
-    if (is_hit(r.outcome) && contact_tasks.count(r.task) > 0) {
+    auto& tally = by_task[r.task];
+    ++tally.requests;
+    tally.hits += is_hit(r.outcome) ? 1 : 0;
+    tally.cost += r.cost_usd;
+    tally.baseline += r.baseline_cost_usd;
+    // Only a unit that reads the lead's state can be stale for the lead; a
+    // shared (market or global) unit reads only PII-free text.
+    if (is_hit(r.outcome) && cache::has_contact(r.unit_scope)) {
       // The contact's generation at that moment: what the replay knew before
       // the turn (its own bumps, earlier turns) or what the turn itself read,
       // whichever is newer.
@@ -511,9 +546,12 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
                 {"contact", r.contact},
                 {"task", r.task},
                 {"outcome", std::string{cache::to_string(r.outcome)}}};
+      line["scope"] = std::string{cache::to_string(r.unit_scope)};
       if (is_hit(r.outcome)) {
         line["source_sid"] = r.source_sid;
       }
+      line["cost_usd"] = round_to(r.cost_usd, 8);
+      line["baseline_cost_usd"] = round_to(r.baseline_cost_usd, 8);
       if (r.outcome == cache::outcome::l3) {
         line["similarity"] = round_to(r.similarity, 4);
       }
@@ -536,6 +574,7 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       {"bypasses", bypasses},
       {"coalesced", coalesced},
       {"l3_verifications", verifications},
+      {"by_task", by_task_json(by_task)},
       {"cost_usd", round_to(cost, 6)},
       {"baseline_cost_usd", round_to(baseline, 6)},
       {"savings_pct", baseline > 0 ? round_to(100.0 * (1.0 - cost / baseline), 2) : 0.0},
@@ -549,8 +588,8 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       {"messages_after_opt_out", messages_after_opt_out},
       {"handoffs",
        static_cast<std::uint64_t>(sum_family(metrics_text, "openhouse_handoffs_total"))},
-      {"temperature_changes", static_cast<std::uint64_t>(sum_family(
-                                  metrics_text, "openhouse_temperature_changes_total"))},
+      {"temperature_changes",
+       static_cast<std::uint64_t>(sum_family(metrics_text, "openhouse_temperature_changes_total"))},
       {"stale_served", stale},
       {"latency_ms",
        {{"p50", round_to(percentile(latencies, 50), 3)},

@@ -16,8 +16,10 @@ caf::error make_error(store_errc code, std::string message) {
 
 std::string_view to_string(store_errc code) {
   switch (code) {
-    case store_errc::unavailable: return "unavailable";
-    case store_errc::query_failed: return "query_failed";
+    case store_errc::unavailable:
+      return "unavailable";
+    case store_errc::query_failed:
+      return "query_failed";
   }
   return "unknown";
 }
@@ -46,8 +48,9 @@ auto guarded(F&& fn) -> caf::result<decltype(fn())> {
 
 store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_worker_state> self,
                                         std::string url, std::string market,
-                                        std::size_t history_limit) {
+                                        std::size_t history_limit, postgres::outbox_policy outbox) {
   self->state.db = std::make_unique<postgres::store>(std::move(url), std::move(market));
+  self->state.db->set_outbox_policy(std::move(outbox));
   self->state.history_limit = history_limit;
   return {
       [self](record_inbound_atom, const inbound_sms& msg) -> caf::result<inbound_record> {
@@ -67,16 +70,20 @@ store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_work
       [self](record_crm_atom, const crm_write& change) -> caf::result<std::int64_t> {
         return guarded([&] { return self->state.db->record_crm(change); });
       },
+      [self](crm_seen_atom, const std::string& webhook_id) -> caf::result<bool> {
+        return guarded([&] { return self->state.db->crm_applied(webhook_id); });
+      },
   };
 }
 
 }  // namespace
 
 store_actor spawn_store_pool(caf::actor_system& sys, const config::storage_settings& settings,
-                             const std::string& market, std::size_t history_limit) {
-  auto factory = [&sys, url = settings.database_url, market, history_limit] {
+                             const std::string& market, std::size_t history_limit,
+                             postgres::outbox_policy outbox) {
+  auto factory = [&sys, url = settings.database_url, market, history_limit, outbox] {
     return caf::actor_cast<caf::actor>(
-        sys.spawn<caf::detached>(store_worker, url, market, history_limit));
+        sys.spawn<caf::detached>(store_worker, url, market, history_limit, outbox));
   };
   auto pool = caf::actor_pool::make(sys.dummy_execution_unit(),
                                     std::max<std::size_t>(1, settings.db_workers), factory,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/market.hpp"
+#include "integrations/postgres/outbox.hpp"
 #include "runtime/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
@@ -24,19 +25,23 @@ std::string_view to_string(store_errc code);
 
 /// PostgreSQL behind an actor interface. Each worker is a detached actor that
 /// owns one connection, so libpqxx never blocks an event-based actor.
-using store_actor = caf::typed_actor<
-    caf::replies_to<record_inbound_atom, inbound_sms>::with<inbound_record>,
-    caf::replies_to<record_reply_atom, outbound_reply>::with<bool>,
-    caf::replies_to<load_atom, std::string>::with<conversation_snapshot>,
-    caf::replies_to<ping_atom>::with<bool>,
-    caf::replies_to<release_atom, std::string>::with<bool>,
-    /// The new crm_version, or 0 when the webhookId was applied before.
-    caf::replies_to<record_crm_atom, crm_write>::with<std::int64_t>>;
+using store_actor =
+    caf::typed_actor<caf::replies_to<record_inbound_atom, inbound_sms>::with<inbound_record>,
+                     caf::replies_to<record_reply_atom, outbound_reply>::with<bool>,
+                     caf::replies_to<load_atom, std::string>::with<conversation_snapshot>,
+                     caf::replies_to<ping_atom>::with<bool>,
+                     caf::replies_to<release_atom, std::string>::with<bool>,
+                     /// The new crm_version, or 0 when the webhookId was applied before.
+                     caf::replies_to<record_crm_atom, crm_write>::with<std::int64_t>,
+                     /// True when the webhookId was applied before (by any node).
+                     caf::replies_to<crm_seen_atom, std::string>::with<bool>>;
 
 /// Spawns `settings.db_workers` detached workers behind one round-robin handle.
 /// Per-contact ordering is kept by the conversation actor, which waits for
 /// each answer before it sends the next request.
+/// `outbox`: what each reply writes into the outbox (default: nothing).
 store_actor spawn_store_pool(caf::actor_system& sys, const config::storage_settings& settings,
-                             const std::string& market, std::size_t history_limit);
+                             const std::string& market, std::size_t history_limit,
+                             postgres::outbox_policy outbox = {});
 
 }  // namespace openhouse::runtime

@@ -49,6 +49,8 @@ CAF_ADD_ATOM(openhouse, openhouse::runtime, retry_atom, "retry")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, tick_atom, "tick")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, release_atom, "release")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, record_crm_atom, "rec_crm")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, delivery_atom, "delivery")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, crm_seen_atom, "crm_seen")
 // The cache and its Redis worker.
 CAF_ADD_ATOM(openhouse, openhouse::cache, lookup_atom, "lookup")
 CAF_ADD_ATOM(openhouse, openhouse::cache, get_atom, "get")

@@ -105,8 +105,8 @@ lead_update apply_crm_event(const config::scoring_settings& scoring, std::string
   st.pcs = score.pcs;
   const auto computed = std::string{agents::to_string(score.temp)};
 
-  const auto tags = event.full_tags ? event.tags
-                                    : apply_delta(st.crm_tags, event.add_tags, event.remove_tags);
+  const auto tags =
+      event.full_tags ? event.tags : apply_delta(st.crm_tags, event.add_tags, event.remove_tags);
   const auto current = temp_of(st.temperature).value_or(agents::temperature::cold);
   out.tags = read_tags(diff_tags(st.crm_tags, tags), current, temp_of(st.temperature_override),
                        release_tag);
@@ -142,8 +142,11 @@ lead_update apply_crm_event(const config::scoring_settings& scoring, std::string
     st.unproductive_turns = 0;
     out.released = true;
   }
-  out.invalidate = !out.temperature_from.empty() || !out.fields_applied.empty() ||
-                   out.tags.override_removed;
+  // Only what cached units depend on: a field set to the value it already
+  // has, or a change already in the stored state, bumps nothing.
+  out.invalidate = st.temperature != before.temperature ||
+                   object_of(st.facts_json) != object_of(before.facts_json) ||
+                   st.temperature_override != before.temperature_override;
   return out;
 }
 

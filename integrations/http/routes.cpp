@@ -6,6 +6,7 @@
 #include "integrations/http/form.hpp"
 #include "integrations/twilio/signature.hpp"
 #include "integrations/twilio/twiml.hpp"
+#include "runtime/outbox_retry.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,13 +18,20 @@ namespace bhttp = boost::beast::http;
 
 bhttp::status status_of(front_errc code) {
   switch (code) {
-    case front_errc::unauthorized: return bhttp::status::unauthorized;
-    case front_errc::bad_signature: return bhttp::status::forbidden;
-    case front_errc::body_too_large: return bhttp::status::payload_too_large;
-    case front_errc::malformed: return bhttp::status::bad_request;
-    case front_errc::not_found: return bhttp::status::not_found;
-    case front_errc::method_not_allowed: return bhttp::status::method_not_allowed;
-    case front_errc::unavailable: return bhttp::status::service_unavailable;
+    case front_errc::unauthorized:
+      return bhttp::status::unauthorized;
+    case front_errc::bad_signature:
+      return bhttp::status::forbidden;
+    case front_errc::body_too_large:
+      return bhttp::status::payload_too_large;
+    case front_errc::malformed:
+      return bhttp::status::bad_request;
+    case front_errc::not_found:
+      return bhttp::status::not_found;
+    case front_errc::method_not_allowed:
+      return bhttp::status::method_not_allowed;
+    case front_errc::unavailable:
+      return bhttp::status::service_unavailable;
   }
   return bhttp::status::internal_server_error;
 }
@@ -31,6 +39,7 @@ bhttp::status status_of(front_errc code) {
 namespace {
 
 constexpr std::string_view sms_route = "/webhooks/twilio/sms";
+constexpr std::string_view status_route = "/webhooks/twilio/status";
 constexpr std::string_view crm_route = "/webhooks/crm";
 constexpr std::string_view invalidate_route = "/admin/cache/invalidate";
 constexpr std::string_view release_route = "/admin/contacts/release";
@@ -39,10 +48,10 @@ constexpr std::string_view xml_type = "text/xml; charset=utf-8";
 response refuse(const request& req, front_errc code, std::string_view why) {
   auto res = make_response(req, status_of(code), nlohmann::json{{"error", why}}.dump());
   if (code == front_errc::method_not_allowed) {
-    res.set(bhttp::field::allow, req.target() == "/metrics" || req.target() == "/healthz" ||
-                                         req.target() == "/readyz"
-                                     ? "GET"
-                                     : "POST");
+    res.set(bhttp::field::allow,
+            req.target() == "/metrics" || req.target() == "/healthz" || req.target() == "/readyz"
+                ? "GET"
+                : "POST");
   }
   return res;
 }
@@ -55,16 +64,14 @@ bool is_phone(std::string_view s) {
   return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string_view path_of(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
 class front {
-public:
+ public:
   explicit front(front_deps deps)
       : deps_(std::move(deps)),
-        crm_guard_(std::make_shared<crm::replay_guard>(deps_.time,
-                                                       deps_.config->crm.replay_window)) {
+        crm_guard_(
+            std::make_shared<crm::replay_guard>(deps_.time, deps_.config->crm.replay_window)) {
     if (!deps_.config->crm.public_key.empty()) {
       crm_key_ = crm::public_key::from_pem(deps_.config->crm.public_key);
     }
@@ -86,13 +93,15 @@ public:
     if (path == sms_route) {
       return only(bhttp::verb::post, req, timed, [&] { twilio_sms(std::move(req), timed); });
     }
+    if (path == status_route && deps_.record_delivery) {
+      return only(bhttp::verb::post, req, timed, [&] { twilio_status(std::move(req), timed); });
+    }
     if (path == crm_route && deps_.submit_crm) {
       return only(bhttp::verb::post, req, timed, [&] { crm_webhook(std::move(req), timed); });
     }
     if (path == "/healthz") {
-      return only(bhttp::verb::get, req, timed, [&] {
-        timed(make_response(req, bhttp::status::ok, R"({"status":"ok"})"));
-      });
+      return only(bhttp::verb::get, req, timed,
+                  [&] { timed(make_response(req, bhttp::status::ok, R"({"status":"ok"})")); });
     }
     if (path == "/readyz") {
       return only(bhttp::verb::get, req, timed, [&] { ready(req, timed); });
@@ -112,11 +121,10 @@ public:
     timed(refuse(req, front_errc::not_found, "no such route"));
   }
 
-private:
+ private:
   static bool is_known(const std::string& path) {
-    return path == sms_route || path == crm_route || path == invalidate_route ||
-           path == release_route ||
-           path == "/healthz" ||
+    return path == sms_route || path == status_route || path == crm_route ||
+           path == invalidate_route || path == release_route || path == "/healthz" ||
            path == "/readyz" || path == "/metrics";
   }
 
@@ -125,8 +133,8 @@ private:
   static bool same_secret(std::string_view a, std::string_view b) {
     unsigned diff = a.size() == b.size() ? 0U : 1U;
     for (std::size_t i = 0; i < a.size(); ++i) {
-      diff |= static_cast<unsigned char>(a[i]) ^
-              static_cast<unsigned char>(i < b.size() ? b[i] : 0);
+      diff |=
+          static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(i < b.size() ? b[i] : 0);
     }
     return diff == 0;
   }
@@ -154,28 +162,25 @@ private:
     auto j = nlohmann::json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || j.size() != 1 || !j.contains("contact") || !j["contact"].is_string() ||
         !is_phone(j["contact"].get<std::string>())) {
-      return respond(refuse(req, front_errc::malformed,
-                            R"(expected {"contact": "<E.164 number>"})"));
+      return respond(
+          refuse(req, front_errc::malformed, R"(expected {"contact": "<E.164 number>"})"));
     }
-    deps_.release_contact(j["contact"].get<std::string>(),
-                          [version = req.version(), keep_alive = req.keep_alive(),
-                           respond](bool found, const std::string& error) {
-                            request shape{bhttp::verb::post, release_route, version};
-                            shape.keep_alive(keep_alive);
-                            if (!error.empty()) {
-                              return respond(make_response(
-                                  shape, status_of(front_errc::unavailable),
-                                  nlohmann::json{{"error", error}}.dump()));
-                            }
-                            if (!found) {
-                              return respond(make_response(
-                                  shape, status_of(front_errc::not_found),
-                                  nlohmann::json{{"error", "no conversation with that contact"}}
-                                      .dump()));
-                            }
-                            respond(make_response(shape, bhttp::status::ok,
-                                                  R"({"released":true})"));
-                          });
+    deps_.release_contact(
+        j["contact"].get<std::string>(), [version = req.version(), keep_alive = req.keep_alive(),
+                                          respond](bool found, const std::string& error) {
+          request shape{bhttp::verb::post, release_route, version};
+          shape.keep_alive(keep_alive);
+          if (!error.empty()) {
+            return respond(make_response(shape, status_of(front_errc::unavailable),
+                                         nlohmann::json{{"error", error}}.dump()));
+          }
+          if (!found) {
+            return respond(make_response(
+                shape, status_of(front_errc::not_found),
+                nlohmann::json{{"error", "no conversation with that contact"}}.dump()));
+          }
+          respond(make_response(shape, bhttp::status::ok, R"({"released":true})"));
+        });
   }
 
   void invalidate(request&& req, const respond_fn& respond) {
@@ -186,23 +191,23 @@ private:
     if (!parsed.value) {
       return respond(refuse(req, front_errc::malformed, parsed.error));
     }
-    deps_.invalidate_cache(*parsed.value, [version = req.version(),
-                                           keep_alive = req.keep_alive(), respond,
-                                           what = *parsed.value](invalidation_outcome outcome) {
-      request shape{bhttp::verb::post, invalidate_route, version};
-      shape.keep_alive(keep_alive);
-      if (!outcome.ok) {
-        return respond(make_response(shape, status_of(front_errc::unavailable),
-                                     nlohmann::json{{"error", outcome.error}}.dump()));
-      }
-      nlohmann::json body{{"invalidated", what.scope}};
-      if (what.scope == "key") {
-        body["existed"] = outcome.existed;
-      } else {
-        body["generation"] = outcome.generation;
-      }
-      respond(make_response(shape, bhttp::status::ok, body.dump()));
-    });
+    deps_.invalidate_cache(
+        *parsed.value, [version = req.version(), keep_alive = req.keep_alive(), respond,
+                        what = *parsed.value](invalidation_outcome outcome) {
+          request shape{bhttp::verb::post, invalidate_route, version};
+          shape.keep_alive(keep_alive);
+          if (!outcome.ok) {
+            return respond(make_response(shape, status_of(front_errc::unavailable),
+                                         nlohmann::json{{"error", outcome.error}}.dump()));
+          }
+          nlohmann::json body{{"invalidated", what.scope}};
+          if (what.scope == "key") {
+            body["existed"] = outcome.existed;
+          } else {
+            body["generation"] = outcome.generation;
+          }
+          respond(make_response(shape, bhttp::status::ok, body.dump()));
+        });
   }
 
   template <class F>
@@ -214,40 +219,82 @@ private:
   }
 
   void ready(const request& req, const respond_fn& respond) {
-    deps_.check_ready([version = req.version(), keep_alive = req.keep_alive(),
-                       respond](readiness r) {
-      request shape{bhttp::verb::get, "/readyz", version};
-      shape.keep_alive(keep_alive);
-      const bool ok = r.redis && r.postgres;
-      nlohmann::json body{{"status", ok ? "ready" : "not ready"},
-                          {"redis", r.redis ? "ok" : "down"},
-                          {"postgres", r.postgres ? "ok" : "down"}};
-      respond(make_response(shape, ok ? bhttp::status::ok : bhttp::status::service_unavailable,
-                            body.dump()));
-    });
+    deps_.check_ready(
+        [version = req.version(), keep_alive = req.keep_alive(), respond](readiness r) {
+          request shape{bhttp::verb::get, "/readyz", version};
+          shape.keep_alive(keep_alive);
+          const bool ok = r.redis && r.postgres;
+          nlohmann::json body{{"status", ok ? "ready" : "not ready"},
+                              {"redis", r.redis ? "ok" : "down"},
+                              {"postgres", r.postgres ? "ok" : "down"}};
+          respond(make_response(shape, ok ? bhttp::status::ok : bhttp::status::service_unavailable,
+                                body.dump()));
+        });
   }
 
-  void twilio_sms(request&& req, const respond_fn& respond) {
+  /// A Twilio webhook's form, once its X-Twilio-Signature is verified;
+  /// nullopt after answering 403 (signature) or 400 (not a form) itself.
+  std::optional<form> twilio_form(const request& req, const respond_fn& respond) const {
     const auto& cfg = *deps_.config;
     const auto sig_header = req.find("X-Twilio-Signature");
     if (sig_header == req.end() || sig_header->value().empty()) {
-      return respond(refuse(req, front_errc::bad_signature, "missing X-Twilio-Signature"));
+      respond(refuse(req, front_errc::bad_signature, "missing X-Twilio-Signature"));
+      return std::nullopt;
     }
     const auto content_type = req[bhttp::field::content_type];
     if (!content_type.starts_with("application/x-www-form-urlencoded")) {
-      return respond(refuse(req, front_errc::malformed,
-                            "expected application/x-www-form-urlencoded"));
+      respond(refuse(req, front_errc::malformed, "expected application/x-www-form-urlencoded"));
+      return std::nullopt;
     }
     auto parsed = form::parse(req.body());
     if (!parsed) {
-      return respond(refuse(req, front_errc::malformed, "malformed form body"));
+      respond(refuse(req, front_errc::malformed, "malformed form body"));
+      return std::nullopt;
     }
     // Twilio signs the URL it was configured with; behind a proxy that is the
     // public URL, not what Host says.
     const auto url = cfg.server.public_url + std::string{req.target()};
     if (!twilio::verify_signature(cfg.twilio.auth_token, url, parsed->pairs(),
                                   sig_header->value())) {
-      return respond(refuse(req, front_errc::bad_signature, "bad X-Twilio-Signature"));
+      respond(refuse(req, front_errc::bad_signature, "bad X-Twilio-Signature"));
+      return std::nullopt;
+    }
+    return parsed;
+  }
+
+  /// POST /webhooks/twilio/status: a delivery report of an SMS the outbox
+  /// sent. An unknown sid is acknowledged (Twilio would retry otherwise) and
+  /// changes nothing.
+  void twilio_status(request&& req, const respond_fn& respond) {
+    auto parsed = twilio_form(req, respond);
+    if (!parsed) {
+      return;
+    }
+    const auto sid = parsed->get("MessageSid");
+    const auto status = parsed->get("MessageStatus");
+    if (!sid || sid->empty() || !status || !runtime::is_delivery_status(*status)) {
+      return respond(
+          refuse(req, front_errc::malformed, "MessageSid and a known MessageStatus are required"));
+    }
+    deps_.record_delivery(
+        std::string{*sid}, std::string{*status},
+        [version = req.version(), keep_alive = req.keep_alive(), respond](
+            bool found, const std::string& error) {
+          request shape{bhttp::verb::post, status_route, version};
+          shape.keep_alive(keep_alive);
+          if (!error.empty()) {
+            return respond(make_response(shape, status_of(front_errc::unavailable),
+                                         nlohmann::json{{"error", error}}.dump()));
+          }
+          respond(make_response(shape, bhttp::status::ok,
+                                nlohmann::json{{"status", found ? "recorded" : "unknown"}}.dump()));
+        });
+  }
+
+  void twilio_sms(request&& req, const respond_fn& respond) {
+    auto parsed = twilio_form(req, respond);
+    if (!parsed) {
+      return;
     }
     const auto sid = parsed->get("MessageSid");
     const auto from = parsed->get("From");
@@ -265,8 +312,10 @@ private:
     msg.body = std::string{*body};
     msg.received_at_ms = deps_.time->now_ms();
 
+    // REST mode: the reply leaves through the outbox, the webhook only acks.
+    const bool rest = deps_.config->twilio.mode == config::reply_mode::rest;
     deps_.submit_sms(std::move(msg), [version = req.version(), keep_alive = req.keep_alive(),
-                                      respond](submit_outcome outcome) {
+                                      respond, rest](submit_outcome outcome) {
       request shape{bhttp::verb::post, sms_route, version};
       shape.keep_alive(keep_alive);
       if (!outcome.ok) {
@@ -276,10 +325,10 @@ private:
                                      twilio::empty_response(), std::string{xml_type}));
       }
       const auto& reply = outcome.result.reply;
-      respond(make_response(shape, bhttp::status::ok,
-                            reply.empty() ? twilio::empty_response()
-                                          : twilio::message_response(reply),
-                            std::string{xml_type}));
+      respond(make_response(
+          shape, bhttp::status::ok,
+          reply.empty() || rest ? twilio::empty_response() : twilio::message_response(reply),
+          std::string{xml_type}));
     });
   }
 
@@ -294,8 +343,7 @@ private:
       return crm_key_->verify(req.body(), rsa->value()) ? "" : "bad x-wh-signature";
     }
     if (hmac != req.end() && !cfg.secret.empty()) {
-      return crm::verify_hmac(cfg.secret, req.body(), hmac->value()) ? ""
-                                                                     : "bad X-CRM-Signature";
+      return crm::verify_hmac(cfg.secret, req.body(), hmac->value()) ? "" : "bad X-CRM-Signature";
     }
     if (!crm_key_ && cfg.secret.empty()) {
       return "CRM webhooks are not configured (crm.secret / crm.public_key)";
@@ -312,11 +360,19 @@ private:
       return respond(refuse(req, front_errc::bad_signature, problem));
     }
     auto parsed = crm::parse_webhook(req.body());
+    if (parsed.unknown_type) {
+      // HighLevel sends every subscribed event to one URL: a signed event
+      // this runtime does not handle is acknowledged (a 4xx would only make
+      // the CRM retry it) and changes nothing.
+      return respond(
+          make_response(req, bhttp::status::ok,
+                        nlohmann::json{{"status", "ignored"}, {"reason", parsed.error}}.dump()));
+    }
     if (!parsed.value) {
       return respond(refuse(req, front_errc::malformed, parsed.error));
     }
-    const auto& meta = std::visit([](const auto& w) -> const crm::delivery& { return w.meta; },
-                                  *parsed.value);
+    const auto& meta =
+        std::visit([](const auto& w) -> const crm::delivery& { return w.meta; }, *parsed.value);
     switch (crm_guard_->check(meta.webhook_id, meta.timestamp_ms)) {
       case crm::delivery_verdict::too_old:
       case crm::delivery_verdict::too_new:
@@ -324,8 +380,8 @@ private:
         return respond(
             refuse(req, front_errc::bad_signature, "timestamp outside the replay window"));
       case crm::delivery_verdict::duplicate:
-        return respond(make_response(req, bhttp::status::ok,
-                                     nlohmann::json{{"status", "duplicate"}}.dump()));
+        return respond(
+            make_response(req, bhttp::status::ok, nlohmann::json{{"status", "duplicate"}}.dump()));
       case crm::delivery_verdict::fresh:
         break;
     }
@@ -355,8 +411,12 @@ private:
         if (!outcome.ok) {
           return reply(false, {{"error", outcome.error}});
         }
-        reply(true, {{"status", outcome.result.duplicate ? "duplicate" : "accepted"},
-                     {"reply", outcome.result.reply}});
+        if (outcome.result.duplicate) {
+          // The message was answered (or is being answered) already: its
+          // reply is not handed out again, so nothing sends it twice.
+          return reply(true, {{"status", "duplicate"}});
+        }
+        reply(true, {{"status", "accepted"}, {"reply", outcome.result.reply}});
       });
       return;
     }
@@ -434,10 +494,10 @@ parsed_invalidation parse_invalidation(std::string_view body) {
       return out;
     }
   } else if (inv.scope == "key") {
-    const bool hex = inv.key.size() == 64 &&
-                     std::all_of(inv.key.begin(), inv.key.end(), [](char c) {
-                       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-                     });
+    const bool hex =
+        inv.key.size() == 64 && std::all_of(inv.key.begin(), inv.key.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        });
     if (!hex) {
       out.error = "\"key\" must be a cache key (64 lower-case hex digits)";
       return out;

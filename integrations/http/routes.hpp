@@ -8,10 +8,10 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
-#include <string_view>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 /// The node's HTTP surface: webhook verification and parsing, health and
 /// metrics. Knows nothing of actors: accepted messages go to `submit_sms`.
@@ -84,6 +84,12 @@ struct front_deps {
   /// Unset: the endpoint answers 404.
   std::function<void(std::string contact, std::function<void(bool found, std::string error)> done)>
       release_contact;
+  /// Records a Twilio delivery report (POST /webhooks/twilio/status):
+  /// `done(found, error)` once, from any thread; found is false for a sid no
+  /// outbox row was sent as. Unset: the route answers 404.
+  std::function<void(std::string message_sid, std::string status,
+                     std::function<void(bool found, std::string error)> done)>
+      record_delivery;
 };
 
 /// Every way a request is refused, mapped to its HTTP status in one place.

@@ -144,13 +144,43 @@ CREATE TABLE crm_webhooks (
 );
 )sql";
 
-constexpr std::array<migration, 6> migrations{{
+constexpr std::string_view outbox = R"sql(
+-- The outbox (issue 5 item 7): REST SMS sends and CRM writes, inserted in the
+-- transaction of the reply they belong to and sent by any node's outbox
+-- worker (FOR UPDATE SKIP LOCKED). The key is derived from the inbound
+-- MessageSid, so a redelivered webhook can never add a second row, and it is
+-- sent to the provider as its idempotency token.
+CREATE TABLE outbox (
+  id              bigserial   PRIMARY KEY,
+  market          text        NOT NULL,
+  kind            text        NOT NULL CHECK (kind IN ('sms', 'crm_tags', 'crm_note')),
+  idempotency_key text        NOT NULL,
+  contact         text        NOT NULL,
+  message_id      bigint      REFERENCES messages (id),
+  payload         jsonb       NOT NULL,
+  status          text        NOT NULL DEFAULT 'pending'
+                              CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts        integer     NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  created_at      timestamptz NOT NULL,
+  sent_at         timestamptz,
+  provider_id     text,
+  delivery_status text,
+  last_error      text,
+  UNIQUE (market, idempotency_key)
+);
+CREATE INDEX outbox_due ON outbox (market, next_attempt_at) WHERE status = 'pending';
+CREATE INDEX outbox_provider_id ON outbox (provider_id) WHERE provider_id IS NOT NULL;
+)sql";
+
+constexpr std::array<migration, 7> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
     {4, "semantic cache entry values as bytes", semantic_value_bytes},
     {5, "lead state: opt-out, scores, temperature, facts, handoffs, escalation", lead_state},
     {6, "CRM front end: tags, temperature override, applied webhooks", crm_front_end},
+    {7, "outbox: REST SMS sends and CRM writes, exactly once", outbox},
 }};
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <optional>
 #include <set>
 
 namespace openhouse::postgres {
@@ -25,6 +26,9 @@ constexpr const char* release_contact = "release_contact";
 constexpr const char* insert_temperature_change = "insert_temperature_change";
 constexpr const char* insert_crm_webhook = "insert_crm_webhook";
 constexpr const char* upsert_crm_state = "upsert_crm_state";
+constexpr const char* insert_outbox = "insert_outbox";
+constexpr const char* queue_reply = "queue_reply";
+constexpr const char* select_crm_webhook = "select_crm_webhook";
 
 void prepare_all(pqxx::connection& c) {
   c.prepare(upsert_contact,
@@ -38,44 +42,56 @@ void prepare_all(pqxx::connection& c) {
   c.prepare(find_reply,
             "SELECT o.body FROM messages i JOIN messages o "
             "ON o.in_reply_to = i.id AND o.direction = 'outbound' WHERE i.provider_sid = $1");
-  c.prepare(insert_reply,
-            "INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, created_at) "
-            "SELECT i.contact_id, 'outbound', i.id, $2, 'twiml', $3, to_timestamp($4::bigint / 1000.0) "
-            "FROM messages i WHERE i.provider_sid = $1 AND i.direction = 'inbound' "
-            "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING RETURNING contact_id");
+  c.prepare(
+      insert_reply,
+      "INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, created_at) "
+      "SELECT i.contact_id, 'outbound', i.id, $2, 'twiml', $3, to_timestamp($4::bigint / 1000.0) "
+      "FROM messages i WHERE i.provider_sid = $1 AND i.direction = 'inbound' "
+      "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING RETURNING contact_id, id");
+  // Outbox rows of a reply (REST SMS, CRM writes); the key makes a second
+  // insert for the same inbound message a no-op.
+  c.prepare(insert_outbox,
+            "INSERT INTO outbox (market, kind, idempotency_key, contact, message_id, payload, "
+            "next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, "
+            "to_timestamp($7::bigint / 1000.0), to_timestamp($7::bigint / 1000.0)) "
+            "ON CONFLICT (market, idempotency_key) DO NOTHING");
+  c.prepare(queue_reply, "UPDATE messages SET status = 'outbox' WHERE id = $1");
   c.prepare(mark_replied, "UPDATE messages SET status = 'replied' WHERE provider_sid = $1");
-  c.prepare(upsert_state,
-            "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
-            "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
-            "temperature_override, override_basis) "
-            "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
-            "$12, $13, $14, $15) "
-            "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
-            "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
-            "updated_at = EXCLUDED.updated_at, opted_out = EXCLUDED.opted_out, "
-            "temperature = EXCLUDED.temperature, facts = EXCLUDED.facts, frs = EXCLUDED.frs, "
-            "pcs = EXCLUDED.pcs, handoffs = EXCLUDED.handoffs, "
-            "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted, "
-            "temperature_override = EXCLUDED.temperature_override, "
-            "override_basis = EXCLUDED.override_basis");
+  c.prepare(
+      upsert_state,
+      "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
+      "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
+      "temperature_override, override_basis) "
+      "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
+      "$12, $13, $14, $15) "
+      "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
+      "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
+      "updated_at = EXCLUDED.updated_at, opted_out = EXCLUDED.opted_out, "
+      "temperature = EXCLUDED.temperature, facts = EXCLUDED.facts, frs = EXCLUDED.frs, "
+      "pcs = EXCLUDED.pcs, handoffs = EXCLUDED.handoffs, "
+      "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted, "
+      "temperature_override = EXCLUDED.temperature_override, "
+      "override_basis = EXCLUDED.override_basis");
   // A CRM change owns the tags and its counter; a turn's write leaves them.
-  c.prepare(upsert_crm_state,
-            "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
-            "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
-            "crm_tags, temperature_override, override_basis, crm_version) "
-            "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
-            "$12, $13, $14, $15, $16, 1) "
-            "ON CONFLICT (contact_id) DO UPDATE SET needs_human = EXCLUDED.needs_human, "
-            "updated_at = EXCLUDED.updated_at, temperature = EXCLUDED.temperature, "
-            "facts = EXCLUDED.facts, frs = EXCLUDED.frs, pcs = EXCLUDED.pcs, "
-            "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted, "
-            "crm_tags = EXCLUDED.crm_tags, temperature_override = EXCLUDED.temperature_override, "
-            "override_basis = EXCLUDED.override_basis, "
-            "crm_version = conversation_state.crm_version + 1 RETURNING crm_version");
+  c.prepare(
+      upsert_crm_state,
+      "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
+      "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
+      "crm_tags, temperature_override, override_basis, crm_version) "
+      "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
+      "$12, $13, $14, $15, $16, 1) "
+      "ON CONFLICT (contact_id) DO UPDATE SET needs_human = EXCLUDED.needs_human, "
+      "updated_at = EXCLUDED.updated_at, temperature = EXCLUDED.temperature, "
+      "facts = EXCLUDED.facts, frs = EXCLUDED.frs, pcs = EXCLUDED.pcs, "
+      "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted, "
+      "crm_tags = EXCLUDED.crm_tags, temperature_override = EXCLUDED.temperature_override, "
+      "override_basis = EXCLUDED.override_basis, "
+      "crm_version = conversation_state.crm_version + 1 RETURNING crm_version");
   c.prepare(insert_crm_webhook,
             "INSERT INTO crm_webhooks (market, webhook_id, kind, contact_id, received_at) "
             "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0)) "
             "ON CONFLICT (market, webhook_id) DO NOTHING RETURNING 1");
+  c.prepare(select_crm_webhook, "SELECT 1 FROM crm_webhooks WHERE market = $1 AND webhook_id = $2");
   c.prepare(select_state,
             "SELECT cs.active_bot, cs.turns, cs.needs_human, cs.opted_out, cs.temperature, "
             "cs.facts, cs.frs, cs.pcs, cs.handoffs, cs.unproductive_turns, cs.muted, "
@@ -204,8 +220,8 @@ runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
 
 bool store::record_reply(const runtime::outbound_reply& reply) {
   return transact([&](pqxx::work& txn) {
-    const auto row =
-        txn.exec_prepared(insert_reply, reply.in_reply_to_sid, reply.body, reply.bot, reply.sent_at_ms);
+    const auto row = txn.exec_prepared(insert_reply, reply.in_reply_to_sid, reply.body, reply.bot,
+                                       reply.sent_at_ms);
     if (row.empty()) {
       return false;
     }
@@ -219,6 +235,17 @@ bool store::record_reply(const runtime::outbound_reply& reply) {
     if (!reply.temperature_from.empty()) {
       txn.exec_prepared(insert_temperature_change, contact_id, reply.sent_at_ms,
                         reply.temperature_from, st.temperature, reply.temperature_reason);
+    }
+    const auto message_id = row[0][1].as<long>();
+    for (const auto& item : outbox_items(reply, outbox_)) {
+      // Only the SMS row points at the message: its delivery reports update it.
+      const std::optional<long> message =
+          item.kind == "sms" ? std::optional<long>{message_id} : std::nullopt;
+      txn.exec_prepared(insert_outbox, market_, item.kind, item.key, item.contact, message,
+                        item.payload, reply.sent_at_ms);
+      if (message) {
+        txn.exec_prepared(queue_reply, message_id);
+      }
     }
     return true;
   });
@@ -282,6 +309,12 @@ std::int64_t store::record_crm(const runtime::crm_write& change) {
   });
 }
 
+bool store::crm_applied(const std::string& webhook_id) {
+  return transact([&](pqxx::work& txn) {
+    return !txn.exec_prepared(select_crm_webhook, market_, webhook_id).empty();
+  });
+}
+
 bool store::release(const std::string& contact) {
   return transact([&](pqxx::work& txn) {
     return !txn.exec_prepared(release_contact, market_, contact).empty();
@@ -290,9 +323,7 @@ bool store::release(const std::string& contact) {
 
 bool store::ping() {
   try {
-    return transact([](pqxx::work& txn) {
-      return txn.exec("SELECT 1")[0][0].as<int>() == 1;
-    });
+    return transact([](pqxx::work& txn) { return txn.exec("SELECT 1")[0][0].as<int>() == 1; });
   } catch (const std::exception&) {
     return false;
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "integrations/postgres/outbox.hpp"
 #include "runtime/messages.hpp"
 
 #include <memory>
@@ -13,12 +14,12 @@ namespace openhouse::postgres {
 
 /// Raised when the database cannot be reached; the caller may retry later.
 class unavailable : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
 };
 
 class store {
-public:
+ public:
   /// Connects lazily: the first call opens the connection, a broken one is
   /// reopened on the next call.
   store(std::string database_url, std::string market);
@@ -35,8 +36,13 @@ public:
 
   /// Persists a reply and the conversation's state after the turn, atomically.
   /// A second reply to the same inbound sid is refused by the schema and
-  /// reported as false.
+  /// reported as false. The reply's outbox rows (outbox_items under the
+  /// policy set with set_outbox_policy) are written in the same transaction.
   bool record_reply(const runtime::outbound_reply& reply);
+
+  /// What record_reply puts into the outbox; the default writes nothing
+  /// (TwiML replies, no CRM calls).
+  void set_outbox_policy(outbox_policy policy) { outbox_ = std::move(policy); }
 
   /// The conversation as it was left: active bot, turn count, recent history.
   runtime::conversation_snapshot load_conversation(const std::string& contact,
@@ -49,6 +55,11 @@ public:
   /// (a redelivery: nothing is written).
   std::int64_t record_crm(const runtime::crm_write& change);
 
+  /// True when a CRM webhook with this id was applied before (by any node):
+  /// checked before any side effect outside the database (a cache
+  /// generation bump), so a redelivery does none.
+  bool crm_applied(const std::string& webhook_id);
+
   /// True when a trivial query answers.
   bool ping();
 
@@ -57,7 +68,7 @@ public:
   /// no conversation.
   bool release(const std::string& contact);
 
-private:
+ private:
   struct session;  ///< the open connection with its prepared statements
   session& open();
 
@@ -68,6 +79,7 @@ private:
 
   std::string url_;
   std::string market_;
+  outbox_policy outbox_;
   std::unique_ptr<session> session_;
 };
 

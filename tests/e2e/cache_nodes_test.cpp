@@ -11,7 +11,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 using namespace openhouse;
 using namespace openhouse::test::e2e;
 using test::http_client;
@@ -47,11 +46,15 @@ TEST_CASE("a lead invalidated on one node is never served stale by another", "[e
   test::scratch_database db;
   simulator sim;
   node a{db.url(), sim.url()};
-  node b{db.url(), sim.url(), test::redis_url(),
+  node b{db.url(),
+         sim.url(),
+         test::redis_url(),
          {{"OPENHOUSE_CACHE_SUBSCRIBE", pubsub ? "true" : "false"}}};
   http_client c;
   const std::string lead = "+19095557001";
-  const std::string question = "How much are HOA fees in Fontana?";
+  // The email makes the units contact-scoped: the same PII-free text would be
+  // a market unit, which a contact bump rightly leaves alone.
+  const std::string question = "How much are HOA fees in Fontana? mail me at jo@example.com";
 
   REQUIRE(post_sms(c, a.url(), sms_params(sid(1), lead, question)).status == 200);
   CHECK(intent_outcome(c, a, "miss") == 1);

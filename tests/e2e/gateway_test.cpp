@@ -7,6 +7,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <string>
+
 using namespace openhouse;
 using namespace openhouse::test::e2e;
 using test::http_client;
@@ -17,23 +20,27 @@ TEST_CASE("every provider call is priced in the ledger, reported by the CLI and 
   simulator sim;
   node n{db.url(), sim.url()};
   http_client c;
+  // Three different questions: the same PII-free text from another lead
+  // would be a market-scoped cache hit, not a provider call.
+  const std::array<const char*, 3> cities{"Corona", "Fontana", "Ontario"};
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(post_sms(c, n.url(), sms_params(sid(i), "+1909555100" + std::to_string(i),
-                                            "Hi, what's my home in Corona worth?"))
+    REQUIRE(post_sms(c, n.url(),
+                     sms_params(sid(i), "+1909555100" + std::to_string(i),
+                                std::string{"Hi, what's my home in "} + cities[i] + " worth?"))
                 .status == 200);
   }
   auto metrics = c.get(n.url() + "/metrics").body;
-  CHECK_THAT(metrics, Catch::Contains(
-                          "openhouse_llm_provider_calls_total{model=\"claude-sonnet-4-6\","
-                          "task=\"reply\"} 3"));
+  CHECK_THAT(metrics,
+             Catch::Contains("openhouse_llm_provider_calls_total{model=\"claude-sonnet-4-6\","
+                             "task=\"reply\"} 3"));
   CHECK_THAT(metrics, Catch::Contains("openhouse_llm_tokens_total{kind=\"output\""));
   CHECK_THAT(metrics, Catch::Contains("openhouse_llm_cost_usd_total{model=\"claude-sonnet-4-6\"}"));
 
   // The ledger is written in batches: a clean stop flushes it.
   CHECK(n.stop() == 0);
-  CHECK(query_long(db.url(), "SELECT count(*) FROM llm_calls WHERE outcome = 'ok' AND "
-                             "model = 'claude-sonnet-4-6' AND cost_usd > 0 AND output_tokens > 0") ==
-        3);
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM llm_calls WHERE outcome = 'ok' AND "
+                   "model = 'claude-sonnet-4-6' AND cost_usd > 0 AND output_tokens > 0") == 3);
   auto report = test::run({OPENHOUSE_BINARY, "costs", "--config", config_path()},
                           {{"OPENHOUSE_DATABASE_URL", db.url()},
                            {"OPENHOUSE_REDIS_URL", test::redis_url()},
@@ -56,9 +63,10 @@ TEST_CASE("an overloaded provider is retried until it answers", "[e2e][gateway]"
   http_client c;
   for (int i = 0; i < 6; ++i) {
     // Each message tells something new: no turn counts as unproductive.
-    auto r = post_sms(c, n.url(), sms_params(sid(i), "+19095552000",
-                                             "message " + std::to_string(i) + ": budget $" +
-                                                 std::to_string(400 + i) + "k"));
+    auto r = post_sms(
+        c, n.url(),
+        sms_params(sid(i), "+19095552000",
+                   "message " + std::to_string(i) + ": budget $" + std::to_string(400 + i) + "k"));
     REQUIRE(r.status == 200);
     CHECK(is_message_twiml(r.body));
     CHECK_THAT(r.body, !Catch::Contains("having trouble"));  // not the fallback reply
@@ -86,8 +94,9 @@ TEST_CASE("when the provider stays down the lead gets the fallback reply and a h
   CHECK(n.stop() == 0);
   // The intent unit used max_attempts (4 in the shipped market); the reply's
   // attempts are cut short once the breaker opens. Every attempt is a row's.
-  CHECK(query_long(db.url(), "SELECT count(*) FROM llm_calls WHERE outcome = 'server_error' "
-                             "AND task = 'intent' AND attempts = 4") == 1);
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM llm_calls WHERE outcome = 'server_error' "
+                   "AND task = 'intent' AND attempts = 4") == 1);
   CHECK(query_long(db.url(), "SELECT count(*) FROM llm_calls WHERE outcome = 'ok'") == 0);
   CHECK(query_long(db.url(), "SELECT sum(attempts) FROM llm_calls") == sim.requests());
 }

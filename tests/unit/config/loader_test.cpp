@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "config/loader.hpp"
@@ -16,13 +16,15 @@ namespace cfg = openhouse::config;
 
 namespace {
 
-const std::string shipped_market = std::string(OPENHOUSE_SOURCE_DIR) + "/config/markets/inland-empire.yaml";
+const std::string shipped_market =
+    std::string(OPENHOUSE_SOURCE_DIR) + "/config/markets/inland-empire.yaml";
 
 /// The variables the shipped YAML requires, as a test machine would set them.
 cfg::env_lookup shipped_env() {
-  return cfg::fixed_env({{"OPENHOUSE_DATABASE_URL", "postgresql://openhouse@127.0.0.1:5433/openhouse"},
-                         {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:6380"},
-                         {"TWILIO_AUTH_TOKEN", "test-auth-token"}});
+  return cfg::fixed_env(
+      {{"OPENHOUSE_DATABASE_URL", "postgresql://openhouse@127.0.0.1:5433/openhouse"},
+       {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:6380"},
+       {"TWILIO_AUTH_TOKEN", "test-auth-token"}});
 }
 
 /// A small valid market; the error cases below each change one line of it.
@@ -94,7 +96,8 @@ std::string replaced(const std::string& text, const std::string& from, const std
 int line_of(const std::string& text, const std::string& needle) {
   const auto at = text.find(needle);
   REQUIRE(at != std::string::npos);
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  return 1 + static_cast<int>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
 std::string describe(const std::vector<cfg::config_error>& errors) {
@@ -302,76 +305,86 @@ struct error_case {
 
 TEST_CASE("each kind of mistake yields one error naming the key and line", "[config]") {
   const std::vector<error_case> cases = {
-      {"unknown nested key", "  public_url: http", "  publik_url: x\n  public_url: http", "server.publik_url",
-       "publik_url:", "unknown key"},
-      {"unknown key in a flow mapping", "small: {input: 1, output: 5}", "small: {input: 1, output: 5, extra: 2}",
-       "llm.prices.small.extra", "small: {", "unknown key"},
-      {"unknown top-level section", "handoff:\n", "handof:\n  x: 1\nhandoff:\n", "handof", "handof:",
+      {"unknown nested key", "  public_url: http", "  publik_url: x\n  public_url: http",
+       "server.publik_url", "publik_url:", "unknown key"},
+      {"unknown key in a flow mapping", "small: {input: 1, output: 5}",
+       "small: {input: 1, output: 5, extra: 2}", "llm.prices.small.extra", "small: {",
        "unknown key"},
-      {"wrong type: scalar for list", "  cities:\n    - name: Riverside\n      zips: [\"92501\", \"92503\"]",
+      {"unknown top-level section", "handoff:\n", "handof:\n  x: 1\nhandoff:\n", "handof",
+       "handof:", "unknown key"},
+      {"wrong type: scalar for list",
+       "  cities:\n    - name: Riverside\n      zips: [\"92501\", \"92503\"]",
        "  cities: Riverside", "market.cities", "cities: Riverside", "expected a list"},
       {"wrong type: list for mapping", "  frs_weights:\n    pre_approval: 0.5\n    budget: 0.5",
        "  frs_weights: [0.5, 0.5]", "scoring.frs_weights", "frs_weights:", "expected a mapping"},
-      {"wrong type: word for weight", "budget: 0.5", "budget: half", "scoring.frs_weights.budget", "budget: half",
-       "expected a number"},
-      {"missing required value", "  phone_number: \"+19095550100\"\n", "", "market.phone_number", "market:",
-       "missing required key"},
-      {"missing required section", "storage:\n  database_url: postgresql://localhost/openhouse\n  redis_url: "
-                                   "redis://127.0.0.1:6379\n",
+      {"wrong type: word for weight", "budget: 0.5", "budget: half", "scoring.frs_weights.budget",
+       "budget: half", "expected a number"},
+      {"missing required value", "  phone_number: \"+19095550100\"\n", "", "market.phone_number",
+       "market:", "missing required key"},
+      {"missing required section",
+       "storage:\n  database_url: postgresql://localhost/openhouse\n  redis_url: "
+       "redis://127.0.0.1:6379\n",
        "", "storage", "market:", "missing required key"},
       {"empty required value", "  name: \"Test, CA\"", "  name: \"\"", "market.name", "name: \"\"",
        "must not be empty"},
-      {"no cities", "  cities:\n    - name: Riverside\n      zips: [\"92501\", \"92503\"]", "  cities: []",
-       "market.cities", "cities: []", "at least one city"},
-      {"bad zip in a list item", "\"92503\"", "\"9250\"", "market.cities[0].zips[1]", "zips:", "5-digit"},
-      {"port out of range", "port: ${OPENHOUSE_PORT:-8080}", "port: 70000", "server.port", "port: 70000",
-       "between 0 and 65535"},
-      {"weight above 1", "pre_approval: 0.5", "pre_approval: 1.5", "scoring.frs_weights.pre_approval",
-       "pre_approval: 1.5", "between 0 and 1"},
-      {"weight below 0 in a flow mapping", "engagement: 0.4", "engagement: -0.4", "scoring.pcs_weights.engagement",
-       "pcs_weights:", "between 0 and 1"},
-      {"weights not summing to 1", "budget: 0.5", "budget: 0.4", "scoring.frs_weights", "frs_weights:",
-       "sum to 1"},
+      {"no cities", "  cities:\n    - name: Riverside\n      zips: [\"92501\", \"92503\"]",
+       "  cities: []", "market.cities", "cities: []", "at least one city"},
+      {"bad zip in a list item", "\"92503\"", "\"9250\"", "market.cities[0].zips[1]",
+       "zips:", "5-digit"},
+      {"port out of range", "port: ${OPENHOUSE_PORT:-8080}", "port: 70000", "server.port",
+       "port: 70000", "between 0 and 65535"},
+      {"weight above 1", "pre_approval: 0.5", "pre_approval: 1.5",
+       "scoring.frs_weights.pre_approval", "pre_approval: 1.5", "between 0 and 1"},
+      {"weight below 0 in a flow mapping", "engagement: 0.4", "engagement: -0.4",
+       "scoring.pcs_weights.engagement", "pcs_weights:", "between 0 and 1"},
+      {"weights not summing to 1", "budget: 0.5", "budget: 0.4", "scoring.frs_weights",
+       "frs_weights:", "sum to 1"},
       {"warm not below hot", "warm_threshold: 40", "warm_threshold: 85", "scoring.warm_threshold",
        "warm_threshold:", "below hot_threshold"},
-      {"hot above 100", "hot_threshold: 80", "hot_threshold: 101", "scoring.hot_threshold", "hot_threshold:",
-       "at most 100"},
-      {"handoff threshold out of [0,1]", "lead_to_buyer: 0.7", "lead_to_buyer: 1.2", "handoff.lead_to_buyer",
-       "lead_to_buyer:", "between 0 and 1"},
+      {"hot above 100", "hot_threshold: 80", "hot_threshold: 101", "scoring.hot_threshold",
+       "hot_threshold:", "at most 100"},
+      {"handoff threshold out of [0,1]", "lead_to_buyer: 0.7", "lead_to_buyer: 1.2",
+       "handoff.lead_to_buyer", "lead_to_buyer:", "between 0 and 1"},
       {"zero TTL", "intent: 300", "intent: 0", "cache.ttl_s.intent", "intent: 0", "between 1 and"},
-      {"unset required variable", "auth_token: ${TWILIO_AUTH_TOKEN}", "auth_token: ${TWILIO_TOKEN_TYPO}",
-       "twilio.auth_token", "auth_token:", "TWILIO_TOKEN_TYPO is not set"},
-      {"routing model without price", "reply: big", "reply: huge", "llm.routing.reply", "reply: huge",
-       "no price in llm.prices"},
-      {"routing without a required task", "    facts: small\n", "", "llm.routing.facts", "routing:",
-       "missing required key"},
-      {"bad timezone", "America/Los_Angeles", "Mars/Olympus_Mons", "market.timezone", "timezone:",
-       "unknown time zone"},
-      {"timezone escaping zoneinfo", "America/Los_Angeles", "../../etc/passwd", "market.timezone", "timezone:",
-       "unknown time zone"},
-      {"phone not E.164", "\"+19095550100\"", "\"(909) 555-0100\"", "market.phone_number", "phone_number:",
-       "E.164"},
-      {"public_url with trailing slash", "public_url: http://127.0.0.1:8080", "public_url: http://127.0.0.1:8080/",
-       "server.public_url", "public_url:", "slash"},
-      {"public_url without scheme", "public_url: http://127.0.0.1:8080", "public_url: 127.0.0.1:8080",
-       "server.public_url", "public_url:", "http://"},
-      {"twilio mode", "  auth_token: ${TWILIO_AUTH_TOKEN}\n", "  auth_token: ${TWILIO_AUTH_TOKEN}\n  mode: sms\n",
-       "twilio.mode", "mode: sms", "twiml|rest"},
+      {"unset required variable", "auth_token: ${TWILIO_AUTH_TOKEN}",
+       "auth_token: ${TWILIO_TOKEN_TYPO}", "twilio.auth_token",
+       "auth_token:", "TWILIO_TOKEN_TYPO is not set"},
+      {"routing model without price", "reply: big", "reply: huge", "llm.routing.reply",
+       "reply: huge", "no price in llm.prices"},
+      {"routing without a required task", "    facts: small\n", "", "llm.routing.facts",
+       "routing:", "missing required key"},
+      {"bad timezone", "America/Los_Angeles", "Mars/Olympus_Mons", "market.timezone",
+       "timezone:", "unknown time zone"},
+      {"timezone escaping zoneinfo", "America/Los_Angeles", "../../etc/passwd", "market.timezone",
+       "timezone:", "unknown time zone"},
+      {"phone not E.164", "\"+19095550100\"", "\"(909) 555-0100\"", "market.phone_number",
+       "phone_number:", "E.164"},
+      {"public_url with trailing slash", "public_url: http://127.0.0.1:8080",
+       "public_url: http://127.0.0.1:8080/", "server.public_url", "public_url:", "slash"},
+      {"public_url without scheme", "public_url: http://127.0.0.1:8080",
+       "public_url: 127.0.0.1:8080", "server.public_url", "public_url:", "http://"},
+      {"twilio mode", "  auth_token: ${TWILIO_AUTH_TOKEN}\n",
+       "  auth_token: ${TWILIO_AUTH_TOKEN}\n  mode: sms\n", "twilio.mode", "mode: sms",
+       "twiml|rest"},
       {"rest mode needs an account SID", "  auth_token: ${TWILIO_AUTH_TOKEN}\n",
-       "  auth_token: ${TWILIO_AUTH_TOKEN}\n  mode: rest\n", "twilio.account_sid", "twilio:", "mode is rest"},
-      {"llm provider", "  base_url: http://127.0.0.1:9000", "  provider: gemini\n  base_url: http://127.0.0.1:9000",
-       "llm.provider", "provider: gemini", "anthropic|openai"},
-      {"quiet hours format", "start: \"21:00\"", "start: \"9pm\"", "quiet_hours.start", "start:", "HH:MM"},
-      {"quiet hours out of range", "end: \"08:00\"", "end: \"24:30\"", "quiet_hours.end", "end:", "HH:MM"},
-      {"io_threads out of range", "  port: ${OPENHOUSE_PORT:-8080}\n", "  io_threads: 65\n", "server.io_threads",
-       "io_threads:", "between 1 and 64"},
+       "  auth_token: ${TWILIO_AUTH_TOKEN}\n  mode: rest\n", "twilio.account_sid",
+       "twilio:", "mode is rest"},
+      {"llm provider", "  base_url: http://127.0.0.1:9000",
+       "  provider: gemini\n  base_url: http://127.0.0.1:9000", "llm.provider", "provider: gemini",
+       "anthropic|openai"},
+      {"quiet hours format", "start: \"21:00\"", "start: \"9pm\"", "quiet_hours.start",
+       "start:", "HH:MM"},
+      {"quiet hours out of range", "end: \"08:00\"", "end: \"24:30\"", "quiet_hours.end",
+       "end:", "HH:MM"},
+      {"io_threads out of range", "  port: ${OPENHOUSE_PORT:-8080}\n", "  io_threads: 65\n",
+       "server.io_threads", "io_threads:", "between 1 and 64"},
       {"max_body_bytes too small", "  port: ${OPENHOUSE_PORT:-8080}\n", "  max_body_bytes: 512\n",
        "server.max_body_bytes", "max_body_bytes:", "between 1024"},
       {"duplicate key", "  business_name: \"Test Realty\"\n",
        "  business_name: \"Test Realty\"\n  business_name: \"Other\"\n", "market.business_name",
        "business_name: \"Other\"", "duplicate key"},
-      {"float for an integer", "intent: 300", "intent: 300.5", "cache.ttl_s.intent", "intent: 300.5",
-       "expected an integer"},
+      {"float for an integer", "intent: 300", "intent: 300.5", "cache.ttl_s.intent",
+       "intent: 300.5", "expected an integer"},
   };
 
   for (const auto& c : cases) {
@@ -398,7 +411,8 @@ TEST_CASE("a string where a number belongs is a type error", "[config]") {
 }
 
 TEST_CASE("a YAML syntax error reports its line", "[config]") {
-  const std::string text = replaced(base_yaml, "  business_name: \"Test Realty\"", "  business_name: Test: Realty");
+  const std::string text =
+      replaced(base_yaml, "  business_name: \"Test Realty\"", "  business_name: Test: Realty");
   const auto result = cfg::load_market_string(text, base_env());
   REQUIRE(result.errors.size() == 1);
   CHECK(result.errors[0].key.empty());
@@ -442,16 +456,19 @@ TEST_CASE("degenerate documents", "[config]") {
     const auto r = cfg::load_market_string("{}", base_env());
     std::vector<std::string> keys;
     for (const auto& e : r.errors) keys.push_back(e.key);
-    CHECK(keys == std::vector<std::string>{"market", "server", "twilio", "storage", "llm", "scoring"});
+    CHECK(keys ==
+          std::vector<std::string>{"market", "server", "twilio", "storage", "llm", "scoring"});
   }
 }
 
 TEST_CASE("an empty section means defaults, but still needs its required keys", "[config]") {
-  const std::string with_empty_cache = replaced(base_yaml, "cache:\n  ttl_s:\n    intent: 300\n", "cache:\n");
+  const std::string with_empty_cache =
+      replaced(base_yaml, "cache:\n  ttl_s:\n    intent: 300\n", "cache:\n");
   CHECK(cfg::load_market_string(with_empty_cache, base_env()).ok());
 
-  const std::string text = replaced(base_yaml, "server:\n  port: ${OPENHOUSE_PORT:-8080}\n  public_url: http://127.0.0.1:8080\n",
-                                    "server:\n");
+  const std::string text = replaced(
+      base_yaml, "server:\n  port: ${OPENHOUSE_PORT:-8080}\n  public_url: http://127.0.0.1:8080\n",
+      "server:\n");
   const auto r = cfg::load_market_string(text, base_env());
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].key == "server.public_url");
@@ -484,8 +501,9 @@ TEST_CASE("check_config_command prints ok or one line per error", "[config]") {
     std::ostringstream out, err;
     CHECK(cfg::check_config_command(path, out, err, base_env()) == 1);
     CHECK(out.str().empty());
-    CHECK(err.str() == path + ":25: llm.routing.reply: model \"huge\" has no price in llm.prices\n" + path + ":" +
-                           std::to_string(line_of(text, "bogus: 1")) + ": bogus: unknown key\n");
+    CHECK(err.str() ==
+          path + ":25: llm.routing.reply: model \"huge\" has no price in llm.prices\n" + path +
+              ":" + std::to_string(line_of(text, "bogus: 1")) + ": bogus: unknown key\n");
   }
   SECTION("unreadable") {
     std::ostringstream out, err;
@@ -556,9 +574,10 @@ TEST_CASE("gateway keys left out take their documented defaults", "[config][gate
 }
 
 TEST_CASE("min_cacheable_tokens defaults by model class and can be set", "[config][gateway]") {
-  std::string text = replaced(base_yaml, "    small: {input: 1, output: 5}\n",
-                              "    small: {input: 1, output: 5}\n    claude-haiku-4-5: {input: 1, output: 5}\n"
-                              "    claude-opus-4-6: {input: 5, output: 25, min_cacheable_tokens: 4096}\n");
+  std::string text =
+      replaced(base_yaml, "    small: {input: 1, output: 5}\n",
+               "    small: {input: 1, output: 5}\n    claude-haiku-4-5: {input: 1, output: 5}\n"
+               "    claude-opus-4-6: {input: 5, output: 25, min_cacheable_tokens: 4096}\n");
   const auto result = cfg::load_market_string(text, base_env());
   INFO(describe(result.errors));
   REQUIRE(result.ok());
@@ -600,72 +619,83 @@ TEST_CASE("gateway keys are read when given", "[config][gateway]") {
 }
 
 TEST_CASE("over_cap_action fallback needs no downgrade model", "[config][gateway]") {
-  const std::string text = replaced(base_yaml, "    downgrade_model: small\n", "    over_cap_action: fallback\n");
+  const std::string text =
+      replaced(base_yaml, "    downgrade_model: small\n", "    over_cap_action: fallback\n");
   const auto result = cfg::load_market_string(text, base_env());
   INFO(describe(result.errors));
   REQUIRE(result.ok());
   CHECK(result.config->llm.budgets.action == cfg::over_cap_action::fallback);
 }
 
-TEST_CASE("each mistake in the gateway keys yields one error naming the key and line", "[config][gateway]") {
+TEST_CASE("each mistake in the gateway keys yields one error naming the key and line",
+          "[config][gateway]") {
   const std::vector<error_case> cases = {
       {"missing budgets section",
-       "  budgets:\n    contact_daily_tokens: 1000\n    contact_daily_usd: 1\n    market_daily_tokens: 100000\n"
+       "  budgets:\n    contact_daily_tokens: 1000\n    contact_daily_usd: 1\n    "
+       "market_daily_tokens: 100000\n"
        "    market_daily_usd: 50\n    downgrade_model: small\n",
        "", "llm.budgets", "llm:", "missing required key"},
-      {"missing token cap", "    contact_daily_tokens: 1000\n", "", "llm.budgets.contact_daily_tokens",
+      {"missing token cap", "    contact_daily_tokens: 1000\n", "",
+       "llm.budgets.contact_daily_tokens", "budgets:", "missing required key"},
+      {"missing dollar cap", "    market_daily_usd: 50\n", "", "llm.budgets.market_daily_usd",
        "budgets:", "missing required key"},
-      {"missing dollar cap", "    market_daily_usd: 50\n", "", "llm.budgets.market_daily_usd", "budgets:",
-       "missing required key"},
-      {"zero token cap means no cap: rejected", "contact_daily_tokens: 1000", "contact_daily_tokens: 0",
-       "llm.budgets.contact_daily_tokens", "contact_daily_tokens: 0", "between 1 and"},
-      {"zero dollar cap", "contact_daily_usd: 1", "contact_daily_usd: 0", "llm.budgets.contact_daily_usd",
-       "contact_daily_usd: 0", "above 0"},
-      {"negative dollar cap", "market_daily_usd: 50", "market_daily_usd: -5", "llm.budgets.market_daily_usd",
-       "market_daily_usd: -5", "above 0"},
-      {"word for a dollar cap", "market_daily_usd: 50", "market_daily_usd: lots", "llm.budgets.market_daily_usd",
-       "market_daily_usd: lots", "expected a number"},
-      {"over_cap_action", "    downgrade_model: small\n", "    downgrade_model: small\n    over_cap_action: block\n",
-       "llm.budgets.over_cap_action", "over_cap_action: block", "downgrade|fallback"},
-      {"downgrade without a model", "    downgrade_model: small\n", "", "llm.budgets.downgrade_model", "budgets:",
-       "missing required key"},
+      {"zero token cap means no cap: rejected", "contact_daily_tokens: 1000",
+       "contact_daily_tokens: 0", "llm.budgets.contact_daily_tokens", "contact_daily_tokens: 0",
+       "between 1 and"},
+      {"zero dollar cap", "contact_daily_usd: 1", "contact_daily_usd: 0",
+       "llm.budgets.contact_daily_usd", "contact_daily_usd: 0", "above 0"},
+      {"negative dollar cap", "market_daily_usd: 50", "market_daily_usd: -5",
+       "llm.budgets.market_daily_usd", "market_daily_usd: -5", "above 0"},
+      {"word for a dollar cap", "market_daily_usd: 50", "market_daily_usd: lots",
+       "llm.budgets.market_daily_usd", "market_daily_usd: lots", "expected a number"},
+      {"over_cap_action", "    downgrade_model: small\n",
+       "    downgrade_model: small\n    over_cap_action: block\n", "llm.budgets.over_cap_action",
+       "over_cap_action: block", "downgrade|fallback"},
+      {"downgrade without a model", "    downgrade_model: small\n", "",
+       "llm.budgets.downgrade_model", "budgets:", "missing required key"},
       {"downgrade model without price", "downgrade_model: small", "downgrade_model: tiny",
        "llm.budgets.downgrade_model", "downgrade_model: tiny", "no price in llm.prices"},
-      {"hard cap ratio below 1", "    downgrade_model: small\n", "    downgrade_model: small\n    hard_cap_ratio: 0.5\n",
-       "llm.budgets.hard_cap_ratio", "hard_cap_ratio:", "between 1 and 10"},
-      {"unknown budget key", "    downgrade_model: small\n", "    downgrade_model: small\n    monthly_usd: 9\n",
-       "llm.budgets.monthly_usd", "monthly_usd:", "unknown key"},
+      {"hard cap ratio below 1", "    downgrade_model: small\n",
+       "    downgrade_model: small\n    hard_cap_ratio: 0.5\n", "llm.budgets.hard_cap_ratio",
+       "hard_cap_ratio:", "between 1 and 10"},
+      {"unknown budget key", "    downgrade_model: small\n",
+       "    downgrade_model: small\n    monthly_usd: 9\n", "llm.budgets.monthly_usd",
+       "monthly_usd:", "unknown key"},
       {"retry attempts zero", "  budgets:\n", "  retry:\n    max_attempts: 0\n  budgets:\n",
        "llm.retry.max_attempts", "max_attempts:", "between 1 and 20"},
-      {"retry jitter above 1", "  budgets:\n", "  retry:\n    jitter: 1.5\n  budgets:\n", "llm.retry.jitter",
-       "jitter:", "between 0 and 1"},
+      {"retry jitter above 1", "  budgets:\n", "  retry:\n    jitter: 1.5\n  budgets:\n",
+       "llm.retry.jitter", "jitter:", "between 0 and 1"},
       {"retry cap below base delay", "  budgets:\n",
-       "  retry:\n    base_delay_ms: 500\n    max_delay_ms: 100\n  budgets:\n", "llm.retry.max_delay_ms",
-       "max_delay_ms:", "at least base_delay_ms"},
+       "  retry:\n    base_delay_ms: 500\n    max_delay_ms: 100\n  budgets:\n",
+       "llm.retry.max_delay_ms", "max_delay_ms:", "at least base_delay_ms"},
       {"retry deadline a word", "  budgets:\n", "  retry:\n    deadline_ms: soon\n  budgets:\n",
        "llm.retry.deadline_ms", "deadline_ms:", "expected an integer"},
-      {"unknown retry key", "  budgets:\n", "  retry:\n    attempts: 3\n  budgets:\n", "llm.retry.attempts",
-       "attempts: 3", "unknown key"},
+      {"unknown retry key", "  budgets:\n", "  retry:\n    attempts: 3\n  budgets:\n",
+       "llm.retry.attempts", "attempts: 3", "unknown key"},
       {"retry not a mapping", "  budgets:\n", "  retry: 3\n  budgets:\n", "llm.retry", "retry: 3",
        "expected a mapping"},
-      {"breaker threshold zero", "  budgets:\n", "  breaker:\n    failure_threshold: 0\n  budgets:\n",
-       "llm.breaker.failure_threshold", "failure_threshold:", "between 1 and 1000"},
-      {"breaker open_ms float", "  budgets:\n", "  breaker:\n    open_ms: 1.5\n  budgets:\n", "llm.breaker.open_ms",
-       "open_ms:", "expected an integer"},
-      {"unknown breaker key", "  budgets:\n", "  breaker:\n    window: 10\n  budgets:\n", "llm.breaker.window",
-       "window:", "unknown key"},
+      {"breaker threshold zero", "  budgets:\n",
+       "  breaker:\n    failure_threshold: 0\n  budgets:\n", "llm.breaker.failure_threshold",
+       "failure_threshold:", "between 1 and 1000"},
+      {"breaker open_ms float", "  budgets:\n", "  breaker:\n    open_ms: 1.5\n  budgets:\n",
+       "llm.breaker.open_ms", "open_ms:", "expected an integer"},
+      {"unknown breaker key", "  budgets:\n", "  breaker:\n    window: 10\n  budgets:\n",
+       "llm.breaker.window", "window:", "unknown key"},
       {"long input model without price", "  budgets:\n",
        "  long_input_tokens: 4000\n  long_input_model: huge\n  budgets:\n", "llm.long_input_model",
        "long_input_model:", "no price in llm.prices"},
-      {"long input tokens without a model", "  budgets:\n", "  long_input_tokens: 4000\n  budgets:\n",
-       "llm.long_input_tokens", "long_input_tokens:", "needs llm.long_input_model"},
-      {"long input model without a threshold", "  budgets:\n", "  long_input_model: big\n  budgets:\n",
-       "llm.long_input_model", "long_input_model:", "needs llm.long_input_tokens"},
-      {"long input threshold zero", "  budgets:\n", "  long_input_tokens: 0\n  long_input_model: big\n  budgets:\n",
-       "llm.long_input_tokens", "long_input_tokens:", "between 1 and"},
+      {"long input tokens without a model", "  budgets:\n",
+       "  long_input_tokens: 4000\n  budgets:\n", "llm.long_input_tokens",
+       "long_input_tokens:", "needs llm.long_input_model"},
+      {"long input model without a threshold", "  budgets:\n",
+       "  long_input_model: big\n  budgets:\n", "llm.long_input_model",
+       "long_input_model:", "needs llm.long_input_tokens"},
+      {"long input threshold zero", "  budgets:\n",
+       "  long_input_tokens: 0\n  long_input_model: big\n  budgets:\n", "llm.long_input_tokens",
+       "long_input_tokens:", "between 1 and"},
       {"min_cacheable_tokens zero", "small: {input: 1, output: 5}",
-       "small: {input: 1, output: 5, min_cacheable_tokens: 0}", "llm.prices.small.min_cacheable_tokens",
-       "small: {", "between 1 and"},
+       "small: {input: 1, output: 5, min_cacheable_tokens: 0}",
+       "llm.prices.small.min_cacheable_tokens", "small: {", "between 1 and"},
   };
 
   for (const auto& c : cases) {
@@ -705,10 +735,10 @@ TEST_CASE("the crm section: secrets, public key, replay window and release tag",
       std::ofstream out{path};
       out << openhouse::test::crm_keys::public_pem;
     }
-    const auto r = cfg::load_market_string(
-        base_yaml + "crm:\n  secret: s\n  public_key: " + path.string() +
-            "\n  replay_window_s: 60\n  release_tag: bots-back\n",
-        base_env());
+    const auto r =
+        cfg::load_market_string(base_yaml + "crm:\n  secret: s\n  public_key: " + path.string() +
+                                    "\n  replay_window_s: 60\n  release_tag: bots-back\n",
+                                base_env());
     std::filesystem::remove(path);
     INFO(describe(r.errors));
     REQUIRE(r.ok());
@@ -717,9 +747,10 @@ TEST_CASE("the crm section: secrets, public key, replay window and release tag",
     CHECK(r.config->crm.release_tag == "bots-back");
   }
   SECTION("a public key as PEM text, through the environment") {
-    const auto r = cfg::load_market_string(
-        base_yaml + "crm:\n  public_key: ${KEY}\n",
-        cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}, {"KEY", openhouse::test::crm_keys::public_pem}}));
+    const auto r =
+        cfg::load_market_string(base_yaml + "crm:\n  public_key: ${KEY}\n",
+                                cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"},
+                                                {"KEY", openhouse::test::crm_keys::public_pem}}));
     INFO(describe(r.errors));
     REQUIRE(r.ok());
     CHECK(r.config->crm.public_key == openhouse::test::crm_keys::public_pem);
@@ -734,7 +765,8 @@ TEST_CASE("the crm section: secrets, public key, replay window and release tag",
       {"window zero", "  replay_window_s: 0\n", "crm.replay_window_s", "between 1"},
       {"window a word", "  replay_window_s: soon\n", "crm.replay_window_s", "expected an integer"},
       {"missing key file", "  public_key: /nonexistent/key.pem\n", "crm.public_key", "cannot read"},
-      {"not a key", "  public_key: \"-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----\"\n",
+      {"not a key",
+       "  public_key: \"-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----\"\n",
        "crm.public_key", "not a PEM public key"},
       {"empty release tag", "  release_tag: \"\"\n", "crm.release_tag", "must not be empty"},
       {"unknown key", "  replay_window: 60\n", "crm.replay_window", "unknown key"},
@@ -747,6 +779,95 @@ TEST_CASE("the crm section: secrets, public key, replay window and release tag",
       REQUIRE(r.errors.size() == 1);
       CHECK(r.errors[0].key == c.key);
       CHECK(r.errors[0].line == line_of(text, c.lines.substr(2, c.lines.find(':') - 2) + ":"));
+      CHECK_THAT(r.errors[0].message, Catch::Contains(c.message_part));
+    }
+  }
+}
+
+TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbox]") {
+  SECTION("defaults: TwiML, no CRM calls, documented outbox values") {
+    const auto r = cfg::load_market_string(base_yaml, base_env());
+    REQUIRE(r.ok());
+    CHECK(r.config->twilio.mode == cfg::reply_mode::twiml);
+    CHECK(r.config->twilio.api_base_url == "https://api.twilio.com");
+    CHECK(r.config->twilio.status_callback.empty());
+    CHECK(r.config->crm.base_url.empty());
+    CHECK(r.config->crm.api_token.empty());
+    CHECK(r.config->outbox.poll == std::chrono::milliseconds(1000));
+    CHECK(r.config->outbox.max_attempts == 8);
+    CHECK(r.config->outbox.base_delay == std::chrono::milliseconds(1000));
+    CHECK(r.config->outbox.max_delay == std::chrono::milliseconds(300000));
+  }
+  SECTION("the shipped market reads mode, endpoints and tokens from the environment") {
+    const auto r = cfg::load_market_file(
+        shipped_market, cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"},
+                                        {"TWILIO_ACCOUNT_SID", "AC1"},
+                                        {"OPENHOUSE_DATABASE_URL", "postgresql://localhost/x"},
+                                        {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:6379"},
+                                        {"OPENHOUSE_TWILIO_MODE", "rest"},
+                                        {"OPENHOUSE_TWILIO_API_URL", "http://127.0.0.1:9300"},
+                                        {"OPENHOUSE_TWILIO_STATUS_CALLBACK",
+                                         "https://x.test/webhooks/twilio/status"},
+                                        {"OPENHOUSE_CRM_API_URL", "http://127.0.0.1:9301"},
+                                        {"OPENHOUSE_CRM_API_TOKEN", "crm-token"},
+                                        {"OPENHOUSE_OUTBOX_POLL_MS", "50"}}));
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    CHECK(r.config->twilio.mode == cfg::reply_mode::rest);
+    CHECK(r.config->twilio.api_base_url == "http://127.0.0.1:9300");
+    CHECK(r.config->twilio.status_callback == "https://x.test/webhooks/twilio/status");
+    CHECK(r.config->crm.base_url == "http://127.0.0.1:9301");
+    CHECK(r.config->crm.api_token == "crm-token");
+    CHECK(r.config->outbox.poll == std::chrono::milliseconds(50));
+  }
+  SECTION("the shipped market defaults to TwiML and no CRM calls") {
+    const auto r = cfg::load_market_file(shipped_market, shipped_env());
+    REQUIRE(r.ok());
+    CHECK(r.config->twilio.mode == cfg::reply_mode::twiml);
+    CHECK(r.config->twilio.api_base_url == "https://api.twilio.com");
+    CHECK(r.config->crm.base_url.empty());
+  }
+  SECTION("all outbox keys") {
+    const auto r = cfg::load_market_string(
+        base_yaml +
+            "outbox:\n  poll_ms: 20\n  max_attempts: 3\n  base_delay_ms: 5\n"
+            "  max_delay_ms: 40\n  timeout_ms: 2000\n",
+        base_env());
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    CHECK(r.config->outbox.poll == std::chrono::milliseconds(20));
+    CHECK(r.config->outbox.max_attempts == 3);
+    CHECK(r.config->outbox.base_delay == std::chrono::milliseconds(5));
+    CHECK(r.config->outbox.max_delay == std::chrono::milliseconds(40));
+    CHECK(r.config->outbox.timeout == std::chrono::milliseconds(2000));
+  }
+  struct bad {
+    const char* name;
+    std::string text;
+    std::string key;
+    std::string message_part;
+  };
+  const std::vector<bad> cases{
+      {"poll zero", base_yaml + "outbox:\n  poll_ms: 0\n", "outbox.poll_ms", "between 10"},
+      {"attempts zero", base_yaml + "outbox:\n  max_attempts: 0\n", "outbox.max_attempts",
+       "between 1"},
+      {"cap below base", base_yaml + "outbox:\n  base_delay_ms: 500\n  max_delay_ms: 100\n",
+       "outbox.max_delay_ms", "below base_delay_ms"},
+      {"unknown outbox key", base_yaml + "outbox:\n  retries: 3\n", "outbox.retries",
+       "unknown key"},
+      {"status callback not a URL",
+       replaced(base_yaml, "  auth_token: ${TWILIO_AUTH_TOKEN}\n",
+                "  auth_token: ${TWILIO_AUTH_TOKEN}\n  status_callback: ftp://x\n"),
+       "twilio.status_callback", "http://"},
+      {"crm base url with a slash", base_yaml + "crm:\n  base_url: http://crm.test/\n",
+       "crm.base_url", "slash"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const auto r = cfg::load_market_string(c.text, base_env());
+      INFO(describe(r.errors));
+      REQUIRE(r.errors.size() == 1);
+      CHECK(r.errors[0].key == c.key);
       CHECK_THAT(r.errors[0].message, Catch::Contains(c.message_part));
     }
   }

@@ -13,7 +13,8 @@ namespace {
 
 config::scoring_settings scoring() {
   config::scoring_settings s;
-  s.frs_weights = {{"pre_approval", 0.35}, {"budget", 0.25}, {"down_payment", 0.20}, {"timeline", 0.20}};
+  s.frs_weights = {
+      {"pre_approval", 0.35}, {"budget", 0.25}, {"down_payment", 0.20}, {"timeline", 0.20}};
   s.pcs_weights = {{"motivation", 0.35},
                    {"timeline_urgency", 0.25},
                    {"engagement", 0.25},
@@ -120,8 +121,8 @@ TEST_CASE("a value that does not validate is rejected and changes nothing", "[cr
 
 TEST_CASE("a person's temperature tag overrides the score and invalidates the lead",
           "[crm][temperature]") {
-  const auto u = crm::apply_crm_event(scoring(), release, cold_lead(),
-                                      tags_event({"vip", "Hot-Lead"}));
+  const auto u =
+      crm::apply_crm_event(scoring(), release, cold_lead(), tags_event({"vip", "Hot-Lead"}));
   CHECK(u.person_temperature);
   CHECK(u.state.temperature == "hot");
   CHECK(u.state.temperature_override == "hot");
@@ -133,8 +134,8 @@ TEST_CASE("a person's temperature tag overrides the score and invalidates the le
   CHECK(u.tags.diff.removed == std::vector<std::string>{"Cold-Lead"});
 
   SECTION("the same list again changes nothing") {
-    const auto again = crm::apply_crm_event(scoring(), release, u.state,
-                                            tags_event({"vip", "Hot-Lead"}));
+    const auto again =
+        crm::apply_crm_event(scoring(), release, u.state, tags_event({"vip", "Hot-Lead"}));
     CHECK_FALSE(again.invalidate);
     CHECK(again.temperature_from.empty());
     CHECK(again.state.temperature == "hot");
@@ -148,10 +149,12 @@ TEST_CASE("a person's temperature tag overrides the score and invalidates the le
     CHECK(removed.invalidate);
   }
   SECTION("facts that move the score end the override") {
-    const auto moved = crm::apply_crm_event(
-        scoring(), release, u.state,
-        fields_event({{"pre_approved", "yes"}, {"budget", "600k"}, {"down_payment", "20%"},
-                      {"timeline", "1 month"}, {"motivation", "relocation"}}));
+    const auto moved = crm::apply_crm_event(scoring(), release, u.state,
+                                            fields_event({{"pre_approved", "yes"},
+                                                          {"budget", "600k"},
+                                                          {"down_payment", "20%"},
+                                                          {"timeline", "1 month"},
+                                                          {"motivation", "relocation"}}));
     CHECK(moved.fields_applied.size() == 5);
     CHECK(moved.state.temperature != "cold");
     CHECK(moved.state.temperature_override.empty());
@@ -178,8 +181,8 @@ TEST_CASE("trace deltas and full lists reach the same state", "[crm][tags]") {
   delta.add_tags = {"Warm-Lead"};
   delta.remove_tags = {"Cold-Lead"};
   const auto a = crm::apply_crm_event(scoring(), release, cold_lead(), delta);
-  const auto b = crm::apply_crm_event(scoring(), release, cold_lead(),
-                                      tags_event({"vip", "Warm-Lead"}));
+  const auto b =
+      crm::apply_crm_event(scoring(), release, cold_lead(), tags_event({"vip", "Warm-Lead"}));
   CHECK(a.state.crm_tags == b.state.crm_tags);
   CHECK(a.state.temperature == "warm");
   CHECK(b.state.temperature == "warm");
@@ -197,4 +200,16 @@ TEST_CASE("the release tag unmutes a lead a person had taken over", "[crm][relea
   CHECK_FALSE(u.state.needs_human);
   CHECK(u.state.unproductive_turns == 0);
   CHECK_FALSE(u.invalidate);
+}
+
+TEST_CASE("a field set to the value it already has invalidates nothing", "[crm][facts]") {
+  auto lead = cold_lead();
+  const auto first =
+      crm::apply_crm_event(scoring(), release, lead, fields_event({{"budget", "600k"}}));
+  CHECK(first.invalidate);
+  const auto same =
+      crm::apply_crm_event(scoring(), release, first.state, fields_event({{"budget", "$600,000"}}));
+  CHECK(same.fields_applied == std::vector<std::string>{"budget_usd"});
+  CHECK_FALSE(same.invalidate);
+  CHECK(same.temperature_from.empty());
 }

@@ -7,6 +7,7 @@
 #define CAF_SUITE conversation
 #include <caf/test/unit_test_impl.hpp>
 
+#include "agents/lead_state.hpp"
 #include "runtime/conversation_router.hpp"
 #include "runtime/type_ids.hpp"
 
@@ -100,6 +101,9 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         }
         return version;
       },
+      [l](crm_seen_atom, const std::string& webhook_id) {
+        return l->crm_webhooks.count(webhook_id) > 0;
+      },
   };
 }
 
@@ -161,6 +165,7 @@ struct fixture : test_coordinator_fixture<test_config> {
   std::shared_ptr<ledger> seen = std::make_shared<ledger>();
   std::shared_ptr<manual_clock> time = std::make_shared<manual_clock>();
   router_actor router;
+  cache::cache_actor cache;
 
   fixture() {
     conversation_deps deps;
@@ -174,6 +179,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     cd.time = time;
     cd.gateway = sys.spawn(fake_gateway, seen);
     deps.cache = cache::spawn_cache(sys, cd);
+    cache = deps.cache;
     router = sys.spawn(conversation_router, deps);
     sched.run();
   }
@@ -233,7 +239,7 @@ TEST_CASE_METHOD(fixture, "a redelivered sid gets the stored reply and no provid
   CHECK(seen->intent_calls.size() <= 1);  // "hello" is a greeting: never cached, asked once
 }
 
-TEST_CASE_METHOD(fixture, "one contact's messages are handled in arrival order with history",
+TEST_CASE_METHOD(fixture, "one contact's messages are handled in arrival order",
                  "[runtime][conversation]") {
   // All three are in the mailboxes before any is handled.
   auto h1 = self->request(router, caf::infinite, sms("SM1", "+19095551234", "one"));
@@ -247,12 +253,13 @@ TEST_CASE_METHOD(fixture, "one contact's messages are handled in arrival order w
   }
   CHECK(replies == std::vector<std::string>{"re: one", "re: two", "re: three"});
   REQUIRE(seen->llm_calls.size() == 3);
-  // The third call carries the first two exchanges as history.
-  const auto& third = seen->llm_calls[2].messages;
-  REQUIRE(third.size() == 5);
-  CHECK(third[0].content == "one");
-  CHECK(third[1].content == "re: one");
-  CHECK(third[4].content == "three");
+  // The reply unit reads the lead's text alone (the history decides only the
+  // next flow question, in code), so it can be shared between leads.
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& call = seen->llm_calls[i].messages;
+    REQUIRE(call.size() == 1);
+    CHECK(call[0].content == replies[i].substr(4));
+  }
 }
 
 TEST_CASE_METHOD(fixture, "different contacts get separate conversations",
@@ -356,6 +363,27 @@ crm_event crm_tags(std::string webhook_id, std::string contact, std::vector<std:
   return ev;
 }
 
+crm_event crm_fields(std::string webhook_id, std::string contact,
+                     std::map<std::string, std::string> fields) {
+  crm_event ev;
+  ev.webhook_id = std::move(webhook_id);
+  ev.kind = "ContactUpdate";
+  ev.contact = std::move(contact);
+  ev.fields = std::move(fields);
+  return ev;
+}
+
+/// The contact's cache generation as this node knows it.
+std::uint64_t contact_generation(fixture& f, const std::string& contact) {
+  auto handle = f.self->request(f.cache, caf::infinite, cache::generations_atom_v,
+                                std::string{"test"}, contact, std::string{});
+  f.sched.run();
+  std::uint64_t out = 0;
+  handle.receive([&](const cache::generations& g, bool) { out = g.contact; },
+                 [&](const caf::error& e) { FAIL(to_string(e)); });
+  return out;
+}
+
 crm_result apply(fixture& f, crm_event ev) {
   auto handle = f.self->request(f.router, caf::infinite, std::move(ev));
   f.sched.run();
@@ -404,6 +432,34 @@ TEST_CASE_METHOD(fixture, "a redelivered CRM webhook changes nothing",
   CHECK_FALSE(again.invalidated);
   CHECK(seen->snapshots.at(lead).crm_version == stored.crm_version);
   CHECK(seen->temperature_changes.size() == 1);
+}
+
+TEST_CASE_METHOD(fixture, "a redelivered CRM field update bumps the generation once",
+                 "[runtime][conversation][crm]") {
+  const std::string lead = "+19095551234";
+  const auto g0 = contact_generation(*this, lead);
+  auto first =
+      apply(*this, crm_fields("wh-2", lead, {{"pre_approved", "yes"}, {"budget", "600k"}}));
+  CHECK(first.invalidated);
+  CHECK(first.fields_applied.size() == 2);
+  const auto g1 = contact_generation(*this, lead);
+  CHECK(g1 == g0 + 1);
+  const auto stored = seen->snapshots.at(lead);
+  CHECK(agents::stored_facts(stored.facts_json).budget_usd == 600000.0);
+  CHECK(stored.frs > 0);
+
+  // The same webhook again (e.g. after a restart): no bump, nothing written.
+  auto again =
+      apply(*this, crm_fields("wh-2", lead, {{"pre_approved", "yes"}, {"budget", "600k"}}));
+  CHECK(again.duplicate);
+  CHECK(contact_generation(*this, lead) == g1);
+  CHECK(seen->snapshots.at(lead).crm_version == stored.crm_version);
+
+  // A new webhook that sets what is already stored changes nothing cached.
+  auto same = apply(*this, crm_fields("wh-3", lead, {{"budget", "600000"}}));
+  CHECK_FALSE(same.duplicate);
+  CHECK_FALSE(same.invalidated);
+  CHECK(contact_generation(*this, lead) == g1);
 }
 
 TEST_CASE_METHOD(fixture, "a CRM change made elsewhere is picked up before the next turn",

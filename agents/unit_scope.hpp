@@ -1,0 +1,19 @@
+#pragma once
+
+#include "cache/unit.hpp"
+
+#include <string_view>
+
+/// The scope of a unit whose prompt reads nothing of the lead but their text
+/// (the intent, the facts said in one message, the bot's answer to it).
+namespace openhouse::agents {
+
+/// Market scope when `text` carries no PII — no email, phone number, street
+/// address or name by the cache's detectors, and not the lead's own number —
+/// so the same text from any lead of the market is one provider call;
+/// contact scope otherwise, so a lead's details never reach another lead.
+/// The answer itself is checked again before it is stored
+/// (cache::check_response).
+[[nodiscard]] cache::scope text_unit_scope(std::string_view text, std::string_view contact);
+
+}  // namespace openhouse::agents

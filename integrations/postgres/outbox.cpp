@@ -1,0 +1,166 @@
+#include "integrations/postgres/outbox.hpp"
+
+#include "agents/scoring.hpp"
+#include "integrations/crm/api_request.hpp"
+#include "integrations/postgres/store.hpp"
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+namespace openhouse::postgres {
+
+outbox_policy outbox_policy_of(const config::market_config& cfg) {
+  outbox_policy p;
+  p.sms = cfg.twilio.mode == config::reply_mode::rest;
+  p.from = cfg.market.phone_number;
+  p.status_callback = cfg.twilio.status_callback;
+  p.crm = !cfg.crm.base_url.empty();
+  return p;
+}
+
+std::string outbox_key(std::string_view kind, std::string_view inbound_sid) {
+  std::string out{kind};
+  out += ':';
+  out += inbound_sid;
+  return out;
+}
+
+std::vector<outbox_item> outbox_items(const runtime::outbound_reply& reply,
+                                      const outbox_policy& policy) {
+  std::vector<outbox_item> out;
+  if (policy.sms && !reply.body.empty()) {
+    nlohmann::json sms{{"to", reply.contact}, {"from", policy.from}, {"body", reply.body}};
+    if (!policy.status_callback.empty()) sms["status_callback"] = policy.status_callback;
+    out.push_back({"sms", outbox_key("sms", reply.in_reply_to_sid), reply.contact, sms.dump()});
+  }
+  if (!policy.crm) return out;
+  if (!reply.temperature_from.empty()) {
+    if (const auto t = agents::parse_temperature(reply.state.temperature)) {
+      out.push_back({"crm_tags", outbox_key("crm_tags", reply.in_reply_to_sid), reply.contact,
+                     crm::to_json(crm::temperature_tags(*t))});
+    }
+  }
+  if (!reply.escalation_reason.empty()) {
+    out.push_back({"crm_note", outbox_key("crm_note", reply.in_reply_to_sid), reply.contact,
+                   nlohmann::json{{"body", "agent wanted: " + reply.escalation_reason}}.dump()});
+  }
+  return out;
+}
+
+namespace {
+
+constexpr const char* claim_due = "outbox_claim_due";
+constexpr const char* record_attempt = "outbox_record_attempt";
+constexpr const char* sms_accepted = "outbox_sms_accepted";
+constexpr const char* sms_failed = "outbox_sms_failed";
+constexpr const char* find_sent = "outbox_find_sent";
+constexpr const char* set_delivery = "outbox_set_delivery";
+constexpr const char* set_message_status = "outbox_set_message_status";
+
+void prepare_all(pqxx::connection& c) {
+  // Oldest due first; rows another worker holds are skipped, not waited for.
+  c.prepare(claim_due,
+            "SELECT id, kind, idempotency_key, contact, payload::text, attempts FROM outbox "
+            "WHERE market = $1 AND status = 'pending' "
+            "AND next_attempt_at <= to_timestamp($2::bigint / 1000.0) "
+            "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED");
+  c.prepare(record_attempt,
+            "UPDATE outbox SET status = $2, attempts = $3, "
+            "next_attempt_at = to_timestamp($4::bigint / 1000.0), "
+            "sent_at = CASE WHEN $2 = 'sent' THEN to_timestamp($5::bigint / 1000.0) END, "
+            "provider_id = NULLIF($6, ''), last_error = NULLIF($7, '') "
+            "WHERE id = $1 RETURNING message_id");
+  // Twilio's sid becomes the outbound message's provider_sid: delivery
+  // reports find it there.
+  c.prepare(sms_accepted,
+            "UPDATE messages SET status = 'queued', provider_sid = NULLIF($2, '') WHERE id = $1");
+  c.prepare(sms_failed, "UPDATE messages SET status = 'failed' WHERE id = $1");
+  c.prepare(find_sent,
+            "SELECT id, coalesce(delivery_status, ''), message_id FROM outbox "
+            "WHERE market = $1 AND kind = 'sms' AND provider_id = $2 FOR UPDATE");
+  c.prepare(set_delivery, "UPDATE outbox SET delivery_status = $2 WHERE id = $1");
+  c.prepare(set_message_status, "UPDATE messages SET status = $2 WHERE id = $1");
+}
+
+}  // namespace
+
+struct outbox::session {
+  explicit session(const std::string& url) : conn(url) { prepare_all(conn); }
+  pqxx::connection conn;
+};
+
+outbox::outbox(std::string database_url, std::string market)
+    : url_(std::move(database_url)), market_(std::move(market)) {}
+
+outbox::~outbox() = default;
+
+outbox::session& outbox::open() {
+  if (session_ && session_->conn.is_open()) return *session_;
+  session_.reset();
+  try {
+    session_ = std::make_unique<session>(url_);
+  } catch (const pqxx::broken_connection& e) {
+    throw unavailable(e.what());
+  }
+  return *session_;
+}
+
+template <class F>
+auto outbox::transact(F&& fn) {
+  auto& s = open();
+  try {
+    pqxx::work txn{s.conn};
+    auto result = fn(txn);
+    txn.commit();
+    return result;
+  } catch (const pqxx::broken_connection& e) {
+    session_.reset();
+    throw unavailable(e.what());
+  }
+}
+
+std::optional<std::pair<outbox_row, attempt_record>> outbox::send_next(
+    std::int64_t now_ms, const std::function<attempt_record(const outbox_row&)>& send) {
+  return transact([&](pqxx::work& txn) -> std::optional<std::pair<outbox_row, attempt_record>> {
+    const auto due = txn.exec_prepared(claim_due, market_, now_ms);
+    if (due.empty()) return std::nullopt;
+    outbox_row row;
+    row.id = due[0][0].as<std::int64_t>();
+    row.kind = due[0][1].as<std::string>();
+    row.key = due[0][2].as<std::string>();
+    row.contact = due[0][3].as<std::string>();
+    row.payload = due[0][4].as<std::string>();
+    row.attempts = due[0][5].as<int>();
+    attempt_record rec = send(row);
+    const auto& u = rec.update;
+    const auto message =
+        txn.exec_prepared1(record_attempt, row.id, u.status, u.attempts, u.next_attempt_at_ms,
+                           now_ms, rec.provider_id, rec.error);
+    if (row.kind == "sms" && !message[0].is_null()) {
+      const auto message_id = message[0].as<std::int64_t>();
+      if (u.status == "sent") {
+        txn.exec_prepared(sms_accepted, message_id, rec.provider_id);
+      } else if (u.status == "failed") {
+        txn.exec_prepared(sms_failed, message_id);
+      }
+    }
+    return std::make_pair(std::move(row), std::move(rec));
+  });
+}
+
+bool outbox::record_delivery(const std::string& message_sid, const std::string& status) {
+  return transact([&](pqxx::work& txn) {
+    const auto found = txn.exec_prepared(find_sent, market_, message_sid);
+    if (found.empty()) return false;
+    const auto id = found[0][0].as<std::int64_t>();
+    if (runtime::delivery_status_advances(found[0][1].as<std::string>(), status)) {
+      txn.exec_prepared(set_delivery, id, status);
+      if (!found[0][2].is_null()) {
+        txn.exec_prepared(set_message_status, found[0][2].as<std::int64_t>(), status);
+      }
+    }
+    return true;
+  });
+}
+
+}  // namespace openhouse::postgres

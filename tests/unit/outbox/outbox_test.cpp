@@ -1,0 +1,232 @@
+// The outbox's plain functions: Twilio and CRM requests, form encoding, the
+// retry rules, the rows a reply writes, and one attempt against a fake HTTP.
+
+#include "integrations/postgres/outbox.hpp"
+#include "integrations/crm/api_request.hpp"
+#include "integrations/twilio/rest_request.hpp"
+#include "runtime/outbox_retry.hpp"
+#include "runtime/outbox_worker.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace openhouse;
+using namespace std::chrono_literals;
+
+namespace {
+
+config::market_config rest_market() {
+  config::market_config cfg;
+  cfg.market.phone_number = "+19095550100";
+  cfg.twilio.mode = config::reply_mode::rest;
+  cfg.twilio.account_sid = "AC123";
+  cfg.twilio.auth_token = "secret";
+  cfg.twilio.api_base_url = "http://127.0.0.1:9300";
+  cfg.crm.base_url = "http://crm.test/v1";
+  cfg.crm.api_token = "crm-token";
+  cfg.outbox.base_delay = 100ms;
+  cfg.outbox.max_delay = 1000ms;
+  cfg.outbox.max_attempts = 4;
+  return cfg;
+}
+
+bool has_header(const http::outbound_request& r, const std::string& line) {
+  return std::find(r.headers.begin(), r.headers.end(), line) != r.headers.end();
+}
+
+}  // namespace
+
+TEST_CASE("Twilio Messages.json request with basic auth and form body and idempotency token",
+          "[outbox][twilio]") {
+  const auto cfg = rest_market();
+  const auto req = twilio::message_request(
+      cfg.twilio, {"+19095558001", "+19095550100", "Hi & welcome!", "https://x.test/cb"},
+      "sms:SM1");
+  CHECK(req.method == "POST");
+  CHECK(req.url == "http://127.0.0.1:9300/2010-04-01/Accounts/AC123/Messages.json");
+  // base64("AC123:secret")
+  CHECK(has_header(req, "Authorization: Basic QUMxMjM6c2VjcmV0"));
+  CHECK(has_header(req, "Content-Type: application/x-www-form-urlencoded"));
+  CHECK(has_header(req, "I-Twilio-Idempotency-Token: sms:SM1"));
+  CHECK(req.body ==
+        "To=%2B19095558001&From=%2B19095550100&Body=Hi%20%26%20welcome%21&StatusCallback="
+        "https%3A%2F%2Fx.test%2Fcb");
+  const auto no_callback = twilio::message_request(cfg.twilio, {"+1", "+2", "b", ""}, "k");
+  CHECK(no_callback.body == "To=%2B1&From=%2B2&Body=b");
+}
+
+TEST_CASE("basic auth and form encoding", "[outbox][twilio]") {
+  CHECK(twilio::basic_auth("a", "b") == "Basic YTpi");
+  CHECK(twilio::basic_auth("user", "pass:word") == "Basic dXNlcjpwYXNzOndvcmQ=");
+  CHECK(twilio::form_encode({{"A b", "c=d"}, {"e", ""}}) == "A%20b=c%3Dd&e=");
+  CHECK(twilio::messages_url("https://api.twilio.com/", "AC1") ==
+        "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json");
+  CHECK(twilio::message_sid(R"({"sid":"SM9","status":"queued"})") == "SM9");
+  CHECK(twilio::message_sid("not json").empty());
+}
+
+TEST_CASE("CRM tag sync adds the new temperature and removes the other two", "[outbox][crm]") {
+  const auto hot = crm::temperature_tags(agents::temperature::hot);
+  CHECK(hot.add == std::vector<std::string>{"Hot-Lead"});
+  CHECK(hot.remove == std::vector<std::string>{"Warm-Lead", "Cold-Lead"});
+  const auto cold = crm::temperature_tags(agents::temperature::cold);
+  CHECK(cold.add == std::vector<std::string>{"Cold-Lead"});
+  const auto round = crm::tag_sync_from_json(crm::to_json(hot));
+  CHECK(round.add == hot.add);
+  CHECK(round.remove == hot.remove);
+
+  const auto cfg = rest_market();
+  const auto reqs = crm::tag_requests(cfg.crm, "+19095558001", hot, "crm_tags:SM1");
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[0].method == "POST");
+  CHECK(reqs[0].url == "http://crm.test/v1/contacts/%2B19095558001/tags");
+  CHECK(nlohmann::json::parse(reqs[0].body) == nlohmann::json{{"tags", {"Hot-Lead"}}});
+  CHECK(has_header(reqs[0], "Authorization: Bearer crm-token"));
+  CHECK(has_header(reqs[0], "Idempotency-Key: crm_tags:SM1:add"));
+  CHECK(reqs[1].method == "DELETE");
+  CHECK(nlohmann::json::parse(reqs[1].body) ==
+        nlohmann::json{{"tags", {"Warm-Lead", "Cold-Lead"}}});
+  CHECK(has_header(reqs[1], "Idempotency-Key: crm_tags:SM1:remove"));
+  CHECK(crm::tag_requests(cfg.crm, "+1", crm::tag_sync{{"x"}, {}}, "k").size() == 1);
+
+  const auto note = crm::note_request(cfg.crm, "+19095558001", "agent wanted: distress", "n:1");
+  CHECK(note.url == "http://crm.test/v1/contacts/%2B19095558001/notes");
+  CHECK(nlohmann::json::parse(note.body) == nlohmann::json{{"body", "agent wanted: distress"}});
+}
+
+TEST_CASE("retry rules: classification and capped exponential backoff and attempts", "[outbox]") {
+  using runtime::send_verdict;
+  const std::vector<std::pair<long, send_verdict>> table{
+      {200, send_verdict::sent},   {201, send_verdict::sent},   {0, send_verdict::retry},
+      {408, send_verdict::retry},  {429, send_verdict::retry},  {500, send_verdict::retry},
+      {503, send_verdict::retry},  {400, send_verdict::failed}, {401, send_verdict::failed},
+      {404, send_verdict::failed}, {302, send_verdict::failed}};
+  for (const auto& [status, verdict] : table) {
+    INFO(status);
+    CHECK(runtime::classify(status) == verdict);
+  }
+  const auto cfg = rest_market();
+  CHECK(runtime::backoff(1, cfg.outbox) == 100ms);
+  CHECK(runtime::backoff(2, cfg.outbox) == 200ms);
+  CHECK(runtime::backoff(4, cfg.outbox) == 800ms);
+  CHECK(runtime::backoff(5, cfg.outbox) == 1000ms);
+  CHECK(runtime::backoff(60, cfg.outbox) == 1000ms);
+
+  auto u = runtime::after_attempt(0, send_verdict::retry, 10'000, cfg.outbox);
+  CHECK(u.status == "pending");
+  CHECK(u.attempts == 1);
+  CHECK(u.next_attempt_at_ms == 10'100);
+  u = runtime::after_attempt(2, send_verdict::retry, 10'000, cfg.outbox);
+  CHECK(u.next_attempt_at_ms == 10'400);
+  CHECK(runtime::after_attempt(3, send_verdict::retry, 0, cfg.outbox).status == "failed");
+  CHECK(runtime::after_attempt(0, send_verdict::failed, 0, cfg.outbox).status == "failed");
+  CHECK(runtime::after_attempt(5, send_verdict::sent, 0, cfg.outbox).status == "sent");
+}
+
+TEST_CASE("delivery statuses only move forward", "[outbox]") {
+  CHECK(runtime::delivery_status_advances("", "queued"));
+  CHECK(runtime::delivery_status_advances("queued", "sent"));
+  CHECK(runtime::delivery_status_advances("sent", "delivered"));
+  CHECK_FALSE(runtime::delivery_status_advances("delivered", "sent"));
+  CHECK_FALSE(runtime::delivery_status_advances("delivered", "failed"));
+  CHECK_FALSE(runtime::delivery_status_advances("sent", "sent"));
+  CHECK_FALSE(runtime::delivery_status_advances("", "bogus"));
+  CHECK(runtime::is_delivery_status("undelivered"));
+  CHECK_FALSE(runtime::is_delivery_status("read"));
+}
+
+TEST_CASE("the rows a reply writes are keyed by the inbound MessageSid", "[outbox]") {
+  runtime::outbound_reply reply;
+  reply.contact = "+19095558001";
+  reply.in_reply_to_sid = "SM1";
+  reply.body = "Hello";
+  reply.state.temperature = "hot";
+  const auto policy = postgres::outbox_policy_of(rest_market());
+  CHECK(postgres::outbox_key("sms", "SM1") == "sms:SM1");
+
+  SECTION("a plain REST reply: one SMS row") {
+    const auto items = postgres::outbox_items(reply, policy);
+    REQUIRE(items.size() == 1);
+    CHECK(items[0].kind == "sms");
+    CHECK(items[0].key == "sms:SM1");
+    CHECK(nlohmann::json::parse(items[0].payload) ==
+          nlohmann::json{{"to", "+19095558001"}, {"from", "+19095550100"}, {"body", "Hello"}});
+  }
+  SECTION("TwiML mode, no CRM: nothing") {
+    CHECK(postgres::outbox_items(reply, postgres::outbox_policy{}).empty());
+  }
+  SECTION("an empty reply (opt-out) sends nothing") {
+    reply.body.clear();
+    CHECK(postgres::outbox_items(reply, policy).empty());
+  }
+  SECTION("a temperature change and an escalation") {
+    reply.temperature_from = "warm";
+    reply.escalation_reason = "distress: probate";
+    const auto items = postgres::outbox_items(reply, policy);
+    REQUIRE(items.size() == 3);
+    CHECK(items[1].kind == "crm_tags");
+    CHECK(items[1].key == "crm_tags:SM1");
+    CHECK(items[1].payload == crm::to_json(crm::temperature_tags(agents::temperature::hot)));
+    CHECK(items[2].kind == "crm_note");
+    CHECK(nlohmann::json::parse(items[2].payload)["body"] == "agent wanted: distress: probate");
+  }
+  SECTION("no CRM configured: no tag rows") {
+    reply.temperature_from = "warm";
+    auto p = policy;
+    p.crm = false;
+    CHECK(postgres::outbox_items(reply, p).size() == 1);
+  }
+}
+
+TEST_CASE("one attempt: sent with the provider id or retried or failed", "[outbox]") {
+  const auto cfg = rest_market();
+  postgres::outbox_row sms{1,
+                           "sms",
+                           "sms:SM1",
+                           "+19095558001",
+                           R"({"to":"+19095558001","from":"+19095550100","body":"Hi"})",
+                           0};
+  std::vector<http::outbound_request> sent;
+  auto answer = [&sent](long status, std::string body) {
+    return [&sent, status, body](const http::outbound_request& r) {
+      sent.push_back(r);
+      return http::outbound_response{status, body, status == 0 ? "refused" : ""};
+    };
+  };
+  auto rec = runtime::attempt(sms, cfg, 1000, answer(201, R"({"sid":"SM77"})"));
+  CHECK(rec.update.status == "sent");
+  CHECK(rec.provider_id == "SM77");
+  REQUIRE(sent.size() == 1);
+  CHECK(has_header(sent[0], "I-Twilio-Idempotency-Token: sms:SM1"));
+
+  rec = runtime::attempt(sms, cfg, 1000, answer(0, ""));
+  CHECK(rec.update.status == "pending");
+  CHECK(rec.update.next_attempt_at_ms == 1100);
+  CHECK_THAT(rec.error, Catch::Contains("refused"));
+
+  rec = runtime::attempt(sms, cfg, 1000, answer(400, R"({"message":"bad To"})"));
+  CHECK(rec.update.status == "failed");
+  CHECK_THAT(rec.error, Catch::Contains("HTTP 400"));
+
+  // A tag sync stops at the first failure and is retried whole.
+  sent.clear();
+  postgres::outbox_row tags{2,
+                            "crm_tags",
+                            "crm_tags:SM1",
+                            "+19095558001",
+                            crm::to_json(crm::temperature_tags(agents::temperature::warm)),
+                            1};
+  rec = runtime::attempt(tags, cfg, 0, answer(503, ""));
+  CHECK(rec.update.status == "pending");
+  CHECK(rec.update.attempts == 2);
+  CHECK(sent.size() == 1);
+  sent.clear();
+  rec = runtime::attempt(tags, cfg, 0, answer(200, "{}"));
+  CHECK(rec.update.status == "sent");
+  CHECK(sent.size() == 2);
+
+  auto no_crm = cfg;
+  no_crm.crm.base_url.clear();
+  CHECK(runtime::attempt(tags, no_crm, 0, answer(200, "{}")).update.status == "failed");
+}
