@@ -116,6 +116,9 @@ cache::cache_request build_bot_reply(const config::market_config& cfg, bot_kind 
   u.with("bot", std::string{to_string(bot)});
   u.with("handoff", handoff);
   u.with("inbound", inbound.body);
+  // Matched by similarity when market-scoped (the cache never matches a
+  // contact-scoped unit semantically); the other inputs must be equal.
+  out.semantic_input = "inbound";
   out.question = inbound.body;
   // The lead's own number never goes into a stored answer.
   out.known_pii.emplace_back(contact);

@@ -13,7 +13,9 @@ bool is_ascii_alnum(char c) noexcept {
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 struct keyword {
   std::string_view word;  // lower case
@@ -66,7 +68,8 @@ std::optional<span> email_at(std::string_view text, std::size_t i) {
     while (j < text.size() && is_domain_char(text[j])) ++j;
     ++labels;
     bool alpha = j - label_start >= 2;
-    for (std::size_t k = label_start; k < j && alpha; ++k) alpha = !is_digit(text[k]) && text[k] != '-';
+    for (std::size_t k = label_start; k < j && alpha; ++k)
+      alpha = !is_digit(text[k]) && text[k] != '-';
     if (labels >= 2 && alpha) end = j;
     if (j + 1 < text.size() && text[j] == '.' && is_domain_char(text[j + 1])) {
       ++j;
@@ -83,11 +86,14 @@ std::optional<span> email_at(std::string_view text, std::size_t i) {
   return s;
 }
 
-bool is_phone_separator(char c) noexcept { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')'; }
+bool is_phone_separator(char c) noexcept {
+  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
+}
 
 // A phone number starting at `i`; see mask_pii for what counts as one.
 std::optional<span> phone_at(std::string_view text, std::size_t i) {
-  if (i > 0 && (is_ascii_alnum(text[i - 1]) || text[i - 1] == '$' || text[i - 1] == '+')) return std::nullopt;
+  if (i > 0 && (is_ascii_alnum(text[i - 1]) || text[i - 1] == '$' || text[i - 1] == '+'))
+    return std::nullopt;
   const bool plus = text[i] == '+';
   if (!plus && !is_digit(text[i]) && text[i] != '(') return std::nullopt;
   std::size_t j = plus ? i + 1 : i;
@@ -132,10 +138,14 @@ std::optional<span> phone_at(std::string_view text, std::size_t i) {
 
 std::string_view to_string(compliance_action action) noexcept {
   switch (action) {
-    case compliance_action::opt_out: return "opt_out";
-    case compliance_action::opt_in: return "opt_in";
-    case compliance_action::help: return "help";
-    case compliance_action::none: break;
+    case compliance_action::opt_out:
+      return "opt_out";
+    case compliance_action::opt_in:
+      return "opt_in";
+    case compliance_action::help:
+      return "help";
+    case compliance_action::none:
+      break;
   }
   return "none";
 }

@@ -41,21 +41,24 @@ bool is_negation(const std::string& w) {
 
 /// Where `phrase` occurs in `words` as whole words, fillers allowed before its
 /// last word when `fillers`; the index of its first word, or npos.
-std::size_t find_phrase(const std::vector<std::string>& words, const std::vector<std::string>& phrase,
-                        bool fillers) {
+std::size_t find_phrase(const std::vector<std::string>& words,
+                        const std::vector<std::string>& phrase, bool fillers) {
   if (phrase.empty() || phrase.size() > words.size()) return std::string::npos;
   for (std::size_t i = 0; i + phrase.size() <= words.size(); ++i) {
     std::size_t w = i;
     bool ok = true;
     for (std::size_t p = 0; p < phrase.size() && ok; ++p) {
       if (fillers && p + 1 == phrase.size() && p > 0) {
-        for (int skipped = 0; skipped < 4 && w < words.size() && words[w] != phrase[p] && is_filler(words[w]); ++skipped) {
+        for (int skipped = 0;
+             skipped < 4 && w < words.size() && words[w] != phrase[p] && is_filler(words[w]);
+             ++skipped) {
           ++w;
         }
       }
       // The last word may be plural: "talk to one of your agents".
       const bool last = p + 1 == phrase.size();
-      ok = w < words.size() && (words[w] == phrase[p] || (fillers && last && words[w] == phrase[p] + "s"));
+      ok = w < words.size() &&
+           (words[w] == phrase[p] || (fillers && last && words[w] == phrase[p] + "s"));
       ++w;
     }
     if (ok) return i;
@@ -76,37 +79,101 @@ bool negated(const std::vector<std::string>& words, std::size_t at) {
 
 std::string_view to_string(escalation_reason reason) noexcept {
   switch (reason) {
-    case escalation_reason::human_request: return "human_request";
-    case escalation_reason::distress: return "distress";
-    case escalation_reason::unproductive: return "unproductive";
-    case escalation_reason::none: break;
+    case escalation_reason::human_request:
+      return "human_request";
+    case escalation_reason::distress:
+      return "distress";
+    case escalation_reason::unproductive:
+      return "unproductive";
+    case escalation_reason::none:
+      break;
   }
   return "none";
 }
 
 std::vector<std::string> escalation_settings::default_distress_words() {
-  return {"foreclosure", "foreclosures", "foreclose", "foreclosed", "foreclosing", "bankruptcy", "bankrupt",
-          "chapter 7",   "chapter 13",   "probate",   "divorce",    "divorced",    "divorcing", "attorney",
-          "attorneys",   "lawyer",       "lawyers",   "lawsuit",    "lawsuits",    "sue",       "suing",
-          "sued",        "eviction",     "evicted",   "evict",      "evicting",    "short sale", "notice of default",
-          "lis pendens", "tax lien",     "behind on payments", "behind on my mortgage", "loan modification",
-          "repossession", "garnishment", "legal action"};
+  return {"foreclosure",
+          "foreclosures",
+          "foreclose",
+          "foreclosed",
+          "foreclosing",
+          "bankruptcy",
+          "bankrupt",
+          "chapter 7",
+          "chapter 13",
+          "probate",
+          "divorce",
+          "divorced",
+          "divorcing",
+          "attorney",
+          "attorneys",
+          "lawyer",
+          "lawyers",
+          "lawsuit",
+          "lawsuits",
+          "sue",
+          "suing",
+          "sued",
+          "eviction",
+          "evicted",
+          "evict",
+          "evicting",
+          "short sale",
+          "notice of default",
+          "lis pendens",
+          "tax lien",
+          "behind on payments",
+          "behind on my mortgage",
+          "loan modification",
+          "repossession",
+          "garnishment",
+          "legal action"};
 }
 
 std::vector<std::string> escalation_settings::default_human_phrases() {
-  return {"talk to human",        "talk to person",      "talk to agent",        "talk to someone",
-          "talk to somebody",     "talk to realtor",     "talk with human",      "talk with person",
-          "talk with agent",      "talk with someone",   "speak to human",       "speak to person",
-          "speak to agent",       "speak to someone",    "speak to somebody",    "speak to realtor",
-          "speak with human",     "speak with person",   "speak with agent",     "speak with someone",
-          "connect me with agent", "connect me to agent", "connect me with person", "connect me to person",
-          "want human",           "need human",          "get me human",         "human please",
-          "real person",          "live person",         "actual person",        "human being",
-          "representative",       "call me",             "give me call",         "someone call me",
-          "agent call me",        "can someone call",    "can you call"};
+  return {"talk to human",
+          "talk to person",
+          "talk to agent",
+          "talk to someone",
+          "talk to somebody",
+          "talk to realtor",
+          "talk with human",
+          "talk with person",
+          "talk with agent",
+          "talk with someone",
+          "speak to human",
+          "speak to person",
+          "speak to agent",
+          "speak to someone",
+          "speak to somebody",
+          "speak to realtor",
+          "speak with human",
+          "speak with person",
+          "speak with agent",
+          "speak with someone",
+          "connect me with agent",
+          "connect me to agent",
+          "connect me with person",
+          "connect me to person",
+          "want human",
+          "need human",
+          "get me human",
+          "human please",
+          "real person",
+          "live person",
+          "actual person",
+          "human being",
+          "representative",
+          "call me",
+          "give me call",
+          "someone call me",
+          "agent call me",
+          "can someone call",
+          "can you call"};
 }
 
-escalation_decision check_escalation(const turn_signals& turn, const escalation_settings& settings) {
+escalation_decision check_escalation(const turn_signals& turn,
+                                     const escalation_settings& settings) {
   const auto words = words_of(turn.inbound);
   for (const auto& phrase : settings.human_phrases) {
     const auto at = find_phrase(words, words_of(phrase), true);
@@ -114,15 +181,18 @@ escalation_decision check_escalation(const turn_signals& turn, const escalation_
       return {escalation_reason::human_request, phrase};
     }
   }
-  if (turn.human_intent_confidence > 0 && turn.human_intent_confidence + 1e-9 >= settings.human_intent_threshold) {
-    return {escalation_reason::human_request, fmt::format("human_request intent at {:.2f}", turn.human_intent_confidence)};
+  if (turn.human_intent_confidence > 0 &&
+      turn.human_intent_confidence + 1e-9 >= settings.human_intent_threshold) {
+    return {escalation_reason::human_request,
+            fmt::format("human_request intent at {:.2f}", turn.human_intent_confidence)};
   }
   for (const auto& word : settings.distress_words) {
     if (find_phrase(words, words_of(word), false) != std::string::npos) {
       return {escalation_reason::distress, word};
     }
   }
-  if (settings.max_unproductive_turns > 0 && turn.unproductive_turns >= settings.max_unproductive_turns) {
+  if (settings.max_unproductive_turns > 0 &&
+      turn.unproductive_turns >= settings.max_unproductive_turns) {
     return {escalation_reason::unproductive,
             fmt::format("{} turns in a row without a new fact", turn.unproductive_turns)};
   }

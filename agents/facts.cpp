@@ -56,9 +56,10 @@ std::string snake(std::string_view s) {
 bool is_unknown(const json& v) {
   if (v.is_null()) return true;
   if (!v.is_string()) return false;
-  static const std::array<std::string_view, 11> words{"", "unknown", "n_a", "na", "none", "null",
-                                                       "not_mentioned", "not_specified", "unspecified",
-                                                       "not_provided", "not_stated"};
+  static const std::array<std::string_view, 11> words{
+      "",          "unknown",       "n_a",           "na",          "none",
+      "null",      "not_mentioned", "not_specified", "unspecified", "not_provided",
+      "not_stated"};
   const auto s = snake(v.get_ref<const std::string&>());
   return std::find(words.begin(), words.end(), s) != words.end();
 }
@@ -104,9 +105,10 @@ std::optional<bool> boolean(std::string_view key, const json& v) {
   if (is_unknown(v)) return std::nullopt;
   if (v.is_boolean()) return v.get<bool>();
   if (v.is_string()) {
-    static const std::array<std::string_view, 6> yes{"yes", "y", "true", "pre_approved", "preapproved", "approved"};
-    static const std::array<std::string_view, 8> no{"no",      "n",           "false",   "not_yet",
-                                                     "pending", "in_progress", "not_approved", "denied"};
+    static const std::array<std::string_view, 6> yes{"yes",          "y",           "true",
+                                                     "pre_approved", "preapproved", "approved"};
+    static const std::array<std::string_view, 8> no{
+        "no", "n", "false", "not_yet", "pending", "in_progress", "not_approved", "denied"};
     const auto s = snake(v.get_ref<const std::string&>());
     if (std::find(yes.begin(), yes.end(), s) != yes.end()) return true;
     if (std::find(no.begin(), no.end(), s) != no.end()) return false;
@@ -155,11 +157,14 @@ std::optional<motivation_level> strength(std::string_view key, const json& v) {
   if (is_unknown(v)) return std::nullopt;
   if (v.is_number()) {  // a 0..1 rating
     const double x = in_range(key, v.get<double>(), 0, 1);
-    return x >= 2.0 / 3 ? motivation_level::high : x >= 1.0 / 3 ? motivation_level::medium : motivation_level::low;
+    return x >= 2.0 / 3   ? motivation_level::high
+           : x >= 1.0 / 3 ? motivation_level::medium
+                          : motivation_level::low;
   }
   const auto s = label(key, v);
   if (!s) return std::nullopt;
-  if (*s == "high" || *s == "strong" || *s == "very_high" || *s == "urgent") return motivation_level::high;
+  if (*s == "high" || *s == "strong" || *s == "very_high" || *s == "urgent")
+    return motivation_level::high;
   if (*s == "medium" || *s == "moderate" || *s == "some") return motivation_level::medium;
   if (*s == "low" || *s == "weak" || *s == "none_yet") return motivation_level::low;
   return std::nullopt;  // free text we do not know: unknown, not an error
@@ -169,15 +174,24 @@ std::optional<property_condition> condition(std::string_view key, const json& v)
   const auto s = label(key, v);
   if (!s) return std::nullopt;
   static const std::array<std::pair<std::string_view, property_condition>, 19> words{{
-      {"needs_work", property_condition::needs_work}, {"fixer", property_condition::needs_work},
-      {"fixer_upper", property_condition::needs_work}, {"poor", property_condition::needs_work},
-      {"needs_repairs", property_condition::needs_work}, {"as_is", property_condition::needs_work},
-      {"distressed", property_condition::needs_work}, {"fair", property_condition::fair},
-      {"average", property_condition::fair}, {"dated", property_condition::fair},
-      {"outdated", property_condition::fair}, {"good", property_condition::good},
-      {"well_maintained", property_condition::good}, {"move_in_ready", property_condition::good},
-      {"excellent", property_condition::updated}, {"great", property_condition::good},
-      {"updated", property_condition::updated}, {"renovated", property_condition::updated},
+      {"needs_work", property_condition::needs_work},
+      {"fixer", property_condition::needs_work},
+      {"fixer_upper", property_condition::needs_work},
+      {"poor", property_condition::needs_work},
+      {"needs_repairs", property_condition::needs_work},
+      {"as_is", property_condition::needs_work},
+      {"distressed", property_condition::needs_work},
+      {"fair", property_condition::fair},
+      {"average", property_condition::fair},
+      {"dated", property_condition::fair},
+      {"outdated", property_condition::fair},
+      {"good", property_condition::good},
+      {"well_maintained", property_condition::good},
+      {"move_in_ready", property_condition::good},
+      {"excellent", property_condition::updated},
+      {"great", property_condition::good},
+      {"updated", property_condition::updated},
+      {"renovated", property_condition::updated},
       {"remodeled", property_condition::updated},
   }};
   for (const auto& [word, c] : words) {
@@ -239,7 +253,8 @@ bool same_text(std::string_view a, std::string_view b) { return lower(a) == lowe
 void append_unique(std::vector<std::string>& to, const std::vector<std::string>& items) {
   for (const auto& item : items) {
     if (to.size() >= max_list_items) return;
-    const bool known = std::any_of(to.begin(), to.end(), [&](const auto& t) { return same_text(t, item); });
+    const bool known =
+        std::any_of(to.begin(), to.end(), [&](const auto& t) { return same_text(t, item); });
     if (!known) to.push_back(item);
   }
 }
@@ -249,25 +264,32 @@ using setter = std::function<void(lead_facts&, std::string_view key, const json&
 
 const std::map<std::string, setter, std::less<>>& setters() {
   static const std::map<std::string, setter, std::less<>> table{
-      {"budget_usd", [](lead_facts& f, std::string_view k, const json& v) { f.budget_usd = money(k, v); }},
-      {"pre_approved", [](lead_facts& f, std::string_view k, const json& v) { f.pre_approved = boolean(k, v); }},
-      {"down_payment_pct",
-       [](lead_facts& f, std::string_view k, const json& v) { f.down_payment_pct = percent(k, v); }},
+      {"budget_usd",
+       [](lead_facts& f, std::string_view k, const json& v) { f.budget_usd = money(k, v); }},
+      {"pre_approved",
+       [](lead_facts& f, std::string_view k, const json& v) { f.pre_approved = boolean(k, v); }},
+      {"down_payment_pct", [](lead_facts& f, std::string_view k,
+                              const json& v) { f.down_payment_pct = percent(k, v); }},
       {"timeline_months",
        [](lead_facts& f, std::string_view k, const json& v) { f.timeline_months = months(k, v); }},
-      {"motivation", [](lead_facts& f, std::string_view k, const json& v) { f.motivation = label(k, v); }},
-      {"motivation_strength",
-       [](lead_facts& f, std::string_view k, const json& v) { f.motivation_strength = strength(k, v); }},
+      {"motivation",
+       [](lead_facts& f, std::string_view k, const json& v) { f.motivation = label(k, v); }},
+      {"motivation_strength", [](lead_facts& f, std::string_view k,
+                                 const json& v) { f.motivation_strength = strength(k, v); }},
       {"property_condition",
        [](lead_facts& f, std::string_view k, const json& v) { f.condition = condition(k, v); }},
-      {"price_expectation_usd",
-       [](lead_facts& f, std::string_view k, const json& v) { f.price_expectation_usd = money(k, v); }},
-      {"bedrooms", [](lead_facts& f, std::string_view k, const json& v) { f.bedrooms = count(k, v); }},
-      {"bathrooms", [](lead_facts& f, std::string_view k, const json& v) { f.bathrooms = baths(k, v); }},
-      {"property_type", [](lead_facts& f, std::string_view k, const json& v) { f.property_type = label(k, v); }},
-      {"areas", [](lead_facts& f, std::string_view k, const json& v) { append_unique(f.areas, list(k, v)); }},
-      {"must_haves",
-       [](lead_facts& f, std::string_view k, const json& v) { append_unique(f.must_haves, list(k, v)); }},
+      {"price_expectation_usd", [](lead_facts& f, std::string_view k,
+                                   const json& v) { f.price_expectation_usd = money(k, v); }},
+      {"bedrooms",
+       [](lead_facts& f, std::string_view k, const json& v) { f.bedrooms = count(k, v); }},
+      {"bathrooms",
+       [](lead_facts& f, std::string_view k, const json& v) { f.bathrooms = baths(k, v); }},
+      {"property_type",
+       [](lead_facts& f, std::string_view k, const json& v) { f.property_type = label(k, v); }},
+      {"areas", [](lead_facts& f, std::string_view k,
+                   const json& v) { append_unique(f.areas, list(k, v)); }},
+      {"must_haves", [](lead_facts& f, std::string_view k,
+                        const json& v) { append_unique(f.must_haves, list(k, v)); }},
   };
   return table;
 }
@@ -320,7 +342,8 @@ std::string canonical(std::string_view key) {
 bool is_set(const lead_facts& f, std::string_view name);
 
 // "down_payment": "20%", 20 and "20" are percent; 90000, "90000" or "$90k" dollars.
-void set_down_payment(lead_facts& f, std::string_view key, const json& v, std::optional<double>& dollars) {
+void set_down_payment(lead_facts& f, std::string_view key, const json& v,
+                      std::optional<double>& dollars) {
   if (is_unknown(v)) return;
   if (!v.is_number() && !v.is_string()) fail(key, "expected a percent or an amount");
   const std::string text = v.is_string() ? v.get<std::string>() : std::string{};
@@ -356,7 +379,8 @@ lead_facts facts_from_object(const json& object) {
   // Aliases fill only what the canonical names left unknown (lists collect all).
   for (const auto& [key, value] : by_alias) {
     const auto name = canonical(key);
-    if (!is_set(f, name) || name == "areas" || name == "must_haves") setters().find(name)->second(f, key, *value);
+    if (!is_set(f, name) || name == "areas" || name == "must_haves")
+      setters().find(name)->second(f, key, *value);
   }
   if (!f.down_payment_pct && down_payment_usd && f.budget_usd) {
     f.down_payment_pct = std::min(100.0, std::round(*down_payment_usd / *f.budget_usd * 1000) / 10);
@@ -406,19 +430,26 @@ bool is_set(const lead_facts& f, std::string_view name) {
 
 std::string_view to_string(motivation_level level) noexcept {
   switch (level) {
-    case motivation_level::low: return "low";
-    case motivation_level::medium: return "medium";
-    case motivation_level::high: return "high";
+    case motivation_level::low:
+      return "low";
+    case motivation_level::medium:
+      return "medium";
+    case motivation_level::high:
+      return "high";
   }
   return "low";
 }
 
 std::string_view to_string(property_condition condition) noexcept {
   switch (condition) {
-    case property_condition::needs_work: return "needs_work";
-    case property_condition::fair: return "fair";
-    case property_condition::good: return "good";
-    case property_condition::updated: return "updated";
+    case property_condition::needs_work:
+      return "needs_work";
+    case property_condition::fair:
+      return "fair";
+    case property_condition::good:
+      return "good";
+    case property_condition::updated:
+      return "updated";
   }
   return "fair";
 }
@@ -434,8 +465,9 @@ std::string canonical_fact_name(std::string_view key) {
 
 const std::vector<std::string_view>& fact_field_names() {
   static const std::vector<std::string_view> names{
-      "budget_usd", "pre_approved", "down_payment_pct", "timeline_months", "motivation", "motivation_strength",
-      "property_condition", "price_expectation_usd", "bedrooms", "bathrooms", "property_type", "areas",
+      "budget_usd", "pre_approved",        "down_payment_pct",   "timeline_months",
+      "motivation", "motivation_strength", "property_condition", "price_expectation_usd",
+      "bedrooms",   "bathrooms",           "property_type",      "areas",
       "must_haves"};
   return names;
 }
@@ -464,9 +496,12 @@ std::optional<json> extract_json(std::string_view text) {
     for (std::size_t i = start; i < text.size(); ++i) {
       const char c = text[i];
       if (in_string) {
-        if (escaped) escaped = false;
-        else if (c == '\\') escaped = true;
-        else if (c == '"') in_string = false;
+        if (escaped)
+          escaped = false;
+        else if (c == '\\')
+          escaped = true;
+        else if (c == '"')
+          in_string = false;
       } else if (c == '"') {
         in_string = true;
       } else if (c == '{' || c == '[') {
@@ -486,7 +521,8 @@ std::variant<lead_facts, facts_error> parse_facts(std::string_view llm_text) {
   auto root = extract_json(llm_text);
   if (!root) return facts_error{"no JSON object in the answer"};
   const json* object = &*root;
-  if (const auto it = root->find("facts"); root->is_object() && it != root->end() && it->is_object()) {
+  if (const auto it = root->find("facts");
+      root->is_object() && it != root->end() && it->is_object()) {
     object = &*it;
   }
   if (!object->is_object()) return facts_error{"expected a JSON object"};
@@ -500,10 +536,12 @@ std::variant<lead_facts, facts_error> parse_facts(std::string_view llm_text) {
 }
 
 std::optional<double> parse_usd(std::string_view text) {
-  static const std::regex amount{R"((\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|mil|mm|m|thousand|k)?\b)"};
+  static const std::regex amount{
+      R"((\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|mil|mm|m|thousand|k)?\b)"};
   const std::string s = lower(text);
   std::optional<double> best;
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), amount); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), amount); it != std::sregex_iterator();
+       ++it) {
     std::string digits = (*it)[1].str();
     digits.erase(std::remove(digits.begin(), digits.end(), ','), digits.end());
     double value = std::stod(digits);
@@ -521,23 +559,36 @@ std::optional<double> parse_timeline_months(std::string_view text) {
     if (c == '_' || c == ',') c = ' ';
   }
   const auto has = [&](std::string_view phrase) { return s.find(phrase) != std::string::npos; };
-  for (const char* p : {" asap ", "immediately", "right away", "right now", "urgent", " now ", " today ",
-                        " this week ", "as soon as possible"}) {
+  for (const char* p : {" asap ", "immediately", "right away", "right now", "urgent", " now ",
+                        " today ", " this week ", "as soon as possible"}) {
     if (has(p)) return 0.0;
   }
-  for (const char* p : {"browsing", "just looking", "no rush", "not in a hurry", "someday", "no timeline",
-                        "not sure", "undecided"}) {
+  for (const char* p : {"browsing", "just looking", "no rush", "not in a hurry", "someday",
+                        "no timeline", "not sure", "undecided"}) {
     if (has(p)) return no_rush_timeline_months;
   }
   // Spelled numbers, so "six months" reads like "6 months".
   static const std::array<std::pair<const char*, const char*>, 16> words{{
-      {" one ", " 1 "}, {" two ", " 2 "}, {" three ", " 3 "}, {" four ", " 4 "}, {" five ", " 5 "},
-      {" six ", " 6 "}, {" seven ", " 7 "}, {" eight ", " 8 "}, {" nine ", " 9 "}, {" ten ", " 10 "},
-      {" eleven ", " 11 "}, {" twelve ", " 12 "}, {" a couple of ", " 2 "}, {" a couple ", " 2 "},
-      {" a few ", " 3 "}, {" few ", " 3 "},
+      {" one ", " 1 "},
+      {" two ", " 2 "},
+      {" three ", " 3 "},
+      {" four ", " 4 "},
+      {" five ", " 5 "},
+      {" six ", " 6 "},
+      {" seven ", " 7 "},
+      {" eight ", " 8 "},
+      {" nine ", " 9 "},
+      {" ten ", " 10 "},
+      {" eleven ", " 11 "},
+      {" twelve ", " 12 "},
+      {" a couple of ", " 2 "},
+      {" a couple ", " 2 "},
+      {" a few ", " 3 "},
+      {" few ", " 3 "},
   }};
   for (const auto& [word, digit] : words) {
-    for (auto at = s.find(word); at != std::string::npos; at = s.find(word, at)) s.replace(at, std::string_view{word}.size(), digit);
+    for (auto at = s.find(word); at != std::string::npos; at = s.find(word, at))
+      s.replace(at, std::string_view{word}.size(), digit);
   }
   static const std::regex span{
       R"((?:^|[^\d.])(\d+(?:\.\d+)?)(?:\s*(?:-|to)\s*(\d+(?:\.\d+)?))?\s*(day|week|wk|month|mo|year|yr)s?\b)"};
@@ -548,7 +599,9 @@ std::optional<double> parse_timeline_months(std::string_view text) {
     if (unit == "year" || unit == "yr") return 12.0;
     return 1.0;
   };
-  const auto finish = [](double m) { return std::min(max_timeline_months, std::round(m * 100) / 100); };
+  const auto finish = [](double m) {
+    return std::min(max_timeline_months, std::round(m * 100) / 100);
+  };
   std::smatch m;
   if (std::regex_search(s, m, span)) {
     double value = std::stod(m[1].str());
@@ -557,7 +610,11 @@ std::optional<double> parse_timeline_months(std::string_view text) {
   }
   if (std::regex_search(s, m, single)) return finish(unit_months(m[1].str()));
   static const std::array<std::pair<const char*, double>, 6> relative{{
-      {"next week", 0.25}, {"this month", 0.5}, {"next month", 1}, {"this year", 6}, {"next year", 12},
+      {"next week", 0.25},
+      {"this month", 0.5},
+      {"next month", 1},
+      {"this year", 6},
+      {"next year", 12},
       {"end of the year", 6},
   }};
   for (const auto& [phrase, value] : relative) {
@@ -593,7 +650,8 @@ std::vector<std::string> changed_fields(const lead_facts& before, const lead_fac
   return out;
 }
 
-crm_update apply_crm_fields(const lead_facts& facts, const std::map<std::string, std::string>& fields) {
+crm_update apply_crm_fields(const lead_facts& facts,
+                            const std::map<std::string, std::string>& fields) {
   crm_update update{facts, {}, {}};
   for (const auto& [key, value] : fields) {
     const auto k = snake(key);
@@ -613,7 +671,9 @@ crm_update apply_crm_fields(const lead_facts& facts, const std::map<std::string,
           std::optional<double> dollars;
           set_down_payment(next, key, v, dollars);
           if (dollars && !next.budget_usd) fail(key, "a down payment in dollars needs a budget");
-          if (dollars) next.down_payment_pct = std::min(100.0, std::round(*dollars / *next.budget_usd * 1000) / 10);
+          if (dollars)
+            next.down_payment_pct =
+                std::min(100.0, std::round(*dollars / *next.budget_usd * 1000) / 10);
         } else {
           // A person replaces a list rather than adding to it.
           if (name == "areas") next.areas.clear();

@@ -55,6 +55,9 @@ cache::cache_request build_facts_request(const config::market_config& cfg,
   u.with("asked", asked);
   req.messages.push_back(
       {"user", asked.empty() ? inbound.body : inbound.body + "\n(in reply to: " + asked + ")"});
+  // Matched by similarity when market-scoped (the cache never matches a
+  // contact-scoped unit semantically); the other inputs must be equal.
+  out.semantic_input = "message";
   out.question = inbound.body;
   out.known_pii.emplace_back(contact);
   out.source_sid = inbound.sid;

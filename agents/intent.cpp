@@ -58,7 +58,8 @@ bool has_phrase(const std::string& padded, std::string_view phrase) {
 }
 
 bool is_confidence(const json& v) {
-  return v.is_number() && std::isfinite(v.get<double>()) && v.get<double>() >= 0 && v.get<double>() <= 1;
+  return v.is_number() && std::isfinite(v.get<double>()) && v.get<double>() >= 0 &&
+         v.get<double>() <= 1;
 }
 
 const json* find_any(const json& object, std::initializer_list<const char*> keys) {
@@ -88,16 +89,19 @@ intent_ranking ranked(std::map<intent, intent_score> by_intent, std::optional<in
   return out;
 }
 
-std::optional<std::string> entry_error(const json& entry, std::map<intent, intent_score>& by_intent) {
+std::optional<std::string> entry_error(const json& entry,
+                                       std::map<intent, intent_score>& by_intent) {
   if (!entry.is_object()) return "intent entries must be objects";
   const json* label = find_any(entry, {"intent", "label", "name"});
   const json* confidence = find_any(entry, {"confidence", "score", "probability"});
   if (label == nullptr || !label->is_string()) return "an entry has no intent label";
   const auto kind = parse_intent_label(label->get<std::string>());
   if (!kind) return "unknown intent \"" + label->get<std::string>() + "\"";
-  if (confidence == nullptr || !is_confidence(*confidence)) return "confidence must be a number in 0..1";
+  if (confidence == nullptr || !is_confidence(*confidence))
+    return "confidence must be a number in 0..1";
   intent_score s{*kind, confidence->get<double>(), {}};
-  if (const json* topic = find_any(entry, {"topic", "faq_topic"}); topic != nullptr && topic->is_string()) {
+  if (const json* topic = find_any(entry, {"topic", "faq_topic"});
+      topic != nullptr && topic->is_string()) {
     s.topic = snake(topic->get<std::string>());
   }
   put(by_intent, std::move(s));
@@ -118,13 +122,20 @@ struct faq_topic {
 
 std::string_view to_string(intent i) noexcept {
   switch (i) {
-    case intent::buyer: return "buyer";
-    case intent::seller: return "seller";
-    case intent::faq: return "faq";
-    case intent::scheduling: return "scheduling";
-    case intent::human_request: return "human_request";
-    case intent::opt_out_family: return "opt_out_family";
-    case intent::other: break;
+    case intent::buyer:
+      return "buyer";
+    case intent::seller:
+      return "seller";
+    case intent::faq:
+      return "faq";
+    case intent::scheduling:
+      return "scheduling";
+    case intent::human_request:
+      return "human_request";
+    case intent::opt_out_family:
+      return "opt_out_family";
+    case intent::other:
+      break;
   }
   return "other";
 }
@@ -179,9 +190,11 @@ std::variant<intent_ranking, intent_error> parse_intent(std::string_view llm_tex
   if (!root) return intent_error{"no JSON in the answer"};
   std::map<intent, intent_score> by_intent;
 
-  const json* entries = root->is_array() ? &*root : find_any(*root, {"intents", "ranking", "ranked"});
+  const json* entries =
+      root->is_array() ? &*root : find_any(*root, {"intents", "ranking", "ranked"});
   if (entries != nullptr) {
-    if (!entries->is_array() || entries->empty()) return intent_error{"intents must be a non-empty array"};
+    if (!entries->is_array() || entries->empty())
+      return intent_error{"intents must be a non-empty array"};
     for (const auto& entry : *entries) {
       if (auto error = entry_error(entry, by_intent)) return intent_error{*error};
     }
@@ -209,7 +222,8 @@ std::variant<intent_ranking, intent_error> parse_intent(std::string_view llm_tex
     for (const auto& [name, value] : scores->items()) {
       const auto kind = parse_intent_label(name);
       if (!kind) continue;  // a label we do not route on
-      if (!is_confidence(value)) return intent_error{"score of \"" + name + "\" must be a number in 0..1"};
+      if (!is_confidence(value))
+        return intent_error{"score of \"" + name + "\" must be a number in 0..1"};
       put(by_intent, {*kind, value.get<double>(), {}});
     }
   }
@@ -227,23 +241,25 @@ std::variant<intent_ranking, intent_error> parse_intent(std::string_view llm_tex
 intent_ranking keyword_intent(std::string_view text) {
   static const std::vector<keyword_rule> rules{
       {intent::opt_out_family,
-       {"stop texting", "stop messaging", "stop contacting", "remove me", "take me off", "unsubscribe me",
-        "dont text", "do not text", "dont contact", "do not contact", "opt me out", "no more texts",
-        "leave me alone", "wrong number"}},
+       {"stop texting", "stop messaging", "stop contacting", "remove me", "take me off",
+        "unsubscribe me", "dont text", "do not text", "dont contact", "do not contact",
+        "opt me out", "no more texts", "leave me alone", "wrong number"}},
       {intent::human_request,
-       {"human", "real person", "live person", "actual person", "talk to someone", "speak to someone",
-        "speak with someone", "talk to a person", "talk to an agent", "speak to an agent", "speak with an agent",
-        "call me", "give me a call", "representative"}},
+       {"human", "real person", "live person", "actual person", "talk to someone",
+        "speak to someone", "speak with someone", "talk to a person", "talk to an agent",
+        "speak to an agent", "speak with an agent", "call me", "give me a call", "representative"}},
       {intent::seller,
-       {"sell", "selling", "seller", "list my", "listing my", "list our", "home worth", "house worth",
-        "home value", "value of my", "valuation", "cma", "market analysis", "cash offer"}},
+       {"sell", "selling", "seller", "list my", "listing my", "list our", "home worth",
+        "house worth", "home value", "value of my", "valuation", "cma", "market analysis",
+        "cash offer"}},
       {intent::buyer,
-       {"buy", "buying", "buyer", "purchase", "purchasing", "looking for a home", "looking for a house",
-        "house hunting", "home search", "first home", "pre approved", "preapproved", "bedroom*", "relocat*",
-        "in the market for", "move to"}},
+       {"buy", "buying", "buyer", "purchase", "purchasing", "looking for a home",
+        "looking for a house", "house hunting", "home search", "first home", "pre approved",
+        "preapproved", "bedroom*", "relocat*", "in the market for", "move to"}},
       {intent::scheduling,
-       {"schedul*", "showing", "showings", "tour", "tours", "appointment*", "see the house", "see the home",
-        "see it", "viewing", "walk through", "walkthrough", "available tomorrow", "open house"}},
+       {"schedul*", "showing", "showings", "tour", "tours", "appointment*", "see the house",
+        "see the home", "see it", "viewing", "walk through", "walkthrough", "available tomorrow",
+        "open house"}},
   };
   static const std::vector<faq_topic> topics{
       {"closing_costs", {"closing cost*"}},

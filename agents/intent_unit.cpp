@@ -38,6 +38,9 @@ cache::cache_request build_intent_request(const config::market_config& cfg,
   u.generation = g;
   u.max_tokens = max_tokens;
   u.with("message", inbound.body);
+  // Matched by similarity when market-scoped (the cache never matches a
+  // contact-scoped unit semantically); the other inputs must be equal.
+  out.semantic_input = "message";
   out.question = inbound.body;
   out.known_pii.emplace_back(contact);
   out.source_sid = inbound.sid;

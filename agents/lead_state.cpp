@@ -74,8 +74,8 @@ std::vector<handoff_record> parse_handoffs(std::string_view json) {
   }
   for (const auto& item : j) {
     if (!item.is_object() || !item.contains("at_ms") || !item.contains("from") ||
-        !item.contains("to") || !item["at_ms"].is_number_integer() ||
-        !item["from"].is_string() || !item["to"].is_string()) {
+        !item.contains("to") || !item["at_ms"].is_number_integer() || !item["from"].is_string() ||
+        !item["to"].is_string()) {
       continue;
     }
     auto from = parse_bot_kind(item["from"].get<std::string>());
@@ -98,11 +98,11 @@ std::string append_handoff(std::string_view json, const handoff_record& record) 
   if (!j.is_array()) {
     j = nlohmann::json::array();
   }
-  j.push_back({{"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                             record.at.time_since_epoch())
-                             .count()},
-               {"from", std::string{to_string(record.from)}},
-               {"to", std::string{to_string(record.to)}}});
+  j.push_back(
+      {{"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(record.at.time_since_epoch())
+                     .count()},
+       {"from", std::string{to_string(record.from)}},
+       {"to", std::string{to_string(record.to)}}});
   // A day's limit is all the policy reads; older entries are only history.
   constexpr std::size_t kept = 50;
   if (j.size() > kept) {

@@ -25,18 +25,24 @@ bool buyer_side(const lead_facts& f) {
 double condition_value(property_condition c) {
   switch (c) {
     case property_condition::updated:
-    case property_condition::good: return 1.0;
-    case property_condition::fair: return 0.7;
-    case property_condition::needs_work: return 0.4;
+    case property_condition::good:
+      return 1.0;
+    case property_condition::fair:
+      return 0.7;
+    case property_condition::needs_work:
+      return 0.4;
   }
   return 0;
 }
 
 double level_value(motivation_level level) {
   switch (level) {
-    case motivation_level::high: return 1.0;
-    case motivation_level::medium: return 0.6;
-    case motivation_level::low: return 0.25;
+    case motivation_level::high:
+      return 1.0;
+    case motivation_level::medium:
+      return 0.6;
+    case motivation_level::low:
+      return 0.25;
   }
   return 0;
 }
@@ -50,7 +56,8 @@ double pre_approval(const lead_facts& f) {
 }
 
 double budget(const lead_facts& f) {
-  return (buyer_side(f) ? f.budget_usd.has_value() : f.price_expectation_usd.has_value()) ? 1.0 : 0.0;
+  return (buyer_side(f) ? f.budget_usd.has_value() : f.price_expectation_usd.has_value()) ? 1.0
+                                                                                          : 0.0;
 }
 
 double down_payment(const lead_facts& f) {
@@ -85,7 +92,10 @@ double engagement(const lead_facts& f) {
   double speed = 0;
   if (e.median_reply_delay) {
     const auto d = *e.median_reply_delay;
-    speed = d <= std::chrono::minutes(5) ? 1.0 : d <= std::chrono::hours(1) ? 0.6 : d <= std::chrono::hours(24) ? 0.3 : 0;
+    speed = d <= std::chrono::minutes(5)  ? 1.0
+            : d <= std::chrono::hours(1)  ? 0.6
+            : d <= std::chrono::hours(24) ? 0.3
+                                          : 0;
   }
   return 0.5 * std::min(1.0, std::max(0, e.inbound_messages) / 6.0) +
          0.3 * std::min(1.0, std::max(0, e.fact_turns) / 3.0) + 0.2 * speed;
@@ -105,8 +115,10 @@ struct named_component {
   component_fn fn;
 };
 
-constexpr std::array<named_component, 4> frs_table{{
-    {"pre_approval", pre_approval}, {"budget", budget}, {"down_payment", down_payment}, {"timeline", timeline}}};
+constexpr std::array<named_component, 4> frs_table{{{"pre_approval", pre_approval},
+                                                    {"budget", budget},
+                                                    {"down_payment", down_payment},
+                                                    {"timeline", timeline}}};
 constexpr std::array<named_component, 4> pcs_table{{{"motivation", motivation},
                                                     {"timeline_urgency", timeline_urgency},
                                                     {"engagement", engagement},
@@ -118,7 +130,8 @@ double weighted(const lead_facts& f, const std::map<std::string, double>& weight
   double sum = 0;
   double total = 0;
   for (const auto& [name, weight] : weights) {
-    const auto it = std::find_if(table.begin(), table.end(), [&](const auto& c) { return c.name == name; });
+    const auto it =
+        std::find_if(table.begin(), table.end(), [&](const auto& c) { return c.name == name; });
     const double value = it == table.end() ? 0.0 : std::clamp(it->fn(f), 0.0, 1.0);
     out.push_back({name, weight, value});
     sum += weight * value;
@@ -144,9 +157,12 @@ std::string components_text(const std::vector<score_component>& components) {
 
 std::string_view to_string(temperature t) noexcept {
   switch (t) {
-    case temperature::hot: return "hot";
-    case temperature::warm: return "warm";
-    case temperature::cold: break;
+    case temperature::hot:
+      return "hot";
+    case temperature::warm:
+      return "warm";
+    case temperature::cold:
+      break;
   }
   return "cold";
 }
@@ -171,11 +187,13 @@ lead_side lead_side_of(const lead_facts& f) {
 motivation_level motivation_for(std::string_view reason) {
   const auto r = lower(reason);
   const auto any = [&](std::initializer_list<std::string_view> words) {
-    return std::any_of(words.begin(), words.end(), [&](auto w) { return r.find(w) != std::string::npos; });
+    return std::any_of(words.begin(), words.end(),
+                       [&](auto w) { return r.find(w) != std::string::npos; });
   };
-  if (any({"invest", "curious", "browsing", "just_looking", "rental"})) return motivation_level::low;
-  if (any({"relocat", "job", "transfer", "divorce", "inherit", "foreclos", "hardship", "baby", "lease",
-           "estate", "behind"})) {
+  if (any({"invest", "curious", "browsing", "just_looking", "rental"}))
+    return motivation_level::low;
+  if (any({"relocat", "job", "transfer", "divorce", "inherit", "foreclos", "hardship", "baby",
+           "lease", "estate", "behind"})) {
     return motivation_level::high;
   }
   return motivation_level::medium;
@@ -198,8 +216,8 @@ temperature temperature_for(double composite, const config::scoring_settings& se
 }
 
 std::string describe(const lead_score& score) {
-  return fmt::format("{} composite {:.1f} (FRS {:.1f}:{}; PCS {:.1f}:{})", to_string(score.temp), score.composite,
-                     score.frs, components_text(score.frs_components), score.pcs,
+  return fmt::format("{} composite {:.1f} (FRS {:.1f}:{}; PCS {:.1f}:{})", to_string(score.temp),
+                     score.composite, score.frs, components_text(score.frs_components), score.pcs,
                      components_text(score.pcs_components));
 }
 
@@ -216,9 +234,12 @@ std::vector<std::string> unknown_components(const config::scoring_settings& sett
 
 std::string_view crm_tag(temperature t) noexcept {
   switch (t) {
-    case temperature::hot: return "Hot-Lead";
-    case temperature::warm: return "Warm-Lead";
-    case temperature::cold: break;
+    case temperature::hot:
+      return "Hot-Lead";
+    case temperature::warm:
+      return "Warm-Lead";
+    case temperature::cold:
+      break;
   }
   return "Cold-Lead";
 }

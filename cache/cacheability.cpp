@@ -10,21 +10,11 @@ namespace {
 
 // ASCII only, without <cctype>'s locale lookups: SMS words that matter here
 // are ASCII, and check_request() runs on every lookup, hits included.
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_upper(char c) {
-  return c >= 'A' && c <= 'Z';
-}
-bool is_alpha(char c) {
-  return is_upper(c) || (c >= 'a' && c <= 'z');
-}
-bool is_alnum(char c) {
-  return is_alpha(c) || is_digit(c);
-}
-char lower(char c) {
-  return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
-}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_alpha(char c) { return is_upper(c) || (c >= 'a' && c <= 'z'); }
+bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+char lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool one_of(std::string_view w, std::initializer_list<std::string_view> set) {
   if (w.empty()) {
@@ -114,18 +104,18 @@ bool next_is(const std::vector<token>& t, std::size_t i,
 
 bool is_greeting_word(std::string_view w) {
   const auto listed = [](std::string_view x) {
-    return one_of(x, {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "hola", "sup",
-                      "greetings", "morning", "afternoon", "evening", "gm", "hallo", "helo", "hai",
-                      "wassup"});
+    return one_of(x,
+                  {"hi", "hello", "hey", "heya", "hiya", "howdy", "yo", "hola", "sup", "greetings",
+                   "morning", "afternoon", "evening", "gm", "hallo", "helo", "hai", "wassup"});
   };
   return listed(w) || listed(collapse_tail(w));
 }
 
 bool is_greeting_filler(std::string_view w) {
-  return one_of(w, {"there", "good", "again", "all", "everyone", "folks", "yall", "guys",
-                    "whats", "up", "how", "hows", "are", "r", "you", "u", "ya", "doing",
-                    "is", "it", "going", "hope", "well", "nice", "to", "meet", "team", "and",
-                    "just", "oh", "ok", "okay"});
+  return one_of(w, {"there", "good",  "again", "all",  "everyone", "folks", "yall", "guys",
+                    "whats", "up",    "how",   "hows", "are",      "r",     "you",  "u",
+                    "ya",    "doing", "is",    "it",   "going",    "hope",  "well", "nice",
+                    "to",    "meet",  "team",  "and",  "just",     "oh",    "ok",   "okay"});
 }
 
 // --- time ---------------------------------------------------------------------
@@ -174,22 +164,21 @@ bool relative_time(const std::vector<token>& t, std::string_view text) {
       return true;
     }
     if (one_of(w, {"this", "next", "last"}) && i + 1 < t.size() &&
-        (one_of(t[i + 1].lower, {"morning", "afternoon", "evening", "night", "week", "weekend",
-                                 "month", "year"}) ||
+        (one_of(t[i + 1].lower,
+                {"morning", "afternoon", "evening", "night", "week", "weekend", "month", "year"}) ||
          is_weekday(t[i + 1].lower))) {
       return true;
     }
     // "in 20 minutes", "in an hour", "in a few days"
-    if (one_of(w, {"minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "day",
-                   "days"}) &&
+    if (one_of(w,
+               {"minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "day", "days"}) &&
         i >= 2 && (t[i - 2].lower == "in" || (i >= 3 && t[i - 3].lower == "in")) &&
         (all_digits(t[i - 1].lower) || one_of(t[i - 1].lower, {"an", "a", "few", "couple"}))) {
       return true;
     }
     // Only "at/by/around 3pm": "open 9am to 5pm" or "until 6pm" are opening
     // hours, which do not depend on when they are read.
-    if (one_of(w, {"at", "by", "around"}) &&
-        i + 1 < t.size() &&
+    if (one_of(w, {"at", "by", "around"}) && i + 1 < t.size() &&
         (is_clock_time(t, i + 1, text) || one_of(t[i + 1].lower, {"noon", "midnight"}))) {
       return true;
     }
@@ -213,10 +202,10 @@ bool availability(const std::vector<token>& t) {
     // which do not change by the hour.
     if (one_of(w, {"available", "avail"}) &&
         !before_any(t, i, 3,
-                    {"financing", "finance", "loan", "loans", "program", "programs", "option",
-                     "options", "assistance", "grant", "grants", "incentive", "incentives",
-                     "credit", "credits", "rebate", "rebates", "resource", "resources", "help",
-                     "mortgage", "mortgages", "rate", "rates"})) {
+                    {"financing",  "finance", "loan",       "loans",     "program", "programs",
+                     "option",     "options", "assistance", "grant",     "grants",  "incentive",
+                     "incentives", "credit",  "credits",    "rebate",    "rebates", "resource",
+                     "resources",  "help",    "mortgage",   "mortgages", "rate",    "rates"})) {
       return true;
     }
     if (w == "still") {
@@ -231,8 +220,8 @@ bool availability(const std::vector<token>& t) {
     }
     if (one_of(w, {"sold", "taken", "pending", "gone"}) &&
         before_any(t, i, 3,
-                   {"it", "that", "this", "still", "house", "home", "property", "place",
-                    "listing", "unit", "condo", "one"})) {
+                   {"it", "that", "this", "still", "house", "home", "property", "place", "listing",
+                    "unit", "condo", "one"})) {
       return true;
     }
     if (w == "contract" && before_any(t, i, 1, {"under"})) {
@@ -253,10 +242,9 @@ bool availability(const std::vector<token>& t) {
 // --- PII ----------------------------------------------------------------------
 
 bool has_email(std::string_view text) {
-  for (std::size_t at = text.find('@'); at != std::string_view::npos;
-       at = text.find('@', at + 1)) {
-    if (at == 0 || !(is_alnum(text[at - 1]) || std::string_view{"._%+-"}.find(text[at - 1]) !=
-                                                   std::string_view::npos)) {
+  for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    if (at == 0 || !(is_alnum(text[at - 1]) ||
+                     std::string_view{"._%+-"}.find(text[at - 1]) != std::string_view::npos)) {
       continue;
     }
     // domain: labels of [alnum-] separated by dots, the last one 2+ letters
@@ -339,23 +327,27 @@ bool has_phone(std::string_view text) {
 }
 
 bool is_street_suffix(std::string_view w) {
-  return one_of(w, {"st", "street", "ave", "av", "avenue", "rd", "road", "blvd", "boulevard",
-                    "dr", "drive", "ln", "lane", "ct", "court", "way", "pl", "place", "cir",
-                    "circle", "pkwy", "parkway", "hwy", "highway", "ter", "terrace", "trl",
-                    "trail", "sq", "square", "loop", "aly", "alley", "pike", "row"});
+  return one_of(w, {"st",      "street",    "ave",     "av",    "avenue",  "rd",     "road",
+                    "blvd",    "boulevard", "dr",      "drive", "ln",      "lane",   "ct",
+                    "court",   "way",       "pl",      "place", "cir",     "circle", "pkwy",
+                    "parkway", "hwy",       "highway", "ter",   "terrace", "trl",    "trail",
+                    "sq",      "square",    "loop",    "aly",   "alley",   "pike",   "row"});
 }
 
 /// Words that never sit between a house number and a street suffix; they
 /// keep "2 bath homes that way" and "15 minutes drive" from reading as addresses.
 bool breaks_address(std::string_view w) {
-  return one_of(w, {"the", "a", "an", "of", "to", "in", "on", "at", "and", "or", "for", "with",
-                    "is", "are", "was", "from", "by", "that", "this", "it", "your", "my", "our",
-                    "you", "we", "they", "bed", "beds", "bd", "bdr", "br", "bedroom", "bedrooms",
-                    "bath", "baths", "ba", "bathroom", "bathrooms", "sqft", "sq", "ft", "feet",
-                    "home", "homes", "house", "houses", "minute", "minutes", "min", "mins",
-                    "mile", "miles", "mi", "hour", "hours", "year", "years", "yrs", "percent",
-                    "units", "car", "cars", "garage", "story", "stories", "acre", "acres",
-                    "days", "weeks", "months", "down", "k", "m", "dollars", "people", "kids"});
+  return one_of(
+      w, {"the",      "a",       "an",      "of",    "to",       "in",        "on",     "at",
+          "and",      "or",      "for",     "with",  "is",       "are",       "was",    "from",
+          "by",       "that",    "this",    "it",    "your",     "my",        "our",    "you",
+          "we",       "they",    "bed",     "beds",  "bd",       "bdr",       "br",     "bedroom",
+          "bedrooms", "bath",    "baths",   "ba",    "bathroom", "bathrooms", "sqft",   "sq",
+          "ft",       "feet",    "home",    "homes", "house",    "houses",    "minute", "minutes",
+          "min",      "mins",    "mile",    "miles", "mi",       "hour",      "hours",  "year",
+          "years",    "yrs",     "percent", "units", "car",      "cars",      "garage", "story",
+          "stories",  "acre",    "acres",   "days",  "weeks",    "months",    "down",   "k",
+          "m",        "dollars", "people",  "kids"});
 }
 
 bool has_address(const std::vector<token>& t) {
@@ -370,9 +362,9 @@ bool has_address(const std::vector<token>& t) {
       if (breaks_address(name)) {
         break;
       }
-      const bool ordinal = name.size() >= 3 && is_digit(name[0]) &&
-                           one_of(std::string_view{name}.substr(name.size() - 2),
-                                  {"st", "nd", "rd", "th"});
+      const bool ordinal =
+          name.size() >= 3 && is_digit(name[0]) &&
+          one_of(std::string_view{name}.substr(name.size() - 2), {"st", "nd", "rd", "th"});
       if (!all_alpha(name) && !ordinal) {
         break;
       }
@@ -386,19 +378,20 @@ bool has_address(const std::vector<token>& t) {
 
 /// Capitalised words that are not names at the start of a clause.
 bool common_capitalised(std::string_view w) {
-  return one_of(w, {"there", "again", "all", "everyone", "folks", "team", "guys", "and", "the",
-                    "a", "i", "so", "just", "looking", "interested", "ready", "here", "thinking",
-                    "not", "very", "sorry", "glad", "happy", "good", "great", "new", "moving",
-                    "trying", "selling", "buying", "pre", "with", "from", "in", "at", "on",
-                    "still", "also", "currently", "back", "sure", "ok", "okay", "thanks",
-                    "thank", "welcome", "home", "buyer", "seller", "agent", "realtor", "yes",
-                    "no", "how", "what", "when", "where", "why", "who", "is", "are", "can",
-                    "could", "would", "should", "will", "do", "does", "did", "we", "you", "it",
-                    "this", "that", "my", "your", "our", "let", "lets", "to", "for", "of",
-                    "if", "but", "or", "an", "be", "have", "has", "had", "been", "am", "hope",
-                    "please", "quick", "question", "friend", "friends", "neighbor", "renting",
-                    "approved", "excited", "curious", "wondering", "calling", "texting",
-                    "reaching", "following", "writing", "checking", "hoping"});
+  return one_of(
+      w, {"there", "again", "all", "everyone", "folks", "team", "guys", "and", "the", "a", "i",
+          "so", "just", "looking", "interested", "ready", "here", "thinking", "not", "very",
+          "sorry", "glad", "happy", "good", "great", "new", "moving", "trying", "selling", "buying",
+          "pre", "with", "from", "in", "at", "on", "still", "also", "currently", "back", "sure",
+          "ok", "okay", "thanks", "thank", "welcome", "home", "buyer", "seller", "agent", "realtor",
+          "yes", "no", "how", "what", "when", "where", "why", "who", "is", "are", "can", "could",
+          "would", "should", "will", "do", "does", "did", "we", "you", "it", "this", "that", "my",
+          "your", "our", "let", "lets", "to", "for", "of", "if", "but", "or", "an", "be", "have",
+          "has", "had", "been", "am", "hope", "please", "quick", "question", "friend", "friends",
+          "neighbor", "renting", "approved", "excited", "curious", "wondering", "calling",
+          "texting", "reaching", "following", "writing", "checking", "hoping",
+          // Contractions without their apostrophe: "Hi, I'm looking ..."
+          "im", "ive", "id", "ill", "were", "weve"});
 }
 
 bool name_like(const token& t) {
@@ -520,17 +513,11 @@ std::string_view to_string(decision d) noexcept {
   return "unknown";
 }
 
-bool is_greeting(std::string_view text) {
-  return greeting(tokenize(text));
-}
+bool is_greeting(std::string_view text) { return greeting(tokenize(text)); }
 
-bool asks_availability(std::string_view text) {
-  return availability(tokenize(text));
-}
+bool asks_availability(std::string_view text) { return availability(tokenize(text)); }
 
-bool mentions_relative_time(std::string_view text) {
-  return relative_time(tokenize(text), text);
-}
+bool mentions_relative_time(std::string_view text) { return relative_time(tokenize(text), text); }
 
 std::optional<std::string_view> find_pii(std::string_view text) {
   return pii_in(text, tokenize(text));

@@ -52,22 +52,21 @@ std::optional<int> ordinal(std::string_view s) {
 bool is_clock_time(std::string_view s) {
   const auto colon = s.find(':');
   return colon != std::string_view::npos && colon > 0 && colon <= 2 &&
-         all_digits(s.substr(0, colon)) && s.size() == colon + 3 &&
-         all_digits(s.substr(colon + 1));
+         all_digits(s.substr(0, colon)) && s.size() == colon + 3 && all_digits(s.substr(colon + 1));
 }
 
 bool is_money(std::string_view s) { return s.size() > 1 && s[0] == '$' && is_digit(s[1]); }
 
 const word_set& weekdays() {
-  static const word_set words{"monday", "tuesday", "wednesday", "thursday",
+  static const word_set words{"monday", "tuesday",  "wednesday", "thursday",
                               "friday", "saturday", "sunday"};
   return words;
 }
 
 const std::array<std::string_view, 12>& month_names() {
   static const std::array<std::string_view, 12> names{
-      "january", "february", "march", "april", "may", "june", "july",
-      "august", "september", "october", "november", "december"};
+      "january", "february", "march",     "april",   "may",      "june",
+      "july",    "august",   "september", "october", "november", "december"};
   return names;
 }
 
@@ -85,15 +84,15 @@ std::optional<std::string> date_modifier(std::string_view s) {
 }
 
 const word_set& periods() {
-  static const word_set words{"week", "weekend", "month", "year", "summer", "winter",
-                              "spring", "fall", "quarter", "weeks", "months", "years"};
+  static const word_set words{"week",   "weekend", "month",   "year",  "summer", "winter",
+                              "spring", "fall",    "quarter", "weeks", "months", "years"};
   return words;
 }
 
 const word_set& dayparts() {
-  static const word_set words{"morning", "afternoon", "evening", "night", "noon",
-                              "midnight", "lunch", "lunchtime", "mornings", "afternoons",
-                              "evenings", "nights", "eod"};
+  static const word_set words{"morning",  "afternoon", "evening",   "night",    "noon",
+                              "midnight", "lunch",     "lunchtime", "mornings", "afternoons",
+                              "evenings", "nights",    "eod"};
   return words;
 }
 
@@ -101,33 +100,35 @@ const word_set& dayparts() {
 // "not [really] interested", "don't [even] need", "won't [be able to] make".
 const word_set& negation_fillers() {
   static const word_set words{
-      "a", "an", "the", "be", "been", "being", "yet", "really", "very", "even", "ever", "too",
-      "so", "quite", "to", "that", "this", "my", "our", "your", "any", "at", "all", "i",
-      "we", "you", "it", "me", "us", "actually", "currently", "going", "have", "has", "had",
-      "do", "does", "did", "is", "am", "are", "was", "were", "will", "would", "can", "could",
-      "should", "just", "again", "longer", "sure", "gonna", "necessarily", "totally",
-      "completely", "at", "of", "one", "any", "able"};
+      "a",    "an",    "the",    "be",   "been",  "being",       "yet",       "really",
+      "very", "even",  "ever",   "too",  "so",    "quite",       "to",        "that",
+      "this", "my",    "our",    "your", "any",   "at",          "all",       "i",
+      "we",   "you",   "it",     "me",   "us",    "actually",    "currently", "going",
+      "have", "has",   "had",    "do",   "does",  "did",         "is",        "am",
+      "are",  "was",   "were",   "will", "would", "can",         "could",     "should",
+      "just", "again", "longer", "sure", "gonna", "necessarily", "totally",   "completely",
+      "at",   "of",    "one",    "any",  "able"};
   return words;
 }
 
 const word_set& auxiliaries() {
-  static const word_set words{"is", "are", "was", "were", "do", "does", "did", "can",
-                              "could", "will", "would", "should", "shall", "has", "have",
-                              "might", "must"};
+  static const word_set words{"is",    "are", "was",   "were",  "do",    "does",
+                              "did",   "can", "could", "will",  "would", "should",
+                              "shall", "has", "have",  "might", "must"};
   return words;
 }
 
 // Nouns that make a question ask for an amount of money even without "how much".
 const word_set& amount_nouns() {
-  static const word_set words{"price", "prices", "cost", "costs", "fee", "fees", "rate",
-                              "rates", "commission", "worth", "payment", "payments", "charge",
-                              "value", "valuation", "tax", "afford", "pay"};
+  static const word_set words{"price",  "prices", "cost",       "costs", "fee",     "fees",
+                              "rate",   "rates",  "commission", "worth", "payment", "payments",
+                              "charge", "value",  "valuation",  "tax",   "afford",  "pay"};
   return words;
 }
 
 const word_set& time_units() {
-  static const word_set words{"minute", "minutes", "hour", "hours", "day", "days",
-                              "week", "weeks", "month", "months", "year", "years"};
+  static const word_set words{"minute", "minutes", "hour",  "hours",  "day",  "days",
+                              "week",   "weeks",   "month", "months", "year", "years"};
   return words;
 }
 
@@ -135,9 +136,9 @@ const word_set& time_units() {
 // ("the magnolia ave house"); "way", "drive", "place" are too common in
 // ordinary sentences to count without one.
 const word_set& numberless_suffixes() {
-  static const word_set words{"ave", "avenue", "st", "street", "rd", "road", "blvd",
-                              "boulevard", "dr", "ln", "ct", "pkwy", "parkway", "hwy",
-                              "highway", "cir", "trl"};
+  static const word_set words{"ave",     "avenue",    "st",      "street", "rd", "road",
+                              "blvd",    "boulevard", "dr",      "ln",     "ct", "pkwy",
+                              "parkway", "hwy",       "highway", "cir",    "trl"};
   return words;
 }
 
@@ -173,12 +174,12 @@ class extractor {
     questions();
     unknown_places(raw_text);
     content_words();
-    for (auto* list : {&out_.numbers, &out_.money, &out_.addresses, &out_.zips, &out_.dates,
-                       &out_.times}) {
+    for (auto* list :
+         {&out_.numbers, &out_.money, &out_.addresses, &out_.zips, &out_.dates, &out_.times}) {
       std::sort(list->begin(), list->end());
     }
-    for (auto* list : {&out_.places, &out_.negations, &out_.polarity, &out_.questions,
-                       &out_.topics}) {
+    for (auto* list :
+         {&out_.places, &out_.negations, &out_.polarity, &out_.questions, &out_.topics}) {
       std::sort(list->begin(), list->end());
       list->erase(std::unique(list->begin(), list->end()), list->end());
     }
@@ -191,17 +192,16 @@ class extractor {
   bool free(std::size_t i) const { return i < size() && !used_[i]; }
 
   bool unit_word(std::string_view t) const {
-    return lex_.number_suffixes.count(std::string(t)) > 0 || t == "bedrooms" ||
-           t == "bathrooms" || t == "percent" || t == "sqft";
+    return lex_.number_suffixes.count(std::string(t)) > 0 || t == "bedrooms" || t == "bathrooms" ||
+           t == "percent" || t == "sqft";
   }
 
   bool name_like(std::size_t i) const {
     if (!free(i)) return false;
     const auto& t = at(i);
     const bool word = all_alpha(t) || ordinal(t).has_value();
-    return word && lex_.stopwords.count(t) == 0 && !unit_word(t) &&
-           lex_.negations.count(t) == 0 && lex_.unit_markers.count(t) == 0 &&
-           !is_month(t) && weekdays().count(t) == 0;
+    return word && lex_.stopwords.count(t) == 0 && !unit_word(t) && lex_.negations.count(t) == 0 &&
+           lex_.unit_markers.count(t) == 0 && !is_month(t) && weekdays().count(t) == 0;
   }
 
   void mark(std::size_t from, std::size_t to) {
@@ -311,8 +311,8 @@ class extractor {
           continue;
         }
       }
-      if (weekdays().count(t) > 0 || (t.size() > 1 && t.back() == 's' &&
-                                      weekdays().count(t.substr(0, t.size() - 1)) > 0)) {
+      if (weekdays().count(t) > 0 ||
+          (t.size() > 1 && t.back() == 's' && weekdays().count(t.substr(0, t.size() - 1)) > 0)) {
         out_.dates.push_back("weekday:" + (t.back() == 's' ? t.substr(0, t.size() - 1) : t));
         used_[i] = true;
       } else if (t == "weekend" || t == "weekends" || t == "summer" || t == "winter") {
@@ -341,8 +341,8 @@ class extractor {
         numeric_date(i);
       } else if (all_digits(t) && t.size() == 4) {
         const int year = std::stoi(t);
-        const bool unit_follows = i + 1 < size() && all_alpha(at(i + 1)) &&
-                                  lex_.stopwords.count(at(i + 1)) == 0;
+        const bool unit_follows =
+            i + 1 < size() && all_alpha(at(i + 1)) && lex_.stopwords.count(at(i + 1)) == 0;
         if (year >= 1900 && year <= 2100 && !unit_follows) {
           out_.dates.push_back("year:" + t);
           used_[i] = true;
@@ -503,6 +503,15 @@ class extractor {
   void questions() {
     bool amount = false;
     bool open_question = false;
+    // Asking for advice ("should we keep renting or buy? thx") is no
+    // statement about the same words ("we're renting and want to buy"). Only
+    // this opening is taken as a question without a wh-word: "can you send
+    // listings" or "can i get a showing" are requests, the same as "pls send
+    // listings" or "i want to see it".
+    if (size() >= 2 && at(0) == "should" &&
+        (at(1) == "i" || at(1) == "we" || at(1) == "my" || at(1) == "our")) {
+      out_.questions.emplace_back("advice");
+    }
     for (std::size_t i = 0; i < size(); ++i) {
       const auto& t = at(i);
       const std::string next = i + 1 < size() ? at(i + 1) : std::string{};
@@ -557,14 +566,14 @@ class extractor {
   // "poor", or "repair" and "fix", count as the same word). Figures are left
   // out: their own kinds compare them.
   void content_words() {
-    static const word_set function_words{"within", "next", "near", "via", "per", "vs",
+    static const word_set function_words{"within", "next",   "near",    "via",  "per", "vs",
                                          "across", "toward", "towards", "onto", "upon"};
     for (std::size_t i = 0; i < size(); ++i) {
       const auto& t = at(i);
       // Words an entity already claimed, and negation cues, are compared by
       // their own kinds.
-      if (!free(i) || !all_alpha(t) || lex_.stopwords.count(t) > 0 ||
-          function_words.count(t) > 0 || lex_.negations.count(t) > 0) {
+      if (!free(i) || !all_alpha(t) || lex_.stopwords.count(t) > 0 || function_words.count(t) > 0 ||
+          lex_.negations.count(t) > 0) {
         continue;
       }
       if (const auto pole = lex_.polar_words.find(t); pole != lex_.polar_words.end()) {
@@ -682,10 +691,10 @@ guard_verdict compare_entities(const entities& a, const entities& b) {
   // Topics conflict only when each side names one the other does not: "how
   // much earnest money" vs "how much down payment". One side naming fewer is
   // a paraphrase's privilege ("what does it cost" vs "what are closing costs").
-  const bool a_subset = std::includes(b.topics.begin(), b.topics.end(), a.topics.begin(),
-                                      a.topics.end());
-  const bool b_subset = std::includes(a.topics.begin(), a.topics.end(), b.topics.begin(),
-                                      b.topics.end());
+  const bool a_subset =
+      std::includes(b.topics.begin(), b.topics.end(), a.topics.begin(), a.topics.end());
+  const bool b_subset =
+      std::includes(a.topics.begin(), a.topics.end(), b.topics.begin(), b.topics.end());
   if (!a_subset && !b_subset) {
     return {false, "topic", "topic: " + show(a.topics) + " vs " + show(b.topics)};
   }
@@ -702,8 +711,7 @@ guard_verdict compare_entities(const entities& a, const entities& b) {
       }
     }
     if (differing == 1) {
-      return {false, "substitution",
-              "substitution: " + a.content[at] + " vs " + b.content[at]};
+      return {false, "substitution", "substitution: " + a.content[at] + " vs " + b.content[at]};
     }
   }
   return {};

@@ -828,7 +828,8 @@ std::vector<flow_question> read_flow(mapping& m, std::string_view name) {
     flow_question q;
     if (item.IsMap()) {
       mapping c(m.owner(), item, index_path(v->path, i), line_of(item));
-      c.read_string("ask", q.ask, need::non_empty);
+      // The question is the item: a mapping without one is a mistake, not a skip.
+      c.read_string("ask", q.ask, need::required);
       if (auto f = c.get("fact", need::optional)) {
         auto s = m.owner().string(*f);
         if (s && !is_fact_name(*s)) {

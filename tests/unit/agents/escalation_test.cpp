@@ -20,7 +20,8 @@ struct escalation_case {
 TEST_CASE("explicit requests for a person escalate", "[agents][escalation]") {
   const std::vector<escalation_case> cases{
       {"Can I talk to a human?", escalation_reason::human_request, "talk to human"},
-      {"I'd like to speak with an agent please", escalation_reason::human_request, "speak with agent"},
+      {"I'd like to speak with an agent please", escalation_reason::human_request,
+       "speak with agent"},
       {"let me talk to one of your agents", escalation_reason::human_request, "talk to agent"},
       {"I want to talk to a real person", escalation_reason::human_request, "talk to person"},
       {"is this a bot? real person please", escalation_reason::human_request, "real person"},
@@ -82,7 +83,8 @@ TEST_CASE("repeated unproductive turns escalate", "[agents][escalation]") {
     bool escalates;
   };
   const std::vector<turns_case> cases{
-      {0, 4, false}, {3, 4, false}, {4, 4, true}, {9, 4, true}, {2, 2, true}, {1, 2, false}, {50, 0, false},
+      {0, 4, false}, {3, 4, false}, {4, 4, true},   {9, 4, true},
+      {2, 2, true},  {1, 2, false}, {50, 0, false},
   };
   for (const auto& c : cases) {
     INFO(c.turns << " turns, limit " << c.limit);
@@ -100,7 +102,8 @@ TEST_CASE("repeated unproductive turns escalate", "[agents][escalation]") {
 
 TEST_CASE("escalation reasons have a priority and a human intent counts", "[agents][escalation]") {
   const escalation_settings settings;
-  CHECK(check_escalation({"foreclosure, call me", 9, 0}, settings).reason == escalation_reason::human_request);
+  CHECK(check_escalation({"foreclosure, call me", 9, 0}, settings).reason ==
+        escalation_reason::human_request);
   CHECK(check_escalation({"foreclosure", 9, 0}, settings).reason == escalation_reason::distress);
   CHECK(check_escalation({"hmm", 0, 0.85}, settings).reason == escalation_reason::human_request);
   CHECK(check_escalation({"hmm", 0, 0.8}, settings).reason == escalation_reason::human_request);
@@ -111,6 +114,7 @@ TEST_CASE("escalation reasons have a priority and a human intent counts", "[agen
   custom.human_phrases = {"manager"};
   CHECK(check_escalation({"there is a tax lien", 0, 0}, custom).detail == "tax lien");
   CHECK(check_escalation({"divorce", 0, 0}, custom).reason == escalation_reason::none);
-  CHECK(check_escalation({"get me your manager", 0, 0}, custom).reason == escalation_reason::human_request);
+  CHECK(check_escalation({"get me your manager", 0, 0}, custom).reason ==
+        escalation_reason::human_request);
   CHECK(to_string(escalation_reason::distress) == "distress");
 }

@@ -15,7 +15,8 @@ namespace {
 
 lead_facts parsed(const std::string& text) {
   auto result = parse_facts(text);
-  if (const auto* error = std::get_if<facts_error>(&result)) FAIL("parse error: " << error->message);
+  if (const auto* error = std::get_if<facts_error>(&result))
+    FAIL("parse error: " << error->message);
   return std::get<lead_facts>(result);
 }
 
@@ -98,7 +99,8 @@ TEST_CASE("values are validated and normalised", "[agents][facts]") {
     CHECK(parsed(R"({"asking_price": "$725,000"})").price_expectation_usd == 725000.0);
   }
   SECTION("null and unknown-ish strings mean unknown") {
-    const auto f = parsed(R"({"budget": null, "pre_approved": "unknown", "timeline": "", "motivation": "N/A",
+    const auto f =
+        parsed(R"({"budget": null, "pre_approved": "unknown", "timeline": "", "motivation": "N/A",
                               "bedrooms": "not mentioned", "areas": []})");
     CHECK(f == lead_facts{});
   }
@@ -112,7 +114,8 @@ TEST_CASE("values are validated and normalised", "[agents][facts]") {
     CHECK(parsed(R"({"down_payment_pct": 0.1})").down_payment_pct == Approx(10.0));
     CHECK(parsed(R"({"down_payment": "3.5%"})").down_payment_pct == 3.5);
     CHECK(parsed(R"({"budget": 500000, "down_payment": "$100k"})").down_payment_pct == 20.0);
-    CHECK_FALSE(parsed(R"({"down_payment": 100000})").down_payment_pct.has_value());  // no budget to relate it to
+    CHECK_FALSE(parsed(R"({"down_payment": 100000})")
+                    .down_payment_pct.has_value());  // no budget to relate it to
   }
   SECTION("labels are snake_case; unknown vocabulary leaves a field unknown") {
     const auto f = parsed(R"({"motivation": "Growing Family", "condition": "Move-in ready",
@@ -176,9 +179,15 @@ TEST_CASE("timelines in words become months", "[agents][facts]") {
 
 TEST_CASE("parse_usd reads amounts", "[agents][facts]") {
   const std::vector<std::pair<std::string, std::optional<double>>> cases{
-      {"$450k", 450000.0},        {"450K", 450000.0},     {"$450,000", 450000.0},
-      {"1.2m", 1200000.0},        {"$2 mil", 2000000.0},  {"500 thousand", 500000.0},
-      {"between 400 and 500k", 500000.0}, {"450000", 450000.0}, {"lots", std::nullopt},
+      {"$450k", 450000.0},
+      {"450K", 450000.0},
+      {"$450,000", 450000.0},
+      {"1.2m", 1200000.0},
+      {"$2 mil", 2000000.0},
+      {"500 thousand", 500000.0},
+      {"between 400 and 500k", 500000.0},
+      {"450000", 450000.0},
+      {"lots", std::nullopt},
   };
   for (const auto& [text, usd] : cases) {
     INFO(text);
@@ -205,7 +214,8 @@ TEST_CASE("merge keeps old facts and takes new ones", "[agents][facts]") {
   CHECK(merged.timeline_months == 3.0);
   CHECK(merged.areas == std::vector<std::string>{"Riverside", "Corona"});
   CHECK(merged.engagement.inbound_messages == 4);
-  CHECK(changed_fields(previous, merged) == std::vector<std::string>{"pre_approved", "timeline_months", "areas"});
+  CHECK(changed_fields(previous, merged) ==
+        std::vector<std::string>{"pre_approved", "timeline_months", "areas"});
   CHECK(changed_fields(merged, merge(merged, extracted)).empty());
 }
 
@@ -226,7 +236,8 @@ TEST_CASE("CRM custom fields are applied, pinned and released", "[agents][facts]
   CHECK_FALSE(update.facts.bedrooms.has_value());
   CHECK(update.rejected == std::vector<std::string>{"bedrooms"});
   CHECK(update.applied.size() == 4);
-  CHECK(update.facts.crm_pinned == std::set<std::string>{"budget_usd", "pre_approved", "timeline_months", "areas"});
+  CHECK(update.facts.crm_pinned ==
+        std::set<std::string>{"budget_usd", "pre_approved", "timeline_months", "areas"});
 
   SECTION("an extraction that re-reads old messages does not revert a person's value") {
     lead_facts extracted;
@@ -245,7 +256,8 @@ TEST_CASE("CRM custom fields are applied, pinned and released", "[agents][facts]
     CHECK(merge(cleared.facts, extracted).budget_usd == 450000.0);
   }
   SECTION("down payment in dollars is related to the budget") {
-    CHECK(apply_crm_fields(update.facts, {{"down_payment", "$120,000"}}).facts.down_payment_pct == 20.0);
+    CHECK(apply_crm_fields(update.facts, {{"down_payment", "$120,000"}}).facts.down_payment_pct ==
+          20.0);
     CHECK(apply_crm_fields(lead_facts{}, {{"down_payment", "$120,000"}}).rejected.size() == 1);
   }
 }

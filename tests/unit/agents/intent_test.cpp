@@ -14,7 +14,8 @@ namespace {
 
 intent_ranking parsed(const std::string& text) {
   auto result = parse_intent(text);
-  if (const auto* error = std::get_if<intent_error>(&result)) FAIL("parse error: " << error->message);
+  if (const auto* error = std::get_if<intent_error>(&result))
+    FAIL("parse error: " << error->message);
   return std::get<intent_ranking>(result);
 }
 
@@ -39,12 +40,15 @@ TEST_CASE("the simulator's intent answers parse", "[agents][intent]") {
     const auto ranking = parsed(answer);
     REQUIRE_FALSE(ranking.empty());
     CHECK(ranking.front().kind == c.top);
-    CHECK(ranking.front().confidence == Approx(openhouse::llm::sim::classify_intent(c.message).confidence));
-    for (std::size_t i = 1; i < ranking.size(); ++i) CHECK(ranking[i - 1].confidence >= ranking[i].confidence);
+    CHECK(ranking.front().confidence ==
+          Approx(openhouse::llm::sim::classify_intent(c.message).confidence));
+    for (std::size_t i = 1; i < ranking.size(); ++i)
+      CHECK(ranking[i - 1].confidence >= ranking[i].confidence);
   }
 }
 
-TEST_CASE("a hedged answer ranks the runner-up level with the declared intent", "[agents][intent]") {
+TEST_CASE("a hedged answer ranks the runner-up level with the declared intent",
+          "[agents][intent]") {
   // The simulator lowers its confidence by 0.2 when two topics tie.
   const auto ranking = parsed(R"({"intent": "seller", "confidence": 0.52,
                                   "scores": {"seller": 0.72, "buyer": 0.72, "faq": 0.05}})");
@@ -65,19 +69,22 @@ TEST_CASE("intent answers in other shapes parse", "[agents][intent]") {
   const std::vector<shape_case> cases{
       {R"({"intent": "buyer", "confidence": 0.9})", intent::buyer, 0.9, "", 1},
       {"```json\n{\"intent\": \"Selling\", \"confidence\": 0.8}\n```", intent::seller, 0.8, "", 1},
-      {"The lead wants to schedule: {\"intent\": \"scheduling\", \"confidence\": 0.77}.", intent::scheduling, 0.77, "",
-       1},
-      {R"({"intent": "faq", "topic": "Closing Costs", "confidence": 0.85})", intent::faq, 0.85, "closing_costs", 1},
+      {"The lead wants to schedule: {\"intent\": \"scheduling\", \"confidence\": 0.77}.",
+       intent::scheduling, 0.77, "", 1},
+      {R"({"intent": "faq", "topic": "Closing Costs", "confidence": 0.85})", intent::faq, 0.85,
+       "closing_costs", 1},
       {R"({"intent": "faq:hoa", "confidence": 0.6})", intent::faq, 0.6, "hoa", 1},
       {R"({"intent": "opt_out", "confidence": 0.95})", intent::opt_out_family, 0.95, "", 1},
-      {R"({"intent": "buyer", "scores": {"buyer": 0.8, "seller": 0.1}})", intent::buyer, 0.8, "", 2},
+      {R"({"intent": "buyer", "scores": {"buyer": 0.8, "seller": 0.1}})", intent::buyer, 0.8, "",
+       2},
       {R"({"intents": [{"intent": "seller", "confidence": 0.3}, {"intent": "buyer", "confidence": 0.6}]})",
        intent::buyer, 0.6, "", 2},
-      {R"([{"label": "human", "score": 0.9}, {"label": "other", "score": 0.1}])", intent::human_request, 0.9, "", 2},
+      {R"([{"label": "human", "score": 0.9}, {"label": "other", "score": 0.1}])",
+       intent::human_request, 0.9, "", 2},
       {R"({"intents": [{"intent": "greeting", "confidence": 0.4}, {"intent": "other", "confidence": 0.7}]})",
        intent::other, 0.7, "", 1},
-      {R"({"intent": "buyer", "confidence": 0.9, "scores": {"buyer": 0.9, "mortgage": 0.4}})", intent::buyer, 0.9,
-       "", 1},
+      {R"({"intent": "buyer", "confidence": 0.9, "scores": {"buyer": 0.9, "mortgage": 0.4}})",
+       intent::buyer, 0.9, "", 1},
   };
   for (const auto& c : cases) {
     INFO(c.answer);
@@ -115,18 +122,26 @@ TEST_CASE("malformed intent answers are errors", "[agents][intent]") {
 
 TEST_CASE("intent labels and names", "[agents][intent]") {
   const std::vector<std::pair<std::string, intent>> labels{
-      {"buyer", intent::buyer},          {"BUYING", intent::buyer},           {"sell", intent::seller},
-      {"valuation", intent::seller},     {"FAQ", intent::faq},                {"question", intent::faq},
-      {"schedule", intent::scheduling},  {"showing", intent::scheduling},     {"human", intent::human_request},
-      {"Human Request", intent::human_request}, {"unsubscribe", intent::opt_out_family}, {"greeting", intent::other},
+      {"buyer", intent::buyer},
+      {"BUYING", intent::buyer},
+      {"sell", intent::seller},
+      {"valuation", intent::seller},
+      {"FAQ", intent::faq},
+      {"question", intent::faq},
+      {"schedule", intent::scheduling},
+      {"showing", intent::scheduling},
+      {"human", intent::human_request},
+      {"Human Request", intent::human_request},
+      {"unsubscribe", intent::opt_out_family},
+      {"greeting", intent::other},
   };
   for (const auto& [label, kind] : labels) {
     INFO(label);
     CHECK(parse_intent_label(label) == kind);
   }
   CHECK_FALSE(parse_intent_label("weather"));
-  for (const auto i : {intent::buyer, intent::seller, intent::faq, intent::scheduling, intent::human_request,
-                       intent::opt_out_family, intent::other}) {
+  for (const auto i : {intent::buyer, intent::seller, intent::faq, intent::scheduling,
+                       intent::human_request, intent::opt_out_family, intent::other}) {
     CHECK(parse_intent_label(to_string(i)) == i);
   }
 }

@@ -14,8 +14,12 @@ namespace {
 /// The weights of config/markets/inland-empire.yaml.
 openhouse::config::scoring_settings market_scoring() {
   openhouse::config::scoring_settings s;
-  s.frs_weights = {{"pre_approval", 0.35}, {"budget", 0.25}, {"down_payment", 0.20}, {"timeline", 0.20}};
-  s.pcs_weights = {{"motivation", 0.35}, {"timeline_urgency", 0.25}, {"engagement", 0.25}, {"condition_clarity", 0.15}};
+  s.frs_weights = {
+      {"pre_approval", 0.35}, {"budget", 0.25}, {"down_payment", 0.20}, {"timeline", 0.20}};
+  s.pcs_weights = {{"motivation", 0.35},
+                   {"timeline_urgency", 0.25},
+                   {"engagement", 0.25},
+                   {"condition_clarity", 0.15}};
   s.frs_share = 0.5;
   s.hot_threshold = 80;
   s.warm_threshold = 40;
@@ -123,7 +127,8 @@ TEST_CASE("the composite follows frs_share", "[agents][scoring]") {
   lead_facts f;
   f.pre_approved = true;
   f.budget_usd = 500000;  // FRS 60, PCS 0
-  for (const auto& [share, composite] : std::vector<std::pair<double, double>>{{0.5, 30}, {0.7, 42}, {1.0, 60}, {0.0, 0}}) {
+  for (const auto& [share, composite] :
+       std::vector<std::pair<double, double>>{{0.5, 30}, {0.7, 42}, {1.0, 60}, {0.0, 0}}) {
     settings.frs_share = share;
     INFO("share " << share);
     CHECK(score_lead(f, settings).composite == Approx(composite));
@@ -138,9 +143,11 @@ TEST_CASE("temperature thresholds are inclusive", "[agents][scoring]") {
     temperature expected;
   };
   const std::vector<threshold_case> cases{
-      {0, 80, 40, temperature::cold},     {39.9, 80, 40, temperature::cold}, {40, 80, 40, temperature::warm},
-      {79.9, 80, 40, temperature::warm},  {80, 80, 40, temperature::hot},    {100, 80, 40, temperature::hot},
-      {69.9, 70, 30, temperature::warm},  {70, 70, 30, temperature::hot},    {29.9, 70, 30, temperature::cold},
+      {0, 80, 40, temperature::cold},    {39.9, 80, 40, temperature::cold},
+      {40, 80, 40, temperature::warm},   {79.9, 80, 40, temperature::warm},
+      {80, 80, 40, temperature::hot},    {100, 80, 40, temperature::hot},
+      {69.9, 70, 30, temperature::warm}, {70, 70, 30, temperature::hot},
+      {29.9, 70, 30, temperature::cold},
   };
   for (const auto& c : cases) {
     auto settings = market_scoring();
@@ -218,10 +225,10 @@ TEST_CASE("the side of a lead is read from its facts", "[agents][scoring]") {
 
 TEST_CASE("motivation reasons imply a strength", "[agents][scoring]") {
   const std::vector<std::pair<std::string, motivation_level>> cases{
-      {"relocation", motivation_level::high},   {"job_transfer", motivation_level::high},
-      {"divorce", motivation_level::high},      {"inheritance", motivation_level::high},
+      {"relocation", motivation_level::high},       {"job_transfer", motivation_level::high},
+      {"divorce", motivation_level::high},          {"inheritance", motivation_level::high},
       {"growing_family", motivation_level::medium}, {"downsizing", motivation_level::medium},
-      {"retirement", motivation_level::medium}, {"first_home", motivation_level::medium},
+      {"retirement", motivation_level::medium},     {"first_home", motivation_level::medium},
       {"something_else", motivation_level::medium}, {"investment", motivation_level::low},
       {"just_looking", motivation_level::low},
   };

@@ -64,15 +64,12 @@ TEST_CASE("invalid units bypass with the reason in the detail", "[cache][cacheab
 }
 
 TEST_CASE("ordinary questions are cacheable", "[cache][cacheability]") {
-  for (const char* q : {"what are closing costs in riverside?",
-                        "Hi, what are closing costs?",
-                        "how does pre-approval work",
-                        "Do I need 20% down for a $450k home?",
-                        "what first time buyer programs are available?",
-                        "how long does escrow take",
-                        "Whats the avg price of a 3bd/2ba in 92501",
-                        "I'm still on the fence about selling",
-                        "would you be open to a lower offer"}) {
+  for (const char* q :
+       {"what are closing costs in riverside?", "Hi, what are closing costs?",
+        "how does pre-approval work", "Do I need 20% down for a $450k home?",
+        "what first time buyer programs are available?", "how long does escrow take",
+        "Whats the avg price of a 3bd/2ba in 92501", "I'm still on the fence about selling",
+        "would you be open to a lower offer"}) {
     INFO(q);
     const auto v = check_request(market_unit(), q);
     CHECK(v.outcome == decision::cache);
@@ -82,29 +79,29 @@ TEST_CASE("ordinary questions are cacheable", "[cache][cacheability]") {
 }
 
 TEST_CASE("greetings bypass; a greeting before a question does not", "[cache][cacheability]") {
-  for (const char* q : {"hi", "Hello!", "hey there", "heyyy", "Good morning", "hiii :)",
-                        "Hi Sarah!", "yo", "how are you?", "Hi there, how's it going?",
-                        "hello again \xF0\x9F\x91\x8B"}) {
+  for (const char* q :
+       {"hi", "Hello!", "hey there", "heyyy", "Good morning", "hiii :)", "Hi Sarah!", "yo",
+        "how are you?", "Hi there, how's it going?", "hello again \xF0\x9F\x91\x8B"}) {
     INFO(q);
     CHECK(is_greeting(q));
     const auto v = check_request(market_unit(), q);
     CHECK(v.outcome == decision::bypass_request);
     CHECK(v.reason == "greeting");
   }
-  for (const char* q : {"Hi, what are closing costs?", "hey do you have 3bd homes?", "ok",
-                        "thanks", "hi prices?", "Morning, is HOA required?"}) {
+  for (const char* q : {"Hi, what are closing costs?", "hey do you have 3bd homes?", "ok", "thanks",
+                        "hi prices?", "Morning, is HOA required?"}) {
     INFO(q);
     CHECK_FALSE(is_greeting(q));
   }
 }
 
 TEST_CASE("availability questions bypass", "[cache][cacheability]") {
-  for (const char* q : {"is it still available?", "Is this available", "still available?",
-                        "is the 3bd on Main still for sale", "is it still on the market",
-                        "has it sold?", "is that one pending", "are you open?",
-                        "r u open saturday", "are you guys still open", "what's available in Corona?",
-                        "any homes available under 500k", "Is it under contract?",
-                        "whats your availability", "is anyone available to show it"}) {
+  for (const char* q :
+       {"is it still available?", "Is this available", "still available?",
+        "is the 3bd on Main still for sale", "is it still on the market", "has it sold?",
+        "is that one pending", "are you open?", "r u open saturday", "are you guys still open",
+        "what's available in Corona?", "any homes available under 500k", "Is it under contract?",
+        "whats your availability", "is anyone available to show it"}) {
     INFO(q);
     CHECK(asks_availability(q));
     const auto v = check_request(market_unit(), q);
@@ -128,10 +125,10 @@ TEST_CASE("questions and answers about the current time", "[cache][cacheability]
     INFO(s);
     CHECK(mentions_relative_time(s));
   }
-  for (const char* s : {"Our office is open 9am to 5pm", "escrow takes about 30 days",
-                        "closing costs run 2-5% of the price", "open until 6pm on weekdays",
-                        "a 3bd at 450k", "now that I'm approved what's next",
-                        "we have 3 bedrooms"}) {
+  for (const char* s :
+       {"Our office is open 9am to 5pm", "escrow takes about 30 days",
+        "closing costs run 2-5% of the price", "open until 6pm on weekdays", "a 3bd at 450k",
+        "now that I'm approved what's next", "we have 3 bedrooms"}) {
     INFO(s);
     CHECK_FALSE(mentions_relative_time(s));
   }
@@ -173,6 +170,9 @@ TEST_CASE("PII detectors", "[cache][cacheability]") {
       {"a 3 bedroom house that way", nullptr},
       {"15 minutes drive to the freeway", nullptr},
       {"Hi there, closing costs are 2-5%", nullptr},
+      // A contraction after a greeting is no name ("Hi, Im" is not "Hi, Maria").
+      {"Hi, I'm looking to buy a 3bd home in Riverside", nullptr},
+      {"Hey, Ive been thinking about selling", nullptr},
       {"I'm Looking for a condo", nullptr},
       {"I'm pre-approved for 500k", nullptr},
       {"zips 92501, 92503 and 92504", nullptr},
@@ -238,7 +238,7 @@ TEST_CASE("the request verdict follows from the key only when the key covers its
           "[cache][cacheability]") {
   auto u = market_unit();  // input question = "q"
   CHECK(verdict_follows_key(u, "q"));
-  CHECK(verdict_follows_key(u, ""));  // no question: only keyed fields are read
+  CHECK(verdict_follows_key(u, ""));          // no question: only keyed fields are read
   CHECK_FALSE(verdict_follows_key(u, "hi"));  // not an input: the key does not cover it
   u.stream = true;
   CHECK_FALSE(verdict_follows_key(u, "q"));

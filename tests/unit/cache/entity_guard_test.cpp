@@ -71,8 +71,7 @@ TEST_CASE("guard: dollar amounts", "[cache][guard]") {
 TEST_CASE("guard: street addresses", "[cache][guard]") {
   check_rows({
       {"Any offers yet on 12950 Cherry Ave?", "Any offers yet on 12590 Cherry Ave?", "address"},
-      {"Is 1824 Magnolia Ave still available?", "is 1824 magnolia avenue still available",
-       ""},
+      {"Is 1824 Magnolia Ave still available?", "is 1824 magnolia avenue still available", ""},
       {"price on 7710 Sierra Ave", "price on 7710 Sierra Lakes Pkwy", "address"},
       {"worth of 2209 Euclid Ct", "worth of 2209 Euclid Ave", "address"},
       {"tour 455 W Grand Blvd", "tour 455 E Grand Blvd", "address"},
@@ -149,8 +148,7 @@ TEST_CASE("guard: topic-flipping words", "[cache][guard]") {
       {"I want to buy a house in Riverside", "I want to sell a house in Riverside", "polarity"},
       {"We want to buy a home", "we r looking to purchase a house", ""},
       {"Should I rent or own?", "should i rent", "polarity"},
-      {"Can I back out before the inspection?", "Can I back out after the inspection?",
-       "polarity"},
+      {"Can I back out before the inspection?", "Can I back out after the inspection?", "polarity"},
       {"Can I buy before I sell?", "Can I sell before I buy?", "polarity"},
       {"pls cancel the tour", "I want to cancel my showing", ""},
       {"Please cancel my showing", "Please book my showing", "polarity"},
@@ -196,9 +194,10 @@ TEST_CASE("guard: identical and trivially reworded texts agree", "[cache][guard]
 }
 
 TEST_CASE("guard: extraction is canonical", "[cache][guard]") {
-  const auto e = extract("Can I tour 455 W Grand Blvd, Corona 92882 on Sat 12/5 at 4pm for $450k? "
-                         "Need 3bd, not a condo",
-                         lex());
+  const auto e = extract(
+      "Can I tour 455 W Grand Blvd, Corona 92882 on Sat 12/5 at 4pm for $450k? "
+      "Need 3bd, not a condo",
+      lex());
   CHECK(e.addresses == std::vector<std::string>{"455 west grand boulevard"});
   CHECK(e.places == std::vector<std::string>{"city:corona"});
   CHECK(e.zips == std::vector<std::string>{"92882"});

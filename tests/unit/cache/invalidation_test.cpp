@@ -53,9 +53,19 @@ TEST_CASE("invalidation: every kind round-trips", "[cache][invalidation]") {
 TEST_CASE("invalidation: hostile ids round-trip", "[cache][invalidation]") {
   const std::string nul{"a\0b", 3};
   const std::vector<std::string> ids{
-      "|",         ":",           "1:x|",       "0:|0:|0:",   "oh-inval/1|global|0|0:|0:|0:|0:",
-      "a|b:c",     "\n\r\t ",     nul,          "%3A",        "ünïcødé ☃",
-      "99999999999999999999:", "|||:::",   std::string(300, '|'),
+      "|",
+      ":",
+      "1:x|",
+      "0:|0:|0:",
+      "oh-inval/1|global|0|0:|0:|0:|0:",
+      "a|b:c",
+      "\n\r\t ",
+      nul,
+      "%3A",
+      "ünïcødé ☃",
+      "99999999999999999999:",
+      "|||:::",
+      std::string(300, '|'),
   };
   for (const auto& a : ids) {
     for (const auto& b : {std::string{}, std::string{"x"}, std::string{"2:ab|"}}) {
@@ -93,28 +103,28 @@ TEST_CASE("invalidation: garbage decodes to nullopt", "[cache][invalidation]") {
       "",
       "oh-inval/1",
       "oh-inval/1|",
-      "oh-inval/2|global|0|0:|0:|0:|0:",           // unknown version
-      "OH-INVAL/1|global|0|0:|0:|0:|0:",           // the tag is case-sensitive
-      "oh-inval/1|planet|0|0:|0:|0:|0:",           // unknown kind
-      "oh-inval/1||0|0:|0:|0:|0:",                 // empty kind
-      "oh-inval/1|global||0:|0:|0:|0:",            // no generation
-      "oh-inval/1|global|-1|0:|0:|0:|0:",          // negative generation
-      "oh-inval/1|global|+1|0:|0:|0:|0:",          // signed generation
-      "oh-inval/1|global|01|0:|0:|0:|0:",          // leading zero
+      "oh-inval/2|global|0|0:|0:|0:|0:",                     // unknown version
+      "OH-INVAL/1|global|0|0:|0:|0:|0:",                     // the tag is case-sensitive
+      "oh-inval/1|planet|0|0:|0:|0:|0:",                     // unknown kind
+      "oh-inval/1||0|0:|0:|0:|0:",                           // empty kind
+      "oh-inval/1|global||0:|0:|0:|0:",                      // no generation
+      "oh-inval/1|global|-1|0:|0:|0:|0:",                    // negative generation
+      "oh-inval/1|global|+1|0:|0:|0:|0:",                    // signed generation
+      "oh-inval/1|global|01|0:|0:|0:|0:",                    // leading zero
       "oh-inval/1|global|18446744073709551616|0:|0:|0:|0:",  // 2^64
       "oh-inval/1|global|0x1|0:|0:|0:|0:",
-      "oh-inval/1|global|0|0:|0:|0:",              // a field missing
-      "oh-inval/1|global|0|0:|0:|0:|0:|0:",        // a field too many
-      "oh-inval/1|global|0|0:|0:|0:|0:x",          // trailing bytes
+      "oh-inval/1|global|0|0:|0:|0:",        // a field missing
+      "oh-inval/1|global|0|0:|0:|0:|0:|0:",  // a field too many
+      "oh-inval/1|global|0|0:|0:|0:|0:x",    // trailing bytes
       "oh-inval/1|global|0|0:|0:|0:|0:\n",
-      "oh-inval/1|market|0|5:ie|0:|0:|0:",         // length overruns into the separators
-      "oh-inval/1|market|0|999:ie",                // length past the end
+      "oh-inval/1|market|0|5:ie|0:|0:|0:",  // length overruns into the separators
+      "oh-inval/1|market|0|999:ie",         // length past the end
       "oh-inval/1|market|0|99999999999999999999999:ie|0:|0:|0:",
-      "oh-inval/1|market|0|2ie|0:|0:|0:",          // no ':' after the length
-      "oh-inval/1|market|0|:ie|0:|0:|0:",          // empty length
-      "oh-inval/1|market|0|02:ie|0:|0:|0:",        // leading zero in a length
-      "oh-inval/1|market|0|2:ie0:|0:|0:",          // separator missing
-      "oh-inval/1|global|0|0:|0:|0:|0",            // last length without ':'
+      "oh-inval/1|market|0|2ie|0:|0:|0:",    // no ':' after the length
+      "oh-inval/1|market|0|:ie|0:|0:|0:",    // empty length
+      "oh-inval/1|market|0|02:ie|0:|0:|0:",  // leading zero in a length
+      "oh-inval/1|market|0|2:ie0:|0:|0:",    // separator missing
+      "oh-inval/1|global|0|0:|0:|0:|0",      // last length without ':'
       std::string{"oh-inval/1\0|global|0|0:|0:|0:|0:", 32},
   };
   for (const auto& g : garbage) {
@@ -185,9 +195,9 @@ TEST_CASE("redis_keys: ids are escaped so different pairs never share a key",
 
   // Pairs chosen to collide under naive joining or naive escaping.
   const std::vector<std::pair<std::string, std::string>> pairs{
-      {"a:b", "c"}, {"a", "b:c"}, {"a%3Ab", "c"}, {"a", "b%3Ac"}, {"a%", "3Ab:c"},
-      {"", "a:b:c"}, {"a:b:c", ""}, {"a:", "b:c"}, {"a", ":b:c"}, {"%", ""},
-      {"%25", ""}, {"a", "b"}, {"a:b", ""}, {"", ""}, {":", ""}, {"", ":"},
+      {"a:b", "c"},  {"a", "b:c"},  {"a%3Ab", "c"}, {"a", "b%3Ac"}, {"a%", "3Ab:c"}, {"", "a:b:c"},
+      {"a:b:c", ""}, {"a:", "b:c"}, {"a", ":b:c"},  {"%", ""},      {"%25", ""},     {"a", "b"},
+      {"a:b", ""},   {"", ""},      {":", ""},      {"", ":"},
   };
   std::set<std::string> seen;
   for (const auto& [m, c] : pairs) {

@@ -15,8 +15,7 @@ namespace {
 
 const l1_store::time_point t0 = l1_store::time_point{} + 1000h;
 
-std::size_t cost(std::string_view key, std::string_view value,
-                 std::vector<std::string> tags = {}) {
+std::size_t cost(std::string_view key, std::string_view value, std::vector<std::string> tags = {}) {
   return l1_store::entry_cost(key, value, tags);
 }
 

@@ -11,19 +11,27 @@ using openhouse::cache::refresh_phrase_length;
 
 namespace {
 
-bool has_city(const lexicon& lex, const std::string& city) {
-  return lex.cities.count(city) == 1;
-}
+bool has_city(const lexicon& lex, const std::string& city) { return lex.cities.count(city) == 1; }
 
 }  // namespace
 
 TEST_CASE("the default lexicon spells out SMS shorthand", "[cache][lexicon]") {
   const auto lex = default_lexicon();
-  const std::pair<const char*, const char*> expected[] = {
-      {"u", "you"},         {"ur", "your"},       {"thx", "thanks"},  {"pls", "please"},
-      {"b4", "before"},     {"w/", "with"},       {"w/o", "without"}, {"tmrw", "tomorrow"},
-      {"wknd", "weekend"},  {"idk", "unsure"},    {"dont", "do not"}, {"cant", "can not"},
-      {"appt", "appointment"}, {"sat", "saturday"}, {"dec", "december"}};
+  const std::pair<const char*, const char*> expected[] = {{"u", "you"},
+                                                          {"ur", "your"},
+                                                          {"thx", "thanks"},
+                                                          {"pls", "please"},
+                                                          {"b4", "before"},
+                                                          {"w/", "with"},
+                                                          {"w/o", "without"},
+                                                          {"tmrw", "tomorrow"},
+                                                          {"wknd", "weekend"},
+                                                          {"idk", "unsure"},
+                                                          {"dont", "do not"},
+                                                          {"cant", "can not"},
+                                                          {"appt", "appointment"},
+                                                          {"sat", "saturday"},
+                                                          {"dec", "december"}};
   for (const auto& [from, to] : expected) {
     INFO(from);
     REQUIRE(lex.spellings.count(from) == 1);
@@ -40,14 +48,15 @@ TEST_CASE("glued number units cover bedrooms, bathrooms and square feet", "[cach
   CHECK(lex.number_words.at("three") == "3");
 }
 
-TEST_CASE("the default lexicon knows the Inland Empire's cities and counties",
-          "[cache][lexicon]") {
+TEST_CASE("the default lexicon knows the Inland Empire's cities and counties", "[cache][lexicon]") {
   const auto lex = default_lexicon();
   for (const char* city :
-       {"riverside", "san bernardino", "ontario", "rancho cucamonga", "fontana", "moreno valley",
-        "corona", "temecula", "murrieta", "redlands", "chino", "chino hills", "upland",
-        "eastvale", "jurupa valley", "menifee", "hemet", "perris", "rialto", "colton",
-        "highland", "yucaipa", "beaumont", "banning", "lake elsinore", "norco"}) {
+       {"riverside",     "san bernardino", "ontario",  "rancho cucamonga", "fontana",
+        "moreno valley", "corona",         "temecula", "murrieta",         "redlands",
+        "chino",         "chino hills",    "upland",   "eastvale",         "jurupa valley",
+        "menifee",       "hemet",          "perris",   "rialto",           "colton",
+        "highland",      "yucaipa",        "beaumont", "banning",          "lake elsinore",
+        "norco"}) {
     INFO(city);
     CHECK(has_city(lex, city));
   }

@@ -2,9 +2,9 @@
 // are scripted fakes (the integration tests run the real ones against Redis
 // and the simulator); the wall clock moves only when a test moves it.
 
+#include "cache/llm_cache.hpp"
 #include "cache/cache_error.hpp"
 #include "cache/invalidation.hpp"
-#include "cache/llm_cache.hpp"
 #include "cache/local_embedder.hpp"
 #include "cache/market_lexicon.hpp"
 #include "cache/semantic_tier.hpp"
@@ -184,7 +184,8 @@ struct fixture : test_coordinator_fixture<test_config> {
   std::shared_ptr<semantic_tier> faq_tier() {
     auto lex = market_lexicon(*cfg);
     auto embed = std::make_shared<const local_embedder>(lex);
-    return std::make_shared<semantic_tier>(embed, lex, std::map<std::string, double>{{"faq", 0.72}});
+    return std::make_shared<semantic_tier>(embed, lex,
+                                           std::map<std::string, double>{{"faq", 0.72}});
   }
 
   /// One node's cache; several may share the fake Redis, like nodes do.
@@ -299,13 +300,16 @@ struct fixture : test_coordinator_fixture<test_config> {
                            std::move(contact), std::string{"reply"});
     sched.run();
     std::pair<generations, bool> out;
-    h.receive([&](const generations& g, bool verified) { out = {g, verified}; },
-              [](const caf::error& e) { FAIL(to_string(e)); });
+    h.receive(
+        [&](const generations& g, bool verified) {
+          out = {g, verified};
+        },
+        [](const caf::error& e) { FAIL(to_string(e)); });
     return out;
   }
 
-  std::uint64_t bump(const cache_actor& c, std::string scope,
-                     std::string contact = "+19095551234", std::string task = "") {
+  std::uint64_t bump(const cache_actor& c, std::string scope, std::string contact = "+19095551234",
+                     std::string task = "") {
     auto h = self->request(c, caf::infinite, bump_atom_v, std::move(scope), std::string{"ie"},
                            std::move(contact), std::move(task));
     sched.run();
@@ -363,9 +367,11 @@ TEST_CASE_METHOD(fixture, "concurrent requests for one key make one call and sha
                  "[cache][actor][single-flight]") {
   auto c = node();
   gw->hold = true;
-  std::vector<caf::response_handle<caf::blocking_actor, caf::detail::type_list<cache_reply>, true>> handles;
+  std::vector<caf::response_handle<caf::blocking_actor, caf::detail::type_list<cache_reply>, true>>
+      handles;
   for (int i = 0; i < 100; ++i) {
-    handles.push_back(self->request(c, caf::infinite, lookup_atom_v, faq("What are HOA fees like?")));
+    handles.push_back(
+        self->request(c, caf::infinite, lookup_atom_v, faq("What are HOA fees like?")));
   }
   sched.run();
   REQUIRE(gw->calls.size() == 1);
@@ -395,7 +401,8 @@ TEST_CASE_METHOD(fixture, "a failed call reaches every waiter and is not cached"
                  "[cache][actor][single-flight]") {
   auto c = node();
   gw->failure = llm::make_error(llm::client_errc::server_error, "provider down");
-  std::vector<caf::response_handle<caf::blocking_actor, caf::detail::type_list<cache_reply>, true>> handles;
+  std::vector<caf::response_handle<caf::blocking_actor, caf::detail::type_list<cache_reply>, true>>
+      handles;
   for (int i = 0; i < 5; ++i) {
     handles.push_back(self->request(c, caf::infinite, lookup_atom_v, faq("Any HOA fees?")));
   }
@@ -542,8 +549,7 @@ TEST_CASE_METHOD(fixture, "a bump made while Redis is down is replayed when it i
   CHECK(g.contact == 1);
 }
 
-TEST_CASE_METHOD(fixture,
-                 "a failed replay is retried by itself and does not count the bump twice",
+TEST_CASE_METHOD(fixture, "a failed replay is retried by itself and does not count the bump twice",
                  "[cache][actor][invalidation]") {
   auto a = node();
   auto b = node();
@@ -619,10 +625,9 @@ TEST_CASE_METHOD(fixture, "requests and lookups are counted by task and outcome"
   hit(c, faq("What are HOA fees like?"));
   hit(c, faq("What are HOA fees like?"));
   const auto text = metrics->render();
-  CHECK_THAT(text, Catch::Contains(
-                       R"(openhouse_cache_requests_total{outcome="miss",task="faq"} 1)"));
   CHECK_THAT(text,
-             Catch::Contains(R"(openhouse_cache_requests_total{outcome="l1",task="faq"} 1)"));
+             Catch::Contains(R"(openhouse_cache_requests_total{outcome="miss",task="faq"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(openhouse_cache_requests_total{outcome="l1",task="faq"} 1)"));
   CHECK_THAT(text, Catch::Contains(R"(openhouse_cache_lookup_seconds_count{tier="l1"} 1)"));
 }
 
@@ -777,8 +782,8 @@ TEST_CASE_METHOD(fixture,
   auto lex = market_lexicon(*cfg);
   auto local = std::make_shared<const local_embedder>(lex);
   auto guarded = std::make_shared<blocking_embedder>(*local);
-  auto tier = std::make_shared<semantic_tier>(guarded, lex,
-                                              std::map<std::string, double>{{"faq", 0.72}});
+  auto tier =
+      std::make_shared<semantic_tier>(guarded, lex, std::map<std::string, double>{{"faq", 0.72}});
   auto script = std::make_shared<embedding_script>();
 
   SECTION("lookups and inserts get their vectors from the worker") {
@@ -857,8 +862,9 @@ TEST_CASE_METHOD(fixture, "sampled L3 hits are checked against a fresh answer: t
   sched.run();
   CHECK(gw->calls.size() == 3);
   text = metrics->render();
-  CHECK_THAT(text, Catch::Contains(
-                       R"(openhouse_cache_l3_verifications_total{task="faq",verdict="disagree"} 1)"));
+  CHECK_THAT(text,
+             Catch::Contains(
+                 R"(openhouse_cache_l3_verifications_total{task="faq",verdict="disagree"} 1)"));
   CHECK_THAT(text,
              Catch::Contains(R"(openhouse_cache_l3_estimated_false_hit_rate{task="faq"} 0.5)"));
 }

@@ -58,8 +58,7 @@ TEST_CASE("an empty message embeds to the zero vector", "[cache][embedder]") {
 
 TEST_CASE("SMS spellings land on their spelled-out form", "[cache][embedder]") {
   CHECK(similarity("thx for the info", "Thanks for the info!") == Approx(1.0f).epsilon(1e-5));
-  CHECK(similarity("looking for 4bd/3ba in corona", "looking for a 4 bed 3 bath in Corona") >
-        0.9f);
+  CHECK(similarity("looking for 4bd/3ba in corona", "looking for a 4 bed 3 bath in Corona") > 0.9f);
 }
 
 TEST_CASE("paraphrases are closer than unrelated questions", "[cache][embedder]") {
@@ -68,8 +67,7 @@ TEST_CASE("paraphrases are closer than unrelated questions", "[cache][embedder]"
   const float unrelated =
       similarity("How long does escrow usually take?", "Do you have listings with a pool?");
   CHECK(paraphrase > unrelated + 0.2f);
-  CHECK(similarity("What are the HOA fees in Eastvale?", "how much r HOA dues in eastvale") >
-        0.7f);
+  CHECK(similarity("What are the HOA fees in Eastvale?", "how much r HOA dues in eastvale") > 0.7f);
   CHECK(unrelated < 0.3f);
 }
 

@@ -31,8 +31,8 @@ TEST_CASE("tier: a paraphrase above the threshold is served with its source", "[
   auto tier = make_tier();
   CHECK(tier.eligible("faq"));
   CHECK_FALSE(tier.eligible("reply"));
-  const auto entry = tier.insert("p1", "faq", "How much are HOA fees in Corona?", "answer-1",
-                                 "SM1", t0 + 1h, t0);
+  const auto entry =
+      tier.insert("p1", "faq", "How much are HOA fees in Corona?", "answer-1", "SM1", t0 + 1h, t0);
   CHECK(entry.id != 0);
   CHECK(entry.vector.size() == shared_embedder()->dimension());
   CHECK(entry.partition == "p1");
@@ -55,8 +55,7 @@ TEST_CASE("tier: below the task's threshold is a miss", "[cache][l3]") {
   // Not eligible: never a hit, not counted.
   CHECK_FALSE(strict.lookup("p1", "reply", "How much are HOA fees in Corona?", t0));
   CHECK(strict.stats().lookups == 1);
-  CHECK_THROWS_AS(strict.insert("p1", "reply", "x", "v", "SM", t0 + 1h, t0),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(strict.insert("p1", "reply", "x", "v", "SM", t0 + 1h, t0), std::invalid_argument);
 }
 
 TEST_CASE("tier: the entity guard turns a near neighbour into a miss", "[cache][l3]") {
@@ -168,8 +167,8 @@ TEST_CASE("tier: vectors computed elsewhere give the same answers as the tier's 
   auto tier = make_tier();
   const auto& embed = *shared_embedder();
   const std::string stored = "How much are HOA fees in Corona?";
-  const auto entry = tier.insert("p1", "faq", stored, embed.embed(stored), "answer-1", "SM1",
-                                 t0 + 1h, t0);
+  const auto entry =
+      tier.insert("p1", "faq", stored, embed.embed(stored), "answer-1", "SM1", t0 + 1h, t0);
   CHECK(entry.vector == embed.embed(stored));
   const std::string query = "how much r hoa fees in corona?";
   const auto own = tier.lookup("p1", "faq", query, t0 + 1min);
@@ -183,7 +182,7 @@ TEST_CASE("tier: vectors computed elsewhere give the same answers as the tier's 
                           t0 + 1min));
   // A vector of another length cannot be from this embedder.
   CHECK_FALSE(tier.lookup("p1", "faq", query, std::vector<float>(3, 0.5F), t0 + 1min));
-  CHECK_THROWS_AS(tier.insert("p1", "faq", "x", std::vector<float>(3, 0.5F), "v", "SM2", t0 + 1h,
-                              t0),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(
+      tier.insert("p1", "faq", "x", std::vector<float>(3, 0.5F), "v", "SM2", t0 + 1h, t0),
+      std::invalid_argument);
 }

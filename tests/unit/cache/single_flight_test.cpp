@@ -8,7 +8,8 @@
 
 using openhouse::cache::single_flight;
 
-TEST_CASE("single flight: the first join starts the call, later ones wait", "[cache][single_flight]") {
+TEST_CASE("single flight: the first join starts the call, later ones wait",
+          "[cache][single_flight]") {
   single_flight<int> sf;
   CHECK_FALSE(sf.join("k", 1));  // first: start the call
   CHECK(sf.in_flight("k"));
@@ -31,7 +32,8 @@ TEST_CASE("single flight: the first join starts the call, later ones wait", "[ca
   CHECK(sf.size() == 0);
 }
 
-TEST_CASE("single flight: 100 identical requests, one call, all answered", "[cache][single_flight]") {
+TEST_CASE("single flight: 100 identical requests, one call, all answered",
+          "[cache][single_flight]") {
   // The actor's pattern: join, call the provider only when join() says so,
   // deliver the one result to everything complete() returns.
   single_flight<std::shared_ptr<std::string>> sf;

@@ -16,9 +16,10 @@ using seconds = std::chrono::seconds;
 namespace {
 
 ttl_policy design_policy(adaptive_ttl adaptive = {}) {
-  return ttl_policy{{{"intent", 300s}, {"scoring", 900s}, {"market_context", 3600s},
-                     {"faq", 86400s}},
-                    120s, adaptive};
+  return ttl_policy{
+      {{"intent", 300s}, {"scoring", 900s}, {"market_context", 3600s}, {"faq", 86400s}},
+      120s,
+      adaptive};
 }
 
 }  // namespace
@@ -62,8 +63,8 @@ TEST_CASE("adaptive TTL: a fast conversation caps TTL at k x median gap", "[cach
   const std::vector<seconds> slow{600s, 900s};
   CHECK(p.ttl("intent", scope::contact, slow) == 300s);
   // A base below the floor stays the base.
-  const auto short_task = ttl_policy{{{"tiny", 30s}}, 120s,
-                                     {.enabled = true, .gap_multiple = 4.0, .floor = 60s, .min_gaps = 2}};
+  const auto short_task = ttl_policy{
+      {{"tiny", 30s}}, 120s, {.enabled = true, .gap_multiple = 4.0, .floor = 60s, .min_gaps = 2}};
   CHECK(short_task.ttl("tiny", scope::contact, burst) == 30s);
 }
 
@@ -92,4 +93,67 @@ TEST_CASE("median gap and gaps between message times", "[cache][ttl]") {
                                                                  t + 70500ms};
   // sorted: t, t+30, t+30 (dropped), t+70, t+70.5 (rounded up to 1 s)
   CHECK(ttl_policy::gaps_between(times) == std::vector<seconds>{30s, 40s, 1s});
+}
+
+TEST_CASE("shared TTLs: market and global units of a listed task get the shared TTL",
+          "[cache][ttl][shared]") {
+  // Shared TTLs both longer (intent, facts) and shorter (reply) than the
+  // per-task one, to show they replace it rather than bound it; `summary` is
+  // listed only as shared, `faq` only per task.
+  const ttl_policy p{{{"intent", 300s}, {"facts", 900s}, {"reply", 600s}, {"faq", 86400s}},
+                     {{"intent", 604800s}, {"facts", 86400s}, {"reply", 30s}, {"summary", 7200s}},
+                     120s,
+                     {.enabled = true, .gap_multiple = 4.0, .floor = 60s, .min_gaps = 2}};
+  const std::vector<seconds> none;
+  const std::vector<seconds> fast{20s, 30s, 40s};  // median 30 s -> adapted cap 120 s
+  const std::vector<seconds> slow{600s, 900s};     // 4 x 750 s is above every base here
+
+  struct row {
+    const char* name;
+    const char* task;
+    scope s;
+    const std::vector<seconds>& gaps;
+    seconds expected;
+  };
+  const std::vector<row> rows{
+      {"market unit of a shared task", "intent", scope::market, none, 604800s},
+      {"global unit of a shared task", "facts", scope::global, none, 86400s},
+      {"a shared TTL below the per-task one still applies", "reply", scope::market, none, 30s},
+      // The shared TTL is not a conversation's: its pace does not shorten it.
+      {"shared TTL is not adapted to a fast conversation", "intent", scope::market, fast, 604800s},
+      {"shared TTL below the floor is kept", "reply", scope::global, fast, 30s},
+      {"a task listed only as shared, market", "summary", scope::market, none, 7200s},
+      // The lead's own units keep the per-task TTL and its adaptation.
+      {"contact unit keeps the per-task TTL", "intent", scope::contact, none, 300s},
+      {"conversation unit keeps the per-task TTL", "facts", scope::conversation, none, 900s},
+      {"contact unit is adapted", "intent", scope::contact, fast, 120s},
+      {"conversation unit is adapted", "reply", scope::conversation, fast, 120s},
+      {"contact unit capped at its per-task base", "facts", scope::contact, slow, 900s},
+      {"a task listed only as shared, contact: fallback", "summary", scope::contact, none, 120s},
+      // Tasks not in `shared` behave as without it.
+      {"unshared task, market: per-task TTL", "faq", scope::market, fast, 86400s},
+      {"unshared task, contact: adapted per-task TTL", "faq", scope::contact, fast, 120s},
+      {"unlisted task, market: fallback", "other", scope::market, none, 120s},
+  };
+  for (const auto& r : rows) {
+    SECTION(r.name) { CHECK(p.ttl(r.task, r.s, r.gaps) == r.expected); }
+  }
+}
+
+TEST_CASE("shared TTLs do not change the per-task base", "[cache][ttl][shared]") {
+  const ttl_policy p{{{"intent", 300s}}, {{"intent", 604800s}, {"summary", 7200s}}, 120s, {}};
+  CHECK(p.base("intent") == 300s);
+  CHECK(p.base("summary") == 120s);
+}
+
+TEST_CASE("TTL policy from the market configuration's shared_ttl", "[cache][ttl][shared]") {
+  openhouse::config::cache_settings settings;
+  settings.ttl = {{"intent", 300s}, {"faq", 86400s}};
+  settings.shared_ttl = {{"intent", 604800s}};
+  const auto p = ttl_policy::from_settings(settings);
+  const std::vector<seconds> none;
+  CHECK(p.ttl("intent", scope::market, none) == 604800s);
+  CHECK(p.ttl("intent", scope::contact, none) == 300s);
+  CHECK(p.ttl("faq", scope::market, none) == 86400s);
+  CHECK(p.ttl("other", scope::global, none) == ttl_policy::default_fallback);
 }

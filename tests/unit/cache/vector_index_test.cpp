@@ -86,8 +86,7 @@ TEST_CASE("hnsw index: add, replace, remove, search", "[cache][index]") {
   CHECK(hits[0].id == 11);
 }
 
-TEST_CASE("hnsw index grows past its initial capacity and matches brute force",
-          "[cache][index]") {
+TEST_CASE("hnsw index grows past its initial capacity and matches brute force", "[cache][index]") {
   constexpr std::size_t dimension = 64;
   constexpr std::size_t count = 3000;
   hnsw_params params;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/facts.hpp"
 #include "config/loader.hpp"
 #include "tests/support/crm_keys.hpp"
 
@@ -869,6 +870,186 @@ TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbo
       REQUIRE(r.errors.size() == 1);
       CHECK(r.errors[0].key == c.key);
       CHECK_THAT(r.errors[0].message, Catch::Contains(c.message_part));
+    }
+  }
+}
+
+TEST_CASE("cache.shared_ttl_s is read per task, beside ttl_s", "[config][cache]") {
+  SECTION("absent: no shared TTLs") {
+    const auto r = cfg::load_market_string(base_yaml, base_env());
+    REQUIRE(r.ok());
+    CHECK(r.config->cache.shared_ttl.empty());
+  }
+  SECTION("given: each task's TTL, and ttl_s left as it is") {
+    const auto r = cfg::load_market_string(
+        replaced(base_yaml, "    intent: 300\n",
+                 "    intent: 300\n  shared_ttl_s:\n    intent: 604800\n    reply: 3600\n"),
+        base_env());
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    const auto& cache = r.config->cache;
+    CHECK(cache.shared_ttl.size() == 2);
+    CHECK(cache.shared_ttl.at("intent") == std::chrono::seconds(604800));
+    CHECK(cache.shared_ttl.at("reply") == std::chrono::seconds(3600));
+    CHECK(cache.ttl.size() == 1);
+    CHECK(cache.ttl.at("intent") == std::chrono::seconds(300));
+  }
+}
+
+TEST_CASE("each mistake in cache.shared_ttl_s yields one error naming the key and line",
+          "[config][cache]") {
+  const auto shared = [](const std::string& lines) { return "    intent: 300\n" + lines; };
+  const std::vector<error_case> cases = {
+      {"zero TTL", "    intent: 300\n", shared("  shared_ttl_s:\n    reply: 0\n"),
+       "cache.shared_ttl_s.reply", "reply: 0", "between 1 and"},
+      {"negative TTL", "    intent: 300\n", shared("  shared_ttl_s:\n    reply: -5\n"),
+       "cache.shared_ttl_s.reply", "reply: -5", "between 1 and"},
+      {"more than a week", "    intent: 300\n", shared("  shared_ttl_s:\n    reply: 604801\n"),
+       "cache.shared_ttl_s.reply", "reply: 604801", "between 1 and 604800"},
+      {"a word for a TTL", "    intent: 300\n", shared("  shared_ttl_s:\n    reply: long\n"),
+       "cache.shared_ttl_s.reply", "reply: long", "expected an integer"},
+      {"a float for a TTL", "    intent: 300\n", shared("  shared_ttl_s:\n    reply: 60.5\n"),
+       "cache.shared_ttl_s.reply", "reply: 60.5", "expected an integer"},
+      {"invalid task name", "    intent: 300\n", shared("  shared_ttl_s:\n    re ply: 60\n"),
+       "cache.shared_ttl_s.re ply", "re ply: 60", "invalid task name"},
+      {"not a mapping", "    intent: 300\n", shared("  shared_ttl_s: 3600\n"), "cache.shared_ttl_s",
+       "shared_ttl_s: 3600", "expected a mapping"},
+      {"misspelled section", "    intent: 300\n", shared("  shared_ttl:\n    reply: 60\n"),
+       "cache.shared_ttl", "shared_ttl:", "unknown key"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const std::string text = replaced(base_yaml, c.from, c.to);
+      const auto result = cfg::load_market_string(text, base_env());
+      INFO(describe(result.errors));
+      CHECK_FALSE(result.config.has_value());
+      REQUIRE(result.errors.size() == 1);
+      CHECK(result.errors[0].key == c.key);
+      CHECK(result.errors[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+    }
+  }
+}
+
+namespace {
+
+/// base_yaml with a `bots:` section holding `bots_lines` (indented as under `bots:`).
+std::string with_bots(const std::string& bots_lines) {
+  return replaced(base_yaml, "quiet_hours:\n", "bots:\n" + bots_lines + "quiet_hours:\n");
+}
+
+}  // namespace
+
+TEST_CASE("bots.<bot>.questions items are a question or {ask, fact}", "[config][bots]") {
+  const auto r = cfg::load_market_string(with_bots(R"(  lead:
+    questions:
+      - "Are you looking to buy, sell, or both?"
+  buyer:
+    persona: Helpful.
+    questions:
+      - {ask: "What price range are you shopping in?", fact: budget_usd}
+      - ask: "Are you pre-approved with a lender yet?"
+        fact: pre_approved
+      - {ask: "Anything else on your list?"}
+      - "Which cities are you considering?"
+)"),
+                                         base_env());
+  INFO(describe(r.errors));
+  REQUIRE(r.ok());
+  const auto& bots = r.config->bots;
+  REQUIRE(bots.lead.questions.size() == 1);
+  CHECK(bots.lead.questions[0].ask == "Are you looking to buy, sell, or both?");
+  CHECK(bots.lead.questions[0].fact.empty());
+
+  // In file order, each with its fact or none.
+  struct expected {
+    std::string ask;
+    std::string fact;
+  };
+  const std::vector<expected> buyer{
+      {"What price range are you shopping in?", "budget_usd"},
+      {"Are you pre-approved with a lender yet?", "pre_approved"},
+      {"Anything else on your list?", ""},
+      {"Which cities are you considering?", ""},
+  };
+  REQUIRE(bots.buyer.questions.size() == buyer.size());
+  for (std::size_t i = 0; i < buyer.size(); ++i) {
+    INFO("question " << i);
+    CHECK(bots.buyer.questions[i].ask == buyer[i].ask);
+    CHECK(bots.buyer.questions[i].fact == buyer[i].fact);
+  }
+  CHECK(bots.seller.questions.empty());
+}
+
+TEST_CASE("a flow question may name every fact the agents know", "[config][bots]") {
+  // The loader keeps its own list of fact names (config sits below agents);
+  // this keeps it equal to agents::fact_field_names.
+  for (const auto name : openhouse::agents::fact_field_names()) {
+    SECTION(std::string{name}) {
+      const auto r = cfg::load_market_string(
+          with_bots("  seller:\n    questions:\n      - {ask: \"Q?\", fact: " + std::string{name} +
+                    "}\n"),
+          base_env());
+      INFO(describe(r.errors));
+      REQUIRE(r.ok());
+      REQUIRE(r.config->bots.seller.questions.size() == 1);
+      CHECK(r.config->bots.seller.questions[0].fact == name);
+    }
+  }
+}
+
+TEST_CASE("each mistake in a question flow yields one error naming the key and line",
+          "[config][bots]") {
+  const auto buyer = [](const std::string& questions) {
+    return "bots:\n  buyer:\n    questions:\n" + questions + "quiet_hours:\n";
+  };
+  const std::string q = "buyer.questions";
+  const std::vector<error_case> cases = {
+      {"unknown fact", "quiet_hours:\n", buyer("      - {ask: \"Budget?\", fact: budget}\n"),
+       "bots." + q + "[0].fact", "fact: budget}", "unknown fact \"budget\""},
+      // The field's C++ name is not its canonical name.
+      {"a field name that is not a fact name", "quiet_hours:\n",
+       buyer("      - {ask: \"Condition?\", fact: condition}\n"), "bots." + q + "[0].fact",
+       "fact: condition", "unknown fact \"condition\""},
+      {"an empty fact", "quiet_hours:\n", buyer("      - {ask: \"Budget?\", fact: \"\"}\n"),
+       "bots." + q + "[0].fact", "fact: \"\"", "unknown fact"},
+      {"unknown fact in the second item", "quiet_hours:\n",
+       buyer("      - \"Buy or sell?\"\n      - ask: \"Budget?\"\n        fact: price\n"),
+       "bots." + q + "[1].fact", "fact: price", "unknown fact \"price\""},
+      {"unknown key in a flow mapping", "quiet_hours:\n",
+       buyer("      - {ask: \"Budget?\", fact: budget_usd, why: money}\n"), "bots." + q + "[0].why",
+       "why: money", "unknown key"},
+      {"unknown key in a block mapping", "quiet_hours:\n",
+       buyer("      - ask: \"Budget?\"\n        facts: budget_usd\n"), "bots." + q + "[0].facts",
+       "facts: budget_usd", "unknown key"},
+      {"missing ask in a flow mapping", "quiet_hours:\n",
+       buyer("      - \"Buy or sell?\"\n      - {fact: areas}\n"), "bots." + q + "[1].ask",
+       "{fact: areas}", "missing required key"},
+      {"missing ask in a block mapping", "quiet_hours:\n", buyer("      - fact: areas\n"),
+       "bots." + q + "[0].ask", "fact: areas", "missing required key"},
+      {"empty ask", "quiet_hours:\n", buyer("      - {ask: \"\", fact: areas}\n"),
+       "bots." + q + "[0].ask", "ask: \"\"", "must not be empty"},
+      {"empty question", "quiet_hours:\n", buyer("      - \"\"\n"), "bots." + q + "[0]", "- \"\"",
+       "must not be empty"},
+      {"a list for a question", "quiet_hours:\n", buyer("      - [a, b]\n"), "bots." + q + "[0]",
+       "[a, b]", "expected a question or {ask, fact}"},
+      {"questions not a list", "quiet_hours:\n",
+       "bots:\n  buyer:\n    questions: \"Budget?\"\nquiet_hours:\n", "bots." + q,
+       "questions: \"Budget?\"", "expected a list"},
+      {"misspelled questions", "quiet_hours:\n",
+       "bots:\n  buyer:\n    question:\n      - \"Budget?\"\nquiet_hours:\n", "bots.buyer.question",
+       "question:", "unknown key"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const std::string text = replaced(base_yaml, c.from, c.to);
+      const auto result = cfg::load_market_string(text, base_env());
+      INFO(describe(result.errors));
+      CHECK_FALSE(result.config.has_value());
+      REQUIRE(result.errors.size() == 1);
+      CHECK(result.errors[0].key == c.key);
+      CHECK(result.errors[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
     }
   }
 }
