@@ -153,6 +153,13 @@ bool is_clock_time(const std::vector<token>& t, std::size_t i, std::string_view 
 bool relative_time(const std::vector<token>& t, std::string_view text) {
   for (std::size_t i = 0; i < t.size(); ++i) {
     const auto& w = t[i].lower;
+    // "How can I help you today?": a pleasantry, as true tomorrow as today.
+    // "I can help you see it today" keeps its time: "today" must follow
+    // "you" or "with" directly.
+    if (w == "today" && i >= 1 && one_of(t[i - 1].lower, {"you", "with"}) &&
+        before_any(t, i, 4, {"help", "assist"})) {
+      continue;
+    }
     if (one_of(w, {"today", "tonight", "tonite", "tomorrow", "tmrw", "tmr", "tmw", "2day", "2nite",
                    "yesterday", "currently", "rn", "ago"})) {
       return true;
