@@ -57,6 +57,15 @@ void prepare_all(pqxx::connection& c) {
             "ON CONFLICT (market, idempotency_key) DO NOTHING");
   c.prepare(queue_reply, "UPDATE messages SET status = 'outbox' WHERE id = $1");
   c.prepare(mark_replied, "UPDATE messages SET status = 'replied' WHERE provider_sid = $1");
+  // A turn runs on the state it loaded (crm_version $16). When a CRM change
+  // was stored meanwhile (on this node or another), the CRM's temperature,
+  // override and facts stand: a person's Warm is never overwritten by a turn
+  // that started while the lead was Cold. The conversation sees the newer
+  // crm_version when it records the next message and reloads.
+  const auto crm_wins = [](const std::string& column) {
+    return "CASE WHEN conversation_state.crm_version > $16 THEN conversation_state." + column +
+           " ELSE EXCLUDED." + column + " END";
+  };
   c.prepare(
       upsert_state,
       "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
@@ -67,11 +76,12 @@ void prepare_all(pqxx::connection& c) {
       "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
       "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
       "updated_at = EXCLUDED.updated_at, opted_out = EXCLUDED.opted_out, "
-      "temperature = EXCLUDED.temperature, facts = EXCLUDED.facts, frs = EXCLUDED.frs, "
-      "pcs = EXCLUDED.pcs, handoffs = EXCLUDED.handoffs, "
-      "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted, "
-      "temperature_override = EXCLUDED.temperature_override, "
-      "override_basis = EXCLUDED.override_basis");
+      "handoffs = EXCLUDED.handoffs, unproductive_turns = EXCLUDED.unproductive_turns, "
+      "muted = EXCLUDED.muted, temperature = " +
+          crm_wins("temperature") + ", facts = " + crm_wins("facts") +
+          ", frs = " + crm_wins("frs") + ", pcs = " + crm_wins("pcs") +
+          ", temperature_override = " + crm_wins("temperature_override") +
+          ", override_basis = " + crm_wins("override_basis"));
   // A CRM change owns the tags and its counter; a turn's write leaves them.
   c.prepare(
       upsert_crm_state,
@@ -231,7 +241,7 @@ bool store::record_reply(const runtime::outbound_reply& reply) {
     txn.exec_prepared(upsert_state, contact_id, st.active_bot, st.turns, st.needs_human,
                       reply.sent_at_ms, st.opted_out, st.temperature, st.facts_json, st.frs, st.pcs,
                       st.handoffs_json, st.unproductive_turns, st.muted, st.temperature_override,
-                      st.override_basis);
+                      st.override_basis, static_cast<long>(st.crm_version));
     if (!reply.temperature_from.empty()) {
       txn.exec_prepared(insert_temperature_change, contact_id, reply.sent_at_ms,
                         reply.temperature_from, st.temperature, reply.temperature_reason);

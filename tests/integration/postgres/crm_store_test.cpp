@@ -144,3 +144,51 @@ TEST_CASE("crm_version counts CRM changes and a turn's write keeps the CRM's col
   CHECK(snap.crm_version == 4);
   CHECK(snap.turns == 1);
 }
+
+TEST_CASE("a turn that started before a CRM change does not overwrite the CRM's temperature",
+          "[postgres][integration][crm]") {
+  scratch_database db;
+  store s{db.url(), market};
+  s.migrate();
+  REQUIRE(s.record_inbound(inbound_sms{"SM1", lead, "+19095550100", "hi", 1000}).inserted);
+  // The turn loads the lead (Cold, crm_version 0) and works on it...
+  outbound_reply r;
+  r.contact = lead;
+  r.in_reply_to_sid = "SM1";
+  r.body = "Hello";
+  r.bot = "lead";
+  r.sent_at_ms = 3000;
+  r.state = s.load_conversation(lead, 10);
+  REQUIRE(r.state.crm_version == 0);
+  r.state.temperature = "cold";
+  r.state.facts_json = R"({"budget_usd":300000})";
+  r.state.turns = 1;
+  r.state.active_bot = "buyer";
+  // ...while a person tags the lead Hot in the CRM (another node, say).
+  REQUIRE(s.record_crm(hot_tag("wh-1")) == 1);
+  REQUIRE(s.record_reply(r));
+  auto snap = s.load_conversation(lead, 10);
+  CHECK(snap.temperature == "hot");
+  CHECK(snap.temperature_override == "hot");
+  CHECK(snap.facts_json == R"({"budget_usd":600000,"_crm_pins":["budget_usd"]})");
+  CHECK(snap.frs == 25);
+  // The turn's own columns are written.
+  CHECK(snap.turns == 1);
+  CHECK(snap.active_bot == "buyer");
+
+  // A turn that saw the CRM change writes its scoring as usual.
+  REQUIRE(s.record_inbound(inbound_sms{"SM2", lead, "+19095550100", "ok", 4000}).inserted);
+  r = outbound_reply{};
+  r.contact = lead;
+  r.in_reply_to_sid = "SM2";
+  r.body = "Great";
+  r.bot = "buyer";
+  r.sent_at_ms = 5000;
+  r.state = snap;
+  r.state.temperature = "warm";
+  r.state.turns = 2;
+  REQUIRE(s.record_reply(r));
+  snap = s.load_conversation(lead, 10);
+  CHECK(snap.temperature == "warm");
+  CHECK(snap.turns == 2);
+}
