@@ -74,6 +74,7 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.temperature_from = st.turn.temperature_from;
   out.temperature_reason = st.turn.temperature_reason;
   out.escalation_reason = st.turn.escalation_reason;
+  out.inbound_body = msg.body;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
           [self, msg, reply, fallback, rp](bool stored) mutable {

@@ -121,12 +121,16 @@ struct outbound_reply {
   /// Set when this turn muted the lead for a person: why ("distress: probate").
   /// The outbox then writes the agent a CRM note.
   std::string escalation_reason;
+  /// The lead's text this replies to: logged with the reply in the CRM's
+  /// conversation (outbox kind crm_message).
+  std::string inbound_body;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
   return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
-           x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason, x.escalation_reason);
+           x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason, x.escalation_reason,
+           x.inbound_body);
 }
 
 /// A CRM change to one lead (GoHighLevel ContactTagUpdate / ContactUpdate, or

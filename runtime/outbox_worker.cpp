@@ -48,6 +48,10 @@ std::vector<http::outbound_request> requests_of(const postgres::outbox_row& row,
   if (row.kind == "crm_tags") {
     return crm::tag_requests(cfg.crm, row.contact, crm::tag_sync_from_json(row.payload), row.key);
   }
+  if (row.kind == "crm_message") {
+    return crm::message_requests(cfg.crm, row.contact, json_string(j, "inbound"),
+                                 json_string(j, "reply"), row.key);
+  }
   if (row.kind == "crm_note") {
     return {crm::note_request(cfg.crm, row.contact, json_string(j, "body"), row.key)};
   }

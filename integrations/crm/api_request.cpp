@@ -78,4 +78,23 @@ http::outbound_request note_request(const config::crm_settings& crm, std::string
                       {{"body", std::string{body}}}, key);
 }
 
+std::vector<http::outbound_request> message_requests(const config::crm_settings& crm,
+                                                     std::string_view contact,
+                                                     std::string_view inbound,
+                                                     std::string_view reply, std::string_view key) {
+  std::vector<http::outbound_request> out;
+  const auto url = contact_url(crm.base_url, contact) + "/messages";
+  if (!inbound.empty()) {
+    out.push_back(json_request(crm, "POST", url,
+                               {{"direction", "inbound"}, {"body", std::string{inbound}}},
+                               std::string{key} + ":in"));
+  }
+  if (!reply.empty()) {
+    out.push_back(json_request(crm, "POST", url,
+                               {{"direction", "outbound"}, {"body", std::string{reply}}},
+                               std::string{key} + ":out"));
+  }
+  return out;
+}
+
 }  // namespace openhouse::crm

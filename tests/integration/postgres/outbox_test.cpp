@@ -25,6 +25,8 @@ namespace {
 constexpr const char* market = "inland-empire";
 
 postgres::outbox_policy rest_policy() { return {true, "+19095550100", "", true}; }
+/// REST sends without a CRM: the SMS row alone.
+postgres::outbox_policy sms_only_policy() { return {true, "+19095550100", "", false}; }
 
 runtime::outbound_reply reply_to(const std::string& sid, const std::string& contact) {
   runtime::outbound_reply r;
@@ -72,20 +74,23 @@ TEST_CASE("a REST reply writes its outbox rows once, in its transaction",
   s.migrate();
   s.set_outbox_policy(rest_policy());
   REQUIRE(turn(s, "SM1", "+19095558201", "warm"));
-  CHECK(count(db.url(), "SELECT count(*) FROM outbox") == 2);
+  CHECK(count(db.url(), "SELECT count(*) FROM outbox") == 3);
   CHECK(count(db.url(),
               "SELECT count(*) FROM outbox WHERE kind = 'sms' AND "
               "idempotency_key = 'sms:SM1' AND status = 'pending' AND "
               "message_id IS NOT NULL") == 1);
   CHECK(count(db.url(), "SELECT count(*) FROM outbox WHERE kind = 'crm_tags'") == 1);
+  CHECK(count(db.url(),
+              "SELECT count(*) FROM outbox WHERE kind = 'crm_message' AND "
+              "idempotency_key = 'crm_message:SM1' AND message_id IS NULL") == 1);
   CHECK(count(db.url(), "SELECT count(*) FROM messages WHERE status = 'outbox'") == 1);
   // The webhook again: the reply is refused and no row is added.
   CHECK_FALSE(turn(s, "SM1", "+19095558201", "warm"));
-  CHECK(count(db.url(), "SELECT count(*) FROM outbox") == 2);
+  CHECK(count(db.url(), "SELECT count(*) FROM outbox") == 3);
   // TwiML mode (the default policy) writes nothing.
   store twiml{db.url(), market};
   REQUIRE(turn(twiml, "SM2", "+19095558201"));
-  CHECK(count(db.url(), "SELECT count(*) FROM outbox") == 2);
+  CHECK(count(db.url(), "SELECT count(*) FROM outbox") == 3);
 }
 
 TEST_CASE("send_next claims due rows oldest first and records the attempt",
@@ -93,7 +98,7 @@ TEST_CASE("send_next claims due rows oldest first and records the attempt",
   scratch_database db;
   store s{db.url(), market};
   s.migrate();
-  s.set_outbox_policy(rest_policy());
+  s.set_outbox_policy(sms_only_policy());
   REQUIRE(turn(s, "SM1", "+19095558202"));
   outbox box{db.url(), market};
   // Not due before the reply's time.
@@ -142,7 +147,7 @@ TEST_CASE("a row a worker holds is skipped by the other worker",
   scratch_database db;
   store s{db.url(), market};
   s.migrate();
-  s.set_outbox_policy(rest_policy());
+  s.set_outbox_policy(sms_only_policy());
   REQUIRE(turn(s, "SM1", "+19095558203"));
   outbox a{db.url(), market};
   outbox b{db.url(), market};
@@ -173,7 +178,7 @@ TEST_CASE("two workers draining together send every row exactly once",
   scratch_database db;
   store s{db.url(), market};
   s.migrate();
-  s.set_outbox_policy(rest_policy());
+  s.set_outbox_policy(sms_only_policy());
   constexpr int rows = 30;
   for (int i = 0; i < rows; ++i) {
     REQUIRE(turn(s, "SM" + std::to_string(i), "+1909555" + std::to_string(8300 + i)));

@@ -145,9 +145,10 @@ TEST_CASE("the rows a reply writes are keyed by the inbound MessageSid", "[outbo
   const auto policy = postgres::outbox_policy_of(rest_market());
   CHECK(postgres::outbox_key("sms", "SM1") == "sms:SM1");
 
-  SECTION("a plain REST reply: one SMS row") {
+  SECTION("a plain REST reply: one SMS row, then the CRM log") {
     const auto items = postgres::outbox_items(reply, policy);
-    REQUIRE(items.size() == 1);
+    REQUIRE(items.size() == 2);
+    CHECK(items[1].kind == "crm_message");
     CHECK(items[0].kind == "sms");
     CHECK(items[0].key == "sms:SM1");
     CHECK(nlohmann::json::parse(items[0].payload) ==
@@ -160,16 +161,26 @@ TEST_CASE("the rows a reply writes are keyed by the inbound MessageSid", "[outbo
     reply.body.clear();
     CHECK(postgres::outbox_items(reply, policy).empty());
   }
+  SECTION("with a CRM: the exchange is logged in the CRM's conversation") {
+    reply.inbound_body = "hi there";
+    const auto items = postgres::outbox_items(reply, policy);
+    REQUIRE(items.size() == 2);
+    CHECK(items[1].kind == "crm_message");
+    CHECK(items[1].key == "crm_message:SM1");
+    CHECK(nlohmann::json::parse(items[1].payload) ==
+          nlohmann::json{{"inbound", "hi there"}, {"reply", "Hello"}});
+  }
   SECTION("a temperature change and an escalation") {
     reply.temperature_from = "warm";
     reply.escalation_reason = "distress: probate";
     const auto items = postgres::outbox_items(reply, policy);
-    REQUIRE(items.size() == 3);
-    CHECK(items[1].kind == "crm_tags");
-    CHECK(items[1].key == "crm_tags:SM1");
-    CHECK(items[1].payload == crm::to_json(crm::temperature_tags(agents::temperature::hot)));
-    CHECK(items[2].kind == "crm_note");
-    CHECK(nlohmann::json::parse(items[2].payload)["body"] == "agent wanted: distress: probate");
+    REQUIRE(items.size() == 4);
+    CHECK(items[1].kind == "crm_message");
+    CHECK(items[2].kind == "crm_tags");
+    CHECK(items[2].key == "crm_tags:SM1");
+    CHECK(items[2].payload == crm::to_json(crm::temperature_tags(agents::temperature::hot)));
+    CHECK(items[3].kind == "crm_note");
+    CHECK(nlohmann::json::parse(items[3].payload)["body"] == "agent wanted: distress: probate");
   }
   SECTION("no CRM configured: no tag rows") {
     reply.temperature_from = "warm";
@@ -229,4 +240,31 @@ TEST_CASE("one attempt: sent with the provider id or retried or failed", "[outbo
   auto no_crm = cfg;
   no_crm.crm.base_url.clear();
   CHECK(runtime::attempt(tags, no_crm, 0, answer(200, "{}")).update.status == "failed");
+}
+
+TEST_CASE("the CRM conversation log: one request per non-empty side, keyed apart",
+          "[outbox][crm]") {
+  config::crm_settings crm;
+  crm.base_url = "https://crm.example/v1";
+  crm.api_token = "tok";
+  auto both = crm::message_requests(crm, "+19095558001", "is it still available?", "Yes, it is.",
+                                    "crm_message:SM9");
+  REQUIRE(both.size() == 2);
+  CHECK(both[0].method == "POST");
+  CHECK(both[0].url == "https://crm.example/v1/contacts/%2B19095558001/messages");
+  CHECK(nlohmann::json::parse(both[0].body) ==
+        nlohmann::json{{"direction", "inbound"}, {"body", "is it still available?"}});
+  CHECK(nlohmann::json::parse(both[1].body) ==
+        nlohmann::json{{"direction", "outbound"}, {"body", "Yes, it is."}});
+  const auto has = [](const std::vector<std::string>& headers, const std::string& h) {
+    return std::find(headers.begin(), headers.end(), h) != headers.end();
+  };
+  CHECK(has(both[0].headers, "Idempotency-Key: crm_message:SM9:in"));
+  CHECK(has(both[1].headers, "Idempotency-Key: crm_message:SM9:out"));
+  CHECK(has(both[1].headers, "Authorization: Bearer tok"));
+  // An opt-out gets no reply: only the lead's STOP is logged.
+  const auto stop = crm::message_requests(crm, "+19095558001", "STOP", "", "crm_message:SM10");
+  REQUIRE(stop.size() == 1);
+  CHECK(nlohmann::json::parse(stop[0].body)["direction"] == "inbound");
+  CHECK(crm::message_requests(crm, "+19095558001", "", "", "k").empty());
 }
