@@ -91,6 +91,17 @@ std::string_view to_string(escalation_reason reason) noexcept {
   return "none";
 }
 
+escalation_settings escalation_settings::from_config(const config::escalation_config& cfg) {
+  escalation_settings out;
+  out.distress_words.insert(out.distress_words.end(), cfg.distress_words.begin(),
+                            cfg.distress_words.end());
+  out.human_phrases.insert(out.human_phrases.end(), cfg.human_phrases.begin(),
+                           cfg.human_phrases.end());
+  out.max_unproductive_turns = cfg.max_unproductive_turns;
+  out.human_intent_threshold = cfg.human_intent_threshold;
+  return out;
+}
+
 std::vector<std::string> escalation_settings::default_distress_words() {
   return {"foreclosure",
           "foreclosures",

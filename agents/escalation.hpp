@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/market.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,8 +21,8 @@ enum class escalation_reason {
 /// "none" | "human_request" | "distress" | "unproductive".
 [[nodiscard]] std::string_view to_string(escalation_reason reason) noexcept;
 
-/// Words and limits. The defaults are built in because the market YAML has no
-/// escalation section yet; a loader can fill this from config later.
+/// Words and limits: the built-in lists, extended and tuned by the market's
+/// `escalation` section (from_config).
 struct escalation_settings {
   /// Whole words or phrases, case-insensitive; punctuation and hyphens count
   /// as spaces ("pre-foreclosure" contains "foreclosure").
@@ -41,6 +43,9 @@ struct escalation_settings {
   [[nodiscard]] static std::vector<std::string> default_distress_words();
   /// talk to a human/agent/person, speak to someone, call me, ...
   [[nodiscard]] static std::vector<std::string> default_human_phrases();
+
+  /// The built-in lists with the market's words added, and its limits.
+  [[nodiscard]] static escalation_settings from_config(const config::escalation_config& cfg);
 };
 
 /// What happened on this turn.
@@ -60,7 +65,8 @@ struct escalation_decision {
 /// Decides for one turn. An explicit request wins over distress words (the
 /// lead asked and should hear that a person is coming), distress over the
 /// unproductive count.
-[[nodiscard]] escalation_decision check_escalation(const turn_signals& turn, const escalation_settings& settings);
+[[nodiscard]] escalation_decision check_escalation(const turn_signals& turn,
+                                                   const escalation_settings& settings);
 
 /// The unproductive count after a turn: reset to 0 by a turn that revealed a
 /// new fact (changed_fields not empty), else one more.

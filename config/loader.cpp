@@ -933,6 +933,15 @@ void read_scoring(mapping& root, scoring_settings& out) {
   m.finish();
 }
 
+void read_escalation(mapping& root, escalation_config& out) {
+  mapping m = mapping::child(root, "escalation", need::optional);
+  out.distress_words = read_string_list(m, "distress_words", true);
+  out.human_phrases = read_string_list(m, "human_phrases", true);
+  m.read_int("max_unproductive_turns", out.max_unproductive_turns, 0, 100);
+  m.read_number("human_intent_threshold", out.human_intent_threshold, 0, 1);
+  m.finish();
+}
+
 void read_handoff(mapping& root, handoff_settings& out) {
   mapping m = mapping::child(root, "handoff", need::optional);
   m.read_number("lead_to_buyer", out.lead_to_buyer, 0, 1);
@@ -1098,6 +1107,7 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   read_bots(root, cfg.bots);
   read_scoring(root, cfg.scoring);
   read_handoff(root, cfg.handoff);
+  read_escalation(root, cfg.escalation);
   read_cache(root, cfg.cache);
   read_reply(root, cfg.reply);
   read_quiet_hours(root, cfg.quiet);

@@ -249,6 +249,15 @@ struct quiet_hours {
   int end_minute = 8 * 60;
 };
 
+/// Human escalation (YAML `escalation`): the market's own words on top of the
+/// built-in lists (agents::escalation_settings), and the limits.
+struct escalation_config {
+  std::vector<std::string> distress_words;  ///< added to the built-in distress words
+  std::vector<std::string> human_phrases;   ///< added to the built-in requests for a person
+  int max_unproductive_turns = 4;           ///< consecutive turns without a new fact; 0: off
+  double human_intent_threshold = 0.8;      ///< a human_request intent at or above escalates
+};
+
 struct market_config {
   market_info market;
   server_settings server;
@@ -261,6 +270,7 @@ struct market_config {
   bots_settings bots;
   scoring_settings scoring;
   handoff_settings handoff;
+  escalation_config escalation;
   cache_settings cache;
   reply_settings reply;
   quiet_hours quiet;

@@ -214,8 +214,9 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
       human = i.confidence;
     }
   }
-  const auto escalation = agents::check_escalation({msg.body, snap.unproductive_turns, human},
-                                                   agents::escalation_settings{});
+  const auto escalation = agents::check_escalation(
+      {msg.body, snap.unproductive_turns, human},
+      agents::escalation_settings::from_config(st.deps.config->escalation));
   if (escalation.reason != agents::escalation_reason::none) {
     // The bots stop here until a person releases the lead.
     snap.muted = true;

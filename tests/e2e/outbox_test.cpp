@@ -175,7 +175,14 @@ TEST_CASE("a node killed before the send sends the SMS once after a restart", "[
   REQUIRE(calls.size() == 2);
   CHECK(calls[0].headers["i-twilio-idempotency-token"] == "sms:" + sid(1));
   CHECK(calls[1].headers["i-twilio-idempotency-token"] == "sms:" + sid(2));
-  CHECK(query_long(db.url(), "SELECT count(*) FROM outbox WHERE status = 'sent'") == 2);
+  // A send is recorded after Twilio answers it: once a third is seen, the
+  // first two are on record (one worker, one row at a time).
+  post_sms(c, n.url(), sms_params(sid(3), "+19095558103", "hello?"));
+  REQUIRE(twilio.wait_for(messages_path, 3));
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM outbox WHERE status = 'sent' AND "
+                   "idempotency_key IN ('sms:" +
+                       sid(1) + "', 'sms:" + sid(2) + "')") == 2);
 }
 
 TEST_CASE("a temperature change syncs the CRM tags through the outbox", "[e2e][outbox]") {
@@ -204,18 +211,22 @@ TEST_CASE("a temperature change syncs the CRM tags through the outbox", "[e2e][o
   CHECK(calls[1].method == "DELETE");
   CHECK_THAT(calls[1].body, Catch::Contains("Cold-Lead"));
   CHECK_THAT(calls[1].body, !Catch::Contains(tag));
-  CHECK(query_long(db.url(),
-                   "SELECT count(*) FROM outbox WHERE kind = 'crm_tags' AND "
-                   "status = 'sent'") == 1);
   // The exchange is in the CRM's conversation: the lead's text, then the reply.
-  const std::string messages_path = "/crm/contacts/%2B19095558104/messages";
-  REQUIRE(api.wait_for(messages_path, 2));
-  auto logged = api.requests_to(messages_path);
+  const std::string log_path = "/crm/contacts/%2B19095558104/messages";
+  REQUIRE(api.wait_for(log_path, 2));
+  auto logged = api.requests_to(log_path);
   REQUIRE(logged.size() == 2);
   CHECK(nlohmann::json::parse(logged[0].body)["direction"] == "inbound");
   CHECK_THAT(logged[0].body, Catch::Contains("pre-approved for"));
   CHECK(nlohmann::json::parse(logged[1].body)["direction"] == "outbound");
   CHECK(logged[1].headers["idempotency-key"] == "crm_message:" + sid(1) + ":out");
+  // The tag row is recorded after the CRM answers: once the next reply's SMS
+  // is seen, it is on record (one worker, oldest row first).
+  post_sms(c, n.url(), sms_params(sid(2), lead, "thanks"));
+  REQUIRE(api.wait_for(messages_path, 2));
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM outbox WHERE kind = 'crm_tags' AND "
+                   "status = 'sent'") == 1);
 }
 
 TEST_CASE("POST /webhooks/twilio/status updates the sent message", "[e2e][outbox]") {

@@ -118,3 +118,21 @@ TEST_CASE("escalation reasons have a priority and a human intent counts", "[agen
         escalation_reason::human_request);
   CHECK(to_string(escalation_reason::distress) == "distress");
 }
+
+TEST_CASE("a market's escalation section extends the built-in lists", "[agents][escalation]") {
+  openhouse::config::escalation_config cfg;
+  cfg.distress_words = {"notice of default"};
+  cfg.human_phrases = {"your manager"};
+  cfg.max_unproductive_turns = 0;
+  cfg.human_intent_threshold = 0.95;
+  const auto settings = escalation_settings::from_config(cfg);
+  const auto check = [&](std::string_view text, int unproductive = 0, double human = 0) {
+    return check_escalation({text, unproductive, human}, settings);
+  };
+  CHECK(check("we got a notice of default last week").detail == "notice of default");
+  CHECK(check("we are going through a divorce").reason == escalation_reason::distress);  // built in
+  CHECK(check("put me through to your manager").reason == escalation_reason::human_request);
+  CHECK(check("ok", 99).reason == escalation_reason::none);  // 0 turns: off
+  CHECK(check("hmm", 0, 0.9).reason == escalation_reason::none);
+  CHECK(check("hmm", 0, 0.95).reason == escalation_reason::human_request);
+}

@@ -1053,3 +1053,74 @@ TEST_CASE("each mistake in a question flow yields one error naming the key and l
     }
   }
 }
+
+namespace {
+
+/// base_yaml with an `escalation:` section holding `lines` (indented under it).
+std::string with_escalation(const std::string& lines) {
+  return replaced(base_yaml, "quiet_hours:\n", "escalation:\n" + lines + "quiet_hours:\n");
+}
+
+}  // namespace
+
+TEST_CASE("the escalation section adds words and sets the limits", "[config][escalation]") {
+  SECTION("absent: no words of its own, the default limits") {
+    const auto r = cfg::load_market_string(base_yaml, base_env());
+    REQUIRE(r.ok());
+    CHECK(r.config->escalation.distress_words.empty());
+    CHECK(r.config->escalation.max_unproductive_turns == 4);
+    CHECK(r.config->escalation.human_intent_threshold == Approx(0.8));
+  }
+  SECTION("given") {
+    const auto r =
+        cfg::load_market_string(with_escalation("  distress_words: [tax lien, notice of default]\n"
+                                                "  human_phrases: [your manager]\n"
+                                                "  max_unproductive_turns: 0\n"
+                                                "  human_intent_threshold: 0.9\n"),
+                                base_env());
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    const auto& e = r.config->escalation;
+    CHECK(e.distress_words == std::vector<std::string>{"tax lien", "notice of default"});
+    CHECK(e.human_phrases == std::vector<std::string>{"your manager"});
+    CHECK(e.max_unproductive_turns == 0);
+    CHECK(e.human_intent_threshold == Approx(0.9));
+  }
+  SECTION("the shipped market's section loads") {
+    const auto r = cfg::load_market_file(shipped_market, shipped_env());
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    CHECK_FALSE(r.config->escalation.distress_words.empty());
+  }
+}
+
+TEST_CASE("each mistake in the escalation section yields one error naming the key and line",
+          "[config][escalation]") {
+  const std::vector<error_case> cases = {
+      {"an empty word", "quiet_hours:\n", "escalation:\n  distress_words: [\"\"]\nquiet_hours:\n",
+       "escalation.distress_words[0]", "distress_words:", "must not be empty"},
+      {"words not a list", "quiet_hours:\n",
+       "escalation:\n  distress_words: probate\nquiet_hours:\n", "escalation.distress_words",
+       "distress_words:", "expected a list"},
+      {"negative turns", "quiet_hours:\n",
+       "escalation:\n  max_unproductive_turns: -1\nquiet_hours:\n",
+       "escalation.max_unproductive_turns", "max_unproductive_turns:", "between 0 and 100"},
+      {"threshold above 1", "quiet_hours:\n",
+       "escalation:\n  human_intent_threshold: 1.5\nquiet_hours:\n",
+       "escalation.human_intent_threshold", "human_intent_threshold:", "between 0 and 1"},
+      {"unknown key", "quiet_hours:\n", "escalation:\n  distress: [probate]\nquiet_hours:\n",
+       "escalation.distress", "distress:", "unknown key"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const std::string text = replaced(base_yaml, c.from, c.to);
+      const auto result = cfg::load_market_string(text, base_env());
+      INFO(describe(result.errors));
+      CHECK_FALSE(result.config.has_value());
+      REQUIRE(result.errors.size() == 1);
+      CHECK(result.errors[0].key == c.key);
+      CHECK(result.errors[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+    }
+  }
+}
