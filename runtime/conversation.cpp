@@ -214,9 +214,8 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
       human = i.confidence;
     }
   }
-  const auto escalation = agents::check_escalation(
-      {msg.body, snap.unproductive_turns, human},
-      agents::escalation_settings::from_config(st.deps.config->escalation));
+  const auto escalation =
+      agents::check_escalation({msg.body, snap.unproductive_turns, human}, st.escalation);
   if (escalation.reason != agents::escalation_reason::none) {
     // The bots stop here until a person releases the lead.
     snap.muted = true;
@@ -588,6 +587,7 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
   st.handoffs = std::make_unique<agents::handoff_policy>(
       st.deps.config->handoff,
       st.deps.zone ? *st.deps.zone : time_zone::fixed(std::chrono::seconds{0}));
+  st.escalation = agents::escalation_settings::from_config(st.deps.config->escalation);
   return {
       // `await` in every step keeps later messages in the mailbox until this
       // one is answered: one contact's messages are handled strictly in order.

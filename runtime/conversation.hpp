@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agents/escalation.hpp"
 #include "agents/handoff_policy.hpp"
 #include "agents/intent.hpp"
 #include "cache/llm_cache.hpp"
@@ -64,6 +65,7 @@ struct conversation_state {
   bool loaded = false;
   std::string last_intent;  ///< the last message's top intent ("" when unknown)
   std::unique_ptr<agents::handoff_policy> handoffs;
+  agents::escalation_settings escalation;  ///< the market's, built once per conversation
   turn_progress turn;
   std::uint64_t handled = 0;  ///< inbound messages finished, for passivation
 };

@@ -1,19 +1,14 @@
 #include "integrations/http/outbound_client.hpp"
 
+#include "integrations/http/curl_global.hpp"
+
 #include <curl/curl.h>
 
-#include <mutex>
 #include <new>
 
 namespace openhouse::http {
 
 namespace {
-
-// curl_global_init is not thread-safe; whichever client comes first runs it.
-void init_curl_once() {
-  static std::once_flag flag;
-  std::call_once(flag, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct slist_deleter {
   void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }

@@ -1,25 +1,18 @@
 #include "integrations/llm/curl_transport.hpp"
 
+#include "integrations/http/curl_global.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
 #include <exception>
-#include <mutex>
 #include <new>
 #include <utility>
 
 namespace openhouse::llm {
 
 namespace {
-
-// curl_global_init is not thread-safe and must run before any other curl call;
-// call_once makes it safe no matter which worker constructs the first client.
-// It is never undone: curl_global_cleanup at exit would race other users.
-void init_curl_once() {
-  static std::once_flag flag;
-  std::call_once(flag, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct curl_slist_deleter {
   void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
@@ -38,7 +31,8 @@ void append_header(header_list& list, const std::string& line) {
 
 std::string endpoint_url(std::string base, std::string_view path) {
   while (!base.empty() && base.back() == '/') base.pop_back();
-  if (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0) base.resize(base.size() - 3);
+  if (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0)
+    base.resize(base.size() - 3);
   return base + std::string{path};
 }
 
@@ -52,7 +46,7 @@ struct curl_transport::impl {
   std::exception_ptr sink_failure;
 
   explicit impl(std::chrono::milliseconds limit) : timeout(limit) {
-    init_curl_once();
+    http::init_curl_once();
     handle = curl_easy_init();
   }
   ~impl() {
@@ -88,7 +82,9 @@ struct curl_transport::impl {
         })) {
       try {
         std::string value{line.substr(name.size())};
-        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.pop_back();
+        while (!value.empty() &&
+               (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+          value.pop_back();
         value.erase(0, value.find_first_not_of(' '));
         self->answer.retry_after = std::move(value);
       } catch (...) {
@@ -98,11 +94,14 @@ struct curl_transport::impl {
     return size * count;
   }
 
-  std::variant<http_answer, client_error> post(const std::string& url, const std::vector<std::string>& lines,
-                                               const std::string& payload, const body_sink& body_to) {
+  std::variant<http_answer, client_error> post(const std::string& url,
+                                               const std::vector<std::string>& lines,
+                                               const std::string& payload,
+                                               const body_sink& body_to) {
     if (handle == nullptr) {
       handle = curl_easy_init();
-      if (handle == nullptr) return client_error{client_errc::transport, 0, "curl_easy_init failed", std::nullopt};
+      if (handle == nullptr)
+        return client_error{client_errc::transport, 0, "curl_easy_init failed", std::nullopt};
     }
     answer = http_answer{};
     sink = &body_to;
@@ -142,7 +141,8 @@ struct curl_transport::impl {
     sink = nullptr;
 
     long new_connects = 0;
-    if (curl_easy_getinfo(handle, CURLINFO_NUM_CONNECTS, &new_connects) == CURLE_OK) connects += new_connects;
+    if (curl_easy_getinfo(handle, CURLINFO_NUM_CONNECTS, &new_connects) == CURLE_OK)
+      connects += new_connects;
 
     if (sink_failure) {
       std::string why = "unknown exception";
@@ -153,11 +153,14 @@ struct curl_transport::impl {
       } catch (...) {
       }
       sink_failure = nullptr;
-      return client_error{client_errc::transport, 0, "aborted by the stream consumer: " + why, std::nullopt};
+      return client_error{client_errc::transport, 0, "aborted by the stream consumer: " + why,
+                          std::nullopt};
     }
     if (rc != CURLE_OK) {
-      std::string message = error_buffer[0] != '\0' ? std::string{error_buffer} : std::string{curl_easy_strerror(rc)};
-      const auto code = rc == CURLE_OPERATION_TIMEDOUT ? client_errc::timeout : client_errc::transport;
+      std::string message =
+          error_buffer[0] != '\0' ? std::string{error_buffer} : std::string{curl_easy_strerror(rc)};
+      const auto code =
+          rc == CURLE_OPERATION_TIMEDOUT ? client_errc::timeout : client_errc::transport;
       return client_error{code, 0, std::move(message), std::nullopt};
     }
     long status = 0;
@@ -167,18 +170,22 @@ struct curl_transport::impl {
   }
 };
 
-curl_transport::curl_transport(std::chrono::milliseconds timeout) : impl_(std::make_unique<impl>(timeout)) {}
+curl_transport::curl_transport(std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<impl>(timeout)) {}
 curl_transport::~curl_transport() = default;
 curl_transport::curl_transport(curl_transport&&) noexcept = default;
 curl_transport& curl_transport::operator=(curl_transport&&) noexcept = default;
 
-std::variant<http_answer, client_error> curl_transport::post(const std::string& url,
-                                                             const std::vector<std::string>& headers,
-                                                             const std::string& payload, const body_sink& sink) {
-  if (!impl_) return client_error{client_errc::transport, 0, "transport was moved from", std::nullopt};
+std::variant<http_answer, client_error> curl_transport::post(
+    const std::string& url, const std::vector<std::string>& headers, const std::string& payload,
+    const body_sink& sink) {
+  if (!impl_)
+    return client_error{client_errc::transport, 0, "transport was moved from", std::nullopt};
   return impl_->post(url, headers, payload, sink);
 }
 
-std::int64_t curl_transport::connections_opened() const noexcept { return impl_ ? impl_->connects : 0; }
+std::int64_t curl_transport::connections_opened() const noexcept {
+  return impl_ ? impl_->connects : 0;
+}
 
 }  // namespace openhouse::llm

@@ -2,6 +2,7 @@
 
 #include "agents/scoring.hpp"
 #include "integrations/crm/api_request.hpp"
+#include "integrations/postgres/connection.hpp"
 #include "integrations/postgres/store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -88,72 +89,44 @@ void prepare_all(pqxx::connection& c) {
 
 }  // namespace
 
-struct outbox::session {
-  explicit session(const std::string& url) : conn(url) { prepare_all(conn); }
-  pqxx::connection conn;
-};
-
 outbox::outbox(std::string database_url, std::string market)
-    : url_(std::move(database_url)), market_(std::move(market)) {}
+    : db_(std::make_unique<connection>(std::move(database_url), prepare_all)),
+      market_(std::move(market)) {}
 
 outbox::~outbox() = default;
 
-outbox::session& outbox::open() {
-  if (session_ && session_->conn.is_open()) return *session_;
-  session_.reset();
-  try {
-    session_ = std::make_unique<session>(url_);
-  } catch (const pqxx::broken_connection& e) {
-    throw unavailable(e.what());
-  }
-  return *session_;
-}
-
-template <class F>
-auto outbox::transact(F&& fn) {
-  auto& s = open();
-  try {
-    pqxx::work txn{s.conn};
-    auto result = fn(txn);
-    txn.commit();
-    return result;
-  } catch (const pqxx::broken_connection& e) {
-    session_.reset();
-    throw unavailable(e.what());
-  }
-}
-
 std::optional<std::pair<outbox_row, attempt_record>> outbox::send_next(
     std::int64_t now_ms, const std::function<attempt_record(const outbox_row&)>& send) {
-  return transact([&](pqxx::work& txn) -> std::optional<std::pair<outbox_row, attempt_record>> {
-    const auto due = txn.exec_prepared(claim_due, market_, now_ms);
-    if (due.empty()) return std::nullopt;
-    outbox_row row;
-    row.id = due[0][0].as<std::int64_t>();
-    row.kind = due[0][1].as<std::string>();
-    row.key = due[0][2].as<std::string>();
-    row.contact = due[0][3].as<std::string>();
-    row.payload = due[0][4].as<std::string>();
-    row.attempts = due[0][5].as<int>();
-    attempt_record rec = send(row);
-    const auto& u = rec.update;
-    const auto message =
-        txn.exec_prepared1(record_attempt, row.id, u.status, u.attempts, u.next_attempt_at_ms,
-                           now_ms, rec.provider_id, rec.error);
-    if (row.kind == "sms" && !message[0].is_null()) {
-      const auto message_id = message[0].as<std::int64_t>();
-      if (u.status == "sent") {
-        txn.exec_prepared(sms_accepted, message_id, rec.provider_id);
-      } else if (u.status == "failed") {
-        txn.exec_prepared(sms_failed, message_id);
-      }
-    }
-    return std::make_pair(std::move(row), std::move(rec));
-  });
+  return db_->transact(
+      [&](pqxx::work& txn) -> std::optional<std::pair<outbox_row, attempt_record>> {
+        const auto due = txn.exec_prepared(claim_due, market_, now_ms);
+        if (due.empty()) return std::nullopt;
+        outbox_row row;
+        row.id = due[0][0].as<std::int64_t>();
+        row.kind = due[0][1].as<std::string>();
+        row.key = due[0][2].as<std::string>();
+        row.contact = due[0][3].as<std::string>();
+        row.payload = due[0][4].as<std::string>();
+        row.attempts = due[0][5].as<int>();
+        attempt_record rec = send(row);
+        const auto& u = rec.update;
+        const auto message =
+            txn.exec_prepared1(record_attempt, row.id, u.status, u.attempts, u.next_attempt_at_ms,
+                               now_ms, rec.provider_id, rec.error);
+        if (row.kind == "sms" && !message[0].is_null()) {
+          const auto message_id = message[0].as<std::int64_t>();
+          if (u.status == "sent") {
+            txn.exec_prepared(sms_accepted, message_id, rec.provider_id);
+          } else if (u.status == "failed") {
+            txn.exec_prepared(sms_failed, message_id);
+          }
+        }
+        return std::make_pair(std::move(row), std::move(rec));
+      });
 }
 
 bool outbox::record_delivery(const std::string& message_sid, const std::string& status) {
-  return transact([&](pqxx::work& txn) {
+  return db_->transact([&](pqxx::work& txn) {
     const auto found = txn.exec_prepared(find_sent, market_, message_sid);
     if (found.empty()) return false;
     const auto id = found[0][0].as<std::int64_t>();

@@ -17,6 +17,8 @@
 /// and sent exactly once by the outbox workers of every node.
 namespace openhouse::postgres {
 
+class connection;
+
 /// What a reply puts into the outbox, from the market's configuration.
 struct outbox_policy {
   bool sms = false;             ///< twilio.mode is rest: the reply goes out as an outbox row
@@ -87,14 +89,8 @@ class outbox {
   bool record_delivery(const std::string& message_sid, const std::string& status);
 
  private:
-  struct session;
-  session& open();
-  template <class F>
-  auto transact(F&& fn);
-
-  std::string url_;
+  std::unique_ptr<connection> db_;  ///< opened lazily, statements prepared
   std::string market_;
-  std::unique_ptr<session> session_;
 };
 
 }  // namespace openhouse::postgres

@@ -1,5 +1,6 @@
 #include "integrations/postgres/semantic_store.hpp"
 
+#include "integrations/postgres/connection.hpp"
 #include "integrations/postgres/store.hpp"
 
 #include <pqxx/pqxx>
@@ -28,7 +29,8 @@ std::int64_t to_micros(time_point t) {
 }
 
 time_point from_micros(std::int64_t us) {
-  return time_point{std::chrono::duration_cast<time_point::duration>(std::chrono::microseconds{us})};
+  return time_point{
+      std::chrono::duration_cast<time_point::duration>(std::chrono::microseconds{us})};
 }
 
 // COPY's text format and parameters take an ISO timestamp; written from
@@ -79,53 +81,18 @@ std::vector<float> floats_of(const pqxx::field& field) {
 
 }  // namespace
 
-struct semantic_store::session {
-  explicit session(const std::string& url) : conn(url) {}
-  pqxx::connection conn;
-};
-
 semantic_store::semantic_store(std::string database_url, std::string market)
-    : url_(std::move(database_url)), market_(std::move(market)) {}
+    : db_(std::make_unique<connection>(std::move(database_url))), market_(std::move(market)) {}
 
 semantic_store::~semantic_store() = default;
 
-semantic_store::session& semantic_store::open() {
-  if (session_ && session_->conn.is_open()) return *session_;
-  session_.reset();
-  try {
-    session_ = std::make_unique<session>(url_);
-  } catch (const pqxx::broken_connection& e) {
-    throw unavailable(e.what());
-  }
-  return *session_;
-}
-
-template <class F>
-auto semantic_store::transact(F&& fn) {
-  auto& s = open();
-  try {
-    pqxx::work txn{s.conn};
-    if constexpr (std::is_void_v<decltype(fn(txn))>) {
-      fn(txn);
-      txn.commit();
-    } else {
-      auto result = fn(txn);
-      txn.commit();
-      return result;
-    }
-  } catch (const pqxx::broken_connection& e) {
-    session_.reset();
-    throw unavailable(e.what());
-  }
-}
-
 void semantic_store::insert(const std::vector<cache::semantic_entry>& entries) {
   if (entries.empty()) return;
-  transact([&](pqxx::work& txn) {
-    pqxx::stream_to copy{txn, "semantic_entries",
-                         std::vector<std::string>{"entry_id", "market", "partition", "task",
-                                                  "text", "vector", "value", "source_sid",
-                                                  "created_at", "expires_at"}};
+  db_->transact([&](pqxx::work& txn) {
+    pqxx::stream_to copy{
+        txn, "semantic_entries",
+        std::vector<std::string>{"entry_id", "market", "partition", "task", "text", "vector",
+                                 "value", "source_sid", "created_at", "expires_at"}};
     for (const auto& e : entries) {
       copy << std::make_tuple(static_cast<std::int64_t>(e.id), market_, e.partition, e.task,
                               // The value is the cache's binary entry (NUL bytes and
@@ -138,7 +105,7 @@ void semantic_store::insert(const std::vector<cache::semantic_entry>& entries) {
 }
 
 std::vector<cache::semantic_entry> semantic_store::load_live(time_point now) {
-  return transact([&](pqxx::work& txn) {
+  return db_->transact([&](pqxx::work& txn) {
     std::vector<cache::semantic_entry> out;
     const auto rows = txn.exec_params(
         "SELECT entry_id, partition, task, text, vector, value, source_sid, "
@@ -165,7 +132,7 @@ std::vector<cache::semantic_entry> semantic_store::load_live(time_point now) {
 }
 
 std::size_t semantic_store::delete_expired(time_point now) {
-  return transact([&](pqxx::work& txn) {
+  return db_->transact([&](pqxx::work& txn) {
     return static_cast<std::size_t>(
         txn.exec_params("DELETE FROM semantic_entries WHERE market = $1 AND "
                         "expires_at <= $2::timestamptz",
@@ -175,7 +142,7 @@ std::size_t semantic_store::delete_expired(time_point now) {
 }
 
 std::size_t semantic_store::delete_partition_prefix(std::string_view prefix) {
-  return transact([&](pqxx::work& txn) {
+  return db_->transact([&](pqxx::work& txn) {
     // left() instead of LIKE: partitions may contain '%' and '_'.
     return static_cast<std::size_t>(
         txn.exec_params("DELETE FROM semantic_entries WHERE market = $1 AND "

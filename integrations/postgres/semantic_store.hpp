@@ -15,8 +15,10 @@
 /// event-based actor.
 namespace openhouse::postgres {
 
+class connection;
+
 class semantic_store {
-public:
+ public:
   using time_point = std::chrono::system_clock::time_point;
 
   /// Connects lazily; a broken connection is reopened on the next call and
@@ -41,15 +43,9 @@ public:
   /// ("" deletes them all); returns how many.
   std::size_t delete_partition_prefix(std::string_view prefix);
 
-private:
-  struct session;
-  session& open();
-  template <class F>
-  auto transact(F&& fn);
-
-  std::string url_;
+ private:
+  std::unique_ptr<connection> db_;  ///< opened lazily, statements prepared
   std::string market_;
-  std::unique_ptr<session> session_;
 };
 
 }  // namespace openhouse::postgres

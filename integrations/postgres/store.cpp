@@ -1,5 +1,6 @@
 #include "integrations/postgres/store.hpp"
 
+#include "integrations/postgres/connection.hpp"
 #include "integrations/postgres/migrations.hpp"
 
 #include <nlohmann/json.hpp>
@@ -136,51 +137,14 @@ std::vector<std::string> tags_from_json(const std::string& text) {
 
 }  // namespace
 
-struct store::session {
-  explicit session(const std::string& url) : conn(url) { prepare_all(conn); }
-  pqxx::connection conn;
-};
-
 store::store(std::string database_url, std::string market)
-    : url_(std::move(database_url)), market_(std::move(market)) {}
+    : db_(std::make_unique<connection>(std::move(database_url), prepare_all)),
+      market_(std::move(market)) {}
 
 store::~store() = default;
 
-store::session& store::open() {
-  if (session_ && session_->conn.is_open()) {
-    return *session_;
-  }
-  session_.reset();
-  try {
-    session_ = std::make_unique<session>(url_);
-  } catch (const pqxx::broken_connection& e) {
-    throw unavailable(e.what());
-  }
-  return *session_;
-}
-
-namespace {
-
-/// Runs `fn` in a transaction; a broken connection becomes `unavailable` and
-/// the connection is dropped so the next call reconnects.
-}  // namespace
-
-template <class F>
-auto store::transact(F&& fn) {
-  auto& s = open();
-  try {
-    pqxx::work txn{s.conn};
-    auto result = fn(txn);
-    txn.commit();
-    return result;
-  } catch (const pqxx::broken_connection& e) {
-    session_.reset();
-    throw unavailable(e.what());
-  }
-}
-
 int store::migrate() {
-  return transact([](pqxx::work& txn) {
+  return db_->transact([](pqxx::work& txn) {
     // Serialises concurrent migrators (several nodes starting at once).
     txn.exec("SELECT pg_advisory_xact_lock(hashtext('openhouse.migrate'))");
     txn.exec(
@@ -206,7 +170,7 @@ int store::migrate() {
 }
 
 runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
-  return transact([&](pqxx::work& txn) {
+  return db_->transact([&](pqxx::work& txn) {
     runtime::inbound_record out;
     const auto contact_id =
         txn.exec_prepared1(upsert_contact, market_, msg.from, msg.received_at_ms)[0].as<long>();
@@ -229,7 +193,7 @@ runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
 }
 
 bool store::record_reply(const runtime::outbound_reply& reply) {
-  return transact([&](pqxx::work& txn) {
+  return db_->transact([&](pqxx::work& txn) {
     const auto row = txn.exec_prepared(insert_reply, reply.in_reply_to_sid, reply.body, reply.bot,
                                        reply.sent_at_ms);
     if (row.empty()) {
@@ -263,7 +227,7 @@ bool store::record_reply(const runtime::outbound_reply& reply) {
 
 runtime::conversation_snapshot store::load_conversation(const std::string& contact,
                                                         std::size_t history_limit) {
-  return transact([&](pqxx::work& txn) {
+  return db_->transact([&](pqxx::work& txn) {
     runtime::conversation_snapshot snap;
     snap.contact = contact;
     const auto state = txn.exec_prepared(select_state, market_, contact);
@@ -294,7 +258,7 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
 }
 
 std::int64_t store::record_crm(const runtime::crm_write& change) {
-  return transact([&](pqxx::work& txn) -> std::int64_t {
+  return db_->transact([&](pqxx::work& txn) -> std::int64_t {
     const auto& st = change.state;
     const auto contact_id =
         txn.exec_prepared1(upsert_contact, market_, st.contact, change.at_ms)[0].as<long>();
@@ -320,20 +284,20 @@ std::int64_t store::record_crm(const runtime::crm_write& change) {
 }
 
 bool store::crm_applied(const std::string& webhook_id) {
-  return transact([&](pqxx::work& txn) {
+  return db_->transact([&](pqxx::work& txn) {
     return !txn.exec_prepared(select_crm_webhook, market_, webhook_id).empty();
   });
 }
 
 bool store::release(const std::string& contact) {
-  return transact([&](pqxx::work& txn) {
+  return db_->transact([&](pqxx::work& txn) {
     return !txn.exec_prepared(release_contact, market_, contact).empty();
   });
 }
 
 bool store::ping() {
   try {
-    return transact([](pqxx::work& txn) { return txn.exec("SELECT 1")[0][0].as<int>() == 1; });
+    return db_->transact([](pqxx::work& txn) { return txn.exec("SELECT 1")[0][0].as<int>() == 1; });
   } catch (const std::exception&) {
     return false;
   }

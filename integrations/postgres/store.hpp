@@ -1,10 +1,10 @@
 #pragma once
 
 #include "integrations/postgres/outbox.hpp"
+#include "integrations/postgres/unavailable.hpp"
 #include "runtime/messages.hpp"
 
 #include <memory>
-#include <stdexcept>
 #include <string>
 
 /// PostgreSQL persistence. Blocking (libpqxx): used only from detached worker
@@ -12,11 +12,7 @@
 /// event-based actor.
 namespace openhouse::postgres {
 
-/// Raised when the database cannot be reached; the caller may retry later.
-class unavailable : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+class connection;
 
 class store {
  public:
@@ -69,18 +65,9 @@ class store {
   bool release(const std::string& contact);
 
  private:
-  struct session;  ///< the open connection with its prepared statements
-  session& open();
-
-  /// Runs `fn` in a transaction; a broken connection becomes `unavailable` and
-  /// is dropped so that the next call reconnects.
-  template <class F>
-  auto transact(F&& fn);
-
-  std::string url_;
+  std::unique_ptr<connection> db_;  ///< opened lazily, statements prepared
   std::string market_;
   outbox_policy outbox_;
-  std::unique_ptr<session> session_;
 };
 
 }  // namespace openhouse::postgres
