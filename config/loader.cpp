@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -1065,6 +1066,84 @@ void read_quiet_hours(mapping& root, quiet_hours& out) {
   m.finish();
 }
 
+/// "<positive integer><unit>" with unit ms, s, m, h or d ("24h", "5m") to
+/// milliseconds; nullopt when malformed. Units are required: a bare "30"
+/// reads as seconds to one person and minutes to another.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
+  std::size_t digits = 0;
+  while (digits < s.size() && is_digit(s[digits])) ++digits;
+  if (digits == 0 || digits > 9) return std::nullopt;
+  long long value = 0;
+  std::from_chars(s.data(), s.data() + digits, value);
+  const std::string_view unit = s.substr(digits);
+  long long scale = 0;
+  if (unit == "ms") scale = 1;
+  else if (unit == "s") scale = 1000;
+  else if (unit == "m") scale = 60LL * 1000;
+  else if (unit == "h") scale = 3600LL * 1000;
+  else if (unit == "d") scale = 24LL * 3600 * 1000;
+  else return std::nullopt;
+  return std::chrono::milliseconds(value * scale);
+}
+
+/// A duration key (see parse_duration) between `min` and `max`.
+void read_duration(mapping& m, std::string_view name, std::chrono::milliseconds& out,
+                   std::chrono::milliseconds min, std::chrono::milliseconds max,
+                   std::string_view bounds) {
+  auto v = m.get(name, need::optional);
+  if (!v) return;
+  auto s = m.owner().string(*v);
+  if (!s) return;
+  const auto d = parse_duration(*s);
+  if (!d) {
+    m.owner().fail(*v, "expected a duration like \"30s\", \"5m\", \"24h\" or \"2d\" (got \"" +
+                           *s + "\")");
+    return;
+  }
+  if (*d < min || *d > max) {
+    m.owner().fail(*v, "must be between " + std::string(bounds) + " (got \"" + *s + "\")");
+    return;
+  }
+  out = *d;
+}
+
+/// "" when every {placeholder} of a follow-up text is one the runtime fills.
+std::string check_follow_up_text(const std::string& text) {
+  for (std::size_t open = text.find('{'); open != std::string::npos;
+       open = text.find('{', open + 1)) {
+    const std::size_t close = text.find('}', open);
+    if (close == std::string::npos) return "unclosed '{'";
+    const std::string name = text.substr(open + 1, close - open - 1);
+    if (name != "business_name") {
+      return "unknown placeholder {" + name + "} (only {business_name})";
+    }
+  }
+  // Twilio rejects message bodies over 1600 characters.
+  if (text.size() > 1600) return "longer than 1600 characters";
+  return {};
+}
+
+void read_follow_up(mapping& root, reply_mode mode, follow_up_settings& out) {
+  using namespace std::chrono_literals;
+  mapping m = mapping::child(root, "follow_up", need::optional);
+  if (auto v = m.get("enabled", need::optional)) {
+    if (auto b = m.owner().boolean(*v)) {
+      out.enabled = *b;
+      // A follow-up starts a conversation turn of its own: there is no
+      // webhook to answer with TwiML, only a REST send can carry it.
+      if (out.enabled && mode != reply_mode::rest) {
+        m.owner().fail(*v, "needs twilio.mode rest (a follow-up cannot be a TwiML answer)");
+      }
+    }
+  }
+  read_duration(m, "after", out.after, 1s, 30 * 24h, "1s and 30d");
+  m.read_int("max_per_silence", out.max_per_silence, 1, 10);
+  read_checked(m, "text", out.text, out.enabled ? need::required : need::non_empty,
+               check_follow_up_text);
+  read_duration(m, "poll", out.poll, 100ms, 24h, "100ms and 24h");
+  m.finish();
+}
+
 }  // namespace
 
 load_result load_market_string(std::string_view yaml_text, const env_lookup& env) {
@@ -1111,6 +1190,7 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   read_cache(root, cfg.cache);
   read_reply(root, cfg.reply);
   read_quiet_hours(root, cfg.quiet);
+  read_follow_up(root, cfg.twilio.mode, cfg.follow_up);
   root.finish();
 
   result.errors = r.take_errors();

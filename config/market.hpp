@@ -258,6 +258,20 @@ struct escalation_config {
   double human_intent_threshold = 0.8;      ///< a human_request intent at or above escalates
 };
 
+/// Follow-ups (YAML `follow_up`): the one message the runtime starts itself,
+/// to a lead who has not answered the bot's last message. Sent only through
+/// the REST outbox (a TwiML answer needs an inbound webhook to ride on), never
+/// in quiet hours, never to an opted-out or muted lead.
+struct follow_up_settings {
+  bool enabled = false;
+  /// Silence after the bot's last message (or the previous follow-up) before
+  /// the next follow-up.
+  std::chrono::milliseconds after{std::chrono::hours{24}};
+  int max_per_silence = 1;  ///< follow-ups per unanswered bot message
+  std::string text;         ///< template; `{business_name}` is replaced
+  std::chrono::milliseconds poll{std::chrono::minutes{5}};  ///< how often the worker looks
+};
+
 struct market_config {
   market_info market;
   server_settings server;
@@ -274,6 +288,7 @@ struct market_config {
   cache_settings cache;
   reply_settings reply;
   quiet_hours quiet;
+  follow_up_settings follow_up;
 };
 
 }  // namespace openhouse::config

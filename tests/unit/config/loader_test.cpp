@@ -1124,3 +1124,117 @@ TEST_CASE("each mistake in the escalation section yields one error naming the ke
     }
   }
 }
+
+namespace {
+
+/// base_yaml in REST mode (follow-ups need it) with a `follow_up:` section
+/// holding `lines` (indented under it).
+std::string with_follow_up(const std::string& lines, bool rest = true) {
+  const std::string yaml =
+      rest ? replaced(base_yaml, "twilio:\n",
+                      "twilio:\n  mode: rest\n  account_sid: AC0123456789abcdef0123456789abcdef\n")
+           : base_yaml;
+  return yaml + "follow_up:\n" + lines;
+}
+
+}  // namespace
+
+TEST_CASE("the follow_up section sets when and what the runtime texts a silent lead",
+          "[config][follow_up]") {
+  using namespace std::chrono_literals;
+  SECTION("absent: off, with the documented defaults") {
+    const auto r = cfg::load_market_string(base_yaml, base_env());
+    REQUIRE(r.ok());
+    const auto& f = r.config->follow_up;
+    CHECK_FALSE(f.enabled);
+    CHECK(f.after == 24h);
+    CHECK(f.max_per_silence == 1);
+    CHECK(f.poll == 5min);
+  }
+  SECTION("given, in every unit") {
+    const auto r = cfg::load_market_string(with_follow_up("  enabled: true\n"
+                                                          "  after: 90m\n"
+                                                          "  max_per_silence: 2\n"
+                                                          "  text: \"Still there? {business_name}\"\n"
+                                                          "  poll: 250ms\n"),
+                                           base_env());
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    const auto& f = r.config->follow_up;
+    CHECK(f.enabled);
+    CHECK(f.after == 90min);
+    CHECK(f.max_per_silence == 2);
+    CHECK(f.text == "Still there? {business_name}");
+    CHECK(f.poll == 250ms);
+    for (const auto& [text, expected] :
+         std::vector<std::pair<std::string, std::chrono::milliseconds>>{
+             {"1s", 1s}, {"24h", 24h}, {"2d", 48h}, {"30d", 720h}}) {
+      const auto d = cfg::load_market_string(with_follow_up("  after: " + text + "\n"), base_env());
+      INFO(text << "\n" << describe(d.errors));
+      REQUIRE(d.ok());
+      CHECK(d.config->follow_up.after == expected);
+    }
+  }
+  SECTION("off in twiml mode is fine") {
+    const auto r = cfg::load_market_string(with_follow_up("  enabled: false\n", false), base_env());
+    INFO(describe(r.errors));
+    CHECK(r.ok());
+  }
+  SECTION("the shipped market's section loads, off unless the environment turns it on") {
+    const auto r = cfg::load_market_file(shipped_market, shipped_env());
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    CHECK_FALSE(r.config->follow_up.enabled);
+    CHECK(r.config->follow_up.after == 24h);
+    CHECK_THAT(r.config->follow_up.text, Catch::Contains("{business_name}"));
+  }
+}
+
+TEST_CASE("each mistake in the follow_up section yields one error naming the key and line",
+          "[config][follow_up]") {
+  struct follow_up_case {
+    const char* name;
+    std::string lines;  ///< under follow_up:
+    bool rest;
+    std::string key;
+    std::string line_needle;
+    std::string message_part;
+  };
+  const std::string text = "  text: \"Still there?\"\n";
+  const std::vector<follow_up_case> cases = {
+      {"enabled in twiml mode", "  enabled: true\n" + text, false, "follow_up.enabled",
+       "enabled: true", "needs twilio.mode rest"},
+      {"enabled without a text", "  enabled: true\n", true, "follow_up.text", "follow_up:",
+       "missing required key"},
+      {"an empty text", "  text: \"\"\n", true, "follow_up.text", "  text:", "must not be empty"},
+      {"an unknown placeholder", "  text: \"Hi {first_name}\"\n", true, "follow_up.text",
+       "  text:", "unknown placeholder {first_name}"},
+      {"a duration without a unit", "  after: 30\n", true, "follow_up.after", "after:",
+       "expected a duration"},
+      {"a duration in an unknown unit", "  after: 2w\n", true, "follow_up.after", "after:",
+       "expected a duration"},
+      {"a negative duration", "  after: -5m\n", true, "follow_up.after", "after:",
+       "expected a duration"},
+      {"after too long", "  after: 31d\n", true, "follow_up.after", "after:",
+       "between 1s and 30d"},
+      {"poll too short", "  poll: 10ms\n", true, "follow_up.poll", "poll:",
+       "between 100ms and 24h"},
+      {"zero follow-ups", "  max_per_silence: 0\n", true, "follow_up.max_per_silence",
+       "max_per_silence:", "between 1 and 10"},
+      {"enabled not a boolean", "  enabled: yes\n", true, "follow_up.enabled", "enabled:",
+       "expected true or false"},
+      {"unknown key", "  delay: 24h\n", true, "follow_up.delay", "delay:", "unknown key"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const std::string yaml = with_follow_up(c.lines, c.rest);
+      const auto result = cfg::load_market_string(yaml, base_env());
+      INFO(describe(result.errors));
+      CHECK_FALSE(result.config.has_value());
+      REQUIRE(result.errors.size() == 1);
+      CHECK(result.errors[0].key == c.key);
+      CHECK(result.errors[0].line == line_of(yaml, c.line_needle));
+      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+    }
+  }
+}

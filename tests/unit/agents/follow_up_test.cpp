@@ -1,0 +1,146 @@
+#include "agents/follow_up.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+using openhouse::agents::follow_up_due;
+using openhouse::agents::follow_up_verdict;
+using openhouse::agents::silence;
+namespace cfg = openhouse::config;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::int64_t hour_ms = 3600LL * 1000;
+/// The bot's question went out at this instant (an arbitrary UTC time; the
+/// local minute of day is passed separately, as the worker does).
+constexpr std::int64_t asked_ms = 1'790'000'000'000;
+
+cfg::follow_up_settings enabled(int max_per_silence = 1) {
+  cfg::follow_up_settings f;
+  f.enabled = true;
+  f.after = 24h;
+  f.max_per_silence = max_per_silence;
+  f.text = "Still looking? {business_name}";
+  return f;
+}
+
+/// The bot asked at asked_ms; the lead last spoke an hour before.
+silence waiting() {
+  silence s;
+  s.anchor_id = 42;
+  s.last_outbound_ms = asked_ms;
+  s.last_inbound_ms = asked_ms - hour_ms;
+  return s;
+}
+
+struct due_case {
+  const char* name;
+  cfg::follow_up_settings settings;
+  cfg::quiet_hours quiet;
+  int local_minute;
+  std::int64_t now_ms;
+  silence s;
+  follow_up_verdict expected;
+};
+
+cfg::quiet_hours nine_to_eight() { return {21 * 60, 8 * 60}; }
+
+template <class F>
+silence with(F change) {
+  silence s = waiting();
+  change(s);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a follow-up is due after `after` of silence, outside quiet hours, once",
+          "[agents][follow_up]") {
+  const std::int64_t due_at = asked_ms + 24 * hour_ms;
+  const int noon = 12 * 60;
+  const std::vector<due_case> cases{
+      {"due exactly at the boundary", enabled(), nine_to_eight(), noon, due_at, waiting(),
+       follow_up_verdict::send},
+      {"one millisecond before the boundary", enabled(), nine_to_eight(), noon, due_at - 1,
+       waiting(), follow_up_verdict::not_yet},
+      {"long after", enabled(), nine_to_eight(), noon, due_at + 72 * hour_ms, waiting(),
+       follow_up_verdict::send},
+      {"off", cfg::follow_up_settings{}, nine_to_eight(), noon, due_at, waiting(),
+       follow_up_verdict::disabled},
+      // Quiet window 21:00-08:00 wraps midnight.
+      {"21:00 is quiet", enabled(), nine_to_eight(), 21 * 60, due_at, waiting(),
+       follow_up_verdict::quiet_hours},
+      {"23:59 is quiet", enabled(), nine_to_eight(), 23 * 60 + 59, due_at, waiting(),
+       follow_up_verdict::quiet_hours},
+      {"00:00 is quiet", enabled(), nine_to_eight(), 0, due_at, waiting(),
+       follow_up_verdict::quiet_hours},
+      {"07:59 is quiet", enabled(), nine_to_eight(), 7 * 60 + 59, due_at, waiting(),
+       follow_up_verdict::quiet_hours},
+      {"08:00 the window has ended", enabled(), nine_to_eight(), 8 * 60, due_at, waiting(),
+       follow_up_verdict::send},
+      {"20:59 not yet quiet", enabled(), nine_to_eight(), 20 * 60 + 59, due_at, waiting(),
+       follow_up_verdict::send},
+      {"no quiet hours (start == end)", enabled(), cfg::quiet_hours{0, 0}, 3 * 60, due_at,
+       waiting(), follow_up_verdict::send},
+      {"quiet but not due yet: not_yet wins", enabled(), nine_to_eight(), 23 * 60, due_at - 1,
+       waiting(), follow_up_verdict::not_yet},
+      {"the lead answered since", enabled(), nine_to_eight(), noon, due_at,
+       with([](silence& s) { s.last_inbound_ms = asked_ms + 1; }), follow_up_verdict::answered},
+      {"the lead's text at the same millisecond counts as an answer", enabled(),
+       nine_to_eight(), noon, due_at, with([](silence& s) { s.last_inbound_ms = asked_ms; }),
+       follow_up_verdict::answered},
+      {"the lead spoke last (no anchor)", enabled(), nine_to_eight(), noon, due_at,
+       with([](silence& s) { s.anchor_id = 0; }), follow_up_verdict::answered},
+      {"a lead who never texted but got a bot message", enabled(), nine_to_eight(), noon, due_at,
+       with([](silence& s) { s.last_inbound_ms = 0; }), follow_up_verdict::send},
+      {"opted out", enabled(), nine_to_eight(), noon, due_at,
+       with([](silence& s) { s.opted_out = true; }), follow_up_verdict::opted_out},
+      {"opted out, in quiet hours too", enabled(), nine_to_eight(), 22 * 60, due_at,
+       with([](silence& s) { s.opted_out = true; }), follow_up_verdict::opted_out},
+      {"muted (a person has the lead)", enabled(), nine_to_eight(), noon, due_at,
+       with([](silence& s) { s.muted = true; }), follow_up_verdict::muted},
+      {"max 1, one sent", enabled(1), nine_to_eight(), noon, due_at + 72 * hour_ms,
+       with([](silence& s) { s.follow_ups_sent = 1; }), follow_up_verdict::max_reached},
+      // With 2 allowed, the second waits `after` from the first follow-up.
+      {"max 2, one sent a day ago", enabled(2), nine_to_eight(), noon, due_at + 24 * hour_ms,
+       with([](silence& s) {
+         s.follow_ups_sent = 1;
+         s.last_outbound_ms = asked_ms + 24 * hour_ms;
+       }),
+       follow_up_verdict::send},
+      {"max 2, one sent an hour ago", enabled(2), nine_to_eight(), noon, due_at + hour_ms,
+       with([](silence& s) {
+         s.follow_ups_sent = 1;
+         s.last_outbound_ms = asked_ms + 24 * hour_ms;
+       }),
+       follow_up_verdict::not_yet},
+      {"max 2, two sent", enabled(2), nine_to_eight(), noon, due_at + 96 * hour_ms,
+       with([](silence& s) { s.follow_ups_sent = 2; }), follow_up_verdict::max_reached},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const auto got = follow_up_due(c.settings, c.quiet, c.local_minute, c.now_ms, c.s);
+      INFO("got " << openhouse::agents::to_string(got));
+      CHECK(got == c.expected);
+    }
+  }
+}
+
+TEST_CASE("the follow-up text names the business", "[agents][follow_up]") {
+  auto f = enabled();
+  CHECK(openhouse::agents::render_follow_up(f, "Test Realty") == "Still looking? Test Realty");
+  f.text = "{business_name}: still there? -{business_name}";
+  CHECK(openhouse::agents::render_follow_up(f, "IE Homes") == "IE Homes: still there? -IE Homes");
+  f.text = "No placeholder.";
+  CHECK(openhouse::agents::render_follow_up(f, "IE Homes") == "No placeholder.");
+}
+
+TEST_CASE("a follow-up's key is the silence's anchor and its number", "[agents][follow_up]") {
+  CHECK(openhouse::agents::follow_up_key(42, 1) == "follow_up:42:1");
+  CHECK(openhouse::agents::follow_up_key(42, 2) == "follow_up:42:2");
+}
