@@ -1,5 +1,7 @@
 #include "agents/bots.hpp"
 
+#include "agents/question_flow.hpp"
+#include "agents/reply_policy.hpp"
 #include "agents/unit_scope.hpp"
 
 #include <algorithm>
@@ -125,6 +127,19 @@ cache::cache_request build_bot_reply(const config::market_config& cfg, bot_kind 
   out.source_sid = inbound.sid;
   out.generations_verified = generations_verified;
   return out;
+}
+
+std::string finish_bot_reply(const config::market_config& cfg, bot_kind bot,
+                             std::string_view answer, const lead_facts& facts,
+                             std::span<const runtime::history_entry> history) {
+  auto text = cap_reply(answer, answer_chars(cfg));
+  if (text.empty()) {
+    return {};
+  }
+  // The question is chosen here, not by the model, so the answer stays a
+  // function of the lead's text alone (shareable between leads).
+  const auto question = next_question(settings_of(cfg, bot), facts, history);
+  return cap_reply(compose_reply(text, question), cfg.reply.max_chars);
 }
 
 }  // namespace openhouse::agents

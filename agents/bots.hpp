@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agents/facts.hpp"
 #include "agents/handoff_policy.hpp"
 #include "cache/messages.hpp"
 #include "config/market.hpp"
@@ -7,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -14,7 +16,8 @@
 /// persona, a goal and a question flow per bot, all from the market's YAML.
 /// A reply is the bot's answer to the lead's text (an LLM unit) followed by
 /// the next question of its flow (chosen by code from the lead's facts).
-/// Plain functions: the conversation actor decides which bot speaks.
+/// Plain functions: each bot actor (runtime/bot.hpp) calls them for its own
+/// kind, and the conversation actor decides which bot speaks.
 namespace openhouse::agents {
 
 /// The task name of a bot's reply unit (routing, TTL and metrics key).
@@ -48,5 +51,13 @@ inline constexpr std::string_view bot_reply_template = "bot.reply@2";
                                                    std::optional<bot_kind> handed_from,
                                                    const cache::generations& g,
                                                    bool generations_verified);
+
+/// The reply `bot` sends: its `answer` to the lead's text (capped to
+/// answer_chars), then the next question of its flow for a lead with `facts`
+/// and recent `history` (agents/question_flow), capped to `reply.max_chars`.
+/// "" when the answer is empty: the caller sends the market's fallback.
+[[nodiscard]] std::string finish_bot_reply(const config::market_config& cfg, bot_kind bot,
+                                           std::string_view answer, const lead_facts& facts,
+                                           std::span<const runtime::history_entry> history);
 
 }  // namespace openhouse::agents

@@ -8,7 +8,6 @@
 #include "agents/intent.hpp"
 #include "agents/intent_unit.hpp"
 #include "agents/lead_state.hpp"
-#include "agents/question_flow.hpp"
 #include "agents/reply_policy.hpp"
 #include "integrations/crm/lead_update.hpp"
 #include "integrations/crm/temperature_override.hpp"
@@ -112,19 +111,15 @@ void with_generations(self_ptr self, std::string_view task, Next next) {
              [next](const caf::error&) mutable { next(cache::generations{}, false); });
 }
 
-std::chrono::milliseconds llm_deadline(const config::market_config& cfg) {
-  // The gateway bounds its own retries by the configured deadline; the margin
-  // only covers a cache or gateway that is gone.
-  return cfg.llm.retry.deadline + cfg.llm.timeout + std::chrono::seconds{10};
-}
-
 void count(const conversation_state& st, std::string_view event) {
   if (st.deps.metrics) {
     st.deps.metrics->count_compliance(event);
   }
 }
 
-/// Step 2d: the active bot's reply unit.
+/// Step 2d: the active bot speaks. It is asked for its reply (its answer
+/// to the lead's text, then the next question of its flow); nothing usable
+/// or no answer at all → the market's fallback, and a person is asked to look.
 void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
   with_generations(
       self, agents::reply_task,
@@ -133,36 +128,30 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
         const auto& cfg = *st.deps.config;
         const auto bot =
             agents::parse_bot_kind(st.snapshot.active_bot).value_or(agents::bot_kind::lead);
-        auto req =
-            agents::build_bot_reply(cfg, bot, st.contact, msg, st.turn.handed_from, g, verified);
-        self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        bot_turn turn;
+        turn.contact = st.contact;
+        turn.inbound = msg;
+        turn.facts_json = st.snapshot.facts_json;
+        turn.history = st.snapshot.history;
+        if (st.turn.handed_from) {
+          turn.handed_from = std::string{agents::to_string(*st.turn.handed_from)};
+        }
+        turn.generations = g;
+        turn.generations_verified = verified;
+        self->request(st.deps.bots.of(bot), llm_unit_deadline(cfg), std::move(turn))
             .await(
-                [self, msg, rp, bot](const cache::cache_reply& answer) mutable {
+                [self, msg, rp](std::string& reply) mutable {
                   auto& st = self->state;
-                  const auto& cfg = *st.deps.config;
-                  auto text =
-                      agents::cap_reply(answer.answer.response.text, agents::answer_chars(cfg));
-                  // The bot's answer, then the next question of its flow: chosen
-                  // here from the lead's facts (the handoff context's, on a
-                  // handoff turn) and the questions already asked.
-                  const auto question = agents::next_question(
-                      agents::bot_flow(cfg, bot), agents::stored_facts(st.snapshot.facts_json),
-                      st.snapshot.history);
-                  auto reply = text.empty()
-                                   ? std::string{}
-                                   : agents::cap_reply(agents::compose_reply(text, question),
-                                                       cfg.reply.max_chars);
                   if (reply.empty()) {
-                    self->state.snapshot.needs_human = true;
-                    persist_reply(self, std::move(msg), cfg.market.fallback_reply, true,
-                                  std::move(rp));
+                    st.snapshot.needs_human = true;
+                    persist_reply(self, std::move(msg), st.deps.config->market.fallback_reply,
+                                  true, std::move(rp));
                     return;
                   }
                   persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
                 },
                 [self, msg, rp](const caf::error& err) mutable {
-                  // The lead still gets an answer, and a person is asked to look.
-                  spdlog::warn("conversation: no reply from the provider, sending the fallback: {}",
+                  spdlog::warn("conversation: no reply from the bot, sending the fallback: {}",
                                self->system().render(err));
                   self->state.snapshot.needs_human = true;
                   const auto& cfg = *self->state.deps.config;
@@ -180,7 +169,7 @@ void ask_faq(self_ptr self, inbound_sms msg, promise rp) {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
         auto req = agents::build_faq_request(cfg, st.contact, msg, g, verified);
-        self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        self->request(st.deps.cache, llm_unit_deadline(cfg), cache::lookup_atom_v, std::move(req))
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   const auto& cfg = *self->state.deps.config;
@@ -292,7 +281,7 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
         auto req = agents::build_facts_request(cfg, st.snapshot, st.contact, msg, g, verified);
-        self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        self->request(st.deps.cache, llm_unit_deadline(cfg), cache::lookup_atom_v, std::move(req))
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   auto& st = self->state;
@@ -354,7 +343,7 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
         auto req = agents::build_intent_request(cfg, st.contact, msg, g, verified);
-        self->request(st.deps.cache, llm_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        self->request(st.deps.cache, llm_unit_deadline(cfg), cache::lookup_atom_v, std::move(req))
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   auto parsed = agents::parse_intent(answer.answer.response.text);

@@ -5,6 +5,7 @@
 #include "agents/intent.hpp"
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
+#include "runtime/bot.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/store_worker.hpp"
@@ -39,6 +40,7 @@ struct conversation_deps {
   std::shared_ptr<const clock> time;
   store_actor store;
   cache::cache_actor cache;  ///< every LLM unit goes through the cache (DESIGN principle 1)
+  bot_team bots;             ///< the market's Lead, Buyer and Seller bots: the reply
   std::shared_ptr<const time_zone> zone;      ///< the market's (handoff day limits); null: UTC
   std::shared_ptr<runtime::metrics> metrics;  ///< optional
   std::chrono::milliseconds store_timeout{10000};

@@ -111,6 +111,7 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
       sys, config->storage, config->market.id, config->runtime.history_limit,
       options.outbox ? postgres::outbox_policy_of(*config) : postgres::outbox_policy{});
   deps.cache = cache;
+  deps.bots = bots = spawn_bots(sys, bot_deps{config, cache});
   deps.zone = zone;
   deps.metrics = metrics;
   router = sys.spawn(conversation_router, deps);
@@ -130,7 +131,9 @@ void node_parts::shutdown() {
   // Conversations first, then what they use; the ledger last so that it
   // writes the rows of the final calls.
   for (const auto& a :
-       {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(cache),
+       {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(bots.lead),
+        caf::actor_cast<caf::actor>(bots.buyer), caf::actor_cast<caf::actor>(bots.seller),
+        caf::actor_cast<caf::actor>(cache),
         caf::actor_cast<caf::actor>(l2), caf::actor_cast<caf::actor>(semantic_writer),
         caf::actor_cast<caf::actor>(embedding), caf::actor_cast<caf::actor>(gateway),
         caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(workers),

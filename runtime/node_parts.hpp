@@ -2,6 +2,7 @@
 
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
+#include "runtime/bot.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/conversation_router.hpp"
 #include "runtime/health_worker.hpp"
@@ -49,8 +50,8 @@ struct node_options {
 
 /// Every actor of a node except the HTTP front, wired the one way both
 /// `serve` and `replay` use: LLM workers → gateway (+ ledger) → cache (L1, L2
-/// workers, L3 + its writer, pub/sub invalidations) → conversation router
-/// (+ store workers), and the health worker. Not copyable; shutdown() (also
+/// workers, L3 + its writer, pub/sub invalidations) → the three bots →
+/// conversation router (+ store workers), and the health worker. Not copyable; shutdown() (also
 /// run by the destructor) stops them in dependency order.
 class node_parts {
  public:
@@ -76,6 +77,7 @@ class node_parts {
   cache::semantic_writer_actor semantic_writer;
   cache::embedding_actor embedding;  ///< set only for a blocking (remote) embedder
   cache::cache_actor cache;
+  bot_team bots;  ///< Lead, Buyer and Seller
   store_actor store;
   router_actor router;
   health_actor health;

@@ -2,6 +2,7 @@
 
 #include "cache/messages.hpp"
 #include "integrations/llm/inspect.hpp"
+#include "runtime/bot_messages.hpp"
 #include "runtime/messages.hpp"
 
 #include <caf/type_id.hpp>
@@ -23,6 +24,7 @@ CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::outbound_reply))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::crm_event))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::crm_result))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::crm_write))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::bot_turn))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::ledger_row))
 CAF_ADD_TYPE_ID(openhouse, (std::vector<openhouse::runtime::ledger_row>))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::llm_call))

@@ -150,6 +150,9 @@ std::shared_ptr<config::market_config> test_market() {
   cfg->market.business_name = "Test Homes";
   cfg->market.fallback_reply = "Thanks! An agent will text you shortly.";
   cfg->bots.lead.persona = "You are a friendly assistant.";
+  cfg->bots.buyer = {"You are the buyer specialist.", {{"Are you pre-approved?", "pre_approved"}}};
+  cfg->bots.seller = {"You are the seller specialist.",
+                      {{"What condition is the home in?", "condition"}}};
   cfg->llm.routing["reply"] = "claude-sonnet-4-6";
   cfg->runtime.conversation_idle_timeout = std::chrono::seconds{60};
   cfg->scoring.frs_weights = {
@@ -180,6 +183,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     cd.gateway = sys.spawn(fake_gateway, seen);
     deps.cache = cache::spawn_cache(sys, cd);
     cache = deps.cache;
+    deps.bots = spawn_bots(sys, bot_deps{deps.config, deps.cache});
     router = sys.spawn(conversation_router, deps);
     sched.run();
   }
@@ -310,6 +314,36 @@ TEST_CASE_METHOD(fixture, "a clear buyer is handed to the Buyer bot on the first
   // The Buyer bot answers, with the handoff context in its prompt.
   REQUIRE(seen->llm_calls[0].system.size() == 2);
   CHECK_THAT(seen->llm_calls[0].system[0].text, Catch::Contains("Goal: help a buyer"));
+}
+
+TEST_CASE_METHOD(fixture, "one conversation passes from the Lead bot to the Buyer, then the Seller bot",
+                 "[runtime][conversation][bots]") {
+  const std::string lead = "+19095551234";
+  seen->intent_answer = R"({"intent": "other", "confidence": 0.5})";
+  turn(sms("SM1", lead, "hello, got a question"));
+  CHECK(seen->snapshots.at(lead).active_bot == "lead");
+  REQUIRE(seen->llm_calls.size() == 1);
+  CHECK_THAT(seen->llm_calls[0].system[0].text, Catch::StartsWith("You are a friendly"));
+
+  seen->intent_answer = R"({"intent": "buyer", "confidence": 0.92, "scores": {"buyer": 0.92}})";
+  auto buyer = turn(sms("SM2", lead, "we want to buy a 3bd"));
+  CHECK(seen->snapshots.at(lead).active_bot == "buyer");
+  REQUIRE(seen->llm_calls.size() == 2);
+  CHECK_THAT(seen->llm_calls[1].system[0].text, Catch::StartsWith("You are the buyer specialist."));
+  CHECK_THAT(buyer.reply, Catch::EndsWith("Are you pre-approved?"));  // the Buyer bot's flow
+
+  seen->intent_answer =
+      R"({"intent": "seller", "confidence": 0.95, "scores": {"seller": 0.95, "buyer": 0.1}})";
+  auto seller = turn(sms("SM3", lead, "actually we need to sell our place first"));
+  CHECK(seen->snapshots.at(lead).active_bot == "seller");
+  REQUIRE(seen->llm_calls.size() == 3);
+  CHECK_THAT(seen->llm_calls[2].system[0].text, Catch::StartsWith("You are the seller specialist."));
+  CHECK_THAT(seen->llm_calls[2].system[1].text, Catch::Contains("from the buyer assistant"));
+  CHECK_THAT(seller.reply, Catch::EndsWith("What condition is the home in?"));
+  // Both handoffs are in the lead's persisted history.
+  CHECK_THAT(seen->snapshots.at(lead).handoffs_json,
+             Catch::Contains(R"("from":"lead","to":"buyer")") &&
+                 Catch::Contains(R"("from":"buyer","to":"seller")"));
 }
 
 TEST_CASE_METHOD(fixture, "STOP is honoured at once: no reply, no LLM work, until START",
