@@ -180,7 +180,19 @@ ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check
   CHECK (kind IN ('sms', 'crm_tags', 'crm_note', 'crm_message'));
 )sql";
 
-constexpr std::array<migration, 8> migrations{{
+constexpr std::string_view follow_ups = R"sql(
+-- Follow-ups (follow_up: in the market YAML): outbound messages the runtime
+-- starts itself, the n-th after the bot's message follow_up_of that the lead
+-- left unanswered. Unique per (follow_up_of, n): a second node or a
+-- redelivered tick can write no second follow-up of one silence.
+ALTER TABLE messages
+  ADD COLUMN follow_up_of bigint REFERENCES messages (id),
+  ADD COLUMN follow_up_n  integer;
+CREATE UNIQUE INDEX messages_one_follow_up ON messages (follow_up_of, follow_up_n)
+  WHERE follow_up_of IS NOT NULL;
+)sql";
+
+constexpr std::array<migration, 9> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
@@ -189,6 +201,7 @@ constexpr std::array<migration, 8> migrations{{
     {6, "CRM front end: tags, temperature override, applied webhooks", crm_front_end},
     {7, "outbox: REST SMS sends and CRM writes, exactly once", outbox},
     {8, "outbox: CRM conversation log rows", outbox_crm_messages},
+    {9, "follow-ups: messages the runtime starts to a silent lead", follow_ups},
 }};
 
 }  // namespace
