@@ -28,10 +28,12 @@ std::string_view goal_of(bot_kind bot) {
   switch (bot) {
     case bot_kind::buyer:
       return "Goal: help a buyer: pre-approval, budget, areas, bedrooms and bathrooms, "
-             "must-haves, and scheduling a tour.";
+             "must-haves, and scheduling a tour (you cannot book a time yourself: an agent "
+             "confirms it).";
     case bot_kind::seller:
       return "Goal: help a seller: the property, its condition, their motivation and timeline, "
-             "their price expectation; offer a free valuation, never quote a value.";
+             "their price expectation; offer a free valuation, prepared by an agent, and never "
+             "quote a value.";
     case bot_kind::lead:
       break;
   }

@@ -238,6 +238,16 @@ std::variant<intent_ranking, intent_error> parse_intent(std::string_view llm_tex
   return ranked(std::move(by_intent), declared);
 }
 
+bool mentions_valuation(std::string_view text) {
+  static constexpr std::array<std::string_view, 11> phrases{
+      "home worth",      "house worth",        "property worth",      "place worth",
+      "home value",      "value of my",        "valuation",           "cma",
+      "market analysis", "what can i get for", "what could i get for"};
+  const std::string padded = padded_words(text);
+  return std::any_of(phrases.begin(), phrases.end(),
+                     [&](std::string_view p) { return has_phrase(padded, p); });
+}
+
 intent_ranking keyword_intent(std::string_view text) {
   static const std::vector<keyword_rule> rules{
       {intent::opt_out_family,

@@ -63,6 +63,11 @@ struct intent_error {
 /// Always returns at least one entry (other at 0.5 when nothing matches).
 [[nodiscard]] intent_ranking keyword_intent(std::string_view text);
 
+/// Whether `text` asks what a home is worth ("what's my home worth", "a
+/// valuation", "a CMA"): the same whole-word phrases that count toward the
+/// seller intent in keyword_intent.
+[[nodiscard]] bool mentions_valuation(std::string_view text);
+
 /// The confidence of `i` in `ranking`, 0 when absent.
 [[nodiscard]] double confidence_of(const intent_ranking& ranking, intent i) noexcept;
 

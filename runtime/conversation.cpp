@@ -1,5 +1,6 @@
 #include "runtime/conversation.hpp"
 
+#include "agents/agent_request.hpp"
 #include "agents/bots.hpp"
 #include "agents/compliance.hpp"
 #include "agents/escalation.hpp"
@@ -73,6 +74,7 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.temperature_from = st.turn.temperature_from;
   out.temperature_reason = st.turn.temperature_reason;
   out.escalation_reason = st.turn.escalation_reason;
+  out.agent_request = st.turn.agent_request;
   out.inbound_body = msg.body;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
@@ -250,6 +252,17 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
       st.deps.metrics->count_handoff(agents::to_string(current),
                                      agents::to_string(*decision.target));
     }
+  }
+  // A tour or a valuation needs a person: the agent gets a note, the bot
+  // still answers (its goal says an agent will follow up).
+  const auto answering = agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
+  if (auto request = agents::agent_request_of(answering, st.turn.intents, msg.body)) {
+    st.turn.agent_request = std::move(request->note);
+    if (st.deps.metrics) {
+      st.deps.metrics->count_agent_request(agents::to_string(request->kind));
+    }
+    spdlog::info("conversation {}: {} request for the agent", agents::mask_pii(st.contact),
+                 agents::to_string(request->kind));
   }
   if (is_faq_turn(st)) {
     ask_faq(self, std::move(msg), std::move(rp));

@@ -54,6 +54,7 @@ struct turn_progress {
   std::string temperature_from;                 ///< set when this turn changed the temperature
   std::string temperature_reason;
   std::string escalation_reason;  ///< set when this turn muted the lead for a person
+  std::string agent_request;      ///< set when the lead asked for a tour or a valuation
   bool facts_retried = false;
 };
 

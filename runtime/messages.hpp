@@ -124,13 +124,16 @@ struct outbound_reply {
   /// The lead's text this replies to: logged with the reply in the CRM's
   /// conversation (outbox kind crm_message).
   std::string inbound_body;
+  /// Set when the lead asked for what only a person gives (a tour, a
+  /// valuation; agents/agent_request): the outbox writes the agent this note.
+  std::string agent_request;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
   return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
            x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason, x.escalation_reason,
-           x.inbound_body);
+           x.inbound_body, x.agent_request);
 }
 
 /// A CRM change to one lead (GoHighLevel ContactTagUpdate / ContactUpdate, or

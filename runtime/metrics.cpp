@@ -91,6 +91,10 @@ metrics::metrics()
                      .Name("openhouse_handoffs_total")
                      .Help("Conversations handed from one bot to another")
                      .Register(*registry_)),
+      agent_requests_(&prometheus::BuildCounter()
+                           .Name("openhouse_agent_requests_total")
+                           .Help("Tours and valuations leads asked for, noted for the agent")
+                           .Register(*registry_)),
       temperature_changes_(&prometheus::BuildCounter()
                                 .Name("openhouse_temperature_changes_total")
                                 .Help("Lead temperature changes, by the new temperature")
@@ -112,6 +116,10 @@ void metrics::count_outbox(std::string_view kind, std::string_view outcome) {
 
 void metrics::count_handoff(std::string_view from, std::string_view to) {
   handoffs_->Add({{"from", std::string{from}}, {"to", std::string{to}}}).Increment();
+}
+
+void metrics::count_agent_request(std::string_view kind) {
+  agent_requests_->Add({{"kind", std::string{kind}}}).Increment();
 }
 
 void metrics::count_temperature_change(std::string_view to) {

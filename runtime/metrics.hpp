@@ -57,6 +57,9 @@ class metrics {
   /// Counts one handoff between bots.
   void count_handoff(std::string_view from, std::string_view to);
 
+  /// Counts one request for the agent (a tour or a valuation), by kind.
+  void count_agent_request(std::string_view kind);
+
   /// Counts one temperature change of a lead, by the new temperature.
   void count_temperature_change(std::string_view to);
 
@@ -88,6 +91,7 @@ class metrics {
   prometheus::Family<prometheus::Gauge>* l3_false_hit_rate_;
   prometheus::Family<prometheus::Counter>* cache_events_;
   prometheus::Family<prometheus::Counter>* handoffs_;
+  prometheus::Family<prometheus::Counter>* agent_requests_;
   prometheus::Family<prometheus::Counter>* temperature_changes_;
   prometheus::Family<prometheus::Counter>* compliance_;
   prometheus::Family<prometheus::Counter>* outbox_attempts_;

@@ -73,7 +73,7 @@ struct category_hits {
   int hits;
 };
 
-std::array<category_hits, 6> score_categories(std::string_view message) {
+std::array<category_hits, 7> score_categories(std::string_view message) {
   const std::string padded = padded_words(message);
   const int seller = count_hits(padded, {"sell", "selling", "seller", "sold", "list my", "listing my", "list our",
                                          "home worth", "house worth", "property worth", "home value",
@@ -91,15 +91,20 @@ std::array<category_hits, 6> score_categories(std::string_view message) {
                                       "fee", "fees", "hoa", "property tax*", "taxes", "school*", "escrow",
                                       "earnest money", "inspection*", "appraisal*", "process", "how long",
                                       "down payment", "interest rate*"});
+  const int scheduling = count_hits(padded, {"schedul*", "appointment*", "showing*", "tour*", "see the house",
+                                             "see the home", "see the place", "viewing", "walk through",
+                                             "walkthrough", "set up a time"});
   int greeting = 0;
-  if (seller + buyer + human + faq == 0) {
+  if (seller + buyer + human + faq + scheduling == 0) {
     greeting = count_hits(padded, {"hi", "hello", "hey", "good morning", "good afternoon", "good evening", "howdy"});
   }
   // A bare question with no topic words still reads as a question.
   int faq_total = faq;
-  if (seller + buyer + human + faq + greeting == 0 && message.find('?') != std::string_view::npos) faq_total = 1;
-  return {{{"seller", seller}, {"buyer", buyer}, {"human", human}, {"faq", faq_total}, {"greeting", greeting},
-           {"other", 0}}};
+  if (seller + buyer + human + faq + scheduling + greeting == 0 && message.find('?') != std::string_view::npos) {
+    faq_total = 1;
+  }
+  return {{{"seller", seller}, {"buyer", buyer}, {"human", human}, {"faq", faq_total}, {"scheduling", scheduling},
+           {"greeting", greeting}, {"other", 0}}};
 }
 
 double score_for(int hits) { return hits > 0 ? std::min(0.95, 0.6 + 0.12 * hits) : 0.05; }

@@ -49,6 +49,11 @@ std::vector<outbox_item> outbox_items(const runtime::outbound_reply& reply,
     out.push_back({"crm_note", outbox_key("crm_note", reply.in_reply_to_sid), reply.contact,
                    nlohmann::json{{"body", "agent wanted: " + reply.escalation_reason}}.dump()});
   }
+  if (!reply.agent_request.empty()) {
+    // Its own key: an escalation note of the same message stays a separate row.
+    out.push_back({"crm_note", outbox_key("crm_request", reply.in_reply_to_sid), reply.contact,
+                   nlohmann::json{{"body", reply.agent_request}}.dump()});
+  }
   return out;
 }
 

@@ -274,3 +274,29 @@ TEST_CASE("POST /webhooks/twilio/status updates the sent message", "[e2e][outbox
         400);
   CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE status = 'failed'") == 0);
 }
+
+TEST_CASE("a tour request reaches the agent as a CRM note, once", "[e2e][outbox][bots]") {
+  test::scratch_database db;
+  simulator sim;
+  mock_http api;
+  node n{db.url(), sim.url(), test::redis_url(), rest_env(api.url(), api.url() + "/crm")};
+  http_client c;
+  const std::string lead = "+19095558105";
+  const std::string text = "Can we tour the house on Saturday? or set up a showing";
+  REQUIRE(post_sms(c, n.url(), sms_params(sid(1), lead, text)).status == 200);
+  // A redelivery of the same message adds no second note.
+  REQUIRE(post_sms(c, n.url(), sms_params(sid(1), lead, text)).status == 200);
+  const std::string notes_path = "/crm/contacts/%2B19095558105/notes";
+  REQUIRE(api.wait_for(notes_path, 1));
+  // The lead still gets the bot's answer.
+  REQUIRE(api.wait_for(messages_path, 1));
+  // Wait for a later send, after which the note's row is on record.
+  REQUIRE(post_sms(c, n.url(), sms_params(sid(2), lead, "thanks")).status == 200);
+  REQUIRE(api.wait_for(messages_path, 2));
+  auto notes = api.requests_to(notes_path);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].headers["idempotency-key"] == "crm_request:" + sid(1));
+  CHECK(nlohmann::json::parse(notes[0].body)["body"] ==
+        "Tour or appointment requested (lead bot): \"" + text + "\"");
+  CHECK(query_long(db.url(), "SELECT count(*) FROM outbox WHERE kind = 'crm_note'") == 1);
+}

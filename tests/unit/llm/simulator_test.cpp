@@ -162,6 +162,7 @@ TEST_CASE("simulator: intent task answers parseable JSON", "[llm]") {
       {"What's my home worth? Thinking about selling this spring", "seller"},
       {"How do closing costs work here?", "faq"},
       {"Can a real person call me please", "human"},
+      {"Can we tour it saturday? or set up a showing", "scheduling"},
       {"hello", "greeting"},
       {"ok", "other"},
   };

@@ -182,6 +182,17 @@ TEST_CASE("the rows a reply writes are keyed by the inbound MessageSid", "[outbo
     CHECK(items[3].kind == "crm_note");
     CHECK(nlohmann::json::parse(items[3].payload)["body"] == "agent wanted: distress: probate");
   }
+  SECTION("a tour request: a note for the agent, keyed apart from an escalation note") {
+    reply.escalation_reason = "human_request";
+    reply.agent_request = "Tour or appointment requested (buyer bot): \"sat at 2?\"";
+    const auto items = postgres::outbox_items(reply, policy);
+    REQUIRE(items.size() == 4);
+    CHECK(items[2].kind == "crm_note");
+    CHECK(items[3].kind == "crm_note");
+    CHECK(items[3].key == "crm_request:SM1");
+    CHECK(items[2].key != items[3].key);
+    CHECK(nlohmann::json::parse(items[3].payload)["body"] == reply.agent_request);
+  }
   SECTION("no CRM configured: no tag rows") {
     reply.temperature_from = "warm";
     auto p = policy;

@@ -33,6 +33,7 @@ struct test_config : caf::actor_system_config {
 struct ledger {
   std::map<std::string, std::string> inbound;  ///< sid -> contact
   std::map<std::string, std::string> replies;  ///< sid -> reply
+  std::map<std::string, std::string> agent_requests;  ///< sid -> note for the agent
   std::map<std::string, conversation_snapshot> snapshots;
   std::vector<llm::messages_request> llm_calls;     ///< reply units
   std::vector<llm::messages_request> intent_calls;  ///< intent units
@@ -65,6 +66,9 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
       [l](record_reply_atom, const outbound_reply& r) {
         if (!l->replies.emplace(r.in_reply_to_sid, r.body).second) {
           return false;
+        }
+        if (!r.agent_request.empty()) {
+          l->agent_requests[r.in_reply_to_sid] = r.agent_request;
         }
         auto& snap = l->snapshots[r.contact];
         snap = r.state;  // the state row; the history is the messages themselves
@@ -344,6 +348,27 @@ TEST_CASE_METHOD(fixture, "one conversation passes from the Lead bot to the Buye
   CHECK_THAT(seen->snapshots.at(lead).handoffs_json,
              Catch::Contains(R"("from":"lead","to":"buyer")") &&
                  Catch::Contains(R"("from":"buyer","to":"seller")"));
+}
+
+TEST_CASE_METHOD(fixture, "a tour or a valuation request is noted for the agent; the bot answers",
+                 "[runtime][conversation][bots]") {
+  const std::string lead = "+19095551234";
+  seen->intent_answer =
+      R"({"intent": "scheduling", "confidence": 0.9, "scores": {"scheduling": 0.9}})";
+  auto tour = turn(sms("SM1", lead, "can we see the house saturday at 2?"));
+  CHECK_FALSE(tour.fallback);
+  CHECK_FALSE(tour.reply.empty());
+  CHECK(seen->agent_requests.at("SM1") ==
+        R"(Tour or appointment requested (lead bot): "can we see the house saturday at 2?")");
+
+  seen->intent_answer = R"({"intent": "seller", "confidence": 0.95, "scores": {"seller": 0.95}})";
+  turn(sms("SM2", lead, "what's my home worth? thinking of selling"));
+  CHECK(seen->snapshots.at(lead).active_bot == "seller");
+  CHECK_THAT(seen->agent_requests.at("SM2"), Catch::StartsWith("Home valuation requested"));
+
+  seen->intent_answer = R"({"intent": "other", "confidence": 0.5})";
+  turn(sms("SM3", lead, "ok sounds good"));
+  CHECK(seen->agent_requests.count("SM3") == 0);
 }
 
 TEST_CASE_METHOD(fixture, "STOP is honoured at once: no reply, no LLM work, until START",
