@@ -4,6 +4,7 @@
 #include "integrations/http/routes.hpp"
 #include "integrations/http/server.hpp"
 #include "integrations/postgres/store.hpp"
+#include "runtime/follow_up_worker.hpp"
 #include "runtime/node_parts.hpp"
 #include "runtime/outbox_worker.hpp"
 #include "runtime/shutdown_signal.hpp"
@@ -43,11 +44,20 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   // Sends the outbox rows replies write (REST mode, CRM calls); it also polls,
   // so rows a crashed node left are sent after a restart (by any node).
   auto outbox = spawn_outbox_worker(sys, outbox_deps{cfg, parts.time, parts.metrics});
+  // Follow-ups to leads who left the bot unanswered (follow_up.enabled, which
+  // the loader allows only in REST mode): written by this worker on its own
+  // poll, sent by the outbox worker it wakes.
+  follow_up_actor follow_ups;
+  if (cfg->follow_up.enabled) {
+    follow_ups = spawn_follow_up_worker(
+        sys, follow_up_deps{cfg, parts.time, parts.zone, parts.metrics, outbox, true});
+  }
   auto router = parts.router;
   auto health = parts.health;
   auto llm_cache = parts.cache;
   auto metrics = parts.metrics;
-  auto shutdown = [&parts, outbox] {
+  auto shutdown = [&parts, outbox, follow_ups] {
+    if (follow_ups) caf::anon_send_exit(follow_ups, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(outbox, caf::exit_reason::user_shutdown);
     parts.shutdown();
   };

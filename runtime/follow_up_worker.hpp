@@ -1,0 +1,44 @@
+#pragma once
+
+#include "config/market.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/outbox_worker.hpp"
+#include "runtime/time_zone.hpp"
+#include "runtime/type_ids.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <memory>
+
+namespace openhouse::runtime {
+
+/// The follow-up sender of one node: a detached actor (libpqxx blocks) that
+/// writes follow-ups to leads who left the bot's message unanswered for
+/// follow_up.after (agents::follow_up_due), each in one transaction under
+/// the lead's row lock (postgres::follow_up_store), and wakes the outbox
+/// worker, which sends them. Nothing is written while the market's local
+/// time is in quiet hours.
+///  - `tick`: look now; answers (follow-ups written, held for quiet hours);
+///  - `(tick, n)`: the poll chain, every follow_up.poll; it re-arms itself.
+using follow_up_actor =
+    caf::typed_actor<caf::replies_to<tick_atom>::with<std::int32_t, bool>,
+                     caf::reacts_to<tick_atom, std::uint64_t>>;
+
+struct follow_up_deps {
+  std::shared_ptr<const config::market_config> config;
+  std::shared_ptr<const clock> time;       ///< read on every tick; never the system clock
+  std::shared_ptr<const time_zone> zone;   ///< the market's, for quiet hours
+  std::shared_ptr<runtime::metrics> metrics;  ///< optional
+  outbox_actor outbox;                     ///< optional: told `tick` after rows were written
+  /// Start the poll chain (serve). Tests leave it off and send `tick`
+  /// themselves, so that only their (manual) clock decides what is due.
+  bool poll = true;
+};
+
+/// Spawns the worker (detached) and, if deps.poll, starts its poll chain.
+follow_up_actor spawn_follow_up_worker(caf::actor_system& sys, follow_up_deps deps);
+
+}  // namespace openhouse::runtime
