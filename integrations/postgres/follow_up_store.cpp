@@ -20,13 +20,14 @@ constexpr const char* insert_outbox = "follow_up_insert_outbox";
 void prepare_all(pqxx::connection& c) {
   // The last message of each lead through messages_contact_time; a lead
   // whose last message is a follow-up already numbered max is done until it
-  // speaks again, so it is not looked at every tick.
+  // speaks again, so it is not looked at every tick. An empty outbound row
+  // (a STOP or a muted lead's turn: nothing was sent) starts no silence.
   c.prepare(candidates_stmt,
             "SELECT c.id, c.phone FROM contacts c "
-            "JOIN LATERAL (SELECT m.direction, m.created_at, m.follow_up_n FROM messages m "
-            "  WHERE m.contact_id = c.id ORDER BY m.id DESC LIMIT 1) last ON true "
+            "JOIN LATERAL (SELECT m.direction, m.body, m.created_at, m.follow_up_n "
+            "  FROM messages m WHERE m.contact_id = c.id ORDER BY m.id DESC LIMIT 1) last ON true "
             "LEFT JOIN conversation_state cs ON cs.contact_id = c.id "
-            "WHERE c.market = $1 AND last.direction = 'outbound' "
+            "WHERE c.market = $1 AND last.direction = 'outbound' AND last.body <> '' "
             "AND last.created_at <= to_timestamp($2::bigint / 1000.0) "
             "AND coalesce(last.follow_up_n, 0) < $3 AND NOT c.opted_out "
             "AND NOT coalesce(cs.opted_out, false) AND NOT coalesce(cs.muted, false) "

@@ -33,12 +33,13 @@ postgres::outbox_policy sms_only() { return {true, "+19095550100", "", false}; }
 /// The lead texts `sid` at `at_ms` and the bot answers a second later, with
 /// the lead's state flags as the turn left them.
 void turn(store& s, const std::string& sid, const std::string& contact, std::int64_t at_ms,
-          bool opted_out = false, bool muted = false) {
+          bool opted_out = false, bool muted = false,
+          const std::string& reply = "What area are you looking in?") {
   s.record_inbound({sid, contact, "+19095550100", "hi", at_ms});
   runtime::outbound_reply r;
   r.contact = contact;
   r.in_reply_to_sid = sid;
-  r.body = "What area are you looking in?";
+  r.body = reply;
   r.bot = "lead";
   r.sent_at_ms = at_ms + 1000;
   r.state.contact = contact;
@@ -186,6 +187,10 @@ TEST_CASE("no follow-up to a lead who answered, opted out or is muted",
   turn(s, "SMc4", "+19095558306", t0);
   // The lead answered; its turn has not replied (yet): the lead spoke last.
   s.record_inbound({"SMc5", "+19095558306", "+19095550100", "Riverside", t0 + 5000});
+  // The lead's last turn sent nothing (an empty reply row, as a muted turn
+  // leaves; since released): no bot message is waiting for an answer.
+  turn(s, "SMc6", "+19095558309", t0);
+  turn(s, "SMc7", "+19095558309", t0 + 5000, false, false, "");
   const std::int64_t now = t0 + 48 * hour_ms;
   const auto due = f.candidates(now, 1, 100);
   CHECK(phones(due) == std::vector<std::string>{"+19095558303"});
@@ -201,6 +206,8 @@ TEST_CASE("no follow-up to a lead who answered, opted out or is muted",
   CHECK(f.send_follow_up({id_of("+19095558305"), "+19095558305"}, "x", now, decide_at(now, cfg))
             .verdict == follow_up_verdict::muted);
   CHECK(f.send_follow_up({id_of("+19095558306"), "+19095558306"}, "x", now, decide_at(now, cfg))
+            .verdict == follow_up_verdict::answered);
+  CHECK(f.send_follow_up({id_of("+19095558309"), "+19095558309"}, "x", now, decide_at(now, cfg))
             .verdict == follow_up_verdict::answered);
   CHECK(tx.exec("SELECT count(*) FROM outbox WHERE idempotency_key LIKE 'follow_up:%'")[0][0]
             .as<long>() == 0);
