@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace openhouse::postgres {
 
@@ -27,9 +28,24 @@ class connection {
   /// `fn` returns. A broken connection becomes `unavailable`.
   template <class F>
   auto transact(F&& fn) {
+    return run<pqxx::work>(std::forward<F>(fn));
+  }
+
+  /// Runs `fn(pqxx::nontransaction&)`: each statement commits on its own, with
+  /// no BEGIN and COMMIT round trips. For work that is one statement (its
+  /// data-modifying CTEs are atomic with it). A broken connection becomes
+  /// `unavailable`.
+  template <class F>
+  auto autocommit(F&& fn) {
+    return run<pqxx::nontransaction>(std::forward<F>(fn));
+  }
+
+ private:
+  template <class Txn, class F>
+  auto run(F&& fn) {
     auto& conn = open();
     try {
-      pqxx::work txn{conn};
+      Txn txn{conn};
       if constexpr (std::is_void_v<decltype(fn(txn))>) {
         fn(txn);
         txn.commit();
@@ -44,7 +60,6 @@ class connection {
     }
   }
 
- private:
   pqxx::connection& open();
 
   std::string url_;

@@ -15,20 +15,14 @@ namespace {
 
 // Statements are prepared once per connection; names are stable identifiers.
 constexpr const char* upsert_contact = "upsert_contact";
-constexpr const char* insert_inbound = "insert_inbound";
-constexpr const char* find_reply = "find_reply";
-constexpr const char* insert_reply = "insert_reply";
-constexpr const char* mark_replied = "mark_replied";
-constexpr const char* upsert_state = "upsert_state";
+constexpr const char* record_inbound_sql = "record_inbound";
+constexpr const char* record_reply_sql = "record_reply";
 constexpr const char* select_state = "select_state";
 constexpr const char* select_history = "select_history";
-constexpr const char* select_opt_out = "select_opt_out";
 constexpr const char* release_contact = "release_contact";
 constexpr const char* insert_temperature_change = "insert_temperature_change";
 constexpr const char* insert_crm_webhook = "insert_crm_webhook";
 constexpr const char* upsert_crm_state = "upsert_crm_state";
-constexpr const char* insert_outbox = "insert_outbox";
-constexpr const char* queue_reply = "queue_reply";
 constexpr const char* select_crm_webhook = "select_crm_webhook";
 
 void prepare_all(pqxx::connection& c) {
@@ -36,44 +30,52 @@ void prepare_all(pqxx::connection& c) {
             "INSERT INTO contacts (market, phone, created_at) "
             "VALUES ($1, $2, to_timestamp($3::bigint / 1000.0)) "
             "ON CONFLICT (market, phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id");
-  c.prepare(insert_inbound,
-            "INSERT INTO messages (contact_id, direction, provider_sid, body, status, created_at) "
-            "VALUES ($1, 'inbound', $2, $3, 'received', to_timestamp($4::bigint / 1000.0)) "
-            "ON CONFLICT (provider_sid) DO NOTHING RETURNING id");
-  c.prepare(find_reply,
-            "SELECT o.body FROM messages i JOIN messages o "
-            "ON o.in_reply_to = i.id AND o.direction = 'outbound' WHERE i.provider_sid = $1");
-  c.prepare(
-      insert_reply,
-      "INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, created_at) "
-      "SELECT i.contact_id, 'outbound', i.id, $2, 'twiml', $3, to_timestamp($4::bigint / 1000.0) "
-      "FROM messages i WHERE i.provider_sid = $1 AND i.direction = 'inbound' "
-      "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING RETURNING contact_id, id");
-  // Outbox rows of a reply (REST SMS, CRM writes); the key makes a second
-  // insert for the same inbound message a no-op.
-  c.prepare(insert_outbox,
-            "INSERT INTO outbox (market, kind, idempotency_key, contact, message_id, payload, "
-            "next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, "
-            "to_timestamp($7::bigint / 1000.0), to_timestamp($7::bigint / 1000.0)) "
-            "ON CONFLICT (market, idempotency_key) DO NOTHING");
-  c.prepare(queue_reply, "UPDATE messages SET status = 'outbox' WHERE id = $1");
-  c.prepare(mark_replied, "UPDATE messages SET status = 'replied' WHERE provider_sid = $1");
-  // A turn runs on the state it loaded (crm_version $16). When a CRM change
+  // A message is recorded by one statement (data-modifying CTEs are atomic
+  // with it) sent without BEGIN/COMMIT: one round trip, one commit, where a
+  // transaction of single statements took five.
+  c.prepare(record_inbound_sql,
+            "WITH c AS (INSERT INTO contacts (market, phone, created_at) "
+            "VALUES ($1, $2, to_timestamp($5::bigint / 1000.0)) "
+            "ON CONFLICT (market, phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id), "
+            "m AS (INSERT INTO messages (contact_id, direction, provider_sid, body, status, "
+            "created_at) SELECT id, 'inbound', $3, $4, 'received', "
+            "to_timestamp($5::bigint / 1000.0) FROM c "
+            "ON CONFLICT (provider_sid) DO NOTHING RETURNING id) "
+            "SELECT EXISTS (SELECT 1 FROM m), coalesce(cs.opted_out, false), "
+            "coalesce(cs.muted, false), coalesce(cs.crm_version, 0), "
+            // A redelivery's stored reply (the statement's snapshot holds the
+            // earlier rows; a new sid has none).
+            "(SELECT o.body FROM messages i JOIN messages o "
+            "ON o.in_reply_to = i.id AND o.direction = 'outbound' WHERE i.provider_sid = $3) "
+            "FROM c LEFT JOIN conversation_state cs ON cs.contact_id = c.id");
+  // A turn runs on the state it loaded (crm_version $19). When a CRM change
   // was stored meanwhile (on this node or another), the CRM's temperature,
   // override and facts stand: a person's Warm is never overwritten by a turn
   // that started while the lead was Cold. The conversation sees the newer
   // crm_version when it records the next message and reloads.
   const auto crm_wins = [](const std::string& column) {
-    return "CASE WHEN conversation_state.crm_version > $16 THEN conversation_state." + column +
+    return "CASE WHEN conversation_state.crm_version > $19 THEN conversation_state." + column +
            " ELSE EXCLUDED." + column + " END";
   };
+  // The reply, the inbound's status, the state, a temperature change and the
+  // outbox rows ($23: [{kind, key, contact, payload}]), in one statement. The
+  // outbound row's unique in_reply_to makes a second reply to the same sid
+  // insert nothing, and so nothing else either: the count is 0.
   c.prepare(
-      upsert_state,
-      "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
-      "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
+      record_reply_sql,
+      "WITH r AS (INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, "
+      "created_at) SELECT i.contact_id, 'outbound', i.id, $2, $5, $3, "
+      "to_timestamp($4::bigint / 1000.0) FROM messages i "
+      "WHERE i.provider_sid = $1 AND i.direction = 'inbound' "
+      "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING "
+      "RETURNING contact_id, id, in_reply_to), "
+      "replied AS (UPDATE messages SET status = 'replied' WHERE id IN (SELECT in_reply_to FROM r)), "
+      "state AS (INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, "
+      "updated_at, opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
       "temperature_override, override_basis) "
-      "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
-      "$12, $13, $14, $15) "
+      "SELECT r.contact_id, $6::text, $7::integer, $8::boolean, to_timestamp($4::bigint / 1000.0), "
+      "$9::boolean, $10::text, $11::text, $12::double precision, $13::double precision, "
+      "$14::text, $15::integer, $16::boolean, $17::text, $18::text FROM r "
       "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
       "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
       "updated_at = EXCLUDED.updated_at, opted_out = EXCLUDED.opted_out, "
@@ -82,7 +84,20 @@ void prepare_all(pqxx::connection& c) {
           crm_wins("temperature") + ", facts = " + crm_wins("facts") +
           ", frs = " + crm_wins("frs") + ", pcs = " + crm_wins("pcs") +
           ", temperature_override = " + crm_wins("temperature_override") +
-          ", override_basis = " + crm_wins("override_basis"));
+          ", override_basis = " + crm_wins("override_basis") +
+          "), "
+          "temperature AS (INSERT INTO temperature_changes (contact_id, at, from_temp, to_temp, "
+          "reason) SELECT r.contact_id, to_timestamp($4::bigint / 1000.0), $20::text, $10::text, "
+          "$21::text FROM r WHERE $20::text <> ''), "
+          // Only the SMS row points at the message: its delivery reports update it.
+          "box AS (INSERT INTO outbox (market, kind, idempotency_key, contact, message_id, "
+          "payload, next_attempt_at, created_at) SELECT $22::text, x.kind, x.key, x.contact, "
+          "CASE WHEN x.kind = 'sms' THEN r.id END, x.payload::jsonb, "
+          "to_timestamp($4::bigint / 1000.0), to_timestamp($4::bigint / 1000.0) "
+          "FROM r CROSS JOIN jsonb_to_recordset($23::jsonb) "
+          "AS x(kind text, key text, contact text, payload text) "
+          "ON CONFLICT (market, idempotency_key) DO NOTHING) "
+          "SELECT count(*) FROM r");
   // A CRM change owns the tags and its counter; a turn's write leaves them.
   c.prepare(
       upsert_crm_state,
@@ -109,8 +124,6 @@ void prepare_all(pqxx::connection& c) {
             "cs.crm_tags, cs.temperature_override, cs.override_basis, cs.crm_version "
             "FROM conversation_state cs "
             "JOIN contacts c ON c.id = cs.contact_id WHERE c.market = $1 AND c.phone = $2");
-  c.prepare(select_opt_out,
-            "SELECT opted_out, muted, crm_version FROM conversation_state WHERE contact_id = $1");
   c.prepare(release_contact,
             "UPDATE conversation_state cs SET muted = false, needs_human = false, "
             "unproductive_turns = 0 FROM contacts c WHERE c.id = cs.contact_id AND c.market = $1 "
@@ -170,58 +183,42 @@ int store::migrate() {
 }
 
 runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
-  return db_->transact([&](pqxx::work& txn) {
+  return db_->autocommit([&](pqxx::nontransaction& txn) {
+    const auto row = txn.exec_prepared1(record_inbound_sql, market_, msg.from, msg.sid, msg.body,
+                                        msg.received_at_ms);
     runtime::inbound_record out;
-    const auto contact_id =
-        txn.exec_prepared1(upsert_contact, market_, msg.from, msg.received_at_ms)[0].as<long>();
-    const auto inserted =
-        txn.exec_prepared(insert_inbound, contact_id, msg.sid, msg.body, msg.received_at_ms);
-    out.inserted = !inserted.empty();
-    const auto opt_out = txn.exec_prepared(select_opt_out, contact_id);
-    out.opted_out = !opt_out.empty() && opt_out[0][0].as<bool>();
-    out.muted = !opt_out.empty() && opt_out[0][1].as<bool>();
-    out.crm_version = opt_out.empty() ? 0 : opt_out[0][2].as<std::int64_t>();
-    if (!out.inserted) {
-      const auto reply = txn.exec_prepared(find_reply, msg.sid);
-      if (!reply.empty()) {
-        out.answered = true;
-        out.reply = reply[0][0].as<std::string>();
-      }
+    out.inserted = row[0].as<bool>();
+    out.opted_out = row[1].as<bool>();
+    out.muted = row[2].as<bool>();
+    out.crm_version = row[3].as<std::int64_t>();
+    if (!out.inserted && !row[4].is_null()) {
+      out.answered = true;
+      out.reply = row[4].as<std::string>();
     }
     return out;
   });
 }
 
 bool store::record_reply(const runtime::outbound_reply& reply) {
-  return db_->transact([&](pqxx::work& txn) {
-    const auto row = txn.exec_prepared(insert_reply, reply.in_reply_to_sid, reply.body, reply.bot,
-                                       reply.sent_at_ms);
-    if (row.empty()) {
-      return false;
-    }
-    const auto contact_id = row[0][0].as<long>();
-    txn.exec_prepared(mark_replied, reply.in_reply_to_sid);
-    const auto& st = reply.state;
-    txn.exec_prepared(upsert_state, contact_id, st.active_bot, st.turns, st.needs_human,
-                      reply.sent_at_ms, st.opted_out, st.temperature, st.facts_json, st.frs, st.pcs,
-                      st.handoffs_json, st.unproductive_turns, st.muted, st.temperature_override,
-                      st.override_basis, static_cast<long>(st.crm_version));
-    if (!reply.temperature_from.empty()) {
-      txn.exec_prepared(insert_temperature_change, contact_id, reply.sent_at_ms,
-                        reply.temperature_from, st.temperature, reply.temperature_reason);
-    }
-    const auto message_id = row[0][1].as<long>();
-    for (const auto& item : outbox_items(reply, outbox_)) {
-      // Only the SMS row points at the message: its delivery reports update it.
-      const std::optional<long> message =
-          item.kind == "sms" ? std::optional<long>{message_id} : std::nullopt;
-      txn.exec_prepared(insert_outbox, market_, item.kind, item.key, item.contact, message,
-                        item.payload, reply.sent_at_ms);
-      if (message) {
-        txn.exec_prepared(queue_reply, message_id);
-      }
-    }
-    return true;
+  auto items = nlohmann::json::array();
+  bool queued = false;  // the reply goes out through the outbox (REST mode)
+  for (const auto& item : outbox_items(reply, outbox_)) {
+    items.push_back(
+        {{"kind", item.kind}, {"key", item.key}, {"contact", item.contact}, {"payload", item.payload}});
+    queued = queued || item.kind == "sms";
+  }
+  const auto& st = reply.state;
+  return db_->autocommit([&](pqxx::nontransaction& txn) {
+    return txn
+               .exec_prepared1(record_reply_sql, reply.in_reply_to_sid, reply.body, reply.bot,
+                               reply.sent_at_ms, queued ? "outbox" : "twiml", st.active_bot,
+                               st.turns, st.needs_human, st.opted_out, st.temperature,
+                               st.facts_json, st.frs, st.pcs, st.handoffs_json,
+                               st.unproductive_turns, st.muted, st.temperature_override,
+                               st.override_basis, static_cast<long>(st.crm_version),
+                               reply.temperature_from, reply.temperature_reason, market_,
+                               items.dump())[0]
+               .as<long>() > 0;
   });
 }
 
