@@ -166,6 +166,14 @@ compliance_action classify_compliance(std::string_view body) {
   return compliance_action::none;
 }
 
+bool is_opt_out_wish(std::string_view body, const intent_ranking& intents) {
+  if (!intents.empty() && intents.front().kind == intent::opt_out_family &&
+      intents.front().confidence >= opt_out_intent_min_confidence) {
+    return true;
+  }
+  return confidence_of(keyword_intent(body), intent::opt_out_family) > 0;
+}
+
 bool in_quiet_hours(const config::quiet_hours& quiet, int minute_of_day) noexcept {
   constexpr int day = 24 * 60;
   const auto norm = [](int m) { return ((m % day) + day) % day; };

@@ -347,6 +347,27 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
       });
 }
 
+/// Step 2a': a message that asks to stop the texts in words ("please stop
+/// texting me") is an opt-out like STOP: stored with this turn and confirmed
+/// once (no carrier sends a confirmation for it), then never another text.
+/// True when it was one (the turn is then answered).
+bool honour_opt_out_wish(self_ptr self, inbound_sms& msg, promise& rp) {
+  auto& st = self->state;
+  if (!agents::is_opt_out_wish(msg.body, st.turn.intents)) {
+    return false;
+  }
+  st.snapshot.opted_out = true;
+  count(st, "opt_out_wish");
+  spdlog::info("conversation {}: opted out in words", agents::mask_pii(st.contact));
+  const auto& cfg = *st.deps.config;
+  persist_reply(self, std::move(msg),
+                fmt::format("{}: you're unsubscribed and will get no more texts from us. Reply "
+                            "START to opt back in.",
+                            cfg.market.business_name),
+                false, std::move(rp));
+  return true;
+}
+
 /// Step 2a: classify the message (a cheap, cached unit). A failure or an
 /// unreadable answer only leaves the intent unknown.
 void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
@@ -367,11 +388,15 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
                       st.turn.intents.empty()
                           ? std::string{}
                           : std::string{agents::to_string(st.turn.intents.front().kind)};
-                  ask_facts(self, std::move(msg), std::move(rp));
+                  if (!honour_opt_out_wish(self, msg, rp)) {
+                    ask_facts(self, std::move(msg), std::move(rp));
+                  }
                 },
                 [self, msg, rp](const caf::error&) mutable {
                   self->state.last_intent.clear();
-                  ask_facts(self, std::move(msg), std::move(rp));
+                  if (!honour_opt_out_wish(self, msg, rp)) {
+                    ask_facts(self, std::move(msg), std::move(rp));
+                  }
                 });
       });
 }

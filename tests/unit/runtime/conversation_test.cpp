@@ -387,6 +387,24 @@ TEST_CASE_METHOD(fixture, "STOP is honoured at once: no reply, no LLM work, unti
   CHECK(again.reply == "re: what about Ontario");
 }
 
+TEST_CASE_METHOD(fixture, "an opt-out in words is honoured like STOP and confirmed once",
+                 "[runtime][conversation][bots]") {
+  const std::string lead = "+19095551234";
+  turn(sms("SM1", lead, "Looking in Fontana"));
+  auto wish = turn(sms("SM2", lead, "please stop texting me"));
+  CHECK_THAT(wish.reply, Catch::Contains("unsubscribed") && Catch::Contains("START"));
+  CHECK(seen->snapshots.at(lead).opted_out);
+  const auto calls = seen->llm_calls.size() + seen->facts_calls.size();
+  auto later = turn(sms("SM3", lead, "hello?"));
+  CHECK(later.reply.empty());
+  CHECK(seen->llm_calls.size() + seen->facts_calls.size() == calls);  // no bot, no facts
+  // The model alone, when confident, is enough too.
+  const std::string other = "+19095555678";
+  seen->intent_answer = R"({"intent": "opt_out", "confidence": 0.92})";
+  turn(sms("SM4", other, "not interested, bye forever"));
+  CHECK(seen->snapshots.at(other).opted_out);
+}
+
 TEST_CASE_METHOD(fixture, "facts extracted by the LLM raise the score and the temperature",
                  "[runtime][conversation][bots]") {
   seen->facts_answer =
