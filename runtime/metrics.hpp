@@ -63,7 +63,8 @@ class metrics {
   /// Counts one temperature change of a lead, by the new temperature.
   void count_temperature_change(std::string_view to);
 
-  /// Counts one compliance event: "opt_out", "opt_in", "help", "suppressed"
+  /// Counts one compliance event: "opt_out", "opt_out_wish" (in words, not a
+  /// keyword), "opt_in", "help", "suppressed"
   /// (a message from an opted-out lead, not answered), "escalated".
   void count_compliance(std::string_view event);
 
