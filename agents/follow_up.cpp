@@ -18,6 +18,8 @@ std::string_view to_string(follow_up_verdict v) noexcept {
       return "muted";
     case follow_up_verdict::answered:
       return "answered";
+    case follow_up_verdict::no_question:
+      return "no_question";
     case follow_up_verdict::max_reached:
       return "max_reached";
     case follow_up_verdict::not_yet:
@@ -39,10 +41,15 @@ follow_up_verdict follow_up_due(const config::follow_up_settings& settings,
   if (s.anchor_id == 0 || s.last_inbound_ms >= s.last_outbound_ms) {
     return follow_up_verdict::answered;
   }
+  if (!s.anchor_asks) return follow_up_verdict::no_question;
   if (s.follow_ups_sent >= settings.max_per_silence) return follow_up_verdict::max_reached;
   if (now_ms - s.last_outbound_ms < settings.after.count()) return follow_up_verdict::not_yet;
   if (in_quiet_hours(quiet, local_minute_of_day)) return follow_up_verdict::quiet_hours;
   return follow_up_verdict::send;
+}
+
+bool asks_question(std::string_view bot_message) noexcept {
+  return bot_message.find('?') != std::string_view::npos;
 }
 
 std::string render_follow_up(const config::follow_up_settings& settings,

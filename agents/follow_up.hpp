@@ -20,6 +20,9 @@ struct silence {
   std::int64_t last_outbound_ms = 0;  ///< the anchor or the latest follow-up of it
   std::int64_t last_inbound_ms = 0;   ///< the lead's latest message; 0: none
   int follow_ups_sent = 0;            ///< follow-ups of the anchor already written
+  /// The anchor asks the lead something (see asks_question). A HELP answer
+  /// or an opt-in confirmation waits for nothing, so no follow-up chases it.
+  bool anchor_asks = true;
   bool opted_out = false;
   bool muted = false;  ///< escalated to a person: the bots are silent
 };
@@ -31,13 +34,14 @@ enum class follow_up_verdict {
   opted_out,    ///< STOP: never text again
   muted,        ///< a person has the lead
   answered,     ///< the lead spoke after the bot (or the bot never spoke)
+  no_question,  ///< the bot's last message asked nothing
   max_reached,  ///< max_per_silence follow-ups of this silence were sent
   not_yet,      ///< the silence is shorter than `after`
   quiet_hours,  ///< local time is in the market's quiet window
 };
 
-/// "send" | "disabled" | "opted_out" | "muted" | "answered" | "max_reached" |
-/// "not_yet" | "quiet_hours".
+/// "send" | "disabled" | "opted_out" | "muted" | "answered" | "no_question" |
+/// "max_reached" | "not_yet" | "quiet_hours".
 [[nodiscard]] std::string_view to_string(follow_up_verdict v) noexcept;
 
 /// Whether to send the next follow-up of `s` at `now_ms`, when local time is
@@ -51,6 +55,11 @@ enum class follow_up_verdict {
                                               const config::quiet_hours& quiet,
                                               int local_minute_of_day, std::int64_t now_ms,
                                               const silence& s) noexcept;
+
+/// True when a bot message asks the lead something: it has a question mark.
+/// The bots end a reply with their flow's next question, so this is what
+/// "the bot asked and the lead went silent" looks like in the stored text.
+[[nodiscard]] bool asks_question(std::string_view bot_message) noexcept;
 
 /// The follow-up's text: `settings.text` with every `{business_name}`
 /// replaced (the loader admits no other placeholder).

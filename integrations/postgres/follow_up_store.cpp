@@ -20,14 +20,17 @@ constexpr const char* insert_outbox = "follow_up_insert_outbox";
 void prepare_all(pqxx::connection& c) {
   // The last message of each lead through messages_contact_time; a lead
   // whose last message is a follow-up already numbered max is done until it
-  // speaks again, so it is not looked at every tick. An empty outbound row
-  // (a STOP or a muted lead's turn: nothing was sent) starts no silence.
+  // speaks again, so it is not looked at every tick. Only a bot message that
+  // asks something (agents::asks_question: a '?') starts a silence worth a
+  // follow-up; an empty outbound row (a muted turn: nothing was sent), a HELP
+  // answer or a confirmation does not.
   c.prepare(candidates_stmt,
             "SELECT c.id, c.phone FROM contacts c "
-            "JOIN LATERAL (SELECT m.direction, m.body, m.created_at, m.follow_up_n "
+            "JOIN LATERAL (SELECT m.direction, m.body, m.created_at, m.follow_up_of, m.follow_up_n "
             "  FROM messages m WHERE m.contact_id = c.id ORDER BY m.id DESC LIMIT 1) last ON true "
             "LEFT JOIN conversation_state cs ON cs.contact_id = c.id "
-            "WHERE c.market = $1 AND last.direction = 'outbound' AND last.body <> '' "
+            "WHERE c.market = $1 AND last.direction = 'outbound' "
+            "AND (last.follow_up_of IS NOT NULL OR strpos(last.body, '?') > 0) "
             "AND last.created_at <= to_timestamp($2::bigint / 1000.0) "
             "AND coalesce(last.follow_up_n, 0) < $3 AND NOT c.opted_out "
             "AND NOT coalesce(cs.opted_out, false) AND NOT coalesce(cs.muted, false) "
@@ -43,7 +46,7 @@ void prepare_all(pqxx::connection& c) {
   c.prepare(silence_stmt,
             "WITH last_in AS (SELECT id, created_at FROM messages "
             "  WHERE contact_id = $1 AND direction = 'inbound' ORDER BY id DESC LIMIT 1), "
-            "anchor AS (SELECT id, created_at FROM messages WHERE contact_id = $1 "
+            "anchor AS (SELECT id, created_at, body FROM messages WHERE contact_id = $1 "
             "  AND direction = 'outbound' AND follow_up_of IS NULL AND body <> '' "
             "  AND id > coalesce((SELECT id FROM last_in), 0) ORDER BY id DESC LIMIT 1), "
             "fu AS (SELECT count(*) AS n, max(created_at) AS at FROM messages "
@@ -53,7 +56,8 @@ void prepare_all(pqxx::connection& c) {
             "    (SELECT at FROM fu))) * 1000), 0)::bigint, "
             "  coalesce(round(extract(epoch FROM (SELECT created_at FROM last_in)) * 1000), "
             "    0)::bigint, "
-            "  (SELECT n FROM fu)::integer");
+            "  (SELECT n FROM fu)::integer, "
+            "  coalesce((SELECT body FROM anchor), '')");
   c.prepare(insert_message,
             "INSERT INTO messages (contact_id, direction, body, status, bot, created_at, "
             "follow_up_of, follow_up_n) VALUES ($1, 'outbound', $2, 'outbox', 'follow_up', "
@@ -74,6 +78,7 @@ agents::silence read_silence(pqxx::work& txn, std::int64_t contact_id) {
   s.last_outbound_ms = row[1].as<std::int64_t>();
   s.last_inbound_ms = row[2].as<std::int64_t>();
   s.follow_ups_sent = row[3].as<int>();
+  s.anchor_asks = agents::asks_question(row[4].as<std::string>());
   return s;
 }
 

@@ -40,8 +40,9 @@ class follow_up_store {
   follow_up_store(const follow_up_store&) = delete;
   follow_up_store& operator=(const follow_up_store&) = delete;
 
-  /// Leads of the market whose last message is a non-empty outbound one (the
-  /// bot's, or a follow-up numbered below `max_per_silence`) written at or before
+  /// Leads of the market whose last message is the bot's question
+  /// (agents::asks_question) or a follow-up numbered below `max_per_silence`,
+  /// written at or before
   /// `silent_since_ms`, and who are neither opted out nor muted; oldest
   /// silence first, at most `limit`. A cheap pre-selection: send_follow_up
   /// decides again under the lead's lock.

@@ -173,7 +173,7 @@ TEST_CASE("max_per_silence follow-ups, each `after` the previous one, until the 
         2);
 }
 
-TEST_CASE("no follow-up to a lead who answered, opted out or is muted",
+TEST_CASE("no follow-up to a lead who answered, opted out or is muted, nor after no question",
           "[postgres][integration][follow_up]") {
   scratch_database db;
   store s{db.url(), market};
@@ -191,6 +191,9 @@ TEST_CASE("no follow-up to a lead who answered, opted out or is muted",
   // leaves; since released): no bot message is waiting for an answer.
   turn(s, "SMc6", "+19095558309", t0);
   turn(s, "SMc7", "+19095558309", t0 + 5000, false, false, "");
+  // The bot's last message asked nothing (the HELP answer).
+  turn(s, "SMc8", "+19095558310", t0, false, false,
+       "Inland Empire Home Team. Reply STOP to opt out.");
   const std::int64_t now = t0 + 48 * hour_ms;
   const auto due = f.candidates(now, 1, 100);
   CHECK(phones(due) == std::vector<std::string>{"+19095558303"});
@@ -209,6 +212,8 @@ TEST_CASE("no follow-up to a lead who answered, opted out or is muted",
             .verdict == follow_up_verdict::answered);
   CHECK(f.send_follow_up({id_of("+19095558309"), "+19095558309"}, "x", now, decide_at(now, cfg))
             .verdict == follow_up_verdict::answered);
+  CHECK(f.send_follow_up({id_of("+19095558310"), "+19095558310"}, "x", now, decide_at(now, cfg))
+            .verdict == follow_up_verdict::no_question);
   CHECK(tx.exec("SELECT count(*) FROM outbox WHERE idempotency_key LIKE 'follow_up:%'")[0][0]
             .as<long>() == 0);
   CHECK(tx.exec("SELECT count(*) FROM messages WHERE follow_up_of IS NOT NULL")[0][0].as<long>() ==
@@ -292,4 +297,28 @@ TEST_CASE("a unique (follow_up_of, n) refuses a second follow-up of one silence"
               ", 1) ON CONFLICT (follow_up_of, follow_up_n) WHERE follow_up_of IS NOT NULL "
               "DO NOTHING RETURNING id");
   CHECK(inserted.empty());
+}
+
+TEST_CASE("a follow-up interrupted before its commit leaves nothing, and is written once later",
+          "[postgres][integration][follow_up]") {
+  // A node dying inside the transaction (here: an exception after the lock
+  // and the reads) rolls everything back; the next tick, on any node, finds
+  // the lead as it was.
+  scratch_database db;
+  store s{db.url(), market};
+  s.migrate();
+  s.set_outbox_policy(sms_only());
+  turn(s, "SMg1", "+19095558311", t0);
+  follow_up_store f{db.url(), market, sms_only()};
+  const std::int64_t now = t0 + 25 * hour_ms;
+  const auto lead = f.candidates(now - 24 * hour_ms, 1, 10);
+  REQUIRE(lead.size() == 1);
+  CHECK_THROWS(f.send_follow_up(lead[0], "one", now, [](const agents::silence&) -> follow_up_verdict {
+    throw std::runtime_error("node lost");
+  }));
+  CHECK(count(db.url(), "SELECT count(*) FROM messages WHERE follow_up_of IS NOT NULL") == 0);
+  CHECK(f.candidates(now - 24 * hour_ms, 1, 10).size() == 1);
+  CHECK(f.send_follow_up(lead[0], "one", now, decide_at(now, settings())).written);
+  CHECK(count(db.url(), "SELECT count(*) FROM outbox WHERE idempotency_key LIKE 'follow_up:%'") ==
+        1);
 }

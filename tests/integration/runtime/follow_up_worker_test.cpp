@@ -265,8 +265,9 @@ TEST_CASE("a lead who texted STOP never gets a follow-up", "[integration][follow
   h.set_local(0, 10);
   h.turn("SMs1", lead, "Hi, thinking of selling", "Happy to help! When would you like to move?");
   h.set_local(0, 10, 5);
-  // The STOP turn's confirmation is the last message: the bot's, and old.
-  h.turn("SMs2", lead, "STOP", "You're unsubscribed and won't get more texts.", true);
+  // The STOP turn's confirmation is the last message: the bot's, old, and
+  // (as worded here) a question: only the opt-out holds the follow-up back.
+  h.turn("SMs2", lead, "STOP", "You're unsubscribed. Changed your mind? Reply START.", true);
   h.sms_calls(2);
   for (int day = 1; day <= 4; ++day) {
     h.set_local(day, 12);

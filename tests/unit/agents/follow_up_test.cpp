@@ -98,6 +98,8 @@ TEST_CASE("a follow-up is due after `after` of silence, outside quiet hours, onc
        with([](silence& s) { s.anchor_id = 0; }), follow_up_verdict::answered},
       {"a lead who never texted but got a bot message", enabled(), nine_to_eight(), noon, due_at,
        with([](silence& s) { s.last_inbound_ms = 0; }), follow_up_verdict::send},
+      {"the bot's last message asked nothing (a HELP answer)", enabled(), nine_to_eight(), noon,
+       due_at, with([](silence& s) { s.anchor_asks = false; }), follow_up_verdict::no_question},
       {"opted out", enabled(), nine_to_eight(), noon, due_at,
        with([](silence& s) { s.opted_out = true; }), follow_up_verdict::opted_out},
       {"opted out, in quiet hours too", enabled(), nine_to_eight(), 22 * 60, due_at,
@@ -143,4 +145,13 @@ TEST_CASE("the follow-up text names the business", "[agents][follow_up]") {
 TEST_CASE("a follow-up's key is the silence's anchor and its number", "[agents][follow_up]") {
   CHECK(openhouse::agents::follow_up_key(42, 1) == "follow_up:42:1");
   CHECK(openhouse::agents::follow_up_key(42, 2) == "follow_up:42:2");
+}
+
+TEST_CASE("a bot message asks something when it has a question mark", "[agents][follow_up]") {
+  using openhouse::agents::asks_question;
+  CHECK(asks_question("Great! What's your budget?"));
+  CHECK(asks_question("Riverside is lovely. Are you pre-approved? No rush."));
+  CHECK_FALSE(asks_question("Inland Empire Home Team. Reply STOP to opt out."));
+  CHECK_FALSE(asks_question("You're subscribed again."));
+  CHECK_FALSE(asks_question(""));
 }
