@@ -107,11 +107,30 @@ metrics::metrics()
                             .Name("openhouse_outbox_attempts_total")
                             .Help("Outbox send attempts by kind (sms, crm_tags, crm_note) and "
                                   "outcome (sent, retry, failed)")
+                            .Register(*registry_)),
+      follow_ups_(&prometheus::BuildCounter()
+                       .Name("openhouse_follow_ups_total")
+                       .Help("Follow-ups to silent leads by outcome: sent (written to the "
+                             "outbox), declined (the lead changed before its lock was held), "
+                             "raced (another node or tick wrote it)")
+                       .Register(*registry_)),
+      follow_up_ticks_(&prometheus::BuildCounter()
+                            .Name("openhouse_follow_up_ticks_total")
+                            .Help("Follow-up worker ticks by outcome: ran, quiet_hours (skipped: "
+                                  "the market's local time is in quiet hours), error")
                             .Register(*registry_)) {}
 
 void metrics::count_outbox(std::string_view kind, std::string_view outcome) {
   outbox_attempts_->Add({{"kind", std::string{kind}}, {"outcome", std::string{outcome}}})
       .Increment();
+}
+
+void metrics::count_follow_up(std::string_view outcome) {
+  follow_ups_->Add({{"outcome", std::string{outcome}}}).Increment();
+}
+
+void metrics::count_follow_up_tick(std::string_view outcome) {
+  follow_up_ticks_->Add({{"outcome", std::string{outcome}}}).Increment();
 }
 
 void metrics::count_handoff(std::string_view from, std::string_view to) {

@@ -72,6 +72,13 @@ class metrics {
   /// outcome (sent, retry, failed: a permanent 4xx or attempts exhausted).
   void count_outbox(std::string_view kind, std::string_view outcome);
 
+  /// Counts one follow-up the worker decided on, by outcome (sent, declined,
+  /// raced).
+  void count_follow_up(std::string_view outcome);
+
+  /// Counts one follow-up worker tick, by outcome (ran, quiet_hours, error).
+  void count_follow_up_tick(std::string_view outcome);
+
   /// The Prometheus text exposition of everything registered.
   [[nodiscard]] std::string render() const;
 
@@ -96,6 +103,8 @@ class metrics {
   prometheus::Family<prometheus::Counter>* temperature_changes_;
   prometheus::Family<prometheus::Counter>* compliance_;
   prometheus::Family<prometheus::Counter>* outbox_attempts_;
+  prometheus::Family<prometheus::Counter>* follow_ups_;
+  prometheus::Family<prometheus::Counter>* follow_up_ticks_;
 };
 
 }  // namespace openhouse::runtime
