@@ -3,6 +3,7 @@
 #include "integrations/crm/payload.hpp"
 #include "integrations/crm/replay_guard.hpp"
 #include "integrations/crm/signature.hpp"
+#include "integrations/http/dashboard.hpp"
 #include "integrations/http/form.hpp"
 #include "integrations/twilio/signature.hpp"
 #include "integrations/twilio/twiml.hpp"
@@ -48,10 +49,10 @@ constexpr std::string_view xml_type = "text/xml; charset=utf-8";
 response refuse(const request& req, front_errc code, std::string_view why) {
   auto res = make_response(req, status_of(code), nlohmann::json{{"error", why}}.dump());
   if (code == front_errc::method_not_allowed) {
-    res.set(bhttp::field::allow,
-            req.target() == "/metrics" || req.target() == "/healthz" || req.target() == "/readyz"
-                ? "GET"
-                : "POST");
+    res.set(bhttp::field::allow, req.target() == "/metrics" || req.target() == "/healthz" ||
+                                         req.target() == "/readyz" || req.target() == "/dashboard"
+                                     ? "GET"
+                                     : "POST");
   }
   return res;
 }
@@ -118,6 +119,19 @@ class front {
                             "text/plain; version=0.0.4; charset=utf-8"));
       });
     }
+    if (path == "/dashboard") {
+      return only(bhttp::verb::get, req, timed, [&] {
+        auto res = make_response(req, bhttp::status::ok, std::string{dashboard_html()},
+                                 "text/html; charset=utf-8");
+        // Always this build's page; and whatever ends up in it, the page
+        // may reach nothing but this node (it must work offline anyway).
+        res.set(bhttp::field::cache_control, "no-store");
+        res.set("Content-Security-Policy",
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                "connect-src 'self'; base-uri 'none'; form-action 'none'");
+        timed(std::move(res));
+      });
+    }
     timed(refuse(req, front_errc::not_found, "no such route"));
   }
 
@@ -125,7 +139,7 @@ class front {
   static bool is_known(const std::string& path) {
     return path == sms_route || path == status_route || path == crm_route ||
            path == invalidate_route || path == release_route || path == "/healthz" ||
-           path == "/readyz" || path == "/metrics";
+           path == "/readyz" || path == "/metrics" || path == "/dashboard";
   }
 
   /// Compares in time independent of where the first difference is, so the
