@@ -36,9 +36,11 @@ follow_up_verdict follow_up_due(const config::follow_up_settings& settings,
   if (!settings.enabled) return follow_up_verdict::disabled;
   if (s.opted_out) return follow_up_verdict::opted_out;
   if (s.muted) return follow_up_verdict::muted;
-  // A lead message at or after the bot's ends the silence; equal times count
-  // as answered so that a doubt never produces a text.
-  if (s.anchor_id == 0 || s.last_inbound_ms >= s.last_outbound_ms) {
+  // The anchor is the bot's message after the lead's last one in message
+  // order (the store finds it by id): the same millisecond is the norm for a
+  // reply (a cached turn takes less; the replay's clock stands still during
+  // a turn) and is no answer. Only a lead message strictly later ends it.
+  if (s.anchor_id == 0 || s.last_inbound_ms > s.last_outbound_ms) {
     return follow_up_verdict::answered;
   }
   if (!s.anchor_asks) return follow_up_verdict::no_question;

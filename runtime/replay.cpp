@@ -7,6 +7,7 @@
 #include "cache/llm_cache.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/store.hpp"
+#include "runtime/follow_up_worker.hpp"
 #include "runtime/node_parts.hpp"
 
 #include <caf/all.hpp>
@@ -90,6 +91,49 @@ std::string random_tag() {
 }
 
 /// A database created for one replay and dropped after it.
+/// What the stored follow-ups look like from outside the worker.
+struct follow_up_check {
+  std::size_t stored = 0;          ///< follow-up messages in the database
+  std::size_t in_quiet_hours = 0;  ///< written at a local time in the quiet window: must be 0
+  std::size_t after_opt_out = 0;   ///< to a lead opted out at that moment: must be 0
+};
+
+/// Reads every follow-up of `market` and checks its time against the quiet
+/// window (in `zone`) and against the lead's STOP/START history (time, opted
+/// out), oldest first, as the trace sent them.
+follow_up_check check_follow_ups(
+    const std::string& database_url, const std::string& market,
+    const config::quiet_hours& quiet, const time_zone& zone,
+    const std::unordered_map<std::string, std::vector<std::pair<std::int64_t, bool>>>&
+        opt_history) {
+  follow_up_check out;
+  pqxx::connection c{database_url};
+  pqxx::nontransaction tx{c};
+  const auto rows = tx.exec_params(
+      "SELECT c.phone, (extract(epoch FROM m.created_at) * 1000)::bigint FROM messages m "
+      "JOIN contacts c ON c.id = m.contact_id WHERE c.market = $1 AND m.follow_up_of IS NOT NULL",
+      market);
+  for (const auto& row : rows) {
+    ++out.stored;
+    const auto contact = row[0].as<std::string>();
+    const auto at_ms = row[1].as<std::int64_t>();
+    const clock::time_point at{std::chrono::milliseconds{at_ms}};
+    if (agents::in_quiet_hours(quiet, zone.minute_of_day(at))) {
+      ++out.in_quiet_hours;
+    }
+    bool opted = false;
+    if (const auto h = opt_history.find(contact); h != opt_history.end()) {
+      for (const auto& [when, state] : h->second) {
+        if (when <= at_ms) {
+          opted = state;
+        }
+      }
+    }
+    out.after_opt_out += opted ? 1 : 0;
+  }
+  return out;
+}
+
 class scratch_database {
  public:
   explicit scratch_database(std::string admin_url)
@@ -344,7 +388,10 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
               opt_outs = 0, messages_after_opt_out = 0, failed_turns = 0, fallbacks = 0,
               crm_tags_applied = 0, crm_tags_not_applied = 0, crm_updates_applied = 0,
               crm_updates_not_applied = 0, crm_person_temperatures = 0, crm_fields_rejected = 0;
+  std::size_t follow_ups_written = 0, follow_up_ticks_held = 0;
   std::set<std::string> contacts;
+  // contact -> (time, opted out) at each STOP/START, for checking follow-ups
+  std::unordered_map<std::string, std::vector<std::pair<std::int64_t, bool>>> opt_history;
   std::unordered_map<std::string, bool> seen_sids;               // sid -> answered
   std::unordered_map<std::string, bool> opted_out;               // contact -> opted out
   std::unordered_map<std::string, std::uint64_t> known;          // contact -> contact generation
@@ -388,6 +435,35 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
                    });
     };
 
+    // The one message the runtime starts itself: when the market sends
+    // follow-ups, the same worker as serve's is ticked at every poll boundary
+    // of the virtual clock, so quiet hours and `after` hold them as they would.
+    follow_up_actor follow_ups;
+    if (config->follow_up.enabled) {
+      follow_up_deps fd;
+      fd.config = config;
+      fd.time = time;
+      fd.zone = parts.zone;
+      fd.metrics = metrics;
+      fd.poll = false;  // ticked below, on the virtual clock
+      follow_ups = spawn_follow_up_worker(sys, std::move(fd));
+    }
+    auto next_tick = start + config->follow_up.poll;
+    auto tick_until = [&](clock::time_point until) {
+      for (; follow_ups && next_tick <= until; next_tick += config->follow_up.poll) {
+        time->set(next_tick);
+        self->request(follow_ups, std::chrono::seconds{60}, tick_atom_v)
+            .receive(
+                [&](std::int32_t written, bool held) {
+                  follow_ups_written += static_cast<std::size_t>(written);
+                  follow_up_ticks_held += held ? 1 : 0;
+                },
+                [&](const caf::error& err) {
+                  spdlog::warn("replay: follow-up tick failed: {}", to_string(err));
+                });
+      }
+    };
+
     progress bar{events.size()};
     std::size_t done = 0;
     for (const auto& e : events) {
@@ -395,6 +471,7 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       // earlier event has been answered (the loop is sequential).
       const auto at = start + std::chrono::duration_cast<clock::time_point::duration>(
                                   std::chrono::duration<double>(e.t));
+      tick_until(at);
       if (at > time->now()) {
         time->set(at);
       }
@@ -438,8 +515,10 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
                 ++messages_after_opt_out;  // a STOP must not be answered by the bot
               }
               opted_out[e.from] = true;
+              opt_history[e.from].emplace_back(time->now_ms(), true);
             } else if (action == agents::compliance_action::opt_in) {
               opted_out[e.from] = false;
+              opt_history[e.from].emplace_back(time->now_ms(), false);
             } else if (opted_out[e.from] && new_reply) {
               ++messages_after_opt_out;
             }
@@ -478,6 +557,9 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
         read_generation(e.contact);
       }
       bar.update(++done, seconds_since(wall_start));
+    }
+    if (follow_ups) {
+      caf::anon_send_exit(follow_ups, caf::exit_reason::user_shutdown);
     }
     metrics_text = metrics->render();
     parts.shutdown();
@@ -558,6 +640,14 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       audit_file << line.dump() << '\n';
     }
   }
+  // Every follow-up stored, checked on its own against the market's quiet
+  // hours and the leads' STOP/START as the trace sent them.
+  follow_up_check follow_up_audit;
+  if (config->follow_up.enabled) {
+    follow_up_audit = check_follow_ups(config->storage.database_url, config->market.id,
+                                       config->quiet, zone, opt_history);
+    messages_after_opt_out += follow_up_audit.after_opt_out;
+  }
   double provider_calls = sum_family(metrics_text, "openhouse_llm_provider_calls_total");
   std::string provider_calls_source = "metrics";
   if (sim) {
@@ -604,6 +694,13 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
         {"updates_not_applied", crm_updates_not_applied},
         {"person_temperatures", crm_person_temperatures},
         {"fields_rejected", crm_fields_rejected}}},
+      {"follow_ups",
+       {{"enabled", config->follow_up.enabled},
+        {"sent", follow_ups_written},
+        {"stored", follow_up_audit.stored},
+        {"in_quiet_hours", follow_up_audit.in_quiet_hours},
+        {"after_opt_out", follow_up_audit.after_opt_out},
+        {"ticks_held_for_quiet_hours", follow_up_ticks_held}}},
       {"provider_calls_source", provider_calls_source},
       {"events", events.size()},
       {"wall_seconds", round_to(wall_seconds, 3)},

@@ -138,3 +138,42 @@ TEST_CASE("replay explains its usage", "[e2e][replay]") {
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("--report") != std::string::npos);
 }
+
+TEST_CASE("replay ticks the follow-up worker on its virtual clock: none in quiet hours",
+          "[e2e][replay][follow_up]") {
+  scratch_database db;
+  const auto report_path = temp_path("report.json");
+  auto env = replay_env(db);
+  env["OPENHOUSE_FOLLOW_UP"] = "true";
+  env["OPENHOUSE_FOLLOW_UP_AFTER"] = "1h";
+  env["OPENHOUSE_TWILIO_MODE"] = "rest";  // the only mode that can start a message
+  env["TWILIO_ACCOUNT_SID"] = "AC00000000000000000000000000000001";
+  const auto r = run({OPENHOUSE_BINARY, "replay", "--config", e2e::config_path(),
+                      data_file("replay-follow-ups.jsonl"), "--report", report_path},
+                     env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto report = json::parse(slurp(report_path));
+  INFO(report.dump(2));
+  const auto& f = report.at("follow_ups");
+  CHECK(f.at("enabled") == true);
+  // Two leads left the bot's question unanswered at 20:30 and 20:35: due at
+  // 21:30, in the quiet window (21:00-08:00), so held until 08:00 the next
+  // day. The lead who sent STOP gets none.
+  CHECK(f.at("sent") == 2);
+  CHECK(f.at("stored") == 2);
+  CHECK(f.at("in_quiet_hours") == 0);
+  CHECK(f.at("after_opt_out") == 0);
+  CHECK(f.at("ticks_held_for_quiet_hours").get<long>() > 0);
+  CHECK(report.at("messages_after_opt_out") == 0);
+  // Written at the first tick after the window: 08:00 local (the virtual
+  // clock starts at local midnight; ticks fall every 5 minutes from it).
+  CHECK(e2e::query_long(db.url(),
+                        "SELECT count(*) FROM messages WHERE follow_up_of IS NOT NULL AND "
+                        "to_char(created_at AT TIME ZONE 'America/Los_Angeles', 'HH24:MI') = "
+                        "'08:00'") == 2);
+  CHECK(e2e::query_long(db.url(),
+                        "SELECT count(*) FROM messages m JOIN contacts c ON c.id = m.contact_id "
+                        "WHERE m.follow_up_of IS NOT NULL AND c.phone = '+19095552002'") == 0);
+  std::remove(report_path.c_str());
+}
