@@ -60,6 +60,28 @@ TEST_CASE("STOP is honoured at once, across a restart, until START", "[e2e][bots
       post_sms(c, n.url(), sms_params(sid(8), lead, "I know, stop by this weekend")).body));
 }
 
+TEST_CASE("an opt-out in words is confirmed once, then nothing, across a restart",
+          "[e2e][bots]") {
+  test::scratch_database db;
+  simulator sim;
+  const std::string lead = "+19095558011";
+  {
+    node n{db.url(), sim.url()};
+    http_client c;
+    REQUIRE(is_message_twiml(
+        post_sms(c, n.url(), sms_params(sid(1), lead, "Looking to buy in Fontana")).body));
+    auto wish = post_sms(c, n.url(), sms_params(sid(2), lead, "please stop texting me"));
+    CHECK(wish.status == 200);
+    CHECK_THAT(wish.body, Catch::Contains("unsubscribed") && Catch::Contains("START"));
+    CHECK(is_empty_twiml(post_sms(c, n.url(), sms_params(sid(3), lead, "ok?")).body));
+    CHECK(n.stop() == 0);
+  }
+  node n{db.url(), sim.url()};
+  http_client c;
+  CHECK(is_empty_twiml(post_sms(c, n.url(), sms_params(sid(4), lead, "hello?")).body));
+  CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE opted_out") == 1);
+}
+
 TEST_CASE("a buyer is handed to the Buyer bot and scored", "[e2e][bots]") {
   test::scratch_database db;
   simulator sim;
