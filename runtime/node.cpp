@@ -3,6 +3,7 @@
 #include "cache/llm_cache.hpp"
 #include "integrations/http/routes.hpp"
 #include "integrations/http/server.hpp"
+#include "integrations/postgres/outbox.hpp"
 #include "integrations/postgres/store.hpp"
 #include "runtime/follow_up_worker.hpp"
 #include "runtime/node_parts.hpp"
@@ -67,17 +68,20 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   front.time = parts.time;
   front.metrics = metrics;
   const auto deadline = turn_deadline(*cfg);
-  front.submit_sms = [&sys, router, deadline, outbox](
+  // Without REST sends or a CRM no turn writes outbox rows; waking the worker
+  // after each would only run its claim query against PostgreSQL.
+  const bool wake_outbox = postgres::replies_queue_rows(postgres::outbox_policy_of(*cfg));
+  front.submit_sms = [&sys, router, deadline, outbox, wake_outbox](
                          inbound_sms msg, std::function<void(http::submit_outcome)> done) {
     // A short-lived actor bridges the I/O thread and the router: the I/O
     // thread never waits, and the answer comes back through `done`.
-    sys.spawn([router, deadline, outbox, msg = std::move(msg),
+    sys.spawn([router, deadline, outbox, wake_outbox, msg = std::move(msg),
                done = std::move(done)](caf::event_based_actor* self) mutable {
       self->request(router, deadline, std::move(msg))
           .then(
-              [done, outbox](const turn_result& r) {
+              [done, outbox, wake_outbox](const turn_result& r) {
                 // The reply (and its outbox rows) is committed: send now.
-                if (!r.duplicate) {
+                if (wake_outbox && !r.duplicate) {
                   caf::anon_send(outbox, tick_atom_v);
                 }
                 done({true, r, {}});

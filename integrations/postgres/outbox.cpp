@@ -19,6 +19,8 @@ outbox_policy outbox_policy_of(const config::market_config& cfg) {
   return p;
 }
 
+bool replies_queue_rows(const outbox_policy& policy) { return policy.sms || policy.crm; }
+
 std::string outbox_key(std::string_view kind, std::string_view inbound_sid) {
   std::string out{kind};
   out += ':';

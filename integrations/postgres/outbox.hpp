@@ -30,6 +30,11 @@ struct outbox_policy {
 /// The policy of `cfg`.
 [[nodiscard]] outbox_policy outbox_policy_of(const config::market_config& cfg);
 
+/// Whether a reply can queue any row under `policy`. When it cannot (TwiML
+/// replies, no CRM), a turn leaves the outbox as it was, so nothing needs to
+/// wake its worker: that would cost a claim query per message for nothing.
+[[nodiscard]] bool replies_queue_rows(const outbox_policy& policy);
+
 /// One row to insert. kind: sms | crm_tags | crm_note.
 struct outbox_item {
   std::string kind;

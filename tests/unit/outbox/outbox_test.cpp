@@ -136,6 +136,33 @@ TEST_CASE("delivery statuses only move forward", "[outbox]") {
   CHECK_FALSE(runtime::is_delivery_status("read"));
 }
 
+TEST_CASE("replies_queue_rows is false exactly when no reply can write a row", "[outbox]") {
+  // A reply with everything that can make a row: a body, the inbound text, a
+  // temperature change, an escalation and an agent request.
+  runtime::outbound_reply reply;
+  reply.contact = "+19095558001";
+  reply.in_reply_to_sid = "SM1";
+  reply.body = "Hello";
+  reply.inbound_body = "I want a tour";
+  reply.state.temperature = "hot";
+  reply.temperature_from = "warm";
+  reply.escalation_reason = "distress: probate";
+  reply.agent_request = "tour";
+  struct row {
+    bool sms;
+    bool crm;
+  };
+  for (const auto r : {row{false, false}, row{true, false}, row{false, true}, row{true, true}}) {
+    postgres::outbox_policy policy;
+    policy.sms = r.sms;
+    policy.crm = r.crm;
+    INFO("sms " << r.sms << ", crm " << r.crm);
+    CHECK(postgres::replies_queue_rows(policy) == !postgres::outbox_items(reply, policy).empty());
+  }
+  CHECK_FALSE(postgres::replies_queue_rows(postgres::outbox_policy_of(config::market_config{})));
+  CHECK(postgres::replies_queue_rows(postgres::outbox_policy_of(rest_market())));
+}
+
 TEST_CASE("the rows a reply writes are keyed by the inbound MessageSid", "[outbox]") {
   runtime::outbound_reply reply;
   reply.contact = "+19095558001";
