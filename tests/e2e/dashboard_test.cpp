@@ -33,11 +33,13 @@ std::optional<std::string> text_of(const std::string& dom, const std::string& id
 
 /// The page as Chromium leaves it after its script has polled: --dump-dom
 /// prints the DOM once the virtual-time budget (fetches included) is spent.
+/// Root needs --no-sandbox; containers often have a tiny /dev/shm.
 std::string rendered_dashboard(const std::string& url) {
-  const auto profile = std::filesystem::temp_directory_path() /
-                       ("openhouse-chromium-" + std::to_string(::getpid()));
-  auto res = test::run({"/usr/bin/timeout", "120", "/usr/bin/chromium", "--headless=new", "--no-sandbox",
-                        "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile.string(),
+  const auto profile =
+      std::filesystem::temp_directory_path() / ("openhouse-chromium-" + std::to_string(::getpid()));
+  auto res = test::run({"/usr/bin/timeout", "120", "/usr/bin/chromium", "--headless=new",
+                        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--no-first-run", "--user-data-dir=" + profile.string(),
                         "--virtual-time-budget=10000", "--dump-dom", url});
   std::filesystem::remove_all(profile);
   INFO("chromium stderr: " << res.err);
@@ -47,8 +49,7 @@ std::string rendered_dashboard(const std::string& url) {
 
 /// The sum of every series of counter `family` in a Prometheus text page.
 long counter_sum(const std::string& page, const std::string& family) {
-  const std::regex series{"^" + family + "(\\{[^}]*\\})? ([0-9.e+]+)$",
-                          std::regex::multiline};
+  const std::regex series{"^" + family + "(\\{[^}]*\\})? ([0-9.e+]+)$", std::regex::multiline};
   double sum = 0;
   for (auto it = std::sregex_iterator(page.begin(), page.end(), series);
        it != std::sregex_iterator{}; ++it) {
