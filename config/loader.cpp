@@ -1041,13 +1041,6 @@ void read_cache(mapping& root, cache_settings& out) {
   m.finish();
 }
 
-void read_reply(mapping& root, reply_settings& out) {
-  mapping m = mapping::child(root, "reply", need::optional);
-  // Twilio rejects message bodies over 1600 characters.
-  m.read_int("max_chars", out.max_chars, 1, 1600);
-  m.finish();
-}
-
 void read_quiet_hours(mapping& root, quiet_hours& out) {
   mapping m = mapping::child(root, "quiet_hours", need::optional);
   auto read_time = [&m](std::string_view name, int& minute) {
@@ -1105,6 +1098,15 @@ void read_duration(mapping& m, std::string_view name, std::chrono::milliseconds&
     return;
   }
   out = *d;
+}
+
+void read_reply(mapping& root, reply_settings& out) {
+  using namespace std::chrono_literals;
+  mapping m = mapping::child(root, "reply", need::optional);
+  // Twilio rejects message bodies over 1600 characters.
+  m.read_int("max_chars", out.max_chars, 1, 1600);
+  read_duration(m, "budget", out.budget, 1s, 5min, "1s and 5m");
+  m.finish();
 }
 
 /// "" when every {placeholder} of a follow-up text is one the runtime fills.

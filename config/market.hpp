@@ -241,6 +241,11 @@ struct cache_settings {
 
 struct reply_settings {
   std::size_t max_chars = 320;
+  /// A turn's LLM units must be done this long after the turn starts: Twilio
+  /// waits 15 s for the webhook's answer. A unit still out then fails like a
+  /// provider error, so the lead gets what the turn has (at worst the
+  /// market's fallback reply, and a person is asked to look), not silence.
+  std::chrono::milliseconds budget{12000};
 };
 
 /// Minutes after local midnight; quiet when start <= now < end (wrapping).

@@ -5,6 +5,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 namespace openhouse::runtime {
 
 const bot_actor& bot_team::of(agents::bot_kind kind) const noexcept {
@@ -21,6 +23,12 @@ const bot_actor& bot_team::of(agents::bot_kind kind) const noexcept {
 
 std::chrono::milliseconds llm_unit_deadline(const config::market_config& cfg) {
   return cfg.llm.retry.deadline + cfg.llm.timeout + std::chrono::seconds{10};
+}
+
+std::chrono::milliseconds budgeted_unit_deadline(const config::market_config& cfg,
+                                                 std::chrono::nanoseconds left) {
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left);
+  return std::clamp(ms, std::chrono::milliseconds{1}, llm_unit_deadline(cfg));
 }
 
 bot_actor::behavior_type bot(bot_actor::pointer self, agents::bot_kind kind, bot_deps deps) {

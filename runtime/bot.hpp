@@ -42,6 +42,12 @@ struct bot_team {
 /// gateway that is gone.
 [[nodiscard]] std::chrono::milliseconds llm_unit_deadline(const config::market_config& cfg);
 
+/// How long a conversation waits for a unit asked with `left` of its turn's
+/// budget (reply.budget): what is left, at least 1 ms (the unit is still
+/// asked, and a cached answer still comes in time), at most llm_unit_deadline.
+[[nodiscard]] std::chrono::milliseconds budgeted_unit_deadline(const config::market_config& cfg,
+                                                               std::chrono::nanoseconds left);
+
 /// The behaviour of the bot `kind`.
 bot_actor::behavior_type bot(bot_actor::pointer self, agents::bot_kind kind, bot_deps deps);
 

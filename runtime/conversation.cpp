@@ -100,6 +100,14 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
 }
 
+/// How long to wait for an LLM unit asked now: what is left of the turn's
+/// budget. A unit that misses it fails like a provider error, and the turn
+/// goes on without it.
+std::chrono::milliseconds unit_timeout(self_ptr self) {
+  const auto& st = self->state;
+  return budgeted_unit_deadline(*st.deps.config, st.turn.deadline - self->clock().now());
+}
+
 /// Reads the lead's cache generations for a unit of `task`, then continues.
 /// This read — not the pub/sub message — is what keeps another node's change
 /// to the lead from being answered out of a stale entry. A failure continues
@@ -127,7 +135,6 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
       self, agents::reply_task,
       [self, msg, rp](const cache::generations& g, bool verified) mutable {
         auto& st = self->state;
-        const auto& cfg = *st.deps.config;
         const auto bot =
             agents::parse_bot_kind(st.snapshot.active_bot).value_or(agents::bot_kind::lead);
         bot_turn turn;
@@ -140,7 +147,7 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
         }
         turn.generations = g;
         turn.generations_verified = verified;
-        self->request(st.deps.bots.of(bot), llm_unit_deadline(cfg), std::move(turn))
+        self->request(st.deps.bots.of(bot), unit_timeout(self), std::move(turn))
             .await(
                 [self, msg, rp](std::string& reply) mutable {
                   auto& st = self->state;
@@ -171,7 +178,7 @@ void ask_faq(self_ptr self, inbound_sms msg, promise rp) {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
         auto req = agents::build_faq_request(cfg, st.contact, msg, g, verified);
-        self->request(st.deps.cache, llm_unit_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   const auto& cfg = *self->state.deps.config;
@@ -294,7 +301,7 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
         auto req = agents::build_facts_request(cfg, st.snapshot, st.contact, msg, g, verified);
-        self->request(st.deps.cache, llm_unit_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   auto& st = self->state;
@@ -377,7 +384,7 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
         auto req = agents::build_intent_request(cfg, st.contact, msg, g, verified);
-        self->request(st.deps.cache, llm_unit_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   auto parsed = agents::parse_intent(answer.answer.response.text);
@@ -407,6 +414,7 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
   auto& snap = st.snapshot;
   const auto& cfg = *st.deps.config;
   st.turn = {};
+  st.turn.deadline = self->clock().now() + cfg.reply.budget;
   switch (agents::classify_compliance(msg.body)) {
     case agents::compliance_action::opt_out:
       // Honoured at once and for good: stored with this turn, checked on

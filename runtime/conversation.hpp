@@ -12,6 +12,7 @@
 #include "runtime/time_zone.hpp"
 #include "runtime/type_ids.hpp"
 
+#include <caf/actor_clock.hpp>
 #include <caf/typed_actor.hpp>
 
 #include <chrono>
@@ -56,6 +57,8 @@ struct turn_progress {
   std::string escalation_reason;  ///< set when this turn muted the lead for a person
   std::string agent_request;      ///< set when the lead asked for a tour or a valuation
   bool facts_retried = false;
+  /// When the turn's LLM units must be done (reply.budget after its start).
+  caf::actor_clock::time_point deadline{};
 };
 
 struct conversation_state {

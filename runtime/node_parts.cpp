@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace openhouse::runtime {
 
 namespace {
@@ -44,7 +46,8 @@ node_config::node_config() {
 }
 
 std::chrono::milliseconds turn_deadline(const config::market_config& cfg) {
-  return cfg.llm.timeout + std::chrono::seconds{10};
+  // The turn's units end by reply.budget; the margin covers its writes.
+  return std::max(cfg.llm.timeout, cfg.reply.budget) + std::chrono::seconds{10};
 }
 
 node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::market_config> cfg,

@@ -78,6 +78,25 @@ TEST_CASE("an overloaded provider is retried until it answers", "[e2e][gateway]"
   CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE needs_human") == 0);
 }
 
+TEST_CASE("a provider slower than reply.budget: the webhook answers with the fallback reply",
+          "[e2e][gateway]") {
+  test::scratch_database db;
+  // Every call takes 4 s, so a turn that waited for its three units would
+  // answer after 12 s with the provider's words; a 1 s budget cuts it short.
+  simulator slow_sim{4000};
+  node n{db.url(), slow_sim.url(), test::redis_url(), {{"OPENHOUSE_REPLY_BUDGET", "1s"}}};
+  http_client c;
+  auto r = post_sms(c, n.url(), sms_params(sid(1), "+19095553100", "Do you have condos?"));
+  REQUIRE(r.status == 200);
+  CHECK_THAT(r.body, Catch::Contains("having trouble answering right now"));
+  CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE needs_human") == 1);
+  // Both sides of the exchange are stored, the fallback as what was sent.
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM messages WHERE direction = 'outbound' "
+                   "AND body LIKE '%having trouble%'") == 1);
+  CHECK(n.stop() == 0);
+}
+
 TEST_CASE("when the provider stays down the lead gets the fallback reply and a human is flagged",
           "[e2e][gateway]") {
   test::scratch_database db;

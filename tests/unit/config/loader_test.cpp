@@ -1238,3 +1238,40 @@ TEST_CASE("each mistake in the follow_up section yields one error naming the key
     }
   }
 }
+
+TEST_CASE("reply.budget bounds a turn's LLM work: 12 s unless given, 1 s to 5 min",
+          "[config][reply]") {
+  using namespace std::chrono_literals;
+  SECTION("defaults, given, and the shipped market") {
+    const auto d = cfg::load_market_string(base_yaml, base_env());
+    INFO(describe(d.errors));
+    REQUIRE(d.ok());
+    CHECK(d.config->reply.budget == 12s);
+    const auto g = cfg::load_market_string(base_yaml + "reply:\n  budget: 8s\n", base_env());
+    INFO(describe(g.errors));
+    REQUIRE(g.ok());
+    CHECK(g.config->reply.budget == 8s);
+    const auto s = cfg::load_market_file(shipped_market, shipped_env());
+    INFO(describe(s.errors));
+    REQUIRE(s.ok());
+    CHECK(s.config->reply.budget == 12s);
+  }
+  struct budget_case {
+    const char* value;
+    const char* message_part;
+  };
+  for (const auto& c : std::vector<budget_case>{{"12", "expected a duration"},
+                                                {"500ms", "between 1s and 5m"},
+                                                {"6m", "between 1s and 5m"}}) {
+    SECTION(c.value) {
+      const std::string yaml = base_yaml + "reply:\n  budget: " + c.value + "\n";
+      const auto r = cfg::load_market_string(yaml, base_env());
+      INFO(describe(r.errors));
+      CHECK_FALSE(r.config.has_value());
+      REQUIRE(r.errors.size() == 1);
+      CHECK(r.errors[0].key == "reply.budget");
+      CHECK(r.errors[0].line == line_of(yaml, std::string{"budget: "} + c.value));
+      CHECK_THAT(r.errors[0].message, Catch::Contains(c.message_part));
+    }
+  }
+}

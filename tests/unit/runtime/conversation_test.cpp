@@ -43,6 +43,8 @@ struct ledger {
   std::vector<std::string> llm_contacts;
   int loads = 0;
   bool llm_fails = false;
+  bool llm_hangs = false;  ///< the provider takes every call and never answers
+  std::vector<caf::typed_response_promise<llm_answer>> held;
   std::set<std::string> crm_webhooks;
   std::vector<std::string> temperature_changes;  ///< "from->to", CRM changes only
 };
@@ -111,9 +113,14 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
   };
 }
 
-gateway_actor::behavior_type fake_gateway(gateway_actor::pointer, std::shared_ptr<ledger> l) {
+gateway_actor::behavior_type fake_gateway(gateway_actor::pointer self, std::shared_ptr<ledger> l) {
   return {
-      [l](complete_atom, const llm_call& call) -> caf::result<llm_answer> {
+      [self, l](complete_atom, const llm_call& call) -> caf::result<llm_answer> {
+        if (l->llm_hangs) {
+          auto rp = self->make_response_promise<llm_answer>();
+          l->held.push_back(rp);
+          return rp;
+        }
         if (call.task == "intent") {
           l->intent_calls.push_back(call.request);
           if (l->llm_fails) {
@@ -190,6 +197,12 @@ struct fixture : test_coordinator_fixture<test_config> {
     deps.bots = spawn_bots(sys, bot_deps{deps.config, deps.cache});
     router = sys.spawn(conversation_router, deps);
     sched.run();
+  }
+
+  ~fixture() {
+    // A held promise keeps the fake gateway alive (it points back at it), and
+    // the actor system would wait for it forever.
+    seen->held.clear();
   }
 
   /// Sends `msg` through the router and runs the system until it is answered.
@@ -307,6 +320,51 @@ TEST_CASE_METHOD(fixture, "a provider failure still answers the lead with the fa
   CHECK(r.reply == "Thanks! An agent will text you shortly.");
   CHECK(seen->replies.at("SM1") == r.reply);
   CHECK(seen->snapshots.at("+19095551234").needs_human);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "a provider that never answers: the fallback reply when reply.budget is spent",
+                 "[runtime][conversation]") {
+  seen->llm_hangs = true;
+  auto handle = self->request(router, caf::infinite, sms("SM1", "+19095551234", "hello?"));
+  sched.run();
+  REQUIRE(seen->held.size() == 1);  // the intent unit, out at the provider
+
+  // Twilio would still be waiting: the turn waits for its unit too.
+  advance_time(11s);
+  sched.run();
+  CHECK(seen->replies.empty());
+
+  // The budget (12 s) is spent: the intent unit fails, and every later unit
+  // gets at most what is left (1 ms), so the turn ends a few ticks later.
+  advance_time(1s);
+  sched.run();
+  for (int tick = 0; tick < 10 && seen->replies.empty(); ++tick) {
+    advance_time(1ms);
+    sched.run();
+  }
+  REQUIRE(seen->replies.count("SM1") == 1);  // else receive() below would wait forever
+  turn_result r;
+  bool answered = false;
+  handle.receive([&](const turn_result& got) { r = got, answered = true; },
+                 [&](const caf::error& e) { FAIL(to_string(e)); });
+  REQUIRE(answered);
+  CHECK(r.fallback);
+  CHECK(r.reply == "Thanks! An agent will text you shortly.");
+  CHECK(seen->replies.at("SM1") == r.reply);
+  CHECK(seen->snapshots.at("+19095551234").needs_human);
+  CHECK(seen->held.size() >= 2);  // the later units were asked, not skipped
+}
+
+TEST_CASE("a unit waits for what is left of the turn's budget, from 1 ms to the unit deadline",
+          "[runtime][conversation]") {
+  const auto cfg = test_market();
+  const auto unit = llm_unit_deadline(*cfg);
+  CHECK(budgeted_unit_deadline(*cfg, 12s) == 12s);
+  CHECK(budgeted_unit_deadline(*cfg, 1500us) == 2ms);  // rounded up, never cut short
+  CHECK(budgeted_unit_deadline(*cfg, 0s) == 1ms);
+  CHECK(budgeted_unit_deadline(*cfg, -5s) == 1ms);
+  CHECK(budgeted_unit_deadline(*cfg, unit + 1h) == unit);
 }
 
 TEST_CASE_METHOD(fixture, "a clear buyer is handed to the Buyer bot on the first turn",
