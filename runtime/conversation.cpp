@@ -127,6 +127,12 @@ void count(const conversation_state& st, std::string_view event) {
   }
 }
 
+void count_fallback(const conversation_state& st, std::string_view reason) {
+  if (st.deps.metrics) {
+    st.deps.metrics->count_fallback_reply(reason);
+  }
+}
+
 /// Step 2d: the active bot speaks. It is asked for its reply (its answer
 /// to the lead's text, then the next question of its flow); nothing usable
 /// or no answer at all → the market's fallback, and a person is asked to look.
@@ -153,6 +159,7 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
                   auto& st = self->state;
                   if (reply.empty()) {
                     st.snapshot.needs_human = true;
+                    count_fallback(st, "empty");
                     persist_reply(self, std::move(msg), st.deps.config->market.fallback_reply,
                                   true, std::move(rp));
                     return;
@@ -163,6 +170,10 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
                   spdlog::warn("conversation: no reply from the bot, sending the fallback: {}",
                                self->system().render(err));
                   self->state.snapshot.needs_human = true;
+                  // Out of budget, the bot is not asked for long: a timeout here
+                  // is the budget's, not the provider's (which comes as its error).
+                  count_fallback(self->state,
+                                 err == caf::sec::request_timeout ? "budget" : "provider");
                   const auto& cfg = *self->state.deps.config;
                   persist_reply(self, std::move(msg), cfg.market.fallback_reply, true,
                                 std::move(rp));

@@ -103,6 +103,11 @@ metrics::metrics()
                        .Name("openhouse_compliance_events_total")
                        .Help("Opt-outs, opt-ins, HELP answers, suppressed messages, escalations")
                        .Register(*registry_)),
+      fallback_replies_(&prometheus::BuildCounter()
+                             .Name("openhouse_fallback_replies_total")
+                             .Help("Turns answered with the market's fallback reply, by reason: "
+                                   "budget (a unit outlasted reply.budget), provider, empty")
+                             .Register(*registry_)),
       outbox_attempts_(&prometheus::BuildCounter()
                             .Name("openhouse_outbox_attempts_total")
                             .Help("Outbox send attempts by kind (sms, crm_tags, crm_note) and "
@@ -119,6 +124,10 @@ metrics::metrics()
                             .Help("Follow-up worker ticks by outcome: ran, quiet_hours (skipped: "
                                   "the market's local time is in quiet hours), error")
                             .Register(*registry_)) {}
+
+void metrics::count_fallback_reply(std::string_view reason) {
+  fallback_replies_->Add({{"reason", std::string{reason}}}).Increment();
+}
 
 void metrics::count_outbox(std::string_view kind, std::string_view outcome) {
   outbox_attempts_->Add({{"kind", std::string{kind}}, {"outcome", std::string{outcome}}})

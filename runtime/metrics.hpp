@@ -68,6 +68,11 @@ class metrics {
   /// (a message from an opted-out lead, not answered), "escalated".
   void count_compliance(std::string_view event);
 
+  /// Counts one turn answered with the market's fallback reply, by reason:
+  /// "budget" (a unit outlasted reply.budget), "provider" (the provider or
+  /// the bot failed), "empty" (no usable answer).
+  void count_fallback_reply(std::string_view reason);
+
   /// Counts one outbox send attempt by kind (sms, crm_tags, crm_note) and
   /// outcome (sent, retry, failed: a permanent 4xx or attempts exhausted).
   void count_outbox(std::string_view kind, std::string_view outcome);
@@ -102,6 +107,7 @@ class metrics {
   prometheus::Family<prometheus::Counter>* agent_requests_;
   prometheus::Family<prometheus::Counter>* temperature_changes_;
   prometheus::Family<prometheus::Counter>* compliance_;
+  prometheus::Family<prometheus::Counter>* fallback_replies_;
   prometheus::Family<prometheus::Counter>* outbox_attempts_;
   prometheus::Family<prometheus::Counter>* follow_ups_;
   prometheus::Family<prometheus::Counter>* follow_up_ticks_;

@@ -94,6 +94,8 @@ TEST_CASE("a provider slower than reply.budget: the webhook answers with the fal
   CHECK(query_long(db.url(),
                    "SELECT count(*) FROM messages WHERE direction = 'outbound' "
                    "AND body LIKE '%having trouble%'") == 1);
+  CHECK_THAT(c.get(n.url() + "/metrics").body,
+             Catch::Contains("openhouse_fallback_replies_total{reason=\"budget\"} 1"));
   CHECK(n.stop() == 0);
 }
 
@@ -110,6 +112,8 @@ TEST_CASE("when the provider stays down the lead gets the fallback reply and a h
   CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE needs_human") == 1);
   // The inbound message and the fallback reply are both stored: nothing is lost.
   CHECK(query_long(db.url(), "SELECT count(*) FROM messages") == 2);
+  CHECK_THAT(c.get(n.url() + "/metrics").body,
+             Catch::Contains("openhouse_fallback_replies_total{reason=\"provider\"} 1"));
   CHECK(n.stop() == 0);
   // The intent unit used max_attempts (4 in the shipped market); the reply's
   // attempts are cut short once the breaker opens. Every attempt is a row's.
