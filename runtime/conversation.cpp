@@ -127,10 +127,15 @@ void count(const conversation_state& st, std::string_view event) {
   }
 }
 
-void count_fallback(const conversation_state& st, std::string_view reason) {
+/// Answers with the market's fallback reply and asks a person to look;
+/// `reason` labels openhouse_fallback_replies_total.
+void answer_with_fallback(self_ptr self, inbound_sms msg, std::string_view reason, promise rp) {
+  auto& st = self->state;
+  st.snapshot.needs_human = true;
   if (st.deps.metrics) {
     st.deps.metrics->count_fallback_reply(reason);
   }
+  persist_reply(self, std::move(msg), st.deps.config->market.fallback_reply, true, std::move(rp));
 }
 
 /// Step 2d: the active bot speaks. It is asked for its reply (its answer
@@ -156,12 +161,8 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
         self->request(st.deps.bots.of(bot), unit_timeout(self), std::move(turn))
             .await(
                 [self, msg, rp](std::string& reply) mutable {
-                  auto& st = self->state;
                   if (reply.empty()) {
-                    st.snapshot.needs_human = true;
-                    count_fallback(st, "empty");
-                    persist_reply(self, std::move(msg), st.deps.config->market.fallback_reply,
-                                  true, std::move(rp));
+                    answer_with_fallback(self, std::move(msg), "empty", std::move(rp));
                     return;
                   }
                   persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
@@ -169,14 +170,11 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
                 [self, msg, rp](const caf::error& err) mutable {
                   spdlog::warn("conversation: no reply from the bot, sending the fallback: {}",
                                self->system().render(err));
-                  self->state.snapshot.needs_human = true;
                   // Out of budget, the bot is not asked for long: a timeout here
                   // is the budget's, not the provider's (which comes as its error).
-                  count_fallback(self->state,
-                                 err == caf::sec::request_timeout ? "budget" : "provider");
-                  const auto& cfg = *self->state.deps.config;
-                  persist_reply(self, std::move(msg), cfg.market.fallback_reply, true,
-                                std::move(rp));
+                  answer_with_fallback(self, std::move(msg),
+                                       err == caf::sec::request_timeout ? "budget" : "provider",
+                                       std::move(rp));
                 });
       });
 }
