@@ -150,29 +150,35 @@ std::string_view to_string(compliance_action action) noexcept {
   return "none";
 }
 
-compliance_action classify_compliance(std::string_view body) {
+namespace {
+
+/// The message without surrounding punctuation, quotes and symbols, in lower
+/// case; empty when longer than any keyword.
+std::string keyword_core(std::string_view body) {
   std::size_t first = 0;
   while (first < body.size() && !is_ascii_alnum(body[first])) ++first;
   std::size_t last = body.size();
   while (last > first && !is_ascii_alnum(body[last - 1])) --last;
   const auto core = body.substr(first, last - first);
   // Longest keyword is 11 letters; anything longer cannot match.
-  if (core.empty() || core.size() > 11) return compliance_action::none;
+  if (core.size() > 11) return {};
   std::string folded;
   for (const char c : core) folded.push_back(ascii_lower(c));
+  return folded;
+}
+
+}  // namespace
+
+compliance_action classify_compliance(std::string_view body) {
+  const auto folded = keyword_core(body);
+  if (folded.empty()) return compliance_action::none;
   for (const auto& k : keywords) {
     if (folded == k.word) return k.action;
   }
   return compliance_action::none;
 }
 
-bool is_opt_out_wish(std::string_view body, const intent_ranking& intents) {
-  if (!intents.empty() && intents.front().kind == intent::opt_out_family &&
-      intents.front().confidence >= opt_out_intent_min_confidence) {
-    return true;
-  }
-  return confidence_of(keyword_intent(body), intent::opt_out_family) > 0;
-}
+bool is_plain_yes(std::string_view body) { return keyword_core(body) == "yes"; }
 
 bool in_quiet_hours(const config::quiet_hours& quiet, int minute_of_day) noexcept {
   constexpr int day = 24 * 60;

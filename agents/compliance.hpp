@@ -1,6 +1,5 @@
 #pragma once
 
-#include "agents/intent.hpp"
 #include "config/market.hpp"
 
 #include <string>
@@ -34,17 +33,9 @@ enum class compliance_action {
 /// the contact being opted out, which the caller knows.
 [[nodiscard]] compliance_action classify_compliance(std::string_view body);
 
-/// A model's opt_out_family intent ranked first at or above this confidence
-/// is an opt-out wish on its own.
-inline constexpr double opt_out_intent_min_confidence = 0.8;
-
-/// Whether a message that is not a carrier keyword still asks to stop the
-/// texts ("please stop texting me", "remove me from your list", "wrong
-/// number"): consent may be revoked by any reasonable means, so such a wish
-/// is honoured like STOP. True on a phrase of keyword_intent's opt-out
-/// family (no LLM needed, so it holds when the provider is down) or a
-/// confident opt_out_family intent ranked first in `intents`.
-[[nodiscard]] bool is_opt_out_wish(std::string_view body, const intent_ranking& intents);
+/// True when the whole message is YES (trimmed and folded as above): an
+/// opt-in only from a lead who opted out; from anyone else, an answer.
+[[nodiscard]] bool is_plain_yes(std::string_view body);
 
 /// True when `minute_of_day` (minutes after local midnight, see
 /// runtime::time_zone::minute_of_day) falls in the quiet window

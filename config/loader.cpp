@@ -943,6 +943,14 @@ void read_escalation(mapping& root, escalation_config& out) {
   m.finish();
 }
 
+void read_compliance(mapping& root, compliance_settings& out) {
+  mapping m = mapping::child(root, "compliance", need::optional);
+  out.opt_out_keywords = read_string_list(m, "opt_out_keywords", true);
+  out.opt_out_phrases = read_string_list(m, "opt_out_phrases", true);
+  out.not_opt_out_phrases = read_string_list(m, "not_opt_out_phrases", true);
+  m.finish();
+}
+
 void read_handoff(mapping& root, handoff_settings& out) {
   mapping m = mapping::child(root, "handoff", need::optional);
   m.read_number("lead_to_buyer", out.lead_to_buyer, 0, 1);
@@ -1070,12 +1078,18 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
   std::from_chars(s.data(), s.data() + digits, value);
   const std::string_view unit = s.substr(digits);
   long long scale = 0;
-  if (unit == "ms") scale = 1;
-  else if (unit == "s") scale = 1000;
-  else if (unit == "m") scale = 60LL * 1000;
-  else if (unit == "h") scale = 3600LL * 1000;
-  else if (unit == "d") scale = 24LL * 3600 * 1000;
-  else return std::nullopt;
+  if (unit == "ms")
+    scale = 1;
+  else if (unit == "s")
+    scale = 1000;
+  else if (unit == "m")
+    scale = 60LL * 1000;
+  else if (unit == "h")
+    scale = 3600LL * 1000;
+  else if (unit == "d")
+    scale = 24LL * 3600 * 1000;
+  else
+    return std::nullopt;
   return std::chrono::milliseconds(value * scale);
 }
 
@@ -1089,8 +1103,8 @@ void read_duration(mapping& m, std::string_view name, std::chrono::milliseconds&
   if (!s) return;
   const auto d = parse_duration(*s);
   if (!d) {
-    m.owner().fail(*v, "expected a duration like \"30s\", \"5m\", \"24h\" or \"2d\" (got \"" +
-                           *s + "\")");
+    m.owner().fail(
+        *v, "expected a duration like \"30s\", \"5m\", \"24h\" or \"2d\" (got \"" + *s + "\")");
     return;
   }
   if (*d < min || *d > max) {
@@ -1189,6 +1203,7 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   read_scoring(root, cfg.scoring);
   read_handoff(root, cfg.handoff);
   read_escalation(root, cfg.escalation);
+  read_compliance(root, cfg.compliance);
   read_cache(root, cfg.cache);
   read_reply(root, cfg.reply);
   read_quiet_hours(root, cfg.quiet);

@@ -254,6 +254,20 @@ struct quiet_hours {
   int end_minute = 8 * 60;
 };
 
+/// Opt-out recognition (YAML `compliance`): the market's own words on top of
+/// the built-in rule (agents::opt_out_rule). Phrases are matched on the
+/// rule's normalised words (lower case, punctuation and apostrophes dropped).
+struct compliance_settings {
+  /// Whole-message opt-out words beyond STOP, QUIT, END, REVOKE, OPT OUT,
+  /// CANCEL, UNSUBSCRIBE (e.g. "baja"): alone, or with polite fillers.
+  std::vector<std::string> opt_out_keywords;
+  /// Phrases that revoke consent wherever they appear ("borrame de la lista").
+  std::vector<std::string> opt_out_phrases;
+  /// Phrases that contain an opt-out word but are not an opt-out in this
+  /// market ("stop sign"): removed before the rule reads the message.
+  std::vector<std::string> not_opt_out_phrases;
+};
+
 /// Human escalation (YAML `escalation`): the market's own words on top of the
 /// built-in lists (agents::escalation_settings), and the limits.
 struct escalation_config {
@@ -290,6 +304,7 @@ struct market_config {
   scoring_settings scoring;
   handoff_settings handoff;
   escalation_config escalation;
+  compliance_settings compliance;
   cache_settings cache;
   reply_settings reply;
   quiet_hours quiet;

@@ -9,6 +9,7 @@
 #include "agents/intent.hpp"
 #include "agents/intent_unit.hpp"
 #include "agents/lead_state.hpp"
+#include "agents/opt_out_rule.hpp"
 #include "agents/reply_policy.hpp"
 #include "integrations/crm/lead_update.hpp"
 #include "integrations/crm/temperature_override.hpp"
@@ -75,26 +76,32 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.temperature_reason = st.turn.temperature_reason;
   out.escalation_reason = st.turn.escalation_reason;
   out.agent_request = st.turn.agent_request;
+  out.compliance = st.turn.compliance;
   out.inbound_body = msg.body;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
-          [self, msg, reply, fallback, rp](bool stored) mutable {
+          [self, msg, fallback, rp](const reply_record& rec) mutable {
             auto& st = self->state;
-            if (!stored) {
+            if (!rec.stored) {
               // Another node answered this sid first: serve the stored reply.
               self->request(st.deps.store, st.deps.store_timeout, record_inbound_atom_v, msg)
                   .await(
                       [self, msg, rp](const inbound_record& rec) mutable {
-                        rp.deliver(turn_result{msg.sid, rec.reply, true, false});
+                        rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}});
                         finish(self);
                       },
                       [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
               return;
             }
             st.snapshot.turns += 1;
+            if (rec.suppressed) {
+              // The lead opted out on another node while this turn ran.
+              st.snapshot.opted_out = true;
+              st.turn.compliance = "suppressed";
+            }
             remember(st, "user", msg.body);
-            remember(st, "assistant", reply);
-            rp.deliver(turn_result{msg.sid, reply, false, fallback});
+            if (!rec.body.empty()) remember(st, "assistant", rec.body);
+            rp.deliver(turn_result{msg.sid, rec.body, false, fallback, st.turn.compliance});
             finish(self);
           },
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
@@ -363,26 +370,50 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
       });
 }
 
-/// Step 2a': a message that asks to stop the texts in words ("please stop
-/// texting me") is an opt-out like STOP: stored with this turn and confirmed
-/// once (no carrier sends a confirmation for it), then never another text.
-/// True when it was one (the turn is then answered).
-bool honour_opt_out_wish(self_ptr self, inbound_sms& msg, promise& rp) {
+/// The one text an opt-out gets: it says how to opt back in.
+std::string opt_out_confirmation(const config::market_config& cfg) {
+  return fmt::format(
+      "{}: you're unsubscribed and will get no more texts from us. Reply START to opt back in.",
+      cfg.market.business_name);
+}
+
+/// Opts the lead out with this message: stored with the turn, confirmed once
+/// (nothing at all when the lead had already opted out), then never another
+/// text from any node or path.
+void opt_out(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
-  if (!agents::is_opt_out_wish(msg.body, st.turn.intents)) {
+  const bool already = st.snapshot.opted_out;
+  st.snapshot.opted_out = true;
+  st.turn.compliance = "opt_out:" + st.turn.opt_out.rule;
+  count(st, st.turn.opt_out.rule == "keyword" ? "opt_out" : "opt_out_wish");
+  spdlog::info("conversation {}: opted out ({})", agents::mask_pii(st.contact),
+               st.turn.opt_out.rule);
+  persist_reply(self, std::move(msg),
+                already ? std::string{} : opt_out_confirmation(*st.deps.config), false,
+                std::move(rp));
+}
+
+/// Step 2a': a message the opt-out rule was unsure of ("cancel it") is an
+/// opt-out when the model's intents name one at any confidence or the model
+/// gave no answer, and so is any message the model is confident of.
+/// `intents` is null when the intent unit failed. True when it was one (the
+/// turn is then answered).
+bool honour_opt_out_wish(self_ptr self, inbound_sms& msg, promise& rp,
+                         const agents::intent_ranking* intents) {
+  auto& st = self->state;
+  if (!agents::honour_opt_out(st.turn.opt_out, intents)) {
     return false;
   }
-  st.snapshot.opted_out = true;
-  count(st, "opt_out_wish");
-  spdlog::info("conversation {}: opted out in words", agents::mask_pii(st.contact));
-  const auto& cfg = *st.deps.config;
-  persist_reply(self, std::move(msg),
-                fmt::format("{}: you're unsubscribed and will get no more texts from us. Reply "
-                            "START to opt back in.",
-                            cfg.market.business_name),
-                false, std::move(rp));
+  if (st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
+    st.turn.opt_out.rule = "model";
+  }
+  opt_out(self, std::move(msg), std::move(rp));
   return true;
 }
+
+/// The rest of a turn whose opt-out question is settled: a muted lead's
+/// message is only stored (a person has the conversation).
+void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp);
 
 /// Step 2a: classify the message (a cheap, cached unit). A failure or an
 /// unreadable answer only leaves the intent unknown.
@@ -404,17 +435,29 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
                       st.turn.intents.empty()
                           ? std::string{}
                           : std::string{agents::to_string(st.turn.intents.front().kind)};
-                  if (!honour_opt_out_wish(self, msg, rp)) {
-                    ask_facts(self, std::move(msg), std::move(rp));
+                  if (!honour_opt_out_wish(self, msg, rp, ranking)) {
+                    after_opt_out_check(self, std::move(msg), std::move(rp));
                   }
                 },
                 [self, msg, rp](const caf::error&) mutable {
                   self->state.last_intent.clear();
-                  if (!honour_opt_out_wish(self, msg, rp)) {
-                    ask_facts(self, std::move(msg), std::move(rp));
+                  self->state.turn.intents.clear();
+                  if (!honour_opt_out_wish(self, msg, rp, nullptr)) {
+                    after_opt_out_check(self, std::move(msg), std::move(rp));
                   }
                 });
       });
+}
+
+void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp) {
+  auto& st = self->state;
+  if (st.snapshot.muted) {
+    st.turn.compliance = "muted";
+    count(st, "muted");
+    persist_reply(self, std::move(msg), std::string{}, false, std::move(rp));
+    return;
+  }
+  ask_facts(self, std::move(msg), std::move(rp));
 }
 
 /// Step 2: the compliance gate (no LLM), then the LLM units of the turn.
@@ -424,36 +467,47 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
   const auto& cfg = *st.deps.config;
   st.turn = {};
   st.turn.deadline = self->clock().now() + cfg.reply.budget;
-  switch (agents::classify_compliance(msg.body)) {
-    case agents::compliance_action::opt_out:
-      // Honoured at once and for good: stored with this turn, checked on
-      // every later message (and read fresh from PostgreSQL by every node).
-      snap.opted_out = true;
-      count(st, "opt_out");
-      persist_reply(self, std::move(msg), std::string{}, false, std::move(rp));
-      return;
-    case agents::compliance_action::opt_in:
-      snap.opted_out = false;
-      count(st, "opt_in");
-      persist_reply(
-          self, std::move(msg),
-          fmt::format("{}: you're subscribed again. Reply STOP to opt out, HELP for help.",
-                      cfg.market.business_name),
-          false, std::move(rp));
-      return;
-    case agents::compliance_action::help:
-      count(st, "help");
-      persist_reply(self, std::move(msg), cfg.market.help_text, false, std::move(rp));
-      return;
-    case agents::compliance_action::none:
-      break;
+  const auto keyword = agents::classify_compliance(msg.body);
+  if (keyword == agents::compliance_action::opt_in &&
+      (snap.opted_out || !agents::is_plain_yes(msg.body))) {
+    // START / UNSTOP always; YES only from a lead who opted out (otherwise
+    // it answers the bot's question).
+    snap.opted_out = false;
+    st.turn.compliance = "opt_in";
+    count(st, "opt_in");
+    persist_reply(self, std::move(msg),
+                  fmt::format("{}: you're subscribed again. Reply STOP to opt out, HELP for help.",
+                              cfg.market.business_name),
+                  false, std::move(rp));
+    return;
   }
-  if (snap.opted_out || snap.muted) {
-    // Opted out: never another text. Muted: a person has the conversation.
-    count(st, snap.opted_out ? "suppressed" : "muted");
+  if (keyword == agents::compliance_action::help) {
+    st.turn.compliance = "help";
+    count(st, "help");
+    persist_reply(self, std::move(msg), cfg.market.help_text, false, std::move(rp));
+    return;
+  }
+  // Opt-outs in any words, honoured at once and for good: stored with this
+  // turn, checked on every later message (and read fresh from PostgreSQL by
+  // every node).
+  st.turn.opt_out = st.opt_out->classify(msg.body);
+  if (st.turn.opt_out.verdict == agents::opt_out_verdict::opt_out) {
+    opt_out(self, std::move(msg), std::move(rp));
+    return;
+  }
+  if (snap.opted_out) {
+    // Opted out: never another text.
+    st.turn.compliance = "suppressed";
+    count(st, "suppressed");
     persist_reply(self, std::move(msg), std::string{}, false, std::move(rp));
     return;
   }
+  if (snap.muted && st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
+    // Muted: a person has the conversation.
+    after_opt_out_check(self, std::move(msg), std::move(rp));
+    return;
+  }
+  // The intent unit also settles an unsure opt-out (a muted lead's too).
   ask_intent(self, std::move(msg), std::move(rp));
 }
 
@@ -481,7 +535,7 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
           [self, msg, rp](const inbound_record& rec) mutable {
             if (!rec.inserted && rec.answered) {
               // A redelivery: the same reply, no new row, no new provider call.
-              rp.deliver(turn_result{msg.sid, rec.reply, true, false});
+              rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}});
               finish(self);
               return;
             }
@@ -632,6 +686,9 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
       st.deps.config->handoff,
       st.deps.zone ? *st.deps.zone : time_zone::fixed(std::chrono::seconds{0}));
   st.escalation = agents::escalation_settings::from_config(st.deps.config->escalation);
+  st.opt_out = st.deps.opt_out
+                   ? st.deps.opt_out
+                   : std::make_shared<const agents::opt_out_rule>(st.deps.config->compliance);
   return {
       // `await` in every step keeps later messages in the mailbox until this
       // one is answered: one contact's messages are handled strictly in order.

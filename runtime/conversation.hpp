@@ -3,6 +3,7 @@
 #include "agents/escalation.hpp"
 #include "agents/handoff_policy.hpp"
 #include "agents/intent.hpp"
+#include "agents/opt_out_rule.hpp"
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
 #include "runtime/bot.hpp"
@@ -44,6 +45,9 @@ struct conversation_deps {
   bot_team bots;             ///< the market's Lead, Buyer and Seller bots: the reply
   std::shared_ptr<const time_zone> zone;      ///< the market's (handoff day limits); null: UTC
   std::shared_ptr<runtime::metrics> metrics;  ///< optional
+  /// The market's opt-out rule, built once per node; null: built from the
+  /// config by each conversation.
+  std::shared_ptr<const agents::opt_out_rule> opt_out;
   std::chrono::milliseconds store_timeout{10000};
 };
 
@@ -57,6 +61,12 @@ struct turn_progress {
   std::string escalation_reason;  ///< set when this turn muted the lead for a person
   std::string agent_request;      ///< set when the lead asked for a tour or a valuation
   bool facts_retried = false;
+  /// The opt-out rule's verdict on the lead's text (unsure ones wait for the
+  /// intent unit's second opinion).
+  agents::opt_out_match opt_out;
+  /// What the compliance gate did ("opt_out:<rule>", "opt_in", "help",
+  /// "suppressed", "muted"; "" for an ordinary turn): for the turn's result.
+  std::string compliance;
   /// When the turn's LLM units must be done (reply.budget after its start).
   caf::actor_clock::time_point deadline{};
 };
@@ -72,6 +82,7 @@ struct conversation_state {
   std::string last_intent;  ///< the last message's top intent ("" when unknown)
   std::unique_ptr<agents::handoff_policy> handoffs;
   agents::escalation_settings escalation;  ///< the market's, built once per conversation
+  std::shared_ptr<const agents::opt_out_rule> opt_out;  ///< deps.opt_out or the config's
   turn_progress turn;
   std::uint64_t handled = 0;  ///< inbound messages finished, for passivation
 };

@@ -150,16 +150,16 @@ int cmd_serve(const args& a) {
 
 int cmd_check_config(const args& a) {
   if (wants_help(a)) {
-    std::cout << "usage: openhouse check-config FILE\n"
-                 "  Validates a market YAML; prints 'ok' or one 'FILE:LINE: KEY: problem' per error.\n";
+    std::cout
+        << "usage: openhouse check-config FILE\n"
+           "  Validates a market YAML; prints 'ok' or one 'FILE:LINE: KEY: problem' per error.\n";
     return 0;
   }
   auto p = parse(a, {});
   if (p.positional.size() != 1) {
     throw usage_error("check-config: exactly one FILE is required");
   }
-  return config::check_config_command(p.positional[0], std::cout, std::cerr,
-                                      config::process_env());
+  return config::check_config_command(p.positional[0], std::cout, std::cerr, config::process_env());
 }
 
 int cmd_migrate(const args& a) {
@@ -239,7 +239,8 @@ int cmd_eval_semantic(const args& a) {
     std::cout
         << "usage: openhouse eval-semantic --config FILE PAIRS.jsonl [--shared-index] [--details]\n"
            "                               [--candidates N]\n"
-           "  Scores the semantic (L3) tier on labelled pairs {\"id\",\"task\",\"a\",\"b\",\"same\",\"kind\"?}:\n"
+           "  Scores the semantic (L3) tier on labelled pairs "
+           "{\"id\",\"task\",\"a\",\"b\",\"same\",\"kind\"?}:\n"
            "  stores each a, looks up b (similarity >= the task's threshold and the entity\n"
            "  guard agreeing), and prints one JSON object: pairs, true_hits, false_hits,\n"
            "  hit_rate (on same:true), false_hit_rate (on same:false), by_kind, guard_blocked.\n"
@@ -280,16 +281,17 @@ int cmd_eval_semantic(const args& a) {
   // file requires for serving get a placeholder when unset.
   const auto real_env = config::process_env();
   const config::env_lookup env = [real_env](const std::string& name) -> std::optional<std::string> {
-    static const std::set<std::string> not_needed{"OPENHOUSE_DATABASE_URL", "OPENHOUSE_REDIS_URL",
-                                                  "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID",
-                                                  "OPENHOUSE_CRM_SECRET", "OPENHOUSE_ADMIN_TOKEN"};
+    static const std::set<std::string> not_needed{
+        "OPENHOUSE_DATABASE_URL", "OPENHOUSE_REDIS_URL",  "TWILIO_AUTH_TOKEN",
+        "TWILIO_ACCOUNT_SID",     "OPENHOUSE_CRM_SECRET", "OPENHOUSE_ADMIN_TOKEN"};
     auto value = real_env(name);
     if (not_needed.count(name) > 0 && (!value || value->empty())) return "unset-" + name;
     return value;
   };
   auto loaded = config::load_market_file(config_path->second, env);
   if (!loaded.ok()) {
-    for (const auto& e : loaded.errors) std::cerr << config::to_string(e, config_path->second) << '\n';
+    for (const auto& e : loaded.errors)
+      std::cerr << config::to_string(e, config_path->second) << '\n';
     return 1;
   }
   const auto& cfg = *loaded.config;
@@ -312,7 +314,8 @@ int cmd_eval_semantic(const args& a) {
     options.base_url = cfg.llm.base_url;
     options.api_key = cfg.llm.api_key;
     options.timeout = cfg.llm.timeout;
-    auto remote = std::make_unique<cache::remote_embedder>(options, cfg.cache.semantic.embedding_model);
+    auto remote =
+        std::make_unique<cache::remote_embedder>(options, cfg.cache.semantic.embedding_model);
     std::vector<std::string> texts;
     for (const auto& pair : pairs) {
       texts.push_back(pair.a);
@@ -353,7 +356,8 @@ int cmd_replay(const args& a) {
   if (wants_help(a)) {
     std::cout
         << "usage: openhouse replay --config FILE TRACE.jsonl --report R.json [--audit A.jsonl]\n"
-           "                        [--sim in-process | --sim http URL] [--scratch-db]\n"
+           "                        [--labels L.jsonl] [--sim in-process | --sim http URL]\n"
+           "                        [--scratch-db]\n"
            "  Replays a trace (JSON Lines: sms, crm_tag, crm_update events sorted by t, in\n"
            "  seconds after local midnight) through the node's actors - conversations, cache\n"
            "  (L1/L2/L3), gateway, store, ledger - on a virtual clock starting at local\n"
@@ -365,7 +369,11 @@ int cmd_replay(const args& a) {
            "  runs in a database created for the run (on the configured server) and dropped.\n"
            "  Writes the report (and with --audit one JSON line per cache request) and prints\n"
            "  the report. Progress on stderr. Exits 1 when a line of the trace is malformed\n"
-           "  (naming the line) or a turn failed.\n";
+           "  (naming the line) or a turn failed.\n"
+           "  --labels: the trace's labels (JSON Lines with sid and cat; cat \"optout\" marks\n"
+           "  an opt-out): the report also counts the opt-outs the runtime missed\n"
+           "  (opt_outs_missed), and every text sent after a labelled opt-out counts in\n"
+           "  messages_after_opt_out, the reply to the opt-out itself included.\n";
     return 0;
   }
   // Value-less flags and the two-word "--sim http URL" do not fit the shared parser.
@@ -393,7 +401,7 @@ int cmd_replay(const args& a) {
       rest.push_back(a[i]);
     }
   }
-  auto p = parse(rest, {"config", "report", "audit"});
+  auto p = parse(rest, {"config", "report", "audit", "labels"});
   if (p.positional.size() != 1) {
     throw usage_error("replay: exactly one TRACE.jsonl is required");
   }
@@ -406,7 +414,8 @@ int cmd_replay(const args& a) {
   }
   auto loaded = config::load_market_file(config_path->second, front_secrets_optional());
   if (!loaded.ok()) {
-    for (const auto& e : loaded.errors) std::cerr << config::to_string(e, config_path->second) << '\n';
+    for (const auto& e : loaded.errors)
+      std::cerr << config::to_string(e, config_path->second) << '\n';
     return 1;
   }
   // stdout carries only the report; the node's logs go to stderr, and its
@@ -417,6 +426,9 @@ int cmd_replay(const args& a) {
   options.report_path = p.options.at("report");
   if (auto i = p.options.find("audit"); i != p.options.end()) {
     options.audit_path = i->second;
+  }
+  if (auto i = p.options.find("labels"); i != p.options.end()) {
+    options.labels_path = i->second;
   }
   try {
     return runtime::run_replay(

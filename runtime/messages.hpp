@@ -34,11 +34,17 @@ struct turn_result {
   std::string reply;       ///< empty: nothing to send
   bool duplicate = false;  ///< a redelivery: the stored reply, no new work
   bool fallback = false;   ///< the provider failed; the market's fallback reply
+  /// What the compliance gate did with the message: "opt_out:<rule>" (the
+  /// lead opted out with it; `reply` is the one confirmation, or empty when
+  /// already opted out), "opt_in", "help", "suppressed" (opted out: nothing
+  /// sent), "muted" (a person has the lead); "" for an ordinary turn.
+  std::string compliance;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, turn_result& x) {
-  return f(caf::meta::type_name("turn_result"), x.sid, x.reply, x.duplicate, x.fallback);
+  return f(caf::meta::type_name("turn_result"), x.sid, x.reply, x.duplicate, x.fallback,
+           x.compliance);
 }
 
 /// One line of a conversation's recent history.
@@ -127,13 +133,34 @@ struct outbound_reply {
   /// Set when the lead asked for what only a person gives (a tour, a
   /// valuation; agents/agent_request): the outbox writes the agent this note.
   std::string agent_request;
+  /// The turn's compliance verdict (turn_result::compliance). A turn that
+  /// neither opts out nor in leaves the stored opt-out as it finds it, and
+  /// its reply is not sent when the lead opted out meanwhile (on any node).
+  std::string compliance;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
   return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
            x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason, x.escalation_reason,
-           x.inbound_body, x.agent_request);
+           x.inbound_body, x.agent_request, x.compliance);
+}
+
+/// The store's answer to recording a reply.
+struct reply_record {
+  bool stored = false;  ///< false: this sid was answered before (another node)
+  /// The reply as stored and to be sent: empty when the lead opted out
+  /// (on any node) after this turn began; then `suppressed`.
+  std::string body;
+  bool suppressed = false;
+
+  /// `stored`: lets a test write REQUIRE(store.record_reply(r)).
+  explicit operator bool() const noexcept { return stored; }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reply_record& x) {
+  return f(caf::meta::type_name("reply_record"), x.stored, x.body, x.suppressed);
 }
 
 /// A CRM change to one lead (GoHighLevel ContactTagUpdate / ContactUpdate, or

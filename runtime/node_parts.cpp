@@ -117,6 +117,7 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   deps.bots = bots = spawn_bots(sys, bot_deps{config, cache});
   deps.zone = zone;
   deps.metrics = metrics;
+  deps.opt_out = std::make_shared<const agents::opt_out_rule>(config->compliance);
   router = sys.spawn(conversation_router, deps);
   health = spawn_health_worker(sys, config->storage, config->market.id);
 }
@@ -136,11 +137,11 @@ void node_parts::shutdown() {
   for (const auto& a :
        {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(bots.lead),
         caf::actor_cast<caf::actor>(bots.buyer), caf::actor_cast<caf::actor>(bots.seller),
-        caf::actor_cast<caf::actor>(cache),
-        caf::actor_cast<caf::actor>(l2), caf::actor_cast<caf::actor>(semantic_writer),
-        caf::actor_cast<caf::actor>(embedding), caf::actor_cast<caf::actor>(gateway),
-        caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(workers),
-        caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
+        caf::actor_cast<caf::actor>(cache), caf::actor_cast<caf::actor>(l2),
+        caf::actor_cast<caf::actor>(semantic_writer), caf::actor_cast<caf::actor>(embedding),
+        caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(store),
+        caf::actor_cast<caf::actor>(workers), caf::actor_cast<caf::actor>(health),
+        caf::actor_cast<caf::actor>(ledger)}) {
     if (a) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }

@@ -92,11 +92,17 @@ bool drain(self_ptr self) {
       if (!done) return false;
       const auto& [row, rec] = *done;
       const auto& status = rec.update.status;
-      const std::string_view outcome = status == "pending" ? "retry" : std::string_view{status};
+      const std::string_view outcome =
+          rec.error == postgres::suppressed_error
+              ? "suppressed"
+              : (status == "pending" ? "retry" : std::string_view{status});
       if (st.deps.metrics) st.deps.metrics->count_outbox(row.kind, outcome);
       if (status == "sent") {
         spdlog::info("outbox: {} to {} sent ({})", row.kind, agents::mask_pii(row.contact),
                      rec.provider_id.empty() ? "no id" : rec.provider_id);
+      } else if (outcome == "suppressed") {
+        spdlog::info("outbox: {} to {} not sent: the lead opted out", row.kind,
+                     agents::mask_pii(row.contact));
       } else if (status == "failed") {
         spdlog::error("outbox: {} to {} failed after {} attempt(s): {}", row.kind,
                       agents::mask_pii(row.contact), rec.update.attempts, rec.error);

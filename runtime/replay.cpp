@@ -27,6 +27,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <unistd.h>
 
@@ -102,8 +103,8 @@ struct follow_up_check {
 /// window (in `zone`) and against the lead's STOP/START history (time, opted
 /// out), oldest first, as the trace sent them.
 follow_up_check check_follow_ups(
-    const std::string& database_url, const std::string& market,
-    const config::quiet_hours& quiet, const time_zone& zone,
+    const std::string& database_url, const std::string& market, const config::quiet_hours& quiet,
+    const time_zone& zone,
     const std::unordered_map<std::string, std::vector<std::pair<std::int64_t, bool>>>&
         opt_history) {
   follow_up_check out;
@@ -326,6 +327,27 @@ std::vector<trace_event> read_trace(std::istream& in, const std::string& name) {
   return out;
 }
 
+/// The sids a labels file marks as opt-outs (cat "optout").
+std::unordered_set<std::string> read_opt_out_labels(const std::string& path) {
+  std::ifstream in{path};
+  if (!in) {
+    throw replay_error("cannot read " + path);
+  }
+  std::unordered_set<std::string> out;
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto row = json::parse(line, nullptr, false);
+    if (!row.is_object() || !row.contains("sid") || !row["sid"].is_string()) {
+      throw replay_error(path + ":" + std::to_string(number) + ": not a label with a \"sid\"");
+    }
+    if (row.value("cat", std::string{}) == "optout") out.insert(row["sid"].get<std::string>());
+  }
+  return out;
+}
+
 int run_replay(std::shared_ptr<const config::market_config> loaded, const replay_options& options,
                std::ostream& out) {
   std::vector<trace_event> events;
@@ -335,6 +357,10 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       throw replay_error("cannot read " + options.trace_path);
     }
     events = read_trace(in, options.trace_path);
+  }
+  std::optional<std::unordered_set<std::string>> opt_out_labels;
+  if (!options.labels_path.empty()) {
+    opt_out_labels = read_opt_out_labels(options.labels_path);
   }
   std::ofstream report_file{options.report_path};
   if (!report_file) {
@@ -387,7 +413,9 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
   std::size_t messages = 0, replies = 0, duplicate_deliveries = 0, duplicate_replies = 0,
               opt_outs = 0, messages_after_opt_out = 0, failed_turns = 0, fallbacks = 0,
               crm_tags_applied = 0, crm_tags_not_applied = 0, crm_updates_applied = 0,
-              crm_updates_not_applied = 0, crm_person_temperatures = 0, crm_fields_rejected = 0;
+              crm_updates_not_applied = 0, crm_person_temperatures = 0, crm_fields_rejected = 0,
+              opt_outs_missed = 0, opt_outs_labelled = 0;
+  std::map<std::string, std::size_t> opt_outs_by_rule;  // the rule that recognised each
   std::size_t follow_ups_written = 0, follow_up_ticks_held = 0;
   std::set<std::string> contacts;
   // contact -> (time, opted out) at each STOP/START, for checking follow-ups
@@ -506,21 +534,35 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
           if (repeated && new_reply && seen_sids[e.sid]) {
             ++duplicate_replies;
           }
-          const auto action = agents::classify_compliance(e.body);
           if (!repeated) {
-            if (action == agents::compliance_action::opt_out) {
-              if (result->reply.empty()) {
-                ++opt_outs;
-              } else {
-                ++messages_after_opt_out;  // a STOP must not be answered by the bot
+            const auto& done_by = result->compliance;
+            const bool was_out = opted_out[e.from];
+            if (done_by.starts_with("opt_out")) {
+              // The reply is the one confirmation, and only on the first opt-out.
+              ++opt_outs;
+              ++opt_outs_by_rule[done_by.size() > 8 ? done_by.substr(8) : "keyword"];
+              if (was_out && new_reply) {
+                ++messages_after_opt_out;
               }
               opted_out[e.from] = true;
               opt_history[e.from].emplace_back(time->now_ms(), true);
-            } else if (action == agents::compliance_action::opt_in) {
+            } else if (done_by == "opt_in") {
               opted_out[e.from] = false;
               opt_history[e.from].emplace_back(time->now_ms(), false);
-            } else if (opted_out[e.from] && new_reply) {
+            } else if (opt_out_labels && opt_out_labels->count(e.sid) > 0) {
+              // The labels say opt-out and the runtime did not honour it: its
+              // reply is a text after an opt-out, and so is every later one.
+              ++opt_outs_missed;
+              if (new_reply) {
+                ++messages_after_opt_out;
+              }
+              opted_out[e.from] = true;
+              opt_history[e.from].emplace_back(time->now_ms(), true);
+            } else if (was_out && new_reply) {
               ++messages_after_opt_out;
+            }
+            if (opt_out_labels && opt_out_labels->count(e.sid) > 0) {
+              ++opt_outs_labelled;
             }
           }
           seen_sids[e.sid] = seen_sids[e.sid] || new_reply;
@@ -675,6 +717,7 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       {"duplicate_deliveries", duplicate_deliveries},
       {"duplicate_replies", duplicate_replies},
       {"opt_outs", opt_outs},
+      {"opt_outs_by_rule", opt_outs_by_rule},
       {"messages_after_opt_out", messages_after_opt_out},
       {"handoffs",
        static_cast<std::uint64_t>(sum_family(metrics_text, "openhouse_handoffs_total"))},
@@ -705,6 +748,10 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       {"events", events.size()},
       {"wall_seconds", round_to(wall_seconds, 3)},
   };
+  if (opt_out_labels) {
+    report["opt_outs_labelled"] = opt_outs_labelled;
+    report["opt_outs_missed"] = opt_outs_missed;
+  }
   report_file << report.dump(2) << '\n';
   out << report.dump(2) << '\n';
   return failed_turns == 0 ? 0 : 1;

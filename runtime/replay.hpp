@@ -5,9 +5,9 @@
 #include <chrono>
 #include <cstddef>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <stdexcept>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -41,7 +41,11 @@ struct replay_options {
   std::string trace_path;
   std::string report_path;  ///< required
   std::string audit_path;   ///< empty: no audit
-  std::string sim_url;      ///< empty: an in-process simulator at latency 0
+  /// Labels of the trace (JSON Lines {"sid","cat",...}; cat "optout" marks an
+  /// opt-out): the report then also counts opt-outs the runtime missed, and
+  /// every text it sent after one. Empty: the runtime's own verdicts only.
+  std::string labels_path;
+  std::string sim_url;  ///< empty: an in-process simulator at latency 0
   /// Run in a database of its own (CREATE DATABASE on the configured server,
   /// migrated, dropped at the end): the store's dedup and the leads' state
   /// then start empty, as they must for a second run of the same trace.

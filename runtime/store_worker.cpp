@@ -56,7 +56,7 @@ store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_work
       [self](record_inbound_atom, const inbound_sms& msg) -> caf::result<inbound_record> {
         return guarded([&] { return self->state.db->record_inbound(msg); });
       },
-      [self](record_reply_atom, const outbound_reply& reply) -> caf::result<bool> {
+      [self](record_reply_atom, const outbound_reply& reply) -> caf::result<reply_record> {
         return guarded([&] { return self->state.db->record_reply(reply); });
       },
       [self](load_atom, const std::string& contact) -> caf::result<conversation_snapshot> {

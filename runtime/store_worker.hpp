@@ -27,7 +27,7 @@ std::string_view to_string(store_errc code);
 /// owns one connection, so libpqxx never blocks an event-based actor.
 using store_actor =
     caf::typed_actor<caf::replies_to<record_inbound_atom, inbound_sms>::with<inbound_record>,
-                     caf::replies_to<record_reply_atom, outbound_reply>::with<bool>,
+                     caf::replies_to<record_reply_atom, outbound_reply>::with<reply_record>,
                      caf::replies_to<load_atom, std::string>::with<conversation_snapshot>,
                      caf::replies_to<ping_atom>::with<bool>,
                      caf::replies_to<release_atom, std::string>::with<bool>,

@@ -37,6 +37,7 @@ CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::cache_request))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::cache_reply))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::outcome))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::scope))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::reply_record))
 
 CAF_ADD_ATOM(openhouse, openhouse::runtime, record_inbound_atom, "rec_in")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, record_reply_atom, "rec_reply")

@@ -33,6 +33,11 @@ std::vector<outbox_item> outbox_items(const runtime::outbound_reply& reply,
   std::vector<outbox_item> out;
   if (policy.sms && !reply.body.empty()) {
     nlohmann::json sms{{"to", reply.contact}, {"from", policy.from}, {"body", reply.body}};
+    // An opt-out's confirmation and a HELP answer go out to an opted-out
+    // lead; every other SMS to one is suppressed when its turn comes.
+    if (reply.compliance.starts_with("opt_out") || reply.compliance == "help") {
+      sms["compliance"] = reply.compliance;
+    }
     if (!policy.status_callback.empty()) sms["status_callback"] = policy.status_callback;
     out.push_back({"sms", outbox_key("sms", reply.in_reply_to_sid), reply.contact, sms.dump()});
   }
@@ -68,6 +73,7 @@ constexpr const char* sms_failed = "outbox_sms_failed";
 constexpr const char* find_sent = "outbox_find_sent";
 constexpr const char* set_delivery = "outbox_set_delivery";
 constexpr const char* set_message_status = "outbox_set_message_status";
+constexpr const char* opted_out_sms = "outbox_opted_out_sms";
 
 void prepare_all(pqxx::connection& c) {
   // Oldest due first; rows another worker holds are skipped, not waited for.
@@ -92,6 +98,13 @@ void prepare_all(pqxx::connection& c) {
             "WHERE market = $1 AND kind = 'sms' AND provider_id = $2 FOR UPDATE");
   c.prepare(set_delivery, "UPDATE outbox SET delivery_status = $2 WHERE id = $1");
   c.prepare(set_message_status, "UPDATE messages SET status = $2 WHERE id = $1");
+  // An SMS whose lead opted out since it was queued (another node's STOP
+  // racing a follow-up), unless it is the opt-out's own confirmation.
+  c.prepare(opted_out_sms,
+            "SELECT EXISTS (SELECT 1 FROM contacts c LEFT JOIN conversation_state cs "
+            "ON cs.contact_id = c.id WHERE c.market = $1 AND c.phone = $2 "
+            "AND (c.opted_out OR coalesce(cs.opted_out, false))) "
+            "AND NOT ($3::jsonb ? 'compliance')");
 }
 
 }  // namespace
@@ -115,7 +128,14 @@ std::optional<std::pair<outbox_row, attempt_record>> outbox::send_next(
         row.contact = due[0][3].as<std::string>();
         row.payload = due[0][4].as<std::string>();
         row.attempts = due[0][5].as<int>();
-        attempt_record rec = send(row);
+        attempt_record rec;
+        if (row.kind == "sms" &&
+            txn.exec_prepared1(opted_out_sms, market_, row.contact, row.payload)[0].as<bool>()) {
+          rec.update = {"failed", row.attempts, now_ms};
+          rec.error = std::string{suppressed_error};
+        } else {
+          rec = send(row);
+        }
         const auto& u = rec.update;
         const auto message =
             txn.exec_prepared1(record_attempt, row.id, u.status, u.attempts, u.next_attempt_at_ms,

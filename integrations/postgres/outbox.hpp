@@ -64,6 +64,10 @@ struct outbox_row {
   int attempts = 0;  ///< made before this one
 };
 
+/// The error of an SMS row not sent because its lead opted out after it
+/// was queued.
+inline constexpr std::string_view suppressed_error = "suppressed: opted out";
+
 /// What one attempt did, recorded with the row.
 struct attempt_record {
   runtime::attempt_update update;

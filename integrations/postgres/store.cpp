@@ -61,15 +61,28 @@ void prepare_all(pqxx::connection& c) {
   // outbox rows ($23: [{kind, key, contact, payload}]), in one statement. The
   // outbound row's unique in_reply_to makes a second reply to the same sid
   // insert nothing, and so nothing else either: the count is 0.
+  // Opt-outs ($24: the reply may go to an opted-out lead: an opt-out's
+  // confirmation, an opt-in's, a HELP answer; $25: this turn opts out; $26:
+  // the lead's number; $27: this turn opts out or in): a turn that does
+  // neither keeps the stored opt-out and, when the lead opted out meanwhile
+  // (another node, the same second), its reply is stored empty and queues no
+  // SMS. A turn that opts out fails the lead's SMS rows still pending (a
+  // reply or a follow-up queued before).
   c.prepare(
       record_reply_sql,
       "WITH r AS (INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, "
-      "created_at) SELECT i.contact_id, 'outbound', i.id, $2, $5, $3, "
+      "created_at) SELECT i.contact_id, 'outbound', i.id, "
+      "CASE WHEN NOT $24::boolean AND coalesce((SELECT s.opted_out FROM conversation_state s "
+      "WHERE s.contact_id = i.contact_id), false) THEN '' ELSE $2 END, $5, $3, "
       "to_timestamp($4::bigint / 1000.0) FROM messages i "
       "WHERE i.provider_sid = $1 AND i.direction = 'inbound' "
       "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING "
-      "RETURNING contact_id, id, in_reply_to), "
-      "replied AS (UPDATE messages SET status = 'replied' WHERE id IN (SELECT in_reply_to FROM r)), "
+      "RETURNING contact_id, id, in_reply_to, body), "
+      "cancelled AS (UPDATE outbox SET status = 'failed', last_error = 'suppressed: opted out' "
+      "WHERE $25::boolean AND market = $22 AND kind = 'sms' AND status = 'pending' "
+      "AND contact = $26 AND EXISTS (SELECT 1 FROM r)), "
+      "replied AS (UPDATE messages SET status = 'replied' WHERE id IN (SELECT in_reply_to FROM "
+      "r)), "
       "state AS (INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, "
       "updated_at, opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
       "temperature_override, override_basis) "
@@ -78,7 +91,8 @@ void prepare_all(pqxx::connection& c) {
       "$14::text, $15::integer, $16::boolean, $17::text, $18::text FROM r "
       "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
       "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
-      "updated_at = EXCLUDED.updated_at, opted_out = EXCLUDED.opted_out, "
+      "updated_at = EXCLUDED.updated_at, opted_out = CASE WHEN $27::boolean "
+      "THEN EXCLUDED.opted_out ELSE conversation_state.opted_out END, "
       "handoffs = EXCLUDED.handoffs, unproductive_turns = EXCLUDED.unproductive_turns, "
       "muted = EXCLUDED.muted, temperature = " +
           crm_wins("temperature") + ", facts = " + crm_wins("facts") +
@@ -96,8 +110,10 @@ void prepare_all(pqxx::connection& c) {
           "to_timestamp($4::bigint / 1000.0), to_timestamp($4::bigint / 1000.0) "
           "FROM r CROSS JOIN jsonb_to_recordset($23::jsonb) "
           "AS x(kind text, key text, contact text, payload text) "
+          "WHERE x.kind <> 'sms' OR r.body <> '' "
           "ON CONFLICT (market, idempotency_key) DO NOTHING) "
-          "SELECT count(*) FROM r");
+          "SELECT count(*), coalesce(max(r.body), ''), "
+          "coalesce(bool_or(r.body = '' AND $2 <> ''), false) FROM r");
   // A CRM change owns the tags and its counter; a turn's write leaves them.
   c.prepare(
       upsert_crm_state,
@@ -199,26 +215,33 @@ runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
   });
 }
 
-bool store::record_reply(const runtime::outbound_reply& reply) {
+runtime::reply_record store::record_reply(const runtime::outbound_reply& reply) {
   auto items = nlohmann::json::array();
   bool queued = false;  // the reply goes out through the outbox (REST mode)
   for (const auto& item : outbox_items(reply, outbox_)) {
-    items.push_back(
-        {{"kind", item.kind}, {"key", item.key}, {"contact", item.contact}, {"payload", item.payload}});
+    items.push_back({{"kind", item.kind},
+                     {"key", item.key},
+                     {"contact", item.contact},
+                     {"payload", item.payload}});
     queued = queued || item.kind == "sms";
   }
   const auto& st = reply.state;
+  const bool opts_out = reply.compliance.starts_with("opt_out");
+  const bool decides = opts_out || reply.compliance == "opt_in";
+  const bool exempt = decides || reply.compliance == "help";
   return db_->autocommit([&](pqxx::nontransaction& txn) {
-    return txn
-               .exec_prepared1(record_reply_sql, reply.in_reply_to_sid, reply.body, reply.bot,
-                               reply.sent_at_ms, queued ? "outbox" : "twiml", st.active_bot,
-                               st.turns, st.needs_human, st.opted_out, st.temperature,
-                               st.facts_json, st.frs, st.pcs, st.handoffs_json,
-                               st.unproductive_turns, st.muted, st.temperature_override,
-                               st.override_basis, static_cast<long>(st.crm_version),
-                               reply.temperature_from, reply.temperature_reason, market_,
-                               items.dump())[0]
-               .as<long>() > 0;
+    const auto row = txn.exec_prepared1(
+        record_reply_sql, reply.in_reply_to_sid, reply.body, reply.bot, reply.sent_at_ms,
+        queued ? "outbox" : "twiml", st.active_bot, st.turns, st.needs_human, st.opted_out,
+        st.temperature, st.facts_json, st.frs, st.pcs, st.handoffs_json, st.unproductive_turns,
+        st.muted, st.temperature_override, st.override_basis, static_cast<long>(st.crm_version),
+        reply.temperature_from, reply.temperature_reason, market_, items.dump(), exempt, opts_out,
+        reply.contact, decides);
+    runtime::reply_record out;
+    out.stored = row[0].as<long>() > 0;
+    out.body = row[1].as<std::string>();
+    out.suppressed = row[2].as<bool>();
+    return out;
   });
 }
 

@@ -32,9 +32,13 @@ class store {
 
   /// Persists a reply and the conversation's state after the turn, atomically.
   /// A second reply to the same inbound sid is refused by the schema and
-  /// reported as false. The reply's outbox rows (outbox_items under the
-  /// policy set with set_outbox_policy) are written in the same transaction.
-  bool record_reply(const runtime::outbound_reply& reply);
+  /// reported as not stored. The reply's outbox rows (outbox_items under the
+  /// policy set with set_outbox_policy) are written in the same statement.
+  /// Opt-outs hold against every race: a turn that neither opts out nor in
+  /// keeps the stored opt-out, and when the lead is opted out its reply is
+  /// stored empty and not sent (`suppressed`); a turn that opts out fails
+  /// the lead's SMS rows still pending in the outbox.
+  runtime::reply_record record_reply(const runtime::outbound_reply& reply);
 
   /// What record_reply puts into the outbox; the default writes nothing
   /// (TwiML replies, no CRM calls).

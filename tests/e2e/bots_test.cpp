@@ -17,8 +17,8 @@ namespace {
 constexpr const char* empty_twiml = "<Response/>";
 
 bool is_empty_twiml(const std::string& body) {
-  return body.find(empty_twiml) != std::string::npos || body.find("<Response></Response>") !=
-                                                               std::string::npos;
+  return body.find(empty_twiml) != std::string::npos ||
+         body.find("<Response></Response>") != std::string::npos;
 }
 
 }  // namespace
@@ -34,7 +34,10 @@ TEST_CASE("STOP is honoured at once, across a restart, until START", "[e2e][bots
         post_sms(c, n.url(), sms_params(sid(1), lead, "Looking to buy in Riverside")).body));
     auto stop = post_sms(c, n.url(), sms_params(sid(2), lead, "  Stop. "));
     CHECK(stop.status == 200);
-    CHECK(is_empty_twiml(stop.body));
+    // The one confirmation, saying how to opt back in.
+    CHECK_THAT(stop.body, Catch::Contains("unsubscribed") && Catch::Contains("START"));
+    // A second STOP gets nothing: one confirmation, then silence.
+    CHECK(is_empty_twiml(post_sms(c, n.url(), sms_params(sid(9), lead, "STOP")).body));
     const auto calls = sim.requests();
     auto after = post_sms(c, n.url(), sms_params(sid(3), lead, "Actually, what about Ontario?"));
     CHECK(after.status == 200);
@@ -52,16 +55,17 @@ TEST_CASE("STOP is honoured at once, across a restart, until START", "[e2e][bots
   CHECK_THAT(start.body, Catch::Contains("subscribed again"));
   CHECK(is_message_twiml(
       post_sms(c, n.url(), sms_params(sid(7), lead, "What about Ontario then?")).body));
-  CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE direction = 'outbound' AND "
-                             "body <> '' AND in_reply_to IN (SELECT id FROM messages WHERE "
-                             "provider_sid IN ('" + sid(3) + "','" + sid(4) + "'))") == 0);
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM messages WHERE direction = 'outbound' AND "
+                   "body <> '' AND in_reply_to IN (SELECT id FROM messages WHERE "
+                   "provider_sid IN ('" +
+                       sid(3) + "','" + sid(4) + "'))") == 0);
   // Words that only contain a keyword are not opt-outs.
   CHECK(is_message_twiml(
       post_sms(c, n.url(), sms_params(sid(8), lead, "I know, stop by this weekend")).body));
 }
 
-TEST_CASE("an opt-out in words is confirmed once, then nothing, across a restart",
-          "[e2e][bots]") {
+TEST_CASE("an opt-out in words is confirmed once, then nothing, across a restart", "[e2e][bots]") {
   test::scratch_database db;
   simulator sim;
   const std::string lead = "+19095558011";
@@ -94,15 +98,16 @@ TEST_CASE("a buyer is handed to the Buyer bot and scored", "[e2e][bots]") {
                                "$550k and want to move in 2 months"));
   REQUIRE(r.status == 200);
   CHECK(is_message_twiml(r.body));
-  CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE active_bot = 'buyer'") ==
-        1);
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM conversation_state WHERE active_bot = 'buyer'") == 1);
   CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE bot = 'buyer'") == 1);
   // A pre-approved buyer with a budget and a short timeline is no longer cold,
   // and the change is on record with its reason.
-  CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE temperature <> 'cold'") ==
-        1);
-  CHECK(query_long(db.url(), "SELECT count(*) FROM temperature_changes WHERE from_temp = 'cold' AND "
-                             "reason <> ''") == 1);
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM conversation_state WHERE temperature <> 'cold'") == 1);
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM temperature_changes WHERE from_temp = 'cold' AND "
+                   "reason <> ''") == 1);
   const auto metrics = c.get(n.url() + "/metrics").body;
   CHECK_THAT(metrics, Catch::Contains(R"(openhouse_handoffs_total{from="lead",to="buyer"} 1)"));
   CHECK_THAT(metrics, Catch::Contains("openhouse_temperature_changes_total{to="));
@@ -117,8 +122,9 @@ TEST_CASE("a request for a person mutes the bots for that lead", "[e2e][bots]") 
   auto r = post_sms(c, n.url(),
                     sms_params(sid(1), lead, "I'm going through a divorce and need to sell"));
   CHECK_THAT(r.body, Catch::Contains("agent from Inland Empire Home Team will text you"));
-  CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE muted AND "
-                             "needs_human") == 1);
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM conversation_state WHERE muted AND "
+                   "needs_human") == 1);
   const auto calls = sim.requests();
   CHECK(is_empty_twiml(post_sms(c, n.url(), sms_params(sid(2), lead, "hello?")).body));
   CHECK(sim.requests() == calls);
@@ -133,6 +139,7 @@ TEST_CASE("a request for a person mutes the bots for that lead", "[e2e][bots]") 
   CHECK(release(R"({"contact": "+19095550000"})", admin_token).status == 404);
   CHECK(release(R"({"contact": ")" + lead + R"("})", admin_token).status == 200);
   CHECK(is_message_twiml(
-      post_sms(c, n.url(), sms_params(sid(3), lead, "Ok, what would my 3 bedroom sell for?")).body));
+      post_sms(c, n.url(), sms_params(sid(3), lead, "Ok, what would my 3 bedroom sell for?"))
+          .body));
   CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE muted") == 0);
 }

@@ -40,14 +40,10 @@ std::string hh_mm(int minute) {
 std::map<std::string, std::string> follow_up_env(const std::string& twilio,
                                                  const std::string& quiet_start,
                                                  const std::string& quiet_end) {
-  return {{"OPENHOUSE_TWILIO_MODE", "rest"},
-          {"TWILIO_ACCOUNT_SID", account_sid},
-          {"OPENHOUSE_TWILIO_API_URL", twilio},
-          {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
-          {"OPENHOUSE_FOLLOW_UP", "true"},
-          {"OPENHOUSE_FOLLOW_UP_AFTER", "2s"},
-          {"OPENHOUSE_FOLLOW_UP_POLL", "100ms"},
-          {"OPENHOUSE_QUIET_START", quiet_start},
+  return {{"OPENHOUSE_TWILIO_MODE", "rest"},     {"TWILIO_ACCOUNT_SID", account_sid},
+          {"OPENHOUSE_TWILIO_API_URL", twilio},  {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
+          {"OPENHOUSE_FOLLOW_UP", "true"},       {"OPENHOUSE_FOLLOW_UP_AFTER", "2s"},
+          {"OPENHOUSE_FOLLOW_UP_POLL", "100ms"}, {"OPENHOUSE_QUIET_START", quiet_start},
           {"OPENHOUSE_QUIET_END", quiet_end}};
 }
 
@@ -72,7 +68,8 @@ bool wait_for_metric(http_client& c, const std::string& base, const std::string&
 long follow_up_rows(const std::string& db, const std::string& lead) {
   return query_long(db,
                     "SELECT count(*) FROM outbox WHERE idempotency_key LIKE 'follow_up:%' AND "
-                    "contact = '" + lead + "'");
+                    "contact = '" +
+                        lead + "'");
 }
 
 const std::string ticks_ran = R"(openhouse_follow_up_ticks_total{outcome="ran"})";
@@ -90,8 +87,8 @@ TEST_CASE("serve texts a silent lead one follow-up, and none after STOP", "[e2e]
   const std::string stopped = "+19095558502";
 
   // The second lead stops at once, well inside the 2 s wait.
-  REQUIRE(post_sms(c, n.url(), sms_params(sid(2), stopped, "Hi, what homes do you have?"))
-              .status == 200);
+  REQUIRE(post_sms(c, n.url(), sms_params(sid(2), stopped, "Hi, what homes do you have?")).status ==
+          200);
   REQUIRE(post_sms(c, n.url(), sms_params(sid(3), stopped, "STOP")).status == 200);
   REQUIRE(post_sms(c, n.url(), sms_params(sid(1), silent, "Hi, I'm looking to buy in Riverside"))
               .status == 200);
@@ -124,8 +121,8 @@ TEST_CASE("serve texts a silent lead one follow-up, and none after STOP", "[e2e]
     if (is_follow_up_to(r, silent)) ++follow_ups;
   }
   CHECK(follow_ups == 1);
-  CHECK(metric(c.get(n.url() + "/metrics").body,
-               R"(openhouse_follow_ups_total{outcome="sent"})") == 1);
+  CHECK(metric(c.get(n.url() + "/metrics").body, R"(openhouse_follow_ups_total{outcome="sent"})") ==
+        1);
 }
 
 TEST_CASE("serve holds follow-ups during the market's quiet hours", "[e2e][follow_up]") {
@@ -141,8 +138,9 @@ TEST_CASE("serve holds follow-ups during the market's quiet hours", "[e2e][follo
   http_client c;
   const std::string lead = "+19095558503";
   // A reply to the lead's own text is not held.
-  REQUIRE(post_sms(c, n.url(), sms_params(sid(1), lead, "Is the Main St house available?"))
-              .status == 200);
+  REQUIRE(
+      post_sms(c, n.url(), sms_params(sid(1), lead, "Is the Main St house available?")).status ==
+      200);
   REQUIRE(twilio.wait_for(messages_path, 1));
   // Ticks past the 2 s wait are all skipped for quiet hours.
   const double quiet = metric(c.get(n.url() + "/metrics").body, ticks_quiet);
@@ -150,4 +148,71 @@ TEST_CASE("serve holds follow-ups during the market's quiet hours", "[e2e][follo
   CHECK(metric(c.get(n.url() + "/metrics").body, ticks_ran) == 0);
   CHECK(follow_up_rows(db.url(), lead) == 0);
   CHECK(twilio.requests_to(messages_path).size() == 1);
+}
+
+TEST_CASE(
+    "the FCC's seven words and plain-word revocations each opt a fresh lead out, with one "
+    "confirmation and no follow-up",
+    "[e2e][follow_up][opt_out]") {
+  test::scratch_database db;
+  simulator sim;
+  mock_http twilio;
+  node n{db.url(), sim.url(), test::redis_url(), follow_up_env(twilio.url(), "00:00", "00:00")};
+  http_client c;
+  // Written for this test, not taken from any trace.
+  const std::vector<std::string> opt_outs{"STOP",
+                                          "Quit",
+                                          "end.",
+                                          "REVOKE",
+                                          "opt out",
+                                          "Cancel!",
+                                          "unsubscribe",
+                                          "please stop texting me",
+                                          "stop sending me these",
+                                          "I don't want these texts",
+                                          "unsubscribe this number",
+                                          "take me off your list",
+                                          "no more messages please",
+                                          "do not contact me again",
+                                          "leave me alone",
+                                          "remove my number",
+                                          "I revoke my consent to receive texts"};
+  const auto lead_of = [](std::size_t i) { return "+19095586" + std::to_string(100 + i); };
+  const auto texts_to = [&](const std::string& lead) {
+    std::vector<std::string> bodies;
+    for (const auto& r : twilio.requests_to(messages_path)) {
+      if (r.body.find("To=%2B" + lead.substr(1)) != std::string::npos) bodies.push_back(r.body);
+    }
+    return bodies;
+  };
+  // Each lead says hi, gets the bot's question, then opts out; a control
+  // lead only says hi, and its silence is chased.
+  const std::string control = "+19095586099";
+  std::size_t sms = 0;
+  for (std::size_t i = 0; i < opt_outs.size(); ++i) {
+    REQUIRE(post_sms(c, n.url(), sms_params(sid(100 + 2 * static_cast<int>(i)), lead_of(i), "hi"))
+                .status == 200);
+    REQUIRE(post_sms(c, n.url(),
+                     sms_params(sid(101 + 2 * static_cast<int>(i)), lead_of(i), opt_outs[i]))
+                .status == 200);
+    sms += 2;
+  }
+  REQUIRE(post_sms(c, n.url(), sms_params(sid(99), control, "hi")).status == 200);
+  // Every reply and confirmation, and the control lead's follow-up (after
+  // 2 s); ten more full ticks later none has gone to a lead who opted out.
+  REQUIRE(twilio.wait_for(messages_path, sms + 2));
+  REQUIRE(texts_to(control).size() == 2);
+  const double ran = metric(c.get(n.url() + "/metrics").body, ticks_ran);
+  REQUIRE(wait_for_metric(c, n.url(), ticks_ran, ran + 10));
+  for (std::size_t i = 0; i < opt_outs.size(); ++i) {
+    INFO(opt_outs[i]);
+    const auto bodies = texts_to(lead_of(i));
+    REQUIRE(bodies.size() == 2);  // the bot's first answer, then the one confirmation
+    CHECK_THAT(bodies[1], Catch::Contains("unsubscribed") && Catch::Contains("START"));
+    CHECK(follow_up_rows(db.url(), lead_of(i)) == 0);
+    CHECK(query_long(db.url(),
+                     "SELECT count(*) FROM conversation_state cs JOIN contacts c ON "
+                     "c.id = cs.contact_id WHERE cs.opted_out AND c.phone = '" +
+                         lead_of(i) + "'") == 1);
+  }
 }

@@ -49,7 +49,7 @@ bool turn(store& s, const std::string& sid, const std::string& contact,
     r.temperature_from = temperature_from;
     r.state.temperature = "hot";
   }
-  return s.record_reply(r);
+  return s.record_reply(r).stored;
 }
 
 long count(const std::string& url, const std::string& sql) {

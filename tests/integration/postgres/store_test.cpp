@@ -1,8 +1,8 @@
 // The store against a real PostgreSQL (started by scripts/services), each
 // test in a database of its own.
 
-#include "integrations/postgres/migrations.hpp"
 #include "integrations/postgres/store.hpp"
+#include "integrations/postgres/migrations.hpp"
 #include "tests/support/services.hpp"
 
 #include <catch2/catch.hpp>
@@ -79,8 +79,9 @@ TEST_CASE("an inbound sid is stored once and its reply is found again", "[postgr
 
   CHECK(count(db.url(), "SELECT count(*) FROM messages") == 2);
   CHECK(count(db.url(), "SELECT count(*) FROM contacts") == 1);
-  CHECK(count(db.url(), "SELECT count(*) FROM messages WHERE provider_sid = 'SM1' AND "
-                        "status = 'replied'") == 1);
+  CHECK(count(db.url(),
+              "SELECT count(*) FROM messages WHERE provider_sid = 'SM1' AND "
+              "status = 'replied'") == 1);
 }
 
 TEST_CASE("a conversation comes back with its state and recent history",
@@ -127,4 +128,71 @@ TEST_CASE("an unreachable database is reported, not thrown through", "[postgres]
   CHECK_FALSE(s.ping());
   CHECK_THROWS_AS(s.record_inbound(sms("SM1", "+19095551234", "hi")),
                   openhouse::postgres::unavailable);
+}
+
+TEST_CASE("an opt-out holds against a turn that started before it, on any node",
+          "[postgres][integration][opt_out]") {
+  scratch_database db;
+  store s{db.url(), "inland-empire"};
+  s.migrate();
+  openhouse::postgres::outbox_policy rest;
+  rest.sms = true;
+  rest.from = "+19095550100";
+  s.set_outbox_policy(rest);
+  const std::string lead = "+19095551234";
+
+  // A first reply is queued, not yet sent, when the lead opts out.
+  s.record_inbound(sms("SM1", lead, "hi"));
+  REQUIRE(s.record_reply(reply_to("SM1", lead, "Hello! Buying or selling?", 1)));
+  // Two turns run at once (two nodes): SM2 is an ordinary question, SM3 the
+  // STOP. Both loaded the lead before either wrote.
+  s.record_inbound(sms("SM2", lead, "what about Ontario?"));
+  s.record_inbound(sms("SM3", lead, "stop pls"));
+  auto stop = reply_to("SM3", lead, "You're unsubscribed. Reply START to opt back in.", 2);
+  stop.compliance = "opt_out:keyword";
+  stop.state.opted_out = true;
+  const auto confirmed = s.record_reply(stop);
+  CHECK(confirmed.stored);
+  CHECK_FALSE(confirmed.suppressed);
+  CHECK(confirmed.body == stop.body);
+
+  // The ordinary turn writes last, with the state it loaded (not opted out).
+  const auto late = s.record_reply(reply_to("SM2", lead, "Ontario has 3bd homes from $550k", 2));
+  CHECK(late.stored);
+  CHECK(late.suppressed);
+  CHECK(late.body.empty());
+
+  // Still opted out; the late reply is stored empty and queued nothing; the
+  // first reply, still pending, was failed by the opt-out; the confirmation
+  // is the one SMS left to send.
+  CHECK(s.load_conversation(lead, 10).opted_out);
+  CHECK(count(db.url(), "SELECT count(*) FROM outbox WHERE kind = 'sms' AND status = 'pending'") ==
+        1);
+  CHECK(count(db.url(),
+              "SELECT count(*) FROM outbox WHERE kind = 'sms' AND status = 'pending' "
+              "AND payload->>'compliance' = 'opt_out:keyword'") == 1);
+  CHECK(count(db.url(),
+              "SELECT count(*) FROM outbox WHERE kind = 'sms' AND status = 'failed' "
+              "AND last_error = 'suppressed: opted out'") == 1);
+  CHECK(count(db.url(), "SELECT count(*) FROM outbox WHERE idempotency_key = 'sms:SM2'") == 0);
+
+  // HELP is still answered to an opted-out lead, and leaves the opt-out.
+  s.record_inbound(sms("SM3h", lead, "HELP"));
+  auto help = reply_to("SM3h", lead, "Inland Empire Home Team: reply STOP to opt out.", 3);
+  help.compliance = "help";
+  const auto helped = s.record_reply(help);
+  CHECK(helped.body == help.body);
+  CHECK_FALSE(helped.suppressed);
+  CHECK(s.load_conversation(lead, 10).opted_out);
+
+  // START opts back in: a later ordinary turn is sent again.
+  s.record_inbound(sms("SM4", lead, "START"));
+  auto start = reply_to("SM4", lead, "You're subscribed again.", 3);
+  start.compliance = "opt_in";
+  REQUIRE(s.record_reply(start));
+  CHECK_FALSE(s.load_conversation(lead, 10).opted_out);
+  s.record_inbound(sms("SM5", lead, "what about Ontario?"));
+  const auto after = s.record_reply(reply_to("SM5", lead, "Ontario it is", 4));
+  CHECK_FALSE(after.suppressed);
+  CHECK(after.body == "Ontario it is");
 }

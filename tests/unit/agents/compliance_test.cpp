@@ -71,40 +71,6 @@ TEST_CASE("compliance actions have stable names", "[agents][compliance]") {
   CHECK(to_string(compliance_action::help) == "help");
 }
 
-TEST_CASE("an opt-out in words is honoured; a message that merely says stop is not",
-          "[agents][compliance]") {
-  using openhouse::agents::intent;
-  using openhouse::agents::intent_ranking;
-  using openhouse::agents::is_opt_out_wish;
-  using openhouse::agents::opt_out_intent_min_confidence;
-  const intent_ranking none;
-  struct row {
-    std::string body;
-    intent_ranking intents;
-    bool expected;
-  };
-  const std::vector<row> rows{
-      // Phrases need no model: they hold when the provider is down.
-      {"please stop texting me", none, true},
-      {"Remove me from your list!!", none, true},
-      {"wrong number", none, true},
-      {"do not text this number again", none, true},
-      {"I'll stop by the open house", none, false},
-      {"can you stop by at 5?", none, false},
-      {"we want to remove the pool", none, false},
-      {"cancel my showing", none, false},
-      // The model's opt_out_family counts when it is confident and first.
-      {"not interested, bye forever", {{intent::opt_out_family, 0.9, {}}}, true},
-      {"meh", {{intent::opt_out_family, opt_out_intent_min_confidence, {}}}, true},
-      {"meh", {{intent::opt_out_family, 0.79, {}}}, false},
-      {"meh", {{intent::other, 0.9, {}}, {intent::opt_out_family, 0.85, {}}}, false},
-  };
-  for (const auto& r : rows) {
-    INFO(r.body);
-    CHECK(is_opt_out_wish(r.body, r.intents) == r.expected);
-  }
-}
-
 TEST_CASE("quiet hours wrap midnight and start == end means never", "[agents][compliance]") {
   struct quiet_case {
     int start;

@@ -31,8 +31,8 @@ struct test_config : caf::actor_system_config {
 
 /// What the fakes saw, shared with the test body.
 struct ledger {
-  std::map<std::string, std::string> inbound;  ///< sid -> contact
-  std::map<std::string, std::string> replies;  ///< sid -> reply
+  std::map<std::string, std::string> inbound;         ///< sid -> contact
+  std::map<std::string, std::string> replies;         ///< sid -> reply
   std::map<std::string, std::string> agent_requests;  ///< sid -> note for the agent
   std::map<std::string, conversation_snapshot> snapshots;
   std::vector<llm::messages_request> llm_calls;     ///< reply units
@@ -47,6 +47,9 @@ struct ledger {
   std::vector<caf::typed_response_promise<llm_answer>> held;
   std::set<std::string> crm_webhooks;
   std::vector<std::string> temperature_changes;  ///< "from->to", CRM changes only
+  /// Leads another node opted out while a turn of theirs ran: the store
+  /// holds the opt-out when the turn writes (as record_reply's SQL does).
+  std::set<std::string> opted_out_elsewhere;
 };
 
 store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledger> l) {
@@ -66,9 +69,18 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         return rec;
       },
       [l](record_reply_atom, const outbound_reply& r) {
-        if (!l->replies.emplace(r.in_reply_to_sid, r.body).second) {
-          return false;
+        const bool decides = r.compliance.starts_with("opt_out") || r.compliance == "opt_in";
+        const bool exempt = decides || r.compliance == "help";
+        const auto stored = l->snapshots.find(r.contact);
+        const bool was_out = l->opted_out_elsewhere.count(r.contact) > 0 ||
+                             (stored != l->snapshots.end() && stored->second.opted_out);
+        reply_record out;
+        out.body = !exempt && was_out ? std::string{} : r.body;
+        if (!l->replies.emplace(r.in_reply_to_sid, out.body).second) {
+          return reply_record{};
         }
+        out.stored = true;
+        out.suppressed = out.body.empty() && !r.body.empty();
         if (!r.agent_request.empty()) {
           l->agent_requests[r.in_reply_to_sid] = r.agent_request;
         }
@@ -76,7 +88,8 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         snap = r.state;  // the state row; the history is the messages themselves
         snap.contact = r.contact;
         snap.history.clear();
-        return true;
+        if (!decides) snap.opted_out = was_out;
+        return out;
       },
       [l](load_atom, const std::string& contact) {
         ++l->loads;
@@ -378,7 +391,8 @@ TEST_CASE_METHOD(fixture, "a clear buyer is handed to the Buyer bot on the first
   CHECK_THAT(seen->llm_calls[0].system[0].text, Catch::Contains("Goal: help a buyer"));
 }
 
-TEST_CASE_METHOD(fixture, "one conversation passes from the Lead bot to the Buyer, then the Seller bot",
+TEST_CASE_METHOD(fixture,
+                 "one conversation passes from the Lead bot to the Buyer, then the Seller bot",
                  "[runtime][conversation][bots]") {
   const std::string lead = "+19095551234";
   seen->intent_answer = R"({"intent": "other", "confidence": 0.5})";
@@ -399,7 +413,8 @@ TEST_CASE_METHOD(fixture, "one conversation passes from the Lead bot to the Buye
   auto seller = turn(sms("SM3", lead, "actually we need to sell our place first"));
   CHECK(seen->snapshots.at(lead).active_bot == "seller");
   REQUIRE(seen->llm_calls.size() == 3);
-  CHECK_THAT(seen->llm_calls[2].system[0].text, Catch::StartsWith("You are the seller specialist."));
+  CHECK_THAT(seen->llm_calls[2].system[0].text,
+             Catch::StartsWith("You are the seller specialist."));
   CHECK_THAT(seen->llm_calls[2].system[1].text, Catch::Contains("from the buyer assistant"));
   CHECK_THAT(seller.reply, Catch::EndsWith("What condition is the home in?"));
   // Both handoffs are in the lead's persisted history.
@@ -434,8 +449,10 @@ TEST_CASE_METHOD(fixture, "STOP is honoured at once: no reply, no LLM work, unti
   turn(sms("SM1", "+19095551234", "Looking in Fontana"));
   const auto calls = seen->llm_calls.size() + seen->intent_calls.size();
   auto stop = turn(sms("SM2", "+19095551234", "STOP"));
-  CHECK(stop.reply.empty());
+  CHECK_THAT(stop.reply, Catch::Contains("unsubscribed") && Catch::Contains("START"));
+  CHECK(stop.compliance == "opt_out:keyword");
   CHECK(seen->snapshots.at("+19095551234").turns == 2);
+  CHECK(turn(sms("SM2b", "+19095551234", "STOP!!")).reply.empty());  // confirmed once only
   auto after = turn(sms("SM3", "+19095551234", "what about Ontario"));
   CHECK(after.reply.empty());
   CHECK(seen->llm_calls.size() + seen->intent_calls.size() == calls);
@@ -461,6 +478,61 @@ TEST_CASE_METHOD(fixture, "an opt-out in words is honoured like STOP and confirm
   seen->intent_answer = R"({"intent": "opt_out", "confidence": 0.92})";
   turn(sms("SM4", other, "not interested, bye forever"));
   CHECK(seen->snapshots.at(other).opted_out);
+}
+
+TEST_CASE_METHOD(fixture, "an opt-out the rule is unsure of is settled by the model's intents",
+                 "[runtime][conversation][bots][opt_out]") {
+  // "cancel it" may mean the showing: the model names opt-out only faintly.
+  seen->intent_answer =
+      R"({"intent": "scheduling", "confidence": 0.8, "scores": {"opt_out": 0.1}})";
+  auto faint = turn(sms("SM1", "+19095551111", "cancel it"));
+  CHECK_THAT(faint.reply, Catch::Contains("unsubscribed"));
+  CHECK(faint.compliance == "opt_out:unsure:cancel");
+  CHECK(seen->snapshots.at("+19095551111").opted_out);
+  // The model does not see an opt-out at all: the turn goes on.
+  // (Another text: the intent unit of "cancel it" is cached, as it should be.)
+  seen->intent_answer = R"({"intent": "scheduling", "confidence": 0.8})";
+  auto kept = turn(sms("SM2", "+19095552222", "end that"));
+  CHECK(kept.compliance.empty());
+  CHECK_FALSE(seen->snapshots.at("+19095552222").opted_out);
+  // No model answer: honoured, a missed opt-out costs more than a lost lead.
+  seen->llm_fails = true;
+  auto blind = turn(sms("SM3", "+19095553333", "cancel that"));
+  CHECK(seen->snapshots.at("+19095553333").opted_out);
+  CHECK_THAT(blind.reply, Catch::Contains("unsubscribed"));
+}
+
+TEST_CASE_METHOD(fixture, "a sure opt-out needs no model, even when the provider is down",
+                 "[runtime][conversation][bots][opt_out]") {
+  seen->llm_fails = true;
+  const auto calls = seen->intent_calls.size();
+  auto r = turn(sms("SM1", "+19095551111", "pls dont txt me anymore"));
+  CHECK_THAT(r.reply, Catch::Contains("unsubscribed"));
+  CHECK(seen->intent_calls.size() == calls);
+}
+
+TEST_CASE_METHOD(fixture, "a turn that raced an opt-out on another node sends nothing",
+                 "[runtime][conversation][bots][opt_out]") {
+  const std::string lead = "+19095551234";
+  turn(sms("SM1", lead, "Looking in Fontana"));
+  seen->opted_out_elsewhere.insert(lead);
+  auto late = turn(sms("SM2", lead, "what about Ontario"));
+  CHECK(late.reply.empty());
+  CHECK(late.compliance == "suppressed");
+  CHECK(seen->snapshots.at(lead).opted_out);
+}
+
+TEST_CASE_METHOD(fixture, "YES answers the bot unless the lead opted out",
+                 "[runtime][conversation][bots][opt_out]") {
+  const std::string lead = "+19095551234";
+  turn(sms("SM1", lead, "Looking in Fontana"));
+  auto yes = turn(sms("SM2", lead, "Yes!"));
+  CHECK(yes.compliance.empty());
+  CHECK(yes.reply == "re: Yes!");
+  turn(sms("SM3", lead, "STOP"));
+  auto back = turn(sms("SM4", lead, "yes"));
+  CHECK(back.compliance == "opt_in");
+  CHECK_THAT(back.reply, Catch::Contains("subscribed again"));
 }
 
 TEST_CASE_METHOD(fixture, "facts extracted by the LLM raise the score and the temperature",
