@@ -442,6 +442,16 @@ bool title_case(const token& t) {
          std::any_of(t.raw.begin() + 1, t.raw.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
+/// The word without a possessive 's: "gloria's" -> "gloria" (the tokenizer
+/// drops the apostrophe, leaving "glorias"), so a listed name is found in
+/// "this is gloria's husband" too.
+std::string_view base_name(const token& t) {
+  const std::string_view w = t.lower;
+  const bool possessive =
+      t.raw.ends_with("'s") || t.raw.ends_with("'S") || t.raw.ends_with("\xE2\x80\x99s");
+  return possessive && w.size() > 3 ? w.substr(0, w.size() - 1) : w;
+}
+
 /// A capitalised word the list does not know that may be a name
 /// ("Xochitl"): not a common word, weekday, month, greeting or street word,
 /// nor shaped like a verb or adverb ("Relocating", "Retired", "Currently").
@@ -497,12 +507,13 @@ bool strict_name(const token& t) {
 /// The word before a name that makes it a place: "San Jose", "Loma Linda",
 /// "Santa Ana", "Fannie Mae", "Mt Whitney".
 bool place_prefix(std::string_view w) {
-  return one_of(w, {"san",  "santa",  "santo",  "st",     "saint", "ste",    "loma",  "mount",
-                    "mt",   "fort",   "ft",     "port",   "lake",  "rancho", "palm",  "los",
-                    "las",  "el",     "la",     "del",    "de",    "new",    "north", "south",
-                    "east", "west",   "n",      "s",      "e",     "w",      "upper", "lower",
-                    "old",  "fannie", "ginnie", "sallie", "casa",  "costa",  "villa", "vista",
-                    "alta", "mesa",   "cape",   "point",  "big",   "little", "camp",  "grand"});
+  return one_of(
+      w,
+      {"san",   "santa", "santo", "st",     "saint",  "ste",    "loma", "mount", "mt",    "fort",
+       "ft",    "port",  "lake",  "rancho", "palm",   "los",    "las",  "el",    "la",    "del",
+       "de",    "new",   "north", "south",  "east",   "west",   "n",    "s",     "e",     "w",
+       "upper", "lower", "old",   "fannie", "ginnie", "sallie", "casa", "costa", "villa", "vista",
+       "alta",  "mesa",  "cape",  "point",  "big",    "little", "camp", "grand", "trader"});
 }
 
 /// The word after a name that makes it a place or an institution:
@@ -605,10 +616,11 @@ bool name_at(const std::vector<token>& t, std::size_t i, std::string_view text, 
   if (!all_alpha(tok.lower) || place_guarded(t, i, text)) {
     return false;
   }
-  if (is_word_like_name(tok.lower)) {
+  const auto base = base_name(tok);
+  if (is_word_like_name(base)) {
     return title_case(tok) && (firm || boundary_after(t, i, text) || intro_follower(t, i));
   }
-  if (is_given_name(tok.lower)) {
+  if (is_given_name(base)) {
     return true;
   }
   return capitals && name_like(tok);
@@ -618,7 +630,7 @@ bool name_at(const std::vector<token>& t, std::size_t i, std::string_view text, 
 /// "Is Maria still the agent?", "Jose said ...". Capitals and the list
 /// together are signal enough; in lower case the list alone is not.
 bool capitalised_given_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
-  const auto& w = t[i].lower;
+  const auto w = base_name(t[i]);
   return title_case(t[i]) && is_given_name(w) && !is_word_like_name(w) &&
          !place_guarded(t, i, text);
 }
@@ -802,8 +814,7 @@ std::vector<std::size_t> name_tokens(const std::vector<token>& t, std::string_vi
           name_at(t, i + 1, text, false, true) && add(i + 1)) {
         return out;
       }
-      // Greetings and thanks to someone: "Hi Maria,", "hey mike", "Thanks John!", "thank you
-      // Sarah".
+      // Greetings and thanks: "Hi Maria,", "hey mike", "Thanks John!", "thank you Sarah".
       if ((is_greeting_word(w) ||
            one_of(w, {"dear", "thanks", "thx", "thnx", "tks", "ty", "congrats", "congratulations",
                       "welcome", "bye"}) ||
@@ -889,7 +900,7 @@ std::vector<std::size_t> name_tokens(const std::vector<token>& t, std::string_vi
       continue;
     }
     // The dash ends what came before it: punctuation, an emoji or thanks.
-    const bool sign_off = s == 0 || has_any(head.substr(0, head.size() - 1), ".!?\n\r") ||
+    const bool sign_off = s == 0 || has_any(head, ".!?\n\r") ||
                           one_of(t[s - 1].lower, {"thanks", "thx", "ty", "you"}) ||
                           std::any_of(head.begin(), head.end(),
                                       [](char c) { return static_cast<unsigned char>(c) >= 0xF0; });
@@ -1008,7 +1019,7 @@ std::vector<std::string> find_names(std::string_view text) {
   const auto t = tokenize(text);
   std::vector<std::string> out;
   for (const auto k : name_tokens(t, text, false)) {
-    out.push_back(t[k].lower);
+    out.emplace_back(base_name(t[k]));
   }
   return out;
 }
@@ -1022,7 +1033,7 @@ bool foreign_name(std::string_view answer, std::string_view question) {
   const auto asked = tokenize(question);
   return std::any_of(names.begin(), names.end(), [&](std::size_t k) {
     return std::none_of(asked.begin(), asked.end(),
-                        [&](const token& q) { return q.lower == t[k].lower; });
+                        [&](const token& q) { return base_name(q) == base_name(t[k]); });
   });
 }
 

@@ -17,8 +17,8 @@ namespace {
 // of the SSA files; lower case, 3+ letters, apostrophes dropped.
 //
 // Names that are also everyday words, months, places or brands are kept
-// apart (kWordLike): they need a capital and a pattern.
-constexpr std::string_view kNames =
+// apart (word_like_text): they need a capital and a pattern.
+constexpr std::string_view names_text =
     // Men, SSA top names of the 1940s-1990s.
     "james john robert michael david richard joseph thomas charles christopher daniel "
     "matthew anthony donald steven stephen paul andrew joshua kenneth kevin brian "
@@ -159,7 +159,7 @@ constexpr std::string_view kNames =
     "anil raj arun deepak kiran meera lakshmi sanjana";
 
 /// Given names that are also everyday words, months, places or brands.
-constexpr std::string_view kWordLike =
+constexpr std::string_view word_like_text =
     // Words.
     "will bill mark frank rich art chase grant hunter miles max guy jack nick drew "
     "pat sue rob don gene wade clay dale glen cliff forrest reed cash king legend "
@@ -199,14 +199,14 @@ name_set split(std::string_view all) {
 }
 
 const name_set& word_like() {
-  static const auto set = split(kWordLike);
+  static const auto set = split(word_like_text);
   return set;
 }
 
 /// Every name, word-like ones included.
 const name_set& all_names() {
   static const auto set = [] {
-    auto names = split(kNames);
+    auto names = split(names_text);
     const auto& words = word_like();
     names.insert(words.begin(), words.end());
     return names;
