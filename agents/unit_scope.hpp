@@ -9,7 +9,9 @@
 namespace openhouse::agents {
 
 /// Market scope when `text` carries no PII — no email, phone number, street
-/// address or name by the cache's detectors, and not the lead's own number —
+/// address or name by the cache's detectors (a name in any common form and
+/// in lower case too: "maria here", "this is dave", "- Tom"; see
+/// cache::find_names), and not the lead's own number —
 /// so the same text from any lead of the market is one provider call;
 /// contact scope otherwise, so a lead's details never reach another lead.
 /// The answer itself is checked again before it is stored

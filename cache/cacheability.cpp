@@ -1,7 +1,10 @@
 #include "cache/cacheability.hpp"
 
+#include "cache/given_names.hpp"
+
 #include <algorithm>
 #include <initializer_list>
+#include <unordered_set>
 #include <vector>
 
 namespace openhouse::cache {
@@ -383,6 +386,24 @@ bool has_address(const std::vector<token>& t) {
   return false;
 }
 
+// --- names --------------------------------------------------------------------
+//
+// A name is found by a pattern that expects one — a self-introduction, a
+// greeting or thanks, a sign-off, "call me ...", an honorific, "my wife ..."
+// — or by a capitalised given name of the list that is not also a word or a
+// place. The list (given_names) stands in for capitals, which SMS often
+// lacks ("maria here"); names that are also words ("will", "may", "hope")
+// need a capital and a pattern, so "will the seller take less" stays a
+// question. A false positive costs one provider call, a false negative can
+// show one lead's name to another: where unsure, a pattern says name.
+
+bool is_month(std::string_view w) {
+  return one_of(w,
+                {"january",   "february", "march",    "april",    "may",  "june", "july", "august",
+                 "september", "october",  "november", "december", "jan",  "feb",  "mar",  "apr",
+                 "jun",       "jul",      "aug",      "sep",      "sept", "oct",  "nov",  "dec"});
+}
+
 /// Capitalised words that are not names at the start of a clause.
 bool common_capitalised(std::string_view w) {
   return one_of(
@@ -398,38 +419,502 @@ bool common_capitalised(std::string_view w) {
           "neighbor", "renting", "approved", "excited", "curious", "wondering", "calling",
           "texting", "reaching", "following", "writing", "checking", "hoping",
           // Contractions without their apostrophe: "Hi, I'm looking ..."
-          "im", "ive", "id", "ill", "were", "weve"});
+          "im", "ive", "id", "ill", "were", "weve",
+          // People who are not named, and what a lead calls themselves.
+          "anyone", "someone", "everybody", "somebody", "anybody", "nobody", "sir", "madam", "maam",
+          "bro", "dude", "man", "buddy", "boss", "mate", "fam", "hun", "hon", "dear", "love",
+          "babe", "me", "us", "them", "him", "her", "they", "he", "she", "both", "much", "lot",
+          "tons", "open", "flexible", "single", "married", "local", "military", "veteran", "first",
+          "self", "investor", "owner", "homeowner", "landlord", "tenant", "family", "done", "free",
+          "busy", "available", "cool", "fine", "awesome", "perfect", "nice", "right", "yeah", "yep",
+          "nope", "asap", "pls", "plz", "lol", "omg", "btw", "fyi", "idk", "tbh", "real", "estate",
+          "realty", "property", "house", "condo", "townhouse", "price", "prices", "market", "rate",
+          "rates", "loan", "mortgage", "lender", "bank", "cash", "offer", "area", "city", "school",
+          "schools", "taxes", "fha", "va", "hoa", "mls", "usda", "about", "over", "under", "only",
+          "too", "more", "less", "any", "some", "maybe", "probably", "definitely", "actually",
+          "really", "totally", "kind", "sort"});
 }
 
+/// Title case — "Maria", not "maria" nor "MARIA": an all-caps text says
+/// nothing about which words are names.
+bool title_case(const token& t) {
+  return t.raw.size() >= 2 && is_upper(t.raw[0]) &&
+         std::any_of(t.raw.begin() + 1, t.raw.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+/// The word without a possessive 's: "gloria's" -> "gloria" (the tokenizer
+/// drops the apostrophe, leaving "glorias"), so a listed name is found in
+/// "this is gloria's husband" too.
+std::string_view base_name(const token& t) {
+  const std::string_view w = t.lower;
+  const bool possessive =
+      t.raw.ends_with("'s") || t.raw.ends_with("'S") || t.raw.ends_with("\xE2\x80\x99s");
+  return possessive && w.size() > 3 ? w.substr(0, w.size() - 1) : w;
+}
+
+/// A capitalised word the list does not know that may be a name
+/// ("Xochitl"): not a common word, weekday, month, greeting or street word,
+/// nor shaped like a verb or adverb ("Relocating", "Retired", "Currently").
 bool name_like(const token& t) {
-  return t.raw.size() >= 2 && is_upper(t.raw[0]) && all_alpha(t.lower) &&
-         !common_capitalised(t.lower) && !is_weekday(t.lower);
+  const std::string_view w = t.lower;
+  if (!title_case(t) || !all_alpha(w) || common_capitalised(w) || is_weekday(w) || is_month(w) ||
+      is_greeting_word(w) || is_street_suffix(w)) {
+    return false;
+  }
+  return w.size() <= 4 || !(w.ends_with("ing") || w.ends_with("ed") || w.ends_with("ly"));
 }
 
-bool has_name(const std::vector<token>& t) {
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const auto& w = t[i].lower;
-    const bool has_next = i + 1 < t.size();
-    // Honorifics: "Mr. Lopez", "Dr Kim".
-    if (one_of(w, {"mr", "mrs", "ms", "miss", "dr", "mx"}) && has_next && name_like(t[i + 1])) {
+/// A word the list does not know, in any case, that may still be a name
+/// where an introduction leaves no other reading ("xochitl here,", "thuy
+/// from remax", "thanks! - oluwaseun"): not a common word, weekday, month,
+/// greeting or street word, nor shaped like a verb or adverb.
+bool unlisted_name(const token& t) {
+  const std::string_view w = t.lower;
+  if (w.size() < 3 || !all_alpha(w) || is_given_name(w) || common_capitalised(w) || is_weekday(w) ||
+      is_month(w) || is_greeting_word(w) || is_street_suffix(w) ||
+      one_of(w, {"same",    "lady",     "people",     "person",   "guy",  "peeps",
+                 "agents",  "realtors", "neighbors",  "kids",     "new",  "out",
+                 "up",      "down",     "there",      "one",      "ones", "far",
+                 "close",   "away",     "different",  "separate", "info", "everything",
+                 "nothing", "anytime",  "negotiable", "thx",      "thnx", "ty",
+                 "tia",     "xoxo",     "cheers"})) {
+    return false;
+  }
+  return w.size() <= 4 || !(w.ends_with("ing") || w.ends_with("ed") || w.ends_with("ly"));
+}
+
+/// What may follow "my name is": anything but these is taken as the name.
+bool not_a_name_after_name_is(std::string_view w) {
+  return one_of(w, {"a",         "an",     "the",     "not",      "on",      "in",      "at",
+                    "is",        "was",    "for",     "to",       "and",     "or",      "under",
+                    "spelled",   "listed", "still",   "also",     "just",    "same",    "different",
+                    "wrong",     "right",  "correct", "my",       "your",    "his",     "her",
+                    "their",     "our",    "already", "there",    "here",    "both",    "only",
+                    "actually",  "really", "unknown", "private",  "none",    "nothing", "important",
+                    "with",      "from",   "by",      "as",       "like",    "off",     "being",
+                    "currently", "now",    "it",      "this",     "that",    "what",    "who",
+                    "whatever",  "above",  "below",   "attached", "missing", "changed", "but",
+                    "so",        "if",     "too",     "very",     "ok",      "okay",    "fine",
+                    "yes",       "no",     "please",  "pls",      "thanks",  "thx",     "hi",
+                    "hey",       "hello",  "lol",     "btw"});
+}
+
+/// A name after a cue that can only introduce one ("my name is", "Mr.").
+bool strict_name(const token& t) {
+  return t.lower.size() >= 2 && all_alpha(t.lower) && !not_a_name_after_name_is(t.lower);
+}
+
+/// The word before a name that makes it a place: "San Jose", "Loma Linda",
+/// "Santa Ana", "Fannie Mae", "Mt Whitney".
+bool place_prefix(std::string_view w) {
+  return one_of(
+      w,
+      {"san",   "santa", "santo", "st",     "saint",  "ste",    "loma", "mount", "mt",    "fort",
+       "ft",    "port",  "lake",  "rancho", "palm",   "los",    "las",  "el",    "la",    "del",
+       "de",    "new",   "north", "south",  "east",   "west",   "n",    "s",     "e",     "w",
+       "upper", "lower", "old",   "fannie", "ginnie", "sallie", "casa", "costa", "villa", "vista",
+       "alta",  "mesa",  "cape",  "point",  "big",    "little", "camp", "grand", "trader"});
+}
+
+/// The word after a name that makes it a place or an institution:
+/// "Victoria Ave", "Jordan Ranch", "Eleanor Roosevelt High", "Freddie Mac".
+bool place_suffix(std::string_view w) {
+  return is_street_suffix(w) ||
+         one_of(w,
+                {"hills",    "hill",         "valley",     "park",       "gardens",    "garden",
+                 "heights",  "ranch",        "lake",       "lakes",      "beach",      "springs",
+                 "estates",  "village",      "grove",      "mall",       "plaza",      "center",
+                 "centre",   "school",       "schools",    "elementary", "middle",     "high",
+                 "academy",  "college",      "university", "hospital",   "church",     "county",
+                 "city",     "airport",      "station",    "river",      "creek",      "canyon",
+                 "ridge",    "mountain",     "mountains",  "mtn",        "bay",        "island",
+                 "crossing", "commons",      "pointe",     "meadows",    "woods",      "oaks",
+                 "pines",    "landing",      "harbor",     "shores",     "mae",        "mac",
+                 "fargo",    "stadium",      "arena",      "museum",     "library",    "freeway",
+                 "fwy",      "expressway",   "community",  "tract",      "apartments", "apts",
+                 "villas",   "lofts",        "manor",      "dam",        "reservoir",  "forest",
+                 "medical",  "clinic",       "memorial",   "day",        "homes",      "realty",
+                 "mortgage", "bank",         "tx",         "texas",      "ca",         "california",
+                 "az",       "arizona",      "nv",         "fl",         "florida",    "area",
+                 "district", "neighborhood", "region",     "wash",       "falls",      "del"});
+}
+
+/// The text between t[i-1] and t[i] (from the start for i == 0).
+std::string_view gap_before(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  const std::size_t from = i == 0 ? 0 : t[i - 1].end;
+  return text.substr(from, t[i].begin - from);
+}
+
+/// The text between t[i] and t[i+1] (to the end for the last token).
+std::string_view gap_after(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  const std::size_t to = i + 1 < t.size() ? t[i + 1].begin : text.size();
+  return text.substr(t[i].end, to - t[i].end);
+}
+
+bool has_any(std::string_view s, std::string_view chars) {
+  return s.find_first_of(chars) != std::string_view::npos;
+}
+
+/// Punctuation, a symbol or an emoji between two words, not just spaces.
+bool pause(std::string_view gap) { return gap.find_first_not_of(" \t'") != std::string_view::npos; }
+
+bool boundary_after(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  return i + 1 == t.size() || pause(gap_after(t, i, text));
+}
+
+/// t[i] starts a clause: the text's first word, after punctuation, or after
+/// a greeting or an interjection ("hey it's Maria", "ok dave here").
+bool clause_start(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  return i == 0 || pause(gap_before(t, i, text)) || is_greeting_word(t[i - 1].lower) ||
+         one_of(t[i - 1].lower, {"yes", "yeah", "yep", "ok", "okay", "oh", "so", "well", "um", "uh",
+                                 "sorry", "also", "again"});
+}
+
+/// t[i] starts a sentence: the first word, or after . ! ? : ; or a new line.
+bool sentence_start(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  return i == 0 || has_any(gap_before(t, i, text), ".!?:;\n\r");
+}
+
+/// A word that goes on introducing the person just named: "Maria from ...",
+/// "Will here", "Dana with Keller Williams".
+bool intro_follower(const std::vector<token>& t, std::size_t i) {
+  return i + 1 < t.size() && one_of(t[i + 1].lower, {"from", "here", "with", "again"});
+}
+
+/// t[i] is part of a place's or an institution's name: "San Jose",
+/// "Victoria Ave", "Martin Luther King Blvd", "Eleanor Roosevelt High".
+bool place_guarded(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (i > 0 && !pause(gap_before(t, i, text)) && place_prefix(t[i - 1].lower)) {
+    return true;
+  }
+  for (std::size_t j = i + 1; j < t.size() && j <= i + 3; ++j) {
+    if (pause(gap_before(t, j, text))) {
+      return false;
+    }
+    if (place_suffix(t[j].lower)) {
       return true;
     }
-    // Self-introductions: "my name is Dana", "I'm Dana", "this is Dana".
-    if (w == "is" && has_next && name_like(t[i + 1]) && before_any(t, i, 1, {"name", "this"})) {
-      return true;
-    }
-    if ((w == "im" || (w == "am" && before_any(t, i, 1, {"i"}))) && has_next &&
-        name_like(t[i + 1])) {
-      return true;
-    }
-    // Salutations addressing someone: "Hi Maria,", "Thanks John!", "Dear Ms ..."
-    if ((is_greeting_word(w) ||
-         one_of(w, {"dear", "thanks", "thx", "congrats", "congratulations", "welcome", "bye"})) &&
-        has_next && name_like(t[i + 1])) {
-      return true;
+    // Past the next word, only a capitalised run goes on naming the place.
+    if (!title_case(t[j]) && t[j].raw.size() != 1) {
+      return false;
     }
   }
   return false;
+}
+
+/// t[i] reads as a person's name where a pattern expects one. A listed name
+/// counts in any case; a word-like one ("Will", "June") only capitalised
+/// and, unless `firm`, followed by a pause or an introduction ("Hi June,",
+/// "this is Will from ..." — not "Hi, May I see it"); an unknown word only
+/// capitalised and when `capitals` allows it.
+bool name_at(const std::vector<token>& t, std::size_t i, std::string_view text, bool firm,
+             bool capitals) {
+  if (i >= t.size()) {
+    return false;
+  }
+  const auto& tok = t[i];
+  if (!all_alpha(tok.lower) || place_guarded(t, i, text)) {
+    return false;
+  }
+  const auto base = base_name(tok);
+  if (is_word_like_name(base)) {
+    return title_case(tok) && (firm || boundary_after(t, i, text) || intro_follower(t, i));
+  }
+  if (is_given_name(base)) {
+    return true;
+  }
+  return capitals && name_like(tok);
+}
+
+/// A listed given name, capitalised, that is not also a word or a place:
+/// "Is Maria still the agent?", "Jose said ...". Capitals and the list
+/// together are signal enough; in lower case the list alone is not.
+bool capitalised_given_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  const auto w = base_name(t[i]);
+  return title_case(t[i]) && is_given_name(w) && !is_word_like_name(w) &&
+         !place_guarded(t, i, text);
+}
+
+/// A middle or last initial: "B" of "Maria B." ("I" and "A" only with a dot).
+bool initial_at(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (i >= t.size() || t[i].raw.size() != 1 || !is_upper(t[i].raw[0])) {
+    return false;
+  }
+  const auto after = gap_after(t, i, text);
+  const bool dot = !after.empty() && after.front() == '.';
+  if (one_of(t[i].lower, {"i", "a"})) {
+    return dot;
+  }
+  return dot || i + 1 == t.size();
+}
+
+bool call_request_word(std::string_view w) {
+  return one_of(
+      w, {"back",      "asap",     "later",  "at",      "when",     "whenever",    "anytime",
+          "soon",      "now",      "please", "pls",     "plz",      "after",       "before",
+          "if",        "on",       "first",  "instead", "directly", "today",       "tonight",
+          "tomorrow",  "tmrw",     "this",   "next",    "between",  "around",      "about",
+          "regarding", "re",       "and",    "or",      "so",       "to",          "in",
+          "sometime",  "maybe",    "again",  "right",   "once",     "real",        "quick",
+          "only",      "all",      "the",    "a",       "any",      "morning",     "afternoon",
+          "evening",   "weekend",  "cell",   "phone",   "mobile",   "number",      "because",
+          "bc",        "thanks",   "thx",    "ty",      "too",      "also",        "crazy",
+          "either",    "ok",       "okay",   "urgent",  "urgently", "immediately", "lol",
+          "anytime",   "whenever", "early",  "late",    "during",   "until",       "by"});
+}
+
+bool company_word(std::string_view w) {
+  return one_of(w, {"realty",   "realtor",   "realtors",  "estate",   "properties", "property",
+                    "mortgage", "mortgages", "lending",   "loans",    "bank",       "title",
+                    "escrow",   "brokerage", "insurance", "group",    "team",       "kw",
+                    "remax",    "century",   "coldwell",  "compass",  "redfin",     "zillow",
+                    "exp",      "keller",    "berkshire", "sothebys", "corcoran",   "windermere"});
+}
+
+bool relation_word(std::string_view w) {
+  return one_of(w, {"wife",        "husband",     "hubby",    "partner",    "fiance",  "fiancee",
+                    "boyfriend",   "girlfriend",  "bf",       "gf",         "son",     "daughter",
+                    "mom",         "mother",      "dad",      "father",     "brother", "sister",
+                    "agent",       "realtor",     "lender",   "broker",     "friend",  "boss",
+                    "coworker",    "neighbor",    "landlord", "tenant",     "grandma", "grandpa",
+                    "grandmother", "grandfather", "uncle",    "aunt",       "cousin",  "spouse",
+                    "officer",     "attorney",    "lawyer",   "accountant", "cpa",     "roommate",
+                    "niece",       "nephew",      "stepdad",  "stepmom"});
+}
+
+/// After "X here": the words that make "here" a place, not an introduction
+/// ("Summer here is hot", "Prices here are crazy").
+bool here_continues_as_place(std::string_view w) {
+  return one_of(
+      w, {"is",    "are",   "was",    "were",  "has",  "have", "had", "in",  "at",    "for",
+          "to",    "seems", "seem",   "looks", "look", "gets", "get", "got", "will",  "would",
+          "can",   "could", "should", "might", "must", "does", "do",  "did", "isnt",  "arent",
+          "wasnt", "the",   "a",      "an",    "of",   "too",  "yet", "now", "right", "been"});
+}
+
+/// A word some name pattern starts from (see name_tokens): the other words
+/// are only checked for a capitalised given name or a comma before them.
+bool cue_word(std::string_view w) {
+  static const std::unordered_set<std::string_view> cues{
+      "mr", "mrs", "ms", "mx", "dr", "miss", "name", "names", "im", "am", "is", "its", "here", "me",
+      "you", "dear", "thanks", "thx", "thnx", "tks", "ty", "congrats", "congratulations", "welcome",
+      "bye", "best", "regards", "cheers", "sincerely", "warmly", "respectfully", "love", "xoxo",
+      "from",
+      // relation_word()
+      "wife", "husband", "hubby", "partner", "fiance", "fiancee", "boyfriend", "girlfriend", "bf",
+      "gf", "son", "daughter", "mom", "mother", "dad", "father", "brother", "sister", "agent",
+      "realtor", "lender", "broker", "friend", "boss", "coworker", "neighbor", "landlord", "tenant",
+      "grandma", "grandpa", "grandmother", "grandfather", "uncle", "aunt", "cousin", "spouse",
+      "officer", "attorney", "lawyer", "accountant", "cpa", "roommate", "niece", "nephew",
+      "stepdad", "stepmom"};
+  return cues.contains(w) || is_greeting_word(w);
+}
+
+/// The tokens of `t` that name a person (indices, in order found, no
+/// repeats); stops at the first when `first_only`.
+std::vector<std::size_t> name_tokens(const std::vector<token>& t, std::string_view text,
+                                     bool first_only) {
+  std::vector<std::size_t> out;
+  const std::size_t n = t.size();
+  const auto add = [&](std::size_t k) {
+    if (std::find(out.begin(), out.end(), k) == out.end()) {
+      out.push_back(k);
+    }
+    return first_only;
+  };
+  const auto prev_is = [&](std::size_t i, std::initializer_list<std::string_view> set) {
+    return i > 0 && one_of(t[i - 1].lower, set);
+  };
+  // "my name is", "wife's name is", "full name:".
+  const auto after_possessive = [&](std::size_t i) {
+    return i > 0 && one_of(t[i - 1].lower, {"my", "his", "her", "their", "our", "wifes", "husbands",
+                                            "full", "first", "last", "legal", "agents", "realtors",
+                                            "sons", "daughters", "moms", "dads", "partners"});
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& w = t[i].lower;
+    const bool has_next = i + 1 < n;
+    // Most words cue nothing: the patterns below start from a cue word.
+    if (cue_word(w)) {
+      // Honorifics: "Mr. Lopez", "mrs garcia", "Dr Kim", "Miss Dana".
+      if (one_of(w, {"mr", "mrs", "ms", "mx"}) && has_next && strict_name(t[i + 1]) &&
+          !common_capitalised(t[i + 1].lower) && add(i + 1)) {
+        return out;
+      }
+      // "Dr" right after a street's name is the street's suffix: "4410 Oak Dr Temecula".
+      const bool street_dr = w == "dr" && i > 0 && !pause(gap_before(t, i, text)) &&
+                             (all_digits(t[i - 1].lower) ||
+                              (title_case(t[i - 1]) && !common_capitalised(t[i - 1].lower) &&
+                               !is_greeting_word(t[i - 1].lower)));
+      if (one_of(w, {"dr", "miss"}) && !street_dr && title_case(t[i]) && has_next &&
+          title_case(t[i + 1]) && name_at(t, i + 1, text, true, true) && add(i + 1)) {
+        return out;
+      }
+      // "my name is Dana", "Name is dana", "name: Dana", "name's Dana", "names dave".
+      if (w == "name" && (clause_start(t, i, text) || after_possessive(i))) {
+        if (i + 2 < n && t[i + 1].lower == "is" && strict_name(t[i + 2]) && add(i + 2)) {
+          return out;
+        }
+        if (has_next && has_any(gap_after(t, i, text), ":") && strict_name(t[i + 1]) &&
+            add(i + 1)) {
+          return out;
+        }
+      }
+      if (w == "names" && has_next && (clause_start(t, i, text) || after_possessive(i))) {
+        const bool apostrophe = t[i].raw.size() > w.size();  // "name's": not a plural
+        if ((apostrophe ? strict_name(t[i + 1]) : name_at(t, i + 1, text, true, true)) &&
+            add(i + 1)) {
+          return out;
+        }
+      }
+      // "I'm Dana", "im dana", "I am Dana".
+      if ((w == "im" || (w == "am" && prev_is(i, {"i"}))) && name_at(t, i + 1, text, true, true) &&
+          add(i + 1)) {
+        return out;
+      }
+      // "this is Dana", "hi this is dave".
+      if (w == "is" && prev_is(i, {"this"}) && name_at(t, i + 1, text, false, true) && add(i + 1)) {
+        return out;
+      }
+      // "it's Maria from ...", "hey its dave", "It's me, Tom".
+      if (w == "its" && clause_start(t, i, text)) {
+        std::size_t k = i + 1;
+        if (k < n && t[k].lower == "me") {
+          ++k;
+        }
+        if (k < n &&
+            (name_at(t, k, text, false, false) ||
+             (name_like(t[k]) && (k + 1 == n || intro_follower(t, k)))) &&
+            add(k)) {
+          return out;
+        }
+      }
+      // "maria here", "Dave here, ...", "hey, Tom here" — not "Summer here is hot".
+      if (w == "here" && i > 0 && clause_start(t, i - 1, text) &&
+          (boundary_after(t, i, text) || !here_continues_as_place(t[i + 1].lower))) {
+        // An unknown capitalised word needs more: "Xochitl here!", not "Crime here?".
+        const auto after = gap_after(t, i, text);
+        const bool introduces =
+            !has_any(after, "?") &&
+            (i + 1 == n || pause(after) ||
+             one_of(t[i + 1].lower,
+                    {"looking", "wanting", "interested", "again", "from", "with", "checking",
+                     "following", "reaching", "texting", "writing", "and"}));
+        // In lower case too where it opens the message: "xochitl here, ..."
+        const bool opens =
+            sentence_start(t, i - 1, text) || (i >= 2 && is_greeting_word(t[i - 2].lower));
+        if ((name_at(t, i - 1, text, true, false) ||
+             (introduces && (name_like(t[i - 1]) || (opens && unlisted_name(t[i - 1]))))) &&
+            add(i - 1)) {
+          return out;
+        }
+      }
+      // "call me Dave" — "call me back / at 5 / tomorrow / asap" is a call request.
+      if (w == "me" && prev_is(i, {"call"}) && has_next && !call_request_word(t[i + 1].lower) &&
+          name_at(t, i + 1, text, false, true) && add(i + 1)) {
+        return out;
+      }
+      // Greetings and thanks: "Hi Maria,", "hey mike", "Thanks John!", "thank you Sarah".
+      if ((is_greeting_word(w) ||
+           one_of(w, {"dear", "thanks", "thx", "thnx", "tks", "ty", "congrats", "congratulations",
+                      "welcome", "bye"}) ||
+           (w == "you" && prev_is(i, {"thank"}))) &&
+          name_at(t, i + 1, text, false, true) && add(i + 1)) {
+        return out;
+      }
+      // Sign-off words before the last name: "Best, Maria", "cheers dave", "Regards, Tom B."
+      if (one_of(w, {"best", "regards", "cheers", "sincerely", "warmly", "respectfully", "love",
+                     "xoxo"}) &&
+          (i + 2 == n || (i + 3 == n && initial_at(t, i + 2, text))) &&
+          pause(gap_after(t, i, text)) && name_at(t, i + 1, text, true, true) && add(i + 1)) {
+        return out;
+      }
+      // "Dana from Keller Williams Realty", "dave from riverside" (at a clause's start).
+      if (w == "from" && i > 0) {
+        bool company = false;
+        for (std::size_t j = i + 1; j < n && j <= i + 4; ++j) {
+          company = company || company_word(t[j].lower);
+        }
+        // Where the name is introduced: "this is thuy from remax", "its thuy from keller".
+        const bool introduced =
+            clause_start(t, i - 1, text) ||
+            (i >= 2 && (t[i - 2].lower == "its" ||
+                        (t[i - 2].lower == "is" && i >= 3 && t[i - 3].lower == "this")));
+        if (((company && name_at(t, i - 1, text, true, true)) ||
+             (company && introduced && unlisted_name(t[i - 1])) ||
+             (clause_start(t, i - 1, text) && name_at(t, i - 1, text, false, false))) &&
+            add(i - 1)) {
+          return out;
+        }
+      }
+      // "my wife Maria", "our agent Will", "my husband jose".
+      if (relation_word(w) && (prev_is(i, {"my", "our", "his", "her"}) ||
+                               (i > 1 && one_of(t[i - 2].lower, {"my", "our"})))) {
+        if (name_at(t, i + 1, text, true, true) && add(i + 1)) {
+          return out;
+        }
+      }
+    }
+    // A name and an initial: "Maria B.", "Xochitl R." at the end.
+    if (has_next && initial_at(t, i + 1, text) &&
+        (name_at(t, i, text, false, false) ||
+         (name_like(t[i]) && i + 2 == n && clause_start(t, i, text))) &&
+        add(i)) {
+      return out;
+    }
+    // Addressed after a comma: "Great to hear, Maria!", "sure, dana." An
+    // unknown or word-like capitalised word only with "!" ("..., Xochitl!"):
+    // "in May, June." and "Corona, Riverside." are lists.
+    if (i > 0 && has_any(gap_before(t, i, text), ",") && boundary_after(t, i, text)) {
+      const bool bang = has_any(gap_after(t, i, text), "!");
+      const bool listed = is_given_name(w) && !is_word_like_name(w);
+      if (((listed && !place_guarded(t, i, text)) || (bang && (name_at(t, i, text, true, true)))) &&
+          add(i)) {
+        return out;
+      }
+    }
+    // Addressed first: "Maria, here are ...", "dana, quick question".
+    if (sentence_start(t, i, text) && has_next && gap_after(t, i, text).starts_with(",") &&
+        is_given_name(w) && !is_word_like_name(w) && !place_guarded(t, i, text) && add(i)) {
+      return out;
+    }
+    if (capitalised_given_name(t, i, text) && add(i)) {
+      return out;
+    }
+  }
+  // A sign-off after a dash or tilde at the very end: "- Maria", "– dave",
+  // "~Tom", "— Xochitl R.", "thanks! -Dana Lopez".
+  for (std::size_t s = n >= 2 ? n - 2 : 0; s < n; ++s) {
+    if (s + 2 == n && !(initial_at(t, n - 1, text) || title_case(t[n - 1]))) {
+      continue;  // two words at the end: a name and an initial or a surname
+    }
+    const auto before = gap_before(t, s, text);
+    const auto last = before.find_last_not_of(" \t");
+    if (last == std::string_view::npos) {
+      continue;
+    }
+    const auto head = before.substr(0, last + 1);
+    const bool dash = head.ends_with("-") || head.ends_with("~") ||
+                      head.ends_with("\xE2\x80\x93") || head.ends_with("\xE2\x80\x94");
+    if (!dash) {
+      continue;
+    }
+    // The dash ends what came before it: punctuation, an emoji or thanks.
+    const bool sign_off = s == 0 || has_any(head, ".!?\n\r") ||
+                          one_of(t[s - 1].lower, {"thanks", "thx", "ty", "you"}) ||
+                          std::any_of(head.begin(), head.end(),
+                                      [](char c) { return static_cast<unsigned char>(c) >= 0xF0; });
+    if ((name_at(t, s, text, sign_off, false) ||
+         (sign_off && (name_like(t[s]) || unlisted_name(t[s])))) &&
+        add(s)) {
+      return out;
+    }
+  }
+  return out;
+}
+
+bool has_name(const std::vector<token>& t, std::string_view text) {
+  return !name_tokens(t, text, true).empty();
 }
 
 /// `needle` in `hay` case-insensitively, on word boundaries.
@@ -468,7 +953,7 @@ std::optional<std::string_view> pii_in(std::string_view text, const std::vector<
   if (has_address(t)) {
     return "pii_address";
   }
-  if (has_name(t)) {
+  if (has_name(t, text)) {
     return "pii_name";
   }
   return std::nullopt;
@@ -485,8 +970,8 @@ bool greeting(const std::vector<token>& t) {
       greeted = true;
     } else if (is_greeting_filler(w)) {
       continue;
-    } else if (!named && name_like(tok)) {
-      named = true;  // "Hi Sarah!" greets someone by name
+    } else if (!named && (name_like(tok) || (is_given_name(w) && !is_word_like_name(w)))) {
+      named = true;  // "Hi Sarah!", "hey dave" greet someone by name
     } else {
       return false;
     }
@@ -528,6 +1013,28 @@ bool mentions_relative_time(std::string_view text) { return relative_time(tokeni
 
 std::optional<std::string_view> find_pii(std::string_view text) {
   return pii_in(text, tokenize(text));
+}
+
+std::vector<std::string> find_names(std::string_view text) {
+  const auto t = tokenize(text);
+  std::vector<std::string> out;
+  for (const auto k : name_tokens(t, text, false)) {
+    out.emplace_back(base_name(t[k]));
+  }
+  return out;
+}
+
+bool foreign_name(std::string_view answer, std::string_view question) {
+  const auto t = tokenize(answer);
+  const auto names = name_tokens(t, answer, false);
+  if (names.empty()) {
+    return false;
+  }
+  const auto asked = tokenize(question);
+  return std::any_of(names.begin(), names.end(), [&](std::size_t k) {
+    return std::none_of(asked.begin(), asked.end(),
+                        [&](const token& q) { return base_name(q) == base_name(t[k]); });
+  });
 }
 
 bool verdict_follows_key(const unit& u, std::string_view question) noexcept {

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 /// DESIGN.md "Never cached": which requests and answers bypass the cache.
 /// Checked twice — check_request() before the lookup (a bypassed request is
@@ -68,11 +69,13 @@ struct verdict {
 /// lead (name, phone, email from the CRM); any of them in the answer
 /// (case-insensitive, whole words, 3+ characters) is PII. Bypasses: answers
 /// stopped by max_tokens, empty answers, answers carrying PII (known values,
-/// emails, phone numbers, street addresses, personal names by simple signals
-/// — "Hi Maria,", "Mr. Lopez", "my name is ...", "I'm Dana"), and answers
-/// that mention the current time ("today at 3pm", "right now", "tomorrow",
-/// "this weekend"). PII bypasses apply in every scope: DESIGN.md stores no
-/// answer that carries PII, not even in the lead's own scope.
+/// emails, phone numbers, street addresses, personal names as find_names()
+/// finds them — "Hi Maria,", "Thanks Maria", "Great to hear, Maria!",
+/// "Maria, here are ...", "- Maria", "Mr. Lopez", "Our agent Maria will
+/// call"), and answers that mention the current time ("today at 3pm",
+/// "right now", "tomorrow", "this weekend"). PII bypasses apply in every
+/// scope: DESIGN.md stores no answer that carries PII, not even in the
+/// lead's own scope.
 [[nodiscard]] verdict check_response(const unit& u, std::string_view answer,
                                      std::string_view stop_reason,
                                      std::span<const std::string> known_pii = {});
@@ -88,5 +91,26 @@ struct verdict {
 /// The kind of PII found ("pii_email", "pii_phone", "pii_address",
 /// "pii_name"), or nullopt.
 [[nodiscard]] std::optional<std::string_view> find_pii(std::string_view text);
+
+/// The personal names in `text`, lower case, in order found. A name is a
+/// word where a pattern expects one — a self-introduction ("my name is X",
+/// "name's X", "I'm X", "im x", "this is X", "X here", "it's X from Y",
+/// "X from Z Realty"), a greeting or thanks ("Hi X", "thanks, X"), a
+/// sign-off at the end ("- X", "~X", "Best, X", "X B."), "call me X" (not
+/// "call me back / at 5 / tomorrow"), an honorific ("Mr. X"), "my wife X",
+/// someone addressed ("..., X!", "X, here are ...") — or a capitalised
+/// common US given name (given_names) that is not also a word or a place.
+/// Lower-case words count only as listed given names in such a pattern, and
+/// names that are also words ("will", "may", "june", "hope", "austin")
+/// only capitalised in one: "will the seller take less", "may i see it" and
+/// "is june a good month to list" name nobody.
+[[nodiscard]] std::vector<std::string> find_names(std::string_view text);
+
+/// Serve-time check of a shared (market or global) hit: true when `answer`
+/// names someone (find_names) whom `question`, the asking lead's own text,
+/// does not name. Such an entry was stored before the answer check knew
+/// the name, or by another node, and would greet this lead by another
+/// lead's name: the hit is then a miss.
+[[nodiscard]] bool foreign_name(std::string_view answer, std::string_view question);
 
 }  // namespace openhouse::cache

@@ -190,6 +190,22 @@ cache_reply hit_reply(const cached_answer& entry, outcome o, std::string digest,
   return out;
 }
 
+/// A shared (market or global) entry whose answer names someone the asking
+/// lead's text does not (foreign_name) is not served: it was stored before
+/// the answer check knew that name, or by another node, and would greet
+/// this lead by another lead's name. The request goes on as a miss; counted
+/// as bypass reason "foreign_name".
+bool names_someone_else(const cache_state& st, const cache_request& req,
+                        const cached_answer& entry) {
+  if (has_contact(req.unit.scope) || !foreign_name(entry.text, req.question)) {
+    return false;
+  }
+  if (st.deps.metrics) {
+    st.deps.metrics->count_cache_bypass(req.unit.task, "foreign_name");
+  }
+  return true;
+}
+
 /// The text a request may be matched on by similarity, when it is eligible
 /// for L3: the tier is there, the task has a threshold, the unit is shared
 /// (market or global: PII-free and not personalised; check_request already
@@ -540,6 +556,10 @@ void lookup_l3(self_ptr self, fill_ptr f) {
     call_provider(self, std::move(f));
     return;
   }
+  if (names_someone_else(st, f->req, *entry)) {
+    call_provider(self, std::move(f));
+    return;
+  }
   // Back-fill the exact tiers under this request's own key: the same wording
   // is then an L1/L2 hit, and still carries the entry's source.
   const auto left = std::chrono::milliseconds{entry->expires_at_ms - now_ms};
@@ -574,7 +594,7 @@ void lookup_l2(self_ptr self, fill_ptr f) {
               // The key already names the generations; checking them again
               // costs nothing and turns any corruption into a miss.
               if (entry && same_counters(entry->generation, f->req.unit.generation) &&
-                  entry->expires_at_ms > now_ms) {
+                  entry->expires_at_ms > now_ms && !names_someone_else(st, f->req, *entry)) {
                 st.l1->put(f->digest, std::move(value), st.deps.time->now(),
                            std::chrono::milliseconds{entry->expires_at_ms - now_ms},
                            entry_tags(f->req.unit));
@@ -741,7 +761,12 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
         }
         auto digest = key_digest(u);
         if (const auto* value = st.l1->get(digest, st.deps.time->now())) {
-          if (auto entry = decode_answer(*value)) {
+          // L1 holds answers check_response let through (it refuses every
+          // name) or hits that passed names_someone_else on their way up from
+          // L2 or L3 for this key; when the key covers the question, that
+          // check's answer is this one's too, and the hit path stays cheap.
+          auto entry = decode_answer(*value);
+          if (entry && (keyed_verdict || !names_someone_else(st, req, *entry))) {
             count(st, u.task, outcome::l1);
             observe(st, tier::l1, started);
             auto out = hit_reply(*entry, outcome::l1, std::move(digest));

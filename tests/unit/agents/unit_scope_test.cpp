@@ -46,6 +46,14 @@ TEST_CASE("text_unit_scope: market for PII-free text, contact when the text iden
       {"a street address", "I live at 1234 Elm St", lead, scope::contact, "pii_address"},
       {"a self-introduction", "My name is Dana", lead, scope::contact, "pii_name"},
       {"a salutation", "Thanks John! What about Corona?", lead, scope::contact, "pii_name"},
+      {"a lower-case introduction", "maria here, 3 bed in fontana?", lead, scope::contact,
+       "pii_name"},
+      {"an introduction with an office", "this is dave from keller williams", lead, scope::contact,
+       "pii_name"},
+      {"a sign-off", "what are closing costs? - Tom", lead, scope::contact, "pii_name"},
+      // A given name that is also a word, in an ordinary question, names nobody.
+      {"a name that is also a word", "will the seller take less", lead, scope::market, ""},
+      {"a call request", "call me back about homes in Corona", lead, scope::market, ""},
       // The lead's own number, even in part and in a shape find_pii misses.
       {"the contact's last 7 digits", "my number ends in 5550123", lead, scope::contact, ""},
       {"the contact's last 7 digits spread out", "it's 555 01 23", lead, scope::contact, ""},

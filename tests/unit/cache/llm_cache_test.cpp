@@ -4,10 +4,12 @@
 
 #include "cache/llm_cache.hpp"
 #include "cache/cache_error.hpp"
+#include "cache/cached_answer.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/local_embedder.hpp"
 #include "cache/market_lexicon.hpp"
 #include "cache/semantic_tier.hpp"
+#include "cache/semantic_writer.hpp"
 #include "runtime/type_ids.hpp"
 
 #include <caf/all.hpp>
@@ -876,4 +878,115 @@ TEST_CASE_METHOD(fixture, "verify_every 0 makes no extra call", "[cache][actor][
   CHECK(hit(c, faq("how much r the hoa fees in fontana")).outcome == outcome::l3);
   sched.run();
   CHECK(gw->calls.size() == 1);
+}
+
+// --- serve-time name check ------------------------------------------------------
+
+namespace {
+
+/// Prefixes every L2 entry's answer with `greeting`, as a node running
+/// before answers naming a person were refused might have stored it.
+void greet_in_l2(redis_script& redis, const std::string& greeting) {
+  for (auto& [key, value] : redis.entries) {
+    auto entry = decode_answer(value);
+    REQUIRE(entry);
+    entry->text = greeting + entry->text;
+    value = encode(*entry);
+  }
+}
+
+/// The semantic writer's stand-in: keeps what the cache hands it.
+semantic_writer_actor::behavior_type recording_writer(
+    semantic_writer_actor::pointer, std::shared_ptr<std::vector<semantic_entry>> written) {
+  return {
+      [written](semantic_entry& e) { written->push_back(std::move(e)); },
+      [](erase_atom, const std::string&) {},
+      [](runtime::tick_atom) {},
+      [](runtime::flush_atom) -> std::uint64_t { return 0; },
+  };
+}
+
+constexpr const char* foreign_name_bypasses =
+    R"(openhouse_cache_bypasses_total{reason="foreign_name",task="faq"} )";
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture,
+                 "a shared L2 or L1 hit naming someone the lead did not name is served as a miss",
+                 "[cache][actor][names]") {
+  gw->answer_text = "Escrow usually takes 30 to 45 days.";
+  auto a = node();
+  CHECK(hit(a, faq("how long does escrow take")).outcome == outcome::miss);
+  CHECK(hit(a, faq("escrow timeline for maria")).outcome == outcome::miss);
+  REQUIRE(redis->entries.size() == 2);
+  greet_in_l2(*redis, "Hi Maria! ");
+
+  auto b = node();  // another node: its L1 is empty, the entries come from L2
+  auto other = hit(b, faq("how long does escrow take"));
+  CHECK(other.outcome == outcome::miss);
+  CHECK(other.answer.response.text == "Escrow usually takes 30 to 45 days.");
+  CHECK(gw->calls.size() == 3);
+  CHECK_THAT(metrics->render(), Catch::Contains(std::string{foreign_name_bypasses} + "1"));
+  // The fresh answer replaced the entry: the next lead gets it, from L1.
+  CHECK(hit(b, faq("how long does escrow take")).answer.response.text ==
+        "Escrow usually takes 30 to 45 days.");
+  CHECK(gw->calls.size() == 3);
+
+  // The lead whose own text names Maria learns nothing new from it.
+  auto own = hit(b, faq("escrow timeline for maria"));
+  CHECK(own.outcome == outcome::l2);
+  CHECK(own.answer.response.text == "Hi Maria! Escrow usually takes 30 to 45 days.");
+
+  // L1 now holds that entry; a request whose question the key does not
+  // cover is checked there as well (and in L2 after it).
+  auto unkeyed = faq("escrow timeline for maria");
+  unkeyed.question = "how long is escrow";
+  CHECK(hit(b, unkeyed).outcome == outcome::miss);
+  CHECK(gw->calls.size() == 4);
+  CHECK_THAT(metrics->render(), Catch::Contains(std::string{foreign_name_bypasses} + "3"));
+}
+
+TEST_CASE_METHOD(fixture, "a lead's own entry is not checked for names at serve time",
+                 "[cache][actor][names]") {
+  gw->answer_text = "Noted: 4 bedrooms.";
+  auto a = node();
+  CHECK(hit(a, contact_reply("need 4 bedrooms")).outcome == outcome::miss);
+  greet_in_l2(*redis, "Thanks, Dave! ");
+  auto b = node();
+  auto out = hit(b, contact_reply("need 4 bedrooms"));
+  CHECK(out.outcome == outcome::l2);  // the lead's own scope: nobody else's answer
+  CHECK_THAT(metrics->render(), !Catch::Contains("foreign_name"));
+}
+
+TEST_CASE_METHOD(fixture, "an L3 match naming someone the lead did not name is a miss",
+                 "[cache][actor][l3][names]") {
+  auto tier = faq_tier();
+  auto written = std::make_shared<std::vector<semantic_entry>>();
+  cache_deps deps;
+  deps.config = cfg;
+  deps.time = wall;
+  deps.gateway = gateway;
+  deps.l2 = l2;
+  deps.metrics = metrics;
+  deps.semantic = tier;
+  deps.semantic_writer = sys.spawn(recording_writer, written);
+  auto c = spawn_cache(sys, std::move(deps));
+  sched.run();
+
+  gw->answer_text = "HOA fees in Fontana run $100 to $300 a month.";
+  CHECK(hit(c, faq("What are the HOA fees in Fontana?")).outcome == outcome::miss);
+  REQUIRE(written->size() == 1);
+  // The same entry, as another node stored it before names were refused.
+  const auto& e = written->front();
+  auto old = decode_answer(e.value);
+  REQUIRE(old);
+  old->text = "Thanks, Dave! " + old->text;
+  tier->insert(e.partition, e.task, e.text, encode(*old), e.source_sid, wall->now() + 1h,
+               wall->now());
+
+  auto out = hit(c, faq("how much r the hoa fees in fontana"));
+  CHECK(out.outcome == outcome::miss);
+  CHECK(out.answer.response.text == "HOA fees in Fontana run $100 to $300 a month.");
+  CHECK(gw->calls.size() == 2);
+  CHECK_THAT(metrics->render(), Catch::Contains(std::string{foreign_name_bypasses} + "1"));
 }
