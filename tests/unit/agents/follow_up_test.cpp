@@ -182,8 +182,8 @@ TEST_CASE("quiet hours hold a follow-up on the market's clock and on every clock
   CHECK(quiet_for_lead(q, local_times{10 * h, {9 * h, 8 * h}}) == follow_up_verdict::send);
   // The market's own window is named first when both hold it.
   CHECK(quiet_for_lead(q, local_times{7 * h, {5 * h}}) == follow_up_verdict::quiet_hours);
-  // No quiet hours configured: nothing holds it anywhere.
-  CHECK(quiet_for_lead(cfg::quiet_hours{}, local_times{3 * h, {0, 23 * h}}) ==
+  // start == end: the market has no quiet hours, so nothing holds it.
+  CHECK(quiet_for_lead(cfg::quiet_hours{0, 0}, local_times{3 * h, {0, 23 * h}}) ==
         follow_up_verdict::send);
 }
 

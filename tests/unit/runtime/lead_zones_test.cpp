@@ -140,5 +140,5 @@ TEST_CASE("the area codes in quiet hours at an instant", "[runtime][time][area_c
   CHECK_FALSE(has(909));
   CHECK_FALSE(has(212));
   CHECK_FALSE(has(208));  // 08:30 and 09:30
-  CHECK(leads().area_codes_in_quiet_hours({}, utc(2026, 7, 15, 15, 30)).empty());
+  CHECK(leads().area_codes_in_quiet_hours({0, 0}, utc(2026, 7, 15, 15, 30)).empty());
 }
