@@ -438,8 +438,8 @@ std::optional<int> nanp_area_code(std::string_view e164) noexcept {
 }
 
 std::span<const std::string_view> area_code_time_zones(int npa) noexcept {
-  const auto it = std::lower_bound(table.begin(), table.end(), npa,
-                                   [](const area_code_zones& e, int v) { return e.npa < v; });
+  const auto* const it = std::lower_bound(
+      table.begin(), table.end(), npa, [](const area_code_zones& e, int v) { return e.npa < v; });
   if (it == table.end() || it->npa != npa) return {};
   return it->list();
 }
