@@ -26,12 +26,31 @@ std::string_view to_string(follow_up_verdict v) noexcept {
       return "not_yet";
     case follow_up_verdict::quiet_hours:
       return "quiet_hours";
+    case follow_up_verdict::lead_quiet_hours:
+      return "lead_quiet_hours";
   }
   return "unknown";
 }
 
+follow_up_verdict quiet_for_lead(const config::quiet_hours& quiet,
+                                 const local_times& local) noexcept {
+  if (in_quiet_hours(quiet, local.market_minute)) return follow_up_verdict::quiet_hours;
+  // Every zone the area code spans: the number does not say on which side
+  // of the line the lead lives, so the stricter clock wins.
+  for (const int minute : local.lead_minutes) {
+    if (in_quiet_hours(quiet, minute)) return follow_up_verdict::lead_quiet_hours;
+  }
+  return follow_up_verdict::send;
+}
+
 follow_up_verdict follow_up_due(const config::follow_up_settings& settings,
                                 const config::quiet_hours& quiet, int local_minute_of_day,
+                                std::int64_t now_ms, const silence& s) noexcept {
+  return follow_up_due(settings, quiet, local_times{local_minute_of_day, {}}, now_ms, s);
+}
+
+follow_up_verdict follow_up_due(const config::follow_up_settings& settings,
+                                const config::quiet_hours& quiet, const local_times& local,
                                 std::int64_t now_ms, const silence& s) noexcept {
   if (!settings.enabled) return follow_up_verdict::disabled;
   if (s.opted_out) return follow_up_verdict::opted_out;
@@ -46,8 +65,7 @@ follow_up_verdict follow_up_due(const config::follow_up_settings& settings,
   if (!s.anchor_asks) return follow_up_verdict::no_question;
   if (s.follow_ups_sent >= settings.max_per_silence) return follow_up_verdict::max_reached;
   if (now_ms - s.last_outbound_ms < settings.after.count()) return follow_up_verdict::not_yet;
-  if (in_quiet_hours(quiet, local_minute_of_day)) return follow_up_verdict::quiet_hours;
-  return follow_up_verdict::send;
+  return quiet_for_lead(quiet, local);
 }
 
 bool asks_question(std::string_view bot_message) noexcept {

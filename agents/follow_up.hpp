@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 /// Follow-ups: the one message the runtime starts itself, to a lead who has
 /// not answered the bot. Plain functions; the follow-up worker applies them
@@ -38,19 +39,47 @@ enum class follow_up_verdict {
   max_reached,  ///< max_per_silence follow-ups of this silence were sent
   not_yet,      ///< the silence is shorter than `after`
   quiet_hours,  ///< local time is in the market's quiet window
+  /// The market's window is clear, but local time in a zone of the lead's
+  /// area code is inside it.
+  lead_quiet_hours,
 };
 
 /// "send" | "disabled" | "opted_out" | "muted" | "answered" | "no_question" |
-/// "max_reached" | "not_yet" | "quiet_hours".
+/// "max_reached" | "not_yet" | "quiet_hours" | "lead_quiet_hours".
 [[nodiscard]] std::string_view to_string(follow_up_verdict v) noexcept;
 
+/// Local time at one instant, in minutes after local midnight
+/// (runtime::time_zone::minute_of_day), where a message would be read.
+struct local_times {
+  int market_minute = 0;  ///< in the market's zone
+  /// In each zone of the lead's area code (agents::lead_time_zones); empty
+  /// when the number tells no zone.
+  std::vector<int> lead_minutes;
+};
+
+/// The quiet-hours rule for a message the runtime starts itself: it may go
+/// only when local time is outside the market's quiet window both in the
+/// market's zone and in every zone of the lead's area code (the window's
+/// start and end are the market's, read on each zone's clock). send,
+/// quiet_hours (the market's zone holds it) or lead_quiet_hours (only a
+/// zone of the lead holds it).
+[[nodiscard]] follow_up_verdict quiet_for_lead(const config::quiet_hours& quiet,
+                                               const local_times& local) noexcept;
+
 /// Whether to send the next follow-up of `s` at `now_ms`, when local time is
-/// `local_minute_of_day` (runtime::time_zone::minute_of_day). A follow-up is
-/// due once `after` has passed since the last outbound message (the bot's or
-/// the previous follow-up's): the boundary itself is due. Reasons not to send
-/// are checked in the order of the enum, so the verdict names the first rule
-/// that holds the message back; quiet hours come last because they only
-/// delay a follow-up that is otherwise due.
+/// `local` (quiet_for_lead). A follow-up is due once `after` has passed since
+/// the last outbound message (the bot's or the previous follow-up's): the
+/// boundary itself is due. Reasons not to send are checked in the order of
+/// the enum, so the verdict names the first rule that holds the message
+/// back; quiet hours come last because they only delay a follow-up that is
+/// otherwise due.
+[[nodiscard]] follow_up_verdict follow_up_due(const config::follow_up_settings& settings,
+                                              const config::quiet_hours& quiet,
+                                              const local_times& local, std::int64_t now_ms,
+                                              const silence& s) noexcept;
+
+/// follow_up_due for a lead whose zone is unknown: only the market's clock,
+/// `local_minute_of_day`, counts.
 [[nodiscard]] follow_up_verdict follow_up_due(const config::follow_up_settings& settings,
                                               const config::quiet_hours& quiet,
                                               int local_minute_of_day, std::int64_t now_ms,

@@ -47,13 +47,23 @@ std::pair<std::int32_t, bool> run_tick(self_ptr self) {
   }
   std::int32_t written = 0;
   try {
+    // Leads whose own clock is in quiet hours come last in the batch, so a
+    // crowd of them waiting for their morning never keeps the others from
+    // their follow-ups.
     const auto leads =
         st.db->candidates(now_ms - cfg.follow_up.after.count(), cfg.follow_up.max_per_silence,
-                          batch);
-    const auto decide = [&](const agents::silence& s) {
-      return agents::follow_up_due(cfg.follow_up, cfg.quiet, minute, now_ms, s);
-    };
+                          batch, st.deps.leads->area_codes_in_quiet_hours(cfg.quiet, now));
     for (const auto& lead : leads) {
+      const auto local = st.deps.leads->local_times(*st.deps.zone, lead.phone, now);
+      // The lead's number and the instant are fixed for this tick: a lead
+      // in its own quiet hours needs no lock to be told to wait.
+      if (agents::quiet_for_lead(cfg.quiet, local) == agents::follow_up_verdict::lead_quiet_hours) {
+        st.count(agents::to_string(agents::follow_up_verdict::lead_quiet_hours));
+        continue;
+      }
+      const auto decide = [&](const agents::silence& s) {
+        return agents::follow_up_due(cfg.follow_up, cfg.quiet, local, now_ms, s);
+      };
       const auto out = st.db->send_follow_up(lead, st.body, now_ms, decide);
       if (out.written) {
         ++written;
@@ -101,6 +111,7 @@ follow_up_actor::behavior_type follow_up_worker(self_ptr self, follow_up_deps de
 }  // namespace
 
 follow_up_actor spawn_follow_up_worker(caf::actor_system& sys, follow_up_deps deps) {
+  if (!deps.leads) deps.leads = std::make_shared<const lead_zones>();
   return sys.spawn<caf::detached>(follow_up_worker, std::move(deps));
 }
 

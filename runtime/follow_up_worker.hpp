@@ -2,6 +2,7 @@
 
 #include "config/market.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/lead_zones.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/outbox_worker.hpp"
 #include "runtime/time_zone.hpp"
@@ -20,8 +21,11 @@ namespace openhouse::runtime {
 /// follow_up.after (agents::follow_up_due), each in one transaction under
 /// the lead's row lock (postgres::follow_up_store), and wakes the outbox
 /// worker, which sends them. Nothing is written while the market's local
-/// time is in quiet hours.
-///  - `tick`: look now; answers (follow-ups written, held for quiet hours);
+/// time is in quiet hours (the whole tick waits), nor to a lead while local
+/// time in a zone of the lead's area code is (agents::quiet_for_lead; the
+/// lead waits, counted as `lead_quiet_hours`).
+///  - `tick`: look now; answers (follow-ups written, held for the market's
+///    quiet hours);
 ///  - `(tick, n)`: the poll chain, every follow_up.poll; it re-arms itself.
 using follow_up_actor =
     caf::typed_actor<caf::replies_to<tick_atom>::with<std::int32_t, bool>,
@@ -36,9 +40,14 @@ struct follow_up_deps {
   /// Start the poll chain (serve). Tests leave it off and send `tick`
   /// themselves, so that only their (manual) clock decides what is due.
   bool poll = true;
+  /// The zones of leads' area codes; loaded by spawn_follow_up_worker when
+  /// not given.
+  std::shared_ptr<const lead_zones> leads = nullptr;
 };
 
 /// Spawns the worker (detached) and, if deps.poll, starts its poll chain.
+/// Loads deps.leads first when it is empty, so a node without tzdata fails
+/// here, at start (std::runtime_error), not on its first tick.
 follow_up_actor spawn_follow_up_worker(caf::actor_system& sys, follow_up_deps deps);
 
 }  // namespace openhouse::runtime

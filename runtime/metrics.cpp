@@ -117,7 +117,8 @@ metrics::metrics()
                        .Name("openhouse_follow_ups_total")
                        .Help("Follow-ups to silent leads by outcome: sent (written to the "
                              "outbox), declined (the lead changed before its lock was held), "
-                             "raced (another node or tick wrote it)")
+                             "raced (another node or tick wrote it), lead_quiet_hours (held: "
+                             "quiet hours on the clock of the lead's area code)")
                        .Register(*registry_)),
       follow_up_ticks_(&prometheus::BuildCounter()
                             .Name("openhouse_follow_up_ticks_total")

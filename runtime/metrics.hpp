@@ -78,7 +78,7 @@ class metrics {
   void count_outbox(std::string_view kind, std::string_view outcome);
 
   /// Counts one follow-up the worker decided on, by outcome (sent, declined,
-  /// raced).
+  /// raced, lead_quiet_hours).
   void count_follow_up(std::string_view outcome);
 
   /// Counts one follow-up worker tick, by outcome (ran, quiet_hours, error).

@@ -8,6 +8,7 @@
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/store.hpp"
 #include "runtime/follow_up_worker.hpp"
+#include "runtime/lead_zones.hpp"
 #include "runtime/node_parts.hpp"
 
 #include <caf/all.hpp>
@@ -94,17 +95,21 @@ std::string random_tag() {
 /// A database created for one replay and dropped after it.
 /// What the stored follow-ups look like from outside the worker.
 struct follow_up_check {
-  std::size_t stored = 0;          ///< follow-up messages in the database
-  std::size_t in_quiet_hours = 0;  ///< written at a local time in the quiet window: must be 0
-  std::size_t after_opt_out = 0;   ///< to a lead opted out at that moment: must be 0
+  std::size_t stored = 0;  ///< follow-up messages in the database
+  /// Written at a local time in the quiet window, on the market's clock or
+  /// on the clock of a zone of the lead's area code: must be 0.
+  std::size_t in_quiet_hours = 0;
+  std::size_t in_lead_quiet_hours = 0;  ///< of those, the market's clock was clear
+  std::size_t after_opt_out = 0;        ///< to a lead opted out at that moment: must be 0
 };
 
 /// Reads every follow-up of `market` and checks its time against the quiet
-/// window (in `zone`) and against the lead's STOP/START history (time, opted
-/// out), oldest first, as the trace sent them.
+/// window (agents::quiet_for_lead: in `zone` and in the lead's zones) and
+/// against the lead's STOP/START history (time, opted out), oldest first, as
+/// the trace sent them.
 follow_up_check check_follow_ups(
     const std::string& database_url, const std::string& market, const config::quiet_hours& quiet,
-    const time_zone& zone,
+    const time_zone& zone, const lead_zones& leads,
     const std::unordered_map<std::string, std::vector<std::pair<std::int64_t, bool>>>&
         opt_history) {
   follow_up_check out;
@@ -119,8 +124,10 @@ follow_up_check check_follow_ups(
     const auto contact = row[0].as<std::string>();
     const auto at_ms = row[1].as<std::int64_t>();
     const clock::time_point at{std::chrono::milliseconds{at_ms}};
-    if (agents::in_quiet_hours(quiet, zone.minute_of_day(at))) {
+    const auto quiet_verdict = agents::quiet_for_lead(quiet, leads.local_times(zone, contact, at));
+    if (quiet_verdict != agents::follow_up_verdict::send) {
       ++out.in_quiet_hours;
+      if (quiet_verdict == agents::follow_up_verdict::lead_quiet_hours) ++out.in_lead_quiet_hours;
     }
     bool opted = false;
     if (const auto h = opt_history.find(contact); h != opt_history.end()) {
@@ -161,8 +168,9 @@ class scratch_database {
   std::string name_;
 };
 
-/// Sums every sample of a counter family in a Prometheus text exposition.
-double sum_family(const std::string& text, std::string_view family) {
+/// Sums every sample of a counter family in a Prometheus text exposition
+/// (only those whose labels contain `label`, when given).
+double sum_family(const std::string& text, std::string_view family, std::string_view label = {}) {
   double total = 0;
   std::istringstream in{text};
   std::string line;
@@ -173,6 +181,9 @@ double sum_family(const std::string& text, std::string_view family) {
     const char next = line.size() > family.size() ? line[family.size()] : '\0';
     if (next != '{' && next != ' ') {
       continue;  // another family sharing the prefix
+    }
+    if (!label.empty() && line.find(label) == std::string::npos) {
+      continue;
     }
     const auto space = line.rfind(' ');
     if (space != std::string::npos) {
@@ -406,6 +417,9 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
 
   const auto zone = time_zone::load(config->market.timezone);
   const auto start = virtual_start(zone);
+  // The zones of leads' area codes, loaded once for the worker and the check.
+  std::shared_ptr<const lead_zones> lead_clocks;
+  if (config->follow_up.enabled) lead_clocks = std::make_shared<const lead_zones>();
   auto time = std::make_shared<manual_clock>(start);
   auto metrics = std::make_shared<runtime::metrics>();
 
@@ -474,6 +488,7 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       fd.zone = parts.zone;
       fd.metrics = metrics;
       fd.poll = false;  // ticked below, on the virtual clock
+      fd.leads = lead_clocks;
       follow_ups = spawn_follow_up_worker(sys, std::move(fd));
     }
     auto next_tick = start + config->follow_up.poll;
@@ -687,7 +702,7 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
   follow_up_check follow_up_audit;
   if (config->follow_up.enabled) {
     follow_up_audit = check_follow_ups(config->storage.database_url, config->market.id,
-                                       config->quiet, zone, opt_history);
+                                       config->quiet, zone, *lead_clocks, opt_history);
     messages_after_opt_out += follow_up_audit.after_opt_out;
   }
   double provider_calls = sum_family(metrics_text, "openhouse_llm_provider_calls_total");
@@ -742,6 +757,10 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
         {"sent", follow_ups_written},
         {"stored", follow_up_audit.stored},
         {"in_quiet_hours", follow_up_audit.in_quiet_hours},
+        {"in_lead_quiet_hours", follow_up_audit.in_lead_quiet_hours},
+        {"held_for_lead_quiet_hours",
+         static_cast<std::uint64_t>(sum_family(metrics_text, "openhouse_follow_ups_total",
+                                               R"(outcome="lead_quiet_hours")"))},
         {"after_opt_out", follow_up_audit.after_opt_out},
         {"ticks_held_for_quiet_hours", follow_up_ticks_held}}},
       {"provider_calls_source", provider_calls_source},

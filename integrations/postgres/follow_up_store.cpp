@@ -34,7 +34,7 @@ void prepare_all(pqxx::connection& c) {
             "AND last.created_at <= to_timestamp($2::bigint / 1000.0) "
             "AND coalesce(last.follow_up_n, 0) < $3 AND NOT c.opted_out "
             "AND NOT coalesce(cs.opted_out, false) AND NOT coalesce(cs.muted, false) "
-            "ORDER BY last.created_at, c.id LIMIT $4");
+            "ORDER BY left(c.phone, 5) = ANY($5::text[]), last.created_at, c.id LIMIT $4");
   // Turns upsert this row in their reply's transaction: holding it orders a
   // follow-up and a turn of the same lead.
   c.prepare(lock_lead,
@@ -92,13 +92,21 @@ follow_up_store::follow_up_store(std::string database_url, std::string market,
 
 follow_up_store::~follow_up_store() = default;
 
-std::vector<follow_up_candidate> follow_up_store::candidates(std::int64_t silent_since_ms,
-                                                             int max_per_silence,
-                                                             std::size_t limit) {
+std::vector<follow_up_candidate> follow_up_store::candidates(
+    std::int64_t silent_since_ms, int max_per_silence, std::size_t limit,
+    const std::vector<int>& later_area_codes) {
+  // A text[] literal of E.164 prefixes: {"+1808","+1907"} (digits only
+  // inside the quotes, nothing to escape).
+  std::string later = "{";
+  for (const int npa : later_area_codes) {
+    if (later.size() > 1) later += ',';
+    later += "\"+1" + std::to_string(npa) + '"';
+  }
+  later += '}';
   return db_->transact([&](pqxx::work& txn) {
     std::vector<follow_up_candidate> out;
     for (const auto& row : txn.exec_prepared(candidates_stmt, market_, silent_since_ms,
-                                             max_per_silence, static_cast<long>(limit))) {
+                                             max_per_silence, static_cast<long>(limit), later)) {
       out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>()});
     }
     return out;

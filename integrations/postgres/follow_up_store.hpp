@@ -44,10 +44,13 @@ class follow_up_store {
   /// (agents::asks_question) or a follow-up numbered below `max_per_silence`,
   /// written at or before
   /// `silent_since_ms`, and who are neither opted out nor muted; oldest
-  /// silence first, at most `limit`. A cheap pre-selection: send_follow_up
+  /// silence first, at most `limit`; leads whose number ("+1" NPA) has an
+  /// area code in `later_area_codes` come after all the others (they are
+  /// in their own quiet hours). A cheap pre-selection: send_follow_up
   /// decides again under the lead's lock.
   std::vector<follow_up_candidate> candidates(std::int64_t silent_since_ms, int max_per_silence,
-                                              std::size_t limit);
+                                              std::size_t limit,
+                                              const std::vector<int>& later_area_codes = {});
 
   /// The lead's silence as stored now, opt-out and mute included (tests,
   /// diagnostics).

@@ -216,3 +216,45 @@ TEST_CASE(
                          lead_of(i) + "'") == 1);
   }
 }
+
+TEST_CASE("serve holds the follow-up of a lead whose own clock is in quiet hours",
+          "[e2e][follow_up][quiet]") {
+  test::scratch_database db;
+  simulator sim;
+  mock_http twilio;
+  // A one-hour quiet window around the time now in Honolulu: Los Angeles,
+  // the market's zone, is two or three hours later and outside it.
+  const auto honolulu = runtime::time_zone::load("Pacific/Honolulu");
+  const int now = honolulu.minute_of_day(std::chrono::system_clock::now());
+  node n{db.url(), sim.url(), test::redis_url(),
+         follow_up_env(twilio.url(), hh_mm(now - 30), hh_mm(now + 30))};
+  http_client c;
+  const std::string local = "+19095558504";
+  const std::string island = "+18085558505";
+  REQUIRE(post_sms(c, n.url(), sms_params(sid(1), island, "Hi, I'm looking to buy in Riverside"))
+              .status == 200);
+  REQUIRE(
+      post_sms(c, n.url(), sms_params(sid(2), local, "Hi, I'm looking to buy in Corona")).status ==
+      200);
+
+  // The local lead's follow-up goes out (after both replies).
+  const auto is_follow_up_to = [](const test::recorded_request& r, const std::string& lead) {
+    return r.headers.at("i-twilio-idempotency-token").starts_with("follow_up:") &&
+           r.body.find("To=%2B" + lead.substr(1)) != std::string::npos;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  bool seen = false;
+  for (std::size_t n_calls = 1; !seen && std::chrono::steady_clock::now() < deadline; ++n_calls) {
+    REQUIRE(twilio.wait_for(messages_path, n_calls));
+    for (const auto& r : twilio.requests_to(messages_path))
+      seen = seen || is_follow_up_to(r, local);
+  }
+  REQUIRE(seen);
+  // The Honolulu lead, silent as long, is held tick after tick.
+  const std::string held = R"(openhouse_follow_ups_total{outcome="lead_quiet_hours"})";
+  REQUIRE(wait_for_metric(c, n.url(), held, 10));
+  CHECK(follow_up_rows(db.url(), local) == 1);
+  CHECK(follow_up_rows(db.url(), island) == 0);
+  for (const auto& r : twilio.requests_to(messages_path)) CHECK_FALSE(is_follow_up_to(r, island));
+  CHECK(metric(c.get(n.url() + "/metrics").body, ticks_quiet) == 0);
+}

@@ -137,6 +137,28 @@ TEST_CASE("a lead silent for `after` gets one follow-up: a message and its outbo
   CHECK(snap.history.back().text == "Still looking? Test Realty");
 }
 
+TEST_CASE("leads in their own quiet hours come after the others in a batch",
+          "[postgres][integration][follow_up][quiet]") {
+  scratch_database db;
+  store s{db.url(), market};
+  s.migrate();
+  s.set_outbox_policy(sms_only());
+  // The Alaska and Hawaii leads have been silent longest.
+  turn(s, "SMo1", "+19075558311", t0);
+  turn(s, "SMo2", "+18085558312", t0 + hour_ms);
+  turn(s, "SMo3", "+19515558313", t0 + 2 * hour_ms);
+  turn(s, "SMo4", "+12135558314", t0 + 3 * hour_ms);
+  follow_up_store f{db.url(), market, sms_only()};
+  const std::int64_t now = t0 + 48 * hour_ms;
+  CHECK(phones(f.candidates(now, 1, 2)) ==
+        std::vector<std::string>{"+19075558311", "+18085558312"});
+  // With 808 and 907 asleep, the two California leads fill a batch of two.
+  CHECK(phones(f.candidates(now, 1, 2, {808, 907})) ==
+        std::vector<std::string>{"+19515558313", "+12135558314"});
+  CHECK(phones(f.candidates(now, 1, 10, {808})) ==
+        std::vector<std::string>{"+19075558311", "+19515558313", "+12135558314", "+18085558312"});
+}
+
 TEST_CASE("max_per_silence follow-ups, each `after` the previous one, until the lead answers",
           "[postgres][integration][follow_up]") {
   scratch_database db;

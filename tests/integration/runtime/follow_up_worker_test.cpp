@@ -277,3 +277,37 @@ TEST_CASE("a lead who texted STOP never gets a follow-up", "[integration][follow
   CHECK(query_long(h.db_url(), "SELECT count(*) FROM messages WHERE follow_up_of IS NOT NULL") ==
         0);
 }
+
+TEST_CASE("at one instant a local lead gets its follow-up and a Honolulu lead waits for its 8:00",
+          "[integration][follow_up][worker][quiet]") {
+  harness h;
+  const std::string local_lead = "+19095558404";
+  const std::string island_lead = "+18085558405";  // Hawaii: three hours behind in July
+  h.set_local(0, 9);
+  h.turn("SMh1", island_lead, "Thinking about a place near Redlands", "Nice! What's your budget?");
+  h.turn("SMh2", local_lead, "Looking to buy in Ontario", "Great! How soon are you moving?");
+  h.sms_calls(2);
+
+  // A day later, 09:01 in the market: both are due; it is 06:01 in Honolulu.
+  h.set_local(1, 9, 1);
+  CHECK(h.tick() == std::pair<std::int32_t, bool>{1, false});
+  auto calls = h.sms_calls(3);
+  REQUIRE(calls.size() == 3);
+  CHECK(token(calls[2]).starts_with("follow_up:"));
+  CHECK_THAT(calls[2].body, Catch::Contains("To=%2B19095558404"));
+  // 10:59 here is 07:59 there: still waiting.
+  h.set_local(1, 10, 59);
+  CHECK(h.tick() == std::pair<std::int32_t, bool>{0, false});
+  CHECK(h.follow_up_rows() == 1);
+  // 11:00 here, 08:00 in Honolulu.
+  h.set_local(1, 11, 0);
+  CHECK(h.tick() == std::pair<std::int32_t, bool>{1, false});
+  calls = h.sms_calls(4);
+  REQUIRE(calls.size() == 4);
+  CHECK(token(calls[3]).starts_with("follow_up:"));
+  CHECK_THAT(calls[3].body, Catch::Contains("To=%2B18085558405"));
+  CHECK(h.follow_up_rows() == 2);
+  const auto text = h.metrics().render();
+  CHECK_THAT(text, Catch::Contains(R"(openhouse_follow_ups_total{outcome="lead_quiet_hours"} 2)"));
+  CHECK_THAT(text, Catch::Contains(R"(openhouse_follow_ups_total{outcome="sent"} 2)"));
+}

@@ -157,3 +157,50 @@ TEST_CASE("a bot message asks something when it has a question mark", "[agents][
   CHECK_FALSE(asks_question("You're subscribed again."));
   CHECK_FALSE(asks_question(""));
 }
+
+TEST_CASE("quiet hours hold a follow-up on the market's clock and on every clock of the lead",
+          "[agents][follow_up][quiet]") {
+  using openhouse::agents::local_times;
+  using openhouse::agents::quiet_for_lead;
+  const auto q = nine_to_eight();
+  const int h = 60;
+  // The market's clock alone (a lead whose zone is unknown).
+  CHECK(quiet_for_lead(q, local_times{9 * h, {}}) == follow_up_verdict::send);
+  CHECK(quiet_for_lead(q, local_times{22 * h, {}}) == follow_up_verdict::quiet_hours);
+  // The lead's one zone is three hours ahead: its evening ends the day first.
+  CHECK(quiet_for_lead(q, local_times{17 * h + 59, {20 * h + 59}}) == follow_up_verdict::send);
+  CHECK(quiet_for_lead(q, local_times{18 * h, {21 * h}}) == follow_up_verdict::lead_quiet_hours);
+  // Two or three hours behind: its morning starts late.
+  CHECK(quiet_for_lead(q, local_times{9 * h + 30, {6 * h + 30}}) ==
+        follow_up_verdict::lead_quiet_hours);
+  CHECK(quiet_for_lead(q, local_times{11 * h, {8 * h}}) == follow_up_verdict::send);
+  // An area code over two zones: one side still asleep holds it.
+  CHECK(quiet_for_lead(q, local_times{10 * h, {9 * h, 7 * h + 59}}) ==
+        follow_up_verdict::lead_quiet_hours);
+  CHECK(quiet_for_lead(q, local_times{10 * h, {7 * h + 59, 9 * h}}) ==
+        follow_up_verdict::lead_quiet_hours);
+  CHECK(quiet_for_lead(q, local_times{10 * h, {9 * h, 8 * h}}) == follow_up_verdict::send);
+  // The market's own window is named first when both hold it.
+  CHECK(quiet_for_lead(q, local_times{7 * h, {5 * h}}) == follow_up_verdict::quiet_hours);
+  // start == end: the market has no quiet hours, so nothing holds it.
+  CHECK(quiet_for_lead(cfg::quiet_hours{0, 0}, local_times{3 * h, {0, 23 * h}}) ==
+        follow_up_verdict::send);
+}
+
+TEST_CASE("a due follow-up waits for the lead's morning; other reasons come first",
+          "[agents][follow_up][quiet]") {
+  using openhouse::agents::local_times;
+  const std::int64_t due_at = asked_ms + 24 * hour_ms;
+  const local_times lead_asleep{9 * 60, {6 * 60}};
+  CHECK(follow_up_due(enabled(), nine_to_eight(), lead_asleep, due_at, waiting()) ==
+        follow_up_verdict::lead_quiet_hours);
+  CHECK(follow_up_due(enabled(), nine_to_eight(), local_times{9 * 60, {12 * 60}}, due_at,
+                      waiting()) == follow_up_verdict::send);
+  // Not due yet, or the lead answered: that is the reason, not the clock.
+  CHECK(follow_up_due(enabled(), nine_to_eight(), lead_asleep, due_at - 1, waiting()) ==
+        follow_up_verdict::not_yet);
+  CHECK(follow_up_due(enabled(), nine_to_eight(), lead_asleep, due_at, with([](silence& s) {
+                        s.last_inbound_ms = asked_ms + 5;
+                      })) == follow_up_verdict::answered);
+  CHECK(openhouse::agents::to_string(follow_up_verdict::lead_quiet_hours) == "lead_quiet_hours");
+}
