@@ -1,5 +1,7 @@
 #include "agents/opt_out_rule.hpp"
 
+#include "agents/edit_distance.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -242,23 +244,6 @@ std::string fold_spelling(std::string w) {
 
 /// "stoooop" -> "stop", "pleeease" -> "please"; "stopp" -> "stop" only when
 /// that makes a keyword (doubled letters are normal elsewhere: "off", "see").
-/// Damerau-Levenshtein distance of two short words (adjacent swaps cost 1).
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
 /// Typos of the opt-out words that no other word is spelt like: "unsuscribe",
 /// "stpo", "qiut", "optuot". Short words only by swapping two letters, since
 /// one changed letter makes other words ("step", "shop").

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 /// A bot's question flow (YAML `bots.<bot>.questions`), decided by code: the
 /// next question is the first one whose fact is still unknown and that the
@@ -34,9 +35,24 @@ namespace openhouse::agents {
     const config::bot_settings& flow, const lead_facts& facts,
     std::span<const runtime::history_entry> history);
 
-/// The reply sent to the lead: the bot's answer to their text, then the next
-/// question (either may be empty), one space apart.
+/// The reply sent to the lead: the bot's answer to their text without any
+/// question of its own (without_questions), then the flow's next question:
+/// one question at most, and the flow's, chosen by code from the facts. An
+/// answer that was nothing but questions gives way to the flow's question;
+/// with no flow question either, its first sentence stands alone.
 [[nodiscard]] std::string compose_reply(std::string_view answer,
                                         const std::optional<std::string>& question);
+
+/// `text` without its questions: the sentences that end with '?' are
+/// dropped, the others kept in order, one space apart.
+[[nodiscard]] std::string without_questions(std::string_view text);
+
+/// The sentences of `text` that ask something (end with '?').
+[[nodiscard]] std::vector<std::string> questions_in(std::string_view text);
+
+/// The facts a question asks for, by its words (canonical fact names, see
+/// fact_known; "goal" for "buy or sell"): "What price range are you
+/// shopping in?" -> {"budget_usd"}. For measuring what replies ask.
+[[nodiscard]] std::vector<std::string> facts_asked(std::string_view question);
 
 }  // namespace openhouse::agents

@@ -2,6 +2,7 @@
 
 #include "cache/cacheability.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace openhouse::agents {
@@ -24,6 +25,22 @@ bool mentions_contact(std::string_view text, std::string_view contact) {
 }
 
 }  // namespace
+
+bool asks_about_own_home(std::string_view text, std::span<const runtime::history_entry> history) {
+  std::string lower;
+  for (const char c : text) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  bool own = false;
+  for (const std::string_view owner : {"my ", "our "}) {
+    for (const std::string_view home : {"house", "home", "place", "property", "condo", "townhouse"}) {
+      own = own || lower.find(std::string{owner} + std::string{home}) != std::string::npos;
+    }
+  }
+  if (!own) return false;
+  return std::any_of(history.begin(), history.end(), [](const runtime::history_entry& h) {
+    const auto kind = h.role == "user" ? cache::find_pii(h.text) : std::nullopt;
+    return kind && *kind == "pii_address";
+  });
+}
 
 cache::scope text_unit_scope(std::string_view text, std::string_view contact) {
   if (cache::find_pii(text) || mentions_contact(text, contact)) {

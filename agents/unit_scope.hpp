@@ -1,12 +1,21 @@
 #pragma once
 
 #include "cache/unit.hpp"
+#include "runtime/messages.hpp"
+
+#include <span>
 
 #include <string_view>
 
 /// The scope of a unit whose prompt reads nothing of the lead but their text
 /// (the intent, the facts said in one message, the bot's answer to it).
 namespace openhouse::agents {
+
+/// True when `text` asks about the lead's own home ("what's my house worth",
+/// "how long would our place sit") and one of their earlier texts (`history`,
+/// role "user") gave an address: the answer is theirs alone, not a topic's.
+[[nodiscard]] bool asks_about_own_home(std::string_view text,
+                                       std::span<const runtime::history_entry> history);
 
 /// Market scope when `text` carries no PII — no email, phone number, street
 /// address or name by the cache's detectors (a name in any common form and

@@ -1114,6 +1114,48 @@ void read_duration(mapping& m, std::string_view name, std::chrono::milliseconds&
   out = *d;
 }
 
+/// `faq`: a list of {id, patterns, answer}; ids unique snake_case.
+void read_faq(mapping& root, std::vector<faq_entry>& out) {
+  reader& r = root.owner();
+  auto v = root.get("faq", need::optional);
+  if (!v || v->node.IsNull()) return;
+  if (!v->node.IsSequence()) {
+    r.fail(*v, "expected a list of {id, patterns, answer}, got " + kind_of(v->node));
+    return;
+  }
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < v->node.size(); ++i) {
+    const YAML::Node item = v->node[i];
+    mapping c(r, item, index_path(v->path, i), line_of(item));
+    if (!c.valid()) continue;
+    faq_entry entry;
+    if (auto id = c.get("id", need::required)) {
+      if (auto s = r.string(*id)) {
+        const bool snake = !s->empty() && std::all_of(s->begin(), s->end(), [](char ch) {
+          return (ch >= 'a' && ch <= 'z') || is_digit(ch) || ch == '_';
+        });
+        if (!snake) {
+          r.fail(*id, "expected a snake_case id (got \"" + *s + "\")");
+        } else if (!ids.insert(*s).second) {
+          r.fail(*id, "duplicate faq id \"" + *s + "\"");
+        } else {
+          entry.id = std::move(*s);
+        }
+      }
+    }
+    entry.patterns = read_string_list(c, "patterns", true);
+    if (entry.patterns.empty()) {
+      r.fail(c.path(), c.line(), "patterns: at least one pattern is required");
+    }
+    c.read_string("answer", entry.answer, need::required);
+    if (auto b = c.get("broad", need::optional)) {
+      if (auto value = r.boolean(*b)) entry.broad = *value;
+    }
+    c.finish();
+    if (!entry.id.empty()) out.push_back(std::move(entry));
+  }
+}
+
 void read_reply(mapping& root, reply_settings& out) {
   using namespace std::chrono_literals;
   mapping m = mapping::child(root, "reply", need::optional);
@@ -1204,6 +1246,7 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   read_handoff(root, cfg.handoff);
   read_escalation(root, cfg.escalation);
   read_compliance(root, cfg.compliance);
+  read_faq(root, cfg.faq);
   read_cache(root, cfg.cache);
   read_reply(root, cfg.reply);
   read_quiet_hours(root, cfg.quiet);

@@ -239,6 +239,23 @@ struct cache_settings {
   semantic_settings semantic;
 };
 
+/// One of the brokerage's own answers (YAML `faq`): how leads ask it, as
+/// patterns (agents::faq_catalog), and the facts of the answer. A question
+/// that matches is answered from `answer` alone, shared by every lead of the
+/// market who asks it about the same city; never with invented figures.
+struct faq_entry {
+  std::string id;  ///< snake_case topic, e.g. "commission"
+  /// Each pattern is words that must all appear, in any order; "a|b" is
+  /// either word, "cost*" any word starting so, "closing_cost*" consecutive
+  /// words, "!open_house" words that must not appear. At least one.
+  std::vector<std::string> patterns;
+  std::string answer;  ///< the facts the answer gives
+  /// A broad topic ("how does selling work", "how's the market") yields to
+  /// any other entry the same text matches; two specific entries in one text
+  /// are two questions, and neither is answered by topic.
+  bool broad = false;
+};
+
 struct reply_settings {
   std::size_t max_chars = 320;
   /// A turn's LLM units must be done this long after the turn starts: Twilio
@@ -305,6 +322,7 @@ struct market_config {
   handoff_settings handoff;
   escalation_config escalation;
   compliance_settings compliance;
+  std::vector<faq_entry> faq;
   cache_settings cache;
   reply_settings reply;
   quiet_hours quiet;

@@ -11,6 +11,7 @@
 #include "agents/lead_state.hpp"
 #include "agents/opt_out_rule.hpp"
 #include "agents/reply_policy.hpp"
+#include "agents/unit_scope.hpp"
 #include "integrations/crm/lead_update.hpp"
 #include "integrations/crm/temperature_override.hpp"
 
@@ -87,7 +88,7 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
               self->request(st.deps.store, st.deps.store_timeout, record_inbound_atom_v, msg)
                   .await(
                       [self, msg, rp](const inbound_record& rec) mutable {
-                        rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}});
+                        rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}, {}});
                         finish(self);
                       },
                       [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
@@ -101,7 +102,8 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
             }
             remember(st, "user", msg.body);
             if (!rec.body.empty()) remember(st, "assistant", rec.body);
-            rp.deliver(turn_result{msg.sid, rec.body, false, fallback, st.turn.compliance});
+            rp.deliver(turn_result{msg.sid, rec.body, false, fallback, st.turn.compliance,
+                                   st.snapshot.facts_json});
             finish(self);
           },
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
@@ -186,22 +188,39 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
       });
 }
 
-/// Step 2d': a general question gets the market's shared FAQ answer; when
-/// that fails or is empty, the active bot answers as usual.
-void ask_faq(self_ptr self, inbound_sms msg, promise rp) {
+/// Step 2d': a general question gets the brokerage's shared answer, then
+/// the active bot's next question; when that fails or is empty, the bot
+/// answers as usual. `topic`: the catalog's entry, keyed by meaning; none: a
+/// question keyed by its words, which an agent is also told of (no entry
+/// of the brokerage's answers it, so a person should check the answer).
+void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> topic, promise rp) {
   with_generations(
-      self, agents::faq_task, [self, msg, rp](const cache::generations& g, bool verified) mutable {
+      self, agents::faq_task,
+      [self, msg, topic, rp](const cache::generations& g, bool verified) mutable {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
-        auto req = agents::build_faq_request(cfg, st.contact, msg, g, verified);
+        auto req = topic ? agents::build_topic_faq_request(cfg, *topic, st.contact, msg, g, verified)
+                         : agents::build_faq_request(cfg, *st.faq, st.contact, msg, g, verified);
         self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
             .await(
-                [self, msg, rp](const cache::cache_reply& answer) mutable {
-                  const auto& cfg = *self->state.deps.config;
-                  auto reply = agents::cap_reply(answer.answer.response.text, cfg.reply.max_chars);
+                [self, msg, topic, rp](const cache::cache_reply& answer) mutable {
+                  auto& st = self->state;
+                  const auto& snap = st.snapshot;
+                  const auto bot =
+                      agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
+                  auto reply = agents::finish_bot_reply(*st.deps.config, bot,
+                                                        answer.answer.response.text,
+                                                        agents::stored_facts(snap.facts_json),
+                                                        snap.history);
                   if (reply.empty()) {
                     ask_reply(self, std::move(msg), std::move(rp));
                     return;
+                  }
+                  if (!topic && st.turn.agent_request.empty()) {
+                    st.turn.agent_request =
+                        "A lead asked a question the brokerage's FAQ does not answer: \"" +
+                        agents::mask_pii(msg.body) + "\". Please check the bot's answer.";
+                    if (st.deps.metrics) st.deps.metrics->count_agent_request("question");
                   }
                   persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
                 },
@@ -211,11 +230,10 @@ void ask_faq(self_ptr self, inbound_sms msg, promise rp) {
       });
 }
 
-/// A clear general question, not a handoff turn (the receiving bot speaks then).
-bool is_faq_turn(const conversation_state& st) {
+/// A clear general question by the intent unit: top intent faq.
+bool asks_faq(const conversation_state& st) {
   return !st.turn.intents.empty() && st.turn.intents.front().kind == agents::intent::faq &&
-         st.turn.intents.front().confidence >= agents::faq_min_confidence &&
-         st.turn.handoff_context.empty();
+         st.turn.intents.front().confidence >= agents::faq_min_confidence;
 }
 
 /// Step 2c: human escalation, then the handoff policy; then the reply.
@@ -287,8 +305,19 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
     spdlog::info("conversation {}: {} request for the agent", agents::mask_pii(st.contact),
                  agents::to_string(request->kind));
   }
-  if (is_faq_turn(st)) {
-    ask_faq(self, std::move(msg), std::move(rp));
+  // A general question gets the brokerage's answer on any turn, whichever
+  // bot is active and whatever else the turn did (DESIGN.md "A reply").
+  // By topic only when the text carries no PII: the entry stays free of any
+  // trace of this lead, even as its source.
+  if (auto topic = st.faq->match(msg.body);
+      topic && !topic->specific &&
+      agents::text_unit_scope(msg.body, st.contact) == cache::scope::market &&
+      !agents::asks_about_own_home(msg.body, snap.history)) {
+    ask_faq(self, std::move(msg), std::move(topic), std::move(rp));
+    return;
+  }
+  if (asks_faq(st)) {
+    ask_faq(self, std::move(msg), std::nullopt, std::move(rp));
     return;
   }
   ask_reply(self, std::move(msg), std::move(rp));
@@ -535,7 +564,7 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
           [self, msg, rp](const inbound_record& rec) mutable {
             if (!rec.inserted && rec.answered) {
               // A redelivery: the same reply, no new row, no new provider call.
-              rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}});
+              rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}, {}});
               finish(self);
               return;
             }
@@ -689,6 +718,8 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
   st.opt_out = st.deps.opt_out
                    ? st.deps.opt_out
                    : std::make_shared<const agents::opt_out_rule>(st.deps.config->compliance);
+  st.faq = st.deps.faq ? st.deps.faq
+                       : std::make_shared<const agents::faq_catalog>(*st.deps.config);
   return {
       // `await` in every step keeps later messages in the mailbox until this
       // one is answered: one contact's messages are handled strictly in order.

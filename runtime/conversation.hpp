@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agents/escalation.hpp"
+#include "agents/faq_catalog.hpp"
 #include "agents/handoff_policy.hpp"
 #include "agents/intent.hpp"
 #include "agents/opt_out_rule.hpp"
@@ -48,6 +49,9 @@ struct conversation_deps {
   /// The market's opt-out rule, built once per node; null: built from the
   /// config by each conversation.
   std::shared_ptr<const agents::opt_out_rule> opt_out;
+  /// The market's FAQ catalog, built once per node; null: built from the
+  /// config by each conversation.
+  std::shared_ptr<const agents::faq_catalog> faq;
   std::chrono::milliseconds store_timeout{10000};
 };
 
@@ -83,6 +87,7 @@ struct conversation_state {
   std::unique_ptr<agents::handoff_policy> handoffs;
   agents::escalation_settings escalation;  ///< the market's, built once per conversation
   std::shared_ptr<const agents::opt_out_rule> opt_out;  ///< deps.opt_out or the config's
+  std::shared_ptr<const agents::faq_catalog> faq;       ///< deps.faq or the config's
   turn_progress turn;
   std::uint64_t handled = 0;  ///< inbound messages finished, for passivation
 };

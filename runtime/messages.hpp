@@ -39,12 +39,15 @@ struct turn_result {
   /// already opted out), "opt_in", "help", "suppressed" (opted out: nothing
   /// sent), "muted" (a person has the lead); "" for an ordinary turn.
   std::string compliance;
+  /// The lead's facts after the turn (agents/facts JSON): what a reply must
+  /// not ask again.
+  std::string facts_json;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, turn_result& x) {
   return f(caf::meta::type_name("turn_result"), x.sid, x.reply, x.duplicate, x.fallback,
-           x.compliance);
+           x.compliance, x.facts_json);
 }
 
 /// One line of a conversation's recent history.

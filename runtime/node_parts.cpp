@@ -3,6 +3,7 @@
 #include "cache/cache_error.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/l2_reader.hpp"
+#include "cache/market_lexicon.hpp"
 #include "cache/semantic_setup.hpp"
 #include "cache/semantic_writer.hpp"
 #include "integrations/redis/subscriber.hpp"
@@ -118,6 +119,15 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   deps.zone = zone;
   deps.metrics = metrics;
   deps.opt_out = std::make_shared<const agents::opt_out_rule>(config->compliance);
+  {
+    // A topic's answer is shared per city, so every place name the market's
+    // leads use is a city of its own: the market's, then the lexicon's.
+    std::vector<std::string> cities;
+    for (const auto& c : config->market.cities) cities.push_back(c.name);
+    for (const auto& c : config->cache.semantic.cities) cities.push_back(c);
+    for (const auto& c : cache::market_lexicon(*config).cities) cities.push_back(c);
+    deps.faq = std::make_shared<const agents::faq_catalog>(config->faq, std::move(cities));
+  }
   router = sys.spawn(conversation_router, deps);
   health = spawn_health_worker(sys, config->storage, config->market.id);
 }

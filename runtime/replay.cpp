@@ -4,6 +4,8 @@
 #include "agents/compliance.hpp"
 #include "agents/facts_unit.hpp"
 #include "agents/intent_unit.hpp"
+#include "agents/lead_state.hpp"
+#include "agents/question_flow.hpp"
 #include "cache/llm_cache.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/store.hpp"
@@ -428,7 +430,8 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
               opt_outs = 0, messages_after_opt_out = 0, failed_turns = 0, fallbacks = 0,
               crm_tags_applied = 0, crm_tags_not_applied = 0, crm_updates_applied = 0,
               crm_updates_not_applied = 0, crm_person_temperatures = 0, crm_fields_rejected = 0,
-              opt_outs_missed = 0, opt_outs_labelled = 0;
+              opt_outs_missed = 0, opt_outs_labelled = 0, multi_question_replies = 0,
+              known_fact_questions = 0;
   std::map<std::string, std::size_t> opt_outs_by_rule;  // the rule that recognised each
   std::size_t follow_ups_written = 0, follow_up_ticks_held = 0;
   std::set<std::string> contacts;
@@ -548,6 +551,19 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
           }
           if (repeated && new_reply && seen_sids[e.sid]) {
             ++duplicate_replies;
+          }
+          if (new_reply && !repeated) {
+            // What the lead reads: one question at most, and none whose
+            // answer the lead's state already holds.
+            const auto questions = agents::questions_in(result->reply);
+            multi_question_replies += questions.size() >= 2 ? 1 : 0;
+            const auto facts = agents::stored_facts(result->facts_json);
+            const bool known = std::any_of(questions.begin(), questions.end(), [&](const auto& q) {
+              const auto asked = agents::facts_asked(q);
+              return std::any_of(asked.begin(), asked.end(),
+                                 [&](const auto& f) { return agents::fact_known(facts, f); });
+            });
+            known_fact_questions += known ? 1 : 0;
           }
           if (!repeated) {
             const auto& done_by = result->compliance;
@@ -729,6 +745,8 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
        contacts.empty() ? 0.0 : round_to(cost / static_cast<double>(contacts.size()), 6)},
       {"leads", contacts.size()},
       {"replies", replies},
+      {"multi_question_replies", multi_question_replies},
+      {"known_fact_questions", known_fact_questions},
       {"duplicate_deliveries", duplicate_deliveries},
       {"duplicate_replies", duplicate_replies},
       {"opt_outs", opt_outs},

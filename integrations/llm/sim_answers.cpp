@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <optional>
 #include <regex>
+#include <set>
 
 namespace openhouse::llm::sim {
 
@@ -351,6 +352,54 @@ std::string friendly_reply(std::string_view message) {
     reply = noted + ". " + reply;
   }
   return reply;
+}
+
+std::string faq_answer(std::string_view system, std::string_view question) {
+  static constexpr std::string_view only = "Answer from these facts only:\n";
+  static constexpr std::string_view catalog = "The brokerage's facts:\n";
+  static constexpr std::string_view unknown =
+      "Good question. An agent will confirm the details for you and text you shortly.";
+  if (const auto at = system.find(only); at != std::string_view::npos) {
+    auto facts = system.substr(at + only.size());
+    facts = facts.substr(0, facts.find("\n\n"));
+    return std::string{facts};
+  }
+  const auto at = system.find(catalog);
+  if (at == std::string_view::npos) return friendly_reply(question);
+  static const std::set<std::string> common{
+      "the", "a", "an", "is", "are", "do", "does", "you", "your", "i", "we", "my", "our", "what",
+      "how", "to", "of", "in", "for", "and", "or", "it", "on", "can", "be", "much", "any", "with",
+      "me", "us", "this", "that", "there", "about", "get", "have", "need", "will", "would"};
+  std::set<std::string> asked;
+  for (auto& w : words_of(question)) {
+    if (common.count(w) == 0 && w.size() > 2) asked.insert(std::move(w));
+  }
+  std::string best;
+  std::size_t best_score = 0;
+  auto rest = system.substr(at + catalog.size());
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    auto line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    if (!line.starts_with('[')) continue;
+    const auto close = line.find(']');
+    if (close == std::string_view::npos) continue;
+    std::string topic{line.substr(1, close - 1)};
+    for (auto& c : topic) c = c == '_' ? ' ' : c;
+    std::size_t score = 0;
+    std::set<std::string> seen;
+    for (auto& w : words_of(topic + " " + std::string{line.substr(close + 1)})) {
+      if (asked.count(w) > 0 && seen.insert(w).second) ++score;
+    }
+    if (score > best_score) {
+      best_score = score;
+      auto text = line.substr(close + 1);
+      while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+      best = std::string{text};
+    }
+  }
+  // One shared word is chance ("home"); two or more, the topic.
+  return best_score >= 2 ? best : std::string{unknown};
 }
 
 bool asks_to_schedule(std::string_view message) {

@@ -52,6 +52,14 @@ struct intent_guess {
 /// picked by a hash of the message.
 [[nodiscard]] std::string friendly_reply(std::string_view message);
 
+/// What a model answers to a general question from the facts its prompt
+/// (`system`) gives, as the FAQ unit's prompts lay them out: the one block
+/// after "Answer from these facts only:", else the paragraph of "The
+/// brokerage's facts:" ("[topic] text" lines) sharing the most content words
+/// with the question (ties to the first), else that an agent will confirm.
+/// With no facts in the prompt at all, friendly_reply.
+[[nodiscard]] std::string faq_answer(std::string_view system, std::string_view question);
+
 /// True when the message asks for something a tool would do rather than a
 /// reply: scheduling a showing, a tour, a call, an appointment, a visit.
 [[nodiscard]] bool asks_to_schedule(std::string_view message);

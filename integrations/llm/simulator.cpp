@@ -113,12 +113,13 @@ std::string join_text(const std::vector<text_block>& blocks) {
   return out;
 }
 
-enum class answer_kind { intent, facts, reply };
+enum class answer_kind { intent, facts, faq, reply };
 
 answer_kind kind_for_task(std::string task) {
   for (auto& c : task) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (task.find("intent") != std::string::npos) return answer_kind::intent;
   if (task.find("fact") != std::string::npos || task.find("scor") != std::string::npos) return answer_kind::facts;
+  if (task.find("faq") != std::string::npos) return answer_kind::faq;
   return answer_kind::reply;
 }
 
@@ -128,12 +129,14 @@ struct completion {
   bool truncated = false;
 };
 
-completion complete(answer_kind kind, const std::vector<std::string>& user_messages, std::size_t max_tokens) {
+completion complete(answer_kind kind, std::string_view system, const std::vector<std::string>& user_messages,
+                    std::size_t max_tokens) {
   const std::string last = user_messages.empty() ? std::string{} : user_messages.back();
   completion out;
   switch (kind) {
     case answer_kind::intent: out.text = sim::intent_answer(last); break;
     case answer_kind::facts: out.text = sim::facts_answer(user_messages); break;
+    case answer_kind::faq: out.text = sim::faq_answer(system, last); break;
     case answer_kind::reply: out.text = sim::friendly_reply(last); break;
   }
   if (sim::estimate_tokens(out.text) > static_cast<std::int64_t>(max_tokens)) {
@@ -470,8 +473,11 @@ sim_response simulator::answer_messages(const sim_request& request) {
     // Everything the model reads, in order: system blocks, then message blocks.
     // Cache breakpoints (cache_control) may sit on any of them.
     std::vector<text_block> prompt;
+    std::string system_text;
     if (const auto system = json.find("system"); system != json.end() && !system->is_null()) {
-      for (auto& block : blocks_of(*system, "system")) prompt.push_back(std::move(block));
+      auto blocks = blocks_of(*system, "system");
+      system_text = join_text(blocks);
+      for (auto& block : blocks) prompt.push_back(std::move(block));
     }
     const auto messages = json.find("messages");
     if (messages == json.end()) throw invalid_request{"messages: Field required"};
@@ -536,7 +542,7 @@ sim_response simulator::answer_messages(const sim_request& request) {
       stop_reason = "tool_use";
       output_tokens = sim::estimate_tokens(lead_in) + sim::estimate_tokens(tool->name + input);
     } else {
-      const auto answer = complete(kind_for_task(request.task), user_messages, max_tokens);
+      const auto answer = complete(kind_for_task(request.task), system_text, user_messages, max_tokens);
       content.push_back({{"type", "text"}, {"text", answer.text}});
       stop_reason = answer.truncated ? "max_tokens" : "end_turn";
       output_tokens = sim::estimate_tokens(answer.text);
@@ -593,6 +599,7 @@ sim_response simulator::answer_chat(const sim_request& request) {
     if (messages == json.end()) throw invalid_request{"messages: Field required"};
     if (!messages->is_array() || messages->empty()) throw invalid_request{"messages: must be a non-empty list"};
     std::vector<std::string> user_messages;
+    std::string system_text;  // the system and developer messages, in order
     std::int64_t prompt_tokens = 0;
     std::int64_t prefix_tokens = 0;
     bool in_prefix = true;
@@ -631,6 +638,7 @@ sim_response simulator::answer_chat(const sim_request& request) {
         in_prefix = false;
       }
       if (role == "user") user_messages.push_back(text);
+      if (role == "system" || role == "developer") system_text += (system_text.empty() ? "" : "\n") + text;
     }
     const auto tool = plan_tool_call(options, user_messages);
     nlohmann::json message = {{"role", "assistant"}};
@@ -646,7 +654,7 @@ sim_response simulator::answer_chat(const sim_request& request) {
       finish_reason = "tool_calls";
       completion_tokens = sim::estimate_tokens(tool->name + arguments);
     } else {
-      const auto answer = complete(kind_for_task(request.task), user_messages, max_tokens);
+      const auto answer = complete(kind_for_task(request.task), system_text, user_messages, max_tokens);
       message["content"] = answer.text;
       finish_reason = answer.truncated ? "length" : "stop";
       completion_tokens = sim::estimate_tokens(answer.text);

@@ -264,3 +264,36 @@ TEST_CASE("compose_reply: the answer, then the question, one space apart",
     SECTION(r.name) { CHECK(compose_reply(r.answer, r.question) == r.expected); }
   }
 }
+
+TEST_CASE("a reply asks one question, the flow's: the answer's own questions are dropped",
+          "[agents][flow]") {
+  using openhouse::agents::questions_in;
+  const std::optional<std::string> flow{"Are you pre-approved with a lender yet?"};
+  // The answer asked two things of its own: both go, the flow's question stays.
+  const auto reply = compose_reply(
+      "Noted: 3 bedrooms, around $435,000. Happy to help! How many bedrooms do you need, and "
+      "what's your budget?",
+      flow);
+  CHECK(reply == "Noted: 3 bedrooms, around $435,000. Happy to help! " + *flow);
+  CHECK(questions_in(reply).size() == 1);
+  // "3.5%" and "..." are not sentence ends.
+  CHECK(compose_reply("FHA starts at 3.5% down... great for first buyers.", flow) ==
+        "FHA starts at 3.5% down... great for first buyers. " + *flow);
+  // An answer of questions only gives way to the flow's question.
+  CHECK(compose_reply("Are you looking to buy or sell?", flow) == *flow);
+  // With no flow question, the answer's first sentence alone.
+  CHECK(compose_reply("What area? And what budget?", std::nullopt) == "What area?");
+  CHECK(compose_reply("Thanks! Talk soon.", std::nullopt) == "Thanks! Talk soon.");
+}
+
+TEST_CASE("the facts a question asks for are read from its words", "[agents][flow]") {
+  using openhouse::agents::facts_asked;
+  using v = std::vector<std::string>;
+  CHECK(facts_asked("What price range are you shopping in?") == v{"budget_usd"});
+  CHECK(facts_asked("Are you pre-approved with a lender yet?") == v{"pre_approved"});
+  CHECK(facts_asked("How many bedrooms and bathrooms do you need?") ==
+        v{"bedrooms", "bathrooms"});
+  CHECK(facts_asked("Are you looking to buy, sell, or both?") == v{"goal"});
+  CHECK(facts_asked("Which cities or neighborhoods are you considering?") == v{"areas"});
+  CHECK(facts_asked("Anything else I can help with?").empty());
+}

@@ -549,3 +549,22 @@ TEST_CASE("simulator: OpenAI prefix caching reads the longest warm system prefix
       200, sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""}).body, std::nullopt));
   CHECK(second.tokens.cache_read_input_tokens == 100);
 }
+
+TEST_CASE("the simulator answers a general question from the facts in its prompt",
+          "[llm][sim][faq]") {
+  using openhouse::llm::sim::faq_answer;
+  // The facts of one entry: the answer is them.
+  CHECK(faq_answer("You answer...\nAnswer from these facts only:\nOur fee is 2.5%.",
+                   "Answer the question about: commission") == "Our fee is 2.5%.");
+  // The whole catalog: the paragraph sharing most words with the question.
+  const std::string catalog =
+      "You answer...\nThe brokerage's facts:\n[commission] Our listing fee is 2.5%.\n"
+      "[escrow_timeline] Escrow usually takes 30 to 45 days.";
+  CHECK(faq_answer(catalog, "how many days does escrow usually take") ==
+        "Escrow usually takes 30 to 45 days.");
+  // Nothing the facts cover: an agent confirms, no figure is invented.
+  const auto unknown = faq_answer(catalog, "can I keep chickens in Norco?");
+  CHECK_THAT(unknown, Catch::Contains("agent will confirm"));
+  // No facts at all: the friendly reply of old.
+  CHECK_FALSE(faq_answer("You answer questions.", "hi there").empty());
+}
