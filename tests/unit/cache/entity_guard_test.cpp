@@ -179,9 +179,9 @@ TEST_CASE("guard: conflicting topics and one-word swaps", "[cache][guard]") {
   check_rows({
       {"How much earnest money do I need?", "How much down payment do I need?", "topic"},
       {"Can you help me find a contractor?", "Can you help me find a lender?", "topic"},
-      {"Does the house have a pool?", "Does the house have a spa?", "substitution"},
-      {"Who pays for the home inspection?", "Who schedules the home inspection?", "polarity"},
-      {"Who orders the appraisal?", "Who reviews the appraisal?", "substitution"},
+      {"Does the house have a pool?", "Does the house have a spa?", "subject"},
+      {"Who pays for the home inspection?", "Who schedules the home inspection?", "substitution"},
+      {"Who orders the appraisal?", "Who reviews the appraisal?", "subject"},
   });
 }
 

@@ -27,7 +27,7 @@ TEST_CASE("SMS spellings, contractions and emoji normalise", "[cache][normalizer
       {"idk", "unsure"},
       {"no thx", "not interested"},
       {"What's up", "what is up"},
-      {"got ur msg", "got your message"},
+      {"got ur msg", "got your text"},
       {"homes w/ a pool", "homes with a pool"},
       {"homes w/o a pool", "homes without a pool"},
       {"How's the market rn", "how is the market right now"},
