@@ -343,8 +343,19 @@ class extractor {
       name += " " + at(to);
       ++to;
     }
-    out_.places.push_back((from == i && to == i + n ? "city:" : "place:") + name);
+    out_.places.push_back(route_end(from) + (from == i && to == i + n ? "city:" : "place:") + name);
     mark(from, to);
+  }
+
+  // In a route ("the commute from Corona to LA") the ends differ: "from:" or
+  // "to:" before the place's label; elsewhere "" ("homes in Corona").
+  std::string route_end(std::size_t place_at) const {
+    if (place_at == 0) return {};
+    const auto& before = at(place_at - 1);
+    if (before != "from" && before != "to") return {};
+    const bool route = std::find(tokens_.begin(), tokens_.end(), "from") != tokens_.end() &&
+                       std::find(tokens_.begin(), tokens_.end(), "to") != tokens_.end();
+    return route ? before + ":" : std::string{};
   }
 
   // True when a known city's full name starts at token `k`.
@@ -552,7 +563,7 @@ class extractor {
         // selling" and "sell before buying" differ however the clauses are
         // arranged ("before selling, buy").
         out_.polarity.push_back(pole + "(" + object_after(i + length) + ")");
-      } else if (lex_.soft_polar_groups.count(group) > 0) {
+      } else if (lex_.soft_polar_groups.count(group) > 0 && lex_.strong_poles.count(pole) == 0) {
         out_.soft_polarity.push_back(pole);
       } else {
         out_.polarity.push_back(pole);
@@ -726,6 +737,14 @@ class extractor {
         i += topic.second - 1;
         continue;
       }
+      if (i + 1 < size()) {  // a polar phrase ("come down", "go up") before its words
+        if (const auto pole = lex_.polar_words.find(t + " " + at(i + 1));
+            pole != lex_.polar_words.end()) {
+          out_.content.push_back(pole->second);
+          ++i;
+          continue;
+        }
+      }
       if (lex_.particles.count(t) > 0 && !particle_at(i)) continue;  // a preposition
       if (const auto pole = lex_.polar_words.find(t); pole != lex_.polar_words.end()) {
         out_.content.push_back(pole->second);
@@ -864,7 +883,10 @@ class extractor {
       }
       found.push_back(role->second);
     }
-    if (noun) out_.roles = std::move(found);
+    // Pronouns alone count when they are two parties ("do I pay you" vs "do
+    // you pay me"); next to one noun they say little ("do you charge buyers").
+    const auto distinct = std::set<std::string>(found.begin(), found.end()).size();
+    if (noun || distinct >= 2) out_.roles = std::move(found);
   }
 
   // A plain statement: no question mark, no question word or auxiliary
@@ -1090,6 +1112,18 @@ guard_verdict compare_entities(const entities& a, const entities& b) {
   const auto only_a = unmatched(a.subjects, b.subjects);
   const auto only_b = unmatched(b.subjects, a.subjects);
   if (!only_a.empty() && !only_b.empty()) {
+    return {false, "subject", "subject: " + show(only_a) + " vs " + show(only_b)};
+  }
+  // A domain topic named on one side only, when the other side names a
+  // subject of its own, narrows the question to that topic: "what does home
+  // staging cost" is not "how should I price my home" ("what does it cost"
+  // names nothing, so any topic may complete it).
+  auto extra_topic = [](const std::vector<std::string>& only, const entities& other) {
+    return !other.subjects.empty() &&
+           std::any_of(only.begin(), only.end(),
+                       [](const std::string& s) { return s.rfind("topic:", 0) == 0; });
+  };
+  if (extra_topic(only_a, b) || extra_topic(only_b, a)) {
     return {false, "subject", "subject: " + show(only_a) + " vs " + show(only_b)};
   }
   // A minimal pair: same content words in the same order but one. Paraphrases

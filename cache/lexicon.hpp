@@ -45,6 +45,10 @@ struct lexicon {
   /// answer). Every other group must agree even when one side names none
   /// ("should I rent" vs "should I rent or buy").
   std::set<std::string> soft_polar_groups;
+  /// Poles of soft groups that must still agree when one text names no pole
+  /// of their group ("booking:cancel": "cancel my showing" vs "can I get a
+  /// showing").
+  std::set<std::string> strong_poles;
   /// Short words that flip a verb's meaning when used as particles ("move
   /// the tour up" vs "back", "turn it on" vs "off", "count me in" vs "out").
   std::set<std::string> particles;
