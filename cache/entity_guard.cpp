@@ -553,11 +553,11 @@ class extractor {
         if (particle_at(i)) out_.soft_polarity.push_back("particle:" + at(i));
         continue;
       }
-      // "how fast", "how big": the question word asks about the quality, it
-      // does not assert one pole.
-      if (i > 0 && at(i - 1) == "how") continue;
       const auto& pole = found->second;
       const auto group = pole.substr(0, pole.find(':'));
+      // "how fast", "how big": the question word asks about the quality, it
+      // does not assert one pole ("how buying works" still names buying).
+      if (asked_quality(i)) continue;
       if (lex_.ordered_polar_groups.count(group) > 0) {
         // An ordered pole carries what it applies to, so that "buy before
         // selling" and "sell before buying" differ however the clauses are
@@ -570,6 +570,15 @@ class extractor {
       }
       i += length - 1;
     }
+  }
+
+  // True when token `i` is a quality asked about ("how big", "how fast"):
+  // a pole of a soft group right after "how".
+  bool asked_quality(std::size_t i) const {
+    if (i == 0 || at(i - 1) != "how") return false;
+    const auto pole = lex_.polar_words.find(at(i));
+    if (pole == lex_.polar_words.end()) return false;
+    return lex_.soft_polar_groups.count(pole->second.substr(0, pole->second.find(':'))) > 0;
   }
 
   // The first content word after `from`, as a pole or a stem ("" if none
@@ -724,8 +733,7 @@ class extractor {
           lex_.negations.count(t) > 0 || lex_.framing_words.count(t) > 0) {
         continue;
       }
-      if (i > 0 && at(i - 1) == "how" &&
-          (question_heads.count(t) > 0 || lex_.polar_words.count(t) > 0)) {
+      if (i > 0 && at(i - 1) == "how" && (question_heads.count(t) > 0 || asked_quality(i))) {
         continue;
       }
       if (i > 1 && at(i - 2) == "how" && at(i - 1) == "many" && time_units().count(t) > 0) {
@@ -889,21 +897,16 @@ class extractor {
     if (noun || distinct >= 2) out_.roles = std::move(found);
   }
 
-  // A plain statement: no question mark, no question word or auxiliary
-  // first, no request ("send", "can you", "I want").
+  // A plain statement or request, not in question form: no question mark,
+  // no question word or auxiliary first ("we're renting and want to buy",
+  // "send me listings" vs "should we keep renting or buy?").
   bool statement() const {
     if (asks_ || tokens_.empty()) return false;
-    static const word_set openers{
-        "what", "how",    "when", "where", "who",   "why",   "which", "whose",  "is",  "are",
-        "do",   "does",   "did",  "can",   "could", "would", "will",  "should", "any", "anything",
-        "got",  "please", "send", "show",  "call",  "text",  "tell",  "give",   "let", "explain",
-        "help", "have",   "has",  "may",   "might", "shall", "must"};
-    static const word_set requests{"want",    "like", "wondering", "wonder", "curious",
-                                   "explain", "tell", "know",      "need",   "interested",
-                                   "looking", "send", "show"};
-    if (openers.count(at(0)) > 0) return false;
-    return std::none_of(tokens_.begin(), tokens_.end(),
-                        [](const std::string& t) { return requests.count(t) > 0; });
+    static const word_set openers{"what",  "how",   "when", "where",  "who",      "why", "which",
+                                  "whose", "is",    "are",  "do",     "does",     "did", "can",
+                                  "could", "would", "will", "should", "have",     "has", "may",
+                                  "might", "shall", "must", "any",    "anything", "got"};
+    return openers.count(at(0)) == 0;
   }
 
   // Lower-cased words written with a capital inside a sentence (a name).
