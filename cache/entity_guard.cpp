@@ -124,7 +124,8 @@ const word_set& amount_nouns() {
   static const word_set words{"price",  "prices",  "cost",       "costs",     "fee",     "fees",
                               "rate",   "rates",   "commission", "worth",     "payment", "payments",
                               "charge", "value",   "valuation",  "tax",       "afford",  "pay",
-                              "money",  "dollars", "budget",     "expensive", "cheap"};
+                              "money",  "dollars", "budget",     "expensive", "cheap",   "cover",
+                              "covers", "covered"};
   return words;
 }
 
@@ -727,6 +728,14 @@ class extractor {
                                          "big",  "old",  "late",    "early", "come"};
     for (std::size_t i = 0; i < size(); ++i) {
       const auto& t = at(i);
+      if (free(i) && i + 1 < size()) {  // a polar phrase ("come down") before its words
+        if (const auto pole = lex_.polar_words.find(t + " " + at(i + 1));
+            pole != lex_.polar_words.end()) {
+          out_.content.push_back(pole->second);
+          ++i;
+          continue;
+        }
+      }
       // Words an entity already claimed, and negation cues, are compared by
       // their own kinds.
       if (!free(i) || !all_alpha(t) || lex_.stopwords.count(t) > 0 || function_words.count(t) > 0 ||
@@ -744,14 +753,6 @@ class extractor {
         subject("topic:" + topic.first);
         i += topic.second - 1;
         continue;
-      }
-      if (i + 1 < size()) {  // a polar phrase ("come down", "go up") before its words
-        if (const auto pole = lex_.polar_words.find(t + " " + at(i + 1));
-            pole != lex_.polar_words.end()) {
-          out_.content.push_back(pole->second);
-          ++i;
-          continue;
-        }
       }
       if (lex_.particles.count(t) > 0 && !particle_at(i)) continue;  // a preposition
       if (const auto pole = lex_.polar_words.find(t); pole != lex_.polar_words.end()) {
