@@ -119,13 +119,13 @@ const word_set& auxiliaries() {
   return words;
 }
 
-// Nouns that make a question ask for an amount of money even without "how much".
+// Nouns that make a what/how question ask for an amount of money ("what's
+// the fee"), as "how much" does.
 const word_set& amount_nouns() {
   static const word_set words{"price",  "prices",  "cost",       "costs",     "fee",     "fees",
                               "rate",   "rates",   "commission", "worth",     "payment", "payments",
                               "charge", "value",   "valuation",  "tax",       "afford",  "pay",
-                              "money",  "dollars", "budget",     "expensive", "cheap",   "cover",
-                              "covers", "covered"};
+                              "money",  "dollars", "budget",     "expensive", "cheap"};
   return words;
 }
 
@@ -637,6 +637,7 @@ class extractor {
 
   void questions() {
     bool amount = false;
+    bool amount_noun = false;
     bool open_question = false;
     // Asking for advice ("should we keep renting or buy? thx") is no
     // statement about the same words ("we're renting and want to buy"). Only
@@ -651,7 +652,7 @@ class extractor {
       const auto& t = at(i);
       const std::string next = i + 1 < size() ? at(i + 1) : std::string{};
       const bool leads = i == 0 || auxiliaries().count(next) > 0;
-      if (amount_nouns().count(t) > 0) amount = true;
+      if (amount_nouns().count(t) > 0) amount_noun = true;
       if (t == "how") {
         if (next == "much" || next == "little") {
           amount = true;
@@ -694,6 +695,11 @@ class extractor {
         }
       }
     }
+    // "what's the fee" asks an amount, as does a bare "hoa fees in fontana?";
+    // "do I pay a fee" or "who pays the fee" does not.
+    const bool bare_question =
+        asks_ && out_.questions.empty() && size() > 0 && auxiliaries().count(at(0)) == 0;
+    if (amount_noun && (open_question || bare_question)) amount = true;
     // "what could I sell it for", "what do they go for in Corona": a price.
     bool deal_verb = false;
     for (std::size_t i = 1; i < size() && open_question && !amount; ++i) {
@@ -1024,9 +1030,14 @@ std::size_t edit_distance(std::string_view x, std::string_view y) {
 }
 
 // The same word up to a typo ("neighbourhod", "inspecton"): long words only,
-// so that "roof" and "pool" stay apart.
+// so that "roof" and "pool" stay apart. A cost in general ("how much does it
+// cost") is any money topic ("closing costs").
 bool same_word(const std::string& x, const std::string& y) {
   if (x == y) return true;
+  const auto money = [](const std::string& topic) {
+    return topic.rfind("topic:", 0) == 0 && money_topics().count(topic.substr(6)) > 0;
+  };
+  if ((x == "cost" && money(y)) || (y == "cost" && money(x))) return true;
   if (x.find(':') != std::string::npos || y.find(':') != std::string::npos) return false;
   const auto shorter = std::min(x.size(), y.size());
   if (shorter < 5) return false;

@@ -117,20 +117,19 @@ TEST_CASE("availability questions bypass", "[cache][cacheability]") {
 }
 
 TEST_CASE("questions and answers about the current time", "[cache][cacheability]") {
-  for (const char* s : {"can I see it today?", "See you today at 3pm!", "right now rates are 6.8%",
-                        "I can show it tomorrow", "tonight works", "this weekend", "next Tuesday",
-                        "let's meet at 3:30", "call me at 5 pm", "around noon", "in 20 minutes",
-                        "I'll text you in an hour", "listed 3 days ago", "currently listed at 450k",
-                        "Rates this week are up", "this afternoon?", "free rn?",
-                        "I can help you see it today"}) {
+  for (const char* s :
+       {"can I see it today?", "See you today at 3pm!", "right now rates are 6.8%",
+        "I can show it tomorrow", "tonight works", "this weekend", "next Tuesday",
+        "let's meet at 3:30", "call me at 5 pm", "around noon", "in 20 minutes",
+        "I'll text you in an hour", "listed 3 days ago", "currently listed at 450k",
+        "Rates this week are up", "this afternoon?", "free rn?", "I can help you see it today"}) {
     INFO(s);
     CHECK(mentions_relative_time(s));
   }
-  for (const char* s :
-       {"Our office is open 9am to 5pm", "escrow takes about 30 days",
-        "closing costs run 2-5% of the price", "open until 6pm on weekdays", "a 3bd at 450k",
-        "now that I'm approved what's next", "we have 3 bedrooms",
-        "What can I help you with today?", "How can I help you today?"}) {
+  for (const char* s : {"Our office is open 9am to 5pm", "escrow takes about 30 days",
+                        "closing costs run 2-5% of the price", "open until 6pm on weekdays",
+                        "a 3bd at 450k", "now that I'm approved what's next", "we have 3 bedrooms",
+                        "What can I help you with today?", "How can I help you today?"}) {
     INFO(s);
     CHECK_FALSE(mentions_relative_time(s));
   }

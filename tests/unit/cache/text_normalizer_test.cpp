@@ -106,3 +106,21 @@ TEST_CASE("empty and punctuation-only texts give no tokens", "[cache][normalizer
   CHECK(normalizer().tokens("").empty());
   CHECK(normalizer().tokens("?!... \xF0\x9F\x99\x8F").empty());
 }
+
+TEST_CASE("more texting shorthand and real-estate wording normalise", "[cache][normalizer]") {
+  const std::pair<const char*, const char*> table[] = {
+      {"lmk if u have any 1 story homes", "let me know if you have any 1 story homes"},
+      {"stop msging me", "stop texting me"},
+      {"is the condo pet friendly", "is the condo allows pets"},
+      {"homes in cali", "homes in california"},
+      {"any 55+ communities", "any senior"},
+      {"we want to put in an offer", "we want to make an offer"},
+      {"can i back out", "can i cancel"},
+      {"what r the hoa dues", "what are the hoa fees"},
+      {"do u do virtual showings", "do you do video tours"},
+  };
+  for (const auto& [input, expected] : table) {
+    INFO(input);
+    CHECK(normalizer().normalize(input) == expected);
+  }
+}
