@@ -716,7 +716,47 @@ class extractor {
       if (money_topics().count(topic) > 0 && (open_question || amount)) amount = true;
     }
     if (amount) out_.questions.emplace_back("amount");
-    if (open_question && out_.questions.empty()) out_.questions.emplace_back("open");
+    if (out_.questions.empty() && definition()) {
+      out_.questions.emplace_back("definition");
+    } else if (out_.questions.empty() && (open_question || asks_about())) {
+      out_.questions.emplace_back("open");
+    }
+  }
+
+  // Asks what something is: "what is escrow", "what's a short sale exactly",
+  // "what does contingent mean", "can you explain escalation clauses" (a
+  // specific question: "how do I get pre-approved" is not "what does
+  // pre-approval mean").
+  bool definition() const {
+    static const word_set meaning{"mean", "means", "meaning", "define", "definition", "explain"};
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (meaning.count(at(i)) > 0 && !(i + 1 < size() && at(i + 1) == "how")) return true;
+    }
+    // "what is/are (a|an|the)? X (exactly)?" with nothing after the thing.
+    if (size() < 3 || at(0) != "what" || (at(1) != "is" && at(1) != "are")) return false;
+    std::size_t k = 2;
+    if (at(k) == "a" || at(k) == "an") ++k;
+    std::size_t words = 0;
+    for (; k < size(); ++k) {
+      if (at(k) == "exactly" || at(k) == "again") continue;
+      if (lex_.stopwords.count(at(k)) > 0 || lex_.framing_words.count(at(k)) > 0) return false;
+      ++words;
+    }
+    return words >= 1 && words <= 3;
+  }
+
+  // A request for information without a question word: "tell me about the
+  // HOA", "info on the schools".
+  bool asks_about() const {
+    for (std::size_t i = 0; i + 1 < size(); ++i) {
+      if ((at(i) == "tell" || at(i) == "information" || at(i) == "details") &&
+          std::find(tokens_.begin() + static_cast<std::ptrdiff_t>(i), tokens_.end(), "about") !=
+              tokens_.end()) {
+        return true;
+      }
+      if ((at(i) == "information" || at(i) == "details") && at(i + 1) == "on") return true;
+    }
+    return false;
   }
 
   // Content words for the minimal-pair and subject checks, each in its most

@@ -5,6 +5,7 @@
 #include "cache/text_normalizer.hpp"
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,9 +29,11 @@ struct local_embedder_options {
   /// and "preapproved", or a typo, land close together.
   float char_ngram_weight = 1.0f;
   /// Weight of a domain concept the lexicon names (a topic id such as
-  /// "repairs" for "fix"/"repair"/"renovations", or a polar pole such as
-  /// "quality:bad" for "bad"/"poor"): different words for one concept then
-  /// share a feature, which a hashing embedder cannot learn otherwise.
+  /// "repairs" for "fix"/"repair"/"renovations", a polar pole such as
+  /// "quality:bad" for "bad"/"poor", or a concept such as "home" for
+  /// "listing"): different words for one concept then share a feature, which
+  /// a hashing embedder cannot learn otherwise. Framing words ("need",
+  /// "usually") weigh as much as function words.
   float concept_weight = 0.8f;
   /// Character n-gram lengths, inclusive.
   std::size_t min_char_ngram = 3;
@@ -70,6 +73,8 @@ class local_embedder final : public embedder {
 
   text_normalizer normalizer_;
   local_embedder_options options_;
+  /// The lexicon's concept ids that are words of their own ("home", "cost").
+  std::set<std::string, std::less<>> concept_ids_;
 };
 
 }  // namespace openhouse::cache

@@ -308,6 +308,10 @@ TEST_CASE("guard: a question is not a statement", "[cache][guard]") {
       {"what is a contingency?", "can you explain contingencies", ""},
       {"should I refinance or sell?", "I will refinance and then sell", "question"},
       {"hows the traffic in Hemet", "is there much traffic in Hemet?", ""},
+      // What something is, how to get it, and a request to hear about it.
+      {"what does escrow mean", "how do I open escrow", "question"},
+      {"what is a short sale", "can you explain short sales", ""},
+      {"tell me about the HOA", "we joined the HOA", "question"},
   });
 }
 

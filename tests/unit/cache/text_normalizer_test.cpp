@@ -79,7 +79,7 @@ TEST_CASE("ambiguous words are read in context", "[cache][normalizer]") {
   CHECK(normalizer().normalize("see u wed morning") == "see you wednesday morning");
   CHECK(normalizer().normalize("wed like to see it") == "we would like to see it");
   CHECK(normalizer().normalize("on sun") == "on sunday");
-  CHECK(normalizer().normalize("455 W Grand Blvd") == "455 west grand blvd");
+  CHECK(normalizer().normalize("455 W Grand Blvd") == "455 west grand boulevard");
   CHECK(normalizer().normalize("homes w a pool") == "homes with a pool");
 }
 
