@@ -196,6 +196,7 @@ class extractor {
     topics();
     questions();
     unknown_places(raw_text);
+    person_names();
     roles();
     content_words();
     out_.statement = statement();
@@ -203,8 +204,8 @@ class extractor {
          {&out_.numbers, &out_.money, &out_.addresses, &out_.zips, &out_.dates, &out_.times}) {
       std::sort(list->begin(), list->end());
     }
-    for (auto* list : {&out_.places, &out_.negations, &out_.polarity, &out_.soft_polarity,
-                       &out_.questions, &out_.topics, &out_.subjects}) {
+    for (auto* list : {&out_.places, &out_.names, &out_.negations, &out_.polarity,
+                       &out_.soft_polarity, &out_.questions, &out_.topics, &out_.subjects}) {
       std::sort(list->begin(), list->end());
       list->erase(std::unique(list->begin(), list->end()), list->end());
     }
@@ -916,6 +917,25 @@ class extractor {
     }
   }
 
+  // A person introduced by name ("this is Omar", "my name is dana"): one
+  // lead's name is never another lead's answer.
+  void person_names() {
+    for (std::size_t i = 0; i + 2 < size(); ++i) {
+      const bool intro = (at(i) == "this" && at(i + 1) == "is") ||
+                         (at(i) == "name" && at(i + 1) == "is") ||
+                         (at(i) == "it" && at(i + 1) == "is" && i == 0);
+      if (!intro || !free(i + 2) || !all_alpha(at(i + 2))) continue;
+      const auto& name = at(i + 2);
+      if (lex_.stopwords.count(name) > 0 || lex_.framing_words.count(name) > 0 ||
+          known_word(name) || lex_.roles.count(name) > 0 || lex_.concepts.count(name) > 0 ||
+          lex_.negations.count(name) > 0) {
+        continue;
+      }
+      out_.names.push_back(name);
+      used_[i + 2] = true;
+    }
+  }
+
   // The parties in order; see `entities::roles`. A party that restates the
   // speaker ("as a buyer", "I'm the seller") is left out.
   void roles() {
@@ -1119,7 +1139,7 @@ bool questions_agree(const entities& a, const entities& b) {
 }  // namespace
 
 guard_verdict compare_entities(const entities& a, const entities& b) {
-  const std::array<std::pair<const char*, std::vector<std::string> entities::*>, 9> exact{{
+  const std::array<std::pair<const char*, std::vector<std::string> entities::*>, 10> exact{{
       {"address", &entities::addresses},
       {"zip", &entities::zips},
       {"money", &entities::money},
@@ -1128,6 +1148,7 @@ guard_verdict compare_entities(const entities& a, const entities& b) {
       {"time", &entities::times},
       {"place", &entities::places},
       {"negation", &entities::negations},
+      {"name", &entities::names},
       {"polarity", &entities::polarity},
   }};
   for (const auto& [kind, member] : exact) {
@@ -1169,12 +1190,13 @@ guard_verdict compare_entities(const entities& a, const entities& b) {
   if (!only_a.empty() && !only_b.empty()) {
     return {false, "subject", "subject: " + show(only_a) + " vs " + show(only_b)};
   }
-  // A domain topic named on one side only, when the other side names a
-  // subject of its own, narrows the question to that topic: "what does home
-  // staging cost" is not "how should I price my home" ("what does it cost"
-  // names nothing, so any topic may complete it).
+  // A domain topic named on one side only, when the other side says
+  // anything of its own, narrows the question to that topic: "what does home
+  // staging cost" is not "how should I price my home", "what should I fix
+  // before selling" is not "how does selling work" ("what does it cost"
+  // names nothing but a cost, so any money topic may complete it).
   auto extra_topic = [](const std::vector<std::string>& only, const entities& other) {
-    return !other.subjects.empty() &&
+    return !other.content.empty() &&
            std::any_of(only.begin(), only.end(),
                        [](const std::string& s) { return s.rfind("topic:", 0) == 0; });
   };

@@ -32,6 +32,8 @@ struct entities {
   /// Places: "city:riverside", "county:riverside", "place:lake arrowhead"
   /// (a capitalised name after "in/near/from/to" that is no known city).
   std::vector<std::string> places;
+  /// People introduced by name ("this is Omar" → "omar").
+  std::vector<std::string> names;
   /// Negated words: "not:interest", "not:hoa", "not:" (a bare "no").
   std::vector<std::string> negations;
   /// Topic-flipping poles of strict groups: "deal:buy", "tenure:rent"; both

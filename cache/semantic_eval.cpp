@@ -81,13 +81,21 @@ struct mode_result {
 nlohmann::json to_json(const entities& e) {
   nlohmann::json out = nlohmann::json::object();
   const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-      {"numbers", &e.numbers},     {"money", &e.money},
-      {"addresses", &e.addresses}, {"zips", &e.zips},
-      {"dates", &e.dates},         {"times", &e.times},
-      {"places", &e.places},       {"negations", &e.negations},
-      {"polarity", &e.polarity},   {"soft_polarity", &e.soft_polarity},
-      {"questions", &e.questions}, {"topics", &e.topics},
-      {"subjects", &e.subjects},   {"content", &e.content},
+      {"numbers", &e.numbers},
+      {"money", &e.money},
+      {"addresses", &e.addresses},
+      {"zips", &e.zips},
+      {"dates", &e.dates},
+      {"times", &e.times},
+      {"places", &e.places},
+      {"names", &e.names},
+      {"negations", &e.negations},
+      {"polarity", &e.polarity},
+      {"soft_polarity", &e.soft_polarity},
+      {"questions", &e.questions},
+      {"topics", &e.topics},
+      {"subjects", &e.subjects},
+      {"content", &e.content},
       {"roles", &e.roles}};
   for (const auto& [name, list] : lists) {
     if (!list->empty()) out[name] = *list;

@@ -334,3 +334,12 @@ TEST_CASE("guard: extraction of the new parts", "[cache][guard]") {
   const auto p = extract("turn the alerts off", lex());
   CHECK(p.soft_polarity == std::vector<std::string>{"particle:off"});
 }
+
+TEST_CASE("guard: a person named is part of the message", "[cache][guard]") {
+  check_rows({
+      {"hi this is dana, we want to buy in Perris", "hi we want to buy in Perris", "name"},
+      {"my name is Luis and I'm selling", "my name is Priya and I'm selling", "name"},
+      {"hi is this the realtor?", "hey is this the agent", ""},
+  });
+  CHECK(extract("hey this is Omar, any condos?", lex()).names == std::vector<std::string>{"omar"});
+}
