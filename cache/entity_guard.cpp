@@ -327,8 +327,8 @@ class extractor {
     }
   }
 
-  // A known city, or a longer place that contains its name: a direction or
-  // part before it ("north fontana", "east highland") or a place type or a
+  // A known city, or a longer place that contains its name: a direction, part
+  // or place prefix before it ("north fontana", "lake hemet") or a place type or a
   // capitalised name after it ("highland park", "Rancho Santa Margarita")
   // makes another place, which must not pass for the city.
   void city_at(std::size_t i, std::size_t n, const std::string& city) {
@@ -374,7 +374,8 @@ class extractor {
   // Words before a city that name a part of it.
   static const word_set& area_prefixes() {
     static const word_set words{"north",   "south",   "east",    "west",     "northern", "southern",
-                                "eastern", "western", "central", "downtown", "uptown",   "greater"};
+                                "eastern", "western", "central", "downtown", "uptown",   "greater",
+                                "lake",    "mount",   "mt",      "fort",     "port",     "point"};
     return words;
   }
 

@@ -232,6 +232,7 @@ TEST_CASE("guard: a place no list knows is still a place", "[cache][guard]") {
 TEST_CASE("guard: a longer name around a known city is another place", "[cache][guard]") {
   check_rows({
       {"what's selling in west corona", "what's selling in corona", "place"},
+      {"cabins by lake hemet", "cabins by hemet", "place"},
       {"Any listings in Temecula Creek?", "Any listings in Temecula?", "place"},
       {"homes in Rancho Santa Fe", "homes in Rancho Cucamonga", "place"},
       // A city whose first word is another city's shorthand keeps its name.
