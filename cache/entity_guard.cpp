@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
@@ -118,11 +119,31 @@ const word_set& auxiliaries() {
   return words;
 }
 
-// Nouns that make a question ask for an amount of money even without "how much".
+// Nouns that make a what/how question ask for an amount of money ("what's
+// the fee"), as "how much" does.
 const word_set& amount_nouns() {
-  static const word_set words{"price",  "prices", "cost",       "costs", "fee",     "fees",
-                              "rate",   "rates",  "commission", "worth", "payment", "payments",
-                              "charge", "value",  "valuation",  "tax",   "afford",  "pay"};
+  static const word_set words{"price",  "prices",  "cost",       "costs",     "fee",     "fees",
+                              "rate",   "rates",   "commission", "worth",     "payment", "payments",
+                              "charge", "value",   "valuation",  "tax",       "afford",  "pay",
+                              "money",  "dollars", "budget",     "expensive", "cheap"};
+  return words;
+}
+
+// Topics whose question is an amount of money ("what's the earnest money").
+const word_set& money_topics() {
+  static const word_set words{"earnest_money", "down_payment", "closing_costs", "commission",
+                              "property_tax",  "mello_roos",   "pmi",           "insurance",
+                              "warranty",      "proceeds"};
+  return words;
+}
+
+// Verbs of paying and representing: a pronoun next to one is a party ("do I
+// pay you" vs "do you pay me").
+const word_set& transfer_verbs() {
+  static const word_set words{"pay",     "pays",      "paid",  "paying",    "charge",     "charges",
+                              "charged", "owe",       "owes",  "represent", "represents", "refund",
+                              "refunds", "reimburse", "cover", "covers",    "compensate", "tip",
+                              "sue",     "hire",      "fire",  "text",      "call",       "email"};
   return words;
 }
 
@@ -164,6 +185,8 @@ class extractor {
       : tokens_(tokens), lex_(lex), used_(tokens.size(), false) {}
 
   entities run(std::string_view raw_text) {
+    capitalised_ = capitalised_words(raw_text);
+    asks_ = raw_text.find('?') != std::string_view::npos;
     addresses();
     places();
     dates();
@@ -173,13 +196,16 @@ class extractor {
     topics();
     questions();
     unknown_places(raw_text);
+    person_names();
+    roles();
     content_words();
+    out_.statement = statement();
     for (auto* list :
          {&out_.numbers, &out_.money, &out_.addresses, &out_.zips, &out_.dates, &out_.times}) {
       std::sort(list->begin(), list->end());
     }
-    for (auto* list :
-         {&out_.places, &out_.negations, &out_.polarity, &out_.questions, &out_.topics}) {
+    for (auto* list : {&out_.places, &out_.names, &out_.negations, &out_.polarity,
+                       &out_.soft_polarity, &out_.questions, &out_.topics, &out_.subjects}) {
       std::sort(list->begin(), list->end());
       list->erase(std::unique(list->begin(), list->end()), list->end());
     }
@@ -274,7 +300,8 @@ class extractor {
     for (std::size_t i = 0; i < size(); ++i) {
       if (!free(i)) continue;
       bool matched = false;
-      const bool phrase = starts_phrase(cities, at(i)) || starts_phrase(counties, at(i));
+      const bool phrase = starts_phrase(cities, at(i)) || starts_phrase(counties, at(i)) ||
+                          starts_phrase(lex_.regions, at(i));
       for (std::size_t n = phrase ? std::min<std::size_t>(4, size() - i) : 1; n >= 1 && !matched;
            --n) {
         std::string phrase = at(i);
@@ -289,12 +316,67 @@ class extractor {
           mark(i, i + n + 1);
           matched = true;
         } else if (cities.count(phrase) > 0) {
-          out_.places.push_back("city:" + phrase);
+          city_at(i, n, phrase);
+          matched = true;
+        } else if (lex_.regions.count(phrase) > 0) {
+          out_.places.push_back("region:" + phrase);
           mark(i, i + n);
           matched = true;
         }
       }
     }
+  }
+
+  // A known city, or a longer place that contains its name: a direction, part
+  // or place prefix before it ("north fontana", "lake hemet") or a place type or a
+  // capitalised name after it ("highland park", "Rancho Santa Margarita")
+  // makes another place, which must not pass for the city.
+  void city_at(std::size_t i, std::size_t n, const std::string& city) {
+    std::size_t from = i;
+    std::size_t to = i + n;
+    std::string name = city;
+    if (from > 0 && free(from - 1) && area_prefixes().count(at(from - 1)) > 0) {
+      --from;
+      name = at(from) + " " + name;
+    }
+    while (to < size() && to < i + n + 3 && free(to) && !starts_place(to) &&
+           (lex_.place_types.count(at(to)) > 0 ||
+            (capitalised_.count(at(to)) > 0 && name_like(to) && !known_word(at(to))))) {
+      name += " " + at(to);
+      ++to;
+    }
+    out_.places.push_back(route_end(from) + (from == i && to == i + n ? "city:" : "place:") + name);
+    mark(from, to);
+  }
+
+  // In a route ("the commute from Corona to LA") the ends differ: "from:" or
+  // "to:" before the place's label; elsewhere "" ("homes in Corona").
+  std::string route_end(std::size_t place_at) const {
+    if (place_at == 0) return {};
+    const auto& before = at(place_at - 1);
+    if (before != "from" && before != "to") return {};
+    const bool route = std::find(tokens_.begin(), tokens_.end(), "from") != tokens_.end() &&
+                       std::find(tokens_.begin(), tokens_.end(), "to") != tokens_.end();
+    return route ? before + ":" : std::string{};
+  }
+
+  // True when a known city's full name starts at token `k`.
+  bool starts_place(std::size_t k) const {
+    std::string phrase;
+    for (std::size_t n = 0; n < 4 && k + n < size(); ++n) {
+      if (n > 0) phrase.push_back(' ');
+      phrase += at(k + n);
+      if (lex_.cities.count(phrase) > 0) return true;
+    }
+    return false;
+  }
+
+  // Words before a city that name a part of it.
+  static const word_set& area_prefixes() {
+    static const word_set words{"north",   "south",   "east",    "west",     "northern", "southern",
+                                "eastern", "western", "central", "downtown", "uptown",   "greater",
+                                "lake",    "mount",   "mt",      "fort",     "port",     "point"};
+    return words;
   }
 
   void dates() {
@@ -402,8 +484,8 @@ class extractor {
       if (!free(i)) continue;
       const auto& t = at(i);
       if (is_money(t)) {
-        out_.money.push_back(t.substr(1));
         used_[i] = true;
+        out_.money.push_back(t.substr(1) + money_period(i + 1));
       } else if (all_digits(t) && t.size() == 5) {
         out_.zips.push_back(t);
         used_[i] = true;
@@ -421,6 +503,28 @@ class extractor {
     }
   }
 
+  // The period of an amount ("$480 a month", "90k a year", "a $90k salary"):
+  // "/month", "/year", … or "" for a one-off sum; the words are consumed.
+  std::string money_period(std::size_t k) {
+    static const std::map<std::string, std::string, std::less<>> periods{
+        {"day", "day"},     {"week", "week"},     {"month", "month"},   {"year", "year"},
+        {"daily", "day"},   {"weekly", "week"},   {"monthly", "month"}, {"yearly", "year"},
+        {"annual", "year"}, {"annually", "year"}, {"salary", "year"},   {"income", "year"},
+        {"mo", "month"},    {"yr", "year"}};
+    std::size_t at_k = k;
+    if (at_k < size() && (at(at_k) == "a" || at(at_k) == "per" || at(at_k) == "each" ||
+                          at(at_k) == "every" || at(at_k) == "an")) {
+      ++at_k;
+    }
+    if (at_k >= size() || !free(at_k)) return {};
+    const auto period = periods.find(at(at_k));
+    if (period == periods.end()) return {};
+    // A bare "a"/"per" needs a period word ("$500 a month"); "salary" and
+    // the adverbs stand alone.
+    mark(k, at_k + 1);
+    return "/" + period->second;
+  }
+
   void negations() {
     for (std::size_t i = 0; i < size(); ++i) {
       if (!free(i) || lex_.negations.count(at(i)) == 0) continue;
@@ -436,7 +540,6 @@ class extractor {
   }
 
   void polarity() {
-    std::vector<std::pair<std::string, std::string>> sequence;  // (group, "group:pole")
     for (std::size_t i = 0; i < size(); ++i) {
       if (!free(i)) continue;
       auto found = lex_.polar_words.end();
@@ -449,38 +552,72 @@ class extractor {
         found = lex_.polar_words.find(at(i));
         length = 1;
       }
-      if (found == lex_.polar_words.end()) continue;
-      // "how fast", "how big": the question word asks about the quality, it
-      // does not assert one pole.
-      if (i > 0 && at(i - 1) == "how") continue;
-      const auto& pole = found->second;
-      sequence.emplace_back(pole.substr(0, pole.find(':')), pole);
-      i += length - 1;
-    }
-    for (std::size_t s = 0; s < sequence.size(); ++s) {
-      const auto& [group, pole] = sequence[s];
-      if (lex_.ordered_polar_groups.count(group) == 0) {
-        out_.polarity.push_back(pole);
+      if (found == lex_.polar_words.end()) {
+        if (particle_at(i)) out_.soft_polarity.push_back("particle:" + at(i));
         continue;
       }
-      // An ordered pole carries its unordered neighbours, so that "buy
-      // before sell" and "sell before buy" differ.
-      std::string left;
-      std::string right;
-      for (std::size_t k = s; k-- > 0;) {
-        if (lex_.ordered_polar_groups.count(sequence[k].first) == 0) {
-          left = sequence[k].second;
-          break;
-        }
+      const auto& pole = found->second;
+      const auto group = pole.substr(0, pole.find(':'));
+      // "how fast", "how big": the question word asks about the quality, it
+      // does not assert one pole ("how buying works" still names buying).
+      if (asked_quality(i)) continue;
+      if (lex_.ordered_polar_groups.count(group) > 0) {
+        // An ordered pole carries what it applies to, so that "buy before
+        // selling" and "sell before buying" differ however the clauses are
+        // arranged ("before selling, buy").
+        out_.polarity.push_back(pole + "(" + object_after(i + length) + ")");
+      } else if (lex_.soft_polar_groups.count(group) > 0 && lex_.strong_poles.count(pole) == 0) {
+        out_.soft_polarity.push_back(pole);
+      } else {
+        out_.polarity.push_back(pole);
       }
-      for (std::size_t k = s + 1; k < sequence.size(); ++k) {
-        if (lex_.ordered_polar_groups.count(sequence[k].first) == 0) {
-          right = sequence[k].second;
-          break;
-        }
-      }
-      out_.polarity.push_back(pole + "(" + left + "|" + right + ")");
+      i += length - 1;
     }
+  }
+
+  // True when token `i` is a quality asked about ("how big", "how fast"):
+  // a pole of a soft group right after "how".
+  bool asked_quality(std::size_t i) const {
+    if (i == 0 || at(i - 1) != "how") return false;
+    const auto pole = lex_.polar_words.find(at(i));
+    if (pole == lex_.polar_words.end()) return false;
+    return lex_.soft_polar_groups.count(pole->second.substr(0, pole->second.find(':'))) > 0;
+  }
+
+  // The first content word after `from`, as a pole or a stem ("" if none
+  // within a few words): the object of "before"/"after".
+  std::string object_after(std::size_t from) const {
+    for (std::size_t k = from; k < size() && k < from + 4; ++k) {
+      const auto& t = at(k);
+      if (lex_.stopwords.count(t) > 0 || lex_.framing_words.count(t) > 0) continue;
+      if (const auto pole = lex_.polar_words.find(t); pole != lex_.polar_words.end()) {
+        return pole->second;
+      }
+      return all_alpha(t) ? text_normalizer::stem(t) : std::string{};
+    }
+    return {};
+  }
+
+  // A particle changes its verb: "move the tour up" / "back", "turn it on" /
+  // "off", "count me in" / "out". "up", "down", "back", "out", "off" are
+  // particles wherever they stand (outside a known phrase such as "down
+  // payment"); "in" and "on" only right after a phrasal verb (and its
+  // pronoun) or at the end of a clause, else they are prepositions.
+  bool particle_at(std::size_t i) const {
+    const auto& t = at(i);
+    if (lex_.particles.count(t) == 0) return false;
+    if (i + 1 < size() && lex_.topics.count(t + " " + at(i + 1)) > 0) return false;
+    if (t != "in" && t != "on") return true;
+    static const word_set object_pronouns{"me", "us", "it", "them", "him", "her", "you"};
+    static const word_set clause_words{
+        "for", "to",   "at",   "with", "before", "after",  "until", "when",    "if",  "and",
+        "or",  "but",  "so",   "then", "please", "thanks", "now",   "today",   "too", "again",
+        "as",  "soon", "this", "next", "yet",    "right",  "ok",    "tomorrow"};
+    const bool after_verb = i > 0 && lex_.phrasal_verbs.count(at(i - 1)) > 0;
+    const bool after_object =
+        i > 1 && object_pronouns.count(at(i - 1)) > 0 && lex_.phrasal_verbs.count(at(i - 2)) > 0;
+    const bool ends_clause = i + 1 == size() || clause_words.count(at(i + 1)) > 0;
+    return after_verb || after_object || (i > 0 && ends_clause);
   }
 
   void topics() {
@@ -502,6 +639,7 @@ class extractor {
 
   void questions() {
     bool amount = false;
+    bool amount_noun = false;
     bool open_question = false;
     // Asking for advice ("should we keep renting or buy? thx") is no
     // statement about the same words ("we're renting and want to buy"). Only
@@ -516,10 +654,12 @@ class extractor {
       const auto& t = at(i);
       const std::string next = i + 1 < size() ? at(i + 1) : std::string{};
       const bool leads = i == 0 || auxiliaries().count(next) > 0;
-      if (amount_nouns().count(t) > 0) amount = true;
+      if (amount_nouns().count(t) > 0) amount_noun = true;
       if (t == "how") {
-        if (next == "much") {
+        if (next == "much" || next == "little") {
           amount = true;
+        } else if (next == "often" || (next == "many" && i + 2 < size() && at(i + 2) == "times")) {
+          out_.questions.emplace_back("frequency");
         } else if (next == "many") {
           const bool time_unit = (i + 2 < size() && time_units().count(at(i + 2)) > 0) ||
                                  (i + 3 < size() && time_units().count(at(i + 3)) > 0);
@@ -557,37 +697,162 @@ class extractor {
         }
       }
     }
+    // "what's the fee" asks an amount, as does a bare "hoa fees in fontana?";
+    // "do I pay a fee" or "who pays the fee" does not.
+    const bool bare_question =
+        asks_ && out_.questions.empty() && size() > 0 && auxiliaries().count(at(0)) == 0;
+    if (amount_noun && (open_question || bare_question)) amount = true;
+    // "what could I sell it for", "what do they go for in Corona": a price.
+    bool deal_verb = false;
+    for (std::size_t i = 1; i < size() && open_question && !amount; ++i) {
+      static const word_set place_words{"in", "near", "around", "at", "on", "by"};
+      static const word_set deal_verbs{"sell",   "selling", "sold", "go",  "going",  "list",
+                                       "listed", "rent",    "get",  "buy", "bought", "went"};
+      deal_verb = deal_verb || deal_verbs.count(at(i)) > 0;
+      if (deal_verb && at(i) == "for" && (i + 1 == size() || place_words.count(at(i + 1)) > 0)) {
+        amount = true;
+      }
+    }
+    // A money topic asked about is an amount ("what's the earnest money").
+    for (const auto& topic : out_.topics) {
+      if (money_topics().count(topic) > 0 && (open_question || amount)) amount = true;
+    }
     if (amount) out_.questions.emplace_back("amount");
-    if (open_question && out_.questions.empty()) out_.questions.emplace_back("open");
+    if (out_.questions.empty() && definition()) {
+      out_.questions.emplace_back("definition");
+    } else if (out_.questions.empty() && (open_question || asks_about())) {
+      out_.questions.emplace_back("open");
+    }
   }
 
-  // Content words for the minimal-pair check, each in its most canonical form
-  // (a polar pole or a topic id where the lexicon has one, so that "bad" and
-  // "poor", or "repair" and "fix", count as the same word). Figures are left
-  // out: their own kinds compare them.
+  // Asks what something is: "what is escrow", "what's a short sale exactly",
+  // "what does contingent mean", "can you explain escalation clauses" (a
+  // specific question: "how do I get pre-approved" is not "what does
+  // pre-approval mean").
+  bool definition() const {
+    static const word_set meaning{"mean", "means", "meaning", "define", "definition", "explain"};
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (meaning.count(at(i)) > 0 && !(i + 1 < size() && at(i + 1) == "how")) return true;
+    }
+    // "what is/are (a|an|the)? X (exactly)?" with nothing after the thing.
+    if (size() < 3 || at(0) != "what" || (at(1) != "is" && at(1) != "are")) return false;
+    std::size_t k = 2;
+    if (at(k) == "a" || at(k) == "an") ++k;
+    std::size_t words = 0;
+    for (; k < size(); ++k) {
+      if (at(k) == "exactly" || at(k) == "again") continue;
+      if (lex_.stopwords.count(at(k)) > 0 || lex_.framing_words.count(at(k)) > 0) return false;
+      ++words;
+    }
+    return words >= 1 && words <= 3;
+  }
+
+  // A request for information without a question word: "tell me about the
+  // HOA", "info on the schools".
+  bool asks_about() const {
+    for (std::size_t i = 0; i + 1 < size(); ++i) {
+      if ((at(i) == "tell" || at(i) == "information" || at(i) == "details") &&
+          std::find(tokens_.begin() + static_cast<std::ptrdiff_t>(i), tokens_.end(), "about") !=
+              tokens_.end()) {
+        return true;
+      }
+      if ((at(i) == "information" || at(i) == "details") && at(i + 1) == "on") return true;
+    }
+    return false;
+  }
+
+  // Content words for the minimal-pair and subject checks, each in its most
+  // canonical form (a polar pole, a concept or a topic id where the lexicon
+  // has one, so that "bad" and "poor", or "repair" and "fix", count as the
+  // same word). Figures are left out: their own kinds compare them; so are
+  // words that only frame the question.
   void content_words() {
-    static const word_set function_words{"within", "next",   "near",    "via",  "per", "vs",
-                                         "across", "toward", "towards", "onto", "upon"};
+    static const word_set function_words{"within", "next",    "near",   "via",     "per",
+                                         "vs",     "across",  "toward", "towards", "onto",
+                                         "upon",   "between", "among",  "versus"};
+    // Words that belong to the question phrase ("how long", "how many days").
+    static const word_set question_heads{"much", "many", "long",    "soon",  "often",
+                                         "far",  "fast", "quickly", "quick", "little",
+                                         "big",  "old",  "late",    "early", "come"};
     for (std::size_t i = 0; i < size(); ++i) {
       const auto& t = at(i);
+      if (free(i) && i + 1 < size()) {  // a polar phrase ("come down") before its words
+        if (const auto pole = lex_.polar_words.find(t + " " + at(i + 1));
+            pole != lex_.polar_words.end()) {
+          out_.content.push_back(pole->second);
+          ++i;
+          continue;
+        }
+      }
       // Words an entity already claimed, and negation cues, are compared by
       // their own kinds.
       if (!free(i) || !all_alpha(t) || lex_.stopwords.count(t) > 0 || function_words.count(t) > 0 ||
-          lex_.negations.count(t) > 0) {
+          lex_.negations.count(t) > 0 || lex_.framing_words.count(t) > 0) {
         continue;
       }
+      if (i > 0 && at(i - 1) == "how" && (question_heads.count(t) > 0 || asked_quality(i))) {
+        continue;
+      }
+      if (i > 1 && at(i - 2) == "how" && at(i - 1) == "many" && time_units().count(t) > 0) {
+        continue;
+      }
+      const auto topic = topic_at(i);
+      if (topic.second > 1) {  // a phrase ("down payment") before its words
+        subject("topic:" + topic.first);
+        i += topic.second - 1;
+        continue;
+      }
+      if (lex_.particles.count(t) > 0 && !particle_at(i)) continue;  // a preposition
       if (const auto pole = lex_.polar_words.find(t); pole != lex_.polar_words.end()) {
         out_.content.push_back(pole->second);
-      } else if (const auto topic = lex_.topics.find(t); topic != lex_.topics.end()) {
-        out_.content.push_back("topic:" + topic->second);
+      } else if (lex_.particles.count(t) > 0) {
+        out_.content.push_back("particle:" + t);
+      } else if (const auto same = lex_.concepts.find(t); same != lex_.concepts.end()) {
+        const auto& id = same->second;
+        subject(id.find(':') == std::string::npos ? text_normalizer::stem(id) : id);
+      } else if (topic.second > 0) {
+        subject("topic:" + topic.first);
       } else {
-        out_.content.push_back(text_normalizer::stem(t));
+        subject(text_normalizer::stem(t));
       }
     }
   }
 
-  // A capitalised name after a place preposition that no list knows
-  // ("in Lake Arrowhead", "near Big Bear") is still a place.
+  void subject(std::string word) {
+    out_.content.push_back(word);
+    out_.subjects.push_back(std::move(word));
+  }
+
+  // The topic a phrase starting at `i` names and its length in tokens
+  // (0 when none); a single word is also looked up in its other inflections
+  // ("stage" for "staging", "pet" for "pets", "remodeled" for "remodel").
+  std::pair<std::string, std::size_t> topic_at(std::size_t i) const {
+    if (starts_phrase(lex_.topics, at(i))) {
+      for (std::size_t n = std::min<std::size_t>(3, size() - i); n >= 2; --n) {
+        std::string phrase = at(i);
+        for (std::size_t k = i + 1; k < i + n; ++k) phrase += " " + at(k);
+        if (const auto found = lex_.topics.find(phrase); found != lex_.topics.end()) {
+          return {found->second, n};
+        }
+      }
+    }
+    const auto& t = at(i);
+    if (const auto found = lex_.topics.find(t); found != lex_.topics.end())
+      return {found->second, 1};
+    const auto stem = text_normalizer::stem(t);
+    for (const auto& form : {stem, stem + "s", stem + "e", stem + "es", stem + "ing", stem + "ion",
+                             t.size() > 1 ? t.substr(0, t.size() - 1) : t}) {
+      if (const auto found = lex_.topics.find(form); found != lex_.topics.end()) {
+        return {found->second, 1};
+      }
+    }
+    return {{}, 0};
+  }
+
+  // A name after a place preposition that no list knows is still a place:
+  // capitalised ("in Lake Arrowhead", "near Big Bear"), or lower case when it
+  // is shaped like a place name ("in mission grove", "near lake mathews":
+  // a place type last or a place prefix first).
   void unknown_places(std::string_view raw) {
     if (raw.empty()) return;
     std::vector<std::string> words;
@@ -612,17 +877,135 @@ class extractor {
       return w;
     };
     for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-      if (prepositions.count(lower(words[i])) == 0 || !capitalised(words[i + 1])) continue;
+      if (prepositions.count(lower(words[i])) == 0) continue;
       std::string phrase;
       std::size_t k = i + 1;
-      while (k < words.size() && k <= i + 3 && capitalised(words[k])) {
-        if (!phrase.empty()) phrase.push_back(' ');
-        phrase += lower(words[k]);
+      if (capitalised(words[i + 1])) {
+        while (k < words.size() && k <= i + 3 && capitalised(words[k])) {
+          if (!phrase.empty()) phrase.push_back(' ');
+          phrase += lower(words[k]);
+          ++k;
+        }
+        if (known_word(phrase)) continue;
+        out_.places.push_back("place:" + phrase);
+        continue;
+      }
+      // Lower case: up to three name-like words shaped like a place.
+      std::vector<std::string> run;
+      while (k < words.size() && k <= i + 3 && words[k] != ".") {
+        const auto w = lower(words[k]);
+        const bool shaped = lex_.place_types.count(w) > 0 || lex_.place_prefixes.count(w) > 0;
+        if (!shaped && (lex_.stopwords.count(w) > 0 || known_word(w) ||
+                        lex_.framing_words.count(w) > 0 || w.size() < 3)) {
+          break;
+        }
+        run.push_back(w);
         ++k;
+      }
+      while (run.size() >= 2) {
+        const bool typed = lex_.place_types.count(run.back()) > 0;
+        const bool prefixed = lex_.place_prefixes.count(run.front()) > 0;
+        if (typed || prefixed) break;
+        run.pop_back();
+      }
+      if (run.size() < 2) continue;
+      for (const auto& w : run) {
+        if (!phrase.empty()) phrase.push_back(' ');
+        phrase += w;
       }
       if (known_word(phrase)) continue;
       out_.places.push_back("place:" + phrase);
     }
+  }
+
+  // A person introduced by name ("this is Omar", "my name is dana"): one
+  // lead's name is never another lead's answer.
+  void person_names() {
+    for (std::size_t i = 0; i + 2 < size(); ++i) {
+      const bool intro = (at(i) == "this" && at(i + 1) == "is") ||
+                         (at(i) == "name" && at(i + 1) == "is") ||
+                         (at(i) == "it" && at(i + 1) == "is" && i == 0);
+      if (!intro || !free(i + 2) || !all_alpha(at(i + 2))) continue;
+      const auto& name = at(i + 2);
+      if (lex_.stopwords.count(name) > 0 || lex_.framing_words.count(name) > 0 ||
+          known_word(name) || lex_.roles.count(name) > 0 || lex_.concepts.count(name) > 0 ||
+          lex_.negations.count(name) > 0) {
+        continue;
+      }
+      out_.names.push_back(name);
+      used_[i + 2] = true;
+    }
+  }
+
+  // The parties in order; see `entities::roles`. A party that restates the
+  // speaker ("as a buyer", "I'm the seller") is left out.
+  void roles() {
+    std::vector<std::string> found;
+    bool noun = false;
+    for (std::size_t i = 0; i < size(); ++i) {
+      const auto role = lex_.roles.find(at(i));
+      if (role == lex_.roles.end()) continue;
+      const bool pronoun = role->second == "self" || role->second == "you";
+      if (pronoun) {
+        const bool by_verb = (i > 0 && transfer_verbs().count(at(i - 1)) > 0) ||
+                             (i + 1 < size() && transfer_verbs().count(at(i + 1)) > 0);
+        if (!by_verb) continue;
+      } else {
+        const bool apposition = i >= 2 &&
+                                (at(i - 1) == "a" || at(i - 1) == "an" || at(i - 1) == "the") &&
+                                (at(i - 2) == "as" || at(i - 2) == "am" || at(i - 2) == "are");
+        if (apposition) continue;
+        noun = true;
+      }
+      found.push_back(role->second);
+    }
+    // Pronouns alone count when they are two parties ("do I pay you" vs "do
+    // you pay me"); next to one noun they say little ("do you charge buyers").
+    const auto distinct = std::set<std::string>(found.begin(), found.end()).size();
+    if (noun || distinct >= 2) out_.roles = std::move(found);
+  }
+
+  // A plain statement or request, not in question form: no question mark,
+  // no question word or auxiliary first ("we're renting and want to buy",
+  // "send me listings" vs "should we keep renting or buy?").
+  bool statement() const {
+    if (asks_ || tokens_.empty()) return false;
+    static const word_set openers{"what",  "how",   "when", "where",  "who",      "why", "which",
+                                  "whose", "is",    "are",  "do",     "does",     "did", "can",
+                                  "could", "would", "will", "should", "have",     "has", "may",
+                                  "might", "shall", "must", "any",    "anything", "got"};
+    return openers.count(at(0)) == 0;
+  }
+
+  // Lower-cased words written with a capital inside a sentence (a name).
+  static word_set capitalised_words(std::string_view raw) {
+    word_set out;
+    std::string word;
+    bool sentence_start = true;
+    auto flush = [&](char next) {
+      if (!word.empty()) {
+        const bool name =
+            word.size() >= 2 && word[0] >= 'A' && word[0] <= 'Z' &&
+            std::all_of(word.begin() + 1, word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+        if (name && !sentence_start) {
+          std::string lower = word;
+          lower[0] = static_cast<char>(lower[0] - 'A' + 'a');
+          out.insert(lower);
+        }
+        sentence_start = false;
+        word.clear();
+      }
+      if (next == '.' || next == '!' || next == '?' || next == '\n') sentence_start = true;
+    };
+    for (const char c : raw) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        word.push_back(c);
+      } else {
+        flush(c);
+      }
+    }
+    flush(' ');
+    return out;
   }
 
   // True when the normaliser or a list already gives `phrase` a meaning (a
@@ -634,6 +1017,9 @@ class extractor {
     }
     for (const auto& county : lex_.counties) {
       if (phrase.compare(0, county.size(), county) == 0) return true;
+    }
+    for (const auto& region : lex_.regions) {
+      if (phrase.compare(0, region.size(), region) == 0) return true;
     }
     return lex_.stopwords.count(first) > 0 || lex_.spellings.count(first) > 0 ||
            lex_.synonyms.count(first) > 0 || lex_.topics.count(first) > 0 ||
@@ -648,6 +1034,8 @@ class extractor {
   const lexicon& lex_;
   std::vector<bool> used_;
   entities out_;
+  word_set capitalised_;
+  bool asks_ = false;
 };
 
 std::string show(const std::vector<std::string>& values) {
@@ -670,6 +1058,87 @@ entities extract(std::string_view text, const lexicon& lex) {
   return extract_tokens(normalize_tokens(text, lex), lex, text);
 }
 
+namespace {
+
+std::string group_of(const std::string& pole) { return pole.substr(0, pole.find(':')); }
+
+// Soft poles by group: a group is compared only when both texts name one of
+// its poles.
+std::optional<std::string> soft_conflict(const entities& a, const entities& b) {
+  std::map<std::string, std::pair<word_set, word_set>> groups;
+  for (const auto& pole : a.soft_polarity) groups[group_of(pole)].first.insert(pole);
+  for (const auto& pole : b.soft_polarity) groups[group_of(pole)].second.insert(pole);
+  for (const auto& [group, poles] : groups) {
+    if (poles.first.empty() || poles.second.empty() || poles.first == poles.second) continue;
+    return group;
+  }
+  return std::nullopt;
+}
+
+std::size_t edit_distance(std::string_view x, std::string_view y) {
+  std::vector<std::size_t> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const auto above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
+}
+
+// The same word up to a typo ("neighbourhod", "inspecton"): long words only,
+// so that "roof" and "pool" stay apart. A cost in general ("how much does it
+// cost") is any money topic ("closing costs").
+bool same_word(const std::string& x, const std::string& y) {
+  if (x == y) return true;
+  const auto money = [](const std::string& topic) {
+    return topic.rfind("topic:", 0) == 0 && money_topics().count(topic.substr(6)) > 0;
+  };
+  if ((x == "cost" && money(y)) || (y == "cost" && money(x))) return true;
+  if (x.find(':') != std::string::npos || y.find(':') != std::string::npos) return false;
+  const auto shorter = std::min(x.size(), y.size());
+  if (shorter < 5) return false;
+  return edit_distance(x, y) <= (shorter >= 8 ? 2U : 1U);
+}
+
+// Subjects of `from` that `other` does not name.
+std::vector<std::string> unmatched(const std::vector<std::string>& from,
+                                   const std::vector<std::string>& other) {
+  std::vector<std::string> out;
+  for (const auto& word : from) {
+    if (std::none_of(other.begin(), other.end(),
+                     [&](const std::string& o) { return same_word(word, o); })) {
+      out.push_back(word);
+    }
+  }
+  return out;
+}
+
+// Question classes: the specific ones ("amount", "time", …) must be equal; a
+// generic question ("what does pre-approval mean") differs from a plain
+// statement of the same words ("we're pre-approved"), not from another
+// question or a request.
+bool questions_agree(const entities& a, const entities& b) {
+  auto specific = [](const entities& e) {
+    std::vector<std::string> out;
+    for (const auto& q : e.questions) {
+      if (q != "open" && q != "advice") out.push_back(q);
+    }
+    return out;
+  };
+  if (specific(a) != specific(b)) return false;
+  const bool a_open = !a.questions.empty();
+  const bool b_open = !b.questions.empty();
+  if (a_open != b_open) return a_open ? !b.statement : !a.statement;
+  return true;
+}
+
+}  // namespace
+
 guard_verdict compare_entities(const entities& a, const entities& b) {
   const std::array<std::pair<const char*, std::vector<std::string> entities::*>, 10> exact{{
       {"address", &entities::addresses},
@@ -680,13 +1149,29 @@ guard_verdict compare_entities(const entities& a, const entities& b) {
       {"time", &entities::times},
       {"place", &entities::places},
       {"negation", &entities::negations},
+      {"name", &entities::names},
       {"polarity", &entities::polarity},
-      {"question", &entities::questions},
   }};
   for (const auto& [kind, member] : exact) {
     if (a.*member != b.*member) {
       return {false, kind, std::string(kind) + ": " + show(a.*member) + " vs " + show(b.*member)};
     }
+  }
+  if (const auto group = soft_conflict(a, b)) {
+    return {false, "polarity",
+            "polarity: " + show(a.soft_polarity) + " vs " + show(b.soft_polarity)};
+  }
+  if (!questions_agree(a, b)) {
+    return {false, "question", "question: " + show(a.questions) + " vs " + show(b.questions)};
+  }
+  // The same parties in another order: "does the seller pay the buyer's
+  // agent" vs "does the buyer pay the seller's agent".
+  if (a.roles != b.roles && a.roles.size() >= 2) {
+    auto x = a.roles;
+    auto y = b.roles;
+    std::sort(x.begin(), x.end());
+    std::sort(y.begin(), y.end());
+    if (x == y) return {false, "role", "role: " + show(a.roles) + " vs " + show(b.roles)};
   }
   // Topics conflict only when each side names one the other does not: "how
   // much earnest money" vs "how much down payment". One side naming fewer is
@@ -698,6 +1183,27 @@ guard_verdict compare_entities(const entities& a, const entities& b) {
   if (!a_subset && !b_subset) {
     return {false, "topic", "topic: " + show(a.topics) + " vs " + show(b.topics)};
   }
+  // The same for every subject, known to the lexicon or not: "what are
+  // property taxes like" vs "what are property values like", "how old is the
+  // roof" vs "how old is the furnace".
+  const auto only_a = unmatched(a.subjects, b.subjects);
+  const auto only_b = unmatched(b.subjects, a.subjects);
+  if (!only_a.empty() && !only_b.empty()) {
+    return {false, "subject", "subject: " + show(only_a) + " vs " + show(only_b)};
+  }
+  // A domain topic named on one side only, when the other side says
+  // anything of its own, narrows the question to that topic: "what does home
+  // staging cost" is not "how should I price my home", "what should I fix
+  // before selling" is not "how does selling work" ("what does it cost"
+  // names nothing but a cost, so any money topic may complete it).
+  auto extra_topic = [](const std::vector<std::string>& only, const entities& other) {
+    return !other.content.empty() &&
+           std::any_of(only.begin(), only.end(),
+                       [](const std::string& s) { return s.rfind("topic:", 0) == 0; });
+  };
+  if (extra_topic(only_a, b) || extra_topic(only_b, a)) {
+    return {false, "subject", "subject: " + show(only_a) + " vs " + show(only_b)};
+  }
   // A minimal pair: same content words in the same order but one. Paraphrases
   // reword more than one word; a one-word swap is a different question
   // unless the lexicon already made the two words one.
@@ -705,7 +1211,7 @@ guard_verdict compare_entities(const entities& a, const entities& b) {
     std::size_t differing = 0;
     std::size_t at = 0;
     for (std::size_t i = 0; i < a.content.size(); ++i) {
-      if (a.content[i] != b.content[i]) {
+      if (!same_word(a.content[i], b.content[i])) {
         ++differing;
         at = i;
       }

@@ -32,21 +32,41 @@ struct entities {
   /// Places: "city:riverside", "county:riverside", "place:lake arrowhead"
   /// (a capitalised name after "in/near/from/to" that is no known city).
   std::vector<std::string> places;
+  /// People introduced by name ("this is Omar" → "omar").
+  std::vector<std::string> names;
   /// Negated words: "not:interest", "not:hoa", "not:" (a bare "no").
   std::vector<std::string> negations;
-  /// Topic-flipping poles: "deal:buy", "tenure:rent", "booking:cancel";
-  /// ordered groups also carry their neighbours ("sequence:before(deal:buy|deal:sell)").
+  /// Topic-flipping poles of strict groups: "deal:buy", "tenure:rent"; both
+  /// texts must name the same, even when one names none. Ordered groups carry
+  /// what they apply to ("sequence:before(deal:sell)").
   std::vector<std::string> polarity;
+  /// Poles of soft groups ("quality:good", "particle:up"): compared group by
+  /// group, only when both texts name a pole of the group.
+  std::vector<std::string> soft_polarity;
   /// What kind of answer the question wants: "amount", "count", "duration",
   /// "time", "place", "person", "reason".
   std::vector<std::string> questions;
   /// Domain topics named ("earnest_money", "hoa", "inspection").
   std::vector<std::string> topics;
-  /// The stems of the content words in order (not sorted). Two texts that
-  /// differ in exactly one content word ("who pays for the inspection" vs
-  /// "who schedules the inspection", "a pool" vs "a spa") are a minimal pair:
-  /// the one word is the question, so they disagree.
+  /// The content words in order (not sorted), each in its most canonical
+  /// form (a polar pole, a topic id, a concept, else a stem); words that only
+  /// frame the question ("need", "usually") are left out. Two texts that
+  /// differ in exactly one of them ("who pays for the inspection" vs "who
+  /// schedules the inspection", "a pool" vs "a spa") are a minimal pair: the
+  /// one word is the question, so they disagree.
   std::vector<std::string> content;
+  /// What the text is about: its content words that are no polar pole,
+  /// sorted and unique. When each text names a subject the other does not
+  /// ("property taxes" vs "property values", "the roof" vs "the furnace"),
+  /// they ask about different things, whether or not the lexicon knows them.
+  std::vector<std::string> subjects;
+  /// The parties in the order they appear ("seller", "buyer", "agent"; "self"
+  /// and "you" next to a verb of paying or representing): who does what to
+  /// whom. The same parties in another order swap the roles.
+  std::vector<std::string> roles;
+  /// True for a plain statement ("we're pre-approved"), as opposed to a
+  /// question or a request ("what does pre-approval mean", "send me one").
+  bool statement = false;
 };
 
 /// The verdict of comparing two `entities`.
@@ -69,8 +89,11 @@ entities extract_tokens(const std::vector<std::string>& tokens, const lexicon& l
                         std::string_view raw_text = {});
 
 /// Compares two messages' entities: numbers, money, addresses, zips, dates,
-/// times, places, negations, polar words and interrogatives must be equal;
-/// topics must not conflict (each side naming a topic the other does not).
+/// times, places, negations and interrogatives must be equal; polar words
+/// must name the same poles (a soft group only when both name one); the same
+/// parties must stand in the same order; topics and subjects must not
+/// conflict (each side naming one the other does not); and the content words
+/// must not be a minimal pair.
 guard_verdict compare_entities(const entities& a, const entities& b);
 
 /// `compare_entities(a, b).agree`.

@@ -27,8 +27,8 @@ std::uint64_t feature_hash(std::string_view feature) {
 }
 
 bool is_question_word(std::string_view t) {
-  return t == "what" || t == "how" || t == "when" || t == "where" || t == "who" ||
-         t == "why" || t == "which";
+  return t == "what" || t == "how" || t == "when" || t == "where" || t == "who" || t == "why" ||
+         t == "which";
 }
 
 bool is_alpha(std::string_view t) {
@@ -42,14 +42,16 @@ bool is_alpha(std::string_view t) {
 
 local_embedder::local_embedder(lexicon lex, local_embedder_options options)
     : normalizer_(std::move(lex)), options_(options) {
+  for (const auto& [word, id] : normalizer_.words().concepts) {
+    if (id.rfind("topic:", 0) != 0) concept_ids_.insert(id);
+  }
   if (options_.dimension == 0) throw std::invalid_argument("local_embedder: dimension 0");
   if (options_.min_char_ngram == 0 || options_.min_char_ngram > options_.max_char_ngram) {
     throw std::invalid_argument("local_embedder: bad character n-gram range");
   }
 }
 
-void local_embedder::add(std::vector<float>& vector, std::string_view feature,
-                         float weight) const {
+void local_embedder::add(std::vector<float>& vector, std::string_view feature, float weight) const {
   const auto h = feature_hash(feature);
   const auto bucket = static_cast<std::size_t>((h >> 1) % options_.dimension);
   vector[bucket] += (h & 1U) != 0 ? weight : -weight;
@@ -78,6 +80,21 @@ void local_embedder::add_concepts(std::vector<float>& vector,
         i += n - 1;
         break;
       }
+      if (n == 1) {
+        if (concept_ids_.count(phrase) > 0) {  // a concept's own word ("home" for "listing")
+          feature.assign("k:").append(phrase);
+          add(vector, feature, options_.concept_weight);
+        } else if (const auto same = lex.concepts.find(phrase); same != lex.concepts.end()) {
+          // A concept that is a topic shares the topic's feature ("see" and "tour").
+          const auto& id = same->second;
+          if (id.rfind("topic:", 0) == 0) {
+            feature.assign("t:").append(id, 6);
+          } else {
+            feature.assign("k:").append(id);
+          }
+          add(vector, feature, options_.concept_weight);
+        }
+      }
     }
   }
 }
@@ -89,11 +106,14 @@ std::vector<float> local_embedder::embed(std::string_view text) const {
 std::vector<float> local_embedder::embed_tokens(const std::vector<std::string>& tokens) const {
   std::vector<float> vector(options_.dimension, 0.0f);
   const auto& stopwords = normalizer_.words().stopwords;
+  const auto& framing = normalizer_.words().framing_words;
   std::string feature;
   std::string previous_content;
   for (const auto& token : tokens) {
     const bool question = is_question_word(token);
-    const bool stop = !question && stopwords.count(token) > 0;
+    // Words that only frame a question ("need", "usually", "explain") weigh
+    // like function words: paraphrases swap them freely.
+    const bool stop = !question && (stopwords.count(token) > 0 || framing.count(token) > 0);
     const auto stem = text_normalizer::stem(token);
     feature.assign("w:").append(stem);
     add(vector, feature,

@@ -48,6 +48,7 @@ lexicon market_lexicon(const config::market_config& market) {
   for (const auto& city : semantic.cities) {
     if (auto name = canonical_phrase(city); !name.empty()) lex.cities.insert(std::move(name));
   }
+  protect_place_names(lex);
   refresh_phrase_length(lex);
   return lex;
 }

@@ -31,8 +31,8 @@ bool blank(std::string_view line) {
 double rate(std::size_t numerator, std::size_t denominator) {
   if (denominator == 0) return 0.0;
   // Four decimals are plenty for a report and keep the JSON readable.
-  return std::round(10000.0 * static_cast<double>(numerator) /
-                    static_cast<double>(denominator)) / 10000.0;
+  return std::round(10000.0 * static_cast<double>(numerator) / static_cast<double>(denominator)) /
+         10000.0;
 }
 
 struct tally {
@@ -48,8 +48,8 @@ struct tally {
                        {"true_hits", true_hits},
                        {"false_hits", false_hits},
                        {"hit_rate", rate(true_hits, same_true)},
-                       {"false_hit_rate", same_false > 0 ? rate(false_hits, same_false)
-                                                         : rate(false_hits, pairs)}};
+                       {"false_hit_rate",
+                        same_false > 0 ? rate(false_hits, same_false) : rate(false_hits, pairs)}};
     if (full) {
       out["wrong_entry_hits"] = wrong_entry_hits;
       out["same_true_pairs"] = same_true;
@@ -76,6 +76,33 @@ struct mode_result {
     return out;
   }
 };
+
+// The non-empty parts of what the guard read in a text (for --details).
+nlohmann::json to_json(const entities& e) {
+  nlohmann::json out = nlohmann::json::object();
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"numbers", &e.numbers},
+      {"money", &e.money},
+      {"addresses", &e.addresses},
+      {"zips", &e.zips},
+      {"dates", &e.dates},
+      {"times", &e.times},
+      {"places", &e.places},
+      {"names", &e.names},
+      {"negations", &e.negations},
+      {"polarity", &e.polarity},
+      {"soft_polarity", &e.soft_polarity},
+      {"questions", &e.questions},
+      {"topics", &e.topics},
+      {"subjects", &e.subjects},
+      {"content", &e.content},
+      {"roles", &e.roles}};
+  for (const auto& [name, list] : lists) {
+    if (!list->empty()) out[name] = *list;
+  }
+  if (e.statement) out["statement"] = true;
+  return out;
+}
 
 double rounded(double similarity) { return std::round(similarity * 10000.0) / 10000.0; }
 
@@ -115,12 +142,24 @@ mode_result evaluate(const std::vector<semantic_pair>& pairs,
       if (served && !own) ++t->wrong_entry_hits;
     }
     if (with_details) {
-      nlohmann::json detail{{"id", pair.id},
-                            {"kind", pair.kind},
-                            {"same", pair.same},
-                            {"best_similarity", rounded(tier.last_best_similarity().value_or(0))},
-                            {"outcome", true_hit ? "true_hit" : (false_hit ? "false_hit" : "miss")}};
+      nlohmann::json detail{
+          {"id", pair.id},
+          {"kind", pair.kind},
+          {"same", pair.same},
+          {"best_similarity", rounded(tier.last_best_similarity().value_or(0))},
+          {"outcome", true_hit ? "true_hit" : (false_hit ? "false_hit" : "miss")}};
       if (!served && !tier.last_guard_detail().empty()) detail["guard"] = tier.last_guard_detail();
+      // The guard's verdict whatever the similarity, so that a threshold can
+      // be chosen offline (bench/cross_validate.py): at candidates 1 in
+      // isolation a pair hits exactly when similarity >= threshold and this
+      // verdict agrees.
+      const auto facts_a = extract(pair.a, lex);
+      const auto facts_b = extract(pair.b, lex);
+      const auto verdict = compare_entities(facts_b, facts_a);
+      detail["guard_agrees"] = verdict.agree;
+      if (!verdict.agree) detail["guard_verdict"] = verdict.detail;
+      detail["entities_a"] = to_json(facts_a);
+      detail["entities_b"] = to_json(facts_b);
       if (served) detail["served"] = served->text;
       result.details.push_back(std::move(detail));
     }
@@ -171,8 +210,8 @@ std::vector<semantic_pair> parse_semantic_pairs(std::istream& in) {
 nlohmann::json run_semantic_eval(std::istream& pairs, const embedder& embed, const lexicon& lex,
                                  const std::map<std::string, double>& thresholds,
                                  double default_threshold) {
-  return run_semantic_eval(parse_semantic_pairs(pairs), embed, lex, thresholds,
-                           default_threshold, semantic_eval_options{});
+  return run_semantic_eval(parse_semantic_pairs(pairs), embed, lex, thresholds, default_threshold,
+                           semantic_eval_options{});
 }
 
 nlohmann::json run_semantic_eval(const std::vector<semantic_pair>& pairs, const embedder& embed,
@@ -190,8 +229,8 @@ nlohmann::json run_semantic_eval(const std::vector<semantic_pair>& pairs, const 
   const std::shared_ptr<const embedder> borrowed(&embed, [](const embedder*) {});
   const auto primary = evaluate(pairs, borrowed, lex, used, options.isolated, options.candidates,
                                 options.include_pairs);
-  const auto other = evaluate(pairs, borrowed, lex, used, !options.isolated, options.candidates,
-                              false);
+  const auto other =
+      evaluate(pairs, borrowed, lex, used, !options.isolated, options.candidates, false);
   auto out = primary.to_json(options.include_pairs);
   out["mode"] = options.isolated ? "isolated" : "shared_index";
   out["thresholds"] = used;

@@ -27,8 +27,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 bool is_word_char(char c) {
-  return is_lower(c) || is_digit(c) || c == '$' || c == '%' || c == '.' || c == ',' ||
-         c == ':' || c == '/' || c == '\'' || c == '#' || c == '&' || c == '-' || c == '+';
+  return is_lower(c) || is_digit(c) || c == '$' || c == '%' || c == '.' || c == ',' || c == ':' ||
+         c == '/' || c == '\'' || c == '#' || c == '&' || c == '-' || c == '+';
 }
 
 // Lower-cases ASCII, turns typographic apostrophes into ' and every other
@@ -128,8 +128,8 @@ void split_piece(std::string_view piece, std::vector<std::string>& out) {
 
 const std::set<std::string, std::less<>>& possessive_is_words() {
   static const std::set<std::string, std::less<>> words{
-      "what", "that", "it", "there", "here", "who", "where", "how", "when", "he", "she",
-      "this", "everything", "nothing", "something", "everyone", "price", "budget"};
+      "what", "that", "it",   "there",      "here",    "who",       "where",    "how",   "when",
+      "he",   "she",  "this", "everything", "nothing", "something", "everyone", "price", "budget"};
   return words;
 }
 
@@ -141,10 +141,14 @@ bool expand_contraction(std::string_view word, std::vector<std::string>& out) {
   std::string w(word);
   if (ends_with(w, "n't")) {
     std::string base = w.substr(0, w.size() - 3);
-    if (base == "can" || base == "ca") base = "can";
-    else if (base == "won" || base == "wo") base = "will";
-    else if (base == "ai") base = "is";
-    else if (base == "sha") base = "shall";
+    if (base == "can" || base == "ca")
+      base = "can";
+    else if (base == "won" || base == "wo")
+      base = "will";
+    else if (base == "ai")
+      base = "is";
+    else if (base == "sha")
+      base = "shall";
     base.erase(std::remove(base.begin(), base.end(), '\''), base.end());
     if (!base.empty()) out.push_back(base);
     out.emplace_back("not");
@@ -177,8 +181,8 @@ bool expand_contraction(std::string_view word, std::vector<std::string>& out) {
 
 void explode_word(std::string word, std::vector<std::string>& out) {
   // SMS shorthand with a slash is a word of its own.
-  static const std::set<std::string, std::less<>> slash_words{"w/", "w/o", "b/c", "b/w",
-                                                               "w/in", "wo/"};
+  static const std::set<std::string, std::less<>> slash_words{"w/",  "w/o",  "b/c",
+                                                              "b/w", "w/in", "wo/"};
   if (slash_words.count(word) > 0) {
     out.push_back(word);
     return;
@@ -279,8 +283,8 @@ void append_words(std::string_view phrase, std::vector<std::string>& out) {
   std::size_t start = 0;
   while (start < phrase.size()) {
     const auto space = phrase.find(' ', start);
-    const auto word = phrase.substr(start, space == std::string_view::npos ? phrase.npos
-                                                                              : space - start);
+    const auto word =
+        phrase.substr(start, space == std::string_view::npos ? phrase.npos : space - start);
     if (!word.empty()) out.emplace_back(word);
     if (space == std::string_view::npos) break;
     start = space + 1;
@@ -333,7 +337,7 @@ std::string format_number(double value) {
 struct number_token {
   bool dollar = false;
   double value = 0;
-  bool grouped = false;        // had a thousands comma in the original
+  bool grouped = false;  // had a thousands comma in the original
   bool decimal = false;
   std::optional<int> minutes;  // "11:30" → 30
   std::string suffix;          // letters glued after the digits
@@ -393,8 +397,7 @@ std::string clock_time(int hour, int minute) {
 }
 
 // Canonical numbers: money, times, percentages, glued units and ordinals.
-std::vector<std::string> canonical_numbers(const std::vector<std::string>& in,
-                                           const lexicon& lex) {
+std::vector<std::string> canonical_numbers(const std::vector<std::string>& in, const lexicon& lex) {
   std::vector<std::string> out;
   out.reserve(in.size() + 4);
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -495,18 +498,19 @@ bool is_number_like(const std::string& t) {
 // Words whose meaning depends on their neighbours, and number words.
 std::vector<std::string> resolve_context(const std::vector<std::string>& in, const lexicon& lex) {
   static const std::set<std::string, std::less<>> month_before{
-      "in", "of", "by", "until", "before", "after", "early", "mid", "late", "since", "through",
-      "next", "last", "this", "during", "from", "end", "beginning", "start", "thru", "around",
-      "about", "til", "to", "between", "for"};
+      "in",    "of",      "by",     "until", "before", "after",  "early",   "mid", "late",
+      "since", "through", "next",   "last",  "this",   "during", "from",    "end", "beginning",
+      "start", "thru",    "around", "about", "til",    "to",     "between", "for"};
   static const std::set<std::string, std::less<>> weekday_before{
-      "on", "this", "next", "last", "by", "until", "every", "and", "or", "til", "thru",
-      "through", "before", "after", "from", "to", "coming"};
+      "on",  "this", "next",    "last",   "by",    "until", "every", "and",   "or",
+      "til", "thru", "through", "before", "after", "from",  "to",    "coming"};
   static const std::set<std::string, std::less<>> weekday_after{
       "morning", "afternoon", "evening", "night", "at", "or", "and", "works", "work", "ok"};
   static const std::set<std::string, std::less<>> unit_nouns{
-      "bedroom", "bedrooms", "bathroom", "bathrooms", "story", "car", "year", "month", "week",
-      "day", "hour", "minute", "acre", "percent", "level", "dog", "cat", "child", "kid",
-      "garage", "bed", "bath", "unit", "lot", "time", "offer", "home", "listing"};
+      "bedroom", "bedrooms", "bathroom", "bathrooms", "story",  "car",    "year",
+      "month",   "week",     "day",      "hour",      "minute", "acre",   "percent",
+      "level",   "dog",      "cat",      "child",     "kid",    "garage", "bed",
+      "bath",    "unit",     "lot",      "time",      "offer",  "home",   "listing"};
   std::vector<std::string> out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -514,14 +518,14 @@ std::vector<std::string> resolve_context(const std::vector<std::string>& in, con
     const std::string prev = out.empty() ? std::string{} : out.back();
     const std::string next = i + 1 < in.size() ? in[i + 1] : std::string{};
     if (t == "may") {
-      const bool month = month_before.count(prev) > 0 || is_number_like(next) ||
-                         is_number_like(prev);
+      const bool month =
+          month_before.count(prev) > 0 || is_number_like(next) || is_number_like(prev);
       out.emplace_back(month ? "may" : "might");
       continue;
     }
     if (t == "wed" || t == "sun") {
-      const bool weekday = weekday_before.count(prev) > 0 || weekday_after.count(next) > 0 ||
-                           is_number_like(next);
+      const bool weekday =
+          weekday_before.count(prev) > 0 || weekday_after.count(next) > 0 || is_number_like(next);
       if (weekday) {
         out.emplace_back(t == "wed" ? "wednesday" : "sunday");
       } else if (t == "wed") {
@@ -561,6 +565,22 @@ std::vector<std::string> resolve_context(const std::vector<std::string>& in, con
   return out;
 }
 
+// A street suffix after a house number and a name is written out, so that
+// "1017 main st" and "1017 Main Street" are the same words.
+void canonical_street_suffixes(std::vector<std::string>& tokens, const lexicon& lex) {
+  for (std::size_t i = 0; i + 2 < tokens.size(); ++i) {
+    if (!all_digits(tokens[i])) continue;
+    for (std::size_t k = i + 2; k < tokens.size() && k <= i + 4; ++k) {
+      if (!all_alpha(tokens[k - 1])) break;
+      const auto suffix = lex.street_suffixes.find(tokens[k]);
+      if (suffix != lex.street_suffixes.end()) {
+        tokens[k] = suffix->second;
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> normalize_tokens(std::string_view text, const lexicon& lex) {
@@ -572,6 +592,7 @@ std::vector<std::string> normalize_tokens(std::string_view text, const lexicon& 
   // leave behind ("3 bd" → "3 bedroom") are already words, so one pass of
   // number handling before them is enough.
   tokens = replace_phrases(tokens, lex.synonyms, lex.max_phrase_words);
+  canonical_street_suffixes(tokens, lex);
   return tokens;
 }
 
@@ -600,8 +621,7 @@ std::string text_normalizer::stem(std::string_view word) {
     w.push_back('y');
   } else if (ends_with(w, "ing") && w.size() > 5) {
     w.resize(w.size() - 3);
-    if (w.size() >= 2 && w[w.size() - 1] == w[w.size() - 2] && w.back() != 'l' &&
-        w.back() != 's') {
+    if (w.size() >= 2 && w[w.size() - 1] == w[w.size() - 2] && w.back() != 'l' && w.back() != 's') {
       w.pop_back();  // "getting" → "get"
     }
   } else if (ends_with(w, "ed") && w.size() > 4) {
@@ -610,8 +630,7 @@ std::string text_normalizer::stem(std::string_view word) {
              (ends_with(w, "ches") || ends_with(w, "shes") || ends_with(w, "xes") ||
               ends_with(w, "sses"))) {
     w.resize(w.size() - 2);
-  } else if (w.back() == 's' && !ends_with(w, "ss") && !ends_with(w, "us") &&
-             !ends_with(w, "is")) {
+  } else if (w.back() == 's' && !ends_with(w, "ss") && !ends_with(w, "us") && !ends_with(w, "is")) {
     w.pop_back();
   }
   // "close", "closed", "closing" all end up as "clos".

@@ -179,9 +179,9 @@ TEST_CASE("guard: conflicting topics and one-word swaps", "[cache][guard]") {
   check_rows({
       {"How much earnest money do I need?", "How much down payment do I need?", "topic"},
       {"Can you help me find a contractor?", "Can you help me find a lender?", "topic"},
-      {"Does the house have a pool?", "Does the house have a spa?", "substitution"},
-      {"Who pays for the home inspection?", "Who schedules the home inspection?", "polarity"},
-      {"Who orders the appraisal?", "Who reviews the appraisal?", "substitution"},
+      {"Does the house have a pool?", "Does the house have a spa?", "subject"},
+      {"Who pays for the home inspection?", "Who schedules the home inspection?", "substitution"},
+      {"Who orders the appraisal?", "Who reviews the appraisal?", "subject"},
   });
 }
 
@@ -214,4 +214,133 @@ TEST_CASE("guard: the reason names the differing kind", "[cache][guard]") {
   CHECK_FALSE(entities_agree(a, b));
   CHECK(disagreement(a, b) == "zip: [92501] vs [92504]");
   CHECK(disagreement(a, a).empty());
+}
+
+TEST_CASE("guard: a place no list knows is still a place", "[cache][guard]") {
+  check_rows({
+      // Lower case, shaped like a place name: a place type last or a prefix first.
+      {"lots for sale in cedar glen", "lots for sale in crest park", "place"},
+      {"any cabins near lake gregory", "any cabins near lake arrowhead", "place"},
+      {"condos in sunnymead ranch", "condos in Moreno Valley", "place"},
+      // Capitalised or not, the same unknown place agrees with itself.
+      {"homes in Mission Grove", "homes in mission grove", ""},
+      // Ordinary words after "in" are no place.
+      {"is the house in good shape", "is the home in good shape", ""},
+  });
+}
+
+TEST_CASE("guard: a longer name around a known city is another place", "[cache][guard]") {
+  check_rows({
+      {"what's selling in west corona", "what's selling in corona", "place"},
+      {"cabins by lake hemet", "cabins by hemet", "place"},
+      {"Any listings in Temecula Creek?", "Any listings in Temecula?", "place"},
+      {"homes in Rancho Santa Fe", "homes in Rancho Cucamonga", "place"},
+      // A city whose first word is another city's shorthand keeps its name.
+      {"homes in la quinta", "homes in LA", "place"},
+      {"closing costs in CA", "closing costs in California", ""},
+  });
+}
+
+TEST_CASE("guard: the ends of a route", "[cache][guard]") {
+  check_rows({
+      {"the drive from Corona to Irvine", "the drive from Irvine to Corona", "place"},
+      {"the drive from Corona to Irvine", "the drive to Irvine from Corona", ""},
+  });
+}
+
+TEST_CASE("guard: particles flip their verb", "[cache][guard]") {
+  check_rows({
+      {"can we push the closing back a week", "can we move the closing up a week", "polarity"},
+      {"switch the listing alerts on", "switch the listing alerts off", "polarity"},
+      {"count us in for saturday", "count us out for saturday", "polarity"},
+      {"can you call me back", "call me back whenever you can", ""},
+      // "in" before a place is a preposition, not a particle.
+      {"any condos in Ontario under 500k", "any condos in Ontario below $500k", ""},
+  });
+}
+
+TEST_CASE("guard: soft poles count only against another pole", "[cache][guard]") {
+  check_rows({
+      {"can you recommend a lender", "know any good lenders?", ""},
+      {"is it a good time to sell", "is it a bad time to sell", "polarity"},
+      {"send me fewer listings", "send me more listings", "polarity"},
+      {"is the laundry upstairs", "is the laundry downstairs", "polarity"},
+      // Some poles change the request on their own.
+      {"can you cancel my appointment", "can I get an appointment", "polarity"},
+      {"I'd like to reschedule the walkthrough", "I'd like to book the walkthrough", "polarity"},
+      {"are rates going to drop", "will rates come down", ""},
+      {"are rates going to drop", "are rates going to rise", "polarity"},
+  });
+}
+
+TEST_CASE("guard: who does what to whom", "[cache][guard]") {
+  check_rows({
+      {"Does the lender reimburse the buyer?", "Does the buyer reimburse the lender?", "role"},
+      {"can the listing agent represent the buyer too",
+       "can the buyer's agent represent the seller too", "role"},
+      {"do I owe you anything", "do you owe me anything", "role"},
+      {"Does the seller pay for the buyer's title insurance?",
+       "does the seller cover the buyer's title insurance", ""},
+      // A party that restates the speaker is no party of the question.
+      {"as the seller do I pay the buyer's agent", "do I pay the buyer's agent as the seller", ""},
+  });
+}
+
+TEST_CASE("guard: different subjects are different questions", "[cache][guard]") {
+  check_rows({
+      {"how are the schools in Redlands", "how are the parks in Redlands", "subject"},
+      {"when is the water bill due", "when is the trash bill due", "subject"},
+      {"is the water heater new", "is the furnace new", "subject"},
+      {"can I pay the deposit by check", "can I pay the deposit by wire", "subject"},
+      // A topic only one side names narrows the question.
+      {"how much is the down payment on the Upland condo", "how much is the Upland condo",
+       "subject"},
+      // A side that names nothing may be completed by the other.
+      {"How much does it cost?", "How much are closing costs?", ""},
+      // Typos and inflections are the same word.
+      {"is the neighbourhood quiet", "is the neighborhood quiet", ""},
+      {"do you do staging", "how much is home staging", "question"},
+  });
+}
+
+TEST_CASE("guard: a question is not a statement", "[cache][guard]") {
+  check_rows({
+      {"what is a contingency", "we have a contingency", "question"},
+      {"what is a contingency?", "can you explain contingencies", ""},
+      {"should I refinance or sell?", "I will refinance and then sell", "question"},
+      {"hows the traffic in Hemet", "is there much traffic in Hemet?", ""},
+      // What something is, how to get it, and a request to hear about it.
+      {"what does escrow mean", "how do I open escrow", "question"},
+      {"what is a short sale", "can you explain short sales", ""},
+      {"tell me about the HOA", "we joined the HOA", "question"},
+  });
+}
+
+TEST_CASE("guard: an amount keeps its period", "[cache][guard]") {
+  check_rows({
+      {"rent is $2,100 a month", "rent is 2100 dollars per month", ""},
+      {"rent is $2,100 a month", "rent is $2,100 a year", "money"},
+      {"earning 120k a year", "on a $120,000 salary", ""},
+  });
+}
+
+TEST_CASE("guard: extraction of the new parts", "[cache][guard]") {
+  const auto e = extract("Does the seller pay the buyer's agent in West Covina, or not?", lex());
+  CHECK(e.roles == std::vector<std::string>{"seller", "buyer", "agent"});
+  CHECK(e.places == std::vector<std::string>{"city:west covina"});
+  CHECK_FALSE(e.statement);
+  const auto s = extract("we are renting now and want to buy", lex());
+  CHECK(s.statement);
+  CHECK(s.polarity == std::vector<std::string>{"deal:buy", "tenure:rent"});
+  const auto p = extract("turn the alerts off", lex());
+  CHECK(p.soft_polarity == std::vector<std::string>{"particle:off"});
+}
+
+TEST_CASE("guard: a person named is part of the message", "[cache][guard]") {
+  check_rows({
+      {"hi this is dana, we want to buy in Perris", "hi we want to buy in Perris", "name"},
+      {"my name is Luis and I'm selling", "my name is Priya and I'm selling", "name"},
+      {"hi is this the realtor?", "hey is this the agent", ""},
+  });
+  CHECK(extract("hey this is Omar, any condos?", lex()).names == std::vector<std::string>{"omar"});
 }

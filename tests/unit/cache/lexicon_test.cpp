@@ -87,3 +87,38 @@ TEST_CASE("the longest phrase length follows edits", "[cache][lexicon]") {
   refresh_phrase_length(empty);
   CHECK(empty.max_phrase_words == 1);
 }
+
+TEST_CASE("a city whose first word is a shorthand keeps its name", "[cache][lexicon]") {
+  const auto lex = default_lexicon();
+  // "la" is Los Angeles and "rancho" Rancho Cucamonga, but not inside a name.
+  REQUIRE(lex.synonyms.count("la") == 1);
+  CHECK(lex.synonyms.at("la quinta") == "la quinta");
+  CHECK(lex.synonyms.at("la verne") == "la verne");
+  lexicon edited = lex;
+  edited.cities.insert("rancho santa fe");
+  openhouse::cache::protect_place_names(edited);
+  CHECK(edited.synonyms.at("rancho santa fe") == "rancho santa fe");
+  // A city no shorthand starts is left alone.
+  CHECK(lex.synonyms.count("riverside") == 0);
+}
+
+TEST_CASE("the guard's word lists are consistent", "[cache][lexicon]") {
+  const auto lex = default_lexicon();
+  // Every strong pole belongs to a soft group (strict groups are strong anyway).
+  for (const auto& pole : lex.strong_poles) {
+    INFO(pole);
+    CHECK(lex.soft_polar_groups.count(pole.substr(0, pole.find(':'))) == 1);
+  }
+  // A framing word is no topic, pole or concept: those are what a text is about.
+  for (const auto& word : lex.framing_words) {
+    INFO(word);
+    CHECK(lex.topics.count(word) == 0);
+    CHECK(lex.polar_words.count(word) == 0);
+    CHECK(lex.concepts.count(word) == 0);
+  }
+  // Roles name parties of a deal, pronouns included.
+  CHECK(lex.roles.at("sellers") == "seller");
+  CHECK(lex.roles.at("me") == "self");
+  CHECK(lex.regions.count("california") == 1);
+  CHECK(lex.spellings.at("ca") == "california");
+}

@@ -80,3 +80,17 @@ TEST_CASE("the embedder rejects unusable options", "[cache][embedder]") {
   grams.max_char_ngram = 3;
   CHECK_THROWS_AS(local_embedder(default_lexicon(), grams), std::invalid_argument);
 }
+
+TEST_CASE("framing words weigh little, concepts bring different words together",
+          "[cache][embedder]") {
+  // Swapping the words that frame a question moves the vector less than
+  // swapping what it asks about.
+  CHECK(similarity("do I need a survey for the lot", "is a survey required for the lot") >
+        similarity("do I need a survey for the lot", "do I need a permit for the lot"));
+  // "listing" and "home" are one concept; "lawyer" is another.
+  CHECK(similarity("is the upland listing vacant", "is the upland home vacant") >
+        similarity("is the upland listing vacant", "is the upland lawyer vacant"));
+  // A street suffix is written out after a house number.
+  CHECK(similarity("is 1017 main st still open", "is 1017 Main Street still open") ==
+        Approx(1.0f).epsilon(1e-5));
+}

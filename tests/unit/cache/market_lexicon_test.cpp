@@ -42,3 +42,13 @@ TEST_CASE("market lexicon: market cities are guarded places", "[cache][lexicon]"
   CHECK(cache::text_normalizer(lex).normalize("thx ie") ==
         cache::text_normalizer(lex).normalize("thanks inland empire"));
 }
+
+TEST_CASE("market lexicon: a market city that starts with a shorthand keeps its name",
+          "[cache][lexicon]") {
+  auto cfg = market();
+  cfg.cache.semantic.cities.push_back("La Sierra");
+  const auto lex = cache::market_lexicon(cfg);
+  const auto a = cache::extract("condos in La Sierra", lex);
+  CHECK(a.places == std::vector<std::string>{"city:la sierra"});
+  CHECK_FALSE(cache::entities_agree(a, cache::extract("condos in LA", lex)));
+}

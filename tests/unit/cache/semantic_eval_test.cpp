@@ -140,3 +140,22 @@ TEST_CASE("eval: an empty input gives zero rates", "[cache][eval]") {
   CHECK(out["hit_rate"] == 0.0);
   CHECK(out["false_hit_rate"] == 0.0);
 }
+
+TEST_CASE("eval: details give the guard's verdict whatever the similarity", "[cache][eval]") {
+  std::istringstream in(
+      R"({"id":"1","task":"reply","a":"does the seller pay the inspector","b":"does the inspector pay the seller","same":false,"kind":"polarity"})"
+      "\n"
+      R"({"id":"2","task":"reply","a":"any condos in Hemet?","b":"any condos in hemet","same":true,"kind":"paraphrase"})");
+  const auto pairs = parse_semantic_pairs(in);
+  semantic_eval_options options;
+  options.include_pairs = true;
+  // A threshold no pair reaches: every lookup misses, yet each verdict is given.
+  const auto out = run_semantic_eval(pairs, embedder(), lex(), {}, 1.01, options);
+  REQUIRE(out["details"].size() == 2);
+  CHECK(out["details"][0]["outcome"] == "miss");
+  CHECK(out["details"][0]["guard_agrees"] == false);
+  CHECK(out["details"][0]["guard_verdict"].get<std::string>().rfind("role:", 0) == 0);
+  CHECK(out["details"][0]["entities_a"]["roles"] == nlohmann::json::array({"seller", "inspector"}));
+  CHECK(out["details"][1]["guard_agrees"] == true);
+  CHECK_FALSE(out["details"][1].contains("guard_verdict"));
+}

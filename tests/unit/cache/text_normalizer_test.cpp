@@ -27,7 +27,7 @@ TEST_CASE("SMS spellings, contractions and emoji normalise", "[cache][normalizer
       {"idk", "unsure"},
       {"no thx", "not interested"},
       {"What's up", "what is up"},
-      {"got ur msg", "got your message"},
+      {"got ur msg", "got your text"},
       {"homes w/ a pool", "homes with a pool"},
       {"homes w/o a pool", "homes without a pool"},
       {"How's the market rn", "how is the market right now"},
@@ -79,7 +79,7 @@ TEST_CASE("ambiguous words are read in context", "[cache][normalizer]") {
   CHECK(normalizer().normalize("see u wed morning") == "see you wednesday morning");
   CHECK(normalizer().normalize("wed like to see it") == "we would like to see it");
   CHECK(normalizer().normalize("on sun") == "on sunday");
-  CHECK(normalizer().normalize("455 W Grand Blvd") == "455 west grand blvd");
+  CHECK(normalizer().normalize("455 W Grand Blvd") == "455 west grand boulevard");
   CHECK(normalizer().normalize("homes w a pool") == "homes with a pool");
 }
 
@@ -105,4 +105,22 @@ TEST_CASE("the stemmer strips common suffixes", "[cache][normalizer]") {
 TEST_CASE("empty and punctuation-only texts give no tokens", "[cache][normalizer]") {
   CHECK(normalizer().tokens("").empty());
   CHECK(normalizer().tokens("?!... \xF0\x9F\x99\x8F").empty());
+}
+
+TEST_CASE("more texting shorthand and real-estate wording normalise", "[cache][normalizer]") {
+  const std::pair<const char*, const char*> table[] = {
+      {"lmk if u have any 1 story homes", "let me know if you have any 1 story homes"},
+      {"stop msging me", "stop texting me"},
+      {"is the condo pet friendly", "is the condo allows pets"},
+      {"homes in cali", "homes in california"},
+      {"any 55+ communities", "any senior"},
+      {"we want to put in an offer", "we want to make an offer"},
+      {"can i back out", "can i cancel"},
+      {"what r the hoa dues", "what are the hoa fees"},
+      {"do u do virtual showings", "do you do video tours"},
+  };
+  for (const auto& [input, expected] : table) {
+    INFO(input);
+    CHECK(normalizer().normalize(input) == expected);
+  }
 }
