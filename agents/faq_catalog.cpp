@@ -322,11 +322,24 @@ std::string faq_catalog::city_in(std::string_view text) const {
   return {};
 }
 
-std::string faq_catalog::all_facts() const {
-  std::string out;
+std::string faq_catalog::related_facts(std::string_view text, std::size_t limit) const {
+  const auto w = words(text);
+  std::vector<std::pair<std::size_t, const config::faq_entry*>> scored;
   for (const auto& e : entries_) {
+    std::size_t best = 0;
+    for (const auto& p : e.patterns) {
+      std::size_t terms = 0;
+      for (const auto& t : p) terms += !t.negated && contains(t, w) ? 1 : 0;
+      best = std::max(best, terms);
+    }
+    if (best > 0) scored.emplace_back(best, e.entry);
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string out;
+  for (std::size_t i = 0; i < scored.size() && i < limit; ++i) {
     if (!out.empty()) out += '\n';
-    out += "[" + e.entry->id + "] " + e.entry->answer;
+    out += "[" + scored[i].second->id + "] " + scored[i].second->answer;
   }
   return out;
 }

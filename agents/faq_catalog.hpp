@@ -53,9 +53,11 @@ class faq_catalog {
   /// wins, so "Chino Hills" is not "Chino").
   [[nodiscard]] std::string city_in(std::string_view text) const;
 
-  /// Every entry's facts, one paragraph each ("[commission] ..."), for a
-  /// prompt that answers a question no pattern matched.
-  [[nodiscard]] std::string all_facts() const;
+  /// The facts of the entries `text` touches without matching one whole
+  /// pattern (the most terms of a pattern first, at most `limit`), one line
+  /// each ("[commission] ..."): what a prompt for a question no topic
+  /// answers may draw on. "" when it touches none.
+  [[nodiscard]] std::string related_facts(std::string_view text, std::size_t limit = 2) const;
 
   /// The words a text is matched on: ASCII lower case, apostrophes dropped,
   /// "%" as "percent", SMS spellings folded ("u" -> "you", "whats" ->

@@ -73,14 +73,17 @@ cache::cache_request build_faq_request(const config::market_config& cfg,
                                        const cache::generations& g, bool generations_verified) {
   auto out = faq_base(cfg, contact, inbound, g, generations_verified);
   auto& req = out.call.request;
-  if (!catalog.empty()) {
-    // Stable across questions, so the provider's prompt cache holds it.
-    req.system.push_back({"The brokerage's facts:\n" + catalog.all_facts(), true});
-  }
+  // The entries the question touches, for the model to draw on; the key
+  // holds them too (an edited answer is a new entry).
+  const auto facts = catalog.related_facts(inbound.body);
+  req.system.push_back(
+      {facts.empty() ? std::string{"The brokerage's facts: none on this question."}
+                     : "The brokerage's facts:\n" + facts,
+       false});
   req.messages.push_back({"user", inbound.body});
   auto& u = out.unit;
   u.template_version = std::string{faq_template};
-  u.system_prompt += "\n" + catalog.all_facts();
+  u.with("facts", facts);
   // A text with PII is answered for this lead alone.
   u.scope = text_unit_scope(inbound.body, contact);
   if (u.scope == cache::scope::contact) u.contact_id = std::string{contact};

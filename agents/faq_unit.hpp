@@ -41,8 +41,9 @@ inline constexpr double faq_min_confidence = 0.6;
                                                           bool generations_verified);
 
 /// The unit for a question no entry answers by topic: keyed by its words,
-/// market-scoped when they carry no PII; the prompt holds every entry's
-/// facts and says to leave what they do not cover to an agent.
+/// market-scoped when they carry no PII; the prompt holds the facts of the
+/// entries it touches (faq_catalog::related_facts) and says to leave what
+/// they do not cover to an agent.
 [[nodiscard]] cache::cache_request build_faq_request(const config::market_config& cfg,
                                                     const faq_catalog& catalog,
                                                     std::string_view contact,

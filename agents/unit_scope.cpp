@@ -26,7 +26,8 @@ bool mentions_contact(std::string_view text, std::string_view contact) {
 
 }  // namespace
 
-bool asks_about_own_home(std::string_view text, std::span<const runtime::history_entry> history) {
+bool asks_about_own_home(std::string_view text, std::span<const runtime::history_entry> history,
+                         std::span<const std::string> areas) {
   std::string lower;
   for (const char c : text) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   bool own = false;
@@ -36,6 +37,10 @@ bool asks_about_own_home(std::string_view text, std::span<const runtime::history
     }
   }
   if (!own) return false;
+  const bool zip_known = std::any_of(areas.begin(), areas.end(), [](const std::string& a) {
+    return a.size() == 5 && std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; });
+  });
+  if (zip_known) return true;
   return std::any_of(history.begin(), history.end(), [](const runtime::history_entry& h) {
     const auto kind = h.role == "user" ? cache::find_pii(h.text) : std::nullopt;
     return kind && *kind == "pii_address";

@@ -12,10 +12,13 @@
 namespace openhouse::agents {
 
 /// True when `text` asks about the lead's own home ("what's my house worth",
-/// "how long would our place sit") and one of their earlier texts (`history`,
-/// role "user") gave an address: the answer is theirs alone, not a topic's.
+/// "how long would our place sit") and the lead has said where it is: an
+/// address in one of their recent texts (`history`, role "user"), or a zip
+/// code among their facts' areas (`areas`, kept longer than the history).
+/// The answer is then theirs alone, not a topic's.
 [[nodiscard]] bool asks_about_own_home(std::string_view text,
-                                       std::span<const runtime::history_entry> history);
+                                       std::span<const runtime::history_entry> history,
+                                       std::span<const std::string> areas = {});
 
 /// Market scope when `text` carries no PII — no email, phone number, street
 /// address or name by the cache's detectors (a name in any common form and

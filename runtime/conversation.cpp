@@ -11,6 +11,7 @@
 #include "agents/lead_state.hpp"
 #include "agents/opt_out_rule.hpp"
 #include "agents/reply_policy.hpp"
+#include "agents/repeat_request.hpp"
 #include "agents/unit_scope.hpp"
 #include "integrations/crm/lead_update.hpp"
 #include "integrations/crm/temperature_override.hpp"
@@ -307,13 +308,8 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
   }
   // A general question gets the brokerage's answer on any turn, whichever
   // bot is active and whatever else the turn did (DESIGN.md "A reply").
-  // By topic only when the text carries no PII: the entry stays free of any
-  // trace of this lead, even as its source.
-  if (auto topic = st.faq->match(msg.body);
-      topic && !topic->specific &&
-      agents::text_unit_scope(msg.body, st.contact) == cache::scope::market &&
-      !agents::asks_about_own_home(msg.body, snap.history)) {
-    ask_faq(self, std::move(msg), std::move(topic), std::move(rp));
+  if (st.turn.topic) {
+    ask_faq(self, std::move(msg), st.turn.topic, std::move(rp));
     return;
   }
   if (asks_faq(st)) {
@@ -486,7 +482,29 @@ void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp) {
     persist_reply(self, std::move(msg), std::string{}, false, std::move(rp));
     return;
   }
+  if (st.turn.topic) {
+    // A general question by topic tells no facts of the lead's (no figures,
+    // no plan): no fact extraction to pay for.
+    decide(self, std::move(msg), std::move(rp));
+    return;
+  }
   ask_facts(self, std::move(msg), std::move(rp));
+}
+
+/// The brokerage's FAQ entry `text` is answered by, when by topic: the
+/// catalog files it under one, it pins down no figure or particular home,
+/// it carries no PII (the entry keeps no trace of the lead, even as its
+/// source), and it does not ask about the lead's own home whose place they
+/// gave (then the answer is theirs).
+std::optional<agents::faq_topic> topic_of(const conversation_state& st, std::string_view text) {
+  auto topic = st.faq->match(text);
+  if (!topic || topic->specific ||
+      agents::text_unit_scope(text, st.contact) != cache::scope::market ||
+      agents::asks_about_own_home(text, st.snapshot.history,
+                                  agents::stored_facts(st.snapshot.facts_json).areas)) {
+    return std::nullopt;
+  }
+  return topic;
 }
 
 /// Step 2: the compliance gate (no LLM), then the LLM units of the turn.
@@ -533,6 +551,29 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
   }
   if (snap.muted && st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
     // Muted: a person has the conversation.
+    after_opt_out_check(self, std::move(msg), std::move(rp));
+    return;
+  }
+  if (agents::asks_to_repeat(msg.body)) {
+    // Said again from this lead's own history: what they were told then
+    // depended on what they asked then (a city, their home).
+    const auto topic = st.faq->match(msg.body);
+    auto again = agents::earlier_answer(snap.history, [&](std::string_view asked) {
+      if (!topic) return !agents::asks_to_repeat(asked);
+      const auto then = st.faq->match(asked);
+      return then && then->entry == topic->entry;
+    });
+    if (again) {
+      st.turn.compliance.clear();
+      persist_reply(self, std::move(msg), std::move(*again), false, std::move(rp));
+      return;
+    }
+  }
+  st.turn.topic = topic_of(st, msg.body);
+  if (st.turn.topic && st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
+    // The catalog already knows what the text asks: no intent unit.
+    st.turn.intents = {{agents::intent::faq, 1.0, st.turn.topic->entry->id}};
+    st.last_intent = "faq";
     after_opt_out_check(self, std::move(msg), std::move(rp));
     return;
   }

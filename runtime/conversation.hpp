@@ -68,6 +68,10 @@ struct turn_progress {
   /// The opt-out rule's verdict on the lead's text (unsure ones wait for the
   /// intent unit's second opinion).
   agents::opt_out_match opt_out;
+  /// The brokerage's FAQ entry the text asks for, when it is answered by
+  /// topic (no figures, no PII, not about the lead's own known home): the
+  /// turn then needs no intent or facts unit.
+  std::optional<agents::faq_topic> topic;
   /// What the compliance gate did ("opt_out:<rule>", "opt_in", "help",
   /// "suppressed", "muted"; "" for an ordinary turn): for the turn's result.
   std::string compliance;

@@ -365,7 +365,13 @@ std::string faq_answer(std::string_view system, std::string_view question) {
     return std::string{facts};
   }
   const auto at = system.find(catalog);
-  if (at == std::string_view::npos) return friendly_reply(question);
+  if (at == std::string_view::npos) {
+    // The FAQ prompt with no facts on the question: an honest answer.
+    if (system.find("The brokerage's facts: none") != std::string_view::npos) {
+      return std::string{unknown};
+    }
+    return friendly_reply(question);
+  }
   static const std::set<std::string> common{
       "the", "a", "an", "is", "are", "do", "does", "you", "your", "i", "we", "my", "our", "what",
       "how", "to", "of", "in", "for", "and", "or", "it", "on", "can", "be", "much", "any", "with",

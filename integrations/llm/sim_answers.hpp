@@ -56,8 +56,9 @@ struct intent_guess {
 /// (`system`) gives, as the FAQ unit's prompts lay them out: the one block
 /// after "Answer from these facts only:", else the paragraph of "The
 /// brokerage's facts:" ("[topic] text" lines) sharing the most content words
-/// with the question (ties to the first), else that an agent will confirm.
-/// With no facts in the prompt at all, friendly_reply.
+/// with the question (ties to the first), else that an agent will confirm
+/// (also when the prompt says it has no facts on the question). With no
+/// FAQ facts block in the prompt at all, friendly_reply.
 [[nodiscard]] std::string faq_answer(std::string_view system, std::string_view question);
 
 /// True when the message asks for something a tool would do rather than a
