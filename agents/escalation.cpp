@@ -4,27 +4,57 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <set>
+#include <unordered_map>
 
 namespace openhouse::agents {
 
 namespace {
 
+/// Bytes of the UTF-8 sequence starting at `c` that are not a letter: curly
+/// quotes, dashes, ellipses and other general punctuation (E2 80..81 xx),
+/// arrows, symbols and dingbats (E2 86..9F xx), emoji (4-byte sequences).
+/// 0 when `c` starts a letter (or is ASCII).
+std::size_t symbol_length(std::string_view text, std::size_t at) {
+  const auto c = static_cast<unsigned char>(text[at]);
+  if (c >= 0xF0) return std::min<std::size_t>(4, text.size() - at);
+  if (c == 0xE2 && at + 2 < text.size()) {
+    const auto next = static_cast<unsigned char>(text[at + 1]);
+    if (next == 0x80 || next == 0x81 || (next >= 0x86 && next <= 0x9F)) return 3;
+  }
+  return 0;
+}
+
 /// Lower-case words; anything but letters, digits and apostrophes splits them.
-/// Apostrophes are dropped so "don't" and "dont" are one word.
+/// Apostrophes (straight or curly) are dropped so "don't", "don’t" and "dont"
+/// are one word; emoji and other symbols split words like punctuation.
 std::vector<std::string> words_of(std::string_view text) {
   std::vector<std::string> words;
   std::string word;
-  for (const char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
+  auto flush = [&] {
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
     if (c == '\'') continue;
+    if (const auto symbol = symbol_length(text, i); symbol > 0) {
+      // U+2018 and U+2019 are apostrophes: dropped, not splitting.
+      const bool apostrophe = symbol == 3 && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+                              (static_cast<unsigned char>(text[i + 2]) == 0x98 ||
+                               static_cast<unsigned char>(text[i + 2]) == 0x99);
+      if (!apostrophe) flush();
+      i += symbol - 1;
+      continue;
+    }
     if (std::isalnum(c) || c >= 0x80) {
       word.push_back(static_cast<char>(std::tolower(c)));
-    } else if (!word.empty()) {
-      words.push_back(std::move(word));
-      word.clear();
+    } else {
+      flush();
     }
   }
-  if (!word.empty()) words.push_back(std::move(word));
+  flush();
   return words;
 }
 
@@ -75,6 +105,322 @@ bool negated(const std::vector<std::string>& words, std::size_t at) {
   return false;
 }
 
+// --- confusion -------------------------------------------------------------
+
+/// Spellings folded before confusion rules are read: SMS shorthand and
+/// contractions (apostrophes are already gone) become the words they stand
+/// for, so one rule covers "you don't", "u dont" and "you do not".
+const std::unordered_map<std::string, std::vector<std::string>>& canonical_forms() {
+  static const std::unordered_map<std::string, std::vector<std::string>> forms{
+      {"u", {"you"}},
+      {"yu", {"you"}},
+      {"youre", {"you", "are"}},
+      {"ur", {"you", "are"}},
+      {"r", {"are"}},
+      {"im", {"i", "am"}},
+      {"ive", {"i", "have"}},
+      {"dont", {"do", "not"}},
+      {"dnt", {"do", "not"}},
+      {"doesnt", {"does", "not"}},
+      {"didnt", {"did", "not"}},
+      {"isnt", {"is", "not"}},
+      {"arent", {"are", "not"}},
+      {"wasnt", {"was", "not"}},
+      {"havent", {"have", "not"}},
+      {"hasnt", {"has", "not"}},
+      {"wont", {"will", "not"}},
+      {"cant", {"can", "not"}},
+      {"cannot", {"can", "not"}},
+      {"aint", {"is", "not"}},
+      {"thats", {"that", "is"}},
+      {"whats", {"what", "is"}},
+      {"its", {"it", "is"}},
+      {"wat", {"what"}},
+      {"wut", {"what"}},
+      {"wht", {"what"}},
+      {"whut", {"what"}},
+      {"wha", {"what"}},
+      {"wot", {"what"}},
+      {"whaat", {"what"}},
+      {"whaaat", {"what"}},
+      {"msg", {"message"}},
+      {"msgs", {"messages"}},
+      {"txt", {"text"}},
+      {"pls", {"please"}},
+      {"plz", {"please"}},
+      {"q", {"question"}},
+      {"qs", {"questions"}},
+      {"ques", {"question"}},
+      {"hmmm", {"hmm"}},
+      {"hm", {"hmm"}},
+      {"umm", {"um"}},
+      {"uhh", {"uh"}},
+      {"uhm", {"um"}},
+      {"erm", {"um"}},
+      {"huhh", {"huh"}},
+      {"confusd", {"confused"}},
+      {"understnad", {"understand"}},
+      {"undrstand", {"understand"}},
+  };
+  return forms;
+}
+
+std::vector<std::string> canonical_words(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto& w : words_of(text)) {
+    if (const auto f = canonical_forms().find(w); f != canonical_forms().end()) {
+      out.insert(out.end(), f->second.begin(), f->second.end());
+    } else {
+      out.push_back(std::move(w));
+    }
+  }
+  return out;
+}
+
+/// Words that carry no meaning of their own around a "what?": stripped from
+/// both ends before the rest is compared with the bare forms.
+bool is_confusion_filler(const std::string& w) {
+  static const std::set<std::string, std::less<>> fillers{
+      "sorry", "um",  "uh",   "hmm", "wait",  "lol",     "haha",   "lmao", "hey", "ok",
+      "okay",  "so",  "but",  "and", "oh",    "ah",      "please", "now",  "man", "dude",
+      "bro",   "sir", "maam", "hi",  "hello", "exactly", "omg",    "like"};
+  return fillers.contains(w);
+}
+
+/// The whole text, once fillers are stripped, is one of these: a lead who
+/// did not follow what the bot said, and says only that.
+bool is_bare_confusion(const std::vector<std::string>& words) {
+  static const std::set<std::string, std::less<>> forms{
+      "what",
+      "huh",
+      "eh",
+      "pardon",
+      "pardon me",
+      "excuse me",
+      "come again",
+      "say again",
+      "say that again",
+      "say it again",
+      "say what",
+      "repeat that",
+      "what was that",
+      "what is that",
+      "what is this",
+      "what does that mean",
+      "what does this mean",
+      "what do you mean",
+      "what you mean",
+      "wdym",
+      "what do you mean by that",
+      "meaning",
+      "what are you talking about",
+      "what are you saying",
+      "what are you on about",
+      "what the heck",
+      "what the hell",
+      "wtf",
+      "what is going on",
+      "i do not understand",
+      "do not understand",
+      "not understanding",
+      "i do not get it",
+      "do not get it",
+      "i do not follow",
+      "not following",
+      "i am not following",
+      "you lost me",
+      "lost me",
+      "i am lost",
+      "lost",
+      "confused",
+      "i am confused",
+      "so confused",
+      "i am so confused",
+      "confusing",
+      "that is confusing",
+      "that makes no sense",
+      "makes no sense",
+      "that does not make sense",
+      "does not make sense",
+      "i do not know what you mean",
+      "no idea what you mean",
+      "not sure what you mean",
+      "i am not sure what you mean",
+  };
+  std::size_t first = 0;
+  std::size_t last = words.size();
+  while (first < last && is_confusion_filler(words[first])) ++first;
+  while (last > first && is_confusion_filler(words[last - 1])) --last;
+  if (first == last) return false;  // only fillers: "ok", "hmm", "hello?"
+  std::string core;
+  for (std::size_t i = first; i < last; ++i) {
+    if (!core.empty()) core += ' ';
+    core += words[i];
+  }
+  if (forms.contains(core)) return true;
+  // "what again?", "you lost me again": a trailing "again" changes nothing.
+  constexpr std::string_view again = " again";
+  return core.ends_with(again) && forms.contains(core.substr(0, core.size() - again.size()));
+}
+
+/// One slot of a complaint pattern: alternatives ("answer*" matches every
+/// word starting "answer"), optionally skipped.
+struct slot {
+  std::vector<std::string> words;
+  bool optional = false;
+
+  [[nodiscard]] bool accepts(const std::string& w) const {
+    return std::any_of(words.begin(), words.end(), [&](const std::string& alt) {
+      if (!alt.empty() && alt.back() == '*') {
+        return w.starts_with(std::string_view{alt}.substr(0, alt.size() - 1));
+      }
+      return w == alt;
+    });
+  }
+};
+
+using pattern = std::vector<slot>;
+
+/// "you are|do|did? not|never answer*": slots split by spaces, alternatives
+/// by '|', '?' after a slot makes it optional.
+pattern parse_pattern(std::string_view text) {
+  pattern out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto end = text.find(' ', at);
+    if (end == std::string_view::npos) end = text.size();
+    auto token = text.substr(at, end - at);
+    at = end + 1;
+    if (token.empty()) continue;
+    slot s;
+    if (token.back() == '?') {
+      s.optional = true;
+      token.remove_suffix(1);
+    }
+    std::size_t from = 0;
+    while (from <= token.size()) {
+      auto bar = token.find('|', from);
+      if (bar == std::string_view::npos) bar = token.size();
+      s.words.emplace_back(token.substr(from, bar - from));
+      from = bar + 1;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+/// Whether `p` matches words[at..] (optional slots tried both ways).
+bool matches_at(const std::vector<std::string>& words, std::size_t at, const pattern& p,
+                std::size_t slot_index) {
+  if (slot_index == p.size()) return true;
+  const auto& s = p[slot_index];
+  if (at < words.size() && s.accepts(words[at]) && matches_at(words, at + 1, p, slot_index + 1)) {
+    return true;
+  }
+  return s.optional && matches_at(words, at, p, slot_index + 1);
+}
+
+bool matches_anywhere(const std::vector<std::string>& words, const pattern& p) {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (matches_at(words, i, p, 0)) return true;
+  }
+  return false;
+}
+
+/// Complaints about the bot itself, anywhere in a text: it did not answer,
+/// did not listen, asks again what it was told, or is a machine.
+const std::vector<pattern>& complaint_patterns() {
+  static const std::vector<pattern> patterns = [] {
+    const std::vector<std::string_view> texts{
+        // The bot missed the point.
+        "not what i am|was? ask*|said|meant|mean|wrote|texted|typed|saying|talking",
+        "not my|the question",
+        "i did|have? not|never ask* about|for|that|this",
+        "you|bot|robot are|do|did|does|have|has|can|will|is? not|never even|really|actually? "
+        "answer*|listen*|read*|understand*|respond*|repl*",
+        "you|bot|robot even|actually listen*|read*",
+        "you|bot|robot misunderstood|misunderstand*|misread",
+        "you|bot|robot got|have|get it|that|me wrong",
+        "you|bot|robot are|do|did|does not get|getting it|me|what",
+        "not|never answer* my|the|a question*",
+        "not|never answer* anything|me|it|that",
+        "answer my|the question*",
+        "read my|the message*|text*|question*",
+        // The lead said it before.
+        "i already|just told you",
+        "i already|just said|answered|mentioned|explained|replied",
+        "i already|just asked you|that|this",
+        "told you already|before|twice",
+        "you already asked*|said",
+        "you asked me? that|this already|before|twice",
+        "you keep asking|repeating|saying|sending",
+        "stop repeating",
+        "stop asking me? the same",
+        "same question|answer|message|thing again|twice",
+        // The lead suspects a machine.
+        "are you a|an? bot|robot|ai|machine|computer|automated",
+        "is this a|an? bot|robot|ai|machine|computer|automated",
+        "talking to a|an? bot|robot|machine|computer",
+        // The answer was wrong or meaningless.
+        "make|makes|making no sense",
+        "does|do|did not make sense",
+        "not making sense",
+        "that is|was not correct|true",
+        "that is|was wrong",
+        "wrong answer|info*|reply|response",
+        "not helpful|helping",
+        "useless|stupid|dumb bot|robot|answer*|reply|response",
+        "you|bot|robot|this|that are|is useless|stupid|dumb",
+        "what are you talking about",
+        "what does that have to do with",
+        "has|had nothing to do with what|my",
+    };
+    std::vector<pattern> out;
+    out.reserve(texts.size());
+    for (const auto t : texts) out.push_back(parse_pattern(t));
+    return out;
+  }();
+  return patterns;
+}
+
+/// Texts shorter than this are never repeats: "ok", "yes please", "thank you".
+constexpr std::size_t min_repeat_words = 3;
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+/// Equal once folded, or nearly: the same words but one in five (word sets),
+/// or the same letters but one in ten (typos).
+bool near_equal(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (b.size() < min_repeat_words) return false;
+  if (a == b) return true;
+  const std::set<std::string> sa(a.begin(), a.end());
+  const std::set<std::string> sb(b.begin(), b.end());
+  std::size_t common = 0;
+  for (const auto& w : sa) common += sb.count(w);
+  const auto all = sa.size() + sb.size() - common;
+  if (all > 0 && static_cast<double>(common) >= 0.8 * static_cast<double>(all)) return true;
+  std::string ja;
+  std::string jb;
+  for (const auto& w : a) ja += w;
+  for (const auto& w : b) jb += w;
+  const auto longer = std::max(ja.size(), jb.size());
+  if (longer == 0 || std::min(ja.size(), jb.size()) * 10 < longer * 9) return false;
+  return static_cast<double>(edit_distance(ja, jb)) <= 0.1 * static_cast<double>(longer);
+}
+
 }  // namespace
 
 std::string_view to_string(escalation_reason reason) noexcept {
@@ -83,9 +429,25 @@ std::string_view to_string(escalation_reason reason) noexcept {
       return "human_request";
     case escalation_reason::distress:
       return "distress";
-    case escalation_reason::unproductive:
-      return "unproductive";
+    case escalation_reason::confusion:
+      return "confusion";
+    case escalation_reason::hot_lead:
+      return "hot_lead";
     case escalation_reason::none:
+      break;
+  }
+  return "none";
+}
+
+std::string_view to_string(confusion_signal signal) noexcept {
+  switch (signal) {
+    case confusion_signal::bare:
+      return "bare";
+    case confusion_signal::complaint:
+      return "complaint";
+    case confusion_signal::repeat:
+      return "repeat";
+    case confusion_signal::none:
       break;
   }
   return "none";
@@ -97,8 +459,10 @@ escalation_settings escalation_settings::from_config(const config::escalation_co
                             cfg.distress_words.end());
   out.human_phrases.insert(out.human_phrases.end(), cfg.human_phrases.begin(),
                            cfg.human_phrases.end());
-  out.max_unproductive_turns = cfg.max_unproductive_turns;
   out.human_intent_threshold = cfg.human_intent_threshold;
+  out.confusion_turns = cfg.confusion_turns;
+  out.mute_on_hot = cfg.mute_on_hot;
+  out.hold_reply_every = cfg.hold_reply_every;
   return out;
 }
 
@@ -202,16 +566,56 @@ escalation_decision check_escalation(const turn_signals& turn,
       return {escalation_reason::distress, word};
     }
   }
-  if (settings.max_unproductive_turns > 0 &&
-      turn.unproductive_turns >= settings.max_unproductive_turns) {
-    return {escalation_reason::unproductive,
-            fmt::format("{} turns in a row without a new fact", turn.unproductive_turns)};
+  if (settings.confusion_turns > 0 && turn.confusion_turns >= settings.confusion_turns) {
+    return {escalation_reason::confusion,
+            fmt::format("{} confused texts in a row", turn.confusion_turns)};
+  }
+  if (settings.mute_on_hot && turn.became_hot) {
+    return {escalation_reason::hot_lead, "the lead became Hot"};
   }
   return {};
 }
 
-int next_unproductive_turns(int previous, bool revealed_new_fact) noexcept {
-  return revealed_new_fact ? 0 : std::max(0, previous) + 1;
+confusion_signal confusion_of(std::string_view text, const std::vector<std::string>& recent) {
+  const auto words = canonical_words(text);
+  if (words.empty()) {
+    // Nothing but "?" ("??", "?!"): a bare "what?".
+    return text.find('?') != std::string_view::npos ? confusion_signal::bare
+                                                    : confusion_signal::none;
+  }
+  if (is_bare_confusion(words)) {
+    return confusion_signal::bare;
+  }
+  for (const auto& pattern : complaint_patterns()) {
+    if (matches_anywhere(words, pattern)) return confusion_signal::complaint;
+  }
+  if (words.size() >= min_repeat_words) {
+    for (const auto& earlier : recent) {
+      if (near_equal(words, canonical_words(earlier))) return confusion_signal::repeat;
+    }
+  }
+  return confusion_signal::none;
+}
+
+int next_confusion_turns(int previous, bool confused) noexcept {
+  return confused ? std::max(0, previous) + 1 : 0;
+}
+
+bool holding_reply_due(std::int64_t last_ms, std::int64_t now_ms,
+                       std::chrono::milliseconds every) noexcept {
+  if (every.count() <= 0) return false;
+  if (last_ms <= 0) return true;
+  return now_ms - last_ms >= every.count();
+}
+
+std::string holding_reply(std::string_view business_name) {
+  return fmt::format("Thanks \u2014 an agent from {} has your message and will text you shortly.",
+                     business_name);
+}
+
+std::string hot_lead_note(double frs, double pcs, std::string_view reason, std::string_view text) {
+  return fmt::format("Hot lead (FRS {:.0f}, PCS {:.0f}): {}. Latest text: \"{}\"", frs, pcs,
+                     reason.empty() ? std::string_view{"score reached Hot"} : reason, text);
 }
 
 }  // namespace openhouse::agents
