@@ -48,7 +48,7 @@ std::vector<std::string> words_of(std::string_view text) {
       i += symbol - 1;
       continue;
     }
-    if (std::isalnum(c) || c >= 0x80) {
+    if (std::isalnum(c) != 0 || c >= 0x80) {
       word.push_back(static_cast<char>(std::tolower(c)));
     } else {
       flush();
@@ -336,6 +336,8 @@ const std::vector<pattern>& complaint_patterns() {
         "not what i am|was? ask*|said|meant|mean|wrote|texted|typed|saying|talking",
         "not my|the question",
         "i did|have? not|never ask* about|for|that|this",
+        // One pattern, split to fit the line.
+        // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
         "you|bot|robot are|do|did|does|have|has|can|will|is? not|never even|really|actually? "
         "answer*|listen*|read*|understand*|respond*|repl*",
         "you|bot|robot even|actually listen*|read*",
@@ -385,6 +387,24 @@ const std::vector<pattern>& complaint_patterns() {
 
 /// Texts shorter than this are never repeats: "ok", "yes please", "thank you".
 constexpr std::size_t min_repeat_words = 3;
+
+/// A question: a question mark, or a question word or an auxiliary opening
+/// it once greetings and fillers are skipped ("also how much ...", "quick
+/// question, do we ..."). Only a question asked again is confusion; thanks or
+/// an answer said twice is not.
+bool is_question(std::string_view text, const std::vector<std::string>& words) {
+  if (text.find('?') != std::string_view::npos) return true;
+  static const std::set<std::string, std::less<>> lead_ins{
+      "ok", "okay", "so",   "also",  "and", "but",  "hey", "hi",   "hello",   "quick", "question",
+      "um", "uh",   "wait", "sorry", "oh",  "then", "one", "more", "another", "again"};
+  static const std::set<std::string, std::less<>> openers{
+      "what",  "how",  "when", "where", "why",  "who",    "which", "whose", "can",
+      "could", "do",   "does", "did",   "is",   "are",    "will",  "would", "should",
+      "may",   "have", "has",  "any",   "hows", "wheres", "whens", "whos"};
+  const auto first = std::find_if(words.begin(), words.end(),
+                                  [](const std::string& w) { return !lead_ins.contains(w); });
+  return first != words.end() && openers.contains(*first);
+}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -589,7 +609,7 @@ confusion_signal confusion_of(std::string_view text, const std::vector<std::stri
   for (const auto& pattern : complaint_patterns()) {
     if (matches_anywhere(words, pattern)) return confusion_signal::complaint;
   }
-  if (words.size() >= min_repeat_words) {
+  if (words.size() >= min_repeat_words && is_question(text, words)) {
     for (const auto& earlier : recent) {
       if (near_equal(words, canonical_words(earlier))) return confusion_signal::repeat;
     }

@@ -91,8 +91,9 @@ struct escalation_decision {
                                                    const escalation_settings& settings);
 
 /// Whether `text` shows a lead stuck with the bot; `recent` holds the lead's
-/// earlier texts (any order). A repeat needs at least three words, so a
-/// second "ok" or "yes please" is not one.
+/// earlier texts (any order). A repeat is a question of at least three words
+/// asked again, so a second "ok thank you" or the same answer given twice
+/// is not one.
 [[nodiscard]] confusion_signal confusion_of(std::string_view text,
                                             const std::vector<std::string>& recent);
 

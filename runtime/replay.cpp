@@ -435,7 +435,8 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
   // had one.
   std::map<std::string, std::size_t> escalations;
   std::unordered_map<std::string, std::string> muted_for;  // contact -> escalation reason
-  std::size_t unanswered_inbound = 0, answerable_inbound = 0;
+  std::size_t unanswered_inbound = 0;
+  std::size_t answerable_inbound = 0;
   std::size_t follow_ups_written = 0, follow_up_ticks_held = 0;
   std::set<std::string> contacts;
   // contact -> (time, opted out) at each STOP/START, for checking follow-ups

@@ -249,13 +249,19 @@ TEST_CASE("the same question again reads as confusion; short repeats do not",
   CHECK(confusion_of("so how much are closing costs in Corona?", earlier) ==
         confusion_signal::repeat);
   CHECK(confusion_of("how much are closng costs in corona?", earlier) == confusion_signal::repeat);
-  CHECK(confusion_of("We want to move by spring.", earlier) == confusion_signal::repeat);
   // A different city, a different question, or too short to tell.
   CHECK(confusion_of("how much are closing costs in Ontario?", earlier) == confusion_signal::none);
   CHECK(confusion_of("how long is escrow in Corona?", earlier) == confusion_signal::none);
   CHECK(confusion_of("ok", earlier) == confusion_signal::none);
   CHECK(confusion_of("yes please", earlier) == confusion_signal::none);
   CHECK(confusion_of("How much are closing costs in Corona?", {}) == confusion_signal::none);
+  // Thanks or an answer said twice is engagement: only a question asked again counts.
+  const std::vector<std::string> said{"ok thank you so much", "we are still deciding on the area",
+                                      "what school district is it in"};
+  CHECK(confusion_of("Ok thank you so much!", said) == confusion_signal::none);
+  CHECK(confusion_of("we are still deciding on the area", said) == confusion_signal::none);
+  CHECK(confusion_of("what school district is it in", said) == confusion_signal::repeat);
+  CHECK(confusion_of("also what school district is it in", said) == confusion_signal::repeat);
 }
 
 TEST_CASE("confusion mutes after confusion_turns texts in a row, never when 0",
