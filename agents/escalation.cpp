@@ -144,6 +144,11 @@ const std::unordered_map<std::string, std::vector<std::string>>& canonical_forms
       {"whaat", {"what"}},
       {"whaaat", {"what"}},
       {"msg", {"message"}},
+      {"abt", {"about"}},
+      {"idk", {"i", "do", "not", "know"}},
+      {"dunno", {"do", "not", "know"}},
+      {"idek", {"i", "do", "not", "know"}},
+      {"bc", {"because"}},
       {"msgs", {"messages"}},
       {"txt", {"text"}},
       {"pls", {"please"}},
@@ -165,9 +170,23 @@ const std::unordered_map<std::string, std::vector<std::string>>& canonical_forms
   return forms;
 }
 
+/// "whaaat" -> "what", "ummm" -> "um", "huhhh" -> "huh": a letter typed
+/// three times or more is one letter.
+std::string without_elongation(const std::string& w) {
+  std::string out;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    std::size_t run = 1;
+    while (i + run < w.size() && w[i + run] == w[i]) ++run;
+    out.append(run >= 3 ? 1 : run, w[i]);
+    i += run - 1;
+  }
+  return out;
+}
+
 std::vector<std::string> canonical_words(std::string_view text) {
   std::vector<std::string> out;
-  for (auto& w : words_of(text)) {
+  for (auto& raw : words_of(text)) {
+    auto w = without_elongation(raw);
     if (const auto f = canonical_forms().find(w); f != canonical_forms().end()) {
       out.insert(out.end(), f->second.begin(), f->second.end());
     } else {
@@ -181,10 +200,57 @@ std::vector<std::string> canonical_words(std::string_view text) {
 /// both ends before the rest is compared with the bare forms.
 bool is_confusion_filler(const std::string& w) {
   static const std::set<std::string, std::less<>> fillers{
-      "sorry", "um",  "uh",   "hmm", "wait",  "lol",     "haha",   "lmao", "hey", "ok",
-      "okay",  "so",  "but",  "and", "oh",    "ah",      "please", "now",  "man", "dude",
-      "bro",   "sir", "maam", "hi",  "hello", "exactly", "omg",    "like"};
+      "sorry", "um",  "uh",     "hmm",   "wait",     "lol",       "haha",   "lmao", "hey", "ok",
+      "okay",  "so",  "but",    "and",   "oh",       "ah",        "please", "now",  "man", "dude",
+      "bro",   "sir", "maam",   "hi",    "hello",    "exactly",   "omg",    "like", "rn",  "there",
+      "here",  "tho", "though", "right", "honestly", "literally", "lmfao",  "smh"};
   return fillers.contains(w);
+}
+
+/// The general form of a bare "what?": a short text made only of words of
+/// not following ("huh", "lost", "mean", "understand", ...) and the small
+/// words around them, with a marker of confusion in it: "what", "huh",
+/// "lost", "confused", ... on their own, or "understand", "follow", "get",
+/// "sense", "mean" under a negation ("don't get it", "no sense"). "makes
+/// sense" or "I get it" are not, nor "I don't know" or "no idea" (answers).
+bool is_confusion_vocabulary(const std::vector<std::string>& words, std::size_t first,
+                             std::size_t last, bool strong_only = false) {
+  // Markers that say confusion even inside a longer text ("Not following,
+  // can you explain?"); "what" or "again" alone there may be surprise.
+  static const std::set<std::string, std::less<>> strong{"lost", "confused", "confusing", "wdym",
+                                                         "wtf",  "lose",     "confuse",   "clue"};
+  static const std::set<std::string, std::less<>> markers{
+      "what", "huh", "eh",    "pardon", "lost", "confused", "confusing",
+      "wdym", "wtf", "again", "repeat", "lose", "confuse",  "clue"};
+  static const std::set<std::string, std::less<>> negated_markers{
+      "understand", "understood", "understanding", "follow", "following",
+      "get",        "getting",    "sense",         "mean",   "meaning"};
+  static const std::set<std::string, std::less<>> around{
+      "i",        "am",      "you",     "me",         "my",    "do",      "does",   "did",
+      "not",      "no",      "that",    "it",         "this",  "so",      "the",    "a",
+      "by",       "is",      "are",     "was",        "make",  "makes",   "making", "to",
+      "what",     "your",    "saying",  "say",        "said",  "come",    "can",    "could",
+      "will",     "would",   "totally", "completely", "kind",  "of",      "bit",    "little",
+      "means",    "meant",   "any",     "at",         "all",   "sure",    "have",   "has",
+      "zero",     "talking", "tell",    "those",      "these", "there",   "just",   "now",
+      "really",   "very",    "too",     "know",       "reply", "replies", "answer", "answers",
+      "response", "message", "text",    "question"};
+  if (last - first > 7) return false;
+  bool marked = false;
+  bool negation = false;
+  bool negatable = false;
+  for (std::size_t i = first; i < last; ++i) {
+    const auto& w = words[i];
+    if (w == "not" || w == "no" || w == "zero") negation = true;
+    if (markers.contains(w)) {
+      marked = marked || !strong_only || strong.contains(w);
+    } else if (negated_markers.contains(w)) {
+      negatable = true;
+    } else if (!around.contains(w) && !is_confusion_filler(w)) {
+      return false;
+    }
+  }
+  return marked || (negation && negatable);
 }
 
 /// The whole text, once fillers are stripped, is one of these: a lead who
@@ -192,6 +258,7 @@ bool is_confusion_filler(const std::string& w) {
 bool is_bare_confusion(const std::vector<std::string>& words) {
   static const std::set<std::string, std::less<>> forms{
       "what",
+      "wrong",
       "huh",
       "eh",
       "pardon",
@@ -254,13 +321,18 @@ bool is_bare_confusion(const std::vector<std::string>& words) {
   if (first == last) return false;  // only fillers: "ok", "hmm", "hello?"
   std::string core;
   for (std::size_t i = first; i < last; ++i) {
+    // "what does that even mean": emphasis, not meaning.
+    if (words[i] == "even") continue;
     if (!core.empty()) core += ' ';
     core += words[i];
   }
   if (forms.contains(core)) return true;
   // "what again?", "you lost me again": a trailing "again" changes nothing.
   constexpr std::string_view again = " again";
-  return core.ends_with(again) && forms.contains(core.substr(0, core.size() - again.size()));
+  if (core.ends_with(again) && forms.contains(core.substr(0, core.size() - again.size()))) {
+    return true;
+  }
+  return is_confusion_vocabulary(words, first, last);
 }
 
 /// One slot of a complaint pattern: alternatives ("answer*" matches every
@@ -310,11 +382,29 @@ pattern parse_pattern(std::string_view text) {
 }
 
 /// Whether `p` matches words[at..] (optional slots tried both ways).
+/// Adverbs a lead puts anywhere in a complaint ("I literally just told you",
+/// "you still didn't answer"): skipped between a pattern's words.
+bool is_intensifier(const std::string& w) {
+  static const std::set<std::string, std::less<>> words{
+      "literally", "just",     "already", "still", "even", "actually",  "really",
+      "clearly",   "honestly", "totally", "again", "ever", "seriously", "obviously"};
+  return words.contains(w);
+}
+
+/// Whether `p` matches words[at..] (optional slots tried both ways; "$" is
+/// the end of the text; intensifiers may sit between two slots).
 bool matches_at(const std::vector<std::string>& words, std::size_t at, const pattern& p,
                 std::size_t slot_index) {
   if (slot_index == p.size()) return true;
   const auto& s = p[slot_index];
+  if (s.words.size() == 1 && s.words.front() == "$") {
+    return at == words.size() && matches_at(words, at, p, slot_index + 1);
+  }
   if (at < words.size() && s.accepts(words[at]) && matches_at(words, at + 1, p, slot_index + 1)) {
+    return true;
+  }
+  if (slot_index > 0 && at < words.size() && is_intensifier(words[at]) &&
+      matches_at(words, at + 1, p, slot_index)) {
     return true;
   }
   return s.optional && matches_at(words, at, p, slot_index + 1);
@@ -340,40 +430,78 @@ const std::vector<pattern>& complaint_patterns() {
         // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
         "you|bot|robot are|do|did|does|have|has|can|will|is? not|never even|really|actually? "
         "answer*|listen*|read*|understand*|respond*|repl*",
-        "you|bot|robot even|actually listen*|read*",
+        "you|bot|robot even|actually listen*|read*|look*",
+        "you actually|even|just answer* me|my|the|what",
+        "did you get|see my question*",
+        "who said|asked anything|that",
+        "i asked a simple|basic|easy|straightforward|clear question",
+        "automatic|automated|auto|canned|scripted reply|replies|response*|answer*|message*|text*",
+        "not what i want*|wanted to know|hear",
+        "i do|did|am not get*|understand*|follow* what you|your",
+        "i never said|mentioned|wrote|asked that|this|it|anything|so",
+        "i did not say|mention|write|ask that|this|it|anything|so",
         "you|bot|robot misunderstood|misunderstand*|misread",
         "you|bot|robot got|have|get it|that|me wrong",
         "you|bot|robot are|do|did|does not get|getting it|me|what",
         "not|never answer* my|the|a question*",
         "not|never answer* anything|me|it|that",
         "answer my|the question*",
-        "read my|the message*|text*|question*",
+        "read my|the last|previous|first? message*|text*|question*",
+        "ignor* me|my|what|the|your|everything",
+        "you|bot are? ignor*",
+        "not|never an|the|a answer|reply|response",
+        "answer what i|you",
+        "know|get|understand what i am|was? asking|saying|meant|mean",
+        "not think you understood|understand*|got|get|read|heard",
+        "not know|get|understand*|sure what you are|were? asking|saying|talking|mean|meant",
+        "that|this|you|which|answer|reply|response does|do|did|is|are|was|were not help*|useful",
+        "you answered|answer|answering a|the? different|wrong|other question*",
+        "you read anything|what i",
+        "plain|simple english|terms|words",
+        "no|nope i said|meant|asked|wanted",
         // The lead said it before.
         "i already|just told you",
+        "i told you that|this|it|already|before|twice|so|$",
+        "like|as i told|said|mentioned|wrote",
+        "i have? asked|said|told you? this|that|it? twice|already|before|again",
+        "i asked you|about|for",
         "i already|just said|answered|mentioned|explained|replied",
         "i already|just asked you|that|this",
         "told you already|before|twice",
-        "you already asked*|said",
+        "you already asked*|said|told",
+        "you said|asked|told that|this|it already|before|twice",
         "you asked me? that|this already|before|twice",
         "you keep asking|repeating|saying|sending",
+        "you are? repeat*",
+        "repeating yourself|itself|the same",
+        "same thing|message|answer|text|reply|response you|as|again|twice|before",
+        // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
+        "told|said|asked|answered|explained you|this|that|it? like|a? two|three|four|five|2|3|4|5|"
+        "several|multiple|many|few|couple? times|twice",
+        "you already|just asked* me? that|this|the|again",
+        "you are? asking|ask|asked me? again",
+        "second|third|fourth|fifth|2nd|3rd|4th|5th|another time i|you ask*|said|told|sent|answer*",
+        "asking|ask|asked|say|said|saying me? that|this|it again",
+        "going|go|goes|run*|talking in circles|circle",
         "stop repeating",
-        "stop asking me? the same",
+        "stop|keep asking|sending|saying|texting me? the same",
         "same question|answer|message|thing again|twice",
         // The lead suspects a machine.
-        "are you a|an? bot|robot|ai|machine|computer|automated",
+        "are you a|an? real|actual? bot|robot|ai|machine|computer|automated|human|person",
         "is this a|an? bot|robot|ai|machine|computer|automated",
-        "talking to a|an? bot|robot|machine|computer",
+        "talking to a|an? bot|robot|machine|computer|wall",
         // The answer was wrong or meaningless.
         "make|makes|making no sense",
         "does|do|did not make sense",
         "not making sense",
         "that is|was not correct|true",
         "that is|was wrong",
+        "no|nope wrong",
         "wrong answer|info*|reply|response",
         "not helpful|helping",
         "useless|stupid|dumb bot|robot|answer*|reply|response",
         "you|bot|robot|this|that are|is useless|stupid|dumb",
-        "what are you talking about",
+        "what are you even? talking about",
         "what does that have to do with",
         "has|had nothing to do with what|my",
     };
@@ -596,6 +724,35 @@ escalation_decision check_escalation(const turn_signals& turn,
   return {};
 }
 
+/// Complaints that must make up a clause of their own: "that's not right" is
+/// one ("hmm that's not right, I'm in Fontana"), "that's not right for us"
+/// is not.
+const std::vector<pattern>& clause_patterns() {
+  static const std::vector<pattern> patterns = [] {
+    std::vector<pattern> out;
+    for (const auto t : {"that|this|it is|was not right|correct|true|it $", "wrong $"}) {
+      out.push_back(parse_pattern(t));
+    }
+    return out;
+  }();
+  return patterns;
+}
+
+/// The text cut at sentence punctuation, each piece folded.
+std::vector<std::vector<std::string>> clauses_of(std::string_view text) {
+  std::vector<std::vector<std::string>> out;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    const auto end = text.find_first_of(".,!?;:", from);
+    const auto piece =
+        text.substr(from, end == std::string_view::npos ? text.size() - from : end - from);
+    if (auto words = canonical_words(piece); !words.empty()) out.push_back(std::move(words));
+    if (end == std::string_view::npos) break;
+    from = end + 1;
+  }
+  return out;
+}
+
 confusion_signal confusion_of(std::string_view text, const std::vector<std::string>& recent) {
   const auto words = canonical_words(text);
   if (words.empty()) {
@@ -603,11 +760,31 @@ confusion_signal confusion_of(std::string_view text, const std::vector<std::stri
     return text.find('?') != std::string_view::npos ? confusion_signal::bare
                                                     : confusion_signal::none;
   }
-  if (is_bare_confusion(words)) {
+  if (is_bare_confusion(words) || (std::count(text.begin(), text.end(), '?') >= 2 &&
+                                   std::all_of(words.begin(), words.end(), is_confusion_filler))) {
+    // "huh, come again?", or nothing but greetings and question marks ("???? hello").
     return confusion_signal::bare;
   }
   for (const auto& pattern : complaint_patterns()) {
     if (matches_anywhere(words, pattern)) return confusion_signal::complaint;
+  }
+  for (const auto& clause : clauses_of(text)) {
+    // "Not following, can you explain?", "hmm that's not right, I said X".
+    std::size_t first = 0;
+    while (first < clause.size() && is_confusion_filler(clause[first])) ++first;
+    if (first < clause.size() && is_confusion_vocabulary(clause, first, clause.size(), true)) {
+      return confusion_signal::complaint;
+    }
+    for (const auto& pattern : clause_patterns()) {
+      if (matches_anywhere(clause, pattern)) return confusion_signal::complaint;
+    }
+  }
+  // "Again: how many bathrooms?": a question asked once more, and said so.
+  const auto opener = std::find_if(words.begin(), words.end(), [](const std::string& w) {
+    return !is_confusion_filler(w) && w != "once";
+  });
+  if (opener != words.end() && *opener == "again" && is_question(text, words)) {
+    return confusion_signal::complaint;
   }
   if (words.size() >= min_repeat_words && is_question(text, words)) {
     for (const auto& earlier : recent) {

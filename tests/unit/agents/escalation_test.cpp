@@ -230,6 +230,9 @@ TEST_CASE("ordinary questions, answers and thanks are not confusion",
       "lol",
       "wait, is the garage attached?",
       "sorry, I meant 2 bathrooms not 3",
+      "idk",
+      "I don't know",
+      "no idea honestly",
       "",
   };
   for (const auto& text : ordinary) {
@@ -373,4 +376,294 @@ TEST_CASE("a market's escalation section extends the built-in lists", "[agents][
   CHECK(settings.mute_on_hot);
   CHECK(settings.hold_reply_every == 30min);
   CHECK(settings.confusion_turns == 0);
+}
+
+// Written after the rules, as a check that they generalise. First batch on
+// its first run: 8 of 28 missed, none of 29 flagged (then elongations,
+// "even", "like I told you", "read my last text", "I never said that");
+// second batch, written after that: 10 of 20 missed, none of 20 flagged
+// (then intensifiers between a complaint's words, trailing "rn"/"there",
+// "asking me that again", "in circles", "are you human", "I told you that",
+// "I asked about", "no, wrong"); third batch, written after that: 16 of 20
+// missed, none of 20 flagged (then the general form of a bare "what?" and
+// complaint families: ignoring, "not an answer", repeating, "N times").
+// fourth batch: 12 of 20 missed, none of 20 flagged (then a clause of its
+// own may be a bare "I'm lost"/"not following" or "that's not right",
+// "asking again", "the third time you asked", "idk what you're asking",
+// "doesn't help", "a different question", "Again: ..."). All pass now but
+// two: they are no longer a blind test, the figures above are; the next
+// test case is.
+TEST_CASE("confusion rules on phrasings written after them", "[agents][escalation][confusion]") {
+  const std::vector<std::string> confused{
+      "wat",
+      "Huh??? ",
+      "sorry come again",
+      "I'm not following",
+      "ummm what do you mean by that",
+      "what does that even mean",
+      "that's not what I was asking about",
+      "you didn't answer me",
+      "why do you keep asking me that",
+      "I already answered that",
+      "like I told you, 2 kids",
+      "r u a robot",
+      "is this automated?",
+      "that answer makes no sense",
+      "??? ",
+      "what are you even talking about",
+      "you misunderstood me",
+      "u got it wrong",
+      "read my last text please",
+      "stop sending me the same thing",
+      "I don't get what you're saying",
+      "what??",
+      "Pardon me?",
+      "say what now",
+      "you keep saying the same thing",
+      "hello? did you even read that",
+      "not what I meant lol",
+      "What? I never said that",
+      // A second batch, written after the first was passing.
+      "hm? what",
+      "sorry, you lost me there",
+      "I don’t follow",
+      "that wasn't my question",
+      "you're not listening to me",
+      "u still didnt answer my question",
+      "answer the question please",
+      "omg i literally just told you that",
+      "are you a real human or a bot",
+      "this is going in circles",
+      "why are you asking me that again",
+      "that has nothing to do with my question",
+      "wut do u mean",
+      "what are u saying",
+      "so confused rn",
+      "huh? I asked about parking",
+      "Did you not read what I wrote?",
+      "you already told me that",
+      "no, wrong, I said Riverside",
+      "I've asked this twice now",
+      // The third batch.
+      "whaaaat??",
+      "im so lost right now",
+      "nooo I said TWO bedrooms",
+      "can u just answer what I asked",
+      "You're repeating yourself",
+      "that's literally the same thing you sent before",
+      "i dont think you understood me",
+      "Are you a human?",
+      "ummm ok that's not an answer",
+      "Why do you keep ignoring my question",
+      "???? hello",
+      "I don't know what that means",
+      "what r u talking abt",
+      "I've told you three times now",
+      "you literally just asked me that",
+      "Huh, come again?",
+      "this isn't helpful at all",
+      "ugh. not what I asked for",
+      "Do you even know what I'm asking?",
+      "say it in plain english please",
+      // The fourth batch ("hold on, what are we talking about" still missed;
+      // "Is a real person reading these?" is missed here but is a request
+      // for a person, which mutes on its own).
+      "Sorry I'm confused, what?",
+      "That doesn't help me at all",
+      "you answered a different question",
+      "I feel like I'm talking to a wall",
+      "Again: how many bathrooms?",
+      "Can you please just read my previous message",
+      "lol what",
+      "Not following, can you explain differently?",
+      "hmm that's not right, I'm in Fontana not Ontario",
+      "You keep sending me the same text",
+      "Why are you asking again? I answered",
+      "idk what you're asking",
+      "I don't get it. what?",
+      "that's the third time you asked",
+      "Wtf does that mean",
+      "Still not an answer to my question",
+      "Did you read anything I sent?",
+      "I literally just said that 😑",
+  };
+  const std::vector<std::string> engaged{
+      "what's the square footage?",
+      "What about schools nearby",
+      "what are HOA fees like in Eastvale",
+      "I don't understand escrow, can you explain?",
+      "you guys are awesome",
+      "Are you available Saturday?",
+      "Are you a licensed agent?",
+      "Is this a good time to buy?",
+      "I already toured it last week",
+      "we just listed our condo",
+      "can you answer a question about property taxes?",
+      "Thanks, that makes sense",
+      "no rush",
+      "sounds good, talk soon",
+      "I never thought about a condo",
+      "Do you know what the HOA covers?",
+      "we're not sure what we want yet",
+      "What's next?",
+      "how do I read the disclosure report",
+      "My wife said the same thing",
+      "Is the robot vacuum included lol",
+      "lost my job, so we have to sell",
+      "I'm lost on what pre-approval means",
+      "huh, didn't know that, thanks",
+      "Wait what's the price again?",
+      "we told our lender already",
+      "you asked about timing - probably June",
+      "Sorry, what was the address?",
+      "what do you think about Menifee?",
+      // The second batch.
+      "what's the lot size on that one",
+      "huh interesting, I didn't know escrow took that long",
+      "are you open on Sundays?",
+      "I don't understand why rates went up",
+      "is this a new listing?",
+      "you're fast, thanks!",
+      "I told you guys we'd be back in touch",
+      "sorry, I meant Redlands",
+      "what do you need from me?",
+      "Same question for the Corona one - any HOA?",
+      "Can you read the fine print on the disclosure for me",
+      "never mind, we found one",
+      "we're lost without a realtor haha",
+      "What? That's a great price!",
+      "no sense waiting, let's go see it",
+      "it says 3 bed but the photos show 4, which is right?",
+      "just got pre-approved!",
+      "ok what's the next step",
+      "Please answer when you can, no hurry",
+      "The bot at the other company was useless",
+      // The third batch.
+      "what's the commute like to LA from there?",
+      "Is parking included or extra?",
+      "I know what I want, just need the right price",
+      "we already have a lender lined up",
+      "Can we see it again next week?",
+      "ok that's helpful, thanks",
+      "I'd rather not say my budget yet",
+      "what about a 4 bedroom instead",
+      "no thanks, not interested in condos",
+      "Are you the listing agent?",
+      "I asked my husband and he's in",
+      "never been through escrow before, how does it work",
+      "that's a lot of questions lol, sure",
+      "lost track of time, sorry for the late reply",
+      "wait is the HOA monthly or yearly?",
+      "The inspector said the roof is fine",
+      "What do buyers usually offer here?",
+      "we said the same to the last agent",
+      "any chance the seller would go lower?",
+      "I just want something close to my mom's",
+      // The fourth batch.
+      "what's included in closing costs?",
+      "How's the market in Hemet these days",
+      "i'm not sure yet, maybe next spring",
+      "Got it. And the property taxes?",
+      "What time is the open house",
+      "We don't know much about the area",
+      "You asked about budget: around 550",
+      "I'd like to know what the HOA covers",
+      "Can you send me that again? My phone deleted it",
+      "we get it, the market's hot lol",
+      "not sure what neighborhood, somewhere quiet",
+      "What does a buyer's agent do exactly?",
+      "I mean we could stretch to 600",
+      "The seller's agent never replied to us",
+      "is that price negotiable?",
+      "Honestly we're just browsing",
+      "sure, same time works for us",
+      "what happens if the appraisal comes in low?",
+      "I never knew closing took so long",
+      "Thanks for explaining, makes sense now",
+  };
+  int missed = 0;
+  for (const auto& text : confused) {
+    INFO(text);
+    const bool ok = confusion_of(text, {}) != confusion_signal::none;
+    missed += ok ? 0 : 1;
+    CHECK(ok);
+  }
+  int flagged = 0;
+  for (const auto& text : engaged) {
+    INFO(text);
+    const bool ok = confusion_of(text, {}) == confusion_signal::none;
+    flagged += ok ? 0 : 1;
+    CHECK(ok);
+  }
+  WARN("missed " << missed << "/" << confused.size() << ", flagged " << flagged << "/"
+                 << engaged.size());
+}
+
+// A fifth batch, written after the rules above were final and run once as
+// they stand, a blind measure. First run: 10 of 20 caught, none of 20
+// flagged; it asserts those rates, so a change making them worse fails
+// (general fixes came after: "you said that already", "don't understand
+// your reply", automated replies, "who said anything about", ...).
+TEST_CASE("confusion rules on a blind batch: most stuck leads caught, no engaged lead flagged",
+          "[agents][escalation][confusion]") {
+  const std::vector<std::string> confused{
+      "I'm sorry, I don't understand your reply",
+      "that's not what I wanted to know",
+      "Huh? Who said anything about selling?",
+      "you're confusing me",
+      "Um... what",
+      "I asked a simple question",
+      "can you actually answer me",
+      "Did you even look at what I sent",
+      "nope, still not what I asked",
+      "these answers make no sense",
+      "you said that already",
+      "Are these automatic replies?",
+      "what does that have to do with anything",
+      "I have no clue what you mean",
+      "Hello?? Did you get my question",
+      "why does it keep asking me the same thing",
+      "I said 3 bedrooms, not 2. again, 3",
+      "Seriously? I just told you",
+      "come again??",
+      "This makes zero sense",
+  };
+  const std::vector<std::string> engaged{
+      "huh, good to know",
+      "what neighborhoods are near good schools?",
+      "I'm sorry, we've been busy with the kids",
+      "that's not what we expected to pay, but ok",
+      "What's a reasonable offer on a place like that",
+      "we already sold, thanks anyway",
+      "Can you answer a couple more questions for me?",
+      "I looked at what you sent, love the second one",
+      "nope, not pre-approved yet",
+      "zero interest in condos tbh",
+      "you said the seller pays the title fees, right?",
+      "Are these homes move-in ready?",
+      "what do we do after the inspection",
+      "I have a question about the HOA",
+      "did you get my email with the documents?",
+      "we keep going back and forth on the location",
+      "3 bedrooms, 2 baths, in Corona",
+      "Seriously considering it now",
+      "come by anytime after 5",
+      "This is exciting!",
+  };
+  std::size_t caught = 0;
+  for (const auto& text : confused) {
+    const bool hit = confusion_of(text, {}) != confusion_signal::none;
+    if (!hit) WARN("missed: " << text);
+    caught += hit ? 1 : 0;
+  }
+  std::size_t flagged = 0;
+  for (const auto& text : engaged) {
+    const bool hit = confusion_of(text, {}) != confusion_signal::none;
+    if (hit) WARN("flagged: " << text);
+    flagged += hit ? 1 : 0;
+  }
+  WARN("caught " << caught << "/" << confused.size() << ", flagged " << flagged << "/"
+                 << engaged.size());
+  CHECK(caught >= 10);
+  CHECK(flagged <= 1);
 }
