@@ -234,7 +234,7 @@ bool is_confusion_vocabulary(const std::vector<std::string>& words, std::size_t 
       "means",    "meant",   "any",     "at",         "all",   "sure",    "have",   "has",
       "zero",     "talking", "tell",    "those",      "these", "there",   "just",   "now",
       "really",   "very",    "too",     "know",       "reply", "replies", "answer", "answers",
-      "response", "message", "text",    "question"};
+      "response", "question"};
   if (last - first > 7) return false;
   bool marked = false;
   bool negation = false;
@@ -472,7 +472,7 @@ const std::vector<pattern>& complaint_patterns() {
         "you said|asked|told that|this|it already|before|twice",
         "you asked me? that|this already|before|twice",
         "you keep asking|repeating|saying|sending",
-        "you are? repeat*",
+        "you are|keep repeat*",
         "repeating yourself|itself|the same",
         "same thing|message|answer|text|reply|response you|as|again|twice|before",
         // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)

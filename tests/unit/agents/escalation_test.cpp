@@ -233,6 +233,9 @@ TEST_CASE("ordinary questions, answers and thanks are not confusion",
       "idk",
       "I don't know",
       "no idea honestly",
+      // Asking for a lost message again is not confusion about the bot.
+      "I lost your last message, can you send it again?",
+      "can you repeat what you said about the HOA",
       "",
   };
   for (const auto& text : ordinary) {
