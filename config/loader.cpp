@@ -934,12 +934,41 @@ void read_scoring(mapping& root, scoring_settings& out) {
   m.finish();
 }
 
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);
+
 void read_escalation(mapping& root, escalation_config& out) {
+  using namespace std::chrono_literals;
   mapping m = mapping::child(root, "escalation", need::optional);
   out.distress_words = read_string_list(m, "distress_words", true);
   out.human_phrases = read_string_list(m, "human_phrases", true);
-  m.read_int("max_unproductive_turns", out.max_unproductive_turns, 0, 100);
+  // Removed, not ignored: a market that set it expects something of it, and
+  // counting questions and thanks as "unproductive" muted most leads.
+  if (auto v = m.get("max_unproductive_turns", need::optional)) {
+    m.owner().fail(*v,
+                   "removed: questions, answers and thanks no longer escalate; delete the key "
+                   "(escalation.confusion_turns mutes a lead stuck in confusion)");
+  }
   m.read_number("human_intent_threshold", out.human_intent_threshold, 0, 1);
+  m.read_int("confusion_turns", out.confusion_turns, 0, 20);
+  if (auto v = m.get("mute_on_hot", need::optional)) {
+    if (auto b = m.owner().boolean(*v)) out.mute_on_hot = *b;
+  }
+  if (auto v = m.get("hold_reply_every", need::optional)) {
+    if (auto s = m.owner().string(*v)) {
+      // "0" (any unit or none): never a holding reply.
+      const auto d = *s == "0" ? std::optional{0ms} : parse_duration(*s);
+      if (!d) {
+        m.owner().fail(*v,
+                       "expected a duration like \"30m\", \"4h\" or \"1d\", or \"0\" for "
+                       "never (got \"" +
+                           *s + "\")");
+      } else if (d->count() != 0 && (*d < 1min || *d > 30 * 24h)) {
+        m.owner().fail(*v, "must be 0 (never) or between 1m and 30d (got \"" + *s + "\")");
+      } else {
+        out.hold_reply_every = *d;
+      }
+    }
+  }
   m.finish();
 }
 

@@ -286,12 +286,21 @@ struct compliance_settings {
 };
 
 /// Human escalation (YAML `escalation`): the market's own words on top of the
-/// built-in lists (agents::escalation_settings), and the limits.
+/// built-in lists (agents::escalation_settings), and when else a lead is
+/// muted for a person. Questions, answers and thanks never are.
 struct escalation_config {
   std::vector<std::string> distress_words;  ///< added to the built-in distress words
   std::vector<std::string> human_phrases;   ///< added to the built-in requests for a person
-  int max_unproductive_turns = 4;           ///< consecutive turns without a new fact; 0: off
   double human_intent_threshold = 0.8;      ///< a human_request intent at or above escalates
+  /// Consecutive turns of confusion ("what?", "that's not what I asked", the
+  /// same question again) that mute the lead for a person; 0: never.
+  int confusion_turns = 3;
+  /// A lead whose temperature becomes Hot is muted for a person; otherwise
+  /// the agent gets a CRM note and the bot keeps answering.
+  bool mute_on_hot = false;
+  /// A muted lead who texts again gets a holding reply at most this often
+  /// (the first text after the mute always); 0: never.
+  std::chrono::milliseconds hold_reply_every{std::chrono::hours{4}};
 };
 
 /// Follow-ups (YAML `follow_up`): the one message the runtime starts itself,

@@ -70,14 +70,16 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.state.frs = st.snapshot.frs;
   out.state.pcs = st.snapshot.pcs;
   out.state.handoffs_json = st.snapshot.handoffs_json;
-  out.state.unproductive_turns = st.snapshot.unproductive_turns;
+  out.state.confusion_turns = st.snapshot.confusion_turns;
   out.state.muted = st.snapshot.muted;
+  out.state.held_at_ms = st.snapshot.held_at_ms;
   out.state.temperature_override = st.snapshot.temperature_override;
   out.state.override_basis = st.snapshot.override_basis;
   out.temperature_from = st.turn.temperature_from;
   out.temperature_reason = st.turn.temperature_reason;
   out.escalation_reason = st.turn.escalation_reason;
   out.agent_request = st.turn.agent_request;
+  out.hot_lead = st.turn.hot_lead;
   out.compliance = st.turn.compliance;
   out.inbound_body = msg.body;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
@@ -89,7 +91,7 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
               self->request(st.deps.store, st.deps.store_timeout, record_inbound_atom_v, msg)
                   .await(
                       [self, msg, rp](const inbound_record& rec) mutable {
-                        rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}, {}});
+                        rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}, {}, false, {}});
                         finish(self);
                       },
                       [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
@@ -104,7 +106,7 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
             remember(st, "user", msg.body);
             if (!rec.body.empty()) remember(st, "assistant", rec.body);
             rp.deliver(turn_result{msg.sid, rec.body, false, fallback, st.turn.compliance,
-                                   st.snapshot.facts_json});
+                                   st.turn.escalation, st.snapshot.muted, st.snapshot.facts_json});
             finish(self);
           },
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
@@ -241,32 +243,56 @@ bool asks_faq(const conversation_state& st) {
 void decide(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
   auto& snap = st.snapshot;
+  const auto& cfg = *st.deps.config;
   double human = 0;
   for (const auto& i : st.turn.intents) {
     if (i.kind == agents::intent::human_request) {
       human = i.confidence;
     }
   }
+  // Confusion is counted over the lead's texts in a row; any other text
+  // (a question, an answer, thanks) starts the count again.
+  std::vector<std::string> earlier;
+  for (const auto& h : snap.history) {
+    if (h.role == "user") earlier.push_back(h.text);
+  }
+  const auto confusion = agents::confusion_of(msg.body, earlier);
+  snap.confusion_turns = agents::next_confusion_turns(snap.confusion_turns,
+                                                      confusion != agents::confusion_signal::none);
+  const bool became_hot = !st.turn.temperature_from.empty() &&
+                          st.turn.temperature_from != snap.temperature &&
+                          snap.temperature == agents::to_string(agents::temperature::hot);
   const auto escalation =
-      agents::check_escalation({msg.body, snap.unproductive_turns, human}, st.escalation);
-  if (escalation.reason != agents::escalation_reason::none) {
-    // The bots stop here until a person releases the lead.
+      agents::check_escalation({msg.body, human, snap.confusion_turns, became_hot}, st.escalation);
+  if (escalation.escalates()) {
+    // The bots stop here until a person releases the lead; the first text
+    // after this one gets the holding reply.
     snap.muted = true;
     snap.needs_human = true;
-    st.turn.escalation_reason =
-        escalation.detail.empty()
-            ? std::string{agents::to_string(escalation.reason)}
-            : fmt::format("{}: {}", agents::to_string(escalation.reason), escalation.detail);
+    snap.confusion_turns = 0;
+    snap.held_at_ms = 0;
+    st.turn.escalation = std::string{agents::to_string(escalation.reason)};
+    st.turn.escalation_reason = escalation.detail.empty()
+                                    ? st.turn.escalation
+                                    : fmt::format("{}: {}", st.turn.escalation, escalation.detail);
     count(st, "escalated");
     spdlog::info("conversation {}: escalated to a human ({})", agents::mask_pii(st.contact),
-                 agents::to_string(escalation.reason));
-    const auto& cfg = *st.deps.config;
+                 st.turn.escalation);
     persist_reply(self, std::move(msg),
                   fmt::format("Thanks for your patience. An agent from {} will text you "
                               "personally shortly.",
                               cfg.market.business_name),
                   false, std::move(rp));
     return;
+  }
+  if (became_hot) {
+    // Agent-worthy, not a reason to silence the bot: the agent gets a note.
+    st.turn.hot_lead =
+        agents::hot_lead_note(snap.frs, snap.pcs, st.turn.temperature_reason, msg.body);
+    if (st.deps.metrics) {
+      st.deps.metrics->count_agent_request("hot_lead");
+    }
+    spdlog::info("conversation {}: hot lead, the agent gets a note", agents::mask_pii(st.contact));
   }
   const auto now = st.deps.time->now();
   const auto current = agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
@@ -360,8 +386,6 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
                                });
                     return;
                   }
-                  snap.unproductive_turns =
-                      agents::next_unproductive_turns(snap.unproductive_turns, update.new_fact);
                   if (!update.valid) {
                     decide(self, std::move(msg), std::move(rp));  // previous facts stand
                     return;
@@ -477,9 +501,19 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
 void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
   if (st.snapshot.muted) {
+    // A person has the conversation. The lead hears that the message
+    // reached one, at most once per hold_reply_every (stored, so every node
+    // and a restart keep the pace); otherwise nothing.
     st.turn.compliance = "muted";
     count(st, "muted");
-    persist_reply(self, std::move(msg), std::string{}, false, std::move(rp));
+    std::string reply;
+    const auto now = st.deps.time->now_ms();
+    if (agents::holding_reply_due(st.snapshot.held_at_ms, now, st.escalation.hold_reply_every)) {
+      reply = agents::holding_reply(st.deps.config->market.business_name);
+      st.snapshot.held_at_ms = now;
+      count(st, "hold_reply");
+    }
+    persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
     return;
   }
   if (st.turn.topic) {
@@ -594,7 +628,7 @@ void adopt_crm_state(conversation_snapshot& snap, const conversation_snapshot& f
   snap.crm_version = fresh.crm_version;
   snap.muted = fresh.muted;
   snap.needs_human = fresh.needs_human;
-  snap.unproductive_turns = fresh.unproductive_turns;
+  snap.confusion_turns = fresh.confusion_turns;
 }
 
 /// Step 1: persist the inbound message before anything else (idempotent on sid).
@@ -605,7 +639,7 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
           [self, msg, rp](const inbound_record& rec) mutable {
             if (!rec.inserted && rec.answered) {
               // A redelivery: the same reply, no new row, no new provider call.
-              rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}, {}});
+              rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}, {}, false, {}});
               finish(self);
               return;
             }
@@ -616,10 +650,11 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
             snap.opted_out = rec.opted_out;
             if (snap.muted && !rec.muted) {
               // Released by a person: the bots start afresh.
-              snap.unproductive_turns = 0;
+              snap.confusion_turns = 0;
               snap.needs_human = false;
             }
             snap.muted = rec.muted;
+            snap.held_at_ms = rec.held_at_ms;
             if (rec.crm_version == snap.crm_version) {
               run_turn(self, std::move(msg), std::move(rp));
               return;

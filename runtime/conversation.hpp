@@ -62,8 +62,10 @@ struct turn_progress {
   std::optional<agents::bot_kind> handed_from;  ///< the bot that handed over this turn
   std::string temperature_from;                 ///< set when this turn changed the temperature
   std::string temperature_reason;
-  std::string escalation_reason;  ///< set when this turn muted the lead for a person
+  std::string escalation;         ///< set when this turn muted the lead: the reason's name
+  std::string escalation_reason;  ///< ... with its detail, for the agent's note
   std::string agent_request;      ///< set when the lead asked for a tour or a valuation
+  std::string hot_lead;           ///< set when the lead became Hot and the bot goes on
   bool facts_retried = false;
   /// The opt-out rule's verdict on the lead's text (unsure ones wait for the
   /// intent unit's second opinion).

@@ -37,8 +37,13 @@ struct turn_result {
   /// What the compliance gate did with the message: "opt_out:<rule>" (the
   /// lead opted out with it; `reply` is the one confirmation, or empty when
   /// already opted out), "opt_in", "help", "suppressed" (opted out: nothing
-  /// sent), "muted" (a person has the lead); "" for an ordinary turn.
+  /// sent), "muted" (a person has the lead: `reply` is the holding reply,
+  /// or empty); "" for an ordinary turn.
   std::string compliance;
+  /// Set when this turn muted the lead for a person: why ("human_request",
+  /// "distress", "confusion", "hot_lead"; agents::escalation_reason).
+  std::string escalation;
+  bool muted = false;  ///< the lead is muted for a person after this turn
   /// The lead's facts after the turn (agents/facts JSON): what a reply must
   /// not ask again.
   std::string facts_json;
@@ -47,7 +52,7 @@ struct turn_result {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, turn_result& x) {
   return f(caf::meta::type_name("turn_result"), x.sid, x.reply, x.duplicate, x.fallback,
-           x.compliance, x.facts_json);
+           x.compliance, x.escalation, x.muted, x.facts_json);
 }
 
 /// One line of a conversation's recent history.
@@ -74,8 +79,11 @@ struct conversation_snapshot {
   double frs = 0;
   double pcs = 0;
   std::string handoffs_json = "[]";  ///< [{"at_ms","from","to"}], oldest first
-  std::int32_t unproductive_turns = 0;
-  bool muted = false;                 ///< escalated to a human: bots stay silent until released
+  std::int32_t confusion_turns = 0;  ///< consecutive confused texts (agents::confusion_of)
+  bool muted = false;                ///< escalated to a human: bots stay silent until released
+  /// When a muted lead last got the holding reply (ms, injected clock); 0:
+  /// none since the mute.
+  std::int64_t held_at_ms = 0;
   std::vector<std::string> crm_tags;  ///< the contact's tags as the CRM last sent them
   /// A temperature a person set with a CRM tag ("" when none): it holds until
   /// the computed temperature really changes (away from override_basis).
@@ -90,8 +98,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, conversation_snapshot& x) {
   return f(caf::meta::type_name("conversation_snapshot"), x.contact, x.active_bot, x.turns,
            x.needs_human, x.history, x.opted_out, x.temperature, x.facts_json, x.frs, x.pcs,
-           x.handoffs_json, x.unproductive_turns, x.muted, x.crm_tags, x.temperature_override,
-           x.override_basis, x.crm_version);
+           x.handoffs_json, x.confusion_turns, x.muted, x.held_at_ms, x.crm_tags,
+           x.temperature_override, x.override_basis, x.crm_version);
 }
 
 /// The store's answer to recording an inbound message.
@@ -108,12 +116,15 @@ struct inbound_record {
   /// The stored crm_version: newer than the conversation's copy means a CRM
   /// change (tags, a person's temperature, fields) was applied elsewhere.
   std::int64_t crm_version = 0;
+  /// The stored time of the last holding reply to a muted lead: another
+  /// node may have sent one since.
+  std::int64_t held_at_ms = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_record& x) {
   return f(caf::meta::type_name("inbound_record"), x.inserted, x.answered, x.reply, x.opted_out,
-           x.muted, x.crm_version);
+           x.muted, x.crm_version, x.held_at_ms);
 }
 
 /// A reply to persist, tied to the inbound message it answers.
@@ -136,6 +147,9 @@ struct outbound_reply {
   /// Set when the lead asked for what only a person gives (a tour, a
   /// valuation; agents/agent_request): the outbox writes the agent this note.
   std::string agent_request;
+  /// Set when the lead became Hot on this turn and stays with the bots
+  /// (escalation.mute_on_hot off): the outbox writes the agent this note.
+  std::string hot_lead;
   /// The turn's compliance verdict (turn_result::compliance). A turn that
   /// neither opts out nor in leaves the stored opt-out as it finds it, and
   /// its reply is not sent when the lead opted out meanwhile (on any node).
@@ -146,7 +160,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
   return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
            x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason, x.escalation_reason,
-           x.inbound_body, x.agent_request, x.compliance);
+           x.inbound_body, x.agent_request, x.hot_lead, x.compliance);
 }
 
 /// The store's answer to recording a reply.

@@ -433,6 +433,13 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
               opt_outs_missed = 0, opt_outs_labelled = 0, multi_question_replies = 0,
               known_fact_questions = 0;
   std::map<std::string, std::size_t> opt_outs_by_rule;  // the rule that recognised each
+  // What leads receive: every escalation by reason, who is muted (and why)
+  // at the end, and first deliveries left without a reply that should have
+  // had one.
+  std::map<std::string, std::size_t> escalations;
+  std::unordered_map<std::string, std::string> muted_for;  // contact -> escalation reason
+  std::size_t unanswered_inbound = 0;
+  std::size_t answerable_inbound = 0;
   std::size_t follow_ups_written = 0, follow_up_ticks_held = 0;
   std::set<std::string> contacts;
   // contact -> (time, opted out) at each STOP/START, for checking follow-ups
@@ -541,6 +548,28 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
                                     to_string(err));
                      });
         latencies.push_back(seconds_since(t0) * 1000.0);
+        if (!repeated) {
+          // A turn's result says whether the lead is muted after it; a
+          // failed turn changes nothing.
+          if (result && !result->escalation.empty()) {
+            ++escalations[result->escalation];
+            muted_for[e.from] = result->escalation;
+          } else if (result && result->muted) {
+            muted_for.try_emplace(e.from, "before the replay");
+          } else if (result) {
+            muted_for.erase(e.from);
+          }
+          const auto& done_by = result ? result->compliance : std::string{};
+          const auto reason = muted_for.find(e.from);
+          // A lead who asked for a person waits for that person; an opt-out
+          // is answered by its confirmation or, rightly, by nothing.
+          const bool excused = done_by.starts_with("opt_out") || done_by == "suppressed" ||
+                               (reason != muted_for.end() && reason->second == "human_request");
+          if (!excused) {
+            ++answerable_inbound;
+            if (!result || result->reply.empty()) ++unanswered_inbound;
+          }
+        }
         if (result) {
           const bool new_reply = !result->reply.empty() && !result->duplicate;
           if (!result->reply.empty()) {
@@ -621,6 +650,7 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
                   ++(tags ? crm_tags_applied : crm_updates_applied);
                   crm_person_temperatures += r.person_temperature ? 1 : 0;
                   crm_fields_rejected += r.fields_rejected.size();
+                  if (r.released) muted_for.erase(e.contact);
                 },
                 [&](const caf::error& err) {
                   ++(tags ? crm_tags_not_applied : crm_updates_not_applied);
@@ -757,6 +787,27 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
       {"temperature_changes",
        static_cast<std::uint64_t>(sum_family(metrics_text, "openhouse_temperature_changes_total"))},
       {"stale_served", stale},
+      {"escalations", escalations},
+      {"leads_muted", muted_for.size()},
+      {"leads_muted_by_reason",
+       [&] {
+         std::map<std::string, std::size_t> by_reason;
+         for (const auto& [contact, reason] : muted_for) ++by_reason[reason];
+         return by_reason;
+       }()},
+      {"unanswered_inbound", unanswered_inbound},
+      {"answerable_inbound", answerable_inbound},
+      {"holding_replies",
+       static_cast<std::uint64_t>(
+           sum_family(metrics_text, "openhouse_compliance_events_total", R"(event="hold_reply")"))},
+      {"agent_notes",
+       {{"hot_lead", static_cast<std::uint64_t>(sum_family(
+                         metrics_text, "openhouse_agent_requests_total", R"(kind="hot_lead")"))},
+        {"tour", static_cast<std::uint64_t>(
+                     sum_family(metrics_text, "openhouse_agent_requests_total", R"(kind="tour")"))},
+        {"valuation",
+         static_cast<std::uint64_t>(
+             sum_family(metrics_text, "openhouse_agent_requests_total", R"(kind="valuation")"))}}},
       {"latency_ms",
        {{"p50", round_to(percentile(latencies, 50), 3)},
         {"p95", round_to(percentile(latencies, 95), 3)},

@@ -139,7 +139,7 @@ lead_update apply_crm_event(const config::scoring_settings& scoring, std::string
   if (out.tags.release && st.muted) {
     st.muted = false;
     st.needs_human = false;
-    st.unproductive_turns = 0;
+    st.confusion_turns = 0;
     out.released = true;
   }
   // Only what cached units depend on: a field set to the value it already

@@ -192,7 +192,18 @@ CREATE UNIQUE INDEX messages_one_follow_up ON messages (follow_up_of, follow_up_
   WHERE follow_up_of IS NOT NULL;
 )sql";
 
-constexpr std::array<migration, 9> migrations{{
+constexpr std::string_view escalation_hold = R"sql(
+-- Human escalation mutes a lead only when it asks for a person, shows
+-- distress or the market says so: the count of turns without a new fact gives
+-- way to a count of confused texts in a row (restarted at 0). held_at: when a
+-- muted lead last got the holding reply, so any node (or a restarted one)
+-- sends it at most once per escalation.hold_reply_every.
+ALTER TABLE conversation_state RENAME COLUMN unproductive_turns TO confusion_turns;
+UPDATE conversation_state SET confusion_turns = 0;
+ALTER TABLE conversation_state ADD COLUMN held_at timestamptz;
+)sql";
+
+constexpr std::array<migration, 10> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
@@ -202,6 +213,7 @@ constexpr std::array<migration, 9> migrations{{
     {7, "outbox: REST SMS sends and CRM writes, exactly once", outbox},
     {8, "outbox: CRM conversation log rows", outbox_crm_messages},
     {9, "follow-ups: messages the runtime starts to a silent lead", follow_ups},
+    {10, "escalation: confused turns, a muted lead's last holding reply", escalation_hold},
 }};
 
 }  // namespace

@@ -61,6 +61,12 @@ std::vector<outbox_item> outbox_items(const runtime::outbound_reply& reply,
     out.push_back({"crm_note", outbox_key("crm_request", reply.in_reply_to_sid), reply.contact,
                    nlohmann::json{{"body", reply.agent_request}}.dump()});
   }
+  if (!reply.hot_lead.empty()) {
+    // A lead turning Hot while the bot keeps answering: the agent hears of
+    // it once per inbound message, like a tour request.
+    out.push_back({"crm_note", outbox_key("crm_hot", reply.in_reply_to_sid), reply.contact,
+                   nlohmann::json{{"body", reply.hot_lead}}.dump()});
+  }
   return out;
 }
 

@@ -49,8 +49,8 @@ struct outbox_item {
 
 /// The rows of one reply: the SMS itself (REST mode, non-empty body), the
 /// temperature tags when the temperature changed, a note for the agent when
-/// the turn escalated and one when the lead asked for a tour or a valuation
-/// (CRM configured).
+/// the turn escalated, one when the lead asked for a tour or a valuation and
+/// one when the lead became Hot and stays with the bots (CRM configured).
 [[nodiscard]] std::vector<outbox_item> outbox_items(const runtime::outbound_reply& reply,
                                                     const outbox_policy& policy);
 

@@ -46,7 +46,8 @@ void prepare_all(pqxx::connection& c) {
             // A redelivery's stored reply (the statement's snapshot holds the
             // earlier rows; a new sid has none).
             "(SELECT o.body FROM messages i JOIN messages o "
-            "ON o.in_reply_to = i.id AND o.direction = 'outbound' WHERE i.provider_sid = $3) "
+            "ON o.in_reply_to = i.id AND o.direction = 'outbound' WHERE i.provider_sid = $3), "
+            "coalesce(round(extract(epoch FROM cs.held_at) * 1000)::bigint, 0) "
             "FROM c LEFT JOIN conversation_state cs ON cs.contact_id = c.id");
   // A turn runs on the state it loaded (crm_version $19). When a CRM change
   // was stored meanwhile (on this node or another), the CRM's temperature,
@@ -67,7 +68,8 @@ void prepare_all(pqxx::connection& c) {
   // neither keeps the stored opt-out and, when the lead opted out meanwhile
   // (another node, the same second), its reply is stored empty and queues no
   // SMS. A turn that opts out fails the lead's SMS rows still pending (a
-  // reply or a follow-up queued before).
+  // reply or a follow-up queued before). $28: the last holding reply to a
+  // muted lead (ms; 0: none).
   c.prepare(
       record_reply_sql,
       "WITH r AS (INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, "
@@ -84,17 +86,18 @@ void prepare_all(pqxx::connection& c) {
       "replied AS (UPDATE messages SET status = 'replied' WHERE id IN (SELECT in_reply_to FROM "
       "r)), "
       "state AS (INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, "
-      "updated_at, opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
-      "temperature_override, override_basis) "
+      "updated_at, opted_out, temperature, facts, frs, pcs, handoffs, confusion_turns, muted, "
+      "temperature_override, override_basis, held_at) "
       "SELECT r.contact_id, $6::text, $7::integer, $8::boolean, to_timestamp($4::bigint / 1000.0), "
       "$9::boolean, $10::text, $11::text, $12::double precision, $13::double precision, "
-      "$14::text, $15::integer, $16::boolean, $17::text, $18::text FROM r "
+      "$14::text, $15::integer, $16::boolean, $17::text, $18::text, "
+      "to_timestamp(NULLIF($28::bigint, 0) / 1000.0) FROM r "
       "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
       "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
       "updated_at = EXCLUDED.updated_at, opted_out = CASE WHEN $27::boolean "
       "THEN EXCLUDED.opted_out ELSE conversation_state.opted_out END, "
-      "handoffs = EXCLUDED.handoffs, unproductive_turns = EXCLUDED.unproductive_turns, "
-      "muted = EXCLUDED.muted, temperature = " +
+      "handoffs = EXCLUDED.handoffs, confusion_turns = EXCLUDED.confusion_turns, "
+      "muted = EXCLUDED.muted, held_at = EXCLUDED.held_at, temperature = " +
           crm_wins("temperature") + ", facts = " + crm_wins("facts") +
           ", frs = " + crm_wins("frs") + ", pcs = " + crm_wins("pcs") +
           ", temperature_override = " + crm_wins("temperature_override") +
@@ -118,14 +121,14 @@ void prepare_all(pqxx::connection& c) {
   c.prepare(
       upsert_crm_state,
       "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
-      "opted_out, temperature, facts, frs, pcs, handoffs, unproductive_turns, muted, "
+      "opted_out, temperature, facts, frs, pcs, handoffs, confusion_turns, muted, "
       "crm_tags, temperature_override, override_basis, crm_version) "
       "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
       "$12, $13, $14, $15, $16, 1) "
       "ON CONFLICT (contact_id) DO UPDATE SET needs_human = EXCLUDED.needs_human, "
       "updated_at = EXCLUDED.updated_at, temperature = EXCLUDED.temperature, "
       "facts = EXCLUDED.facts, frs = EXCLUDED.frs, pcs = EXCLUDED.pcs, "
-      "unproductive_turns = EXCLUDED.unproductive_turns, muted = EXCLUDED.muted, "
+      "confusion_turns = EXCLUDED.confusion_turns, muted = EXCLUDED.muted, "
       "crm_tags = EXCLUDED.crm_tags, temperature_override = EXCLUDED.temperature_override, "
       "override_basis = EXCLUDED.override_basis, "
       "crm_version = conversation_state.crm_version + 1 RETURNING crm_version");
@@ -136,13 +139,14 @@ void prepare_all(pqxx::connection& c) {
   c.prepare(select_crm_webhook, "SELECT 1 FROM crm_webhooks WHERE market = $1 AND webhook_id = $2");
   c.prepare(select_state,
             "SELECT cs.active_bot, cs.turns, cs.needs_human, cs.opted_out, cs.temperature, "
-            "cs.facts, cs.frs, cs.pcs, cs.handoffs, cs.unproductive_turns, cs.muted, "
-            "cs.crm_tags, cs.temperature_override, cs.override_basis, cs.crm_version "
+            "cs.facts, cs.frs, cs.pcs, cs.handoffs, cs.confusion_turns, cs.muted, "
+            "cs.crm_tags, cs.temperature_override, cs.override_basis, cs.crm_version, "
+            "coalesce(round(extract(epoch FROM cs.held_at) * 1000)::bigint, 0) "
             "FROM conversation_state cs "
             "JOIN contacts c ON c.id = cs.contact_id WHERE c.market = $1 AND c.phone = $2");
   c.prepare(release_contact,
             "UPDATE conversation_state cs SET muted = false, needs_human = false, "
-            "unproductive_turns = 0 FROM contacts c WHERE c.id = cs.contact_id AND c.market = $1 "
+            "confusion_turns = 0 FROM contacts c WHERE c.id = cs.contact_id AND c.market = $1 "
             "AND c.phone = $2 RETURNING cs.contact_id");
   c.prepare(insert_temperature_change,
             "INSERT INTO temperature_changes (contact_id, at, from_temp, to_temp, reason) "
@@ -211,6 +215,7 @@ runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
       out.answered = true;
       out.reply = row[4].as<std::string>();
     }
+    out.held_at_ms = row[5].as<std::int64_t>();
     return out;
   });
 }
@@ -233,10 +238,10 @@ runtime::reply_record store::record_reply(const runtime::outbound_reply& reply) 
     const auto row = txn.exec_prepared1(
         record_reply_sql, reply.in_reply_to_sid, reply.body, reply.bot, reply.sent_at_ms,
         queued ? "outbox" : "twiml", st.active_bot, st.turns, st.needs_human, st.opted_out,
-        st.temperature, st.facts_json, st.frs, st.pcs, st.handoffs_json, st.unproductive_turns,
+        st.temperature, st.facts_json, st.frs, st.pcs, st.handoffs_json, st.confusion_turns,
         st.muted, st.temperature_override, st.override_basis, static_cast<long>(st.crm_version),
         reply.temperature_from, reply.temperature_reason, market_, items.dump(), exempt, opts_out,
-        reply.contact, decides);
+        reply.contact, decides, static_cast<long>(st.held_at_ms));
     runtime::reply_record out;
     out.stored = row[0].as<long>() > 0;
     out.body = row[1].as<std::string>();
@@ -261,12 +266,13 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
       snap.frs = state[0][6].as<double>();
       snap.pcs = state[0][7].as<double>();
       snap.handoffs_json = state[0][8].as<std::string>();
-      snap.unproductive_turns = state[0][9].as<std::int32_t>();
+      snap.confusion_turns = state[0][9].as<std::int32_t>();
       snap.muted = state[0][10].as<bool>();
       snap.crm_tags = tags_from_json(state[0][11].as<std::string>());
       snap.temperature_override = state[0][12].as<std::string>();
       snap.override_basis = state[0][13].as<std::string>();
       snap.crm_version = state[0][14].as<std::int64_t>();
+      snap.held_at_ms = state[0][15].as<std::int64_t>();
     }
     for (const auto& row :
          txn.exec_prepared(select_history, market_, contact, static_cast<long>(history_limit))) {
@@ -291,7 +297,7 @@ std::int64_t store::record_crm(const runtime::crm_write& change) {
     const auto version =
         txn.exec_prepared1(upsert_crm_state, contact_id, st.active_bot, st.turns, st.needs_human,
                            change.at_ms, st.opted_out, st.temperature, st.facts_json, st.frs,
-                           st.pcs, st.handoffs_json, st.unproductive_turns, st.muted,
+                           st.pcs, st.handoffs_json, st.confusion_turns, st.muted,
                            nlohmann::json(st.crm_tags).dump(), st.temperature_override,
                            st.override_basis)[0]
             .as<std::int64_t>();

@@ -64,7 +64,7 @@ class store {
   bool ping();
 
   /// A person gives a muted lead back to the bots: clears the mute, the
-  /// human flag and the unproductive-turn count. False when the contact has
+  /// human flag and the confused-turn count. False when the contact has
   /// no conversation.
   bool release(const std::string& contact);
 

@@ -126,7 +126,11 @@ TEST_CASE("a request for a person mutes the bots for that lead", "[e2e][bots]") 
                    "SELECT count(*) FROM conversation_state WHERE muted AND "
                    "needs_human") == 1);
   const auto calls = sim.requests();
-  CHECK(is_empty_twiml(post_sms(c, n.url(), sms_params(sid(2), lead, "hello?")).body));
+  // A person has the lead: the next text hears that the message reached one
+  // (once per escalation.hold_reply_every), and no model is asked.
+  CHECK_THAT(post_sms(c, n.url(), sms_params(sid(2), lead, "hello?")).body,
+             Catch::Contains("has your message and will text you shortly"));
+  CHECK(is_empty_twiml(post_sms(c, n.url(), sms_params(sid(4), lead, "hello??")).body));
   CHECK(sim.requests() == calls);
 
   // A person gives the lead back to the bots.

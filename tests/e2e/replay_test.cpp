@@ -74,6 +74,10 @@ TEST_CASE("replay drives the pipeline through a trace and reports honestly", "[e
   CHECK(report.at("crm").at("tags_not_applied") == 0);
   CHECK(report.at("crm").at("updates_applied") == 1);
   CHECK(report.at("crm").at("updates_not_applied") == 0);
+  // Nobody here asks for a person, shows distress or is stuck in confusion.
+  CHECK(report.at("escalations") == json::object());
+  CHECK(report.at("leads_muted") == 0);
+  CHECK(report.at("unanswered_inbound") == 0);
 
   const auto& hits = report.at("hits");
   const auto hit_count = hits.at("l1").get<long>() + hits.at("l2").get<long>() +
@@ -175,5 +179,43 @@ TEST_CASE("replay ticks the follow-up worker on its virtual clock: none in quiet
   CHECK(e2e::query_long(db.url(),
                         "SELECT count(*) FROM messages m JOIN contacts c ON c.id = m.contact_id "
                         "WHERE m.follow_up_of IS NOT NULL AND c.phone = '+19095552002'") == 0);
+  std::remove(report_path.c_str());
+}
+
+TEST_CASE("replay reports escalations, muted leads and texts left without a reply",
+          "[e2e][replay][escalation]") {
+  scratch_database db;
+  const auto report_path = temp_path("report.json");
+  const auto r = run({OPENHOUSE_BINARY, "replay", "--config", e2e::config_path(),
+                      data_file("replay-escalation.jsonl"), "--report", report_path},
+                     replay_env(db));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto report = json::parse(slurp(report_path));
+  INFO(report.dump(2));
+  CHECK(report.at("messages") == 21);
+  CHECK(report.at("leads") == 5);
+  CHECK(report.at("failed_turns") == 0);
+  // Six questions and thanks in a row mute nobody; a request for a person,
+  // a foreclosure and three confused texts in a row do.
+  CHECK(report.at("escalations") == json{{"human_request", 1}, {"distress", 1}, {"confusion", 1}});
+  // The confused lead was released by a person (the CRM tag) before the end.
+  CHECK(report.at("leads_muted") == 2);
+  CHECK(report.at("leads_muted_by_reason") == json{{"human_request", 1}, {"distress", 1}});
+  // The first text after each mute gets the holding reply, and the distressed
+  // lead's text five hours later another; the one 10 minutes after a holding
+  // reply gets nothing and is the only text left unanswered. The lead who
+  // asked for a person waits for one, and the opted-out lead is owed nothing.
+  CHECK(report.at("holding_replies") == 3);
+  CHECK(report.at("unanswered_inbound") == 1);
+  CHECK(report.at("answerable_inbound") == 15);
+  CHECK(report.at("opt_outs") == 1);
+  CHECK(report.at("messages_after_opt_out") == 0);
+  CHECK(report.at("duplicate_replies") == 0);
+  CHECK(report.at("agent_notes").contains("hot_lead"));
+  CHECK(e2e::query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE muted") == 2);
+  // The holding reply's time is stored with the lead (any node, a restart).
+  CHECK(e2e::query_long(db.url(),
+                        "SELECT count(*) FROM conversation_state WHERE held_at IS NOT NULL") == 2);
   std::remove(report_path.c_str());
 }

@@ -45,6 +45,7 @@ void turn(store& s, const std::string& sid, const std::string& contact, std::int
   r.state.contact = contact;
   r.state.turns = 1;
   r.state.opted_out = opted_out;
+  if (opted_out) r.compliance = "opt_out:keyword";  // only an opt-out turn sets it
   r.state.muted = muted;
   REQUIRE(s.record_reply(r));
 }

@@ -196,3 +196,39 @@ TEST_CASE("an opt-out holds against a turn that started before it, on any node",
   CHECK_FALSE(after.suppressed);
   CHECK(after.body == "Ontario it is");
 }
+
+TEST_CASE("a muted lead's last holding reply and confused-turn count survive a restart",
+          "[postgres][integration][escalation]") {
+  scratch_database db;
+  const std::string lead = "+19095556100";
+  constexpr std::int64_t held = 1'767'600'123'456;  // ms: kept to the millisecond
+  {
+    store s{db.url(), "inland-empire"};
+    s.migrate();
+    s.record_inbound(sms("SMe1", lead, "can someone call me"));
+    auto r = reply_to("SMe1", lead, "An agent will text you", 1);
+    r.state.muted = true;
+    r.state.confusion_turns = 2;
+    REQUIRE(s.record_reply(r));
+    // Never a holding reply yet: stored as nothing, read as 0.
+    CHECK(s.record_inbound(sms("SMe2", lead, "ok")).held_at_ms == 0);
+    CHECK(s.load_conversation(lead, 10).held_at_ms == 0);
+    auto hold = reply_to("SMe2", lead, "Thanks, an agent has your message", 2);
+    hold.state.muted = true;
+    hold.state.confusion_turns = 2;
+    hold.state.held_at_ms = held;
+    REQUIRE(s.record_reply(hold));
+  }
+  // Another store (a restarted node, or another one) reads both back.
+  store other{db.url(), "inland-empire"};
+  const auto in = other.record_inbound(sms("SMe3", lead, "hello?"));
+  CHECK(in.muted);
+  CHECK(in.held_at_ms == held);
+  const auto snap = other.load_conversation(lead, 10);
+  CHECK(snap.held_at_ms == held);
+  CHECK(snap.confusion_turns == 2);
+  // A person's release restarts the confused-turn count.
+  REQUIRE(other.release(lead));
+  CHECK(other.load_conversation(lead, 10).confusion_turns == 0);
+  CHECK_FALSE(other.load_conversation(lead, 10).muted);
+}

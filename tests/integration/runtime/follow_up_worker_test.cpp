@@ -109,6 +109,7 @@ class harness {
     r.state.contact = lead;
     r.state.turns = 1;
     r.state.opted_out = opted_out;
+    if (opted_out) r.compliance = "opt_out:keyword";  // only an opt-out turn sets it
     REQUIRE(store_.record_reply(r));
     caf::anon_send(outbox_, runtime::tick_atom_v);
   }

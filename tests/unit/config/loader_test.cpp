@@ -1067,30 +1067,56 @@ TEST_CASE("the escalation section adds words and sets the limits", "[config][esc
   SECTION("absent: no words of its own, the default limits") {
     const auto r = cfg::load_market_string(base_yaml, base_env());
     REQUIRE(r.ok());
-    CHECK(r.config->escalation.distress_words.empty());
-    CHECK(r.config->escalation.max_unproductive_turns == 4);
-    CHECK(r.config->escalation.human_intent_threshold == Approx(0.8));
+    const auto& e = r.config->escalation;
+    CHECK(e.distress_words.empty());
+    CHECK(e.human_intent_threshold == Approx(0.8));
+    CHECK(e.confusion_turns == 3);
+    CHECK_FALSE(e.mute_on_hot);
+    CHECK(e.hold_reply_every == std::chrono::hours{4});
   }
   SECTION("given") {
     const auto r =
         cfg::load_market_string(with_escalation("  distress_words: [tax lien, notice of default]\n"
                                                 "  human_phrases: [your manager]\n"
-                                                "  max_unproductive_turns: 0\n"
-                                                "  human_intent_threshold: 0.9\n"),
+                                                "  human_intent_threshold: 0.9\n"
+                                                "  confusion_turns: 2\n"
+                                                "  mute_on_hot: true\n"
+                                                "  hold_reply_every: 90m\n"),
                                 base_env());
     INFO(describe(r.errors));
     REQUIRE(r.ok());
     const auto& e = r.config->escalation;
     CHECK(e.distress_words == std::vector<std::string>{"tax lien", "notice of default"});
     CHECK(e.human_phrases == std::vector<std::string>{"your manager"});
-    CHECK(e.max_unproductive_turns == 0);
     CHECK(e.human_intent_threshold == Approx(0.9));
+    CHECK(e.confusion_turns == 2);
+    CHECK(e.mute_on_hot);
+    CHECK(e.hold_reply_every == std::chrono::minutes{90});
+  }
+  SECTION("0 turns off confusion and holding replies; the bounds are accepted") {
+    for (const std::string every : {"0", "0s", "0h", "1m", "30d"}) {
+      INFO(every);
+      const auto r = cfg::load_market_string(
+          with_escalation("  confusion_turns: 0\n  hold_reply_every: \"" + every + "\"\n"),
+          base_env());
+      INFO(describe(r.errors));
+      REQUIRE(r.ok());
+      CHECK(r.config->escalation.confusion_turns == 0);
+      CHECK((r.config->escalation.hold_reply_every.count() == 0) == every.starts_with("0"));
+    }
+    const auto r = cfg::load_market_string(with_escalation("  confusion_turns: 20\n"), base_env());
+    REQUIRE(r.ok());
+    CHECK(r.config->escalation.confusion_turns == 20);
   }
   SECTION("the shipped market's section loads") {
     const auto r = cfg::load_market_file(shipped_market, shipped_env());
     INFO(describe(r.errors));
     REQUIRE(r.ok());
-    CHECK_FALSE(r.config->escalation.distress_words.empty());
+    const auto& e = r.config->escalation;
+    CHECK_FALSE(e.distress_words.empty());
+    CHECK(e.confusion_turns > 0);
+    CHECK_FALSE(e.mute_on_hot);
+    CHECK(e.hold_reply_every == std::chrono::hours{4});
   }
 }
 
@@ -1102,9 +1128,30 @@ TEST_CASE("each mistake in the escalation section yields one error naming the ke
       {"words not a list", "quiet_hours:\n",
        "escalation:\n  distress_words: probate\nquiet_hours:\n", "escalation.distress_words",
        "distress_words:", "expected a list"},
-      {"negative turns", "quiet_hours:\n",
-       "escalation:\n  max_unproductive_turns: -1\nquiet_hours:\n",
-       "escalation.max_unproductive_turns", "max_unproductive_turns:", "between 0 and 100"},
+      {"the removed unproductive-turn limit", "quiet_hours:\n",
+       "escalation:\n  max_unproductive_turns: 4\nquiet_hours:\n",
+       "escalation.max_unproductive_turns", "max_unproductive_turns:", "removed"},
+      {"negative confusion turns", "quiet_hours:\n",
+       "escalation:\n  confusion_turns: -1\nquiet_hours:\n", "escalation.confusion_turns",
+       "confusion_turns:", "between 0 and 20"},
+      {"too many confusion turns", "quiet_hours:\n",
+       "escalation:\n  human_phrases: []\n  confusion_turns: 21\nquiet_hours:\n",
+       "escalation.confusion_turns", "confusion_turns:", "between 0 and 20"},
+      {"confusion turns not a number", "quiet_hours:\n",
+       "escalation:\n  confusion_turns: often\nquiet_hours:\n", "escalation.confusion_turns",
+       "confusion_turns:", "expected an integer"},
+      {"mute_on_hot not a boolean", "quiet_hours:\n",
+       "escalation:\n  mute_on_hot: yes\nquiet_hours:\n", "escalation.mute_on_hot",
+       "mute_on_hot:", "expected true or false"},
+      {"a hold interval without a unit", "quiet_hours:\n",
+       "escalation:\n  hold_reply_every: 4\nquiet_hours:\n", "escalation.hold_reply_every",
+       "hold_reply_every:", "expected a duration"},
+      {"a hold interval too short", "quiet_hours:\n",
+       "escalation:\n  hold_reply_every: 30s\nquiet_hours:\n", "escalation.hold_reply_every",
+       "hold_reply_every:", "between 1m and 30d"},
+      {"a hold interval too long", "quiet_hours:\n",
+       "escalation:\n  distress_words: []\n  hold_reply_every: 31d\nquiet_hours:\n",
+       "escalation.hold_reply_every", "hold_reply_every:", "between 1m and 30d"},
       {"threshold above 1", "quiet_hours:\n",
        "escalation:\n  human_intent_threshold: 1.5\nquiet_hours:\n",
        "escalation.human_intent_threshold", "human_intent_threshold:", "between 0 and 1"},

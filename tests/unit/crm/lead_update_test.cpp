@@ -192,13 +192,13 @@ TEST_CASE("the release tag unmutes a lead a person had taken over", "[crm][relea
   auto lead = cold_lead();
   lead.muted = true;
   lead.needs_human = true;
-  lead.unproductive_turns = 3;
+  lead.confusion_turns = 3;
   const auto u = crm::apply_crm_event(scoring(), release, lead,
                                       tags_event({"Cold-Lead", "vip", "release-to-bots"}));
   CHECK(u.released);
   CHECK_FALSE(u.state.muted);
   CHECK_FALSE(u.state.needs_human);
-  CHECK(u.state.unproductive_turns == 0);
+  CHECK(u.state.confusion_turns == 0);
   CHECK_FALSE(u.invalidate);
 }
 

@@ -148,6 +148,7 @@ TEST_CASE("replies_queue_rows is false exactly when no reply can write a row", "
   reply.temperature_from = "warm";
   reply.escalation_reason = "distress: probate";
   reply.agent_request = "tour";
+  reply.hot_lead = "Hot lead";
   struct row {
     bool sms;
     bool crm;
@@ -219,6 +220,23 @@ TEST_CASE("the rows a reply writes are keyed by the inbound MessageSid", "[outbo
     CHECK(items[3].key == "crm_request:SM1");
     CHECK(items[2].key != items[3].key);
     CHECK(nlohmann::json::parse(items[3].payload)["body"] == reply.agent_request);
+  }
+  SECTION("a lead turning Hot while the bot answers: a note of its own, once per sid") {
+    reply.temperature_from = "warm";
+    reply.agent_request = "Tour or appointment requested (buyer bot): \"sun at 11?\"";
+    reply.hot_lead = "Hot lead (FRS 90, PCS 82): pre-approved. Latest text: \"cash offer\"";
+    const auto items = postgres::outbox_items(reply, policy);
+    REQUIRE(items.size() == 5);
+    CHECK(items[4].kind == "crm_note");
+    CHECK(items[4].key == "crm_hot:SM1");
+    CHECK(items[3].key == "crm_request:SM1");
+    CHECK(nlohmann::json::parse(items[4].payload)["body"] == reply.hot_lead);
+    // The same inbound message always yields the same rows.
+    const auto again = postgres::outbox_items(reply, policy);
+    CHECK(again[4].key == items[4].key);
+    auto no_crm = policy;
+    no_crm.crm = false;
+    CHECK(postgres::outbox_items(reply, no_crm).size() == 1);  // the SMS alone
   }
   SECTION("no CRM configured: no tag rows") {
     reply.temperature_from = "warm";

@@ -16,8 +16,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 
 using namespace openhouse;
 using namespace openhouse::runtime;
@@ -34,6 +36,7 @@ struct ledger {
   std::map<std::string, std::string> inbound;         ///< sid -> contact
   std::map<std::string, std::string> replies;         ///< sid -> reply
   std::map<std::string, std::string> agent_requests;  ///< sid -> note for the agent
+  std::map<std::string, std::string> hot_leads;       ///< sid -> hot-lead note for the agent
   std::map<std::string, conversation_snapshot> snapshots;
   std::vector<llm::messages_request> llm_calls;     ///< reply units
   std::vector<llm::messages_request> intent_calls;  ///< intent units
@@ -61,6 +64,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
           rec.opted_out = s->second.opted_out;
           rec.muted = s->second.muted;
           rec.crm_version = s->second.crm_version;
+          rec.held_at_ms = s->second.held_at_ms;
         }
         if (auto i = l->replies.find(msg.sid); !rec.inserted && i != l->replies.end()) {
           rec.answered = true;
@@ -83,6 +87,9 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         out.suppressed = out.body.empty() && !r.body.empty();
         if (!r.agent_request.empty()) {
           l->agent_requests[r.in_reply_to_sid] = r.agent_request;
+        }
+        if (!r.hot_lead.empty()) {
+          l->hot_leads[r.in_reply_to_sid] = r.hot_lead;
         }
         auto& snap = l->snapshots[r.contact];
         snap = r.state;  // the state row; the history is the messages themselves
@@ -194,9 +201,12 @@ struct fixture : test_coordinator_fixture<test_config> {
   router_actor router;
   cache::cache_actor cache;
 
-  fixture() {
+  /// `tweak` adjusts the test market before anything is spawned.
+  explicit fixture(const std::function<void(config::market_config&)>& tweak = {}) {
     conversation_deps deps;
-    deps.config = test_market();
+    auto market = test_market();
+    if (tweak) tweak(*market);
+    deps.config = market;
     deps.time = time;
     deps.store = sys.spawn(fake_store, seen);
     // The real cache actor (no Redis) in front of the fake provider: the
@@ -690,9 +700,165 @@ TEST_CASE_METHOD(fixture, "the CRM release tag gives a muted lead back to the bo
   auto& stored = seen->snapshots.at(lead);
   stored.muted = true;  // as an escalation leaves it
   const auto calls = seen->llm_calls.size();
-  CHECK(turn(sms("SM2", lead, "hello?")).reply.empty());
+  // A person has the lead: the holding reply, no bot.
+  CHECK_THAT(turn(sms("SM2", lead, "hello?")).reply, Catch::Contains("has your message"));
+  CHECK(seen->llm_calls.size() == calls);
   auto r = apply(*this, crm_tags("wh-9", lead, {"Release-To-Bots"}));
   CHECK(r.released);
   CHECK_FALSE(turn(sms("SM3", lead, "hello again")).reply.empty());
   CHECK(seen->llm_calls.size() > calls);
+}
+
+// --- human escalation --------------------------------------------------------
+
+namespace {
+
+/// A market whose scores turn Hot on a budget, a pre-approval and a timeline.
+void easy_hot(config::market_config& cfg) {
+  cfg.scoring.hot_threshold = 45;
+  cfg.scoring.warm_threshold = 20;
+}
+
+struct hot_fixture : fixture {
+  hot_fixture() : fixture(easy_hot) {}
+};
+
+struct mute_on_hot_fixture : fixture {
+  mute_on_hot_fixture()
+      : fixture([](config::market_config& cfg) {
+          easy_hot(cfg);
+          cfg.escalation.mute_on_hot = true;
+        }) {}
+};
+
+struct no_hold_fixture : fixture {
+  no_hold_fixture()
+      : fixture([](config::market_config& cfg) { cfg.escalation.hold_reply_every = 0ms; }) {}
+};
+
+constexpr std::string_view holding_text =
+    "Thanks \u2014 an agent from Test Homes has your message and will text you shortly.";
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "questions, answers and thanks keep a lead with the bots",
+                 "[runtime][conversation][escalation]") {
+  const std::string lead = "+19095556001";
+  // No fact in any of them: the old rule muted this lead on the fourth text.
+  const std::vector<std::string> texts{"who pays for the termite inspection?",
+                                       "thanks",
+                                       "and the appraisal fee?",
+                                       "got it",
+                                       "what is a title company for",
+                                       "cool thank you",
+                                       "is escrow 30 days usually?",
+                                       "perfect",
+                                       "do we sign everything on the same day?"};
+  int sid = 0;
+  for (const auto& text : texts) {
+    INFO(text);
+    const auto r = turn(sms("SMq" + std::to_string(++sid), lead, text));
+    CHECK_FALSE(r.reply.empty());
+    CHECK_FALSE(r.muted);
+    CHECK(r.escalation.empty());
+  }
+  CHECK_FALSE(seen->snapshots.at(lead).muted);
+}
+
+TEST_CASE_METHOD(fixture, "a lead stuck in confusion is muted after confusion_turns texts",
+                 "[runtime][conversation][escalation]") {
+  const std::string lead = "+19095556002";  // the test market keeps the default: 3
+  CHECK(turn(sms("SMc1", lead, "does the condo allow dogs?")).escalation.empty());
+  CHECK(turn(sms("SMc2", lead, "huh??")).escalation.empty());
+  CHECK(turn(sms("SMc3", lead, "you're not answering what I asked")).escalation.empty());
+  CHECK(seen->snapshots.at(lead).confusion_turns == 2);
+  const auto r = turn(sms("SMc4", lead, "Does the condo allow dogs?"));
+  CHECK(r.escalation == "confusion");
+  CHECK(r.muted);
+  CHECK_THAT(r.reply, Catch::Contains("An agent from Test Homes will text you"));
+  CHECK(seen->snapshots.at(lead).needs_human);
+}
+
+TEST_CASE_METHOD(fixture, "a muted lead gets the holding reply at most once per hold_reply_every",
+                 "[runtime][conversation][escalation]") {
+  const std::string lead = "+19095556003";
+  const auto muted = turn(sms("SMh1", lead, "I'd rather speak with an actual person"));
+  CHECK(muted.escalation == "human_request");
+  CHECK(muted.muted);
+  const auto units = seen->llm_calls.size() + seen->intent_calls.size() + seen->facts_calls.size();
+
+  // The first text after the mute gets it, whenever it comes.
+  time->advance(2min);
+  const auto first = turn(sms("SMh2", lead, "ok, when will they reach out?"));
+  CHECK(first.reply == holding_text);
+  CHECK(first.compliance == "muted");
+  CHECK(first.muted);
+  CHECK(first.escalation.empty());
+  time->advance(1h);
+  CHECK(turn(sms("SMh3", lead, "still around?")).reply.empty());
+
+  // Passivated and re-activated: the time of the last one comes from the store.
+  advance_time(61s);
+  sched.run();
+  REQUIRE(active_conversations() == 0);
+  time->advance(2h + 59min);  // 3h59m after the holding reply
+  CHECK(turn(sms("SMh4", lead, "hello??")).reply.empty());
+  time->advance(1min);
+  CHECK(turn(sms("SMh5", lead, "any news on this")).reply == holding_text);
+
+  // Another node sent one just now: this node sends none.
+  time->advance(5h);
+  seen->snapshots.at(lead).held_at_ms = time->now_ms();
+  CHECK(turn(sms("SMh6", lead, "I'm free after 5 today")).reply.empty());
+  CHECK(seen->llm_calls.size() + seen->intent_calls.size() + seen->facts_calls.size() == units);
+
+  // After STOP: the one confirmation, then never a holding reply.
+  const auto stop = turn(sms("SMh7", lead, "STOP"));
+  CHECK_THAT(stop.compliance, Catch::StartsWith("opt_out"));
+  CHECK_FALSE(stop.reply.empty());
+  for (int i = 0; i < 3; ++i) {
+    time->advance(5h);
+    const auto after = turn(sms("SMh8" + std::to_string(i), lead, "are you there?"));
+    CHECK(after.reply.empty());
+    CHECK(after.compliance == "suppressed");
+  }
+}
+
+TEST_CASE_METHOD(no_hold_fixture, "hold_reply_every 0: a muted lead's texts get nothing",
+                 "[runtime][conversation][escalation]") {
+  const std::string lead = "+19095556004";
+  CHECK(turn(sms("SMn1", lead, "we're in foreclosure and need out fast")).escalation == "distress");
+  time->advance(1min);
+  CHECK(turn(sms("SMn2", lead, "hello?")).reply.empty());
+  time->advance(30 * 24h);
+  CHECK(turn(sms("SMn3", lead, "hello?")).reply.empty());
+}
+
+TEST_CASE_METHOD(hot_fixture, "a lead turning Hot: a note for the agent, the bot keeps answering",
+                 "[runtime][conversation][escalation]") {
+  const std::string lead = "+19095556005";
+  seen->facts_answer =
+      R"({"budget": 650000, "pre_approved": true, "timeline": "1 month", "motivation": "new job"})";
+  const auto r = turn(sms("SMt1", lead, "approved for 650k and starting a new job next month"));
+  REQUIRE(seen->snapshots.at(lead).temperature == "hot");
+  CHECK_FALSE(r.muted);
+  CHECK(r.escalation.empty());
+  CHECK_THAT(r.reply, Catch::StartsWith("re: "));  // the bot answered
+  REQUIRE(seen->hot_leads.count("SMt1") == 1);
+  CHECK_THAT(seen->hot_leads.at("SMt1"), Catch::StartsWith("Hot lead (FRS "));
+  // Still Hot on the next turn: no second note.
+  turn(sms("SMt2", lead, "great, thanks"));
+  CHECK(seen->hot_leads.count("SMt2") == 0);
+}
+
+TEST_CASE_METHOD(mute_on_hot_fixture, "mute_on_hot: a lead turning Hot is muted for a person",
+                 "[runtime][conversation][escalation]") {
+  const std::string lead = "+19095556006";
+  seen->facts_answer =
+      R"({"budget": 650000, "pre_approved": true, "timeline": "1 month", "motivation": "new job"})";
+  const auto r = turn(sms("SMm1", lead, "approved for 650k and starting a new job next month"));
+  CHECK(r.escalation == "hot_lead");
+  CHECK(r.muted);
+  CHECK(seen->hot_leads.empty());  // the escalation's own note tells the agent
+  CHECK(turn(sms("SMm2", lead, "so what's next?")).reply == holding_text);
 }
