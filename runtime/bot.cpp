@@ -31,11 +31,23 @@ std::chrono::milliseconds budgeted_unit_deadline(const config::market_config& cf
   return std::clamp(ms, std::chrono::milliseconds{1}, llm_unit_deadline(cfg));
 }
 
+agents::unit_provenance unit_provenance_of(std::string_view task,
+                                           const cache::cache_reply& answer) {
+  agents::unit_provenance u;
+  u.task = std::string{task};
+  u.outcome = std::string{cache::to_string(answer.outcome)};
+  u.source_sid = answer.source_sid;
+  u.similarity = answer.similarity;
+  u.model = answer.answer.model;
+  u.cost_usd = answer.answer.cost_usd;
+  return u;
+}
+
 bot_actor::behavior_type bot(bot_actor::pointer self, agents::bot_kind kind, bot_deps deps) {
   return {
-      [self, kind, deps](bot_turn& turn) -> caf::result<std::string> {
+      [self, kind, deps](bot_turn& turn) -> caf::result<bot_reply> {
         const auto& cfg = *deps.config;
-        auto rp = self->make_response_promise<std::string>();
+        auto rp = self->make_response_promise<bot_reply>();
         auto req = agents::build_bot_reply(cfg, kind, turn.contact, turn.inbound,
                                            agents::parse_bot_kind(turn.handed_from),
                                            turn.generations, turn.generations_verified);
@@ -44,9 +56,10 @@ bot_actor::behavior_type bot(bot_actor::pointer self, agents::bot_kind kind, bot
             .then(
                 [kind, deps, rp, facts = agents::stored_facts(turn.facts_json),
                  history = std::move(turn.history)](const cache::cache_reply& answer) mutable {
-                  rp.deliver(agents::finish_bot_reply(*deps.config, kind,
-                                                      answer.answer.response.text, facts,
-                                                      history));
+                  rp.deliver(bot_reply{
+                      agents::finish_bot_reply(*deps.config, kind, answer.answer.response.text,
+                                               facts, history),
+                      unit_provenance_of(agents::reply_task, answer)});
                 },
                 [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
         return rp;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agents/turn_provenance.hpp"
 #include "cache/messages.hpp"
 #include "runtime/messages.hpp"
 
@@ -19,10 +20,10 @@ namespace openhouse::runtime {
 struct bot_turn {
   std::string contact;
   inbound_sms inbound;
-  std::string facts_json = "{}";        ///< the lead's facts: the flow skips what is known
-  std::vector<history_entry> history;   ///< recent lines: the flow does not ask twice
-  std::string handed_from;              ///< the bot that handed over on this turn, or ""
-  cache::generations generations;       ///< the lead's, read for the reply unit
+  std::string facts_json = "{}";       ///< the lead's facts: the flow skips what is known
+  std::vector<history_entry> history;  ///< recent lines: the flow does not ask twice
+  std::string handed_from;             ///< the bot that handed over on this turn, or ""
+  cache::generations generations;      ///< the lead's, read for the reply unit
   bool generations_verified = false;
 };
 
@@ -30,6 +31,18 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bot_turn& x) {
   return f(caf::meta::type_name("bot_turn"), x.contact, x.inbound, x.facts_json, x.history,
            x.handed_from, x.generations, x.generations_verified);
+}
+
+/// A bot's answer to a turn: its reply, and where its reply unit's answer
+/// came from (for the turn's provenance).
+struct bot_reply {
+  std::string text;  ///< "" when the provider gave nothing usable
+  agents::unit_provenance unit;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bot_reply& x) {
+  return f(caf::meta::type_name("bot_reply"), x.text, x.unit);
 }
 
 }  // namespace openhouse::runtime

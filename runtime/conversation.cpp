@@ -50,6 +50,24 @@ void fail(self_ptr self, promise& rp, const caf::error& err) {
   finish(self);
 }
 
+/// The turn's provenance as stored with its reply: the bot, the compliance
+/// verdict and the scores after the turn complete what the steps recorded.
+std::string finish_provenance(conversation_state& st, bool fallback) {
+  auto& p = st.turn.provenance;
+  p.bot = st.snapshot.active_bot;
+  p.compliance = st.turn.compliance;
+  if (const auto& c = st.turn.compliance; !c.empty()) {
+    p.answered_by = c.substr(0, c.find(':'));  // the gate's own reply
+  } else if (p.answered_by.empty()) {
+    p.answered_by = fallback ? "fallback" : "bot";
+  }
+  p.frs = st.snapshot.frs;
+  p.pcs = st.snapshot.pcs;
+  p.temperature = st.snapshot.temperature;
+  p.temperature_from = st.turn.temperature_from;
+  return agents::provenance_json(p);
+}
+
 /// Step 3: persist the reply and the state after the turn, then answer.
 void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallback, promise rp) {
   auto& st = self->state;
@@ -82,6 +100,7 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.hot_lead = st.turn.hot_lead;
   out.compliance = st.turn.compliance;
   out.inbound_body = msg.body;
+  out.provenance_json = finish_provenance(st, fallback);
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
           [self, msg, fallback, rp](const reply_record& rec) mutable {
@@ -144,6 +163,8 @@ void count(const conversation_state& st, std::string_view event) {
 void answer_with_fallback(self_ptr self, inbound_sms msg, std::string_view reason, promise rp) {
   auto& st = self->state;
   st.snapshot.needs_human = true;
+  st.turn.provenance.fallback = std::string{reason};
+  st.turn.provenance.answered_by = "fallback";
   if (st.deps.metrics) {
     st.deps.metrics->count_fallback_reply(reason);
   }
@@ -172,7 +193,10 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
         turn.generations_verified = verified;
         self->request(st.deps.bots.of(bot), unit_timeout(self), std::move(turn))
             .await(
-                [self, msg, rp](std::string& reply) mutable {
+                [self, msg, rp](bot_reply& answer) mutable {
+                  self->state.turn.provenance.units.push_back(std::move(answer.unit));
+                  self->state.turn.provenance.answered_by = "bot";
+                  auto& reply = answer.text;
                   if (reply.empty()) {
                     answer_with_fallback(self, std::move(msg), "empty", std::move(rp));
                     return;
@@ -182,6 +206,8 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
                 [self, msg, rp](const caf::error& err) mutable {
                   spdlog::warn("conversation: no reply from the bot, sending the fallback: {}",
                                self->system().render(err));
+                  self->state.turn.provenance.units.push_back(
+                      {std::string{agents::reply_task}, "error", {}, 0, {}, 0});
                   // Out of budget, the bot is not asked for long: a timeout here
                   // is the budget's, not the provider's (which comes as its error).
                   answer_with_fallback(self, std::move(msg),
@@ -189,6 +215,17 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
                                        std::move(rp));
                 });
       });
+}
+
+/// Records an FAQ unit: by topic (which entry, which city) or by words.
+void record_faq(agents::turn_provenance& p, const std::optional<agents::faq_topic>& topic,
+                agents::unit_provenance unit) {
+  p.units.push_back(std::move(unit));
+  p.faq = topic ? "topic" : "words";
+  if (topic && topic->entry != nullptr) {
+    p.faq_topic = topic->entry->id;
+    p.faq_city = topic->city;
+  }
 }
 
 /// Step 2d': a general question gets the brokerage's shared answer, then
@@ -208,6 +245,8 @@ void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> to
             .await(
                 [self, msg, topic, rp](const cache::cache_reply& answer) mutable {
                   auto& st = self->state;
+                  record_faq(st.turn.provenance, topic,
+                             unit_provenance_of(agents::faq_task, answer));
                   const auto& snap = st.snapshot;
                   const auto bot =
                       agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
@@ -225,9 +264,12 @@ void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> to
                         agents::mask_pii(msg.body) + "\". Please check the bot's answer.";
                     if (st.deps.metrics) st.deps.metrics->count_agent_request("question");
                   }
+                  st.turn.provenance.answered_by = "faq";
                   persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
                 },
-                [self, msg, rp](const caf::error&) mutable {
+                [self, msg, topic, rp](const caf::error&) mutable {
+                  record_faq(self->state.turn.provenance, topic,
+                             {std::string{agents::faq_task}, "error", {}, 0, {}, 0});
                   ask_reply(self, std::move(msg), std::move(rp));
                 });
       });
@@ -264,6 +306,8 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
                           snap.temperature == agents::to_string(agents::temperature::hot);
   const auto escalation =
       agents::check_escalation({msg.body, human, snap.confusion_turns, became_hot}, st.escalation);
+  st.turn.provenance.escalation = std::string{agents::to_string(escalation.reason)};
+  st.turn.provenance.escalation_detail = escalation.detail;
   if (escalation.escalates()) {
     // The bots stop here until a person releases the lead; the first text
     // after this one gets the holding reply.
@@ -276,6 +320,7 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
                                     ? st.turn.escalation
                                     : fmt::format("{}: {}", st.turn.escalation, escalation.detail);
     count(st, "escalated");
+    st.turn.provenance.answered_by = "escalation";
     spdlog::info("conversation {}: escalated to a human ({})", agents::mask_pii(st.contact),
                  st.turn.escalation);
     persist_reply(self, std::move(msg),
@@ -298,6 +343,12 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
   const auto current = agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
   const auto history = agents::parse_handoffs(snap.handoffs_json);
   const auto decision = st.handoffs->decide(current, st.turn.intents, history, now);
+  st.turn.provenance.handoff_reason = std::string{agents::to_string(decision.reason)};
+  st.turn.provenance.handoff_detail = decision.detail;
+  if (decision.target) {
+    st.turn.provenance.handoff_from = std::string{agents::to_string(current)};
+    st.turn.provenance.handoff_to = std::string{agents::to_string(*decision.target)};
+  }
   if (decision.target) {
     const agents::handoff_record record{now, current, *decision.target};
     snap.handoffs_json = agents::append_handoff(snap.handoffs_json, record);
@@ -372,6 +423,8 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   auto& st = self->state;
+                  st.turn.provenance.units.push_back(
+                      unit_provenance_of(agents::facts_task, answer));
                   auto& snap = st.snapshot;
                   auto update =
                       agents::update_scoring(st.deps.config->scoring, snap.facts_json,
@@ -414,6 +467,8 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
                   bump_then_decide(self, std::move(msg), std::move(rp));
                 },
                 [self, msg, rp](const caf::error&) mutable {
+                  self->state.turn.provenance.units.push_back(
+                      {std::string{agents::facts_task}, "error", {}, 0, {}, 0});
                   decide(self, std::move(msg), std::move(rp));  // previous facts stand
                 });
       });
@@ -464,6 +519,17 @@ bool honour_opt_out_wish(self_ptr self, inbound_sms& msg, promise& rp,
 /// message is only stored (a person has the conversation).
 void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp);
 
+/// Records the top intent the turn goes on with.
+void record_intent(conversation_state& st) {
+  auto& p = st.turn.provenance;
+  p.intent.clear();
+  p.intent_confidence = 0;
+  if (!st.turn.intents.empty()) {
+    p.intent = std::string{agents::to_string(st.turn.intents.front().kind)};
+    p.intent_confidence = st.turn.intents.front().confidence;
+  }
+}
+
 /// Step 2a: classify the message (a cheap, cached unit). A failure or an
 /// unreadable answer only leaves the intent unknown.
 void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
@@ -479,7 +545,10 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
                   auto parsed = agents::parse_intent(answer.answer.response.text);
                   auto* ranking = std::get_if<agents::intent_ranking>(&parsed);
                   auto& st = self->state;
+                  st.turn.provenance.units.push_back(
+                      unit_provenance_of(agents::intent_task, answer));
                   st.turn.intents = ranking != nullptr ? *ranking : agents::intent_ranking{};
+                  record_intent(st);
                   st.last_intent =
                       st.turn.intents.empty()
                           ? std::string{}
@@ -489,6 +558,8 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
                   }
                 },
                 [self, msg, rp](const caf::error&) mutable {
+                  self->state.turn.provenance.units.push_back(
+                      {std::string{agents::intent_task}, "error", {}, 0, {}, 0});
                   self->state.last_intent.clear();
                   self->state.turn.intents.clear();
                   if (!honour_opt_out_wish(self, msg, rp, nullptr)) {
@@ -572,6 +643,8 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
   // turn, checked on every later message (and read fresh from PostgreSQL by
   // every node).
   st.turn.opt_out = st.opt_out->classify(msg.body);
+  st.turn.provenance.opt_out = std::string{agents::to_string(st.turn.opt_out.verdict)};
+  st.turn.provenance.opt_out_rule = st.turn.opt_out.rule;
   if (st.turn.opt_out.verdict == agents::opt_out_verdict::opt_out) {
     opt_out(self, std::move(msg), std::move(rp));
     return;
@@ -599,6 +672,7 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
     });
     if (again) {
       st.turn.compliance.clear();
+      st.turn.provenance.answered_by = "repeat";
       persist_reply(self, std::move(msg), std::move(*again), false, std::move(rp));
       return;
     }
@@ -607,6 +681,7 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
   if (st.turn.topic && st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
     // The catalog already knows what the text asks: no intent unit.
     st.turn.intents = {{agents::intent::faq, 1.0, st.turn.topic->entry->id}};
+    record_intent(st);
     st.last_intent = "faq";
     after_opt_out_check(self, std::move(msg), std::move(rp));
     return;

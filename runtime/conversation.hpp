@@ -5,6 +5,7 @@
 #include "agents/handoff_policy.hpp"
 #include "agents/intent.hpp"
 #include "agents/opt_out_rule.hpp"
+#include "agents/turn_provenance.hpp"
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
 #include "runtime/bot.hpp"
@@ -79,6 +80,9 @@ struct turn_progress {
   std::string compliance;
   /// When the turn's LLM units must be done (reply.budget after its start).
   caf::actor_clock::time_point deadline{};
+  /// Why the lead gets this turn's reply (units, verdicts, scores): filled
+  /// as each step answers, stored with the reply.
+  agents::turn_provenance provenance;
 };
 
 struct conversation_state {

@@ -1,6 +1,7 @@
 // openhouse: the command-line entry point. Each subcommand parses its own
 // flags, prints --help, and fails with one line and a non-zero exit code.
 
+#include "agents/transcript.hpp"
 #include "cache/local_embedder.hpp"
 #include "cache/market_lexicon.hpp"
 #include "cache/remote_embedder.hpp"
@@ -9,6 +10,7 @@
 #include "config/loader.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/ledger.hpp"
+#include "integrations/postgres/store.hpp"
 #include "runtime/node.hpp"
 #include "runtime/replay.hpp"
 #include "runtime/shutdown_signal.hpp"
@@ -40,6 +42,7 @@ commands:
   check-config FILE                  validate a market YAML (errors name key and line)
   migrate --config FILE              apply PostgreSQL migrations
   costs --config FILE [--since DAY]  LLM cost per day and per lead, from the ledger (JSON)
+  conversation --config FILE PHONE   a lead's transcript, each reply with its provenance
   sim-llm --port N [options]         the LLM provider simulator
   replay --config FILE TRACE.jsonl --report R.json
                                      replay a trace on a virtual clock (JSON report)
@@ -442,6 +445,50 @@ int cmd_replay(const args& a) {
   }
 }
 
+int cmd_conversation(const args& a) {
+  if (wants_help(a)) {
+    std::cout << "usage: openhouse conversation --config FILE PHONE\n"
+                 "  Prints the lead's transcript from PostgreSQL, oldest first: the lead's state,\n"
+                 "  then each inbound text and the reply to it, and under each reply its\n"
+                 "  provenance: the bot and what wrote the reply; each LLM unit as\n"
+                 "  'task tier [source sid, similarity] model $cost' (tier l1, l2, l3, miss,\n"
+                 "  bypass, coalesced or error; the source sid is the message whose request\n"
+                 "  filled the cache entry); the compliance, opt-out, escalation and handoff\n"
+                 "  verdicts; FRS, PCS and temperature after the turn. Follow-ups appear in\n"
+                 "  order. PHONE is E.164 (+19095551234). Exits 1 when the market has no lead\n"
+                 "  with that number.\n";
+    return 0;
+  }
+  auto p = parse(a, {"config"});
+  if (p.positional.size() != 1) {
+    throw usage_error("conversation: exactly one PHONE is required");
+  }
+  const auto& phone = p.positional[0];
+  if (!agents::is_e164(phone)) {
+    throw usage_error("conversation: PHONE must be an E.164 number like +19095551234, not '" +
+                      phone + "'");
+  }
+  const auto config_path = p.options.find("config");
+  if (config_path == p.options.end()) {
+    throw usage_error("conversation: --config FILE is required");
+  }
+  auto loaded = config::load_market_file(config_path->second, front_secrets_optional());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors)
+      std::cerr << config::to_string(e, config_path->second) << '\n';
+    return 1;
+  }
+  postgres::store db{loaded.config->storage.database_url, loaded.config->market.id};
+  const auto transcript = db.transcript(phone);
+  if (!transcript.found) {
+    std::cerr << "openhouse conversation: no lead " << phone << " in market '"
+              << loaded.config->market.id << "'\n";
+    return 1;
+  }
+  std::cout << agents::format_transcript(transcript);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -466,6 +513,9 @@ int main(int argc, char** argv) {
     }
     if (command == "costs") {
       return cmd_costs(rest);
+    }
+    if (command == "conversation") {
+      return cmd_conversation(rest);
     }
     if (command == "sim-llm") {
       return cmd_sim_llm(rest);

@@ -154,13 +154,16 @@ struct outbound_reply {
   /// neither opts out nor in leaves the stored opt-out as it finds it, and
   /// its reply is not sent when the lead opted out meanwhile (on any node).
   std::string compliance;
+  /// Why the lead gets this reply (agents::turn_provenance as JSON; "" for
+  /// none): stored with the reply in the same statement.
+  std::string provenance_json;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
   return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
            x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason, x.escalation_reason,
-           x.inbound_body, x.agent_request, x.hot_lead, x.compliance);
+           x.inbound_body, x.agent_request, x.hot_lead, x.compliance, x.provenance_json);
 }
 
 /// The store's answer to recording a reply.

@@ -157,6 +157,17 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
     });
   };
 
+  front.contact_transcript = [&sys, store = parts.store](
+                                 std::string contact,
+                                 std::function<void(agents::lead_transcript, std::string)> done) {
+    sys.spawn([store, contact = std::move(contact),
+               done = std::move(done)](caf::event_based_actor* self) {
+      self->request(store, std::chrono::seconds{5}, transcript_atom_v, contact)
+          .then([done](agents::lead_transcript& t) { done(std::move(t), {}); },
+                [done](const caf::error& e) { done({}, to_string(e)); });
+    });
+  };
+
   front.record_delivery = [&sys, outbox](std::string sid, std::string status,
                                          std::function<void(bool, std::string)> done) {
     sys.spawn([outbox, sid = std::move(sid), status = std::move(status),

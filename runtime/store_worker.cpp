@@ -73,6 +73,9 @@ store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_work
       [self](crm_seen_atom, const std::string& webhook_id) -> caf::result<bool> {
         return guarded([&] { return self->state.db->crm_applied(webhook_id); });
       },
+      [self](transcript_atom, const std::string& contact) -> caf::result<agents::lead_transcript> {
+        return guarded([&] { return self->state.db->transcript(contact); });
+      },
   };
 }
 

@@ -34,7 +34,10 @@ using store_actor =
                      /// The new crm_version, or 0 when the webhookId was applied before.
                      caf::replies_to<record_crm_atom, crm_write>::with<std::int64_t>,
                      /// True when the webhookId was applied before (by any node).
-                     caf::replies_to<crm_seen_atom, std::string>::with<bool>>;
+                     caf::replies_to<crm_seen_atom, std::string>::with<bool>,
+                     /// The lead's state and turns with their provenance (found: false
+                     /// for an unknown lead).
+                     caf::replies_to<transcript_atom, std::string>::with<agents::lead_transcript>>;
 
 /// Spawns `settings.db_workers` detached workers behind one round-robin handle.
 /// Per-contact ordering is kept by the conversation actor, which waits for

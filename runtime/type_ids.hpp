@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agents/transcript.hpp"
 #include "cache/messages.hpp"
 #include "integrations/llm/inspect.hpp"
 #include "runtime/bot_messages.hpp"
@@ -38,6 +39,9 @@ CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::cache_reply))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::outcome))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::cache::scope))
 CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::reply_record))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::agents::unit_provenance))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::bot_reply))
+CAF_ADD_TYPE_ID(openhouse, (openhouse::agents::lead_transcript))
 
 CAF_ADD_ATOM(openhouse, openhouse::runtime, record_inbound_atom, "rec_in")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, record_reply_atom, "rec_reply")
@@ -54,6 +58,7 @@ CAF_ADD_ATOM(openhouse, openhouse::runtime, release_atom, "release")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, record_crm_atom, "rec_crm")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, delivery_atom, "delivery")
 CAF_ADD_ATOM(openhouse, openhouse::runtime, crm_seen_atom, "crm_seen")
+CAF_ADD_ATOM(openhouse, openhouse::runtime, transcript_atom, "transcript")
 // The cache and its Redis worker.
 CAF_ADD_ATOM(openhouse, openhouse::cache, lookup_atom, "lookup")
 CAF_ADD_ATOM(openhouse, openhouse::cache, get_atom, "get")

@@ -11,7 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
+#include <optional>
+#include <string>
 
 namespace openhouse::http {
 
@@ -44,18 +47,10 @@ constexpr std::string_view status_route = "/webhooks/twilio/status";
 constexpr std::string_view crm_route = "/webhooks/crm";
 constexpr std::string_view invalidate_route = "/admin/cache/invalidate";
 constexpr std::string_view release_route = "/admin/contacts/release";
+/// GET /admin/contacts/{phone}: the number is the last segment.
+constexpr std::string_view contacts_prefix = "/admin/contacts/";
+constexpr std::string_view contact_route_label = "/admin/contacts/{phone}";
 constexpr std::string_view xml_type = "text/xml; charset=utf-8";
-
-response refuse(const request& req, front_errc code, std::string_view why) {
-  auto res = make_response(req, status_of(code), nlohmann::json{{"error", why}}.dump());
-  if (code == front_errc::method_not_allowed) {
-    res.set(bhttp::field::allow, req.target() == "/metrics" || req.target() == "/healthz" ||
-                                         req.target() == "/readyz" || req.target() == "/dashboard"
-                                     ? "GET"
-                                     : "POST");
-  }
-  return res;
-}
 
 /// E.164: '+' then 8 to 15 digits.
 bool is_phone(std::string_view s) {
@@ -66,6 +61,43 @@ bool is_phone(std::string_view s) {
 }
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+/// GET /admin/contacts/{phone}, not the release route under the same prefix.
+bool is_contact_path(std::string_view path) {
+  return path.starts_with(contacts_prefix) && path != release_route &&
+         path.size() > contacts_prefix.size();
+}
+
+/// A path segment with its %XX escapes decoded ("%2B1909..." is "+1909...");
+/// nullopt when an escape is broken.
+std::optional<std::string> decode_segment(std::string_view segment) {
+  std::string out;
+  for (std::size_t i = 0; i < segment.size(); ++i) {
+    if (segment[i] != '%') {
+      out += segment[i];
+      continue;
+    }
+    if (i + 2 >= segment.size() || !std::isxdigit(static_cast<unsigned char>(segment[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(segment[i + 2]))) {
+      return std::nullopt;
+    }
+    out += static_cast<char>(std::stoi(std::string{segment.substr(i + 1, 2)}, nullptr, 16));
+    i += 2;
+  }
+  return out;
+}
+
+response refuse(const request& req, front_errc code, std::string_view why) {
+  auto res = make_response(req, status_of(code), nlohmann::json{{"error", why}}.dump());
+  if (code == front_errc::method_not_allowed) {
+    res.set(bhttp::field::allow,
+            req.target() == "/metrics" || req.target() == "/healthz" || req.target() == "/readyz" ||
+                    req.target() == "/dashboard" || is_contact_path(path_of(req.target()))
+                ? "GET"
+                : "POST");
+  }
+  return res;
+}
 
 class front {
  public:
@@ -82,7 +114,9 @@ class front {
     const auto started = std::chrono::steady_clock::now();
     const auto path = std::string{path_of(req.target())};
     // Known routes are labelled by path, the rest as one label: bounded cardinality.
-    std::string label = is_known(path) ? path : "other";
+    std::string label = is_known(path)          ? path
+                        : is_contact_path(path) ? std::string{contact_route_label}
+                                                : "other";
     respond_fn timed = [metrics = deps_.metrics, label, started,
                         respond = std::move(respond)](response res) {
       const auto seconds =
@@ -109,6 +143,9 @@ class front {
     }
     if (path == release_route && deps_.release_contact) {
       return only(bhttp::verb::post, req, timed, [&] { release(std::move(req), timed); });
+    }
+    if (is_contact_path(path) && deps_.contact_transcript) {
+      return only(bhttp::verb::get, req, timed, [&] { contact(req, path, timed); });
     }
     if (path == invalidate_route && deps_.invalidate_cache) {
       return only(bhttp::verb::post, req, timed, [&] { invalidate(std::move(req), timed); });
@@ -194,6 +231,39 @@ class front {
                 nlohmann::json{{"error", "no conversation with that contact"}}.dump()));
           }
           respond(make_response(shape, bhttp::status::ok, R"({"released":true})"));
+        });
+  }
+
+  /// GET /admin/contacts/{phone}: the lead's state and turns, each reply
+  /// with its provenance.
+  void contact(const request& req, std::string_view path, const respond_fn& respond) {
+    if (!authorized(req, respond)) {
+      return;
+    }
+    auto phone = decode_segment(path.substr(contacts_prefix.size()));
+    if (!phone || !agents::is_e164(*phone)) {
+      return respond(refuse(req, front_errc::malformed,
+                            "expected /admin/contacts/<E.164 number>, e.g. +19095551234"));
+    }
+    deps_.contact_transcript(
+        std::move(*phone),
+        [version = req.version(), keep_alive = req.keep_alive(), target = std::string{path},
+         respond](const agents::lead_transcript& t, const std::string& error) {
+          request shape{bhttp::verb::get, target, version};
+          shape.keep_alive(keep_alive);
+          if (!error.empty()) {
+            return respond(make_response(shape, status_of(front_errc::unavailable),
+                                         nlohmann::json{{"error", error}}.dump()));
+          }
+          if (!t.found) {
+            return respond(
+                make_response(shape, status_of(front_errc::not_found),
+                              nlohmann::json{{"error", "no lead with that number"}}.dump()));
+          }
+          // Texts are the leads' own: a broken byte is replaced, not a 500.
+          respond(make_response(shape, bhttp::status::ok,
+                                agents::transcript_json(t).dump(
+                                    -1, ' ', false, nlohmann::json::error_handler_t::replace)));
         });
   }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agents/transcript.hpp"
 #include "config/market.hpp"
 #include "integrations/http/server.hpp"
 #include "runtime/clock.hpp"
@@ -84,6 +85,13 @@ struct front_deps {
   /// Unset: the endpoint answers 404.
   std::function<void(std::string contact, std::function<void(bool found, std::string error)> done)>
       release_contact;
+  /// Reads a lead's state and turns with each reply's provenance (GET
+  /// /admin/contacts/{phone}); `done(transcript, error)` once, from any
+  /// thread (transcript.found is false for an unknown lead). Unset: the
+  /// route answers 404.
+  std::function<void(std::string contact,
+                     std::function<void(agents::lead_transcript, std::string error)> done)>
+      contact_transcript;
   /// Records a Twilio delivery report (POST /webhooks/twilio/status):
   /// `done(found, error)` once, from any thread; found is false for a sid no
   /// outbox row was sent as. Unset: the route answers 404.

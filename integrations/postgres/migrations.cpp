@@ -203,7 +203,15 @@ UPDATE conversation_state SET confusion_turns = 0;
 ALTER TABLE conversation_state ADD COLUMN held_at timestamptz;
 )sql";
 
-constexpr std::array<migration, 10> migrations{{
+constexpr std::string_view reply_provenance = R"sql(
+-- Why a lead got a reply: the bot, each LLM unit's cache tier, source
+-- message, similarity, model and cost, the turn's verdicts and the scores
+-- after it (agents::turn_provenance). Written with the outbound row by the
+-- same statement; NULL for replies stored before this column.
+ALTER TABLE messages ADD COLUMN provenance jsonb;
+)sql";
+
+constexpr std::array<migration, 11> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
@@ -214,6 +222,7 @@ constexpr std::array<migration, 10> migrations{{
     {8, "outbox: CRM conversation log rows", outbox_crm_messages},
     {9, "follow-ups: messages the runtime starts to a silent lead", follow_ups},
     {10, "escalation: confused turns, a muted lead's last holding reply", escalation_hold},
+    {11, "the provenance of every reply", reply_provenance},
 }};
 
 }  // namespace

@@ -24,6 +24,9 @@ constexpr const char* insert_temperature_change = "insert_temperature_change";
 constexpr const char* insert_crm_webhook = "insert_crm_webhook";
 constexpr const char* upsert_crm_state = "upsert_crm_state";
 constexpr const char* select_crm_webhook = "select_crm_webhook";
+constexpr const char* select_contact_id = "select_contact_id";
+constexpr const char* select_state_of = "select_state_of";
+constexpr const char* select_transcript = "select_transcript";
 
 void prepare_all(pqxx::connection& c) {
   c.prepare(upsert_contact,
@@ -69,14 +72,14 @@ void prepare_all(pqxx::connection& c) {
   // (another node, the same second), its reply is stored empty and queues no
   // SMS. A turn that opts out fails the lead's SMS rows still pending (a
   // reply or a follow-up queued before). $28: the last holding reply to a
-  // muted lead (ms; 0: none).
+  // muted lead (ms; 0: none). $29: the reply's provenance (JSON; '': none).
   c.prepare(
       record_reply_sql,
       "WITH r AS (INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, "
-      "created_at) SELECT i.contact_id, 'outbound', i.id, "
+      "created_at, provenance) SELECT i.contact_id, 'outbound', i.id, "
       "CASE WHEN NOT $24::boolean AND coalesce((SELECT s.opted_out FROM conversation_state s "
       "WHERE s.contact_id = i.contact_id), false) THEN '' ELSE $2 END, $5, $3, "
-      "to_timestamp($4::bigint / 1000.0) FROM messages i "
+      "to_timestamp($4::bigint / 1000.0), NULLIF($29::text, '')::jsonb FROM messages i "
       "WHERE i.provider_sid = $1 AND i.direction = 'inbound' "
       "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING "
       "RETURNING contact_id, id, in_reply_to, body), "
@@ -151,6 +154,26 @@ void prepare_all(pqxx::connection& c) {
   c.prepare(insert_temperature_change,
             "INSERT INTO temperature_changes (contact_id, at, from_temp, to_temp, reason) "
             "VALUES ($1, to_timestamp($2::bigint / 1000.0), $3, $4, $5)");
+  c.prepare(select_contact_id, "SELECT id FROM contacts WHERE market = $1 AND phone = $2");
+  c.prepare(select_state_of,
+            "SELECT active_bot, temperature, frs, pcs, opted_out, muted, facts "
+            "FROM conversation_state WHERE contact_id = $1");
+  // Each inbound text with its reply, and the follow-ups the runtime sent on
+  // its own, in the order they were recorded.
+  c.prepare(select_transcript,
+            "SELECT t.sid, t.at_ms, t.inbound, t.replied, t.reply, t.bot, t.provenance, "
+            "t.follow_up FROM ("
+            "SELECT i.id AS ord, i.provider_sid AS sid, "
+            "round(extract(epoch FROM i.created_at) * 1000)::bigint AS at_ms, i.body AS inbound, "
+            "o.id IS NOT NULL AS replied, coalesce(o.body, '') AS reply, "
+            "coalesce(o.bot, '') AS bot, coalesce(o.provenance::text, '') AS provenance, "
+            "0 AS follow_up FROM messages i LEFT JOIN messages o ON o.in_reply_to = i.id "
+            "AND o.direction = 'outbound' WHERE i.contact_id = $1 AND i.direction = 'inbound' "
+            "UNION ALL "
+            "SELECT f.id, NULL, round(extract(epoch FROM f.created_at) * 1000)::bigint, NULL, "
+            "true, f.body, coalesce(f.bot, ''), coalesce(f.provenance::text, ''), f.follow_up_n "
+            "FROM messages f WHERE f.contact_id = $1 AND f.follow_up_of IS NOT NULL"
+            ") t ORDER BY t.ord");
   c.prepare(select_history,
             "SELECT direction, body FROM (SELECT m.id, m.direction, m.body FROM messages m "
             "JOIN contacts c ON c.id = m.contact_id WHERE c.market = $1 AND c.phone = $2 "
@@ -241,7 +264,7 @@ runtime::reply_record store::record_reply(const runtime::outbound_reply& reply) 
         st.temperature, st.facts_json, st.frs, st.pcs, st.handoffs_json, st.confusion_turns,
         st.muted, st.temperature_override, st.override_basis, static_cast<long>(st.crm_version),
         reply.temperature_from, reply.temperature_reason, market_, items.dump(), exempt, opts_out,
-        reply.contact, decides, static_cast<long>(st.held_at_ms));
+        reply.contact, decides, static_cast<long>(st.held_at_ms), reply.provenance_json);
     runtime::reply_record out;
     out.stored = row[0].as<long>() > 0;
     out.body = row[1].as<std::string>();
@@ -306,6 +329,47 @@ std::int64_t store::record_crm(const runtime::crm_write& change) {
                         change.temperature_from, st.temperature, change.temperature_reason);
     }
     return version;
+  });
+}
+
+agents::lead_transcript store::transcript(const std::string& contact) {
+  return db_->transact([&](pqxx::work& txn) {
+    // The state and the turns from one snapshot: a turn committed between
+    // the two reads would otherwise show scores its row does not.
+    txn.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    agents::lead_transcript out;
+    out.contact = contact;
+    const auto id = txn.exec_prepared(select_contact_id, market_, contact);
+    if (id.empty()) {
+      return out;
+    }
+    out.found = true;
+    const auto contact_id = id[0][0].as<long>();
+    const auto state = txn.exec_prepared(select_state_of, contact_id);
+    if (!state.empty()) {
+      const auto& row = state[0];
+      out.bot = row[0].as<std::string>();
+      out.temperature = row[1].as<std::string>();
+      out.frs = row[2].as<double>();
+      out.pcs = row[3].as<double>();
+      out.opted_out = row[4].as<bool>();
+      out.muted = row[5].as<bool>();
+      out.facts_json = row[6].as<std::string>();
+    }
+    for (const auto& row : txn.exec_prepared(select_transcript, contact_id)) {
+      agents::transcript_turn turn;
+      turn.has_inbound = !row[2].is_null();
+      turn.sid = row[0].is_null() ? std::string{} : row[0].as<std::string>();
+      turn.at_ms = row[1].as<std::int64_t>();
+      turn.inbound = turn.has_inbound ? row[2].as<std::string>() : std::string{};
+      turn.has_reply = row[3].as<bool>();
+      turn.reply = row[4].as<std::string>();
+      turn.bot = row[5].as<std::string>();
+      turn.provenance_json = row[6].as<std::string>();
+      turn.follow_up = row[7].as<std::int32_t>();
+      out.turns.push_back(std::move(turn));
+    }
+    return out;
   });
 }
 

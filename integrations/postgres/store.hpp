@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agents/transcript.hpp"
 #include "integrations/postgres/outbox.hpp"
 #include "integrations/postgres/unavailable.hpp"
 #include "runtime/messages.hpp"
@@ -59,6 +60,11 @@ class store {
   /// checked before any side effect outside the database (a cache
   /// generation bump), so a redelivery does none.
   bool crm_applied(const std::string& webhook_id);
+
+  /// The lead's state and every turn, oldest first, each reply with its
+  /// provenance (and the follow-ups sent to the lead), read in one
+  /// snapshot; `found` is false when the market has no lead with that number.
+  agents::lead_transcript transcript(const std::string& contact);
 
   /// True when a trivial query answers.
   bool ping();

@@ -49,8 +49,9 @@ std::shared_ptr<config::market_config> market() {
   cfg->market.business_name = "Test Homes";
   cfg->llm.routing["reply"] = "claude-sonnet-4-6";
   cfg->bots.lead = {"You are Lea.", {{"Are you buying or selling?", "intent"}}};
-  cfg->bots.buyer = {"You are Bo.", {{"Are you pre-approved?", "pre_approved"},
-                                     {"What's your budget?", "budget_usd"}}};
+  cfg->bots.buyer = {
+      "You are Bo.",
+      {{"Are you pre-approved?", "pre_approved"}, {"What's your budget?", "budget_usd"}}};
   cfg->bots.seller = {"You are Sam.", {{"What condition is the home in?", "condition"}}};
   return cfg;
 }
@@ -84,10 +85,16 @@ struct fixture : test_coordinator_fixture<test_config> {
     auto handle = self->request(bots.of(bot), caf::infinite, std::move(turn));
     sched.run();
     caf::expected<std::string> out{caf::error{}};
-    handle.receive([&](std::string& r) { out = std::move(r); },
-                   [&](caf::error& e) { out = std::move(e); });
+    handle.receive(
+        [&](bot_reply& r) {
+          out = std::move(r.text);
+          last_unit = std::move(r.unit);
+        },
+        [&](caf::error& e) { out = std::move(e); });
     return out;
   }
+
+  agents::unit_provenance last_unit;  ///< where the last answer's reply unit came from
 };
 
 }  // namespace
@@ -135,6 +142,21 @@ TEST_CASE_METHOD(fixture, "one bot's answer to a PII-free text is shared by ever
   REQUIRE(ask(agents::bot_kind::seller, "thinking of selling", "{}", {}, "+19095551111"));
   REQUIRE(ask(agents::bot_kind::seller, "thinking of selling", "{}", {}, "+19095552222"));
   CHECK(seen->calls.size() == 1);
+}
+
+TEST_CASE_METHOD(fixture, "a bot's answer says where its reply unit came from",
+                 "[runtime][bots][provenance]") {
+  REQUIRE(ask(agents::bot_kind::buyer, "is it a good time to buy?", "{}", {}, "+19095551111"));
+  CHECK(last_unit.task == "reply");
+  CHECK(last_unit.outcome == "miss");
+  CHECK(last_unit.source_sid.empty());
+  CHECK(last_unit.model == "claude-sonnet-4-6");
+  // The same text from another lead: the entry the first request filled.
+  REQUIRE(ask(agents::bot_kind::buyer, "is it a good time to buy?", "{}", {}, "+19095552222"));
+  CHECK(last_unit.outcome == "l1");
+  CHECK(last_unit.source_sid == "SM0");  // the first request's inbound sid
+  CHECK(last_unit.model == "claude-sonnet-4-6");
+  CHECK(last_unit.cost_usd == 0);
 }
 
 TEST_CASE_METHOD(fixture, "a provider failure or an empty answer reaches the conversation",

@@ -8,6 +8,7 @@
 #include <caf/test/unit_test_impl.hpp>
 
 #include "agents/lead_state.hpp"
+#include "agents/turn_provenance.hpp"
 #include "runtime/conversation_router.hpp"
 #include "runtime/type_ids.hpp"
 
@@ -37,6 +38,7 @@ struct ledger {
   std::map<std::string, std::string> replies;         ///< sid -> reply
   std::map<std::string, std::string> agent_requests;  ///< sid -> note for the agent
   std::map<std::string, std::string> hot_leads;       ///< sid -> hot-lead note for the agent
+  std::map<std::string, std::string> provenance;      ///< sid -> the reply's provenance JSON
   std::map<std::string, conversation_snapshot> snapshots;
   std::vector<llm::messages_request> llm_calls;     ///< reply units
   std::vector<llm::messages_request> intent_calls;  ///< intent units
@@ -91,6 +93,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         if (!r.hot_lead.empty()) {
           l->hot_leads[r.in_reply_to_sid] = r.hot_lead;
         }
+        l->provenance[r.in_reply_to_sid] = r.provenance_json;
         auto& snap = l->snapshots[r.contact];
         snap = r.state;  // the state row; the history is the messages themselves
         snap.contact = r.contact;
@@ -129,6 +132,11 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
       },
       [l](crm_seen_atom, const std::string& webhook_id) {
         return l->crm_webhooks.count(webhook_id) > 0;
+      },
+      [](transcript_atom, const std::string& contact) {
+        agents::lead_transcript t;  // read by the admin route, never by a conversation
+        t.contact = contact;
+        return t;
       },
   };
 }
@@ -861,4 +869,109 @@ TEST_CASE_METHOD(mute_on_hot_fixture, "mute_on_hot: a lead turning Hot is muted 
   CHECK(r.muted);
   CHECK(seen->hot_leads.empty());  // the escalation's own note tells the agent
   CHECK(turn(sms("SMm2", lead, "so what's next?")).reply == holding_text);
+}
+
+namespace {
+
+/// The provenance stored with the reply to `sid`.
+agents::turn_provenance provenance_of(const ledger& l, const std::string& sid) {
+  auto it = l.provenance.find(sid);
+  REQUIRE(it != l.provenance.end());
+  auto p = agents::parse_provenance(it->second);
+  REQUIRE(p);
+  return *p;
+}
+
+const agents::unit_provenance* unit_of(const agents::turn_provenance& p, std::string_view task) {
+  for (const auto& u : p.units) {
+    if (u.task == task) return &u;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "a reply's provenance names the message a cached unit came from",
+                 "[runtime][conversation][provenance]") {
+  seen->intent_answer = R"({"intent": "faq", "confidence": 0.9, "scores": {"faq": 0.9}})";
+  turn(sms("SMfirst", "+19095551111", "Do buyers pay for the appraisal?"));
+  turn(sms("SMsecond", "+19095552222", "Do buyers pay for the appraisal?"));
+
+  const auto first = provenance_of(*seen, "SMfirst");
+  const auto* paid = unit_of(first, "faq");
+  REQUIRE(paid != nullptr);
+  CHECK(paid->outcome == "miss");
+  CHECK(paid->source_sid.empty());
+  CHECK_FALSE(paid->model.empty());
+
+  // The second lead's units were answered by the first lead's requests.
+  const auto second = provenance_of(*seen, "SMsecond");
+  CHECK(second.bot == "lead");
+  CHECK(second.answered_by == "faq");
+  CHECK(second.faq == "words");  // the test market has no catalog entry for it
+  CHECK(second.intent == "faq");
+  for (const auto task : {"intent", "faq"}) {
+    const auto* hit = unit_of(second, task);
+    REQUIRE(hit != nullptr);
+    CHECK(hit->outcome == "l1");
+    CHECK(hit->source_sid == "SMfirst");
+    CHECK(hit->cost_usd == 0);
+    CHECK(hit->model == unit_of(first, task)->model);
+  }
+  CHECK(second.compliance.empty());
+  CHECK(second.opt_out == "none");
+  CHECK(second.escalation == "none");
+  CHECK(second.handoff_reason == "no_bot_intent");
+  CHECK(second.temperature == "cold");
+}
+
+TEST_CASE_METHOD(fixture, "a handoff, the answering bot and the scores after are in the provenance",
+                 "[runtime][conversation][provenance]") {
+  seen->intent_answer = R"({"intent": "buyer", "confidence": 0.93, "scores": {"buyer": 0.93}})";
+  seen->facts_answer = R"({"budget": 480000, "pre_approved": true})";
+  turn(sms("SM1", "+19095551234", "Pre-approved, shopping for a place around 480k"));
+  const auto p = provenance_of(*seen, "SM1");
+  const auto& snap = seen->snapshots.at("+19095551234");
+  CHECK(p.bot == "buyer");
+  CHECK(p.answered_by == "bot");
+  CHECK(p.handoff_reason == "handed_off");
+  CHECK(p.handoff_from == "lead");
+  CHECK(p.handoff_to == "buyer");
+  CHECK(p.intent_confidence == Approx(0.93));
+  CHECK(p.frs == snap.frs);
+  CHECK(p.frs > 0);
+  CHECK(p.pcs == snap.pcs);
+  CHECK(p.temperature == snap.temperature);
+  // Intent, facts and the bot's reply, in the order they were asked.
+  REQUIRE(p.units.size() == 3);
+  CHECK(p.units[0].task == "intent");
+  CHECK(p.units[1].task == "facts");
+  CHECK(p.units[2].task == "reply");
+  CHECK(p.units[2].outcome == "miss");
+}
+
+TEST_CASE_METHOD(fixture, "a STOP's provenance is the compliance gate's, with no unit",
+                 "[runtime][conversation][provenance]") {
+  turn(sms("SM1", "+19095551234", "Stop."));
+  const auto p = provenance_of(*seen, "SM1");
+  CHECK(p.answered_by == "opt_out");
+  CHECK(p.compliance == "opt_out:keyword");
+  CHECK(p.opt_out == "opt_out");
+  CHECK(p.units.empty());
+  CHECK(p.escalation.empty());  // the turn never got to escalation
+}
+
+TEST_CASE_METHOD(fixture, "a fallback reply's provenance says which units gave no answer",
+                 "[runtime][conversation][provenance]") {
+  seen->llm_fails = true;
+  turn(sms("SM1", "+19095551234", "anyone there?"));
+  const auto p = provenance_of(*seen, "SM1");
+  CHECK(p.answered_by == "fallback");
+  CHECK(p.fallback == "provider");
+  const auto* intent = unit_of(p, "intent");
+  const auto* reply = unit_of(p, "reply");
+  REQUIRE(intent != nullptr);
+  REQUIRE(reply != nullptr);
+  CHECK(intent->outcome == "error");
+  CHECK(reply->outcome == "error");
 }
