@@ -107,7 +107,8 @@ std::string format_transcript(const lead_transcript& t) {
   for (const auto& turn : t.turns) {
     out += '\n';
     if (turn.has_inbound) {
-      out += fmt::format("{} {}\n  lead: {}\n", utc_timestamp(turn.at_ms), turn.sid, turn.inbound);
+      out += fmt::format("{} {}\n  lead says: {}\n", utc_timestamp(turn.at_ms), turn.sid,
+                         turn.inbound);
     } else {
       out += fmt::format("{} follow-up {}\n", utc_timestamp(turn.at_ms), turn.follow_up);
     }
@@ -115,7 +116,8 @@ std::string format_transcript(const lead_transcript& t) {
       out += "  (no reply stored)\n";
       continue;
     }
-    const auto who = turn.bot.empty() ? std::string{"bot"} : turn.bot;
+    // "buyer bot", "follow_up bot": the stored bot column says who wrote it.
+    const auto who = (turn.bot.empty() ? std::string{"?"} : turn.bot) + " bot";
     out += turn.reply.empty() ? fmt::format("  {}: (nothing sent)\n", who)
                               : fmt::format("  {}: {}\n", who, turn.reply);
     if (auto p = parse_provenance(turn.provenance_json)) {

@@ -117,13 +117,13 @@ TEST_CASE("the transcript shows each text, its reply and the reply's provenance 
   CHECK(first < second);
   CHECK(second < follow);
   CHECK(follow < unanswered);
-  CHECK_THAT(text, Catch::Contains("2026-01-05T08:00:00Z SMa1\n  lead: looking for a condo"));
+  CHECK_THAT(text, Catch::Contains("2026-01-05T08:00:00Z SMa1\n  lead says: looking for a condo"));
   CHECK_THAT(text, Catch::Contains("handoff lead -> buyer (handed_off)"));
   CHECK_THAT(text, Catch::Contains("faq l3 [SMother-lead-7, 0.877] claude-sonnet-4-6 $0"));
   CHECK_THAT(text, Catch::Contains("intent l1 [SMother-lead-6] claude-haiku-4-5 $0"));
   CHECK_THAT(text, Catch::Contains("faq by topic hoa_fees, Irvine"));
   CHECK_THAT(text, Catch::Contains("after: FRS 55.0, PCS 40.5, warm (was cold)"));
-  CHECK_THAT(text, Catch::Contains("  follow_up: Still looking?"));
+  CHECK_THAT(text, Catch::Contains("follow-up 1\n  follow_up bot: Still looking?"));
 }
 
 TEST_CASE("a reply stored before provenance existed says so", "[agents][transcript]") {
@@ -131,8 +131,13 @@ TEST_CASE("a reply stored before provenance existed says so", "[agents][transcri
   t.found = true;
   t.contact = "+17145550999";
   t.turns = {{"SMold", 0, "hi", true, "Hello!", true, "lead", 0, ""}};
-  CHECK_THAT(format_transcript(t),
-             Catch::Contains("  lead: Hello!\n      (no provenance recorded)"));
+  CHECK_THAT(
+      format_transcript(t),
+      Catch::Contains("  lead says: hi\n  lead bot: Hello!\n      (no provenance recorded)"));
+  // An opted-out lead's text is stored with an empty reply: nothing went out.
+  t.turns.push_back({"SMlate", 1000, "one more thing", true, "", true, "lead", 0, ""});
+  CHECK_THAT(format_transcript(t), Catch::Contains("  lead says: one more thing\n"
+                                                   "  lead bot: (nothing sent)\n"));
   t.opted_out = true;
   t.muted = true;
   CHECK_THAT(format_transcript(t),
