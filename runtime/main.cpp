@@ -18,6 +18,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -478,8 +479,19 @@ int cmd_conversation(const args& a) {
       std::cerr << config::to_string(e, config_path->second) << '\n';
     return 1;
   }
-  postgres::store db{loaded.config->storage.database_url, loaded.config->market.id};
-  const auto transcript = db.transcript(phone);
+  agents::lead_transcript transcript;
+  try {
+    postgres::store db{loaded.config->storage.database_url, loaded.config->market.id};
+    transcript = db.transcript(phone);
+  } catch (const std::exception& e) {
+    // libpq's messages span lines; the command's error is one.
+    std::string why = e.what();
+    std::replace_if(
+        why.begin(), why.end(), [](char c) { return c == '\n' || c == '\t'; }, ' ');
+    while (!why.empty() && why.back() == ' ') why.pop_back();
+    std::cerr << "openhouse conversation: " << why << '\n';
+    return 1;
+  }
   if (!transcript.found) {
     std::cerr << "openhouse conversation: no lead " << phone << " in market '"
               << loaded.config->market.id << "'\n";

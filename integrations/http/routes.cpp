@@ -77,8 +77,8 @@ std::optional<std::string> decode_segment(std::string_view segment) {
       out += segment[i];
       continue;
     }
-    if (i + 2 >= segment.size() || !std::isxdigit(static_cast<unsigned char>(segment[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(segment[i + 2]))) {
+    if (i + 2 >= segment.size() || std::isxdigit(static_cast<unsigned char>(segment[i + 1])) == 0 ||
+        std::isxdigit(static_cast<unsigned char>(segment[i + 2])) == 0) {
       return std::nullopt;
     }
     out += static_cast<char>(std::stoi(std::string{segment.substr(i + 1, 2)}, nullptr, 16));
