@@ -1,6 +1,6 @@
 #include "agents/faq_catalog.hpp"
 
-#include "agents/edit_distance.hpp"
+#include "agents/word_folding.hpp"
 
 #include <algorithm>
 #include <array>

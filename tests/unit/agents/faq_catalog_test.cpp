@@ -1,4 +1,5 @@
 #include "agents/faq_catalog.hpp"
+#include "agents/word_folding.hpp"
 
 #include "config/env_expand.hpp"
 #include "config/loader.hpp"
@@ -161,4 +162,16 @@ TEST_CASE("a city is found through one typo per long word", "[agents][faq]") {
   CHECK(c.city_in("chin") == "");                   // short words must be exact
   CHECK(c.city_in("riversides").empty() == false);  // one letter more is a typo too
   CHECK(c.city_in("no city here").empty());
+}
+
+TEST_CASE("SMS spellings are undone before words are compared", "[agents][faq]") {
+  using openhouse::agents::edit_distance;
+  using openhouse::agents::without_elongation;
+  CHECK(without_elongation("stoooop") == "stop");
+  CHECK(without_elongation("whaaat") == "what");
+  CHECK(without_elongation("off") == "off");      // a doubled letter stays
+  CHECK(edit_distance("escrow", "ecsrow") == 1);  // a swap is one edit
+  CHECK(edit_distance("commission", "commision") == 1);
+  CHECK(edit_distance("step", "stop") == 1);
+  CHECK(edit_distance("", "abc") == 3);
 }
