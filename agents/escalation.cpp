@@ -1,5 +1,7 @@
 #include "agents/escalation.hpp"
 
+#include "agents/word_folding.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -168,19 +170,6 @@ const std::unordered_map<std::string, std::vector<std::string>>& canonical_forms
       {"undrstand", {"understand"}},
   };
   return forms;
-}
-
-/// "whaaat" -> "what", "ummm" -> "um", "huhhh" -> "huh": a letter typed
-/// three times or more is one letter.
-std::string without_elongation(const std::string& w) {
-  std::string out;
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    std::size_t run = 1;
-    while (i + run < w.size() && w[i + run] == w[i]) ++run;
-    out.append(run >= 3 ? 1 : run, w[i]);
-    i += run - 1;
-  }
-  return out;
 }
 
 std::vector<std::string> canonical_words(std::string_view text) {

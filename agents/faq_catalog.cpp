@@ -1,6 +1,6 @@
 #include "agents/faq_catalog.hpp"
 
-#include "agents/edit_distance.hpp"
+#include "agents/word_folding.hpp"
 
 #include <algorithm>
 #include <array>
@@ -19,13 +19,13 @@ bool is_alnum(char c) {
 /// SMS spellings of the words patterns are written in.
 std::string fold(std::string w) {
   static const std::array<std::pair<std::string_view, std::string_view>, 30> spellings{{
-      {"u", "you"},       {"ya", "you"},        {"ur", "your"},     {"yr", "your"},
-      {"r", "are"},       {"whats", "what"},    {"wat", "what"},    {"wut", "what"},
-      {"hows", "how"},    {"whos", "who"},      {"wheres", "where"}, {"whens", "when"},
-      {"b4", "before"},   {"thx", "thanks"},    {"pls", "please"},  {"plz", "please"},
-      {"bc", "because"},  {"cuz", "because"},   {"rn", "now"},      {"n", "and"},
-      {"w", "with"},      {"abt", "about"},     {"hm", "how"},      {"yrs", "years"},
-      {"mo", "month"},    {"mos", "months"},    {"wk", "week"},     {"wks", "weeks"},
+      {"u", "you"},           {"ya", "you"},       {"ur", "your"},      {"yr", "your"},
+      {"r", "are"},           {"whats", "what"},   {"wat", "what"},     {"wut", "what"},
+      {"hows", "how"},        {"whos", "who"},     {"wheres", "where"}, {"whens", "when"},
+      {"b4", "before"},       {"thx", "thanks"},   {"pls", "please"},   {"plz", "please"},
+      {"bc", "because"},      {"cuz", "because"},  {"rn", "now"},       {"n", "and"},
+      {"w", "with"},          {"abt", "about"},    {"hm", "how"},       {"yrs", "years"},
+      {"mo", "month"},        {"mos", "months"},   {"wk", "week"},      {"wks", "weeks"},
       {"govt", "government"}, {"approx", "about"},
   }};
   for (const auto& [from, to] : spellings) {
@@ -54,8 +54,8 @@ faq_catalog::faq_catalog(const std::vector<config::faq_entry>& entries,
     std::string l;
     for (const char ch : city) l.push_back(lower(ch));
     // The first spelling of a name wins ("Ontario" before a list's "ontario").
-    const bool seen = std::any_of(cities_.begin(), cities_.end(),
-                                  [&](const auto& c) { return c.first == l; });
+    const bool seen =
+        std::any_of(cities_.begin(), cities_.end(), [&](const auto& c) { return c.first == l; });
     if (!seen && !l.empty()) cities_.emplace_back(std::move(l), std::move(city));
   }
   std::stable_sort(cities_.begin(), cities_.end(),
@@ -196,8 +196,7 @@ std::optional<faq_topic> faq_catalog::match(std::string_view text) const {
   // A figure, a date or an address decides the answer as much as the topic
   // does ("do we need 20% down", "what's 123 Main St worth"), and so does a
   // particular home ("is there mello roos on the listing you sent").
-  out.specific = has_digit(text) || text.find('$') != std::string_view::npos ||
-                 names_a_property(w);
+  out.specific = has_digit(text) || text.find('$') != std::string_view::npos || names_a_property(w);
   return out;
 }
 
@@ -224,9 +223,9 @@ bool faq_catalog::asks(std::string_view text, const std::vector<std::string>& /*
   }
   const auto& w = openers;
   static const std::array<std::string_view, 22> asking{
-      "what",  "how",     "should",  "is",    "are",     "can",     "could",    "do",
-      "does",  "which",   "when",    "where", "why",     "any",     "wondering", "question",
-      "tell",  "explain", "curious", "will",  "would",   "whats"};
+      "what", "how",     "should",  "is",    "are",   "can",  "could",     "do",
+      "does", "which",   "when",    "where", "why",   "any",  "wondering", "question",
+      "tell", "explain", "curious", "will",  "would", "whats"};
   // Typos of the longer question words count too ("whtas", "wahts").
   return std::any_of(w.begin(), w.end(), [](const std::string& w) {
     return std::any_of(asking.begin(), asking.end(), [&](std::string_view a) {
@@ -236,12 +235,12 @@ bool faq_catalog::asks(std::string_view text, const std::vector<std::string>& /*
 }
 
 bool faq_catalog::states_a_plan(const std::vector<std::string>& w) {
-  static const std::array<std::string_view, 8> speakers{"i",   "we",  "im",    "were",
+  static const std::array<std::string_view, 8> speakers{"i",   "we",   "im",   "were",
                                                         "ive", "weve", "wife", "husband"};
   static const std::array<std::string_view, 14> planning{
-      "want",  "wanna",    "looking", "thinking", "planning", "plan",  "hoping",
-      "trying", "ready",   "considering", "gonna", "going",   "about", "decided"};
-  static const std::array<std::string_view, 7> asking{"do", "does", "should", "can",
+      "want",   "wanna", "looking",     "thinking", "planning", "plan",  "hoping",
+      "trying", "ready", "considering", "gonna",    "going",    "about", "decided"};
+  static const std::array<std::string_view, 7> asking{"do",    "does",  "should", "can",
                                                       "could", "would", "will"};
   const auto in = [](const auto& set, const std::string& x) {
     return std::find(set.begin(), set.end(), x) != set.end();
@@ -256,9 +255,8 @@ bool faq_catalog::states_a_plan(const std::vector<std::string>& w) {
 }
 
 bool faq_catalog::asks_twice(const std::vector<std::string>& w) {
-  static const std::array<std::string_view, 12> asking{"how",  "what", "whats", "when", "where",
-                                                       "is",   "are",  "do",    "does", "can",
-                                                       "which", "who"};
+  static const std::array<std::string_view, 12> asking{
+      "how", "what", "whats", "when", "where", "is", "are", "do", "does", "can", "which", "who"};
   for (std::size_t i = 1; i + 1 < w.size(); ++i) {
     if (w[i] == "and" && std::find(asking.begin(), asking.end(), w[i + 1]) != asking.end()) {
       return true;
@@ -268,11 +266,11 @@ bool faq_catalog::asks_twice(const std::vector<std::string>& w) {
 }
 
 bool faq_catalog::names_a_property(const std::vector<std::string>& w) {
-  static const std::array<std::string_view, 6> pointing{"this", "that", "the", "these",
-                                                        "those", "ur"};
-  static const std::array<std::string_view, 10> property{
-      "listing", "listings", "house", "home", "place", "condo", "property", "one", "unit",
-      "townhouse"};
+  static const std::array<std::string_view, 6> pointing{"this",  "that",  "the",
+                                                        "these", "those", "ur"};
+  static const std::array<std::string_view, 10> property{"listing", "listings", "house",    "home",
+                                                         "place",   "condo",    "property", "one",
+                                                         "unit",    "townhouse"};
   for (std::size_t i = 0; i + 1 < w.size(); ++i) {
     if (std::find(pointing.begin(), pointing.end(), w[i]) == pointing.end()) continue;
     if (std::find(property.begin(), property.end(), w[i + 1]) == property.end()) continue;

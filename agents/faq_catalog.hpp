@@ -18,7 +18,7 @@ namespace openhouse::agents {
 /// What a text asks of the catalog.
 struct faq_topic {
   const config::faq_entry* entry = nullptr;  ///< the entry asked for
-  std::string city;  ///< the market's city the text names ("" when none)
+  std::string city;                          ///< the market's city the text names ("" when none)
   /// The text pins down more than a topic and a city (a figure, a date, an
   /// address): its answer may depend on them, so it is not shared by topic.
   bool specific = false;

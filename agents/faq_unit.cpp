@@ -67,8 +67,8 @@ cache::cache_request build_topic_faq_request(const config::market_config& cfg,
   return out;
 }
 
-cache::cache_request build_faq_request(const config::market_config& cfg,
-                                       const faq_catalog& catalog, std::string_view contact,
+cache::cache_request build_faq_request(const config::market_config& cfg, const faq_catalog& catalog,
+                                       std::string_view contact,
                                        const runtime::inbound_sms& inbound,
                                        const cache::generations& g, bool generations_verified) {
   auto out = faq_base(cfg, contact, inbound, g, generations_verified);
@@ -76,10 +76,9 @@ cache::cache_request build_faq_request(const config::market_config& cfg,
   // The entries the question touches, for the model to draw on; the key
   // holds them too (an edited answer is a new entry).
   const auto facts = catalog.related_facts(inbound.body);
-  req.system.push_back(
-      {facts.empty() ? std::string{"The brokerage's facts: none on this question."}
-                     : "The brokerage's facts:\n" + facts,
-       false});
+  req.system.push_back({facts.empty() ? std::string{"The brokerage's facts: none on this question."}
+                                      : "The brokerage's facts:\n" + facts,
+                        false});
   req.messages.push_back({"user", inbound.body});
   auto& u = out.unit;
   u.template_version = std::string{faq_template};

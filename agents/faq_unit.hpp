@@ -33,22 +33,16 @@ inline constexpr double faq_min_confidence = 0.6;
 /// The market-scoped unit that answers `topic` (not specific: see
 /// faq_topic::specific) for its city. Nothing of the lead goes into it, not
 /// even their words, so it is shared even when their text carries PII.
-[[nodiscard]] cache::cache_request build_topic_faq_request(const config::market_config& cfg,
-                                                          const faq_topic& topic,
-                                                          std::string_view contact,
-                                                          const runtime::inbound_sms& inbound,
-                                                          const cache::generations& g,
-                                                          bool generations_verified);
+[[nodiscard]] cache::cache_request build_topic_faq_request(
+    const config::market_config& cfg, const faq_topic& topic, std::string_view contact,
+    const runtime::inbound_sms& inbound, const cache::generations& g, bool generations_verified);
 
 /// The unit for a question no entry answers by topic: keyed by its words,
 /// market-scoped when they carry no PII; the prompt holds the facts of the
 /// entries it touches (faq_catalog::related_facts) and says to leave what
 /// they do not cover to an agent.
-[[nodiscard]] cache::cache_request build_faq_request(const config::market_config& cfg,
-                                                    const faq_catalog& catalog,
-                                                    std::string_view contact,
-                                                    const runtime::inbound_sms& inbound,
-                                                    const cache::generations& g,
-                                                    bool generations_verified);
+[[nodiscard]] cache::cache_request build_faq_request(
+    const config::market_config& cfg, const faq_catalog& catalog, std::string_view contact,
+    const runtime::inbound_sms& inbound, const cache::generations& g, bool generations_verified);
 
 }  // namespace openhouse::agents

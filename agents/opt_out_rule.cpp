@@ -1,6 +1,6 @@
 #include "agents/opt_out_rule.hpp"
 
-#include "agents/edit_distance.hpp"
+#include "agents/word_folding.hpp"
 
 #include <algorithm>
 #include <array>
@@ -265,13 +265,7 @@ std::string fold_typo(std::string w) {
 }
 
 std::string fold_repeats(const std::string& w) {
-  std::string out;
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    std::size_t run = 1;
-    while (i + run < w.size() && w[i + run] == w[i]) ++run;
-    out.append(run >= 3 ? 1 : run, w[i]);
-    i += run - 1;
-  }
+  const std::string out = without_elongation(w);
   std::string single;
   for (const char c : out) {
     if (single.empty() || single.back() != c) single.push_back(c);

@@ -26,15 +26,28 @@ std::string padded(std::string_view text) {
 }  // namespace
 
 bool asks_to_repeat(std::string_view text) {
-  static constexpr std::array<std::string_view, 22> phrases{
-      " what did you say ",   " what did u say ",      " what did you tell ",
-      " what did u tell ",    " what did you text ",   " what did you send ",
-      " what was it you said ", " repeat what ",       " repeat that ",
-      " repeat it ",          " say that again ",      " say it again ",
-      " send that again ",    " send it again ",       " resend ",
-      " lost the msg ",       " lost the message ",    " lost your msg ",
-      " lost your message ",  " lost the text ",       " didnt get that ",
-      " can you repeat "};
+  static constexpr std::array<std::string_view, 22> phrases{" what did you say ",
+                                                            " what did u say ",
+                                                            " what did you tell ",
+                                                            " what did u tell ",
+                                                            " what did you text ",
+                                                            " what did you send ",
+                                                            " what was it you said ",
+                                                            " repeat what ",
+                                                            " repeat that ",
+                                                            " repeat it ",
+                                                            " say that again ",
+                                                            " say it again ",
+                                                            " send that again ",
+                                                            " send it again ",
+                                                            " resend ",
+                                                            " lost the msg ",
+                                                            " lost the message ",
+                                                            " lost your msg ",
+                                                            " lost your message ",
+                                                            " lost the text ",
+                                                            " didnt get that ",
+                                                            " can you repeat "};
   const auto p = padded(text);
   for (const auto phrase : phrases) {
     if (p.find(phrase) != std::string::npos) return true;

@@ -29,16 +29,19 @@ bool mentions_contact(std::string_view text, std::string_view contact) {
 bool asks_about_own_home(std::string_view text, std::span<const runtime::history_entry> history,
                          std::span<const std::string> areas) {
   std::string lower;
-  for (const char c : text) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  for (const char c : text)
+    lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   bool own = false;
   for (const std::string_view owner : {"my ", "our "}) {
-    for (const std::string_view home : {"house", "home", "place", "property", "condo", "townhouse"}) {
+    for (const std::string_view home :
+         {"house", "home", "place", "property", "condo", "townhouse"}) {
       own = own || lower.find(std::string{owner} + std::string{home}) != std::string::npos;
     }
   }
   if (!own) return false;
   const bool zip_known = std::any_of(areas.begin(), areas.end(), [](const std::string& a) {
-    return a.size() == 5 && std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return a.size() == 5 &&
+           std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; });
   });
   if (zip_known) return true;
   return std::any_of(history.begin(), history.end(), [](const runtime::history_entry& h) {

@@ -10,8 +10,8 @@
 #include "agents/intent_unit.hpp"
 #include "agents/lead_state.hpp"
 #include "agents/opt_out_rule.hpp"
-#include "agents/reply_policy.hpp"
 #include "agents/repeat_request.hpp"
+#include "agents/reply_policy.hpp"
 #include "agents/unit_scope.hpp"
 #include "integrations/crm/lead_update.hpp"
 #include "integrations/crm/temperature_override.hpp"
@@ -239,8 +239,9 @@ void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> to
       [self, msg, topic, rp](const cache::generations& g, bool verified) mutable {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
-        auto req = topic ? agents::build_topic_faq_request(cfg, *topic, st.contact, msg, g, verified)
-                         : agents::build_faq_request(cfg, *st.faq, st.contact, msg, g, verified);
+        auto req = topic
+                       ? agents::build_topic_faq_request(cfg, *topic, st.contact, msg, g, verified)
+                       : agents::build_faq_request(cfg, *st.faq, st.contact, msg, g, verified);
         self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
             .await(
                 [self, msg, topic, rp](const cache::cache_reply& answer) mutable {
@@ -250,10 +251,9 @@ void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> to
                   const auto& snap = st.snapshot;
                   const auto bot =
                       agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
-                  auto reply = agents::finish_bot_reply(*st.deps.config, bot,
-                                                        answer.answer.response.text,
-                                                        agents::stored_facts(snap.facts_json),
-                                                        snap.history);
+                  auto reply =
+                      agents::finish_bot_reply(*st.deps.config, bot, answer.answer.response.text,
+                                               agents::stored_facts(snap.facts_json), snap.history);
                   if (reply.empty()) {
                     ask_reply(self, std::move(msg), std::move(rp));
                     return;
@@ -671,10 +671,16 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
       return then && then->entry == topic->entry;
     });
     if (again) {
-      st.turn.compliance.clear();
-      st.turn.provenance.answered_by = "repeat";
-      persist_reply(self, std::move(msg), std::move(*again), false, std::move(rp));
-      return;
+      // The answer as it was, without the question that followed it then
+      // (its fact may be known by now): the flow's next question instead.
+      const auto bot = agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
+      auto reply = agents::finish_bot_reply(cfg, bot, *again, agents::stored_facts(snap.facts_json),
+                                            snap.history);
+      if (!reply.empty()) {
+        st.turn.provenance.answered_by = "repeat";
+        persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
+        return;
+      }
     }
   }
   st.turn.topic = topic_of(st, msg.body);
@@ -869,8 +875,7 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
   st.opt_out = st.deps.opt_out
                    ? st.deps.opt_out
                    : std::make_shared<const agents::opt_out_rule>(st.deps.config->compliance);
-  st.faq = st.deps.faq ? st.deps.faq
-                       : std::make_shared<const agents::faq_catalog>(*st.deps.config);
+  st.faq = st.deps.faq ? st.deps.faq : std::make_shared<const agents::faq_catalog>(*st.deps.config);
   return {
       // `await` in every step keeps later messages in the mailbox until this
       // one is answered: one contact's messages are handled strictly in order.

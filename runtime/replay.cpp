@@ -593,6 +593,10 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
                                  [&](const auto& f) { return agents::fact_known(facts, f); });
             });
             known_fact_questions += known ? 1 : 0;
+            if (known) {
+              spdlog::debug("replay: {} asks a known fact: {} (facts {})", e.sid, result->reply,
+                            result->facts_json);
+            }
           }
           if (!repeated) {
             const auto& done_by = result->compliance;

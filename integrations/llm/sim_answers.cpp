@@ -76,36 +76,61 @@ struct category_hits {
 
 std::array<category_hits, 7> score_categories(std::string_view message) {
   const std::string padded = padded_words(message);
-  const int seller = count_hits(padded, {"sell", "selling", "seller", "sold", "list my", "listing my", "list our",
-                                         "home worth", "house worth", "property worth", "home value",
-                                         "value of my", "valuation", "cma", "market analysis", "cash offer",
-                                         "offer on my"});
-  const int buyer = count_hits(padded, {"buy", "buying", "buyer", "purchase", "purchasing", "looking for a",
-                                        "looking for an", "house hunting", "home search", "first home",
-                                        "first time", "pre approved", "preapproved", "bedroom*", "bed", "beds",
-                                        "mortgage", "open house", "move to", "relocat*", "in the market for"});
-  const int human = count_hits(padded, {"human", "real person", "speak to someone", "talk to someone",
-                                        "speak with someone", "talk to a person", "call me", "speak to an agent",
-                                        "talk to an agent", "representative", "lawyer", "attorney", "bankrupt*",
-                                        "foreclos*"});
-  const int faq = count_hits(padded, {"how does", "how do", "what is", "what are", "closing cost*", "commission*",
-                                      "fee", "fees", "hoa", "property tax*", "taxes", "school*", "escrow",
-                                      "earnest money", "inspection*", "appraisal*", "process", "how long",
-                                      "down payment", "interest rate*"});
-  const int scheduling = count_hits(padded, {"schedul*", "appointment*", "showing*", "tour*", "see the house",
-                                             "see the home", "see the place", "viewing", "walk through",
-                                             "walkthrough", "set up a time"});
+  const int seller = count_hits(
+      padded, {"sell", "selling", "seller", "sold", "list my", "listing my", "list our",
+               "home worth", "house worth", "property worth", "home value", "value of my",
+               "valuation", "cma", "market analysis", "cash offer", "offer on my"});
+  const int buyer = count_hits(padded, {"buy",
+                                        "buying",
+                                        "buyer",
+                                        "purchase",
+                                        "purchasing",
+                                        "looking for a",
+                                        "looking for an",
+                                        "house hunting",
+                                        "home search",
+                                        "first home",
+                                        "first time",
+                                        "pre approved",
+                                        "preapproved",
+                                        "bedroom*",
+                                        "bed",
+                                        "beds",
+                                        "mortgage",
+                                        "open house",
+                                        "move to",
+                                        "relocat*",
+                                        "in the market for"});
+  const int human = count_hits(
+      padded, {"human", "real person", "speak to someone", "talk to someone", "speak with someone",
+               "talk to a person", "call me", "speak to an agent", "talk to an agent",
+               "representative", "lawyer", "attorney", "bankrupt*", "foreclos*"});
+  const int faq =
+      count_hits(padded, {"how does",    "how do",  "what is",  "what are",      "closing cost*",
+                          "commission*", "fee",     "fees",     "hoa",           "property tax*",
+                          "taxes",       "school*", "escrow",   "earnest money", "inspection*",
+                          "appraisal*",  "process", "how long", "down payment",  "interest rate*"});
+  const int scheduling = count_hits(
+      padded, {"schedul*", "appointment*", "showing*", "tour*", "see the house", "see the home",
+               "see the place", "viewing", "walk through", "walkthrough", "set up a time"});
   int greeting = 0;
   if (seller + buyer + human + faq + scheduling == 0) {
-    greeting = count_hits(padded, {"hi", "hello", "hey", "good morning", "good afternoon", "good evening", "howdy"});
+    greeting = count_hits(
+        padded, {"hi", "hello", "hey", "good morning", "good afternoon", "good evening", "howdy"});
   }
   // A bare question with no topic words still reads as a question.
   int faq_total = faq;
-  if (seller + buyer + human + faq + scheduling + greeting == 0 && message.find('?') != std::string_view::npos) {
+  if (seller + buyer + human + faq + scheduling + greeting == 0 &&
+      message.find('?') != std::string_view::npos) {
     faq_total = 1;
   }
-  return {{{"seller", seller}, {"buyer", buyer}, {"human", human}, {"faq", faq_total}, {"scheduling", scheduling},
-           {"greeting", greeting}, {"other", 0}}};
+  return {{{"seller", seller},
+           {"buyer", buyer},
+           {"human", human},
+           {"faq", faq_total},
+           {"scheduling", scheduling},
+           {"greeting", greeting},
+           {"other", 0}}};
 }
 
 double score_for(int hits) { return hits > 0 ? std::min(0.95, 0.6 + 0.12 * hits) : 0.05; }
@@ -126,9 +151,11 @@ std::string format_money(double amount) {
 // number needs a '$', a magnitude word or thousands separators, so that "3 bed"
 // or a zip code is never read as a budget.
 std::optional<double> find_budget(const std::string& lower) {
-  static const std::regex money{R"((\$\s?)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(million|thousand|mm|m|k)?\b)"};
+  static const std::regex money{
+      R"((\$\s?)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(million|thousand|mm|m|k)?\b)"};
   std::optional<double> best;
-  for (auto it = std::sregex_iterator(lower.begin(), lower.end(), money); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(lower.begin(), lower.end(), money);
+       it != std::sregex_iterator(); ++it) {
     const auto& m = *it;
     const bool dollar = m[1].matched;
     const bool commas = m[2].str().find(',') != std::string::npos;
@@ -139,7 +166,7 @@ std::optional<double> find_budget(const std::string& lower) {
     double value = std::strtod(number.c_str(), nullptr);
     if (unit == "k" || unit == "thousand") value *= 1e3;
     if (unit == "m" || unit == "mm" || unit == "million") value *= 1e6;
-    if (value < 10000) continue;  // "$50 fee" is not a budget
+    if (value < 10000) continue;               // "$50 fee" is not a budget
     if (!best || value > *best) best = value;  // "400k to 500k": the ceiling
   }
   return best;
@@ -147,7 +174,8 @@ std::optional<double> find_budget(const std::string& lower) {
 
 std::optional<bool> find_pre_approved(const std::string& lower) {
   static const std::regex approved{R"(pre[\s-]?approv(ed|al))"};
-  static const std::regex negation{R"((\bnot\b|\bno\b|n't|\bwithout\b|\bneed\b|\bneeds\b|\byet to\b|\bhavent\b))"};
+  static const std::regex negation{
+      R"((\bnot\b|\bno\b|n't|\bwithout\b|\bneed\b|\bneeds\b|\byet to\b|\bhavent\b))"};
   std::smatch m;
   if (!std::regex_search(lower, m, approved)) return std::nullopt;
   const auto start = static_cast<std::size_t>(m.position(0));
@@ -159,7 +187,8 @@ std::optional<bool> find_pre_approved(const std::string& lower) {
 std::optional<std::string> find_timeline(const std::string& lower) {
   static const std::regex asap{R"(\b(asap|immediately|right away|right now|urgent)\b)"};
   static const std::regex span{R"(\b(\d+)(\s*(?:-|to)\s*\d+)?\s*(day|week|month|year)s?\b)"};
-  static const std::regex season{R"(\b(next|this) (week|month|year|spring|summer|fall|autumn|winter)\b)"};
+  static const std::regex season{
+      R"(\b(next|this) (week|month|year|spring|summer|fall|autumn|winter)\b)"};
   static const std::regex browsing{R"(\b(just browsing|just looking|no rush|not in a hurry)\b)"};
   std::smatch m;
   if (std::regex_search(lower, asap)) return std::string{"asap"};
@@ -179,10 +208,14 @@ std::optional<std::string> find_timeline(const std::string& lower) {
 }
 
 std::optional<std::string> find_motivation(const std::string& padded) {
-  if (count_hits(padded, {"relocat*", "new job", "job transfer", "transferred"}) > 0) return "relocation";
+  if (count_hits(padded, {"relocat*", "new job", "job transfer", "transferred"}) > 0)
+    return "relocation";
   if (count_hits(padded, {"divorc*", "separation"}) > 0) return "divorce";
-  if (count_hits(padded, {"baby", "growing family", "more space", "bigger place", "bigger home"}) > 0) return "growing_family";
-  if (count_hits(padded, {"downsiz*", "empty nest*", "smaller place", "smaller home"}) > 0) return "downsizing";
+  if (count_hits(padded, {"baby", "growing family", "more space", "bigger place", "bigger home"}) >
+      0)
+    return "growing_family";
+  if (count_hits(padded, {"downsiz*", "empty nest*", "smaller place", "smaller home"}) > 0)
+    return "downsizing";
   if (count_hits(padded, {"retir*"}) > 0) return "retirement";
   if (count_hits(padded, {"inherit*", "estate sale"}) > 0) return "inheritance";
   if (count_hits(padded, {"invest*", "rental property", "rental income"}) > 0) return "investment";
@@ -191,10 +224,13 @@ std::optional<std::string> find_motivation(const std::string& padded) {
 }
 
 std::optional<std::string> find_condition(const std::string& padded) {
-  if (count_hits(padded, {"needs work", "fixer*", "repairs", "needs updating", "outdated", "as is"}) > 0) return "needs_work";
-  if (count_hits(padded, {"renovated", "remodeled", "updated", "new roof", "new kitchen"}) > 0) return "updated";
-  if (count_hits(padded, {"move in ready", "great condition", "excellent condition", "good condition",
-                          "well maintained"}) > 0) {
+  if (count_hits(padded,
+                 {"needs work", "fixer*", "repairs", "needs updating", "outdated", "as is"}) > 0)
+    return "needs_work";
+  if (count_hits(padded, {"renovated", "remodeled", "updated", "new roof", "new kitchen"}) > 0)
+    return "updated";
+  if (count_hits(padded, {"move in ready", "great condition", "excellent condition",
+                          "good condition", "well maintained"}) > 0) {
     return "good";
   }
   return std::nullopt;
@@ -285,13 +321,19 @@ std::string intent_answer(std::string_view message) {
 }
 
 nlohmann::json extract_facts(const std::vector<std::string>& messages) {
-  nlohmann::json facts = {{"budget", nullptr},    {"pre_approved", nullptr},       {"timeline", nullptr},
-                          {"motivation", nullptr}, {"property_condition", nullptr}, {"bedrooms", nullptr},
-                          {"property_type", nullptr}, {"zip", nullptr}};
+  nlohmann::json facts = {{"budget", nullptr},
+                          {"pre_approved", nullptr},
+                          {"timeline", nullptr},
+                          {"motivation", nullptr},
+                          {"property_condition", nullptr},
+                          {"bedrooms", nullptr},
+                          {"property_type", nullptr},
+                          {"zip", nullptr}};
   for (const auto& message : messages) {
     const std::string lower = lowercase(message);
     const std::string padded = padded_words(message);
-    if (const auto budget = find_budget(lower)) facts["budget"] = static_cast<std::int64_t>(*budget);
+    if (const auto budget = find_budget(lower))
+      facts["budget"] = static_cast<std::int64_t>(*budget);
     if (const auto approved = find_pre_approved(lower)) facts["pre_approved"] = *approved;
     if (const auto timeline = find_timeline(lower)) facts["timeline"] = *timeline;
     if (const auto motivation = find_motivation(padded)) facts["motivation"] = *motivation;
@@ -303,7 +345,9 @@ nlohmann::json extract_facts(const std::vector<std::string>& messages) {
   return facts;
 }
 
-std::string facts_answer(const std::vector<std::string>& messages) { return extract_facts(messages).dump(); }
+std::string facts_answer(const std::vector<std::string>& messages) {
+  return extract_facts(messages).dump();
+}
 
 std::string friendly_reply(std::string_view message) {
   static const std::vector<std::string> buyer = {
@@ -331,21 +375,29 @@ std::string friendly_reply(std::string_view message) {
 
   const auto guess = classify_intent(message);
   const std::vector<std::string>* variants = &other;
-  if (guess.intent == "buyer") variants = &buyer;
-  else if (guess.intent == "seller") variants = &seller;
-  else if (guess.intent == "faq") variants = &faq;
-  else if (guess.intent == "human") variants = &human;
-  else if (guess.intent == "greeting") variants = &greeting;
+  if (guess.intent == "buyer")
+    variants = &buyer;
+  else if (guess.intent == "seller")
+    variants = &seller;
+  else if (guess.intent == "faq")
+    variants = &faq;
+  else if (guess.intent == "human")
+    variants = &human;
+  else if (guess.intent == "greeting")
+    variants = &greeting;
   std::string reply = (*variants)[stable_hash(message) % variants->size()];
 
   // Echo the details the lead gave, so a reply for one lead's numbers can
   // never pass for another's (what a personalised reply would do, too).
   const auto facts = extract_facts({std::string{message}});
   std::vector<std::string> details;
-  if (facts["bedrooms"].is_number()) details.push_back(std::to_string(facts["bedrooms"].get<int>()) + " bedrooms");
-  if (facts["budget"].is_number()) details.push_back("around " + format_money(facts["budget"].get<double>()));
+  if (facts["bedrooms"].is_number())
+    details.push_back(std::to_string(facts["bedrooms"].get<int>()) + " bedrooms");
+  if (facts["budget"].is_number())
+    details.push_back("around " + format_money(facts["budget"].get<double>()));
   if (facts["zip"].is_string()) details.push_back("in " + facts["zip"].get<std::string>());
-  if (facts["timeline"].is_string()) details.push_back("timeline: " + facts["timeline"].get<std::string>());
+  if (facts["timeline"].is_string())
+    details.push_back("timeline: " + facts["timeline"].get<std::string>());
   if (!details.empty()) {
     std::string noted = "Noted: ";
     for (std::size_t i = 0; i < details.size(); ++i) noted += (i > 0 ? ", " : "") + details[i];
@@ -373,9 +425,10 @@ std::string faq_answer(std::string_view system, std::string_view question) {
     return friendly_reply(question);
   }
   static const std::set<std::string> common{
-      "the", "a", "an", "is", "are", "do", "does", "you", "your", "i", "we", "my", "our", "what",
-      "how", "to", "of", "in", "for", "and", "or", "it", "on", "can", "be", "much", "any", "with",
-      "me", "us", "this", "that", "there", "about", "get", "have", "need", "will", "would"};
+      "the",  "a",    "an",    "is",    "are", "do",   "does", "you",  "your", "i",
+      "we",   "my",   "our",   "what",  "how", "to",   "of",   "in",   "for",  "and",
+      "or",   "it",   "on",    "can",   "be",  "much", "any",  "with", "me",   "us",
+      "this", "that", "there", "about", "get", "have", "need", "will", "would"};
   std::set<std::string> asked;
   for (auto& w : words_of(question)) {
     if (common.count(w) == 0 && w.size() > 2) asked.insert(std::move(w));
@@ -410,15 +463,17 @@ std::string faq_answer(std::string_view system, std::string_view question) {
 
 bool asks_to_schedule(std::string_view message) {
   const std::string padded = padded_words(message);
-  return count_hits(padded, {"schedul*", "book", "booking", "appointment*", "showing*", "tour*", "see the house",
-                             "see the home", "see the place", "see it", "viewing", "visit*", "walk through",
-                             "walkthrough", "set up a call", "set up a time", "call me at", "meet*"}) > 0;
+  return count_hits(padded, {"schedul*", "book", "booking", "appointment*", "showing*", "tour*",
+                             "see the house", "see the home", "see the place", "see it", "viewing",
+                             "visit*", "walk through", "walkthrough", "set up a call",
+                             "set up a time", "call me at", "meet*"}) > 0;
 }
 
 std::string pick_tool(const std::vector<std::string>& names) {
   for (const auto& name : names) {
     const std::string lower = lowercase(name);
-    for (const char* stem : {"schedul", "book", "appoint", "showing", "tour", "calendar", "meeting"}) {
+    for (const char* stem :
+         {"schedul", "book", "appoint", "showing", "tour", "calendar", "meeting"}) {
       if (lower.find(stem) != std::string::npos) return name;
     }
   }
@@ -435,7 +490,8 @@ nlohmann::json tool_arguments(const nlohmann::json& schema, std::string_view mes
   static const std::regex when{
       R"(\b(today|tonight|tomorrow|this weekend|next week|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}/\d{1,2}|noon|morning|afternoon|evening)\b)"};
   std::string when_text;
-  for (auto it = std::sregex_iterator(lower.begin(), lower.end(), when); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(lower.begin(), lower.end(), when);
+       it != std::sregex_iterator(); ++it) {
     if (!when_text.empty()) when_text += ' ';
     when_text += it->str();
   }
@@ -443,16 +499,20 @@ nlohmann::json tool_arguments(const nlohmann::json& schema, std::string_view mes
   static const std::regex street{
       R"(\b\d{1,6}\s+(?:[a-z0-9]+\s+){0,3}(?:st|street|ave|avenue|rd|road|blvd|boulevard|ln|lane|dr|drive|ct|court|way|pl|place|pkwy|parkway|cir|circle)\b)"};
   std::smatch address;
-  const std::string address_text = std::regex_search(lower, address, street) ? address.str() : std::string{};
+  const std::string address_text =
+      std::regex_search(lower, address, street) ? address.str() : std::string{};
 
   for (const auto& [name, property] : properties->items()) {
     const std::string key = lowercase(name);
-    const std::string type = property.is_object() ? property.value("type", std::string{"string"}) : "string";
+    const std::string type =
+        property.is_object() ? property.value("type", std::string{"string"}) : "string";
     if (property.is_object() && property.contains("enum") && property["enum"].is_array() &&
         !property["enum"].empty()) {
       arguments[name] = property["enum"][0];
     } else if (type == "integer" || type == "number") {
-      arguments[name] = key.find("minute") != std::string::npos || key.find("duration") != std::string::npos ? 30 : 1;
+      arguments[name] =
+          key.find("minute") != std::string::npos || key.find("duration") != std::string::npos ? 30
+                                                                                               : 1;
     } else if (type == "boolean") {
       arguments[name] = true;
     } else if (type == "array") {
@@ -462,8 +522,10 @@ nlohmann::json tool_arguments(const nlohmann::json& schema, std::string_view mes
     } else if (key.find("date") != std::string::npos || key.find("time") != std::string::npos ||
                key.find("when") != std::string::npos || key.find("slot") != std::string::npos) {
       arguments[name] = when_text;
-    } else if (key.find("address") != std::string::npos || key.find("property") != std::string::npos ||
-               key.find("location") != std::string::npos || key.find("listing") != std::string::npos) {
+    } else if (key.find("address") != std::string::npos ||
+               key.find("property") != std::string::npos ||
+               key.find("location") != std::string::npos ||
+               key.find("listing") != std::string::npos) {
       arguments[name] = address_text.empty() ? std::string{"unspecified"} : address_text;
     } else {
       arguments[name] = std::string{message};

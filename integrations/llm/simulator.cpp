@@ -26,13 +26,16 @@ struct invalid_request {
 
 std::string error_body(api family, std::string_view type, std::string_view message) {
   if (family == api::anthropic) {
-    return nlohmann::json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}.dump();
+    return nlohmann::json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}
+        .dump();
   }
-  return nlohmann::json{{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", nullptr}}}}
+  return nlohmann::json{
+      {"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", nullptr}}}}
       .dump();
 }
 
-sim_response error_response(api family, int status, std::string_view type, std::string_view message) {
+sim_response error_response(api family, int status, std::string_view type,
+                            std::string_view message) {
   sim_response response;
   response.status = status;
   response.body = error_body(family, type, message);
@@ -53,7 +56,8 @@ nlohmann::json parse_object(const std::string& body) {
 std::string required_model(const nlohmann::json& json) {
   const auto it = json.find("model");
   if (it == json.end()) throw invalid_request{"model: Field required"};
-  if (!it->is_string() || it->get<std::string>().empty()) throw invalid_request{"model: must be a non-empty string"};
+  if (!it->is_string() || it->get<std::string>().empty())
+    throw invalid_request{"model: must be a non-empty string"};
   return it->get<std::string>();
 }
 
@@ -78,7 +82,8 @@ std::vector<text_block> blocks_of(const nlohmann::json& value, const std::string
     blocks.push_back({value.get<std::string>(), false});
     return blocks;
   }
-  if (!value.is_array()) throw invalid_request{where + ": must be a string or a list of content blocks"};
+  if (!value.is_array())
+    throw invalid_request{where + ": must be a string or a list of content blocks"};
   for (std::size_t i = 0; i < value.size(); ++i) {
     const auto& block = value[i];
     const std::string at = where + "." + std::to_string(i);
@@ -88,7 +93,8 @@ std::vector<text_block> blocks_of(const nlohmann::json& value, const std::string
     text_block out;
     if (type == "text") {
       const auto text = block.find("text");
-      if (text == block.end() || !text->is_string()) throw invalid_request{at + ".text: Field required"};
+      if (text == block.end() || !text->is_string())
+        throw invalid_request{at + ".text: Field required"};
       out.text = text->get<std::string>();
     } else {
       out.text = block.dump();  // images, tool results: billed by size, no text
@@ -118,7 +124,8 @@ enum class answer_kind { intent, facts, faq, reply };
 answer_kind kind_for_task(std::string task) {
   for (auto& c : task) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (task.find("intent") != std::string::npos) return answer_kind::intent;
-  if (task.find("fact") != std::string::npos || task.find("scor") != std::string::npos) return answer_kind::facts;
+  if (task.find("fact") != std::string::npos || task.find("scor") != std::string::npos)
+    return answer_kind::facts;
   if (task.find("faq") != std::string::npos) return answer_kind::faq;
   return answer_kind::reply;
 }
@@ -129,15 +136,23 @@ struct completion {
   bool truncated = false;
 };
 
-completion complete(answer_kind kind, std::string_view system, const std::vector<std::string>& user_messages,
-                    std::size_t max_tokens) {
+completion complete(answer_kind kind, std::string_view system,
+                    const std::vector<std::string>& user_messages, std::size_t max_tokens) {
   const std::string last = user_messages.empty() ? std::string{} : user_messages.back();
   completion out;
   switch (kind) {
-    case answer_kind::intent: out.text = sim::intent_answer(last); break;
-    case answer_kind::facts: out.text = sim::facts_answer(user_messages); break;
-    case answer_kind::faq: out.text = sim::faq_answer(system, last); break;
-    case answer_kind::reply: out.text = sim::friendly_reply(last); break;
+    case answer_kind::intent:
+      out.text = sim::intent_answer(last);
+      break;
+    case answer_kind::facts:
+      out.text = sim::facts_answer(user_messages);
+      break;
+    case answer_kind::faq:
+      out.text = sim::faq_answer(system, last);
+      break;
+    case answer_kind::reply:
+      out.text = sim::friendly_reply(last);
+      break;
   }
   if (sim::estimate_tokens(out.text) > static_cast<std::int64_t>(max_tokens)) {
     out.text.resize(max_tokens * 4);
@@ -176,8 +191,10 @@ void read_anthropic_tools(const nlohmann::json& json, options_of_request& out) {
       throw invalid_request{at + ".name: Field required"};
     }
     const auto schema = tool.find("input_schema");
-    if (schema == tool.end() && !tool.contains("type")) throw invalid_request{at + ".input_schema: Field required"};
-    if (schema != tool.end() && !schema->is_object()) throw invalid_request{at + ".input_schema: must be an object"};
+    if (schema == tool.end() && !tool.contains("type"))
+      throw invalid_request{at + ".input_schema: Field required"};
+    if (schema != tool.end() && !schema->is_object())
+      throw invalid_request{at + ".input_schema: must be an object"};
     out.tool_names.push_back(name->get<std::string>());
     out.tool_schemas.push_back(schema != tool.end() ? *schema : nlohmann::json::object());
   }
@@ -195,7 +212,8 @@ void read_openai_tools(const nlohmann::json& json, options_of_request& out) {
       throw invalid_request{at + ".type: must be 'function'"};
     }
     const auto function = tool.find("function");
-    if (function == tool.end() || !function->is_object()) throw invalid_request{at + ".function: Field required"};
+    if (function == tool.end() || !function->is_object())
+      throw invalid_request{at + ".function: Field required"};
     const auto name = function->find("name");
     if (name == function->end() || !name->is_string() || name->get<std::string>().empty()) {
       throw invalid_request{at + ".function.name: Field required"};
@@ -205,7 +223,8 @@ void read_openai_tools(const nlohmann::json& json, options_of_request& out) {
       throw invalid_request{at + ".function.parameters: must be an object"};
     }
     out.tool_names.push_back(name->get<std::string>());
-    out.tool_schemas.push_back(parameters != function->end() ? *parameters : nlohmann::json::object());
+    out.tool_schemas.push_back(parameters != function->end() ? *parameters
+                                                             : nlohmann::json::object());
   }
 }
 
@@ -218,13 +237,15 @@ struct planned_tool_call {
 
 std::optional<planned_tool_call> plan_tool_call(const options_of_request& options,
                                                 const std::vector<std::string>& user_messages) {
-  if (options.tool_names.empty() || user_messages.empty() || !sim::asks_to_schedule(user_messages.back())) {
+  if (options.tool_names.empty() || user_messages.empty() ||
+      !sim::asks_to_schedule(user_messages.back())) {
     return std::nullopt;
   }
   const std::string name = sim::pick_tool(options.tool_names);
   std::size_t index = 0;
   while (options.tool_names[index] != name) ++index;
-  return planned_tool_call{name, sim::tool_arguments(options.tool_schemas[index], user_messages.back())};
+  return planned_tool_call{name,
+                           sim::tool_arguments(options.tool_schemas[index], user_messages.back())};
 }
 
 // A message's text in stream-sized pieces, cut after spaces so that no piece
@@ -275,32 +296,38 @@ std::string anthropic_stream(const nlohmann::json& message) {
   for (std::size_t index = 0; index < content.size(); ++index) {
     const auto& block = content[index];
     if (block["type"] == "tool_use") {
-      out += sse_event("content_block_start",
-                       {{"type", "content_block_start"},
-                        {"index", index},
-                        {"content_block",
-                         {{"type", "tool_use"}, {"id", block["id"]}, {"name", block["name"]},
-                          {"input", nlohmann::json::object()}}}});
-      for (const auto& piece : json_pieces(block["input"].dump())) {
-        out += sse_event("content_block_delta", {{"type", "content_block_delta"},
-                                                 {"index", index},
-                                                 {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}});
-      }
-    } else {
       out += sse_event("content_block_start", {{"type", "content_block_start"},
                                                {"index", index},
-                                               {"content_block", {{"type", "text"}, {"text", ""}}}});
+                                               {"content_block",
+                                                {{"type", "tool_use"},
+                                                 {"id", block["id"]},
+                                                 {"name", block["name"]},
+                                                 {"input", nlohmann::json::object()}}}});
+      for (const auto& piece : json_pieces(block["input"].dump())) {
+        out += sse_event("content_block_delta",
+                         {{"type", "content_block_delta"},
+                          {"index", index},
+                          {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}});
+      }
+    } else {
+      out +=
+          sse_event("content_block_start", {{"type", "content_block_start"},
+                                            {"index", index},
+                                            {"content_block", {{"type", "text"}, {"text", ""}}}});
       for (const auto& piece : text_pieces(block["text"].get<std::string>())) {
-        out += sse_event("content_block_delta", {{"type", "content_block_delta"},
-                                                 {"index", index},
-                                                 {"delta", {{"type", "text_delta"}, {"text", piece}}}});
+        out += sse_event("content_block_delta",
+                         {{"type", "content_block_delta"},
+                          {"index", index},
+                          {"delta", {{"type", "text_delta"}, {"text", piece}}}});
       }
     }
     out += sse_event("content_block_stop", {{"type", "content_block_stop"}, {"index", index}});
   }
-  out += sse_event("message_delta", {{"type", "message_delta"},
-                                     {"delta", {{"stop_reason", message["stop_reason"]}, {"stop_sequence", nullptr}}},
-                                     {"usage", {{"output_tokens", message["usage"]["output_tokens"]}}}});
+  out +=
+      sse_event("message_delta",
+                {{"type", "message_delta"},
+                 {"delta", {{"stop_reason", message["stop_reason"]}, {"stop_sequence", nullptr}}},
+                 {"usage", {{"output_tokens", message["usage"]["output_tokens"]}}}});
   out += sse_event("message_stop", {{"type", "message_stop"}});
   return out;
 }
@@ -311,14 +338,15 @@ std::string anthropic_stream(const nlohmann::json& message) {
 // and [DONE].
 std::string openai_stream(const nlohmann::json& completion, bool include_usage) {
   const auto chunk = [&](nlohmann::json delta, nlohmann::json finish_reason) {
-    nlohmann::json out = {{"id", completion["id"]},
-                          {"object", "chat.completion.chunk"},
-                          {"created", completion["created"]},
-                          {"model", completion["model"]},
-                          {"choices", nlohmann::json::array({{{"index", 0},
-                                                              {"delta", std::move(delta)},
-                                                              {"logprobs", nullptr},
-                                                              {"finish_reason", std::move(finish_reason)}}})}};
+    nlohmann::json out = {
+        {"id", completion["id"]},
+        {"object", "chat.completion.chunk"},
+        {"created", completion["created"]},
+        {"model", completion["model"]},
+        {"choices", nlohmann::json::array({{{"index", 0},
+                                            {"delta", std::move(delta)},
+                                            {"logprobs", nullptr},
+                                            {"finish_reason", std::move(finish_reason)}}})}};
     if (include_usage) out["usage"] = nullptr;
     return sse_event("", out);
   };
@@ -326,7 +354,9 @@ std::string openai_stream(const nlohmann::json& completion, bool include_usage) 
   const auto& message = choice["message"];
   std::string out;
   const bool has_text = message["content"].is_string();
-  out += chunk({{"role", "assistant"}, {"content", has_text ? nlohmann::json("") : nlohmann::json(nullptr)}}, nullptr);
+  out += chunk(
+      {{"role", "assistant"}, {"content", has_text ? nlohmann::json("") : nlohmann::json(nullptr)}},
+      nullptr);
   if (has_text) {
     for (const auto& piece : text_pieces(message["content"].get<std::string>())) {
       out += chunk({{"content", piece}}, nullptr);
@@ -335,16 +365,19 @@ std::string openai_stream(const nlohmann::json& completion, bool include_usage) 
   if (const auto calls = message.find("tool_calls"); calls != message.end()) {
     for (std::size_t index = 0; index < calls->size(); ++index) {
       const auto& call = (*calls)[index];
-      out += chunk({{"tool_calls", nlohmann::json::array({{{"index", index},
-                                                            {"id", call["id"]},
-                                                            {"type", "function"},
-                                                            {"function", {{"name", call["function"]["name"]},
-                                                                          {"arguments", ""}}}}})}},
-                   nullptr);
+      out +=
+          chunk({{"tool_calls",
+                  nlohmann::json::array(
+                      {{{"index", index},
+                        {"id", call["id"]},
+                        {"type", "function"},
+                        {"function", {{"name", call["function"]["name"]}, {"arguments", ""}}}}})}},
+                nullptr);
       for (const auto& piece : json_pieces(call["function"]["arguments"].get<std::string>())) {
-        out += chunk({{"tool_calls",
-                       nlohmann::json::array({{{"index", index}, {"function", {{"arguments", piece}}}}})}},
-                     nullptr);
+        out += chunk(
+            {{"tool_calls",
+              nlohmann::json::array({{{"index", index}, {"function", {{"arguments", piece}}}}})}},
+            nullptr);
       }
     }
   }
@@ -374,8 +407,10 @@ std::string hex(std::uint64_t value) {
 }
 
 std::string lowercase_trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   std::string out{text};
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
@@ -388,19 +423,23 @@ simulator::simulator(sim_behaviour behaviour, clock_fn clock)
 
 sim_response simulator::handle(const sim_request& request) {
   std::string_view path = request.target;
-  if (const auto query = path.find('?'); query != std::string_view::npos) path = path.substr(0, query);
+  if (const auto query = path.find('?'); query != std::string_view::npos)
+    path = path.substr(0, query);
 
   if (path == "/stats" || path == "/healthz") {
-    if (request.method != "GET") return error_response(api::anthropic, 405, "invalid_request_error", "use GET");
+    if (request.method != "GET")
+      return error_response(api::anthropic, 405, "invalid_request_error", "use GET");
     sim_response response;
     response.body = path == "/stats" ? stats().dump() : std::string{R"({"status":"ok"})"};
     return response;
   }
   const bool known = path == messages_path || path == chat_path || path == embeddings_path;
   const api family = path == messages_path || !known ? api::anthropic : api::openai;
-  if (!known) return error_response(family, 404, "not_found_error", "Not found: " + std::string{path});
+  if (!known)
+    return error_response(family, 404, "not_found_error", "Not found: " + std::string{path});
   if (request.method != "POST") {
-    auto response = error_response(family, 405, "invalid_request_error", "Method not allowed; use POST");
+    auto response =
+        error_response(family, 405, "invalid_request_error", "Method not allowed; use POST");
     response.counted_path = std::string{path};
     return response;
   }
@@ -409,7 +448,8 @@ sim_response simulator::handle(const sim_request& request) {
   sim_response response;
   switch (injected) {
     case fault::rate_limited:
-      response = error_response(family, 429, "rate_limit_error", "Simulated rate limit: slow down.");
+      response =
+          error_response(family, 429, "rate_limit_error", "Simulated rate limit: slow down.");
       response.headers.emplace_back("retry-after", "1");
       break;
     case fault::overloaded:
@@ -421,9 +461,12 @@ sim_response simulator::handle(const sim_request& request) {
     case fault::none:
     case fault::timeout:
     case fault::malformed:
-      if (path == messages_path) response = answer_messages(request);
-      else if (path == chat_path) response = answer_chat(request);
-      else response = answer_embeddings(request);
+      if (path == messages_path)
+        response = answer_messages(request);
+      else if (path == chat_path)
+        response = answer_chat(request);
+      else
+        response = answer_embeddings(request);
       break;
   }
   if (injected == fault::timeout) {
@@ -492,7 +535,8 @@ sim_response simulator::answer_messages(const sim_request& request) {
       const std::string at = "messages." + std::to_string(i);
       if (!message.is_object()) throw invalid_request{at + ": must be an object"};
       const std::string role = message.value("role", std::string{});
-      if (role != "user" && role != "assistant") throw invalid_request{at + ".role: must be 'user' or 'assistant'"};
+      if (role != "user" && role != "assistant")
+        throw invalid_request{at + ".role: must be 'user' or 'assistant'"};
       const auto content = message.find("content");
       if (content == message.end()) throw invalid_request{at + ".content: Field required"};
       auto blocks = blocks_of(*content, at + ".content");
@@ -535,32 +579,33 @@ sim_response simulator::answer_messages(const sim_request& request) {
       const std::string lead_in = "Let me set that up for you.";
       const std::string input = tool->input.dump();
       content.push_back({{"type", "text"}, {"text", lead_in}});
-      content.push_back({{"type", "tool_use"},
-                         {"id", "toolu_sim_" + hex(sim::stable_hash(input, sim::stable_hash(tool->name)))},
-                         {"name", tool->name},
-                         {"input", tool->input}});
+      content.push_back(
+          {{"type", "tool_use"},
+           {"id", "toolu_sim_" + hex(sim::stable_hash(input, sim::stable_hash(tool->name)))},
+           {"name", tool->name},
+           {"input", tool->input}});
       stop_reason = "tool_use";
       output_tokens = sim::estimate_tokens(lead_in) + sim::estimate_tokens(tool->name + input);
     } else {
-      const auto answer = complete(kind_for_task(request.task), system_text, user_messages, max_tokens);
+      const auto answer =
+          complete(kind_for_task(request.task), system_text, user_messages, max_tokens);
       content.push_back({{"type", "text"}, {"text", answer.text}});
       stop_reason = answer.truncated ? "max_tokens" : "end_turn";
       output_tokens = sim::estimate_tokens(answer.text);
     }
 
-    nlohmann::json body = {
-        {"id", next_id("msg_sim_", request.body)},
-        {"type", "message"},
-        {"role", "assistant"},
-        {"model", model},
-        {"content", std::move(content)},
-        {"stop_reason", stop_reason},
-        {"stop_sequence", nullptr},
-        {"usage",
-         {{"input_tokens", total - cached_upto},
-          {"cache_creation_input_tokens", cached_upto - cache_read},
-          {"cache_read_input_tokens", cache_read},
-          {"output_tokens", output_tokens}}}};
+    nlohmann::json body = {{"id", next_id("msg_sim_", request.body)},
+                           {"type", "message"},
+                           {"role", "assistant"},
+                           {"model", model},
+                           {"content", std::move(content)},
+                           {"stop_reason", stop_reason},
+                           {"stop_sequence", nullptr},
+                           {"usage",
+                            {{"input_tokens", total - cached_upto},
+                             {"cache_creation_input_tokens", cached_upto - cache_read},
+                             {"cache_read_input_tokens", cache_read},
+                             {"output_tokens", output_tokens}}}};
     sim_response response;
     if (options.stream) {
       make_event_stream(response, anthropic_stream(body));
@@ -587,17 +632,20 @@ sim_response simulator::answer_chat(const sim_request& request) {
     options_of_request options;
     options.stream = stream_flag(json);
     if (const auto so = json.find("stream_options"); so != json.end() && !so->is_null()) {
-      if (!options.stream) throw invalid_request{"stream_options: only allowed when 'stream' is enabled"};
+      if (!options.stream)
+        throw invalid_request{"stream_options: only allowed when 'stream' is enabled"};
       if (!so->is_object()) throw invalid_request{"stream_options: must be an object"};
       const auto usage = so->find("include_usage");
-      if (usage != so->end() && !usage->is_boolean()) throw invalid_request{"stream_options.include_usage: must be a boolean"};
+      if (usage != so->end() && !usage->is_boolean())
+        throw invalid_request{"stream_options.include_usage: must be a boolean"};
       options.include_usage = usage != so->end() && usage->get<bool>();
     }
     read_openai_tools(json, options);
 
     const auto messages = json.find("messages");
     if (messages == json.end()) throw invalid_request{"messages: Field required"};
-    if (!messages->is_array() || messages->empty()) throw invalid_request{"messages: must be a non-empty list"};
+    if (!messages->is_array() || messages->empty())
+      throw invalid_request{"messages: must be a non-empty list"};
     std::vector<std::string> user_messages;
     std::string system_text;  // the system and developer messages, in order
     std::int64_t prompt_tokens = 0;
@@ -617,12 +665,14 @@ sim_response simulator::answer_chat(const sim_request& request) {
       const std::string at = "messages[" + std::to_string(i) + "]";
       if (!message.is_object()) throw invalid_request{at + ": must be an object"};
       const std::string role = message.value("role", std::string{});
-      if (role != "system" && role != "developer" && role != "user" && role != "assistant" && role != "tool") {
+      if (role != "system" && role != "developer" && role != "user" && role != "assistant" &&
+          role != "tool") {
         throw invalid_request{at + ".role: invalid role '" + role + "'"};
       }
       const auto content = message.find("content");
-      const std::string text =
-          content == message.end() || content->is_null() ? std::string{} : join_text(blocks_of(*content, at + ".content"));
+      const std::string text = content == message.end() || content->is_null()
+                                   ? std::string{}
+                                   : join_text(blocks_of(*content, at + ".content"));
       const std::int64_t tokens = sim::estimate_tokens(text);
       prompt_tokens += tokens;
       // OpenAI caches automatically; the simulator treats the leading system
@@ -638,7 +688,8 @@ sim_response simulator::answer_chat(const sim_request& request) {
         in_prefix = false;
       }
       if (role == "user") user_messages.push_back(text);
-      if (role == "system" || role == "developer") system_text += (system_text.empty() ? "" : "\n") + text;
+      if (role == "system" || role == "developer")
+        system_text += (system_text.empty() ? "" : "\n") + text;
     }
     const auto tool = plan_tool_call(options, user_messages);
     nlohmann::json message = {{"role", "assistant"}};
@@ -654,7 +705,8 @@ sim_response simulator::answer_chat(const sim_request& request) {
       finish_reason = "tool_calls";
       completion_tokens = sim::estimate_tokens(tool->name + arguments);
     } else {
-      const auto answer = complete(kind_for_task(request.task), system_text, user_messages, max_tokens);
+      const auto answer =
+          complete(kind_for_task(request.task), system_text, user_messages, max_tokens);
       message["content"] = answer.text;
       finish_reason = answer.truncated ? "length" : "stop";
       completion_tokens = sim::estimate_tokens(answer.text);
@@ -662,20 +714,19 @@ sim_response simulator::answer_chat(const sim_request& request) {
     const auto created = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-    nlohmann::json body = {
-        {"id", next_id("chatcmpl-sim", request.body)},
-        {"object", "chat.completion"},
-        {"created", created},
-        {"model", model},
-        {"choices", nlohmann::json::array({{{"index", 0},
-                                            {"message", std::move(message)},
-                                            {"logprobs", nullptr},
-                                            {"finish_reason", finish_reason}}})},
-        {"usage",
-         {{"prompt_tokens", prompt_tokens},
-          {"completion_tokens", completion_tokens},
-          {"total_tokens", prompt_tokens + completion_tokens},
-          {"prompt_tokens_details", {{"cached_tokens", cached}}}}}};
+    nlohmann::json body = {{"id", next_id("chatcmpl-sim", request.body)},
+                           {"object", "chat.completion"},
+                           {"created", created},
+                           {"model", model},
+                           {"choices", nlohmann::json::array({{{"index", 0},
+                                                               {"message", std::move(message)},
+                                                               {"logprobs", nullptr},
+                                                               {"finish_reason", finish_reason}}})},
+                           {"usage",
+                            {{"prompt_tokens", prompt_tokens},
+                             {"completion_tokens", completion_tokens},
+                             {"total_tokens", prompt_tokens + completion_tokens},
+                             {"prompt_tokens_details", {{"cached_tokens", cached}}}}}};
     sim_response response;
     if (options.stream) {
       make_event_stream(response, openai_stream(body, options.include_usage));
@@ -697,7 +748,8 @@ sim_response simulator::answer_embeddings(const sim_request& request) {
     const std::string model = required_model(json);
     std::size_t dimensions = 384;
     if (const auto dims = json.find("dimensions"); dims != json.end() && !dims->is_null()) {
-      if (!dims->is_number_integer() || dims->get<std::int64_t>() < 1 || dims->get<std::int64_t>() > 4096) {
+      if (!dims->is_number_integer() || dims->get<std::int64_t>() < 1 ||
+          dims->get<std::int64_t>() > 4096) {
         throw invalid_request{"dimensions: must be an integer in [1, 4096]"};
       }
       dimensions = dims->get<std::size_t>();
@@ -709,7 +761,8 @@ sim_response simulator::answer_embeddings(const sim_request& request) {
       texts.push_back(input->get<std::string>());
     } else if (input->is_array() && !input->empty()) {
       for (const auto& item : *input) {
-        if (!item.is_string()) throw invalid_request{"input: must be a string or a list of strings"};
+        if (!item.is_string())
+          throw invalid_request{"input: must be a string or a list of strings"};
         texts.push_back(item.get<std::string>());
       }
     } else {
@@ -719,7 +772,8 @@ sim_response simulator::answer_embeddings(const sim_request& request) {
     std::int64_t tokens = 0;
     for (std::size_t i = 0; i < texts.size(); ++i) {
       tokens += sim::estimate_tokens(texts[i]);
-      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", sim::embed(texts[i], dimensions)}});
+      data.push_back(
+          {{"object", "embedding"}, {"index", i}, {"embedding", sim::embed(texts[i], dimensions)}});
     }
     nlohmann::json body = {{"object", "list"},
                            {"data", std::move(data)},
@@ -736,10 +790,12 @@ sim_response simulator::answer_embeddings(const sim_request& request) {
   }
 }
 
-std::chrono::milliseconds simulator::latency_for(std::string_view model, std::string_view body) const {
+std::chrono::milliseconds simulator::latency_for(std::string_view model,
+                                                 std::string_view body) const {
   if (behaviour_.latency) return *behaviour_.latency;
   double median_ms = 800;  // sonnet-class and unknown models
-  if (model.find("haiku") != std::string_view::npos || model.find("mini") != std::string_view::npos ||
+  if (model.find("haiku") != std::string_view::npos ||
+      model.find("mini") != std::string_view::npos ||
       model.find("nano") != std::string_view::npos) {
     median_ms = 300;
   } else if (model.find("opus") != std::string_view::npos) {

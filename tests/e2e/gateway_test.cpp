@@ -20,13 +20,14 @@ TEST_CASE("every provider call is priced in the ledger, reported by the CLI and 
   simulator sim;
   node n{db.url(), sim.url()};
   http_client c;
-  // Three different questions: the same PII-free text from another lead
-  // would be a market-scoped cache hit, not a provider call.
+  // Three different texts: the same PII-free text from another lead would
+  // be a market-scoped cache hit, not a provider call. (A general question
+  // would be the brokerage's FAQ answer by topic, without intent or facts.)
   const std::array<const char*, 3> cities{"Corona", "Fontana", "Ontario"};
   for (int i = 0; i < 3; ++i) {
     REQUIRE(post_sms(c, n.url(),
                      sms_params(sid(i), "+1909555100" + std::to_string(i),
-                                std::string{"Hi, what's my home in "} + cities[i] + " worth?"))
+                                std::string{"Hi, we're looking to buy a home in "} + cities[i]))
                 .status == 200);
   }
   auto metrics = c.get(n.url() + "/metrics").body;

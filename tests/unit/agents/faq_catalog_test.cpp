@@ -1,4 +1,5 @@
 #include "agents/faq_catalog.hpp"
+#include "agents/word_folding.hpp"
 
 #include "config/env_expand.hpp"
 #include "config/loader.hpp"
@@ -57,11 +58,11 @@ TEST_CASE("only a question asks the catalog", "[agents][faq]") {
 }
 
 TEST_CASE("two specific topics in one text are two questions", "[agents][faq]") {
-  const faq_catalog c{{entry("commission", {"commission*"}),
-                       entry("closing_costs", {"closing_cost*"}),
-                       entry("selling_process", {"steps|process sell|selling"}, true),
-                       entry("market", {"market like|doing"}, true)},
-                      {}};
+  const faq_catalog c{
+      {entry("commission", {"commission*"}), entry("closing_costs", {"closing_cost*"}),
+       entry("selling_process", {"steps|process sell|selling"}, true),
+       entry("market", {"market like|doing"}, true)},
+      {}};
   CHECK(topic_of(c, "what's your commission and closing costs?") == "-");
   // A broad topic yields to a specific one...
   CHECK(topic_of(c, "what's the process to sell, and your commission?") == "commission");
@@ -72,9 +73,9 @@ TEST_CASE("two specific topics in one text are two questions", "[agents][faq]") 
 
 TEST_CASE("a topic names its city; a figure or a particular home makes it specific",
           "[agents][faq]") {
-  const faq_catalog c{{entry("market", {"market like|doing"}),
-                       entry("mello_roos", {"mello* what|is|how_much"})},
-                      {"Chino", "Chino Hills", "Rancho Cucamonga"}};
+  const faq_catalog c{
+      {entry("market", {"market like|doing"}), entry("mello_roos", {"mello* what|is|how_much"})},
+      {"Chino", "Chino Hills", "Rancho Cucamonga"}};
   const auto chino_hills = c.match("how's the market doing in chino hills?");
   REQUIRE(chino_hills);
   CHECK(chino_hills->city == "Chino Hills");  // the longest name, as written in the YAML
@@ -102,19 +103,29 @@ TEST_CASE("the shipped market files its questions by topic without a wrong answe
   // not a general question, near misses and two-question texts included).
   // The patterns were corrected once on it (README), so it guards against
   // regressions rather than measuring unseen wording.
-  const std::map<std::string, std::string> ids{
-      {"commission", "commission"},         {"closing_costs", "closing_costs"},
-      {"close_timeline", "escrow_timeline"}, {"sell_process", "selling_process"},
-      {"buy_process", "buying_process"},    {"preapproval", "preapproval"},
-      {"down_payment", "down_payment"},     {"credit_score", "credit_score"},
-      {"first_time", "first_time_buyer"},   {"rent_vs_buy", "rent_vs_buy"},
-      {"mello_roos", "mello_roos"},         {"prep", "repairs_before_listing"},
-      {"home_worth", "home_value"},         {"home_worth_addr", "home_value"},
-      {"sell_timeline", "time_to_sell"},    {"market_city", "market_conditions"},
-      {"hoa", "hoa"},                       {"property_taxes", "property_taxes"},
-      {"inspection", "inspection"},         {"earnest_money", "earnest_money"},
-      {"office_hours", "office_hours"},     {"rentals", "rentals"},
-      {"lender_referral", "lender_referral"}};
+  const std::map<std::string, std::string> ids{{"commission", "commission"},
+                                               {"closing_costs", "closing_costs"},
+                                               {"close_timeline", "escrow_timeline"},
+                                               {"sell_process", "selling_process"},
+                                               {"buy_process", "buying_process"},
+                                               {"preapproval", "preapproval"},
+                                               {"down_payment", "down_payment"},
+                                               {"credit_score", "credit_score"},
+                                               {"first_time", "first_time_buyer"},
+                                               {"rent_vs_buy", "rent_vs_buy"},
+                                               {"mello_roos", "mello_roos"},
+                                               {"prep", "repairs_before_listing"},
+                                               {"home_worth", "home_value"},
+                                               {"home_worth_addr", "home_value"},
+                                               {"sell_timeline", "time_to_sell"},
+                                               {"market_city", "market_conditions"},
+                                               {"hoa", "hoa"},
+                                               {"property_taxes", "property_taxes"},
+                                               {"inspection", "inspection"},
+                                               {"earnest_money", "earnest_money"},
+                                               {"office_hours", "office_hours"},
+                                               {"rentals", "rentals"},
+                                               {"lender_referral", "lender_referral"}};
   std::ifstream in(OPENHOUSE_SOURCE_DIR "/tests/data/faq_questions.tsv");
   std::string line;
   std::size_t topical = 0, by_topic = 0, wrong = 0;
@@ -148,7 +159,19 @@ TEST_CASE("a city is found through one typo per long word", "[agents][faq]") {
   CHECK(c.city_in("chino hills or chino") == "Chino Hills");
   CHECK(c.city_in("CHINO") == "Chino");
   CHECK(c.city_in("ontaro") == "Ontario");
-  CHECK(c.city_in("chin") == "");       // short words must be exact
+  CHECK(c.city_in("chin") == "");                   // short words must be exact
   CHECK(c.city_in("riversides").empty() == false);  // one letter more is a typo too
   CHECK(c.city_in("no city here").empty());
+}
+
+TEST_CASE("SMS spellings are undone before words are compared", "[agents][faq]") {
+  using openhouse::agents::edit_distance;
+  using openhouse::agents::without_elongation;
+  CHECK(without_elongation("stoooop") == "stop");
+  CHECK(without_elongation("whaaat") == "what");
+  CHECK(without_elongation("off") == "off");      // a doubled letter stays
+  CHECK(edit_distance("escrow", "ecsrow") == 1);  // a swap is one edit
+  CHECK(edit_distance("commission", "commision") == 1);
+  CHECK(edit_distance("step", "stop") == 1);
+  CHECK(edit_distance("", "abc") == 3);
 }

@@ -1,9 +1,20 @@
-#include "agents/edit_distance.hpp"
+#include "agents/word_folding.hpp"
 
 #include <algorithm>
 #include <vector>
 
 namespace openhouse::agents {
+
+std::string without_elongation(std::string_view word) {
+  std::string out;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    std::size_t run = 1;
+    while (i + run < word.size() && word[i + run] == word[i]) ++run;
+    out.append(run >= 3 ? 1 : run, word[i]);
+    i += run - 1;
+  }
+  return out;
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
