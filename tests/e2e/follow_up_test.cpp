@@ -190,8 +190,13 @@ TEST_CASE(
   const std::string control = "+19095586099";
   std::size_t sms = 0;
   for (std::size_t i = 0; i < opt_outs.size(); ++i) {
+    // The bot's answer goes out before the opt-out comes (an answer still
+    // queued when it comes is never sent): every earlier SMS first, then
+    // this lead's answer.
+    REQUIRE(twilio.wait_for(messages_path, sms));
     REQUIRE(post_sms(c, n.url(), sms_params(sid(100 + 2 * static_cast<int>(i)), lead_of(i), "hi"))
                 .status == 200);
+    REQUIRE(twilio.wait_for(messages_path, sms + 1));
     REQUIRE(post_sms(c, n.url(),
                      sms_params(sid(101 + 2 * static_cast<int>(i)), lead_of(i), opt_outs[i]))
                 .status == 200);

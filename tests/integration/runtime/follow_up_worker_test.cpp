@@ -265,6 +265,8 @@ TEST_CASE("a lead who texted STOP never gets a follow-up", "[integration][follow
   const std::string lead = "+19095558403";
   h.set_local(0, 10);
   h.turn("SMs1", lead, "Hi, thinking of selling", "Happy to help! When would you like to move?");
+  // Sent before the STOP comes (a reply still queued then is never sent).
+  h.sms_calls(1);
   h.set_local(0, 10, 5);
   // The STOP turn's confirmation is the last message: the bot's, old, and
   // (as worded here) a question: only the opt-out holds the follow-up back.
