@@ -637,6 +637,10 @@ void read_runtime(mapping& root, runtime_settings& out) {
     out.conversation_idle_timeout = std::chrono::seconds(idle);
   }
   m.read_int("history_limit", out.history_limit, 1, 1000);
+  long long lease = 0;
+  if (m.read_int("turn_lease_ms", lease, 1000, 600000)) {
+    out.turn_lease = std::chrono::milliseconds(lease);
+  }
   m.finish();
 }
 

@@ -90,6 +90,11 @@ struct storage_settings {
 struct runtime_settings {
   std::chrono::seconds conversation_idle_timeout{900};
   std::size_t history_limit = 10;
+  /// How long a node holds a lead's message it is answering: another node
+  /// waits that long for its reply (a redelivery of it, a later message of
+  /// the lead) before it takes over, so a node that dies mid-turn blocks the
+  /// lead for at most this long. Above reply.budget.
+  std::chrono::milliseconds turn_lease{15000};
 };
 
 /// Default minimum cacheable prefix of a model by its class: Anthropic's

@@ -46,8 +46,43 @@ void finish(self_ptr self) {
 }
 
 void fail(self_ptr self, promise& rp, const caf::error& err) {
+  auto& st = self->state;
+  if (st.lease != 0) {
+    // The turn ends without a reply: the lead is free again at once, not
+    // only when the lease runs out.
+    self->request(st.deps.store, st.deps.store_timeout, unlease_atom_v, st.contact, st.lease)
+        .then([](bool) {}, [](const caf::error&) {});
+    st.lease = 0;
+  }
   rp.deliver(err);
   finish(self);
+}
+
+void run_turn(self_ptr self, inbound_sms msg, promise rp);
+void reload_then_run(self_ptr self, inbound_sms msg, promise rp);
+
+/// How often a conversation looks again while another node holds its lead.
+constexpr std::chrono::milliseconds wait_step{200};
+
+/// Turns run again at most this often in a row because other writes of the
+/// lead came first (each such write is a whole turn or a CRM change).
+constexpr int max_reruns = 20;
+
+/// Runs `next` a little later, keeping this lead's later messages waiting
+/// (another node is answering one of its messages). True when the lead may
+/// still be waited for: at most a turn lease and a margin in all.
+template <class Next>
+bool after_a_while(self_ptr self, Next next) {
+  auto& st = self->state;
+  const auto most = st.deps.config->runtime.turn_lease / wait_step + 10;
+  if (++st.waits > most) return false;
+  if (!st.deps.delay) {
+    next();  // no clock to wait on (unit tests without one): look again now
+    return true;
+  }
+  self->request(st.deps.delay, caf::infinite, wait_atom_v, std::int64_t{wait_step.count()})
+      .await([next](bool) mutable { next(); }, [next](const caf::error&) mutable { next(); });
+  return true;
 }
 
 /// The turn's provenance as stored with its reply: the bot, the compliance
@@ -77,22 +112,13 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.body = reply;
   out.bot = st.snapshot.active_bot;
   out.sent_at_ms = st.deps.time->now_ms();
-  // Only the state row is written; the history is the messages table itself.
+  // The whole state goes, so that no field can be forgotten (crm_version
+  // and state_version name what the turn started from); the history is the
+  // messages table itself.
+  out.state = st.snapshot;
   out.state.contact = st.contact;
-  out.state.active_bot = st.snapshot.active_bot;
+  out.state.history.clear();
   out.state.turns = st.snapshot.turns + 1;
-  out.state.needs_human = st.snapshot.needs_human;
-  out.state.opted_out = st.snapshot.opted_out;
-  out.state.temperature = st.snapshot.temperature;
-  out.state.facts_json = st.snapshot.facts_json;
-  out.state.frs = st.snapshot.frs;
-  out.state.pcs = st.snapshot.pcs;
-  out.state.handoffs_json = st.snapshot.handoffs_json;
-  out.state.confusion_turns = st.snapshot.confusion_turns;
-  out.state.muted = st.snapshot.muted;
-  out.state.held_at_ms = st.snapshot.held_at_ms;
-  out.state.temperature_override = st.snapshot.temperature_override;
-  out.state.override_basis = st.snapshot.override_basis;
   out.temperature_from = st.turn.temperature_from;
   out.temperature_reason = st.turn.temperature_reason;
   out.escalation_reason = st.turn.escalation_reason;
@@ -101,13 +127,45 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.compliance = st.turn.compliance;
   out.inbound_body = msg.body;
   out.provenance_json = finish_provenance(st, fallback);
+  out.lease_token = st.lease;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
           [self, msg, fallback, rp](const reply_record& rec) mutable {
             auto& st = self->state;
+            if (!rec.stored && rec.refused != reply_record::refusal::none) {
+              // Another write of the lead came first (a turn on another node,
+              // a CRM change, a person): this turn runs again on the state as
+              // stored now; its units are cached, so that costs little. After
+              // an earlier message another node still answers, it waits.
+              if (rec.refused == reply_record::refusal::fenced) {
+                // This turn's lease ran out and another node has the lead:
+                // its turn is the lead's now.
+                spdlog::warn("conversation {}: the lead's lease ran out during the turn",
+                             agents::mask_pii(st.contact));
+                st.lease = 0;
+                fail(self, rp, caf::make_error(caf::sec::request_timeout));
+                return;
+              }
+              spdlog::debug(
+                  "conversation {}: write refused (the lead changed), running the "
+                  "turn again",
+                  agents::mask_pii(st.contact));
+              if (++st.waits > max_reruns) {
+                fail(self, rp, caf::make_error(caf::sec::request_timeout));
+                return;
+              }
+              reload_then_run(self, std::move(msg), std::move(rp));
+              return;
+            }
             if (!rec.stored) {
               // Another node answered this sid first: serve the stored reply.
-              self->request(st.deps.store, st.deps.store_timeout, record_inbound_atom_v, msg)
+              if (st.lease != 0) {
+                self->request(st.deps.store, st.deps.store_timeout, unlease_atom_v, st.contact,
+                              st.lease)
+                    .then([](bool) {}, [](const caf::error&) {});
+                st.lease = 0;
+              }
+              self->request(st.deps.store, st.deps.store_timeout, record_inbound_atom_v, msg, false)
                   .await(
                       [self, msg, rp](const inbound_record& rec) mutable {
                         rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}, {}, false, {}});
@@ -117,6 +175,8 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
               return;
             }
             st.snapshot.turns += 1;
+            st.snapshot.state_version = rec.state_version;
+            st.lease = 0;  // given back with the reply
             if (rec.suppressed) {
               // The lead opted out on another node while this turn ran.
               st.snapshot.opted_out = true;
@@ -696,28 +756,39 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
   ask_intent(self, std::move(msg), std::move(rp));
 }
 
-/// Takes what CRM changes own from a fresh copy of the lead, keeping this
-/// actor's history and turn state.
-void adopt_crm_state(conversation_snapshot& snap, const conversation_snapshot& fresh) {
-  snap.temperature = fresh.temperature;
-  snap.temperature_override = fresh.temperature_override;
-  snap.override_basis = fresh.override_basis;
-  snap.facts_json = fresh.facts_json;
-  snap.frs = fresh.frs;
-  snap.pcs = fresh.pcs;
-  snap.crm_tags = fresh.crm_tags;
-  snap.crm_version = fresh.crm_version;
-  snap.muted = fresh.muted;
-  snap.needs_human = fresh.needs_human;
-  snap.confusion_turns = fresh.confusion_turns;
+/// Loads the lead as stored, then runs the turn on it.
+void reload_then_run(self_ptr self, inbound_sms msg, promise rp) {
+  auto& st = self->state;
+  self->request(st.deps.store, st.deps.store_timeout, load_atom_v, st.contact)
+      .await(
+          [self, msg, rp](conversation_snapshot& fresh) mutable {
+            self->state.snapshot = std::move(fresh);
+            run_turn(self, std::move(msg), std::move(rp));
+          },
+          [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
 }
 
 /// Step 1: persist the inbound message before anything else (idempotent on sid).
 void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
-  self->request(st.deps.store, st.deps.store_timeout, record_inbound_atom_v, msg)
+  // An opt-out never waits for another node's turn of the lead: it is
+  // recorded and honoured at once, and that turn is refused when it writes
+  // and runs again on the opted-out lead.
+  const bool takes_lease =
+      st.opt_out->classify(msg.body).verdict != agents::opt_out_verdict::opt_out;
+  self->request(st.deps.store, st.deps.store_timeout, record_inbound_atom_v, msg, takes_lease)
       .await(
           [self, msg, rp](const inbound_record& rec) mutable {
+            if (rec.busy) {
+              // Another node runs a turn of this lead: this message waits for
+              // it (and is answered from it, when it is the same message).
+              const bool waiting = after_a_while(self, [self, msg, rp]() mutable {
+                record_inbound(self, std::move(msg), std::move(rp));
+              });
+              if (!waiting) fail(self, rp, caf::make_error(caf::sec::request_timeout));
+              return;
+            }
+            self->state.lease = rec.lease_token;
             if (!rec.inserted && rec.answered) {
               // A redelivery: the same reply, no new row, no new provider call.
               rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}, {}, false, {}});
@@ -736,20 +807,14 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
             }
             snap.muted = rec.muted;
             snap.held_at_ms = rec.held_at_ms;
-            if (rec.crm_version == snap.crm_version) {
+            if (rec.state_version == snap.state_version) {
               run_turn(self, std::move(msg), std::move(rp));
               return;
             }
-            // A CRM change was applied on another node (or before this actor
-            // knew the lead): take what it owns from the store before scoring.
-            auto& st = self->state;
-            self->request(st.deps.store, st.deps.store_timeout, load_atom_v, st.contact)
-                .await(
-                    [self, msg, rp](const conversation_snapshot& fresh) mutable {
-                      adopt_crm_state(self->state.snapshot, fresh);
-                      run_turn(self, std::move(msg), std::move(rp));
-                    },
-                    [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
+            // The lead was written elsewhere (another node's turn, a CRM
+            // change, a person, a follow-up): the turn starts from the latest
+            // stored state and history.
+            reload_then_run(self, std::move(msg), std::move(rp));
           },
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
 }
@@ -882,6 +947,8 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
       [self](inbound_sms& msg) -> caf::result<turn_result> {
         auto rp = self->make_response_promise<turn_result>();
         auto& st = self->state;
+        st.waits = 0;
+        st.lease = 0;
         if (st.loaded) {
           record_inbound(self, std::move(msg), rp);
           return rp;

@@ -10,6 +10,7 @@
 #include "config/market.hpp"
 #include "runtime/bot.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/delay.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/store_worker.hpp"
 #include "runtime/time_zone.hpp"
@@ -53,6 +54,9 @@ struct conversation_deps {
   /// The market's FAQ catalog, built once per node; null: built from the
   /// config by each conversation.
   std::shared_ptr<const agents::faq_catalog> faq;
+  /// Waits on the actor clock while another node answers a message of the
+  /// lead; null: look again at once (unit tests without a clock).
+  delay_actor delay;
   std::chrono::milliseconds store_timeout{10000};
 };
 
@@ -100,6 +104,11 @@ struct conversation_state {
   std::shared_ptr<const agents::faq_catalog> faq;       ///< deps.faq or the config's
   turn_progress turn;
   std::uint64_t handled = 0;  ///< inbound messages finished, for passivation
+  /// Waits and reruns of the current message (another node held the lead).
+  int waits = 0;
+  /// The lead's lease the current message holds (0: none), given back with
+  /// the reply or when the turn fails.
+  std::int64_t lease = 0;
 };
 
 conversation_actor::behavior_type conversation(

@@ -92,6 +92,12 @@ struct conversation_snapshot {
   /// Counts CRM changes applied to the lead (any node): a conversation whose
   /// copy is older reloads before its next turn.
   std::int64_t crm_version = 0;
+  /// Counts every write of the lead's state (turns on any node, CRM changes,
+  /// a person's release, follow-ups). A turn's write names the version it
+  /// started from and is refused when the stored one moved (0: no row yet;
+  /// -1: not loaded from the store, written unconditionally — tools and
+  /// tests that build a state by hand).
+  std::int64_t state_version = -1;
 };
 
 template <class Inspector>
@@ -99,7 +105,7 @@ typename Inspector::result_type inspect(Inspector& f, conversation_snapshot& x) 
   return f(caf::meta::type_name("conversation_snapshot"), x.contact, x.active_bot, x.turns,
            x.needs_human, x.history, x.opted_out, x.temperature, x.facts_json, x.frs, x.pcs,
            x.handoffs_json, x.confusion_turns, x.muted, x.held_at_ms, x.crm_tags,
-           x.temperature_override, x.override_basis, x.crm_version);
+           x.temperature_override, x.override_basis, x.crm_version, x.state_version);
 }
 
 /// The store's answer to recording an inbound message.
@@ -119,12 +125,21 @@ struct inbound_record {
   /// The stored time of the last holding reply to a muted lead: another
   /// node may have sent one since.
   std::int64_t held_at_ms = 0;
+  /// The stored state version: newer than the conversation's copy means the
+  /// lead's state (or history) changed elsewhere, and the turn reloads it.
+  std::int64_t state_version = 0;
+  /// The lead's lease this message took (store::record_inbound), to be named
+  /// by the turn's write and given back with it; 0: none taken.
+  std::int64_t lease_token = 0;
+  /// Another node holds the lead (a turn of it runs there): the message was
+  /// not recorded; look again a little later.
+  bool busy = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_record& x) {
   return f(caf::meta::type_name("inbound_record"), x.inserted, x.answered, x.reply, x.opted_out,
-           x.muted, x.crm_version, x.held_at_ms);
+           x.muted, x.crm_version, x.held_at_ms, x.state_version, x.lease_token, x.busy);
 }
 
 /// A reply to persist, tied to the inbound message it answers.
@@ -157,22 +172,35 @@ struct outbound_reply {
   /// Why the lead gets this reply (agents::turn_provenance as JSON; "" for
   /// none): stored with the reply in the same statement.
   std::string provenance_json;
+  /// The lease the turn holds (inbound_record::lease_token; 0: none, an
+  /// opt-out): the write is refused when it is no longer the lead's lease.
+  std::int64_t lease_token = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_reply& x) {
   return f(caf::meta::type_name("outbound_reply"), x.contact, x.in_reply_to_sid, x.body, x.bot,
            x.sent_at_ms, x.state, x.temperature_from, x.temperature_reason, x.escalation_reason,
-           x.inbound_body, x.agent_request, x.hot_lead, x.compliance, x.provenance_json);
+           x.inbound_body, x.agent_request, x.hot_lead, x.compliance, x.provenance_json,
+           x.lease_token);
 }
 
 /// The store's answer to recording a reply.
 struct reply_record {
-  bool stored = false;  ///< false: this sid was answered before (another node)
+  /// Why a reply was not stored.
+  enum class refusal : std::uint8_t {
+    none,    ///< stored, or this sid was answered before (another node)
+    stale,   ///< the lead's state changed since the turn loaded it: reload, run again
+    fenced,  ///< the turn's lease ran out and another node holds the lead now
+  };
+
+  bool stored = false;  ///< false: see `refused`; else this sid was answered before
   /// The reply as stored and to be sent: empty when the lead opted out
   /// (on any node) after this turn began; then `suppressed`.
   std::string body;
   bool suppressed = false;
+  refusal refused = refusal::none;
+  std::int64_t state_version = 0;  ///< the lead's state version after the write
 
   /// `stored`: lets a test write REQUIRE(store.record_reply(r)).
   explicit operator bool() const noexcept { return stored; }
@@ -180,7 +208,8 @@ struct reply_record {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reply_record& x) {
-  return f(caf::meta::type_name("reply_record"), x.stored, x.body, x.suppressed);
+  return f(caf::meta::type_name("reply_record"), x.stored, x.body, x.suppressed, x.refused,
+           x.state_version);
 }
 
 /// A CRM change to one lead (GoHighLevel ContactTagUpdate / ContactUpdate, or

@@ -113,12 +113,14 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   deps.time = time;
   deps.store = store = spawn_store_pool(
       sys, config->storage, config->market.id, config->runtime.history_limit,
-      options.outbox ? postgres::outbox_policy_of(*config) : postgres::outbox_policy{});
+      options.outbox ? postgres::outbox_policy_of(*config) : postgres::outbox_policy{},
+      config->runtime.turn_lease);
   deps.cache = cache;
   deps.bots = bots = spawn_bots(sys, bot_deps{config, cache});
   deps.zone = zone;
   deps.metrics = metrics;
   deps.opt_out = std::make_shared<const agents::opt_out_rule>(config->compliance);
+  deps.delay = sys.spawn(delay);
   {
     // A topic's answer is shared per city, so every place name the market's
     // leads use is a city of its own: the market's, then the lexicon's.

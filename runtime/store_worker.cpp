@@ -48,13 +48,22 @@ auto guarded(F&& fn) -> caf::result<decltype(fn())> {
 
 store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_worker_state> self,
                                         std::string url, std::string market,
-                                        std::size_t history_limit, postgres::outbox_policy outbox) {
+                                        std::size_t history_limit, postgres::outbox_policy outbox,
+                                        std::chrono::milliseconds turn_lease) {
   self->state.db = std::make_unique<postgres::store>(std::move(url), std::move(market));
   self->state.db->set_outbox_policy(std::move(outbox));
+  self->state.db->set_turn_lease(turn_lease);
   self->state.history_limit = history_limit;
   return {
-      [self](record_inbound_atom, const inbound_sms& msg) -> caf::result<inbound_record> {
-        return guarded([&] { return self->state.db->record_inbound(msg); });
+      [self](record_inbound_atom, const inbound_sms& msg,
+             bool takes_lease) -> caf::result<inbound_record> {
+        return guarded([&] { return self->state.db->record_inbound(msg, takes_lease); });
+      },
+      [self](unlease_atom, const std::string& contact, std::int64_t token) -> caf::result<bool> {
+        return guarded([&] {
+          self->state.db->release_lease(contact, token);
+          return true;
+        });
       },
       [self](record_reply_atom, const outbound_reply& reply) -> caf::result<reply_record> {
         return guarded([&] { return self->state.db->record_reply(reply); });
@@ -83,10 +92,10 @@ store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_work
 
 store_actor spawn_store_pool(caf::actor_system& sys, const config::storage_settings& settings,
                              const std::string& market, std::size_t history_limit,
-                             postgres::outbox_policy outbox) {
-  auto factory = [&sys, url = settings.database_url, market, history_limit, outbox] {
+                             postgres::outbox_policy outbox, std::chrono::milliseconds turn_lease) {
+  auto factory = [&sys, url = settings.database_url, market, history_limit, outbox, turn_lease] {
     return caf::actor_cast<caf::actor>(
-        sys.spawn<caf::detached>(store_worker, url, market, history_limit, outbox));
+        sys.spawn<caf::detached>(store_worker, url, market, history_limit, outbox, turn_lease));
   };
   auto pool = caf::actor_pool::make(sys.dummy_execution_unit(),
                                     std::max<std::size_t>(1, settings.db_workers), factory,

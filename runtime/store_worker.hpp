@@ -7,6 +7,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <chrono>
+
 namespace openhouse::runtime {
 
 /// Errors of the persistence domain (category "store").
@@ -26,11 +28,13 @@ std::string_view to_string(store_errc code);
 /// PostgreSQL behind an actor interface. Each worker is a detached actor that
 /// owns one connection, so libpqxx never blocks an event-based actor.
 using store_actor =
-    caf::typed_actor<caf::replies_to<record_inbound_atom, inbound_sms>::with<inbound_record>,
+    caf::typed_actor<caf::replies_to<record_inbound_atom, inbound_sms, bool>::with<inbound_record>,
                      caf::replies_to<record_reply_atom, outbound_reply>::with<reply_record>,
                      caf::replies_to<load_atom, std::string>::with<conversation_snapshot>,
                      caf::replies_to<ping_atom>::with<bool>,
                      caf::replies_to<release_atom, std::string>::with<bool>,
+                     /// Gives a lead's lease back (a turn that ended without a reply).
+                     caf::replies_to<unlease_atom, std::string, std::int64_t>::with<bool>,
                      /// The new crm_version, or 0 when the webhookId was applied before.
                      caf::replies_to<record_crm_atom, crm_write>::with<std::int64_t>,
                      /// True when the webhookId was applied before (by any node).
@@ -43,8 +47,11 @@ using store_actor =
 /// Per-contact ordering is kept by the conversation actor, which waits for
 /// each answer before it sends the next request.
 /// `outbox`: what each reply writes into the outbox (default: nothing).
+/// `turn_lease`: how long a node holds an inbound message it answers
+/// (runtime.turn_lease).
 store_actor spawn_store_pool(caf::actor_system& sys, const config::storage_settings& settings,
                              const std::string& market, std::size_t history_limit,
-                             postgres::outbox_policy outbox = {});
+                             postgres::outbox_policy outbox = {},
+                             std::chrono::milliseconds turn_lease = std::chrono::seconds{15});
 
 }  // namespace openhouse::runtime

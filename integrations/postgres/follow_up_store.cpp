@@ -16,6 +16,7 @@ constexpr const char* lock_lead = "follow_up_lock_lead";
 constexpr const char* silence_stmt = "follow_up_silence";
 constexpr const char* insert_message = "follow_up_insert_message";
 constexpr const char* insert_outbox = "follow_up_insert_outbox";
+constexpr const char* bump_state_version = "follow_up_bump_state_version";
 
 void prepare_all(pqxx::connection& c) {
   // The last message of each lead through messages_contact_time; a lead
@@ -64,6 +65,11 @@ void prepare_all(pqxx::connection& c) {
             "to_timestamp($3::bigint / 1000.0), $4, $5) "
             "ON CONFLICT (follow_up_of, follow_up_n) WHERE follow_up_of IS NOT NULL DO NOTHING "
             "RETURNING id");
+  // The follow-up is in the lead's history now: a turn that loaded the lead
+  // before it reloads (store::record_reply refuses its write otherwise).
+  c.prepare(bump_state_version,
+            "UPDATE conversation_state SET state_version = state_version + 1 "
+            "WHERE contact_id = $1");
   c.prepare(insert_outbox,
             "INSERT INTO outbox (market, kind, idempotency_key, contact, message_id, payload, "
             "next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, "
@@ -146,6 +152,7 @@ follow_up_outcome follow_up_store::send_follow_up(
         txn.exec_prepared(insert_message, lead.contact_id, body, now_ms, s.anchor_id, n);
     if (message.empty()) return out;  // written by another node or tick
     const auto message_id = message[0][0].as<std::int64_t>();
+    txn.exec_prepared(bump_state_version, lead.contact_id);
     nlohmann::json sms{{"to", lead.phone}, {"from", policy_.from}, {"body", body}};
     if (!policy_.status_callback.empty()) sms["status_callback"] = policy_.status_callback;
     txn.exec_prepared(insert_outbox, market_, "sms", out.key, lead.phone, message_id, sms.dump(),

@@ -211,7 +211,27 @@ constexpr std::string_view reply_provenance = R"sql(
 ALTER TABLE messages ADD COLUMN provenance jsonb;
 )sql";
 
-constexpr std::array<migration, 11> migrations{{
+constexpr std::string_view lead_serialisation = R"sql(
+-- Several nodes, one lead. A node takes the lead's lease before it records a
+-- message and runs the turn, and gives it back with the reply: no two nodes
+-- run turns of one lead at once, and messages are recorded and answered in
+-- order. The token fences the write: a node whose lease ran out (it stalled
+-- or died) cannot write over the one that took the lead over. Every write of
+-- a lead's state also bumps state_version, and a turn's write is refused when
+-- it moved since the turn loaded the lead (an opt-out, which never waits for
+-- the lease; a CRM change; a person's release; a follow-up): the turn reloads
+-- and runs again.
+CREATE TABLE lead_leases (
+  market text   NOT NULL,
+  phone  text   NOT NULL,
+  token  bigint NOT NULL,
+  until  timestamptz,
+  PRIMARY KEY (market, phone)
+);
+ALTER TABLE conversation_state ADD COLUMN state_version bigint NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<migration, 12> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
@@ -223,6 +243,7 @@ constexpr std::array<migration, 11> migrations{{
     {9, "follow-ups: messages the runtime starts to a silent lead", follow_ups},
     {10, "escalation: confused turns, a muted lead's last holding reply", escalation_hold},
     {11, "the provenance of every reply", reply_provenance},
+    {12, "several nodes: a lead's lease and state version", lead_serialisation},
 }};
 
 }  // namespace

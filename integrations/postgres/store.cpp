@@ -20,6 +20,7 @@ constexpr const char* record_reply_sql = "record_reply";
 constexpr const char* select_state = "select_state";
 constexpr const char* select_history = "select_history";
 constexpr const char* release_contact = "release_contact";
+constexpr const char* release_lease_sql = "release_lease";
 constexpr const char* insert_temperature_change = "insert_temperature_change";
 constexpr const char* insert_crm_webhook = "insert_crm_webhook";
 constexpr const char* upsert_crm_state = "upsert_crm_state";
@@ -40,17 +41,28 @@ void prepare_all(pqxx::connection& c) {
             "WITH c AS (INSERT INTO contacts (market, phone, created_at) "
             "VALUES ($1, $2, to_timestamp($5::bigint / 1000.0)) "
             "ON CONFLICT (market, phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id), "
-            "m AS (INSERT INTO messages (contact_id, direction, provider_sid, body, status, "
-            "created_at) SELECT id, 'inbound', $3, $4, 'received', "
-            "to_timestamp($5::bigint / 1000.0) FROM c "
-            "ON CONFLICT (provider_sid) DO NOTHING RETURNING id) "
-            "SELECT EXISTS (SELECT 1 FROM m), coalesce(cs.opted_out, false), "
-            "coalesce(cs.muted, false), coalesce(cs.crm_version, 0), "
             // A redelivery's stored reply (the statement's snapshot holds the
             // earlier rows; a new sid has none).
-            "(SELECT o.body FROM messages i JOIN messages o "
+            "prior AS (SELECT o.body FROM messages i JOIN messages o "
             "ON o.in_reply_to = i.id AND o.direction = 'outbound' WHERE i.provider_sid = $3), "
-            "coalesce(round(extract(epoch FROM cs.held_at) * 1000)::bigint, 0) "
+            // The lead's lease ($7: this message takes it; $6: for how long,
+            // ms): free, or run out. Not for a message answered before.
+            "lease AS (INSERT INTO lead_leases (market, phone, token, until) SELECT $1, $2, 1, "
+            "to_timestamp(($5::bigint + $6::bigint) / 1000.0) WHERE $7::boolean AND NOT EXISTS "
+            "(SELECT 1 FROM prior) ON CONFLICT (market, phone) DO UPDATE SET "
+            "token = lead_leases.token + 1, until = EXCLUDED.until WHERE lead_leases.until IS NULL "
+            "OR lead_leases.until <= to_timestamp($5::bigint / 1000.0) RETURNING token), "
+            // Recorded only with the lease (or as an opt-out, which does not
+            // wait for it): a message waiting for the lead is not yet taken.
+            "m AS (INSERT INTO messages (contact_id, direction, provider_sid, body, status, "
+            "created_at) SELECT id, 'inbound', $3, $4, 'received', "
+            "to_timestamp($5::bigint / 1000.0) FROM c WHERE NOT $7::boolean OR EXISTS "
+            "(SELECT 1 FROM lease) ON CONFLICT (provider_sid) DO NOTHING RETURNING id) "
+            "SELECT EXISTS (SELECT 1 FROM m), coalesce(cs.opted_out, false), "
+            "coalesce(cs.muted, false), coalesce(cs.crm_version, 0), (SELECT body FROM prior), "
+            "coalesce(round(extract(epoch FROM cs.held_at) * 1000)::bigint, 0), "
+            "coalesce(cs.state_version, 0), coalesce((SELECT token FROM lease), 0), "
+            "$7::boolean AND NOT EXISTS (SELECT 1 FROM lease) AND NOT EXISTS (SELECT 1 FROM prior) "
             "FROM c LEFT JOIN conversation_state cs ON cs.contact_id = c.id");
   // A turn runs on the state it loaded (crm_version $19). When a CRM change
   // was stored meanwhile (on this node or another), the CRM's temperature,
@@ -73,28 +85,25 @@ void prepare_all(pqxx::connection& c) {
   // SMS. A turn that opts out fails the lead's SMS rows still pending (a
   // reply or a follow-up queued before). $28: the last holding reply to a
   // muted lead (ms; 0: none). $29: the reply's provenance (JSON; '': none).
+  // Several nodes ($30: the state version the turn started from; $31: its
+  // lease token, 0 for none): the state is written first, and only when its
+  // version is still $30 (the row lock of a racing write makes the second one
+  // re-check and refuse); the reply only with it. A turn that holds a lease
+  // writes only while the lease is still its own (`ready`), and gives it back.
   c.prepare(
       record_reply_sql,
-      "WITH r AS (INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, "
-      "created_at, provenance) SELECT i.contact_id, 'outbound', i.id, "
-      "CASE WHEN NOT $24::boolean AND coalesce((SELECT s.opted_out FROM conversation_state s "
-      "WHERE s.contact_id = i.contact_id), false) THEN '' ELSE $2 END, $5, $3, "
-      "to_timestamp($4::bigint / 1000.0), NULLIF($29::text, '')::jsonb FROM messages i "
-      "WHERE i.provider_sid = $1 AND i.direction = 'inbound' "
-      "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING "
-      "RETURNING contact_id, id, in_reply_to, body), "
-      "cancelled AS (UPDATE outbox SET status = 'failed', last_error = 'suppressed: opted out' "
-      "WHERE $25::boolean AND market = $22 AND kind = 'sms' AND status = 'pending' "
-      "AND contact = $26 AND EXISTS (SELECT 1 FROM r)), "
-      "replied AS (UPDATE messages SET status = 'replied' WHERE id IN (SELECT in_reply_to FROM "
-      "r)), "
+      "WITH i AS (SELECT m.id, m.contact_id FROM messages m WHERE m.provider_sid = $1 "
+      "AND m.direction = 'inbound' AND NOT EXISTS (SELECT 1 FROM messages o "
+      "WHERE o.in_reply_to = m.id AND o.direction = 'outbound')), "
+      "ready AS (SELECT i.id, i.contact_id FROM i WHERE $31::bigint = 0 OR EXISTS (SELECT 1 "
+      "FROM lead_leases l WHERE l.market = $22 AND l.phone = $26 AND l.token = $31::bigint)), "
       "state AS (INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, "
       "updated_at, opted_out, temperature, facts, frs, pcs, handoffs, confusion_turns, muted, "
-      "temperature_override, override_basis, held_at) "
-      "SELECT r.contact_id, $6::text, $7::integer, $8::boolean, to_timestamp($4::bigint / 1000.0), "
-      "$9::boolean, $10::text, $11::text, $12::double precision, $13::double precision, "
-      "$14::text, $15::integer, $16::boolean, $17::text, $18::text, "
-      "to_timestamp(NULLIF($28::bigint, 0) / 1000.0) FROM r "
+      "temperature_override, override_basis, held_at, state_version) "
+      "SELECT ready.contact_id, $6::text, $7::integer, $8::boolean, "
+      "to_timestamp($4::bigint / 1000.0), $9::boolean, $10::text, $11::text, "
+      "$12::double precision, $13::double precision, $14::text, $15::integer, $16::boolean, "
+      "$17::text, $18::text, to_timestamp(NULLIF($28::bigint, 0) / 1000.0), 1 FROM ready "
       "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
       "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
       "updated_at = EXCLUDED.updated_at, opted_out = CASE WHEN $27::boolean "
@@ -105,7 +114,25 @@ void prepare_all(pqxx::connection& c) {
           ", frs = " + crm_wins("frs") + ", pcs = " + crm_wins("pcs") +
           ", temperature_override = " + crm_wins("temperature_override") +
           ", override_basis = " + crm_wins("override_basis") +
-          "), "
+          ", state_version = conversation_state.state_version + 1 "
+          "WHERE $30::bigint < 0 OR conversation_state.state_version = $30::bigint "
+          "RETURNING contact_id, state_version), "
+          "r AS (INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, "
+          "created_at, provenance) SELECT ready.contact_id, 'outbound', ready.id, "
+          "CASE WHEN NOT $24::boolean AND coalesce((SELECT s.opted_out FROM conversation_state s "
+          "WHERE s.contact_id = ready.contact_id), false) THEN '' ELSE $2 END, $5, $3, "
+          "to_timestamp($4::bigint / 1000.0), NULLIF($29::text, '')::jsonb FROM ready "
+          "JOIN state ON state.contact_id = ready.contact_id "
+          "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING "
+          "RETURNING contact_id, id, in_reply_to, body), "
+          "released AS (UPDATE lead_leases SET until = NULL WHERE $31::bigint <> 0 AND market = "
+          "$22 "
+          "AND phone = $26 AND token = $31::bigint AND EXISTS (SELECT 1 FROM r)), "
+          "cancelled AS (UPDATE outbox SET status = 'failed', last_error = 'suppressed: opted out' "
+          "WHERE $25::boolean AND market = $22 AND kind = 'sms' AND status = 'pending' "
+          "AND contact = $26 AND EXISTS (SELECT 1 FROM r)), "
+          "replied AS (UPDATE messages SET status = 'replied' WHERE id IN (SELECT in_reply_to FROM "
+          "r)), "
           "temperature AS (INSERT INTO temperature_changes (contact_id, at, from_temp, to_temp, "
           "reason) SELECT r.contact_id, to_timestamp($4::bigint / 1000.0), $20::text, $10::text, "
           "$21::text FROM r WHERE $20::text <> ''), "
@@ -118,23 +145,26 @@ void prepare_all(pqxx::connection& c) {
           "AS x(kind text, key text, contact text, payload text) "
           "WHERE x.kind <> 'sms' OR r.body <> '' "
           "ON CONFLICT (market, idempotency_key) DO NOTHING) "
-          "SELECT count(*), coalesce(max(r.body), ''), "
-          "coalesce(bool_or(r.body = '' AND $2 <> ''), false) FROM r");
+          "SELECT (SELECT count(*) FROM r), coalesce((SELECT max(body) FROM r), ''), "
+          "coalesce((SELECT bool_or(body = '' AND $2 <> '') FROM r), false), "
+          "EXISTS (SELECT 1 FROM i), EXISTS (SELECT 1 FROM ready), "
+          "coalesce((SELECT max(state_version) FROM state), 0)");
   // A CRM change owns the tags and its counter; a turn's write leaves them.
   c.prepare(
       upsert_crm_state,
       "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
       "opted_out, temperature, facts, frs, pcs, handoffs, confusion_turns, muted, "
-      "crm_tags, temperature_override, override_basis, crm_version) "
+      "crm_tags, temperature_override, override_basis, crm_version, state_version) "
       "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
-      "$12, $13, $14, $15, $16, 1) "
+      "$12, $13, $14, $15, $16, 1, 1) "
       "ON CONFLICT (contact_id) DO UPDATE SET needs_human = EXCLUDED.needs_human, "
       "updated_at = EXCLUDED.updated_at, temperature = EXCLUDED.temperature, "
       "facts = EXCLUDED.facts, frs = EXCLUDED.frs, pcs = EXCLUDED.pcs, "
       "confusion_turns = EXCLUDED.confusion_turns, muted = EXCLUDED.muted, "
       "crm_tags = EXCLUDED.crm_tags, temperature_override = EXCLUDED.temperature_override, "
       "override_basis = EXCLUDED.override_basis, "
-      "crm_version = conversation_state.crm_version + 1 RETURNING crm_version");
+      "crm_version = conversation_state.crm_version + 1, "
+      "state_version = conversation_state.state_version + 1 RETURNING crm_version");
   c.prepare(insert_crm_webhook,
             "INSERT INTO crm_webhooks (market, webhook_id, kind, contact_id, received_at) "
             "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0)) "
@@ -144,13 +174,16 @@ void prepare_all(pqxx::connection& c) {
             "SELECT cs.active_bot, cs.turns, cs.needs_human, cs.opted_out, cs.temperature, "
             "cs.facts, cs.frs, cs.pcs, cs.handoffs, cs.confusion_turns, cs.muted, "
             "cs.crm_tags, cs.temperature_override, cs.override_basis, cs.crm_version, "
-            "coalesce(round(extract(epoch FROM cs.held_at) * 1000)::bigint, 0) "
-            "FROM conversation_state cs "
+            "coalesce(round(extract(epoch FROM cs.held_at) * 1000)::bigint, 0), "
+            "cs.state_version FROM conversation_state cs "
             "JOIN contacts c ON c.id = cs.contact_id WHERE c.market = $1 AND c.phone = $2");
   c.prepare(release_contact,
             "UPDATE conversation_state cs SET muted = false, needs_human = false, "
-            "confusion_turns = 0 FROM contacts c WHERE c.id = cs.contact_id AND c.market = $1 "
+            "confusion_turns = 0, state_version = cs.state_version + 1 FROM contacts c WHERE c.id "
+            "= cs.contact_id AND c.market = $1 "
             "AND c.phone = $2 RETURNING cs.contact_id");
+  c.prepare(release_lease_sql,
+            "UPDATE lead_leases SET until = NULL WHERE market = $1 AND phone = $2 AND token = $3");
   c.prepare(insert_temperature_change,
             "INSERT INTO temperature_changes (contact_id, at, from_temp, to_temp, reason) "
             "VALUES ($1, to_timestamp($2::bigint / 1000.0), $3, $4, $5)");
@@ -225,10 +258,11 @@ int store::migrate() {
   });
 }
 
-runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
+runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg, bool takes_lease) {
   return db_->autocommit([&](pqxx::nontransaction& txn) {
-    const auto row = txn.exec_prepared1(record_inbound_sql, market_, msg.from, msg.sid, msg.body,
-                                        msg.received_at_ms);
+    const auto row =
+        txn.exec_prepared1(record_inbound_sql, market_, msg.from, msg.sid, msg.body,
+                           msg.received_at_ms, static_cast<long>(lease_.count()), takes_lease);
     runtime::inbound_record out;
     out.inserted = row[0].as<bool>();
     out.opted_out = row[1].as<bool>();
@@ -239,6 +273,9 @@ runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg) {
       out.reply = row[4].as<std::string>();
     }
     out.held_at_ms = row[5].as<std::int64_t>();
+    out.state_version = row[6].as<std::int64_t>();
+    out.lease_token = row[7].as<std::int64_t>();
+    out.busy = row[8].as<bool>();
     return out;
   });
 }
@@ -264,11 +301,18 @@ runtime::reply_record store::record_reply(const runtime::outbound_reply& reply) 
         st.temperature, st.facts_json, st.frs, st.pcs, st.handoffs_json, st.confusion_turns,
         st.muted, st.temperature_override, st.override_basis, static_cast<long>(st.crm_version),
         reply.temperature_from, reply.temperature_reason, market_, items.dump(), exempt, opts_out,
-        reply.contact, decides, static_cast<long>(st.held_at_ms), reply.provenance_json);
+        reply.contact, decides, static_cast<long>(st.held_at_ms), reply.provenance_json,
+        static_cast<long>(st.state_version), static_cast<long>(reply.lease_token));
     runtime::reply_record out;
     out.stored = row[0].as<long>() > 0;
     out.body = row[1].as<std::string>();
     out.suppressed = row[2].as<bool>();
+    out.state_version = row[5].as<std::int64_t>();
+    if (!out.stored && row[3].as<bool>()) {
+      // Unanswered still: the lease is another node's now, or the state moved.
+      out.refused = row[4].as<bool>() ? runtime::reply_record::refusal::stale
+                                      : runtime::reply_record::refusal::fenced;
+    }
     return out;
   });
 }
@@ -278,6 +322,7 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
   return db_->transact([&](pqxx::work& txn) {
     runtime::conversation_snapshot snap;
     snap.contact = contact;
+    snap.state_version = 0;  // no row yet: the first write must insert it
     const auto state = txn.exec_prepared(select_state, market_, contact);
     if (!state.empty()) {
       snap.active_bot = state[0][0].as<std::string>();
@@ -296,6 +341,7 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
       snap.override_basis = state[0][13].as<std::string>();
       snap.crm_version = state[0][14].as<std::int64_t>();
       snap.held_at_ms = state[0][15].as<std::int64_t>();
+      snap.state_version = state[0][16].as<std::int64_t>();
     }
     for (const auto& row :
          txn.exec_prepared(select_history, market_, contact, static_cast<long>(history_limit))) {
@@ -376,6 +422,14 @@ agents::lead_transcript store::transcript(const std::string& contact) {
 bool store::crm_applied(const std::string& webhook_id) {
   return db_->transact([&](pqxx::work& txn) {
     return !txn.exec_prepared(select_crm_webhook, market_, webhook_id).empty();
+  });
+}
+
+void store::release_lease(const std::string& contact, std::int64_t token) {
+  if (token == 0) return;
+  db_->autocommit([&](pqxx::nontransaction& txn) {
+    txn.exec_prepared(release_lease_sql, market_, contact, static_cast<long>(token));
+    return 0;
   });
 }
 

@@ -5,6 +5,7 @@
 #include "integrations/postgres/unavailable.hpp"
 #include "runtime/messages.hpp"
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -29,7 +30,15 @@ class store {
   int migrate();
 
   /// Persists an inbound message (and its contact). Idempotent on the sid.
-  runtime::inbound_record record_inbound(const runtime::inbound_sms& msg);
+  /// With `takes_lease`, only together with the lead's lease: when another
+  /// node holds it, nothing is recorded and the record says `busy`; a message
+  /// answered before is answered from its reply without a lease. Without
+  /// (an opt-out, which never waits), the message is recorded at once.
+  runtime::inbound_record record_inbound(const runtime::inbound_sms& msg, bool takes_lease = false);
+
+  /// Gives the lead's lease back when its turn ends without a reply (the
+  /// reply's write gives it back otherwise).
+  void release_lease(const std::string& contact, std::int64_t token);
 
   /// Persists a reply and the conversation's state after the turn, atomically.
   /// A second reply to the same inbound sid is refused by the schema and
@@ -44,6 +53,10 @@ class store {
   /// What record_reply puts into the outbox; the default writes nothing
   /// (TwiML replies, no CRM calls).
   void set_outbox_policy(outbox_policy policy) { outbox_ = std::move(policy); }
+
+  /// How long a lead's lease lasts (runtime.turn_lease): a node that stalls
+  /// or dies mid-turn holds the lead at most this long.
+  void set_turn_lease(std::chrono::milliseconds lease) { lease_ = lease; }
 
   /// The conversation as it was left: active bot, turn count, recent history.
   runtime::conversation_snapshot load_conversation(const std::string& contact,
@@ -78,6 +91,7 @@ class store {
   std::unique_ptr<connection> db_;  ///< opened lazily, statements prepared
   std::string market_;
   outbox_policy outbox_;
+  std::chrono::milliseconds lease_{15000};
 };
 
 }  // namespace openhouse::postgres

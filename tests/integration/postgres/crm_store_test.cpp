@@ -166,6 +166,13 @@ TEST_CASE("a turn that started before a CRM change does not overwrite the CRM's 
   r.state.active_bot = "buyer";
   // ...while a person tags the lead Hot in the CRM (another node, say).
   REQUIRE(s.record_crm(hot_tag("wh-1")) == 1);
+  // The turn's write names the state it loaded: refused, the lead changed.
+  const auto refused = s.record_reply(r);
+  CHECK_FALSE(refused.stored);
+  CHECK(refused.refused == openhouse::runtime::reply_record::refusal::stale);
+  // Written without a version (as a tool that did not load the lead does),
+  // the CRM's columns still stand over the turn's.
+  r.state.state_version = -1;
   REQUIRE(s.record_reply(r));
   auto snap = s.load_conversation(lead, 10);
   CHECK(snap.temperature == "hot");

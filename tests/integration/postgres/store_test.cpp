@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <future>
 
 using openhouse::postgres::store;
@@ -231,4 +232,125 @@ TEST_CASE("a muted lead's last holding reply and confused-turn count survive a r
   REQUIRE(other.release(lead));
   CHECK(other.load_conversation(lead, 10).confusion_turns == 0);
   CHECK_FALSE(other.load_conversation(lead, 10).muted);
+}
+
+TEST_CASE("a lead's lease lets one node at a time record and answer its messages",
+          "[postgres][integration][nodes]") {
+  scratch_database db;
+  store a{db.url(), "inland-empire"};
+  store b{db.url(), "inland-empire"};
+  a.migrate();
+  a.set_turn_lease(std::chrono::seconds{15});
+  b.set_turn_lease(std::chrono::seconds{15});
+  const std::string lead = "+19095551234";
+
+  // Node A takes the lead for SM1; node B's SM2 is not recorded meanwhile.
+  const auto first = a.record_inbound(sms("SM1", lead, "hi", 1000), true);
+  REQUIRE(first.inserted);
+  REQUIRE(first.lease_token > 0);
+  const auto waiting = b.record_inbound(sms("SM2", lead, "anyone there?", 2000), true);
+  CHECK(waiting.busy);
+  CHECK_FALSE(waiting.inserted);
+  CHECK(count(db.url(), "SELECT count(*) FROM messages WHERE provider_sid = 'SM2'") == 0);
+  // The same SM1 delivered to B waits too, rather than running a second turn.
+  CHECK(b.record_inbound(sms("SM1", lead, "hi", 2100), true).busy);
+
+  // A answers with its lease and gives it back; B may go on, and a
+  // redelivery of SM1 is answered from the stored reply.
+  auto reply = reply_to("SM1", lead, "Hello!", 1);
+  reply.lease_token = first.lease_token;
+  reply.state.state_version = first.state_version;
+  const auto stored = a.record_reply(reply);
+  REQUIRE(stored.stored);
+  CHECK(stored.state_version == 1);
+  const auto again = b.record_inbound(sms("SM1", lead, "hi", 3000), true);
+  CHECK(again.answered);
+  CHECK(again.reply == "Hello!");
+  CHECK(again.lease_token == 0);
+  const auto second = b.record_inbound(sms("SM2", lead, "anyone there?", 3100), true);
+  CHECK(second.inserted);
+  CHECK(second.lease_token > first.lease_token);
+  CHECK(second.state_version == 1);
+  // In order by id: SM1, its reply, SM2.
+  CHECK(count(db.url(),
+              "SELECT count(*) FROM messages m JOIN messages r ON r.in_reply_to = m.id "
+              "WHERE m.provider_sid = 'SM1' AND r.id < (SELECT id FROM messages "
+              "WHERE provider_sid = 'SM2')") == 1);
+}
+
+TEST_CASE("a lease that ran out passes the lead on, and fences the late writer",
+          "[postgres][integration][nodes]") {
+  scratch_database db;
+  store a{db.url(), "inland-empire"};
+  store b{db.url(), "inland-empire"};
+  a.migrate();
+  a.set_turn_lease(std::chrono::seconds{15});
+  b.set_turn_lease(std::chrono::seconds{15});
+  const std::string lead = "+19095551234";
+  const auto stalled = a.record_inbound(sms("SM1", lead, "hi", 1000), true);
+  REQUIRE(stalled.lease_token > 0);
+  // 15 s later node A has still not answered (it stalled or died): B takes
+  // the lead over, SM1 included.
+  CHECK(b.record_inbound(sms("SM1", lead, "hi", 15999), true).busy);
+  const auto taken = b.record_inbound(sms("SM1", lead, "hi", 16001), true);
+  REQUIRE_FALSE(taken.busy);
+  CHECK_FALSE(taken.inserted);
+  CHECK_FALSE(taken.answered);
+  CHECK(taken.lease_token > stalled.lease_token);
+  // A wakes up and writes: refused, its lease is not the lead's any more.
+  auto late = reply_to("SM1", lead, "Hello from A", 1);
+  late.lease_token = stalled.lease_token;
+  late.state.state_version = stalled.state_version;
+  const auto refused = a.record_reply(late);
+  CHECK_FALSE(refused.stored);
+  CHECK(refused.refused == openhouse::runtime::reply_record::refusal::fenced);
+  auto own = reply_to("SM1", lead, "Hello from B", 1);
+  own.lease_token = taken.lease_token;
+  own.state.state_version = taken.state_version;
+  CHECK(b.record_reply(own).stored);
+  CHECK(count(db.url(), "SELECT count(*) FROM messages WHERE direction = 'outbound'") == 1);
+}
+
+TEST_CASE("a turn's write is refused when the lead's state moved since it loaded it",
+          "[postgres][integration][nodes]") {
+  scratch_database db;
+  store s{db.url(), "inland-empire"};
+  s.migrate();
+  const std::string lead = "+19095551234";
+  s.record_inbound(sms("SM1", lead, "hi", 1000));
+  auto one = reply_to("SM1", lead, "Hello!", 1);
+  one.state.state_version = 0;  // loaded before the lead had a state row
+  REQUIRE(s.record_reply(one).stored);
+
+  // Two turns loaded the lead at version 1; the opt-out writes first (an
+  // opt-out never waits for the lease), the other turn is refused as stale.
+  s.record_inbound(sms("SM2", lead, "what about Ontario?", 2000));
+  s.record_inbound(sms("SM3", lead, "stop", 2100));
+  auto stop = reply_to("SM3", lead, "You're unsubscribed. Reply START to opt back in.", 2);
+  stop.compliance = "opt_out:keyword";
+  stop.state.opted_out = true;
+  stop.state.state_version = 1;
+  REQUIRE(s.record_reply(stop).stored);
+  auto slow = reply_to("SM2", lead, "Ontario has homes from $550k", 2);
+  slow.state.state_version = 1;
+  const auto refused = s.record_reply(slow);
+  CHECK_FALSE(refused.stored);
+  CHECK(refused.refused == openhouse::runtime::reply_record::refusal::stale);
+  // Run again on the state as stored now: opted out, the reply is empty.
+  const auto now = s.load_conversation(lead, 10);
+  CHECK(now.opted_out);
+  CHECK(now.state_version == 2);
+  auto rerun = reply_to("SM2", lead, "", 3);
+  rerun.compliance = "suppressed";
+  rerun.state.opted_out = true;
+  rerun.state.state_version = now.state_version;
+  const auto stored = s.record_reply(rerun);
+  CHECK(stored.stored);
+  CHECK(stored.body.empty());
+  CHECK(s.load_conversation(lead, 10).turns == 3);
+  CHECK(s.load_conversation(lead, 10).state_version == 3);
+  // A person's release moves the version too: a turn that loaded before it
+  // runs again.
+  REQUIRE(s.release(lead));
+  CHECK(s.load_conversation(lead, 10).state_version == 4);
 }

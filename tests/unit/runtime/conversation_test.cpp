@@ -55,11 +55,14 @@ struct ledger {
   /// Leads another node opted out while a turn of theirs ran: the store
   /// holds the opt-out when the turn writes (as record_reply's SQL does).
   std::set<std::string> opted_out_elsewhere;
+  int refused = 0;  ///< writes refused as stale (another write came first)
+  /// Leads another node writes (once) while a turn of theirs runs here.
+  std::set<std::string> write_elsewhere_during_turn;
 };
 
 store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledger> l) {
   return {
-      [l](record_inbound_atom, const inbound_sms& msg) {
+      [l](record_inbound_atom, const inbound_sms& msg, bool) {
         inbound_record rec;
         rec.inserted = l->inbound.emplace(msg.sid, msg.from).second;
         if (auto s = l->snapshots.find(msg.from); s != l->snapshots.end()) {
@@ -67,6 +70,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
           rec.muted = s->second.muted;
           rec.crm_version = s->second.crm_version;
           rec.held_at_ms = s->second.held_at_ms;
+          rec.state_version = std::max<std::int64_t>(0, s->second.state_version);
         }
         if (auto i = l->replies.find(msg.sid); !rec.inserted && i != l->replies.end()) {
           rec.answered = true;
@@ -81,10 +85,28 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         const bool was_out = l->opted_out_elsewhere.count(r.contact) > 0 ||
                              (stored != l->snapshots.end() && stored->second.opted_out);
         reply_record out;
+        if (l->write_elsewhere_during_turn.erase(r.contact) > 0) {
+          // Another node wrote the lead meanwhile (a tag, say).
+          auto& other = l->snapshots[r.contact];
+          other.crm_tags = {"Open-House-Visitor"};
+          other.state_version = std::max<std::int64_t>(0, other.state_version) + 1;
+        }
+        // Versioned like record_reply's SQL: a write from an older state is
+        // refused (another write of the lead came first).
+        const std::int64_t current = stored == l->snapshots.end()
+                                         ? 0
+                                         : std::max<std::int64_t>(0, stored->second.state_version);
+        if (r.state.state_version >= 0 && r.state.state_version != current &&
+            l->replies.count(r.in_reply_to_sid) == 0) {
+          ++l->refused;
+          out.refused = reply_record::refusal::stale;
+          return out;
+        }
         out.body = !exempt && was_out ? std::string{} : r.body;
         if (!l->replies.emplace(r.in_reply_to_sid, out.body).second) {
           return reply_record{};
         }
+        out.state_version = current + 1;
         out.stored = true;
         out.suppressed = out.body.empty() && !r.body.empty();
         if (!r.agent_request.empty()) {
@@ -95,9 +117,22 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         }
         l->provenance[r.in_reply_to_sid] = r.provenance_json;
         auto& snap = l->snapshots[r.contact];
+        const auto before = snap;
         snap = r.state;  // the state row; the history is the messages themselves
         snap.contact = r.contact;
         snap.history.clear();
+        snap.state_version = out.state_version;
+        if (before.crm_version > r.state.crm_version) {
+          // As record_reply's SQL: a CRM change newer than the turn's state
+          // keeps what it owns.
+          snap.temperature = before.temperature;
+          snap.temperature_override = before.temperature_override;
+          snap.override_basis = before.override_basis;
+          snap.facts_json = before.facts_json;
+          snap.frs = before.frs;
+          snap.pcs = before.pcs;
+        }
+        snap.crm_version = std::max(before.crm_version, r.state.crm_version);
         if (!decides) snap.opted_out = was_out;
         return out;
       },
@@ -105,15 +140,18 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         ++l->loads;
         auto snap = l->snapshots[contact];
         snap.contact = contact;
+        snap.state_version = std::max<std::int64_t>(0, snap.state_version);
         return snap;
       },
       [](ping_atom) { return true; },
+      [](unlease_atom, const std::string&, std::int64_t) { return true; },
       [l](release_atom, const std::string& contact) {
         auto it = l->snapshots.find(contact);
         if (it == l->snapshots.end()) {
           return false;
         }
         it->second.muted = false;
+        it->second.state_version = std::max<std::int64_t>(0, it->second.state_version) + 1;
         return true;
       },
       [l](record_crm_atom, const crm_write& w) -> std::int64_t {
@@ -122,9 +160,11 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         }
         auto& snap = l->snapshots[w.state.contact];
         const auto version = snap.crm_version + 1;
+        const auto state_version = std::max<std::int64_t>(0, snap.state_version) + 1;
         snap = w.state;
         snap.history.clear();
         snap.crm_version = version;
+        snap.state_version = state_version;
         if (!w.temperature_from.empty()) {
           l->temperature_changes.push_back(w.temperature_from + "->" + w.state.temperature);
         }
@@ -697,8 +737,26 @@ TEST_CASE_METHOD(fixture, "a CRM change made elsewhere is picked up before the n
   stored.temperature_override = "hot";
   stored.override_basis = "cold";
   stored.crm_version += 1;
+  stored.state_version += 1;  // as every write of the lead does
   turn(sms("SM2", lead, "ok"));
   CHECK(seen->snapshots.at(lead).temperature == "hot");
+}
+
+TEST_CASE_METHOD(fixture, "a turn whose write was refused runs again on the lead as stored",
+                 "[runtime][conversation][nodes]") {
+  const std::string lead = "+19095551234";
+  turn(sms("SM1", lead, "Hi"));
+  const auto loads = seen->loads;
+  // Another node writes the lead while this node's next turn runs: the
+  // fake store makes the turn's write stale once, as record_reply would.
+  seen->write_elsewhere_during_turn.insert(lead);
+  const auto r = turn(sms("SM2", lead, "ok sounds good"));
+  CHECK(seen->refused == 1);
+  CHECK_FALSE(r.reply.empty());
+  CHECK(seen->loads == loads + 1);  // reloaded once, then written
+  // The turn ran again from the other node's write, which stands.
+  CHECK(seen->snapshots.at(lead).crm_tags == std::vector<std::string>{"Open-House-Visitor"});
+  CHECK(seen->snapshots.at(lead).turns == 2);
 }
 
 TEST_CASE_METHOD(fixture, "the CRM release tag gives a muted lead back to the bots",
