@@ -368,7 +368,7 @@ TEST_CASE("l2: reads and bumps carry the Redis epoch; an empty restart makes a n
   // The first read creates the epoch; every worker of every node adopts it.
   const auto e1 = value_of(a.read("ie", "c1", "reply")).epoch;
   CHECK(e1 != 0);
-  CHECK(direct.get("oh:epoch") == std::optional<std::string>{std::to_string(e1)});
+  CHECK(direct.get("{oh:gen}:epoch") == std::optional<std::string>{std::to_string(e1)});
   for (std::size_t i = 0; i < 2 * settings.workers; ++i) {
     CHECK(value_of(a.read("ie", "c1", "reply")).epoch == e1);
     CHECK(value_of(b.read("", "", "")).epoch == e1);
@@ -403,7 +403,7 @@ TEST_CASE("l2: reads and bumps carry the Redis epoch; an empty restart makes a n
   const auto e2 = first->second;
   CHECK(e2 != 0);
   CHECK(e2 != e1);
-  CHECK(direct.get("oh:epoch") == std::optional<std::string>{std::to_string(e2)});
+  CHECK(direct.get("{oh:gen}:epoch") == std::optional<std::string>{std::to_string(e2)});
 
   // The other node reads the new life: the new epoch with the new counter.
   std::optional<cache::generations> seen;
@@ -424,7 +424,7 @@ TEST_CASE("l2: reads and bumps carry the Redis epoch; an empty restart makes a n
   }
 
   // An epoch someone else overwrote is reported, never guessed at.
-  direct.set_px("oh:epoch", "not-a-number", 60'000);
+  direct.set_px("{oh:gen}:epoch", "not-a-number", 60'000);
   CHECK(failed_with(b.read("ie", "c1", "reply"), cache::cache_errc::redis_unavailable));
   CHECK(failed_with(b.bump("contact", "ie", "c1", ""), cache::cache_errc::redis_unavailable));
 
