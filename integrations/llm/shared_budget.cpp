@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <iterator>
+#include <random>
 #include <utility>
 
 namespace openhouse::llm {
@@ -14,16 +17,22 @@ constexpr std::string_view read_script =
     "local m = redis.call('HMGET', KEYS[2], 'tokens', 'micro_usd') "
     "return {tonumber(c[1]) or 0, tonumber(c[2]) or 0, tonumber(m[1]) or 0, tonumber(m[2]) or 0}";
 
-/// KEYS as above; ARGV: tokens, micro-dollars, TTL in ms. Adds to both
-/// hashes, renews both expiries and returns the new totals.
+/// KEYS as above; ARGV: tokens, micro-dollars, TTL in ms, the charge's id.
+/// Adds to both hashes unless the id was added before (its mark lives in the
+/// contact's hash, which expires with the day), renews both expiries and
+/// returns the totals.
 constexpr std::string_view charge_script =
-    "local out = {} "
-    "for i = 1, 2 do "
-    "  out[#out + 1] = redis.call('HINCRBY', KEYS[i], 'tokens', ARGV[1]) "
-    "  out[#out + 1] = redis.call('HINCRBY', KEYS[i], 'micro_usd', ARGV[2]) "
-    "  redis.call('PEXPIRE', KEYS[i], ARGV[3]) "
+    "if redis.call('HSETNX', KEYS[1], 'charge:' .. ARGV[4], 1) == 1 then "
+    "  for i = 1, 2 do "
+    "    redis.call('HINCRBY', KEYS[i], 'tokens', ARGV[1]) "
+    "    redis.call('HINCRBY', KEYS[i], 'micro_usd', ARGV[2]) "
+    "  end "
     "end "
-    "return out";
+    "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
+    "redis.call('PEXPIRE', KEYS[2], ARGV[3]) "
+    "local c = redis.call('HMGET', KEYS[1], 'tokens', 'micro_usd') "
+    "local m = redis.call('HMGET', KEYS[2], 'tokens', 'micro_usd') "
+    "return {tonumber(c[1]) or 0, tonumber(c[2]) or 0, tonumber(m[1]) or 0, tonumber(m[2]) or 0}";
 
 fleet_spend to_fleet_spend(const std::vector<std::int64_t>& v) {
   if (v.size() != 4) {
@@ -35,7 +44,11 @@ fleet_spend to_fleet_spend(const std::vector<std::int64_t>& v) {
 }  // namespace
 
 shared_budget::shared_budget(redis::endpoint ep, settings s)
-    : redis_(std::move(ep), s.timeout), settings_(std::move(s)) {}
+    : redis_(std::move(ep), s.timeout), settings_(std::move(s)) {
+  std::random_device rd;
+  const std::uint64_t id = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  node_id_ = std::to_string(id);
+}
 
 void shared_budget::failed(const redis::error& e, clock::time_point now) {
   if (!down_) {
@@ -60,13 +73,13 @@ bool shared_budget::flush(clock::time_point now) {
   const auto ttl = std::to_string(settings_.ttl.count());
   try {
     while (!unsynced_.empty()) {
-      const auto it = unsynced_.begin();
-      const auto& [day, contact] = it->first;
-      const auto keys = budget_redis_keys(settings_.prefix, settings_.market, day, contact);
-      const auto tokens = std::to_string(it->second.tokens);
-      const auto micro = std::to_string(it->second.micro_usd);
-      redis_.eval_integers(charge_script, {keys.contact, keys.market}, {tokens, micro, ttl});
-      unsynced_.erase(it);
+      auto& c = unsynced_.front();
+      const auto keys = budget_redis_keys(settings_.prefix, settings_.market, c.day, c.contact);
+      const auto tokens = std::to_string(c.tokens);
+      const auto micro = std::to_string(c.micro_usd);
+      c.sent = true;
+      redis_.eval_integers(charge_script, {keys.contact, keys.market}, {tokens, micro, ttl, c.id});
+      unsynced_.pop_front();
       succeeded();
     }
   } catch (const redis::error& e) {
@@ -98,15 +111,29 @@ bool shared_budget::charge(std::string_view contact, std::string_view day, std::
   if (tokens <= 0 && usd <= 0) {
     return true;  // nothing to add
   }
-  auto& u = unsynced_[{std::string{day}, std::string{contact}}];
-  u.tokens += std::max<std::int64_t>(tokens, 0);
-  u.micro_usd += to_micro_usd(usd);
+  tokens = std::max<std::int64_t>(tokens, 0);
+  const auto micro = to_micro_usd(usd);
+  // Usage joins a kept charge of the same lead and day that was never sent;
+  // anything else is a charge of its own, with an id of its own.
+  auto same = std::find_if(unsynced_.begin(), unsynced_.end(), [&](const pending_charge& c) {
+    return !c.sent && c.day == day && c.contact == contact;
+  });
+  if (same == unsynced_.end()) {
+    unsynced_.push_back({std::string{day}, std::string{contact},
+                         node_id_ + ":" + std::to_string(next_charge_++), 0, 0, false});
+    same = std::prev(unsynced_.end());
+  }
+  same->tokens += tokens;
+  same->micro_usd += micro;
   if (flush(now)) {
     return true;
   }
   // Only the newest day's usage is worth keeping through an outage.
-  const auto& newest = unsynced_.rbegin()->first.first;
-  std::erase_if(unsynced_, [&](const auto& e) { return e.first.first < newest; });
+  const auto newest =
+      std::max_element(unsynced_.begin(), unsynced_.end(), [](const auto& a, const auto& b) {
+        return a.day < b.day;
+      })->day;
+  std::erase_if(unsynced_, [&](const pending_charge& c) { return c.day < newest; });
   return false;
 }
 

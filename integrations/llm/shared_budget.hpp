@@ -5,11 +5,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace openhouse::llm {
 
@@ -31,8 +30,11 @@ struct fleet_spend {
 /// When Redis does not answer, read() says so (nullopt: the caller decides on
 /// its own count) and charge() keeps the usage, to be added with the next
 /// call that reaches Redis, so that an outage does not erase what was spent
-/// during it. After a failure Redis is left alone for `retry_after`, so that
-/// no call pays a timeout per check while it is down.
+/// during it. A charge that timed out may still have run (Redis got it and
+/// answered late), so each carries an id, and the script adds an id once:
+/// sending it again never counts it twice. After a failure Redis is left
+/// alone for `retry_after`, so that no call pays a timeout per check while
+/// it is down.
 ///
 /// Blocking (one redis::client): owned by one detached actor. Not thread-safe.
 class shared_budget {
@@ -63,7 +65,7 @@ class shared_budget {
   bool charge(std::string_view contact, std::string_view day, std::int64_t tokens, double usd,
               clock::time_point now);
 
-  /// Contacts (of any day) whose usage waits for Redis.
+  /// Charges waiting for Redis.
   [[nodiscard]] std::size_t unsynced() const noexcept { return unsynced_.size(); }
 
   /// True while Redis is taken as down (the last operation failed).
@@ -73,9 +75,15 @@ class shared_budget {
   [[nodiscard]] const std::string& last_error() const noexcept { return last_error_; }
 
  private:
-  struct usage {
+  /// Usage not yet known to be in Redis.
+  struct pending_charge {
+    std::string day;
+    std::string contact;
+    std::string id;  ///< what the script adds once
     std::int64_t tokens = 0;
     std::int64_t micro_usd = 0;
+    /// Sent at least once: it may have run, so no more usage joins it.
+    bool sent = false;
   };
 
   /// Sends every kept usage; false (and the pause) on the first failure.
@@ -88,8 +96,9 @@ class shared_budget {
   bool down_ = false;  ///< the last Redis operation failed
   clock::time_point retry_at_{};
   std::string last_error_;
-  /// (day, contact) -> usage not yet in Redis.
-  std::map<std::pair<std::string, std::string>, usage> unsynced_;
+  std::string node_id_;  ///< random, so that two nodes' charge ids differ
+  std::uint64_t next_charge_ = 0;
+  std::deque<pending_charge> unsynced_;  ///< in charge order
 };
 
 }  // namespace openhouse::llm
