@@ -15,7 +15,9 @@ readiness_answer answer_readiness(const readiness& r, bool draining) {
   if (!r.redis && !r.redis_error.empty()) {
     body["redis_error"] = r.redis_error;
   }
-  return {r.postgres ? 200 : 503, body.dump()};
+  // An error text is not ours to trust as UTF-8: replace what is not.
+  return {r.postgres ? 200 : 503,
+          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 }  // namespace openhouse::http

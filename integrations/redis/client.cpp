@@ -220,13 +220,15 @@ void client::drop() {
 }
 
 void client::fail(std::string_view what, std::string_view detail) {
-  drop();
+  // The message first: `detail` may point into the context (errstr) that
+  // drop() frees.
   std::string msg = "redis ";
   msg += describe(endpoint_);
   msg += ": ";
   msg += what;
   msg += ": ";
   msg += detail;
+  drop();
   last_error_ = msg;
   throw error(msg);
 }

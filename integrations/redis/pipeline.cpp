@@ -72,13 +72,15 @@ void pipeline::drop() noexcept {
 }
 
 void pipeline::fail(std::string_view what, std::string_view detail) {
-  drop();
+  // The message first: `detail` may point into the context (errstr) that
+  // drop() frees.
   std::string msg = "redis ";
   msg += describe(endpoint_);
   msg += ": ";
   msg += what;
   msg += ": ";
   msg += detail;
+  drop();
   throw error(msg);
 }
 

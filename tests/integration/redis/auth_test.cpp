@@ -59,6 +59,12 @@ TEST_CASE("the client logs in with the URL's password and selects its database",
   redis::client db0{server.endpoint(), 1000ms};
   CHECK_FALSE(db0.get("k"));
 
+  SECTION("a server gone away is named in the error") {
+    server.stop();
+    CHECK_THROWS_WITH(c.get("k"), Catch::Contains("connect") && Catch::Contains("refused"));
+    CHECK_FALSE(c.ping());
+    CHECK_THAT(c.last_error(), Catch::Contains("refused"));
+  }
   SECTION("after a restart the client logs in again by itself") {
     server.stop();
     server.start();

@@ -58,3 +58,12 @@ TEST_CASE("readiness: a draining node answers 503 whatever its dependencies", "[
     }
   }
 }
+
+TEST_CASE("readiness: an error text that is not UTF-8 still gives a JSON answer",
+          "[http][readiness]") {
+  const auto a = answer_readiness(readiness{false, true, "bad \xff\xfe bytes"}, false);
+  CHECK(a.status == 200);
+  const auto body = body_of(a);
+  CHECK(body.at("status") == "degraded");
+  CHECK_THAT(body.at("redis_error").get<std::string>(), Catch::Contains("bad"));
+}
