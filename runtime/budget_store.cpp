@@ -47,8 +47,8 @@ struct budget_store_state {
 };
 
 budget_store_actor::behavior_type budget_store(
-    budget_store_actor::stateful_pointer<budget_store_state> self, budget_store_settings settings,
-    std::shared_ptr<runtime::metrics> metrics) {
+    budget_store_actor::stateful_pointer<budget_store_state> self,
+    const budget_store_settings& settings, const std::shared_ptr<runtime::metrics>& metrics) {
   auto& st = self->state;
   if (auto ep = redis::parse_url(settings.redis_url)) {
     llm::shared_budget::settings s;
