@@ -219,19 +219,21 @@ std::string redis_keys::entry(std::string_view digest) const {
   return prefix_ + ":l2:" + escape(digest);
 }
 
-std::string redis_keys::global_generation() const { return prefix_ + ":gen:global"; }
+std::string redis_keys::generation_tag() const { return "{" + prefix_ + ":gen}"; }
+
+std::string redis_keys::global_generation() const { return generation_tag() + ":global"; }
 
 std::string redis_keys::market_generation(std::string_view market) const {
-  return prefix_ + ":gen:market:" + escape(market);
+  return generation_tag() + ":market:" + escape(market);
 }
 
 std::string redis_keys::contact_generation(std::string_view market,
                                            std::string_view contact) const {
-  return prefix_ + ":gen:contact:" + escape(market) + ":" + escape(contact);
+  return generation_tag() + ":contact:" + escape(market) + ":" + escape(contact);
 }
 
 std::string redis_keys::task_generation(std::string_view task) const {
-  return prefix_ + ":gen:task:" + escape(task);
+  return generation_tag() + ":task:" + escape(task);
 }
 
 std::string redis_keys::channel() const { return prefix_ + ":invalidate"; }

@@ -68,11 +68,18 @@ struct encoded_parts {
 /// (market, contact) pairs never name the same counter, whatever the ids hold.
 ///
 ///   entry(d)                    <prefix>:l2:<d>
-///   global_generation()         <prefix>:gen:global
-///   market_generation(m)        <prefix>:gen:market:<m>
-///   contact_generation(m, c)    <prefix>:gen:contact:<m>:<c>
-///   task_generation(t)          <prefix>:gen:task:<t>
+///   global_generation()         {<prefix>:gen}:global
+///   market_generation(m)        {<prefix>:gen}:market:<m>
+///   contact_generation(m, c)    {<prefix>:gen}:contact:<m>:<c>
+///   task_generation(t)          {<prefix>:gen}:task:<t>
 ///   channel()                   <prefix>:invalidate
+///
+/// The counters carry a Redis Cluster hash tag ({<prefix>:gen}), and so does
+/// the epoch key (l2_commands' epoch_key): every generations read is one MGET
+/// of the global, market, contact and task counters with the epoch, and
+/// every bump one script over a counter and the epoch, and a cluster runs a
+/// multi-key command only when all its keys hash to one slot. The entries,
+/// read and written one at a time, carry no tag and spread over the cluster.
 class redis_keys {
 public:
   explicit redis_keys(std::string prefix);
@@ -84,6 +91,8 @@ public:
                                                std::string_view contact) const;
   [[nodiscard]] std::string task_generation(std::string_view task) const;
   [[nodiscard]] std::string channel() const;
+  /// "{<prefix>:gen}": the hash tag of the counters and the epoch key.
+  [[nodiscard]] std::string generation_tag() const;
 
   [[nodiscard]] const std::string& prefix() const { return prefix_; }
 

@@ -55,6 +55,6 @@ std::uint64_t parse_epoch(std::string_view value) {
   return v;
 }
 
-std::string epoch_key(const redis_keys& keys) { return keys.prefix() + ":epoch"; }
+std::string epoch_key(const redis_keys& keys) { return keys.generation_tag() + ":epoch"; }
 
 }  // namespace openhouse::cache

@@ -39,7 +39,8 @@ struct generation_read {
 /// redis::error otherwise, because guessing would mix two Redis lives.
 [[nodiscard]] std::uint64_t parse_epoch(std::string_view value);
 
-/// "<prefix>:epoch" (redis_keys names only counters, entries and the channel).
+/// "{<prefix>:gen}:epoch" (redis_keys names only counters, entries and the
+/// channel): in the counters' hash slot, since it is read and bumped with them.
 [[nodiscard]] std::string epoch_key(const redis_keys& keys);
 
 }  // namespace openhouse::cache

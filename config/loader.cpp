@@ -1,6 +1,7 @@
 #include "config/loader.hpp"
 
 #include "integrations/crm/signature.hpp"
+#include "integrations/redis/client.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -543,7 +544,12 @@ void read_market(mapping& root, market_info& out) {
   m.finish();
 }
 
+void read_duration(mapping& m, std::string_view name, std::chrono::milliseconds& out,
+                   std::chrono::milliseconds min, std::chrono::milliseconds max,
+                   std::string_view bounds);
+
 void read_server(mapping& root, server_settings& out) {
+  using namespace std::chrono_literals;
   mapping m = mapping::child(root, "server", need::required);
   m.read_string("bind_address", out.bind_address, need::non_empty);
   m.read_int("port", out.port, 0, 65535);  // 0: any free port (tests, scripts/run)
@@ -551,6 +557,8 @@ void read_server(mapping& root, server_settings& out) {
   m.read_int("io_threads", out.io_threads, 1, 64);
   m.read_int("max_body_bytes", out.max_body_bytes, 1024, 64LL * 1024 * 1024);
   m.read_string("admin_token", out.admin_token, need::optional);
+  // "0s": stop at once (a single node, or a balancer told by other means).
+  read_duration(m, "drain_delay", out.drain_delay, 0ms, 10min, "0s and 10m");
   m.finish();
 }
 
@@ -625,7 +633,10 @@ void read_outbox(mapping& root, outbox_settings& out) {
 void read_storage(mapping& root, storage_settings& out) {
   mapping m = mapping::child(root, "storage", need::required);
   m.read_string("database_url", out.database_url, need::required);
-  m.read_string("redis_url", out.redis_url, need::required);
+  // Refused here rather than ignored: credentials and TLS the node would
+  // drop silently, or a URL no connection could use.
+  read_checked(m, "redis_url", out.redis_url, need::required,
+               [](const std::string& s) { return redis::parse_url_checked(s).error; });
   m.read_int("db_workers", out.db_workers, 1, 64);
   m.finish();
 }

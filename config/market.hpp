@@ -39,6 +39,10 @@ struct server_settings {
   std::size_t io_threads = 2;
   std::size_t max_body_bytes = 64 * 1024;
   std::string admin_token;
+  /// After SIGTERM the node answers /readyz 503 "draining" and keeps serving
+  /// this long before it closes its listener: the time a load balancer needs
+  /// to see the failing health check and stop sending (e.g. 2 checks 2 s apart).
+  std::chrono::milliseconds drain_delay{5000};
 };
 
 enum class reply_mode { twiml, rest };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/market.hpp"
+#include "runtime/budget_store.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/ledger_writer.hpp"
 #include "runtime/llm_worker.hpp"
@@ -33,16 +34,18 @@ std::string_view to_string(gateway_errc code);
 /// the cost ledger and the provider metrics. The provider calls themselves
 /// run in detached workers (llm_actor); the gateway never blocks and keeps
 /// many calls in flight, waiting out backoffs on the actor clock.
-using gateway_actor =
-    caf::typed_actor<caf::replies_to<complete_atom, llm_call>::with<llm_answer>>;
+using gateway_actor = caf::typed_actor<caf::replies_to<complete_atom, llm_call>::with<llm_answer>>;
 
 struct gateway_deps {
   std::shared_ptr<const config::market_config> config;
   std::shared_ptr<const clock> time;
   std::shared_ptr<const time_zone> zone;  ///< the market's, for daily budgets
   llm_actor workers;
-  ledger_actor ledger;                      ///< optional
+  ledger_actor ledger;                        ///< optional
   std::shared_ptr<runtime::metrics> metrics;  ///< optional
+  /// Optional: the fleet's daily spending in Redis. Unset, the daily caps
+  /// count this node's calls only.
+  budget_store_actor budget_store;
 };
 
 gateway_actor spawn_gateway(caf::actor_system& sys, gateway_deps deps);

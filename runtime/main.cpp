@@ -136,7 +136,10 @@ int cmd_serve(const args& a) {
   if (wants_help(a)) {
     std::cout << "usage: openhouse serve --config FILE [--port N]\n"
                  "  Runs the node. --port overrides server.port (0 picks a free port).\n"
-                 "  Prints 'listening on http://ADDR:PORT' once the front end accepts requests.\n";
+                 "  Prints 'listening on http://ADDR:PORT' once the front end accepts requests.\n"
+                 "  SIGTERM drains: /readyz answers 503 at once, the node serves on for\n"
+                 "  server.drain_delay, finishes the turns in flight and exits 0 (SIGINT skips\n"
+                 "  the delay; a second signal ends it).\n";
     return 0;
   }
   auto p = parse(a, {"config", "port"});

@@ -5,6 +5,7 @@
 #include "integrations/http/server.hpp"
 #include "integrations/postgres/outbox.hpp"
 #include "integrations/postgres/store.hpp"
+#include "runtime/drain_timing.hpp"
 #include "runtime/follow_up_worker.hpp"
 #include "runtime/node_parts.hpp"
 #include "runtime/outbox_worker.hpp"
@@ -14,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <ostream>
 
 namespace openhouse::runtime {
@@ -109,14 +111,16 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
     sys.spawn([health, done = std::move(done)](caf::event_based_actor* self) {
       self->request(health, std::chrono::seconds{3}, ping_atom_v)
           .then(
-              [done](bool redis_ok, bool pg_ok) {
-                done({redis_ok, pg_ok});
+              [done](bool redis_ok, bool pg_ok, std::string& redis_error) {
+                done({redis_ok, pg_ok, std::move(redis_error)});
               },
               [done](const caf::error&) {
-                done({false, false});
+                done({false, false, "the health probe did not answer"});
               });
     });
   };
+  auto draining = std::make_shared<std::atomic<bool>>(false);
+  front.draining = draining;
 
   front.invalidate_cache = [&sys, llm_cache, market = cfg->market.id](
                                http::cache_invalidation inv,
@@ -196,8 +200,20 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   spdlog::info("serving market '{}' on port {}", cfg->market.id, server.port());
 
   const int sig = wait_for_shutdown_signal();
-  spdlog::info("signal {}: finishing in-flight requests", sig);
-  server.stop(std::chrono::seconds{10});
+  const auto drain = drain_timing_of(*cfg, sig);
+  // Out of rotation first: /readyz fails at once, answers close their
+  // connections, and the node keeps serving while the balancer notices.
+  draining->store(true);
+  server.drain();
+  spdlog::info("signal {}: draining: /readyz answers 503, serving {} ms more", sig,
+               drain.delay.count());
+  if (drain.delay.count() > 0) {
+    if (const auto again = wait_for_shutdown_signal_for(drain.delay)) {
+      spdlog::info("signal {}: the rest of the drain delay is skipped", *again);
+    }
+  }
+  spdlog::info("closing the listener; up to {} ms for the turns in flight", drain.grace.count());
+  server.stop(drain.grace);
 
   shutdown();
   return 0;

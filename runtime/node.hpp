@@ -8,8 +8,10 @@
 namespace openhouse::runtime {
 
 /// `openhouse serve`: migrates, starts the actors and the HTTP front, prints
-/// "listening on http://ADDR:PORT", runs until SIGINT/SIGTERM, then stops
-/// accepting, lets in-flight requests finish and shuts the actors down.
+/// "listening on http://ADDR:PORT", runs until SIGINT/SIGTERM, then drains
+/// (drain_timing_of: /readyz 503, serving on for server.drain_delay after
+/// SIGTERM), stops accepting, lets in-flight requests finish and shuts the
+/// actors down; returns 0.
 int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& out);
 
 /// `openhouse migrate`: applies pending migrations and reports how many ran.

@@ -64,6 +64,13 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   gw.workers = workers;
   gw.ledger = ledger;
   gw.metrics = metrics;
+  // Daily caps count the fleet's spending, in Redis (each node's own while
+  // Redis is down).
+  gw.budget_store = budget_store = spawn_budget_store(
+      sys,
+      budget_store_settings{config->storage.redis_url, config->cache.redis_prefix,
+                            config->market.id, config->cache.redis_timeout},
+      metrics);
   gateway = spawn_gateway(sys, gw);
 
   cache::l2_settings l2s;
@@ -151,9 +158,9 @@ void node_parts::shutdown() {
         caf::actor_cast<caf::actor>(bots.buyer), caf::actor_cast<caf::actor>(bots.seller),
         caf::actor_cast<caf::actor>(cache), caf::actor_cast<caf::actor>(l2),
         caf::actor_cast<caf::actor>(semantic_writer), caf::actor_cast<caf::actor>(embedding),
-        caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(store),
-        caf::actor_cast<caf::actor>(workers), caf::actor_cast<caf::actor>(health),
-        caf::actor_cast<caf::actor>(ledger)}) {
+        caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(budget_store),
+        caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(workers),
+        caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
     if (a) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }

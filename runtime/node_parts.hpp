@@ -73,6 +73,7 @@ class node_parts {
   llm_actor workers;
   ledger_actor ledger;
   gateway_actor gateway;
+  budget_store_actor budget_store;  ///< the fleet's daily LLM spending, in Redis
   cache::l2_actor l2;
   cache::semantic_writer_actor semantic_writer;
   cache::embedding_actor embedding;  ///< set only for a blocking (remote) embedder

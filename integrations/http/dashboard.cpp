@@ -360,7 +360,8 @@ async function pollHealth() {
     const res = await fetch("/readyz", { cache: "no-store" });
     const body = await res.json();
     const part = (name) => name + " " + (body[name] ?? DASH);
-    el.textContent = (res.ok ? "ready" : "NOT READY") + " (" + part("redis") + ", " + part("postgres") + ")";
+    // "ready", "degraded" (Redis down, still serving), "not ready", "draining".
+    el.textContent = (body.status ?? (res.ok ? "ready" : "NOT READY")) + " (" + part("redis") + ", " + part("postgres") + ")";
     el.className = res.ok ? "ok" : "bad";
   } catch (e) {
     el.textContent = "unreachable";

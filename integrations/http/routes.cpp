@@ -303,17 +303,19 @@ class front {
   }
 
   void ready(const request& req, const respond_fn& respond) {
-    deps_.check_ready(
-        [version = req.version(), keep_alive = req.keep_alive(), respond](readiness r) {
-          request shape{bhttp::verb::get, "/readyz", version};
-          shape.keep_alive(keep_alive);
-          const bool ok = r.redis && r.postgres;
-          nlohmann::json body{{"status", ok ? "ready" : "not ready"},
-                              {"redis", r.redis ? "ok" : "down"},
-                              {"postgres", r.postgres ? "ok" : "down"}};
-          respond(make_response(shape, ok ? bhttp::status::ok : bhttp::status::service_unavailable,
-                                body.dump()));
-        });
+    if (deps_.draining && deps_.draining->load()) {
+      // No probe: the answer must not wait on a dependency while draining.
+      const auto a = answer_readiness({}, true);
+      return respond(make_response(req, static_cast<bhttp::status>(a.status), a.body));
+    }
+    deps_.check_ready([version = req.version(), keep_alive = req.keep_alive(), respond,
+                       draining = deps_.draining](const readiness& r) {
+      request shape{bhttp::verb::get, "/readyz", version};
+      shape.keep_alive(keep_alive);
+      // SIGTERM may have come while the probe ran.
+      const auto a = answer_readiness(r, draining && draining->load());
+      respond(make_response(shape, static_cast<bhttp::status>(a.status), a.body));
+    });
   }
 
   /// A Twilio webhook's form, once its X-Twilio-Signature is verified;

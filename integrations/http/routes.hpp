@@ -2,11 +2,13 @@
 
 #include "agents/transcript.hpp"
 #include "config/market.hpp"
+#include "integrations/http/readiness.hpp"
 #include "integrations/http/server.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/messages.hpp"
 #include "runtime/metrics.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -17,12 +19,6 @@
 /// The node's HTTP surface: webhook verification and parsing, health and
 /// metrics. Knows nothing of actors: accepted messages go to `submit_sms`.
 namespace openhouse::http {
-
-/// Whether the node's dependencies answer.
-struct readiness {
-  bool redis = false;
-  bool postgres = false;
-};
 
 /// The outcome of handing an SMS to the conversations: a result, or why not.
 struct submit_outcome {
@@ -76,6 +72,9 @@ struct front_deps {
   std::function<void(runtime::crm_event, std::function<void(crm_outcome)> done)> submit_crm;
   /// Probes Redis and PostgreSQL; `done` is called once, from any thread.
   std::function<void(std::function<void(readiness)> done)> check_ready;
+  /// Set once the node drains (SIGTERM): /readyz answers 503 "draining" at
+  /// once, without probing. Null: never.
+  std::shared_ptr<const std::atomic<bool>> draining;
   /// Applies an operator's cache invalidation; `done` is called once, from any
   /// thread. Unset: the endpoint answers 404.
   std::function<void(cache_invalidation, std::function<void(invalidation_outcome)> done)>

@@ -43,6 +43,9 @@ struct shared_state {
   handler on_request;
   server_options options;
   std::atomic<bool> stopping{false};
+  /// Answers close their connection, so a balancer's next request opens a
+  /// new one, which it sends to a node that is not draining.
+  std::atomic<bool> draining{false};
 
   std::mutex mutex;
   std::condition_variable idle_cv;
@@ -74,7 +77,7 @@ response plain_error(unsigned version, bool keep_alive, bhttp::status status, st
 /// One TCP connection: read a request, hand it to the handler, write the
 /// answer, repeat while keep-alive. All of its work runs on its own strand.
 class session : public std::enable_shared_from_this<session> {
-public:
+ public:
   session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
       : stream_(std::move(socket)), state_(std::move(state)) {}
 
@@ -94,15 +97,14 @@ public:
     });
   }
 
-private:
+ private:
   void read() {
     parser_.emplace();
     parser_->body_limit(state_->options.max_body_bytes);
     stream_.expires_after(state_->options.idle_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_read(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -117,7 +119,8 @@ private:
                    false);
     }
     if (ec) {
-      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() || ec == bhttp::error::header_limit) {
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() ||
+          ec == bhttp::error::header_limit) {
         return write(plain_error(11, false, bhttp::status::bad_request,
                                  R"({"error":"malformed HTTP request"})"),
                      false);
@@ -172,24 +175,24 @@ private:
   };
 
   void write(response res, bool counted) {
-    if (state_->stopping.load()) {
+    if (state_->stopping.load() || state_->draining.load()) {
       res.keep_alive(false);
     }
     auto keep_alive = res.keep_alive();
     auto msg = std::make_shared<response>(std::move(res));
     stream_.expires_after(state_->options.idle_timeout);
-    bhttp::async_write(stream_, *msg,
-                       [self = shared_from_this(), msg, keep_alive, counted](beast::error_code ec,
-                                                                              std::size_t) {
-                         self->busy_ = false;
-                         if (counted) {
-                           self->state_->end_request();
-                         }
-                         if (ec || !keep_alive) {
-                           return self->close();
-                         }
-                         self->read();
-                       });
+    bhttp::async_write(
+        stream_, *msg,
+        [self = shared_from_this(), msg, keep_alive, counted](beast::error_code ec, std::size_t) {
+          self->busy_ = false;
+          if (counted) {
+            self->state_->end_request();
+          }
+          if (ec || !keep_alive) {
+            return self->close();
+          }
+          self->read();
+        });
   }
 
   void close() {
@@ -273,6 +276,8 @@ void server::start() {
 }
 
 std::uint16_t server::port() const { return impl_->port; }
+
+void server::drain() { impl_->state->draining = true; }
 
 void server::stop(std::chrono::milliseconds grace) {
   auto& d = *impl_;

@@ -31,11 +31,11 @@ struct server_options {
 };
 
 /// Builds a response with the request's version and keep-alive flag.
-response make_response(const request& req, boost::beast::http::status status,
-                       std::string body, std::string content_type = "application/json");
+response make_response(const request& req, boost::beast::http::status status, std::string body,
+                       std::string content_type = "application/json");
 
 class server {
-public:
+ public:
   server(server_options options, handler on_request);
   ~server();
   server(const server&) = delete;
@@ -47,11 +47,16 @@ public:
   /// The bound port (valid after start()).
   [[nodiscard]] std::uint16_t port() const;
 
+  /// Keeps serving, but every answer from now on closes its connection
+  /// (`Connection: close`): a client or balancer that kept one open reconnects,
+  /// and finds another node once this one is out of rotation. Idempotent.
+  void drain();
+
   /// Stops accepting, lets in-flight requests finish (bounded by `grace`),
   /// then joins the I/O threads. Idempotent.
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds{5000});
 
-private:
+ private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -36,7 +36,38 @@ struct budget_decision {
 struct spend {
   std::int64_t tokens = 0;
   double usd = 0;
+
+  friend bool operator==(const spend&, const spend&) = default;
 };
+
+/// Each field the larger of the two: what a node takes as spent when it
+/// knows two lower bounds (the fleet's count and its own).
+[[nodiscard]] spend at_least(spend a, spend b) noexcept;
+
+/// The decision for one call, from what the contact and the market have
+/// spent on the call's day (by whatever count: this node's, or the fleet's)
+/// and the call's estimate. See budget_tracker for the rules.
+[[nodiscard]] budget_decision decide(const config::budget_settings& settings, spend contact,
+                                     spend market, std::int64_t estimated_tokens,
+                                     double estimated_usd);
+
+/// Dollars as whole micro-dollars, for counters that must add up exactly on
+/// every node (Redis HINCRBY); rounded up, so a count never falls short.
+[[nodiscard]] std::int64_t to_micro_usd(double usd) noexcept;
+[[nodiscard]] double from_micro_usd(std::int64_t micro) noexcept;
+
+/// The Redis keys of one day's spending: the contact's and the market's,
+/// read and added to together by one script. Both carry the hash tag
+/// {<prefix>:budget:<market>:<day>}, so they share a Redis Cluster slot;
+/// days are the market's local days ("2026-11-22"). Ids are escaped ('%',
+/// ':', braces and control bytes as %XX), so no two contacts share a key and
+/// no id can move the tag.
+struct budget_keys {
+  std::string contact;
+  std::string market;
+};
+[[nodiscard]] budget_keys budget_redis_keys(std::string_view prefix, std::string_view market,
+                                            std::string_view day, std::string_view contact);
 
 /// Per-contact and per-market daily caps on tokens and dollars.
 ///

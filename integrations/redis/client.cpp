@@ -31,41 +31,174 @@ std::int64_t parse_counter(std::string_view text) {
 
 }  // namespace
 
-std::optional<endpoint> parse_url(const std::string& url) {
-  constexpr std::string_view scheme = "redis://";
-  std::string_view rest{url};
-  if (!rest.starts_with(scheme)) {
-    return std::nullopt;
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// Percent-decodes URL credentials; nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size()) {
+      return std::nullopt;  // '%' needs two hex digits after it
+    }
+    const int hi = hex_value(s[i + 1]);
+    const int lo = hex_value(s[i + 2]);
+    if (hi < 0 || lo < 0) {
+      return std::nullopt;
+    }
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
   }
-  rest.remove_prefix(scheme.size());
+  return out;
+}
+
+template <class Int>
+bool parse_decimal(std::string_view text, Int& out) {
+  if (text.empty()) return false;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && p == text.data() + text.size();
+}
+
+constexpr std::string_view url_form = "redis://[[user]:password@]host[:port][/db]";
+
+}  // namespace
+
+parsed_url parse_url_checked(std::string_view url) {
+  auto refuse = [](std::string why) { return parsed_url{std::nullopt, std::move(why)}; };
+  if (url.starts_with("rediss://")) {
+    return refuse(
+        "rediss:// (TLS) is not supported: this build's hiredis (Debian 12, 0.14) has no TLS; "
+        "reach Redis over a private network, or through a TLS tunnel (stunnel, spiped) with "
+        "redis://");
+  }
+  constexpr std::string_view scheme = "redis://";
+  if (!url.starts_with(scheme)) {
+    // The URL itself is not repeated: it may carry a password.
+    const auto colon = url.find("://");
+    return refuse("expected " + std::string{url_form} +
+                  (colon == std::string_view::npos
+                       ? std::string{" (no scheme)"}
+                       : " (the scheme is " + std::string{url.substr(0, colon)} + "://)"));
+  }
+  std::string_view rest = url.substr(scheme.size());
   endpoint ep;
+  // The credentials end at the last '@': the host and database never hold
+  // one, so a password with a raw '@', '/', '#' or ':' still reads right.
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+    const auto userinfo = rest.substr(0, at);
+    rest.remove_prefix(at + 1);
+    const auto colon = userinfo.find(':');
+    if (colon == std::string_view::npos) {
+      return refuse(
+          "credentials need a password: redis://user:password@host or "
+          "redis://:password@host");
+    }
+    auto user = percent_decode(userinfo.substr(0, colon));
+    auto password = percent_decode(userinfo.substr(colon + 1));
+    if (!user || !password) {
+      return refuse("a malformed percent-escape in the credentials (write '%' as %25)");
+    }
+    if (password->empty()) {
+      return refuse("the password after ':' is empty");
+    }
+    ep.username = std::move(*user);
+    ep.password = std::move(*password);
+  }
+  if (rest.find_first_of("?#") != std::string_view::npos) {
+    return refuse("query parameters are not supported; the database goes in the path: " +
+                  std::string{url_form});
+  }
   const auto slash = rest.find('/');
   auto hostport = rest.substr(0, slash);
   if (slash != std::string_view::npos) {
-    auto db = rest.substr(slash + 1);
-    if (!db.empty()) {
-      auto [p, ec] = std::from_chars(db.data(), db.data() + db.size(), ep.db);
-      if (ec != std::errc{} || p != db.data() + db.size()) {
-        return std::nullopt;
+    const auto db = rest.substr(slash + 1);
+    if (!db.empty() && (!parse_decimal(db, ep.db) || ep.db < 0)) {
+      return refuse("the database must be a number: " + std::string{url_form});
+    }
+  }
+  std::string_view port;
+  if (hostport.starts_with('[')) {
+    const auto close = hostport.find(']');
+    if (close == std::string_view::npos) {
+      return refuse("an unclosed '[' around the host");
+    }
+    ep.host = std::string{hostport.substr(1, close - 1)};
+    const auto after = hostport.substr(close + 1);
+    if (!after.empty()) {
+      if (!after.starts_with(':')) {
+        return refuse("expected ':port' after the bracketed host");
+      }
+      port = after.substr(1);
+      if (port.empty()) {
+        return refuse("the port after ':' is empty");
+      }
+    }
+  } else {
+    const auto colon = hostport.find(':');
+    ep.host = std::string{hostport.substr(0, colon)};
+    if (colon != std::string_view::npos) {
+      port = hostport.substr(colon + 1);
+      if (port.find(':') != std::string_view::npos) {
+        return refuse("an IPv6 host goes in brackets: redis://[::1]:6379");
+      }
+      if (port.empty()) {
+        return refuse("the port after ':' is empty");
       }
     }
   }
-  if (const auto at = hostport.rfind('@'); at != std::string_view::npos) {
-    hostport.remove_prefix(at + 1);  // credentials are not supported yet; ignored
+  if (ep.host.empty()) {
+    return refuse("the host is empty: " + std::string{url_form});
   }
-  const auto colon = hostport.rfind(':');
-  ep.host = std::string{hostport.substr(0, colon)};
-  if (colon != std::string_view::npos) {
-    auto port = hostport.substr(colon + 1);
-    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), ep.port);
-    if (ec != std::errc{} || p != port.data() + port.size() || ep.port == 0) {
-      return std::nullopt;
+  if (!port.empty() && (!parse_decimal(port, ep.port) || ep.port == 0)) {
+    return refuse("the port must be a number from 1 to 65535");
+  }
+  return parsed_url{std::move(ep), {}};
+}
+
+std::optional<endpoint> parse_url(const std::string& url) { return parse_url_checked(url).value; }
+
+std::vector<std::vector<std::string>> handshake(const endpoint& ep) {
+  std::vector<std::vector<std::string>> out;
+  if (!ep.password.empty()) {
+    if (ep.username.empty()) {
+      out.push_back({"AUTH", ep.password});
+    } else {
+      out.push_back({"AUTH", ep.username, ep.password});
     }
   }
-  if (ep.host.empty()) {
-    return std::nullopt;
+  if (ep.db != 0) {
+    out.push_back({"SELECT", std::to_string(ep.db)});
   }
-  return ep;
+  return out;
+}
+
+std::string describe(const endpoint& ep) {
+  const bool v6 = ep.host.find(':') != std::string::npos;
+  return (v6 ? "[" + ep.host + "]" : ep.host) + ":" + std::to_string(ep.port);
+}
+
+std::string explain_error(std::string_view redis_error) {
+  std::string out{redis_error};
+  if (redis_error.starts_with("NOAUTH")) {
+    out += " (the server needs a password: give it in the URL, redis://:PASSWORD@host:port)";
+  } else if (redis_error.starts_with("WRONGPASS") ||
+             redis_error.find("invalid password") != std::string_view::npos) {
+    out += " (the user or password in the Redis URL is wrong)";
+  } else if (redis_error.find("without any password configured") != std::string_view::npos) {
+    out += " (the server has no password: drop it from the Redis URL)";
+  }
+  return out;
 }
 
 client::client(endpoint ep, std::chrono::milliseconds timeout)
@@ -87,15 +220,16 @@ void client::drop() {
 }
 
 void client::fail(std::string_view what, std::string_view detail) {
-  drop();
+  // The message first: `detail` may point into the context (errstr) that
+  // drop() frees.
   std::string msg = "redis ";
-  msg += endpoint_.host;
-  msg += ':';
-  msg += std::to_string(endpoint_.port);
+  msg += describe(endpoint_);
   msg += ": ";
   msg += what;
   msg += ": ";
   msg += detail;
+  drop();
+  last_error_ = msg;
   throw error(msg);
 }
 
@@ -127,9 +261,14 @@ void client::ensure_connected() {
   }
   // Notices a peer that vanished without closing (the kernel probes idle links).
   redisEnableKeepAlive(ctx_);
-  if (endpoint_.db != 0) {
-    const auto db = std::to_string(endpoint_.db);
-    command("SELECT", {"SELECT", db});
+  // AUTH, then SELECT, before anything else on this link.
+  for (const auto& cmd : handshake(endpoint_)) {
+    const std::vector<std::string_view> argv(cmd.begin(), cmd.end());
+    append(cmd.front(), argv);
+    auto reply = read_reply(cmd.front());
+    if (reply->type == REDIS_REPLY_ERROR) {
+      fail(cmd.front(), explain_error(reply_text(reply.get())));
+    }
   }
 }
 
@@ -171,13 +310,48 @@ client::reply_ptr client::read_reply(std::string_view what) {
 
 client::reply_ptr client::command(std::string_view what,
                                   std::initializer_list<std::string_view> argv) {
+  return command(what, std::vector<std::string_view>{argv});
+}
+
+client::reply_ptr client::command(std::string_view what,
+                                  const std::vector<std::string_view>& argv) {
   ensure_connected();
   append(what, argv);
   auto reply = read_reply(what);
   if (reply->type == REDIS_REPLY_ERROR) {
-    fail(what, reply_text(reply.get()));
+    fail(what, explain_error(reply_text(reply.get())));
   }
   return reply;
+}
+
+std::vector<std::int64_t> client::eval_integers(std::string_view script,
+                                                const std::vector<std::string_view>& keys,
+                                                const std::vector<std::string_view>& args) {
+  const auto nkeys = std::to_string(keys.size());
+  std::vector<std::string_view> argv;
+  argv.reserve(3 + keys.size() + args.size());
+  argv.emplace_back("EVAL");
+  argv.emplace_back(script);
+  argv.emplace_back(nkeys);
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto reply = command("EVAL", argv);
+  std::vector<std::int64_t> out;
+  if (reply->type == REDIS_REPLY_INTEGER) {
+    out.push_back(reply->integer);
+    return out;
+  }
+  if (reply->type != REDIS_REPLY_ARRAY) {
+    fail("EVAL", "unexpected reply type " + std::to_string(reply->type));
+  }
+  out.reserve(reply->elements);
+  for (std::size_t i = 0; i < reply->elements; ++i) {
+    if (reply->element[i]->type != REDIS_REPLY_INTEGER) {
+      fail("EVAL", "a reply element is not an integer");
+    }
+    out.push_back(reply->element[i]->integer);
+  }
+  return out;
 }
 
 bool client::ping() {
@@ -309,8 +483,8 @@ constexpr std::string_view bump_script =
 
 std::int64_t client::bump_with(std::string_view counter_key, std::string_view channel,
                                std::string_view message_head, std::string_view message_tail) {
-  auto reply = command("bump", {"EVAL", bump_script, "1", counter_key, channel, message_head,
-                                message_tail});
+  auto reply =
+      command("bump", {"EVAL", bump_script, "1", counter_key, channel, message_head, message_tail});
   if (reply->type != REDIS_REPLY_STRING) {
     fail("bump", "unexpected reply type " + std::to_string(reply->type));
   }
@@ -353,8 +527,8 @@ client::epoch_bump client::bump_in_epoch(std::string_view counter_key, std::stri
                                          std::string_view fresh_epoch, std::string_view channel,
                                          std::string_view message_head,
                                          std::string_view message_tail) {
-  auto reply = command("bump", {"EVAL", bump_in_epoch_script, "2", counter_key, epoch_key,
-                                channel, message_head, message_tail, fresh_epoch});
+  auto reply = command("bump", {"EVAL", bump_in_epoch_script, "2", counter_key, epoch_key, channel,
+                                message_head, message_tail, fresh_epoch});
   if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
       reply->element[0]->type != REDIS_REPLY_STRING ||
       reply->element[1]->type != REDIS_REPLY_STRING) {

@@ -20,16 +20,47 @@ struct endpoint {
   std::string host = "127.0.0.1";
   std::uint16_t port = 6379;
   int db = 0;
+  /// ACL user (Redis 6+); "" with a password is the `default` user.
+  std::string username;
+  /// Sent with AUTH on every connect; "" : no AUTH.
+  std::string password;
 };
 
-/// Parses redis://host[:port][/db]; nullopt when malformed.
+/// What parse_url_checked() returns: the endpoint, or why the URL is refused.
+struct parsed_url {
+  std::optional<endpoint> value;
+  std::string error;  ///< one line, never containing the password
+};
+
+/// Parses `redis://[[user]:password@]host[:port][/db]`. User and password
+/// may be percent-escaped (`%40` for '@', `%2F` for '/'); an IPv6 host goes
+/// in brackets. `rediss://` (TLS) is refused with a reason: Debian 12's
+/// hiredis (0.14) has no TLS support, and silently talking plain text to a
+/// server the operator asked to reach over TLS would be worse than stopping.
+[[nodiscard]] parsed_url parse_url_checked(std::string_view url);
+
+/// parse_url_checked() without the reason; nullopt when refused.
 std::optional<endpoint> parse_url(const std::string& url);
+
+/// The commands every new connection sends before any other, in order:
+/// AUTH (with the user when there is one) when the endpoint has a password,
+/// then SELECT when its database is not 0. Shared by the blocking client,
+/// the pipeline and the subscriber, so that all three log in alike.
+[[nodiscard]] std::vector<std::vector<std::string>> handshake(const endpoint& ep);
+
+/// "host:port" for messages (IPv6 hosts in brackets); never the password.
+[[nodiscard]] std::string describe(const endpoint& ep);
+
+/// Adds a hint to a Redis error met during the handshake or on the first
+/// command (NOAUTH: the server wants a password the URL does not give;
+/// WRONGPASS: the URL's user or password is wrong).
+[[nodiscard]] std::string explain_error(std::string_view redis_error);
 
 /// Any failure of a Redis call: no connection, a timeout, a broken link or an
 /// error reply. The client has already dropped its connection when this is
 /// thrown; the next call reconnects.
 class error : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
 };
 
@@ -40,7 +71,7 @@ public:
 /// but ping() throws redis::error on failure; none of them ever waits longer
 /// than the timeout for one network operation.
 class client {
-public:
+ public:
   /// `timeout` bounds the connect and every read and write.
   explicit client(endpoint ep, std::chrono::milliseconds timeout = std::chrono::milliseconds{500});
   ~client();
@@ -48,8 +79,17 @@ public:
   client& operator=(const client&) = delete;
 
   /// True when the server answers PONG; reconnects if the link was lost.
-  /// Never throws: this is the health check.
+  /// Never throws: this is the health check (last_error() says why not).
   bool ping();
+
+  /// The message of the last failure ("" before any); e.g. a wrong password.
+  [[nodiscard]] const std::string& last_error() const { return last_error_; }
+
+  /// EVAL of `script` with `keys` and `args`, whose reply must be an array of
+  /// integers (or a single integer): the integers, in order.
+  std::vector<std::int64_t> eval_integers(std::string_view script,
+                                          const std::vector<std::string_view>& keys,
+                                          const std::vector<std::string_view>& args);
 
   /// GET: the value, or nullopt when the key does not exist.
   std::optional<std::string> get(std::string_view key);
@@ -108,7 +148,7 @@ public:
 
   [[nodiscard]] const endpoint& where() const { return endpoint_; }
 
-private:
+ private:
   struct reply_deleter {
     void operator()(redisReply* r) const;
   };
@@ -128,8 +168,10 @@ private:
   reply_ptr read_reply(std::string_view what);
   /// append() + read_reply(), throwing on an error reply too.
   reply_ptr command(std::string_view what, std::initializer_list<std::string_view> argv);
+  reply_ptr command(std::string_view what, const std::vector<std::string_view>& argv);
 
   endpoint endpoint_;
+  std::string last_error_;
   std::chrono::milliseconds timeout_;
   redisContext* ctx_ = nullptr;
 };

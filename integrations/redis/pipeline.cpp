@@ -67,20 +67,20 @@ void pipeline::drop() noexcept {
     ctx_ = nullptr;
   }
   connecting_ = false;
-  internal_ = 0;
+  internal_.clear();
   in_flight_ = 0;
 }
 
 void pipeline::fail(std::string_view what, std::string_view detail) {
-  drop();
+  // The message first: `detail` may point into the context (errstr) that
+  // drop() frees.
   std::string msg = "redis ";
-  msg += endpoint_.host;
-  msg += ':';
-  msg += std::to_string(endpoint_.port);
+  msg += describe(endpoint_);
   msg += ": ";
   msg += what;
   msg += ": ";
   msg += detail;
+  drop();
   throw error(msg);
 }
 
@@ -97,14 +97,19 @@ void pipeline::connect() {
   }
   connecting_ = true;
   redisEnableKeepAlive(ctx_);
-  if (endpoint_.db != 0) {
-    const auto db = std::to_string(endpoint_.db);
-    const char* argv[] = {"SELECT", db.c_str()};
-    const std::size_t lens[] = {6, db.size()};
-    if (redisAppendCommandArgv(ctx_, 2, argv, lens) != REDIS_OK) {
-      fail("SELECT", ctx_->errstr);
+  // AUTH and SELECT go first; their replies are the pipeline's own.
+  for (const auto& cmd : handshake(endpoint_)) {
+    std::vector<const char*> ptrs;
+    std::vector<std::size_t> lens;
+    for (const auto& a : cmd) {
+      ptrs.push_back(a.data());
+      lens.push_back(a.size());
     }
-    ++internal_;
+    if (redisAppendCommandArgv(ctx_, static_cast<int>(cmd.size()), ptrs.data(), lens.data()) !=
+        REDIS_OK) {
+      fail(cmd.front(), ctx_->errstr);
+    }
+    internal_.push_back(cmd.front());
   }
 }
 
@@ -144,7 +149,7 @@ void pipeline::flush() {
 }
 
 void pipeline::send(const std::vector<std::string_view>& argv) {
-  if (ctx_ != nullptr && !connecting_ && in_flight_ == 0 && internal_ == 0) {
+  if (ctx_ != nullptr && !connecting_ && in_flight_ == 0 && internal_.empty()) {
     // Between commands Redis sends nothing, so a readable socket means it
     // closed the link (restart, idle timeout): reconnect instead of sending
     // into a dead socket and failing the command.
@@ -181,7 +186,7 @@ void pipeline::send(const std::vector<std::string_view>& argv) {
 }
 
 std::size_t pipeline::poll(std::vector<reply>& out) {
-  if (ctx_ == nullptr || (in_flight_ == 0 && internal_ == 0)) {
+  if (ctx_ == nullptr || (in_flight_ == 0 && internal_.empty())) {
     return 0;
   }
   flush();
@@ -202,10 +207,11 @@ std::size_t pipeline::poll(std::vector<reply>& out) {
     }
     const std::unique_ptr<void, reply_deleter> owned{raw};
     const auto* r = static_cast<const redisReply*>(raw);
-    if (internal_ > 0) {
-      --internal_;
+    if (!internal_.empty()) {
+      const auto what = internal_.front();
+      internal_.pop_front();
       if (r->type == REDIS_REPLY_ERROR) {
-        fail("SELECT", std::string_view{r->str, r->len});
+        fail(what, explain_error(std::string_view{r->str, r->len}));
       }
       continue;
     }

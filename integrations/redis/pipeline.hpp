@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +33,7 @@ struct reply {
 /// leaves the pipeline dropped: every command in flight is lost (the caller
 /// fails them) and the next send() reconnects.
 class pipeline {
-public:
+ public:
   explicit pipeline(endpoint ep);
   ~pipeline();
   pipeline(const pipeline&) = delete;
@@ -56,7 +57,7 @@ public:
 
   [[nodiscard]] const endpoint& where() const noexcept { return endpoint_; }
 
-private:
+ private:
   void connect();
   /// True once the non-blocking connect has completed; throws if it failed.
   bool connected_now();
@@ -66,8 +67,9 @@ private:
   endpoint endpoint_;
   redisContext* ctx_ = nullptr;
   bool connecting_ = false;
-  /// Replies of commands the pipeline sent itself (SELECT) and swallows.
-  std::size_t internal_ = 0;
+  /// Commands the pipeline sent itself (AUTH, SELECT), whose replies it
+  /// swallows, in send order.
+  std::deque<std::string> internal_;
   std::size_t in_flight_ = 0;
 };
 

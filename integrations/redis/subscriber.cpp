@@ -39,6 +39,7 @@ using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
 /// Why a session ended; carried by exception from deep inside it to session().
 struct session_failure {
   std::string reason;
+  bool refused = false;  ///< Redis answered with an error (e.g. a wrong password)
 };
 
 /// hiredis writes with write(2): a write to a socket Redis has closed raises
@@ -234,11 +235,18 @@ bool subscriber::session() {
       return flush(steady::now() + settings_.timeout);
     };
 
-    if (endpoint_.db != 0) {
-      // Pub/sub ignores the database, but SELECT keeps the link honest about it.
-      const auto db = std::to_string(endpoint_.db);
-      if (!send({"SELECT", db})) {
-        return false;
+    // AUTH first (a protected server answers nothing else); pub/sub ignores
+    // the database, but SELECT keeps the link honest about it.
+    for (const auto& cmd : handshake(endpoint_)) {
+      std::vector<const char*> ptrs;
+      std::vector<std::size_t> lens;
+      for (const auto& a : cmd) {
+        ptrs.push_back(a.data());
+        lens.push_back(a.size());
+      }
+      if (redisAppendCommandArgv(ctx.get(), static_cast<int>(ptrs.size()), ptrs.data(),
+                                 lens.data()) != REDIS_OK) {
+        throw session_failure{ctx->errstr};
       }
     }
     if (!send({"SUBSCRIBE", channel_})) {
@@ -290,7 +298,7 @@ bool subscriber::session() {
         }
         reply_ptr reply{static_cast<redisReply*>(raw)};
         if (reply->type == REDIS_REPLY_ERROR) {
-          throw session_failure{std::string{text_of(reply.get())}};
+          throw session_failure{explain_error(text_of(reply.get())), true};
         }
         if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
             reply->element[0]->type != REDIS_REPLY_STRING) {
@@ -320,11 +328,16 @@ bool subscriber::session() {
     }
   } catch (const session_failure& f) {
     if (confirmed) {
-      spdlog::warn("redis subscriber {}: lost {}:{}: {}", channel_, endpoint_.host,
-                   endpoint_.port, f.reason);
+      spdlog::warn("redis subscriber {}: lost {}: {}", channel_, describe(endpoint_), f.reason);
+    } else if (f.refused && f.reason != last_refusal_) {
+      // Retrying will not help until an operator acts: say it, once per reason.
+      spdlog::error("redis subscriber {}: {} refused: {}", channel_, describe(endpoint_), f.reason);
     } else {
-      spdlog::debug("redis subscriber {}: cannot subscribe at {}:{}: {}", channel_,
-                    endpoint_.host, endpoint_.port, f.reason);
+      spdlog::debug("redis subscriber {}: cannot subscribe at {}: {}", channel_,
+                    describe(endpoint_), f.reason);
+    }
+    if (f.refused) {
+      last_refusal_ = f.reason;
     }
   } catch (const std::exception& e) {
     spdlog::error("redis subscriber {}: {}", channel_, e.what());

@@ -45,13 +45,13 @@ struct subscriber_settings {
 /// stop() (and the destructor) wake the thread through a pipe and join it;
 /// it never waits in a blocking read, so stopping takes at most one callback.
 class subscriber {
-public:
+ public:
   using message_handler = std::function<void(std::string payload)>;
   using state_handler = std::function<void(bool connected)>;
 
   /// Starts the thread at once.
-  subscriber(endpoint ep, std::string channel, message_handler on_message,
-             state_handler on_state, subscriber_settings settings = {});
+  subscriber(endpoint ep, std::string channel, message_handler on_message, state_handler on_state,
+             subscriber_settings settings = {});
   ~subscriber();
   subscriber(const subscriber&) = delete;
   subscriber& operator=(const subscriber&) = delete;
@@ -65,7 +65,7 @@ public:
 
   [[nodiscard]] const std::string& channel() const { return channel_; }
 
-private:
+ private:
   void run();
   /// One connection's life: connect, subscribe, read until it breaks or
   /// stop() is called. Returns true when it got as far as a confirmed
@@ -82,7 +82,8 @@ private:
   subscriber_settings settings_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> connected_{false};
-  int wake_read_ = -1;   ///< self-pipe: stop() writes, the thread polls
+  std::string last_refusal_;  ///< the thread's last error reply, logged once
+  int wake_read_ = -1;        ///< self-pipe: stop() writes, the thread polls
   int wake_write_ = -1;
   std::mutex stop_mutex_;
   std::thread thread_;

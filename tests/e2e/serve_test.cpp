@@ -3,8 +3,10 @@
 // PostgreSQL from scripts/services, each test with a database of its own.
 // Webhooks are signed exactly as Twilio signs them.
 
+#include "integrations/redis/client.hpp"
 #include "integrations/twilio/signature.hpp"
 #include "tests/support/e2e.hpp"
+#include "tests/support/redis_server.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -209,10 +211,179 @@ TEST_CASE("readiness reports a dependency that is down", "[e2e]") {
   simulator sim;
   node n{db.url(), sim.url(), "redis://127.0.0.1:1"};
   http_client c;
+  // Without Redis the node serves (degraded): a balancer keeps it in rotation.
   auto r = c.get(n.url() + "/readyz");
-  CHECK(r.status == 503);
-  CHECK(nlohmann::json::parse(r.body).at("redis") == "down");
+  CHECK(r.status == 200);
+  const auto body = nlohmann::json::parse(r.body);
+  CHECK(body.at("status") == "degraded");
+  CHECK(body.at("redis") == "down");
+  CHECK(body.at("postgres") == "ok");
+  CHECK_THAT(body.at("redis_error").get<std::string>(), Catch::Contains("127.0.0.1:1"));
   CHECK(c.get(n.url() + "/healthz").status == 200);
+}
+
+namespace {
+
+/// GET /readyz until its status differs from `from` or 5 s pass (a bounded
+/// poll on an observable fact); the last answer.
+test::http_result readyz_until_not(http_client& c, const node& n, long from) {
+  test::http_result r;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+  do {
+    r = c.get(n.url() + "/readyz");
+  } while (r.status == from && std::chrono::steady_clock::now() < deadline);
+  return r;
+}
+
+/// GET /readyz until its JSON status is `status`, or 10 s pass.
+std::string readyz_status_until(http_client& c, const node& n, const std::string& status) {
+  std::string seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  do {
+    seen = nlohmann::json::parse(c.get(n.url() + "/readyz").body).at("status");
+    if (seen != status) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+  } while (seen != status && std::chrono::steady_clock::now() < deadline);
+  return seen;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "SIGTERM drains: /readyz 503 at once, serving through the delay, the slow turn "
+    "answered, exit 0",
+    "[e2e][drain]") {
+  test::scratch_database db;
+  simulator slow_sim{1500};
+  node n{db.url(), slow_sim.url(), test::redis_url(), {{"OPENHOUSE_DRAIN_DELAY", "3s"}}};
+  http_client c;
+  REQUIRE(c.get(n.url() + "/readyz").status == 200);
+
+  auto in_flight = std::async(std::launch::async, [&] {
+    http_client own;
+    return post_sms(own, n.url(), sms_params(sid(1), "+19095551234", "are you there?"));
+  });
+  // In flight once its inbound row exists (it waits on the slow provider).
+  for (int i = 0; i < 500 && query_long(db.url(), "SELECT count(*) FROM messages") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  REQUIRE(query_long(db.url(), "SELECT count(*) FROM messages") == 1);
+
+  const auto signalled = std::chrono::steady_clock::now();
+  n.signal(SIGTERM);
+  const auto ready = readyz_until_not(c, n, 200);
+  const auto noticed = std::chrono::steady_clock::now() - signalled;
+  CHECK(ready.status == 503);
+  CHECK(nlohmann::json::parse(ready.body) == nlohmann::json{{"status", "draining"}});
+  CHECK(ready.headers.count("connection") == 1);
+  CHECK(ready.headers.at("connection") == "close");  // a kept-alive client reconnects elsewhere
+  CHECK(noticed < std::chrono::seconds{1});
+
+  // Still serving new requests during the delay: a STOP needs no provider.
+  auto stop = post_sms(c, n.url(), sms_params(sid(2), "+19095550002", "STOP"));
+  CHECK(stop.status == 200);
+  CHECK(is_message_twiml(stop.body));
+  CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds{3});
+
+  auto res = in_flight.get();
+  CHECK(res.status == 200);
+  CHECK(is_message_twiml(res.body));
+  CHECK(n.wait() == 0);
+  // It stayed for the whole delay before closing.
+  CHECK(std::chrono::steady_clock::now() - signalled >= std::chrono::seconds{3});
+  CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE direction = 'outbound'") == 2);
+}
+
+TEST_CASE(
+    "readiness: Redis stopped is 200 degraded and the node answers; PostgreSQL refusing is "
+    "503",
+    "[e2e][readiness]") {
+  test::scratch_database db;
+  simulator sim{0};
+  test::redis_server redis;
+  node n{db.url(), sim.url(), redis.url()};
+  http_client c;
+  auto r = c.get(n.url() + "/readyz");
+  REQUIRE(r.status == 200);
+  CHECK(nlohmann::json::parse(r.body).at("status") == "ready");
+
+  redis.stop();
+  r = c.get(n.url() + "/readyz");
+  CHECK(r.status == 200);
+  auto body = nlohmann::json::parse(r.body);
+  CHECK(body.at("status") == "degraded");
+  CHECK(body.at("redis") == "down");
+  CHECK(body.at("postgres") == "ok");
+  auto answered = post_sms(c, n.url(),
+                           sms_params(sid(1), "+19095551234",
+                                      "is the house on Elm "
+                                      "still for sale?"));
+  CHECK(answered.status == 200);
+  CHECK(is_message_twiml(answered.body));
+
+  redis.start();
+  CHECK(readyz_status_until(c, n, "ready") == "ready");
+
+  // PostgreSQL refuses the node's connections: nothing can be stored.
+  {
+    pqxx::connection admin{test::database_url()};
+    pqxx::nontransaction tx{admin};
+    tx.exec("ALTER DATABASE " + tx.quote_name(db.name()) + " ALLOW_CONNECTIONS false");
+    tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
+            tx.quote(db.name()));
+  }
+  r = readyz_until_not(c, n, 200);
+  CHECK(r.status == 503);
+  body = nlohmann::json::parse(r.body);
+  CHECK(body.at("status") == "not ready");
+  CHECK(body.at("postgres") == "down");
+  CHECK(body.at("redis") == "ok");
+  {
+    pqxx::connection admin{test::database_url()};
+    pqxx::nontransaction tx{admin};
+    tx.exec("ALTER DATABASE " + tx.quote_name(db.name()) + " ALLOW_CONNECTIONS true");
+  }
+  CHECK(readyz_status_until(c, n, "ready") == "ready");
+}
+
+TEST_CASE(
+    "a password-protected Redis: the URL's password is used, a wrong one is named in "
+    "/readyz",
+    "[e2e][readiness][auth]") {
+  test::scratch_database db;
+  simulator sim{0};
+  test::redis_server redis{test::redis_server_options::with_password("e2e-redis-pw")};
+  http_client c;
+  {
+    node wrong{db.url(), sim.url(),
+               "redis://:not-the-pw@127.0.0.1:" + std::to_string(redis.port())};
+    auto r = c.get(wrong.url() + "/readyz");
+    CHECK(r.status == 200);
+    const auto body = nlohmann::json::parse(r.body);
+    CHECK(body.at("status") == "degraded");
+    const auto why = body.at("redis_error").get<std::string>();
+    CHECK_THAT(why, Catch::Contains("AUTH") && Catch::Contains("WRONGPASS") &&
+                        Catch::Contains("user or password in the Redis URL is wrong"));
+    CHECK(why.find("not-the-pw") == std::string::npos);
+    // Still answering leads, without Redis.
+    CHECK(post_sms(c, wrong.url(), sms_params(sid(1), "+19095551234", "do you have 3bd homes?"))
+              .status == 200);
+    CHECK(wrong.stop() == 0);
+  }
+  node right{db.url(), sim.url(), redis.url()};  // redis://:e2e-redis-pw@127.0.0.1:PORT
+  auto r = c.get(right.url() + "/readyz");
+  CHECK(r.status == 200);
+  CHECK(nlohmann::json::parse(r.body).at("status") == "ready");
+  REQUIRE(
+      post_sms(c, right.url(), sms_params(sid(2), "+19095555678", "any 4bd in Corona?")).status ==
+      200);
+  // Its cache entries went to the protected Redis.
+  redis::client direct{redis.endpoint(), std::chrono::milliseconds{1000}};
+  const auto prefix = "test_" + db.name();
+  const auto entries =
+      direct.eval_integers("return #redis.call('KEYS', ARGV[1])", {}, {prefix + ":l2:*"}).at(0);
+  CHECK(entries > 0);
 }
 
 TEST_CASE("the command line explains itself and refuses bad input in one line", "[e2e][cli]") {

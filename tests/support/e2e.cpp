@@ -60,14 +60,16 @@ node::node(const std::string& database_url, const std::string& llm_url, std::str
            const std::map<std::string, std::string>& extra_env)
     : proc_({OPENHOUSE_BINARY, "serve", "--config", config_path(), "--port", "0"},
             with({{"OPENHOUSE_DATABASE_URL", database_url},
-             {"OPENHOUSE_REDIS_URL", std::move(redis_url)},
-             {"OPENHOUSE_LLM_BASE_URL", llm_url},
-             {"OPENHOUSE_PUBLIC_URL", public_url},
-             // Nodes of one test share their scratch database and, through
-             // this prefix, their cache; other tests never see their entries.
-             {"OPENHOUSE_REDIS_PREFIX", "test_" + database_url.substr(database_url.rfind('/') + 1)},
-             {"OPENHOUSE_ADMIN_TOKEN", admin_token},
-             {"TWILIO_AUTH_TOKEN", auth_token}},
+                  {"OPENHOUSE_REDIS_URL", std::move(redis_url)},
+                  {"OPENHOUSE_LLM_BASE_URL", llm_url},
+                  {"OPENHOUSE_PUBLIC_URL", public_url},
+                  // Nodes of one test share their scratch database and, through
+                  // this prefix, their cache; other tests never see their entries.
+                  {"OPENHOUSE_REDIS_PREFIX",
+                   "test_" + database_url.substr(database_url.rfind('/') + 1)},
+                  {"OPENHOUSE_ADMIN_TOKEN", admin_token},
+                  {"OPENHOUSE_DRAIN_DELAY", "0s"},
+                  {"TWILIO_AUTH_TOKEN", auth_token}},
                  extra_env)),
       url_(proc_.wait_until_listening()) {}
 

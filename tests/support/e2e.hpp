@@ -41,7 +41,9 @@ private:
   std::string url_;
 };
 
-/// `openhouse serve` on the shipped market, on a free port.
+/// `openhouse serve` on the shipped market, on a free port. Its drain delay
+/// is 0 s (tests stop nodes often) unless `extra_env` sets
+/// OPENHOUSE_DRAIN_DELAY.
 class node {
 public:
   node(const std::string& database_url, const std::string& llm_url,
@@ -49,8 +51,11 @@ public:
        const std::map<std::string, std::string>& extra_env = {});
   [[nodiscard]] const std::string& url() const { return url_; }
   int stop(int sig = 15) { return proc_.stop(sig); }
+  /// Sends `sig` and returns at once; wait() then reaps the exit status.
+  void signal(int sig) { proc_.signal(sig); }
+  int wait() { return proc_.wait(); }
 
-private:
+ private:
   process proc_;
   std::string url_;
 };

@@ -114,6 +114,24 @@ std::string process::wait_until_listening(int timeout_ms) {
   return line.substr(std::strlen("listening on "));
 }
 
+void process::signal(int sig) {
+  if (!reaped_) {
+    kill(pid_, sig);
+  }
+}
+
+int process::wait() {
+  if (reaped_) {
+    return status_;
+  }
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  status_ = decode_status(status);
+  return status_;
+}
+
 int process::stop(int sig) {
   if (reaped_) {
     return status_;

@@ -28,6 +28,12 @@ public:
   /// Sends `sig` and waits for the exit; returns the exit status (or 128+signal).
   int stop(int sig = 15);
 
+  /// Sends `sig` without waiting (no-op once reaped).
+  void signal(int sig);
+
+  /// Waits for the exit, sending nothing; returns the exit status (or 128+signal).
+  int wait();
+
   [[nodiscard]] pid_t pid() const { return pid_; }
 
 private:

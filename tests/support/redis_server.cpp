@@ -40,20 +40,24 @@ std::uint16_t free_loopback_port() {
   return ntohs(addr.sin_port);
 }
 
-/// test::process execs without a PATH search; find redis-server ourselves.
-std::string redis_server_binary() {
-  if (const char* explicit_path = std::getenv("OPENHOUSE_REDIS_SERVER")) {
-    return explicit_path;
-  }
+/// test::process execs without a PATH search; find the binary ourselves.
+std::string find_in_path(const std::string& name) {
   const char* path = std::getenv("PATH");
   std::stringstream dirs{path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin"};
   for (std::string dir; std::getline(dirs, dir, ':');) {
-    auto candidate = std::filesystem::path{dir.empty() ? "." : dir} / "redis-server";
+    auto candidate = std::filesystem::path{dir.empty() ? "." : dir} / name;
     if (access(candidate.c_str(), X_OK) == 0) {
       return candidate.string();
     }
   }
-  throw std::runtime_error("redis-server not found in PATH (install redis-server)");
+  throw std::runtime_error(name + " not found in PATH (install redis-server)");
+}
+
+std::string redis_server_binary() {
+  if (const char* explicit_path = std::getenv("OPENHOUSE_REDIS_SERVER")) {
+    return explicit_path;
+  }
+  return find_in_path("redis-server");
 }
 
 std::string tail_of(const std::filesystem::path& file) {
@@ -66,7 +70,7 @@ std::string tail_of(const std::filesystem::path& file) {
 
 }  // namespace
 
-redis_server::redis_server() {
+redis_server::redis_server(redis_server_options options) : options_(std::move(options)) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "openhouse-redis-XXXXXX").string();
   if (mkdtemp(tmpl.data()) == nullptr) {
     throw std::runtime_error(std::string{"mkdtemp: "} + std::strerror(errno));
@@ -92,7 +96,10 @@ redis_server::~redis_server() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-std::string redis_server::url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+std::string redis_server::url() const {
+  const auto auth = options_.password.empty() ? std::string{} : ":" + options_.password + "@";
+  return "redis://" + auth + "127.0.0.1:" + std::to_string(port_);
+}
 
 void redis_server::start(std::chrono::milliseconds timeout) {
   if (proc_) {
@@ -100,10 +107,35 @@ void redis_server::start(std::chrono::milliseconds timeout) {
   }
   const auto log = dir_ / "redis.log";
   // The log goes to a file: nobody reads the child's stdout pipe, which would fill up.
-  proc_ = std::make_unique<process>(std::vector<std::string>{
-      redis_server_binary(), "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
-      "--appendonly", "no", "--dir", dir_.string(), "--logfile", log.string(), "--daemonize",
-      "no"});
+  std::vector<std::string> argv{redis_server_binary(),
+                                "--port",
+                                std::to_string(port_),
+                                "--bind",
+                                "127.0.0.1",
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no",
+                                "--dir",
+                                dir_.string(),
+                                "--logfile",
+                                log.string(),
+                                "--daemonize",
+                                "no"};
+  if (!options_.password.empty()) {
+    argv.insert(argv.end(), {"--requirepass", options_.password});
+  }
+  if (options_.cluster) {
+    // A fresh node each start: the old node file would remember its slots.
+    std::error_code ec;
+    std::filesystem::remove(dir_ / "nodes.conf", ec);
+    // The bus port defaults to port + 10000, too high for most free ports.
+    argv.insert(argv.end(), {"--cluster-enabled", "yes", "--cluster-config-file",
+                             (dir_ / "nodes.conf").string(), "--cluster-port",
+                             std::to_string(free_loopback_port())});
+  }
+  argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+  proc_ = std::make_unique<process>(argv);
   paused_ = false;
   // Ready when it answers, however long that takes (within the timeout).
   redis::client probe{endpoint(), std::chrono::milliseconds{200}};
@@ -116,6 +148,32 @@ void redis_server::start(std::chrono::milliseconds timeout) {
     }
     // A refused connect returns at once: yield between probes rather than spin hot.
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  }
+  if (options_.cluster) {
+    form_cluster(timeout);
+  }
+}
+
+void redis_server::form_cluster(std::chrono::milliseconds timeout) {
+  auto cli = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv{find_in_path("redis-cli"), "-p", std::to_string(port_)};
+    if (!options_.password.empty()) {
+      argv.insert(argv.end(), {"-a", options_.password, "--no-auth-warning"});
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+  };
+  const auto added = cli({"CLUSTER", "ADDSLOTSRANGE", "0", "16383"});
+  if (added.out.find("OK") == std::string::npos) {
+    throw std::runtime_error("CLUSTER ADDSLOTSRANGE: " + added.out + added.err);
+  }
+  // The node takes a moment to call its cluster up once it owns the slots.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (cli({"CLUSTER", "INFO"}).out.find("cluster_state:ok") == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("the one-node cluster did not come up in time");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
 }
 

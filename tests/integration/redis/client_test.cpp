@@ -24,7 +24,7 @@ TEST_CASE("ping answers against the real Redis", "[redis][integration]") {
 }
 
 TEST_CASE("ping is false, not an exception, when Redis is not there", "[redis][integration]") {
-  redis::client c{{"127.0.0.1", 1, 0}, std::chrono::milliseconds{200}};
+  redis::client c{{"127.0.0.1", 1, 0, {}, {}}, std::chrono::milliseconds{200}};
   CHECK_FALSE(c.ping());
 }
 
@@ -153,7 +153,7 @@ TEST_CASE("the database number of the URL is selected", "[redis][integration]") 
 }
 
 TEST_CASE("every operation throws redis::error when Redis is not there", "[redis][integration]") {
-  redis::client c{{"127.0.0.1", 1, 0}, std::chrono::milliseconds{200}};
+  redis::client c{{"127.0.0.1", 1, 0, {}, {}}, std::chrono::milliseconds{200}};
   CHECK_THROWS_AS(c.get("k"), redis::error);
   CHECK_THROWS_AS(c.set_px("k", "v", 1000), redis::error);
   CHECK_THROWS_AS(c.del("k"), redis::error);

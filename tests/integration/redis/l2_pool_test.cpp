@@ -368,7 +368,7 @@ TEST_CASE("l2: reads and bumps carry the Redis epoch; an empty restart makes a n
   // The first read creates the epoch; every worker of every node adopts it.
   const auto e1 = value_of(a.read("ie", "c1", "reply")).epoch;
   CHECK(e1 != 0);
-  CHECK(direct.get("oh:epoch") == std::optional<std::string>{std::to_string(e1)});
+  CHECK(direct.get("{oh:gen}:epoch") == std::optional<std::string>{std::to_string(e1)});
   for (std::size_t i = 0; i < 2 * settings.workers; ++i) {
     CHECK(value_of(a.read("ie", "c1", "reply")).epoch == e1);
     CHECK(value_of(b.read("", "", "")).epoch == e1);
@@ -403,7 +403,7 @@ TEST_CASE("l2: reads and bumps carry the Redis epoch; an empty restart makes a n
   const auto e2 = first->second;
   CHECK(e2 != 0);
   CHECK(e2 != e1);
-  CHECK(direct.get("oh:epoch") == std::optional<std::string>{std::to_string(e2)});
+  CHECK(direct.get("{oh:gen}:epoch") == std::optional<std::string>{std::to_string(e2)});
 
   // The other node reads the new life: the new epoch with the new counter.
   std::optional<cache::generations> seen;
@@ -424,10 +424,73 @@ TEST_CASE("l2: reads and bumps carry the Redis epoch; an empty restart makes a n
   }
 
   // An epoch someone else overwrote is reported, never guessed at.
-  direct.set_px("oh:epoch", "not-a-number", 60'000);
+  direct.set_px("{oh:gen}:epoch", "not-a-number", 60'000);
   CHECK(failed_with(b.read("ie", "c1", "reply"), cache::cache_errc::redis_unavailable));
   CHECK(failed_with(b.bump("contact", "ie", "c1", ""), cache::cache_errc::redis_unavailable));
 
   self->send_exit(a.pool, caf::exit_reason::user_shutdown);
   self->send_exit(b.pool, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("l2: generation reads and bumps run on a Redis Cluster (keys share a hash slot)",
+          "[redis][integration][l2][cluster]") {
+  const auto impl = GENERATE(l2_impl::pool, l2_impl::reader);
+  INFO((impl == l2_impl::pool ? "detached pool" : "polling reader"));
+  test::redis_server server{test::redis_server_options::one_node_cluster()};
+  test_config cfg;
+  caf::actor_system sys{cfg};
+  cache::l2_settings settings;
+  settings.redis_url = server.url();
+  settings.prefix = "oh";
+  settings.timeout = 500ms;
+  settings.workers = 2;
+  caf::scoped_actor self{sys};
+  l2_calls l2{self, spawn_under_test(impl, sys, settings)};
+
+  // The one MGET of a read (global, market, contact, task counters and the
+  // epoch) and the bump script (a counter and the epoch) are multi-key.
+  const auto first = value_of(l2.read("inland-empire", "+19095551234", "reply"));
+  CHECK(first.epoch != 0);
+  CHECK(value_of(l2.bump("contact", "inland-empire", "+19095551234", "")) == 1);
+  CHECK(value_of(l2.bump("market", "inland-empire", "", "")) == 1);
+  CHECK(value_of(l2.bump("task", "", "", "reply")) == 1);
+  CHECK(value_of(l2.bump("global", "", "", "")) == 1);
+  CHECK(value_of(l2.gens("inland-empire", "+19095551234", "reply")) == gens(1, 1, 1, 1));
+  // Entries are single keys, in any slot.
+  CHECK(value_of(l2.put("d1", "v1", 60'000)));
+  CHECK(value_of(l2.get("d1")) == std::make_pair(true, std::string{"v1"}));
+
+  // The untagged names of before would not run here: the cluster refuses them.
+  redis::client direct{server.endpoint()};
+  CHECK_THROWS_WITH(direct.mget({"oh:gen:global", "oh:gen:market:inland-empire", "oh:epoch"}),
+                    Catch::Contains("CROSSSLOT"));
+  self->send_exit(l2.pool, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("l2: a password-protected Redis is reached with the URL's password",
+          "[redis][integration][l2][auth]") {
+  const auto impl = GENERATE(l2_impl::pool, l2_impl::reader);
+  INFO((impl == l2_impl::pool ? "detached pool" : "polling reader"));
+  test::redis_server server{test::redis_server_options::with_password("l2-s3cret")};
+  test_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  cache::l2_settings settings;
+  settings.prefix = "oh";
+  settings.timeout = 500ms;
+  settings.workers = 2;
+
+  settings.redis_url = server.url();  // redis://:l2-s3cret@127.0.0.1:PORT
+  l2_calls good{self, spawn_under_test(impl, sys, settings)};
+  CHECK(value_of(good.put("d1", "v1", 60'000)));
+  CHECK(value_of(good.get("d1")) == std::make_pair(true, std::string{"v1"}));
+  CHECK(value_of(good.bump("contact", "ie", "c1", "")) == 1);
+
+  settings.redis_url = "redis://:not-it@127.0.0.1:" + std::to_string(server.port());
+  l2_calls wrong{self, spawn_under_test(impl, sys, settings)};
+  CHECK(failed_with(wrong.get("d1"), cache::cache_errc::redis_unavailable));
+  CHECK(failed_with(wrong.read("ie", "c1", "reply"), cache::cache_errc::redis_unavailable));
+
+  self->send_exit(good.pool, caf::exit_reason::user_shutdown);
+  self->send_exit(wrong.pool, caf::exit_reason::user_shutdown);
 }

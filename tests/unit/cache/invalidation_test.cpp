@@ -1,4 +1,6 @@
 #include "cache/invalidation.hpp"
+#include "cache/l2_commands.hpp"
+#include "tests/support/hash_slot.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -175,10 +177,10 @@ TEST_CASE("invalidation: kind names and well-formedness", "[cache][invalidation]
 TEST_CASE("redis_keys: names under the prefix", "[cache][invalidation][redis_keys]") {
   const redis_keys keys{"oh"};
   CHECK(keys.entry("9f86d0") == "oh:l2:9f86d0");
-  CHECK(keys.global_generation() == "oh:gen:global");
-  CHECK(keys.market_generation("ie") == "oh:gen:market:ie");
-  CHECK(keys.contact_generation("ie", "+19095551234") == "oh:gen:contact:ie:+19095551234");
-  CHECK(keys.task_generation("intent") == "oh:gen:task:intent");
+  CHECK(keys.global_generation() == "{oh:gen}:global");
+  CHECK(keys.market_generation("ie") == "{oh:gen}:market:ie");
+  CHECK(keys.contact_generation("ie", "+19095551234") == "{oh:gen}:contact:ie:+19095551234");
+  CHECK(keys.task_generation("intent") == "{oh:gen}:task:intent");
   CHECK(keys.channel() == "oh:invalidate");
   CHECK(keys.prefix() == "oh");
 }
@@ -186,11 +188,11 @@ TEST_CASE("redis_keys: names under the prefix", "[cache][invalidation][redis_key
 TEST_CASE("redis_keys: ids are escaped so different pairs never share a key",
           "[cache][invalidation][redis_keys]") {
   const redis_keys keys{"oh"};
-  CHECK(keys.contact_generation("a:b", "c") == "oh:gen:contact:a%3Ab:c");
-  CHECK(keys.contact_generation("a", "b:c") == "oh:gen:contact:a:b%3Ac");
-  CHECK(keys.market_generation("50%") == "oh:gen:market:50%25");
-  CHECK(keys.market_generation("a b\n") == "oh:gen:market:a%20b%0A");
-  CHECK(keys.market_generation(std::string{"a\0b", 3}) == "oh:gen:market:a%00b");
+  CHECK(keys.contact_generation("a:b", "c") == "{oh:gen}:contact:a%3Ab:c");
+  CHECK(keys.contact_generation("a", "b:c") == "{oh:gen}:contact:a:b%3Ac");
+  CHECK(keys.market_generation("50%") == "{oh:gen}:market:50%25");
+  CHECK(keys.market_generation("a b\n") == "{oh:gen}:market:a%20b%0A");
+  CHECK(keys.market_generation(std::string{"a\0b", 3}) == "{oh:gen}:market:a%00b");
   CHECK(redis_keys::escape("ünï") == "ünï");  // UTF-8 stays readable
 
   // Pairs chosen to collide under naive joining or naive escaping.
@@ -250,5 +252,47 @@ TEST_CASE("invalidation: encode_parts puts the generation between head and tail"
     const auto back = decode(parts.head + std::to_string(g) + parts.tail);
     REQUIRE(back);
     CHECK(back->generation == g);
+  }
+}
+
+TEST_CASE("hash_slot follows the Redis Cluster specification", "[cache][redis_keys][cluster]") {
+  using openhouse::test::hash_slot;
+  CHECK(hash_slot("123456789") == 0x31C3);  // the specification's CRC16 check value
+  CHECK(hash_slot("foo") == 12182);         // CLUSTER KEYSLOT foo
+  CHECK(hash_slot("somekey") == 11058);     // CLUSTER KEYSLOT somekey
+  CHECK(hash_slot("{user1000}.following") == hash_slot("{user1000}.followers"));
+  CHECK(hash_slot("foo{}{bar}") != hash_slot("bar"));  // an empty tag: the whole key counts
+  CHECK(hash_slot("foo{{bar}}zap") == hash_slot("{bar"));
+}
+
+TEST_CASE("redis_keys: every counter and the epoch share one cluster slot; entries spread",
+          "[cache][redis_keys][cluster]") {
+  using openhouse::test::hash_slot;
+  for (const std::string prefix : {"openhouse", "oh", "test_oh_test_1_2_3"}) {
+    INFO(prefix);
+    const redis_keys keys{prefix};
+    const auto slot = hash_slot(openhouse::cache::epoch_key(keys));
+    CHECK(hash_slot(keys.global_generation()) == slot);
+    for (const std::string market : {"inland-empire", "a:b", "x{y}z"}) {
+      CHECK(hash_slot(keys.market_generation(market)) == slot);
+      for (const std::string contact : {"+19095551234", "+14155550000", "{", "}"}) {
+        CHECK(hash_slot(keys.contact_generation(market, contact)) == slot);
+      }
+    }
+    for (const std::string task : {"intent", "facts", "reply", "faq"}) {
+      CHECK(hash_slot(keys.task_generation(task)) == slot);
+    }
+    // What one generations read asks for in one MGET: one slot.
+    const auto read = openhouse::cache::make_generation_read(
+        keys, openhouse::cache::epoch_key(keys), "inland-empire", "+19095551234", "reply");
+    for (const auto& k : read.keys) {
+      CHECK(hash_slot(k) == slot);
+    }
+    // Entries are single-key operations: untagged, they spread over slots.
+    std::set<std::uint16_t> entry_slots;
+    for (int i = 0; i < 50; ++i) {
+      entry_slots.insert(hash_slot(keys.entry("digest" + std::to_string(i))));
+    }
+    CHECK(entry_slots.size() > 40);
   }
 }

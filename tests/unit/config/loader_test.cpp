@@ -1322,3 +1322,83 @@ TEST_CASE("reply.budget bounds a turn's LLM work: 12 s unless given, 1 s to 5 mi
     }
   }
 }
+
+TEST_CASE("server.drain_delay: 5 s unless given, 0 s to 10 min, with its unit", "[config][drain]") {
+  using namespace std::chrono_literals;
+  SECTION("defaults, given, zero, and the shipped market") {
+    const auto d = cfg::load_market_string(base_yaml, base_env());
+    INFO(describe(d.errors));
+    REQUIRE(d.ok());
+    CHECK(d.config->server.drain_delay == 5s);
+    for (const auto& [text, expected] :
+         std::vector<std::pair<std::string, std::chrono::milliseconds>>{
+             {"15s", 15s}, {"0s", 0ms}, {"1500ms", 1500ms}, {"2m", 2min}}) {
+      const auto yaml =
+          replaced(base_yaml, "  public_url: http://127.0.0.1:8080\n",
+                   "  public_url: http://127.0.0.1:8080\n  drain_delay: " + text + "\n");
+      const auto g = cfg::load_market_string(yaml, base_env());
+      INFO(text << "\n" << describe(g.errors));
+      REQUIRE(g.ok());
+      CHECK(g.config->server.drain_delay == expected);
+    }
+    const auto s = cfg::load_market_file(shipped_market, shipped_env());
+    INFO(describe(s.errors));
+    REQUIRE(s.ok());
+    CHECK(s.config->server.drain_delay == 5s);
+    auto env = shipped_env();
+    const auto from_env = cfg::load_market_file(shipped_market, [&](const std::string& name) {
+      return name == "OPENHOUSE_DRAIN_DELAY" ? std::optional<std::string>{"20s"} : env(name);
+    });
+    INFO(describe(from_env.errors));
+    REQUIRE(from_env.ok());
+    CHECK(from_env.config->server.drain_delay == 20s);
+  }
+  for (const auto& [value, message_part] :
+       std::vector<std::pair<std::string, std::string>>{{"5", "expected a duration"},
+                                                        {"five seconds", "expected a duration"},
+                                                        {"-5s", "expected a duration"},
+                                                        {"11m", "between 0s and 10m"}}) {
+    SECTION(value) {
+      const auto yaml =
+          replaced(base_yaml, "  public_url: http://127.0.0.1:8080\n",
+                   "  public_url: http://127.0.0.1:8080\n  drain_delay: \"" + value + "\"\n");
+      const auto r = cfg::load_market_string(yaml, base_env());
+      INFO(describe(r.errors));
+      CHECK_FALSE(r.config.has_value());
+      REQUIRE(r.errors.size() == 1);
+      CHECK(r.errors[0].key == "server.drain_delay");
+      CHECK(r.errors[0].line == line_of(yaml, "drain_delay:"));
+      CHECK_THAT(r.errors[0].message, Catch::Contains(message_part));
+    }
+  }
+}
+
+TEST_CASE("storage.redis_url: credentials are kept, TLS and malformed URLs are refused",
+          "[config][redis]") {
+  SECTION("user, password and database are accepted") {
+    const auto yaml = replaced(base_yaml, "redis_url: redis://127.0.0.1:6379",
+                               "redis_url: redis://app:p%40ss@10.1.2.3:6390/2");
+    const auto r = cfg::load_market_string(yaml, base_env());
+    INFO(describe(r.errors));
+    REQUIRE(r.ok());
+    CHECK(r.config->storage.redis_url == "redis://app:p%40ss@10.1.2.3:6390/2");
+  }
+  for (const auto& [url, message_part] : std::vector<std::pair<std::string, std::string>>{
+           {"rediss://app:hunter2@cache.example.com:6380", "TLS"},
+           {"redis://app@cache", "need a password"},
+           {"redis://cache:6379?ssl=true", "query"},
+           {"cache:6379", "redis://"}}) {
+    SECTION(url) {
+      const auto yaml =
+          replaced(base_yaml, "redis_url: redis://127.0.0.1:6379", "redis_url: " + url);
+      const auto r = cfg::load_market_string(yaml, base_env());
+      INFO(describe(r.errors));
+      CHECK_FALSE(r.config.has_value());
+      REQUIRE(r.errors.size() == 1);
+      CHECK(r.errors[0].key == "storage.redis_url");
+      CHECK(r.errors[0].line == line_of(yaml, "redis_url:"));
+      CHECK_THAT(r.errors[0].message, Catch::Contains(message_part));
+      CHECK(r.errors[0].message.find("hunter2") == std::string::npos);
+    }
+  }
+}

@@ -1,7 +1,9 @@
 #include "integrations/llm/budget.hpp"
+#include "tests/support/hash_slot.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -135,4 +137,71 @@ TEST_CASE("budget: names for logs and metrics", "[llm][gateway]") {
   CHECK(to_string(budget_scope::market) == "market");
   CHECK(to_string(budget_metric::tokens) == "tokens");
   CHECK(to_string(budget_metric::usd) == "usd");
+}
+
+TEST_CASE("budget: decide() reads any count, so a fleet's shared totals cap every node",
+          "[llm][gateway][fleet]") {
+  const auto s = caps(cfg::over_cap_action::fallback);
+  // Two nodes' trackers each saw half the market's spending; neither alone
+  // reaches the cap, their sum (what Redis holds) does.
+  budget_tracker node_a(s);
+  budget_tracker node_b(s);
+  for (int i = 0; i < 5; ++i) {
+    node_a.record("+1555000" + std::to_string(i), day1, 495, 0.01);
+    node_b.record("+1555100" + std::to_string(i), day1, 495, 0.01);
+  }
+  CHECK(node_a.check("+15559999", day1, 100, 0.01).action == budget_action::allow);
+  CHECK(node_b.check("+15559999", day1, 100, 0.01).action == budget_action::allow);
+  const spend fleet_market{node_a.market_spend(day1).tokens + node_b.market_spend(day1).tokens,
+                           node_a.market_spend(day1).usd + node_b.market_spend(day1).usd};
+  const auto d = decide(s, spend{}, fleet_market, 100, 0.01);
+  CHECK(d.action == budget_action::fallback);
+  CHECK(d.scope == budget_scope::market);
+  CHECK(d.metric == budget_metric::tokens);
+  // The same count through the tracker and through decide() decides alike.
+  CHECK(decide(s, node_a.contact_spend("+15550001", day1), node_a.market_spend(day1), 100, 0.01)
+            .action == node_a.check("+15550001", day1, 100, 0.01).action);
+}
+
+TEST_CASE("budget: at_least keeps the larger of two counts, field by field", "[llm][gateway]") {
+  CHECK(at_least({10, 0.5}, {20, 0.1}) == spend{20, 0.5});
+  CHECK(at_least({}, {3, 0.25}) == spend{3, 0.25});
+}
+
+TEST_CASE("budget: dollars as whole micro-dollars, never short", "[llm][gateway]") {
+  CHECK(to_micro_usd(0) == 0);
+  CHECK(to_micro_usd(-1) == 0);
+  CHECK(to_micro_usd(0.000001) == 1);
+  CHECK(to_micro_usd(1.5) == 1'500'000);
+  CHECK(to_micro_usd(0.0000004) == 1);  // a sliver of a micro-dollar still counts
+  CHECK(to_micro_usd(0.0123456) == 12346);
+  CHECK(from_micro_usd(2'500'000) == Approx(2.5));
+  // A day of small calls adds up exactly (no float drift between nodes).
+  std::int64_t sum = 0;
+  for (int i = 0; i < 100'000; ++i) sum += to_micro_usd(0.000375);
+  CHECK(sum == 37'500'000);
+}
+
+TEST_CASE("budget: Redis keys of a day share one cluster slot per market and day",
+          "[llm][gateway][cluster]") {
+  using openhouse::test::hash_slot;
+  const auto a = budget_redis_keys("openhouse", "inland-empire", day1, "+19095551234");
+  CHECK(a.market == "{openhouse:budget:inland-empire:2026-11-22}:market");
+  CHECK(a.contact == "{openhouse:budget:inland-empire:2026-11-22}:contact:+19095551234");
+  CHECK(hash_slot(a.contact) == hash_slot(a.market));
+  const auto b = budget_redis_keys("openhouse", "inland-empire", day1, "+14155550000");
+  CHECK(b.market == a.market);
+  CHECK(hash_slot(b.contact) == hash_slot(a.market));
+  // Other days and markets are other keys (and, by the hash, usually other slots).
+  CHECK(budget_redis_keys("openhouse", "inland-empire", day2, "+1").market != a.market);
+  CHECK(budget_redis_keys("openhouse", "bay-area", day1, "+1").market != a.market);
+  CHECK(budget_redis_keys("other", "inland-empire", day1, "+1").market != a.market);
+  // Ids cannot open or close the tag, nor make two contacts share a key.
+  const auto odd = budget_redis_keys("oh", "m}x", day1, "c{d}:e");
+  CHECK(hash_slot(odd.contact) == hash_slot(odd.market));
+  CHECK(odd.contact.find("c{") == std::string::npos);
+  std::set<std::string> seen;
+  for (const std::string c : {"a:b", "a%3Ab", "a", "a:", ":a", "a b", "a%20b"}) {
+    CHECK(seen.insert(budget_redis_keys("oh", "m", day1, c).contact).second);
+  }
 }

@@ -3,6 +3,7 @@
 // only when the test advances them, so backoffs are checked without sleeping.
 
 #include "runtime/llm_gateway.hpp"
+#include "integrations/llm/shared_budget.hpp"
 #include "runtime/type_ids.hpp"
 
 #include <caf/all.hpp>
@@ -84,8 +85,39 @@ std::shared_ptr<config::market_config> market() {
   return cfg;
 }
 
+/// Redis as the budget store sees it: the fleet's totals, or unreachable.
+struct fake_fleet {
+  bool reachable = true;
+  llm::fleet_spend totals;  ///< of the one contact and the market the tests use
+  std::vector<std::pair<std::int64_t, double>> charges;  ///< what this node added
+};
+
+budget_store_actor::behavior_type fake_budget_store(budget_store_actor::pointer,
+                                                    std::shared_ptr<fake_fleet> f) {
+  return {
+      [f](load_atom, const std::string&,
+          const std::string&) -> caf::result<bool, std::int64_t, double, std::int64_t, double> {
+        if (!f->reachable) {
+          return {false, 0, 0.0, 0, 0.0};
+        }
+        return {true, f->totals.contact.tokens, f->totals.contact.usd, f->totals.market.tokens,
+                f->totals.market.usd};
+      },
+      [f](count_atom, const std::string&, const std::string&, std::int64_t tokens, double usd) {
+        f->charges.emplace_back(tokens, usd);
+        if (f->reachable) {
+          f->totals.contact.tokens += tokens;
+          f->totals.market.tokens += tokens;
+        }
+      },
+  };
+}
+
 struct fixture : test_coordinator_fixture<test_config> {
   std::shared_ptr<script> s = std::make_shared<script>();
+  /// Set before start() to give the gateway a budget store.
+  std::shared_ptr<fake_fleet> fleet;
+  std::shared_ptr<runtime::metrics> node_metrics = std::make_shared<runtime::metrics>();
   std::shared_ptr<manual_clock> wall =
       std::make_shared<manual_clock>(std::chrono::system_clock::time_point{1795305600s});
   std::shared_ptr<config::market_config> cfg = market();
@@ -98,7 +130,10 @@ struct fixture : test_coordinator_fixture<test_config> {
     deps.zone = std::make_shared<const time_zone>(time_zone::fixed(-8h));
     deps.workers = sys.spawn(fake_workers, s);
     deps.ledger = sys.spawn(fake_ledger, s);
-    deps.metrics = std::make_shared<runtime::metrics>();
+    deps.metrics = node_metrics;
+    if (fleet) {
+      deps.budget_store = sys.spawn(fake_budget_store, fleet);
+    }
     gw = spawn_gateway(sys, deps);
     sched.run();
   }
@@ -286,4 +321,61 @@ TEST_CASE_METHOD(fixture, "over a contact's daily cap the call downgrades, then 
   // Another lead is not affected.
   s->outcomes = {ok()};
   CHECK(std::holds_alternative<llm_answer>(ask(call("reply", "+19095559999"))));
+}
+
+TEST_CASE_METHOD(fixture, "the fleet's count in the budget store caps this node too",
+                 "[runtime][gateway][fleet]") {
+  // A call is estimated at ~330 tokens (its input and max_tokens 300).
+  cfg->llm.budgets.market_daily_tokens = 9'100;
+  cfg->llm.budgets.action = config::over_cap_action::fallback;
+  fleet = std::make_shared<fake_fleet>();
+  start();
+  s->outcomes = {ok(600, 300)};
+  // This node has spent nothing yet; the fleet has, on other nodes.
+  fleet->totals.market.tokens = 8'000;
+  auto first = ask(call());
+  REQUIRE(std::holds_alternative<llm_answer>(first));
+  // Its usage went to the store, so the other nodes see it.
+  REQUIRE(fleet->charges.size() == 1);
+  CHECK(fleet->charges[0].first == 900);
+  CHECK(fleet->totals.market.tokens == 8'900);
+  // 8,900 + this call's estimate is over 9,100: refused before any provider call.
+  auto second = ask(call());
+  REQUIRE(std::holds_alternative<caf::error>(second));
+  CHECK(std::get<caf::error>(second) == make_error(gateway_errc::over_budget));
+  CHECK(s->calls.size() == 1);
+  CHECK_THAT(node_metrics->render(),
+             Catch::Contains("openhouse_llm_budget_checks_total{source=\"shared\"} 2"));
+}
+
+TEST_CASE_METHOD(fixture, "without Redis the node decides on its own count, and says so",
+                 "[runtime][gateway][fleet]") {
+  cfg->llm.budgets.contact_daily_tokens = 1000;
+  cfg->llm.budgets.action = config::over_cap_action::fallback;
+  fleet = std::make_shared<fake_fleet>();
+  fleet->reachable = false;
+  fleet->totals.market.tokens = 1'000'000'000;  // what Redis held; unreadable now
+  start();
+  s->outcomes = {ok(600, 300)};
+  CHECK(std::holds_alternative<llm_answer>(ask(call())));
+  // 900 of this node's own + the estimate is over the contact's 1000.
+  auto second = ask(call());
+  REQUIRE(std::holds_alternative<caf::error>(second));
+  CHECK(s->calls.size() == 1);
+  CHECK_THAT(node_metrics->render(),
+             Catch::Contains("openhouse_llm_budget_checks_total{source=\"local\"} 2"));
+}
+
+TEST_CASE_METHOD(fixture, "a fleet count below this node's own (Redis restarted) is raised to it",
+                 "[runtime][gateway][fleet]") {
+  cfg->llm.budgets.contact_daily_tokens = 1000;
+  cfg->llm.budgets.action = config::over_cap_action::fallback;
+  fleet = std::make_shared<fake_fleet>();
+  start();
+  s->outcomes = {ok(600, 300)};
+  CHECK(std::holds_alternative<llm_answer>(ask(call())));
+  fleet->totals = {};  // an emptied Redis forgets the 900 tokens
+  auto second = ask(call());
+  REQUIRE(std::holds_alternative<caf::error>(second));
+  CHECK(s->calls.size() == 1);
 }
