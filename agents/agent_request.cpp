@@ -17,11 +17,10 @@ std::string_view to_string(agent_request_kind kind) noexcept {
 std::optional<agent_request> agent_request_of(bot_kind answering, const intent_ranking& intents,
                                               std::string_view text) {
   const auto* top = intents.empty() ? nullptr : &intents.front();
-  if (top != nullptr && top->kind == intent::scheduling &&
-      top->confidence >= tour_min_confidence) {
-    return agent_request{agent_request_kind::tour,
-                         fmt::format("Tour or appointment requested ({} bot): \"{}\"",
-                                     to_string(answering), text)};
+  if (top != nullptr && top->kind == intent::scheduling && top->confidence >= tour_min_confidence) {
+    return agent_request{
+        agent_request_kind::tour,
+        fmt::format("Tour or appointment requested ({} bot): \"{}\"", to_string(answering), text)};
   }
   const bool seller_turn =
       answering == bot_kind::seller || (top != nullptr && top->kind == intent::seller);

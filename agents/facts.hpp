@@ -44,12 +44,14 @@ inline constexpr double no_rush_timeline_months = 24;
 /// Everything known about one lead. Unknown is std::nullopt / empty, which is
 /// different from a known "no" (pre_approved == false).
 struct lead_facts {
-  std::optional<double> budget_usd;            ///< buyer's ceiling, 10k..100M
-  std::optional<bool> pre_approved;            ///< buyer has a lender's pre-approval
-  std::optional<double> down_payment_pct;      ///< percent of the price, 0..100
-  std::optional<double> timeline_months;       ///< months until they want to move, 0..120
-  std::optional<std::string> motivation;       ///< why they move: "relocation", "divorce", ... (snake_case)
-  std::optional<motivation_level> motivation_strength;  ///< when said or rated; else derived from `motivation`
+  std::optional<double> budget_usd;        ///< buyer's ceiling, 10k..100M
+  std::optional<bool> pre_approved;        ///< buyer has a lender's pre-approval
+  std::optional<double> down_payment_pct;  ///< percent of the price, 0..100
+  std::optional<double> timeline_months;   ///< months until they want to move, 0..120
+  std::optional<std::string>
+      motivation;  ///< why they move: "relocation", "divorce", ... (snake_case)
+  std::optional<motivation_level>
+      motivation_strength;  ///< when said or rated; else derived from `motivation`
   std::optional<property_condition> condition;  ///< seller's property
   std::optional<double> price_expectation_usd;  ///< seller's price in mind, 10k..100M
   std::optional<int> bedrooms;                  ///< wanted (buyer) or owned (seller), 0..20
@@ -121,7 +123,8 @@ struct facts_error {
 /// Canonical names of the fact fields that differ between `before` and
 /// `after` (engagement and pins excluded). Empty means the turn added nothing
 /// (escalation counts such turns; a non-empty list is a scoring reason).
-[[nodiscard]] std::vector<std::string> changed_fields(const lead_facts& before, const lead_facts& after);
+[[nodiscard]] std::vector<std::string> changed_fields(const lead_facts& before,
+                                                      const lead_facts& after);
 
 /// Result of applying CRM custom fields.
 struct crm_update {

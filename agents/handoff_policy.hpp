@@ -75,7 +75,7 @@ struct handoff_decision {
 /// The first turn is no exception: clear intent on the first message hands
 /// off on that turn, and counts.
 class handoff_policy {
-public:
+ public:
   handoff_policy(config::handoff_settings settings, runtime::time_zone zone);
 
   /// Decides for the current turn. `history` is the contact's handoffs in any
@@ -88,7 +88,7 @@ public:
   /// (to the Lead bot, or to the same bot).
   [[nodiscard]] std::optional<double> threshold(bot_kind from, bot_kind to) const noexcept;
 
-private:
+ private:
   config::handoff_settings settings_;
   runtime::time_zone zone_;
 };
@@ -103,8 +103,9 @@ struct handoff_context {
 };
 
 /// Builds the context for a handoff that `decision` approved.
-[[nodiscard]] handoff_context make_handoff_context(bot_kind from, bot_kind to, const lead_facts& facts,
-                                                   const lead_score& score, std::string summary);
+[[nodiscard]] handoff_context make_handoff_context(bot_kind from, bot_kind to,
+                                                   const lead_facts& facts, const lead_score& score,
+                                                   std::string summary);
 
 /// The context as a block for the receiving bot's prompt: scores and
 /// temperature, the known facts (budget as "$450,000", timeline in months,

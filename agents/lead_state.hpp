@@ -22,12 +22,12 @@ inline constexpr std::string_view crm_pins_key = "crm_pinned";
 
 /// The result of merging one fact-extraction answer into a lead.
 struct scoring_update {
-  bool valid = false;           ///< false: the answer was not usable; nothing changed
-  std::string facts_json;       ///< the merged facts (stored form)
+  bool valid = false;      ///< false: the answer was not usable; nothing changed
+  std::string facts_json;  ///< the merged facts (stored form)
   lead_score score;
-  bool new_fact = false;        ///< the answer added or changed a fact
+  bool new_fact = false;  ///< the answer added or changed a fact
   bool temperature_changed = false;
-  std::string reason;           ///< why the lead is at its temperature (for the history)
+  std::string reason;  ///< why the lead is at its temperature (for the history)
 };
 
 /// Merges the non-null fields of `llm_answer` (a facts JSON object, possibly

@@ -78,10 +78,12 @@ struct lead_score {
 };
 
 /// Scores the facts with the market's weights and thresholds.
-[[nodiscard]] lead_score score_lead(const lead_facts& facts, const config::scoring_settings& settings);
+[[nodiscard]] lead_score score_lead(const lead_facts& facts,
+                                    const config::scoring_settings& settings);
 
 /// hot when composite >= hot_threshold, warm when >= warm_threshold, else cold.
-[[nodiscard]] temperature temperature_for(double composite, const config::scoring_settings& settings) noexcept;
+[[nodiscard]] temperature temperature_for(double composite,
+                                          const config::scoring_settings& settings) noexcept;
 
 /// One line for logs and for the persisted reason of a temperature change:
 /// "composite 62.5 (FRS 70.0: pre_approval 1.00 ...; PCS 55.0: ...)".

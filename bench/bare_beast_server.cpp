@@ -36,18 +36,17 @@ constexpr std::string_view twiml_body =
 
 /// One connection: read a request, answer it, repeat while keep-alive.
 class session : public std::enable_shared_from_this<session> {
-public:
+ public:
   explicit session(tcp::socket&& socket) : stream_(std::move(socket)) {}
 
   void read() {
     req_ = {};
-    bhttp::async_read(stream_, buffer_, req_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_read(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, req_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
-private:
+ private:
   void on_read(beast::error_code ec) {
     if (ec) {
       return close();  // end of stream, a reset or a malformed request
@@ -81,15 +80,15 @@ private:
 };
 
 void accept(tcp::acceptor& acceptor, net::io_context& ioc) {
-  acceptor.async_accept(net::make_strand(ioc), [&acceptor, &ioc](beast::error_code ec,
-                                                                 tcp::socket socket) {
-    if (!ec) {
-      std::make_shared<session>(std::move(socket))->read();
-    }
-    if (acceptor.is_open()) {
-      accept(acceptor, ioc);
-    }
-  });
+  acceptor.async_accept(net::make_strand(ioc),
+                        [&acceptor, &ioc](beast::error_code ec, tcp::socket socket) {
+                          if (!ec) {
+                            std::make_shared<session>(std::move(socket))->read();
+                          }
+                          if (acceptor.is_open()) {
+                            accept(acceptor, ioc);
+                          }
+                        });
 }
 
 }  // namespace
@@ -101,7 +100,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (i + 1 >= argc) {
-      std::fprintf(stderr, "usage: bench_bare_beast_server [--port N] [--threads N] [--address A]\n");
+      std::fprintf(stderr,
+                   "usage: bench_bare_beast_server [--port N] [--threads N] [--address A]\n");
       return 2;
     }
     if (arg == "--port") {

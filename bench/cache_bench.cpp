@@ -44,8 +44,8 @@
 #include "runtime/metrics.hpp"
 #include "runtime/type_ids.hpp"
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+#include <caf/all.hpp>
 
 #include <unistd.h>
 
@@ -345,10 +345,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   const auto& args = cfg.remainder;
-  const std::size_t iterations = !args.empty() ? std::strtoull(args[0].c_str(), nullptr, 10)
-                                               : 20000;
-  const std::size_t warmup = args.size() > 1 ? std::strtoull(args[1].c_str(), nullptr, 10)
-                                             : iterations / 10;
+  const std::size_t iterations =
+      !args.empty() ? std::strtoull(args[0].c_str(), nullptr, 10) : 20000;
+  const std::size_t warmup =
+      args.size() > 1 ? std::strtoull(args[1].c_str(), nullptr, 10) : iterations / 10;
   if (iterations < 100) {
     std::fprintf(stderr,
                  "usage: bench_cache_bench [iterations>=100] [warmup] [--caf.options...]\n");
@@ -407,10 +407,10 @@ int main(int argc, char** argv) {
     d.metrics = metrics;
     return cache::spawn_cache(sys, std::move(d));
   };
-  auto node_a = node(big, gw_short);   // L1 measurement; warms the distinct keys
-  auto node_w = node(big, gw_long);    // warms the long entry in L2
-  auto node_b = node(tiny, gw_long);   // forced-L2 measurement
-  auto node_c = node(big, gw_short);   // L2 hit + back-fill measurement
+  auto node_a = node(big, gw_short);  // L1 measurement; warms the distinct keys
+  auto node_w = node(big, gw_long);   // warms the long entry in L2
+  auto node_b = node(tiny, gw_long);  // forced-L2 measurement
+  auto node_c = node(big, gw_short);  // L2 hit + back-fill measurement
   auto echo_a = sys.spawn(echo);
 
   caf::scoped_actor self{sys};
@@ -519,8 +519,8 @@ int main(int argc, char** argv) {
         });
   };
   auto drv_echo = sys.spawn(
-      driver, std::make_shared<issue_fn>([echo_a](caf::event_based_actor* s,
-                                                  std::function<void()> next) {
+      driver,
+      std::make_shared<issue_fn>([echo_a](caf::event_based_actor* s, std::function<void()> next) {
         s->request(echo_a, request_timeout, std::int32_t{1})
             .then(
                 [next](std::int32_t x) {
@@ -529,84 +529,146 @@ int main(int argc, char** argv) {
                 },
                 [next](const caf::error&) { next(); });
       }));
-  auto drv_canned = sys.spawn(
-      driver, std::make_shared<issue_fn>([canned_a, l1_req](caf::event_based_actor* s,
-                                                            std::function<void()> next) {
-        s->request(canned_a, request_timeout, cache::lookup_atom_v, l1_req)
-            .then(
-                [next](const cache::cache_reply& r) {
-                  keep(r.outcome);
-                  next();
-                },
-                [next](const caf::error&) { next(); });
-      }));
-  auto drv_l1 =
-      sys.spawn(driver, lookup_issue(node_a, l1_req, cache::outcome::l1, &l1_check_drv));
-  auto drv_l2 =
-      sys.spawn(driver, lookup_issue(node_b, l2_req, cache::outcome::l2, &l2_check_drv));
+  auto drv_canned =
+      sys.spawn(driver, std::make_shared<issue_fn>([canned_a, l1_req](caf::event_based_actor* s,
+                                                                      std::function<void()> next) {
+                  s->request(canned_a, request_timeout, cache::lookup_atom_v, l1_req)
+                      .then(
+                          [next](const cache::cache_reply& r) {
+                            keep(r.outcome);
+                            next();
+                          },
+                          [next](const caf::error&) { next(); });
+                }));
+  auto drv_l1 = sys.spawn(driver, lookup_issue(node_a, l1_req, cache::outcome::l1, &l1_check_drv));
+  auto drv_l2 = sys.spawn(driver, lookup_issue(node_b, l2_req, cache::outcome::l2, &l2_check_drv));
 
   std::vector<bench_case> cases;
-  cases.push_back({"timer_overhead", "", "two steady_clock reads, in every sample below",
-                   timed([] {}), {}, 0, 0});
-  cases.push_back({"unordered_map_find", "", "64-char key, std::string value",
+  cases.push_back({"timer_overhead",
+                   "",
+                   "two steady_clock reads, in every sample below",
+                   timed([] {}),
+                   {},
+                   0,
+                   0});
+  cases.push_back({"unordered_map_find",
+                   "",
+                   "64-char key, std::string value",
                    timed([&] {
                      auto it = raw_map.find(digest);
                      keep(it->second.size());
                    }),
-                   {}, 0, 0});
-  cases.push_back({"caf_round_trip_int", "", "scoped_actor -> trivial actor, int each way",
+                   {},
+                   0,
+                   0});
+  cases.push_back({"caf_round_trip_int",
+                   "",
+                   "scoped_actor -> trivial actor, int each way",
                    timed([&] {
                      self->request(echo_a, caf::infinite, std::int32_t{1})
                          .receive([](std::int32_t x) { keep(x); }, [](const caf::error&) {});
                    }),
-                   {}, 0, 0});
-  cases.push_back({"caf_round_trip_cache_msgs", "caf_round_trip_int",
+                   {},
+                   0,
+                   0});
+  cases.push_back({"caf_round_trip_cache_msgs",
+                   "caf_round_trip_int",
                    "same hop, cache_request in, canned cache_reply out",
                    timed([&] {
                      self->request(canned_a, caf::infinite, cache::lookup_atom_v, l1_req)
                          .receive([](const cache::cache_reply& r) { keep(r.outcome); },
                                   [](const caf::error&) {});
                    }),
-                   {}, 0, 0});
-  cases.push_back({"l1_hit_actor", "unordered_map_find", "market faq unit, verified generations",
-                   timed([&] {
-                     lookup_expect(node_a, l1_req, cache::outcome::l1, l1_check);
-                   }),
-                   {}, 0, 0});
-  cases.push_back({"redis_get_1k", "", "redis::client::get, same key and value as below",
-                   timed([&] { keep(raw.get(long_redis_key)->size()); }), {}, 0, 0});
-  cases.push_back({"l2_hit_actor_1k", "redis_get_1k", "l1_max_bytes=1024: every lookup is L2",
-                   timed([&] {
-                     lookup_expect(node_b, l2_req, cache::outcome::l2, l2_check);
-                   }),
-                   {}, 0, 0});
-  cases.push_back({"caf_round_trip_int_actor", "", "event-based requester -> trivial actor",
-                   driven(self, drv_echo), {}, 0, 0});
-  cases.push_back({"caf_round_trip_msgs_actor", "caf_round_trip_int_actor",
-                   "event-based requester, cache_request in, canned cache_reply out",
-                   driven(self, drv_canned), {}, 0, 0});
-  cases.push_back({"l1_hit_from_actor", "unordered_map_find",
-                   "event-based requester, as the conversation asks", driven(self, drv_l1), {},
-                   0, 0});
-  cases.push_back({"l2_hit_1k_from_actor", "redis_get_1k",
-                   "event-based requester, l1_max_bytes=1024", driven(self, drv_l2), {}, 0, 0});
-  cases.push_back({"redis_get_distinct", "", "redis::client::get, each key once",
-                   timed([&] { keep(raw.get(distinct_keys[cursor_raw++])->size()); }), {}, 0,
+                   {},
+                   0,
                    0});
-  cases.push_back({"l2_hit_backfill_actor", "redis_get_distinct",
+  cases.push_back({"l1_hit_actor",
+                   "unordered_map_find",
+                   "market faq unit, verified generations",
+                   timed([&] { lookup_expect(node_a, l1_req, cache::outcome::l1, l1_check); }),
+                   {},
+                   0,
+                   0});
+  cases.push_back({"redis_get_1k",
+                   "",
+                   "redis::client::get, same key and value as below",
+                   timed([&] { keep(raw.get(long_redis_key)->size()); }),
+                   {},
+                   0,
+                   0});
+  cases.push_back({"l2_hit_actor_1k",
+                   "redis_get_1k",
+                   "l1_max_bytes=1024: every lookup is L2",
+                   timed([&] { lookup_expect(node_b, l2_req, cache::outcome::l2, l2_check); }),
+                   {},
+                   0,
+                   0});
+  cases.push_back({"caf_round_trip_int_actor",
+                   "",
+                   "event-based requester -> trivial actor",
+                   driven(self, drv_echo),
+                   {},
+                   0,
+                   0});
+  cases.push_back({"caf_round_trip_msgs_actor",
+                   "caf_round_trip_int_actor",
+                   "event-based requester, cache_request in, canned cache_reply out",
+                   driven(self, drv_canned),
+                   {},
+                   0,
+                   0});
+  cases.push_back({"l1_hit_from_actor",
+                   "unordered_map_find",
+                   "event-based requester, as the conversation asks",
+                   driven(self, drv_l1),
+                   {},
+                   0,
+                   0});
+  cases.push_back({"l2_hit_1k_from_actor",
+                   "redis_get_1k",
+                   "event-based requester, l1_max_bytes=1024",
+                   driven(self, drv_l2),
+                   {},
+                   0,
+                   0});
+  cases.push_back({"redis_get_distinct",
+                   "",
+                   "redis::client::get, each key once",
+                   timed([&] { keep(raw.get(distinct_keys[cursor_raw++])->size()); }),
+                   {},
+                   0,
+                   0});
+  cases.push_back({"l2_hit_backfill_actor",
+                   "redis_get_distinct",
                    "300-char answers, each key once: L2 hit + L1 back-fill",
                    timed([&] {
                      lookup_expect(node_c, distinct_reqs[cursor_actor++], cache::outcome::l2,
                                    c_check);
                    }),
-                   {}, 0, 0});
-  cases.push_back({"key_digest", "", "canonical encoding + SHA-256 of the faq unit",
-                   timed([&] { keep(cache::key_digest(unit_with_model).size()); }), {}, 0, 0});
-  cases.push_back({"check_request", "", "never-cached rules on the faq question (hit path)",
-                   timed([&] { keep(cache::check_request(unit_with_model, l1_req.question).cacheable()); }),
-                   {}, 0, 0});
-  cases.push_back({"decode_answer", "", "the stored 300-char entry",
-                   timed([&] { keep(cache::decode_answer(short_value)->text.size()); }), {}, 0,
+                   {},
+                   0,
+                   0});
+  cases.push_back({"key_digest",
+                   "",
+                   "canonical encoding + SHA-256 of the faq unit",
+                   timed([&] { keep(cache::key_digest(unit_with_model).size()); }),
+                   {},
+                   0,
+                   0});
+  cases.push_back(
+      {"check_request",
+       "",
+       "never-cached rules on the faq question (hit path)",
+       timed([&] { keep(cache::check_request(unit_with_model, l1_req.question).cacheable()); }),
+       {},
+       0,
+       0});
+  cases.push_back({"decode_answer",
+                   "",
+                   "the stored 300-char entry",
+                   timed([&] { keep(cache::decode_answer(short_value)->text.size()); }),
+                   {},
+                   0,
                    0});
 
   run_cases(cases, iterations, warmup, 4);
@@ -648,13 +710,15 @@ int main(int argc, char** argv) {
   caf::anon_send_exit(l2, caf::exit_reason::user_shutdown);
 
   // --- output ------------------------------------------------------------------------
-  std::printf("cache tiers through the cache actor vs their floors: %zu samples per path "
-              "(4 interleaved rounds), %zu warm-up, scheduler.max-threads=2, Redis %s, "
-              "prefix %s\n",
-              iterations, warmup, redis_url.c_str(), prefix.c_str());
-  std::printf("value sizes: L1/backfill entry %zu B, forced-L2 entry %zu B; fills %d; "
-              "deleted %zu of %zu keys written\n\n",
-              short_value.size(), long_value.size(), fills_done, deleted, written.size());
+  std::printf(
+      "cache tiers through the cache actor vs their floors: %zu samples per path "
+      "(4 interleaved rounds), %zu warm-up, scheduler.max-threads=2, Redis %s, "
+      "prefix %s\n",
+      iterations, warmup, redis_url.c_str(), prefix.c_str());
+  std::printf(
+      "value sizes: L1/backfill entry %zu B, forced-L2 entry %zu B; fills %d; "
+      "deleted %zu of %zu keys written\n\n",
+      short_value.size(), long_value.size(), fills_done, deleted, written.size());
   std::printf("%-26s %10s %10s  %-22s %9s %9s  %s\n", "path", "p50 us", "p99 us", "baseline",
               "p50 x", "p99 x", "note");
   std::string json = "{\"bench\":\"cache_bench\",\"iterations\":" + std::to_string(iterations) +
@@ -695,12 +759,14 @@ int main(int argc, char** argv) {
   const auto& l2d = find_case(cases, "l2_hit_1k_from_actor");
   const auto& get1k = find_case(cases, "redis_get_1k");
   const auto met = [](bool ok) { return ok ? "MET" : "NOT MET"; };
-  std::printf("\ncache actor's own work on an L1 hit (over the bare hop, p50): %.2f us from a "
-              "scoped_actor, %.2f us from an event-based actor\n",
-              l1.p50 - hop.p50, l1d.p50 - hopd.p50);
-  std::printf("an L2 hit over the raw GET (p50): %.2f us from a scoped_actor, %.2f us from an "
-              "event-based actor\n",
-              l2h.p50 - get1k.p50, l2d.p50 - get1k.p50);
+  std::printf(
+      "\ncache actor's own work on an L1 hit (over the bare hop, p50): %.2f us from a "
+      "scoped_actor, %.2f us from an event-based actor\n",
+      l1.p50 - hop.p50, l1d.p50 - hopd.p50);
+  std::printf(
+      "an L2 hit over the raw GET (p50): %.2f us from a scoped_actor, %.2f us from an "
+      "event-based actor\n",
+      l2h.p50 - get1k.p50, l2d.p50 - get1k.p50);
   std::printf("target L1 hit p50 <= 5 us:  scoped_actor %.2f us %s; event-based %.2f us %s\n",
               l1.p50, met(l1.p50 <= 5.0), l1d.p50, met(l1d.p50 <= 5.0));
   std::printf("target L2 hit p50 <= 1.5x:  scoped_actor %.2fx %s; event-based %.2fx %s\n",

@@ -11,9 +11,9 @@
 #include "runtime/llm_worker.hpp"
 #include "runtime/type_ids.hpp"
 
-#include <caf/all.hpp>
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
+#include <caf/all.hpp>
 
 #include <algorithm>
 #include <chrono>

@@ -25,7 +25,9 @@ struct percentiles {
 
 percentiles summarise(std::vector<double>& ns) {
   std::sort(ns.begin(), ns.end());
-  const auto at = [&](double q) { return ns[static_cast<std::size_t>(q * static_cast<double>(ns.size() - 1))]; };
+  const auto at = [&](double q) {
+    return ns[static_cast<std::size_t>(q * static_cast<double>(ns.size() - 1))];
+  };
   return {at(0.50), at(0.99)};
 }
 
@@ -118,8 +120,7 @@ int main(int argc, char** argv) {
   std::printf("L1 get hit vs raw std::unordered_map find: %zu entries, %zu lookups x 2 rounds\n",
               entries, lookups);
   std::printf("  %-28s p50 %8.1f ns   p99 %8.1f ns\n", "l1_store::get (hit)", l1_p.p50, l1_p.p99);
-  std::printf("  %-28s p50 %8.1f ns   p99 %8.1f ns\n", "unordered_map::find", raw_p.p50,
-              raw_p.p99);
+  std::printf("  %-28s p50 %8.1f ns   p99 %8.1f ns\n", "unordered_map::find", raw_p.p50, raw_p.p99);
   std::printf("  %-28s p50 %8.1f ns   p99 %8.1f ns  (included in both above)\n", "timer overhead",
               timer_p.p50, timer_p.p99);
   std::printf("  ratio l1/raw                 p50 %8.2fx   p99 %8.2fx\n", l1_p.p50 / raw_p.p50,

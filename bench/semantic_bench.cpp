@@ -47,25 +47,25 @@ class rng {
 
 std::string sms(rng& r) {
   static const std::vector<std::string> cities{
-      "riverside", "Fontana", "corona", "Temecula", "murrieta", "Ontario", "rialto", "Upland",
-      "Chino Hills", "eastvale", "Menifee", "Moreno Valley", "redlands", "Hemet", "perris"};
+      "riverside", "Fontana",       "corona",   "Temecula",    "murrieta",
+      "Ontario",   "rialto",        "Upland",   "Chino Hills", "eastvale",
+      "Menifee",   "Moreno Valley", "redlands", "Hemet",       "perris"};
   static const std::vector<std::string> streets{"Magnolia Ave", "Cherry Ave", "Sierra Ave",
-                                                "Main St", "Grand Blvd", "Pauba Rd",
-                                                "Cedar St", "Euclid Ave", "Jurupa Ave"};
-  static const std::vector<std::string> days{"sat", "Sunday", "tmrw", "friday", "this wknd",
-                                             "next tuesday", "today"};
+                                                "Main St",      "Grand Blvd", "Pauba Rd",
+                                                "Cedar St",     "Euclid Ave", "Jurupa Ave"};
+  static const std::vector<std::string> days{"sat",       "Sunday",       "tmrw", "friday",
+                                             "this wknd", "next tuesday", "today"};
   static const std::vector<std::string> topics{
-      "HOA fees", "property taxes", "mello roos", "closing costs", "earnest money",
-      "the commission", "escrow", "the inspection", "the appraisal", "the down payment"};
-  static const std::vector<std::string> openers{"", "hey ", "hi ", "quick question ", "ok ",
-                                                "so "};
+      "HOA fees",       "property taxes", "mello roos",     "closing costs", "earnest money",
+      "the commission", "escrow",         "the inspection", "the appraisal", "the down payment"};
+  static const std::vector<std::string> openers{"", "hey ", "hi ", "quick question ", "ok ", "so "};
   static const std::vector<std::string> closers{"", "?", " thx", " pls", " 🙏", "!!", " lol"};
   const auto& opener = r.pick(openers);
   const auto& closer = r.pick(closers);
   switch (r.next() % 10) {
     case 0:
-      return opener + "any " + std::to_string(r.between(2, 5)) + "bd homes in " +
-             r.pick(cities) + " under $" + std::to_string(r.between(30, 90) * 10) + "k" + closer;
+      return opener + "any " + std::to_string(r.between(2, 5)) + "bd homes in " + r.pick(cities) +
+             " under $" + std::to_string(r.between(30, 90) * 10) + "k" + closer;
     case 1:
       return opener + "is " + std::to_string(r.between(100, 39999)) + " " + r.pick(streets) +
              " still available" + closer;
@@ -132,8 +132,8 @@ bool lookup(const local_embedder& embed, const vector_index& index, const store&
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-  const std::vector<std::size_t> sizes = quick ? std::vector<std::size_t>{2000, 20000}
-                                               : std::vector<std::size_t>{10000, 100000};
+  const std::vector<std::size_t> sizes =
+      quick ? std::vector<std::size_t>{2000, 20000} : std::vector<std::size_t>{10000, 100000};
   const local_embedder embed(default_lexicon());
   const auto& lex = embed.normalizer().words();
   rng r(20240601);
@@ -164,15 +164,14 @@ int main(int argc, char** argv) {
     }
     const auto g = summarise(guard_samples);
     std::printf("%-34s %10s %10s %10s\n", "per message (us)", "mean", "p50", "p99");
-    std::printf("%-34s %10.1f %10.1f %10.1f\n", "embed (normalise + hash)", p.mean, p.p50,
-                p.p99);
+    std::printf("%-34s %10.1f %10.1f %10.1f\n", "embed (normalise + hash)", p.mean, p.p50, p.p99);
     std::printf("%-34s %10.1f %10.1f %10.1f\n", "entity extraction", g.mean, g.p50, g.p99);
     std::printf("%s\n", sink == 12345.0f ? " " : "");
   }
 
   // --- L3 lookup ---------------------------------------------------------------
-  std::printf("%-22s %9s %9s %9s %9s %9s %9s %8s %8s\n", "L3 lookup (us)", "hnsw p50",
-              "hnsw p99", "brute p50", "brute p99", "p50 x", "p99 x", "recall@1", "build s");
+  std::printf("%-22s %9s %9s %9s %9s %9s %9s %8s %8s\n", "L3 lookup (us)", "hnsw p50", "hnsw p99",
+              "brute p50", "brute p99", "p50 x", "p99 x", "recall@1", "build s");
   for (const auto entries : sizes) {
     hnsw_index hnsw(embed.dimension(), hnsw_params{16, 100, 64, entries, 100});
     brute_force_index brute(embed.dimension());
@@ -223,7 +222,8 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     (void)served;
   }
-  std::printf("\nx = brute-force time / HNSW time. A lookup = normalise + embed + top-1 search +\n"
-              "entity guard on the candidate. Target: HNSW p99 <= 1000 us at 100k entries.\n");
+  std::printf(
+      "\nx = brute-force time / HNSW time. A lookup = normalise + embed + top-1 search +\n"
+      "entity guard on the candidate. Target: HNSW p99 <= 1000 us at 100k entries.\n");
   return 0;
 }

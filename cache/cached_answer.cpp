@@ -36,7 +36,7 @@ void put_string(std::string& out, std::string_view s) {
 
 /// Reads big-endian fields off the front of a view; any overrun sets `ok_`.
 class reader {
-public:
+ public:
   explicit reader(std::string_view in) : in_(in) {}
 
   std::uint64_t u64(std::size_t bytes) {
@@ -65,7 +65,7 @@ public:
 
   [[nodiscard]] bool done() const { return ok_ && in_.empty(); }
 
-private:
+ private:
   std::string_view in_;
   bool ok_ = true;
 };

@@ -19,9 +19,8 @@ struct embedding_worker_state {
   static inline const char* name = "embedding_worker";
 };
 
-embedding_actor::behavior_type
-embedding_worker(embedding_actor::stateful_pointer<embedding_worker_state> self,
-                 const embedder_factory& make) {
+embedding_actor::behavior_type embedding_worker(
+    embedding_actor::stateful_pointer<embedding_worker_state> self, const embedder_factory& make) {
   try {
     self->state.embed = make();
   } catch (const std::exception& e) {

@@ -109,8 +109,8 @@ std::uint64_t generation_table::bump_offline(std::string_view scope, std::string
                                              std::string_view contact, std::string_view task) {
   auto& current = counters_[counter_id(scope, market, contact, task)];
   ++current;
-  pending_.push_back({std::string{scope}, std::string{market}, std::string{contact},
-                      std::string{task}});
+  pending_.push_back(
+      {std::string{scope}, std::string{market}, std::string{contact}, std::string{task}});
   return current;
 }
 

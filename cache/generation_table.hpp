@@ -31,7 +31,7 @@ namespace openhouse::cache {
 /// Redis may have happened after the new Redis started, and then it must
 /// still invalidate what other nodes cached in the new life.
 class generation_table {
-public:
+ public:
   /// The counters that apply to (market, contact, task), merged with `seen`
   /// as read from Redis (authoritative for the epoch): a non-zero epoch other
   /// than the known one is adopted first (see adopt_epoch), then each counter
@@ -88,7 +88,7 @@ public:
 
   [[nodiscard]] std::size_t size() const noexcept { return counters_.size(); }
 
-private:
+ private:
   /// The counter's identity: scope name and its ids, unambiguous (the ids are
   /// length-prefixed).
   static std::string counter_id(std::string_view scope, std::string_view market,

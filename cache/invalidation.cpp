@@ -29,7 +29,7 @@ void append_field(std::string& out, std::string_view value) {
 
 /// A cursor over the text being decoded; every step checks the bounds.
 class reader {
-public:
+ public:
   explicit reader(std::string_view text) : rest_(text) {}
 
   /// Consumes `literal` if the text continues with it.
@@ -82,7 +82,7 @@ public:
 
   [[nodiscard]] bool done() const { return rest_.empty(); }
 
-private:
+ private:
   std::string_view rest_;
 };
 

@@ -81,7 +81,7 @@ struct encoded_parts {
 /// multi-key command only when all its keys hash to one slot. The entries,
 /// read and written one at a time, carry no tag and spread over the cluster.
 class redis_keys {
-public:
+ public:
   explicit redis_keys(std::string prefix);
 
   [[nodiscard]] std::string entry(std::string_view digest) const;
@@ -99,7 +99,7 @@ public:
   /// The escaping applied to every id (exposed for tests and tools).
   [[nodiscard]] static std::string escape(std::string_view id);
 
-private:
+ private:
   std::string prefix_;
 };
 

@@ -22,7 +22,7 @@ namespace openhouse::cache {
 ///
 /// Not thread-safe: owned by the cache actor, which serialises all access.
 class l1_store {
-public:
+ public:
   using time_point = std::chrono::system_clock::time_point;
   using duration = std::chrono::system_clock::duration;
 
@@ -111,7 +111,7 @@ public:
   [[nodiscard]] static std::size_t entry_cost(std::string_view key, std::string_view value,
                                               std::span<const std::string> tags) noexcept;
 
-private:
+ private:
   struct entry {
     std::string key;
     std::string value;

@@ -16,7 +16,7 @@ namespace openhouse::cache {
 
 /// The keys of one generations read, in MGET order, and where each value goes.
 struct generation_read {
-  std::vector<std::string> keys;  ///< counters, then the epoch key last
+  std::vector<std::string> keys;                    ///< counters, then the epoch key last
   std::vector<std::uint64_t generations::*> slots;  ///< one per counter key
 };
 

@@ -86,9 +86,9 @@ void progress(self_ptr self) {
     p.on_reply(r);
   }
   if (!st.pending.empty() && steady::now() - st.pending.front().sent > st.settings.timeout) {
-    fail_all(self, make_error(cache_errc::redis_unavailable,
-                              "timed out after " + std::to_string(st.settings.timeout.count()) +
-                                  " ms"));
+    fail_all(self,
+             make_error(cache_errc::redis_unavailable,
+                        "timed out after " + std::to_string(st.settings.timeout.count()) + " ms"));
   }
 }
 
@@ -134,9 +134,8 @@ caf::error unexpected(std::string_view what, const redis::reply& r) {
   if (r.type == redis::reply::kind::error) {
     return make_error(cache_errc::redis_unavailable, std::string{what} + ": " + r.text);
   }
-  return make_error(cache_errc::redis_unavailable,
-                    std::string{what} + ": unexpected reply type " +
-                        std::to_string(static_cast<int>(r.type)));
+  return make_error(cache_errc::redis_unavailable, std::string{what} + ": unexpected reply type " +
+                                                       std::to_string(static_cast<int>(r.type)));
 }
 
 reader_actor::behavior_type l2_reader(self_ptr self, l2_settings settings,
@@ -218,7 +217,7 @@ reader_actor::behavior_type l2_reader(self_ptr self, l2_settings settings,
         return rp;
       },
       [self](put_atom, const std::string& key, const std::string& value,
-                            std::int64_t ttl_ms) -> caf::result<bool> {
+             std::int64_t ttl_ms) -> caf::result<bool> {
         return self->delegate(self->state.writers, put_atom_v, key, value, ttl_ms);
       },
       [self](erase_atom, const std::string& key) -> caf::result<bool> {

@@ -168,9 +168,9 @@ l2_actor spawn_l2_pool(caf::actor_system& sys, const l2_settings& settings) {
                   timeout = settings.timeout] {
     return caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(l2_worker, url, prefix, timeout));
   };
-  auto pool = caf::actor_pool::make(sys.dummy_execution_unit(),
-                                    std::max<std::size_t>(1, settings.workers), factory,
-                                    caf::actor_pool::round_robin());
+  auto pool =
+      caf::actor_pool::make(sys.dummy_execution_unit(), std::max<std::size_t>(1, settings.workers),
+                            factory, caf::actor_pool::round_robin());
   return caf::actor_cast<l2_actor>(pool);
 }
 

@@ -40,8 +40,8 @@ using l2_actor = caf::typed_actor<
     caf::replies_to<put_atom, std::string, std::string, std::int64_t>::with<bool>,
     caf::replies_to<erase_atom, std::string>::with<bool>,
     caf::replies_to<generations_atom, std::string, std::string, std::string>::with<generations>,
-    caf::replies_to<bump_atom, std::string, std::string, std::string, std::string>::with<
-        std::uint64_t, std::uint64_t>>;
+    caf::replies_to<bump_atom, std::string, std::string, std::string,
+                    std::string>::with<std::uint64_t, std::uint64_t>>;
 
 struct l2_settings {
   std::string redis_url;

@@ -16,15 +16,14 @@ namespace openhouse::cache {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generations& x) {
-  return f(caf::meta::type_name("generations"), x.global, x.market, x.contact, x.task,
-           x.epoch);
+  return f(caf::meta::type_name("generations"), x.global, x.market, x.contact, x.task, x.epoch);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, unit& x) {
-  return f(caf::meta::type_name("cache_unit"), x.task, x.model, x.template_version,
-           x.system_prompt, x.scope, x.market_id, x.contact_id, x.conversation_id, x.inputs,
-           x.generation, x.max_tokens, x.stream, x.tools);
+  return f(caf::meta::type_name("cache_unit"), x.task, x.model, x.template_version, x.system_prompt,
+           x.scope, x.market_id, x.contact_id, x.conversation_id, x.inputs, x.generation,
+           x.max_tokens, x.stream, x.tools);
 }
 
 /// One unit of LLM work asked of the cache: the unit that decides the key, and
@@ -67,10 +66,10 @@ enum class outcome : std::uint8_t { l1, l2, l3, miss, bypass, coalesced };
 struct cache_reply {
   runtime::llm_answer answer;  ///< on hits, cost 0 and the stored response
   cache::outcome outcome = outcome::miss;
-  std::string source_sid;      ///< for hits: the message whose request filled the entry
-  double similarity = 0;       ///< for l3 hits
+  std::string source_sid;               ///< for hits: the message whose request filled the entry
+  double similarity = 0;                ///< for l3 hits
   cache::generations entry_generation;  ///< the generations the entry was stored under
-  std::string key;             ///< the exact-match digest (empty for bypasses)
+  std::string key;                      ///< the exact-match digest (empty for bypasses)
 };
 
 template <class Inspector>

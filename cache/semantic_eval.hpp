@@ -62,9 +62,9 @@ struct semantic_eval_options {
 
 /// Scores the semantic tier on labelled pairs through `semantic_tier` itself
 /// (the L3 code path): `a`s are stored (see `semantic_eval_options::isolated`
-/// for the partitioning), then every `b` is looked up. A lookup is a hit when the nearest entry's similarity is
-/// at least the task's threshold (`thresholds`, else `default_threshold`)
-/// and the entity guard lets the two texts agree.
+/// for the partitioning), then every `b` is looked up. A lookup is a hit when the nearest entry's
+/// similarity is at least the task's threshold (`thresholds`, else `default_threshold`) and the
+/// entity guard lets the two texts agree.
 ///
 /// A hit is *true* when the pair is same:true and the entry served is the
 /// pair's own `a`. Every other hit is *false*: any hit for a same:false pair,
@@ -82,8 +82,7 @@ struct semantic_eval_options {
 /// that name a kind; `mode` ("isolated" | "shared_index"), `thresholds` (per
 /// task, as used) and the other mode's figures as a block ("shared_index" or
 /// "isolated", without details). Throws `semantic_eval_error` on malformed input.
-nlohmann::json run_semantic_eval(std::istream& pairs, const embedder& embed,
-                                 const lexicon& lex,
+nlohmann::json run_semantic_eval(std::istream& pairs, const embedder& embed, const lexicon& lex,
                                  const std::map<std::string, double>& thresholds,
                                  double default_threshold);
 

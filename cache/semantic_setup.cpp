@@ -1,8 +1,8 @@
 #include "cache/semantic_setup.hpp"
 
 #include "cache/local_embedder.hpp"
-#include "cache/remote_embedder.hpp"
 #include "cache/market_lexicon.hpp"
+#include "cache/remote_embedder.hpp"
 #include "integrations/postgres/semantic_store.hpp"
 
 #include <spdlog/spdlog.h>

@@ -155,8 +155,8 @@ semantic_entry semantic_tier::insert(std::string_view partition, std::string_vie
     throw std::invalid_argument("semantic_tier: task \"" + std::string(task) +
                                 "\" has no semantic threshold");
   }
-  return insert(partition, task, text, embed_->embed(text), std::move(value),
-                std::move(source_sid), expires_at, now);
+  return insert(partition, task, text, embed_->embed(text), std::move(value), std::move(source_sid),
+                expires_at, now);
 }
 
 semantic_entry semantic_tier::insert(std::string_view partition, std::string_view task,
@@ -241,8 +241,8 @@ void semantic_tier::remove(partition_state& part, std::uint64_t id) {
   part.by_expiry.erase({e.expires_at, id});
   part.entries.erase(found);
   --size_;
-  if (part.graph && ++part.removed_since_build > std::max(part.entries.size(),
-                                                          options_.brute_force_below)) {
+  if (part.graph &&
+      ++part.removed_since_build > std::max(part.entries.size(), options_.brute_force_below)) {
     bool graph = false;
     auto index = make_index(embed_->dimension(), part.entries.size(), options_, graph);
     for (const auto& [live_id, s] : part.entries) index->add(live_id, s.entry.vector);
@@ -284,7 +284,8 @@ std::size_t semantic_tier::purge(time_point now) {
 std::size_t semantic_tier::erase_partition_prefix(std::string_view prefix) {
   std::size_t dropped = 0;
   auto it = partitions_.lower_bound(prefix);
-  while (it != partitions_.end() && std::string_view(it->first).substr(0, prefix.size()) == prefix) {
+  while (it != partitions_.end() &&
+         std::string_view(it->first).substr(0, prefix.size()) == prefix) {
     dropped += it->second->entries.size();
     it = partitions_.erase(it);
   }

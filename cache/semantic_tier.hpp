@@ -93,8 +93,8 @@ struct semantic_tier_stats {
   /// entity guard, by the kind of the nearest one's disagreement ("zip", …).
   std::map<std::string, std::uint64_t> guard_blocked;
   std::uint64_t inserts = 0;
-  std::uint64_t evictions = 0;    ///< dropped to respect max_entries_per_partition
-  std::uint64_t expirations = 0;  ///< dropped because they expired
+  std::uint64_t evictions = 0;      ///< dropped to respect max_entries_per_partition
+  std::uint64_t expirations = 0;    ///< dropped because they expired
   std::uint64_t invalidations = 0;  ///< dropped by erase_partition_prefix / clear
 };
 

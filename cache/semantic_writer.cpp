@@ -128,8 +128,7 @@ semantic_writer_actor::behavior_type semantic_writer(self_ptr self, std::string 
 
 }  // namespace
 
-semantic_writer_actor spawn_semantic_writer(caf::actor_system& sys,
-                                            const std::string& database_url,
+semantic_writer_actor spawn_semantic_writer(caf::actor_system& sys, const std::string& database_url,
                                             const std::string& market,
                                             semantic_writer_options options) {
   return sys.spawn<caf::detached>(semantic_writer, database_url, market, std::move(options));

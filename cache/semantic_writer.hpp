@@ -40,8 +40,7 @@ struct semantic_writer_options {
 };
 
 /// Spawns the writer for `market`'s entries in `database_url`.
-semantic_writer_actor spawn_semantic_writer(caf::actor_system& sys,
-                                            const std::string& database_url,
+semantic_writer_actor spawn_semantic_writer(caf::actor_system& sys, const std::string& database_url,
                                             const std::string& market,
                                             semantic_writer_options options = {});
 

@@ -24,7 +24,7 @@ namespace openhouse::cache {
 /// threads or locks here. Not thread-safe.
 template <class Waiter>
 class single_flight {
-public:
+ public:
   /// Adds `waiter` for `key`. Returns true if a call for `key` was already in
   /// flight (the caller only waits), false if the caller is the first and
   /// must start the call.
@@ -77,7 +77,7 @@ public:
     return out;
   }
 
-private:
+ private:
   struct string_hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept {

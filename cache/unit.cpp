@@ -47,13 +47,9 @@ std::string_view to_string(outcome o) noexcept {
   return "unknown";
 }
 
-bool has_market(scope s) noexcept {
-  return s != scope::global;
-}
+bool has_market(scope s) noexcept { return s != scope::global; }
 
-bool has_contact(scope s) noexcept {
-  return s == scope::contact || s == scope::conversation;
-}
+bool has_contact(scope s) noexcept { return s == scope::contact || s == scope::conversation; }
 
 unit& unit::with(std::string name, std::string value) {
   inputs.emplace_back(std::move(name), std::move(value));

@@ -21,9 +21,8 @@ namespace {
 
 void check_length(std::span<const float> vector, std::size_t dimension, const char* what) {
   if (vector.size() != dimension) {
-    throw std::invalid_argument(std::string(what) + ": vector of " +
-                                std::to_string(vector.size()) + " floats, index has " +
-                                std::to_string(dimension));
+    throw std::invalid_argument(std::string(what) + ": vector of " + std::to_string(vector.size()) +
+                                " floats, index has " + std::to_string(dimension));
   }
 }
 
@@ -100,8 +99,8 @@ void brute_force_index::add(std::uint64_t id, std::span<const float> vector) {
   std::unique_lock lock(mutex_);
   const auto row = rows_.find(id);
   if (row != rows_.end()) {
-    std::copy(vector.begin(), vector.end(), vectors_.begin() + static_cast<std::ptrdiff_t>(
-                                                                  row->second * dimension_));
+    std::copy(vector.begin(), vector.end(),
+              vectors_.begin() + static_cast<std::ptrdiff_t>(row->second * dimension_));
     return;
   }
   rows_.emplace(id, ids_.size());

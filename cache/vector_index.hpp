@@ -102,7 +102,7 @@ class brute_force_index final : public vector_index {
 
  private:
   std::size_t dimension_;
-  std::vector<float> vectors_;           // row i is ids_[i]'s vector
+  std::vector<float> vectors_;  // row i is ids_[i]'s vector
   std::vector<std::uint64_t> ids_;
   std::unordered_map<std::uint64_t, std::size_t> rows_;
   mutable std::shared_mutex mutex_;

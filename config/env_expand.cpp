@@ -24,9 +24,7 @@ env_lookup fixed_env(std::vector<std::pair<std::string, std::string>> vars) {
 
 namespace {
 
-bool is_name_start(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
+bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
 

@@ -8,7 +8,7 @@ namespace openhouse::runtime {
 /// Wall-clock time as the runtime sees it. Injected everywhere a timestamp,
 /// TTL, window or quiet hour is read, so that tests and replay control time.
 class clock {
-public:
+ public:
   using time_point = std::chrono::system_clock::time_point;
 
   virtual ~clock() = default;
@@ -22,13 +22,13 @@ public:
 
 /// The real clock.
 class system_clock final : public clock {
-public:
+ public:
   [[nodiscard]] time_point now() const override { return std::chrono::system_clock::now(); }
 };
 
 /// A clock that moves only when told to (tests, replay's virtual time).
 class manual_clock final : public clock {
-public:
+ public:
   explicit manual_clock(time_point start = time_point{}) : now_(start.time_since_epoch().count()) {}
 
   [[nodiscard]] time_point now() const override {
@@ -38,7 +38,7 @@ public:
   void advance(std::chrono::system_clock::duration d) { now_ += d.count(); }
   void set(time_point t) { now_ = t.time_since_epoch().count(); }
 
-private:
+ private:
   std::atomic<time_point::rep> now_;
 };
 

@@ -11,8 +11,7 @@ namespace openhouse::runtime {
 /// Routes each inbound message to its contact's conversation actor, spawning
 /// (activating) it on demand and letting idle ones passivate.
 using router_actor = passivation_actor::extend<
-    caf::replies_to<inbound_sms>::with<turn_result>,
-    caf::replies_to<crm_event>::with<crm_result>,
+    caf::replies_to<inbound_sms>::with<turn_result>, caf::replies_to<crm_event>::with<crm_result>,
     caf::replies_to<count_atom>::with<std::uint64_t>>;  ///< active conversations
 
 struct router_state {

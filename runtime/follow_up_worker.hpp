@@ -27,16 +27,15 @@ namespace openhouse::runtime {
 ///  - `tick`: look now; answers (follow-ups written, held for the market's
 ///    quiet hours);
 ///  - `(tick, n)`: the poll chain, every follow_up.poll; it re-arms itself.
-using follow_up_actor =
-    caf::typed_actor<caf::replies_to<tick_atom>::with<std::int32_t, bool>,
-                     caf::reacts_to<tick_atom, std::uint64_t>>;
+using follow_up_actor = caf::typed_actor<caf::replies_to<tick_atom>::with<std::int32_t, bool>,
+                                         caf::reacts_to<tick_atom, std::uint64_t>>;
 
 struct follow_up_deps {
   std::shared_ptr<const config::market_config> config;
-  std::shared_ptr<const clock> time;       ///< read on every tick; never the system clock
-  std::shared_ptr<const time_zone> zone;   ///< the market's, for quiet hours
+  std::shared_ptr<const clock> time;          ///< read on every tick; never the system clock
+  std::shared_ptr<const time_zone> zone;      ///< the market's, for quiet hours
   std::shared_ptr<runtime::metrics> metrics;  ///< optional
-  outbox_actor outbox;                     ///< optional: told `tick` after rows were written
+  outbox_actor outbox;                        ///< optional: told `tick` after rows were written
   /// Start the poll chain (serve). Tests leave it off and send `tick`
   /// themselves, so that only their (manual) clock decides what is due.
   bool poll = true;

@@ -14,9 +14,9 @@ caf::error make_provider_error(const llm::client_error& failure) {
   // The gateway's retry policy needs the status and retry-after, not just the code.
   return caf::error{
       static_cast<std::uint8_t>(failure.code), llm::error_category,
-      caf::make_message(failure.message, static_cast<std::int32_t>(failure.http_status),
-                        static_cast<std::int64_t>(failure.retry_after ? failure.retry_after->count()
-                                                                      : -1))};
+      caf::make_message(
+          failure.message, static_cast<std::int32_t>(failure.http_status),
+          static_cast<std::int64_t>(failure.retry_after ? failure.retry_after->count() : -1))};
 }
 
 llm::client_error provider_error(const caf::error& err) {
@@ -85,9 +85,9 @@ llm_actor spawn_llm_pool(caf::actor_system& sys, const config::llm_settings& set
   auto factory = [&sys, provider = settings.provider, options] {
     return caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(llm_worker, provider, options));
   };
-  auto pool = caf::actor_pool::make(sys.dummy_execution_unit(),
-                                    std::max<std::size_t>(1, settings.workers), factory,
-                                    caf::actor_pool::round_robin());
+  auto pool =
+      caf::actor_pool::make(sys.dummy_execution_unit(), std::max<std::size_t>(1, settings.workers),
+                            factory, caf::actor_pool::round_robin());
   return caf::actor_cast<llm_actor>(pool);
 }
 

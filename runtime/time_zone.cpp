@@ -79,8 +79,8 @@ time_zone time_zone::load(const std::string& name, const std::string& zoneinfo_d
   tz.initial_offset_ = type_offset(0);
   tz.transitions_.reserve(static_cast<std::size_t>(h.timecnt));
   for (std::int64_t i = 0; i < h.timecnt; ++i) {
-    tz.transitions_.push_back({read_be(times + i * time_bytes, time_bytes),
-                               type_offset(indexes[i])});
+    tz.transitions_.push_back(
+        {read_be(times + i * time_bytes, time_bytes), type_offset(indexes[i])});
   }
   return tz;
 }

@@ -12,7 +12,7 @@ namespace openhouse::runtime {
 /// setting TZ for localtime_r is process-global, so the runtime reads the
 /// transitions itself. Immutable after construction; thread-safe.
 class time_zone {
-public:
+ public:
   using time_point = std::chrono::system_clock::time_point;
 
   /// Loads `name` (e.g. "America/Los_Angeles"); throws std::runtime_error
@@ -32,7 +32,7 @@ public:
   /// Minutes since local midnight at `t`, 0..1439 (quiet hours).
   [[nodiscard]] int minute_of_day(time_point t) const;
 
-private:
+ private:
   struct transition {
     std::int64_t at;      ///< UTC seconds since the epoch
     std::int32_t offset;  ///< seconds east of UTC from `at` on

@@ -16,7 +16,7 @@ namespace openhouse::crm {
 
 /// Custom fields merged into the stored facts (agents/facts schema).
 struct facts_merge {
-  std::string facts_json;  ///< the stored form after the merge
+  std::string facts_json;             ///< the stored form after the merge
   std::vector<std::string> applied;   ///< canonical names set or cleared
   std::vector<std::string> rejected;  ///< keys whose value did not validate (nothing changed)
 };

@@ -168,7 +168,8 @@ std::optional<std::int64_t> parse_timestamp_ms(std::string_view s) {
       *sec > 60) {
     return std::nullopt;
   }
-  const std::chrono::year_month_day date{std::chrono::year{*y}, std::chrono::month{static_cast<unsigned>(*mo)},
+  const std::chrono::year_month_day date{std::chrono::year{*y},
+                                         std::chrono::month{static_cast<unsigned>(*mo)},
                                          std::chrono::day{static_cast<unsigned>(*d)}};
   if (!date.ok()) return std::nullopt;
   std::size_t at = 19;

@@ -4,10 +4,14 @@ namespace openhouse::crm {
 
 std::string_view to_string(delivery_verdict v) noexcept {
   switch (v) {
-    case delivery_verdict::fresh: return "fresh";
-    case delivery_verdict::duplicate: return "duplicate";
-    case delivery_verdict::too_old: return "too_old";
-    case delivery_verdict::too_new: return "too_new";
+    case delivery_verdict::fresh:
+      return "fresh";
+    case delivery_verdict::duplicate:
+      return "duplicate";
+    case delivery_verdict::too_old:
+      return "too_old";
+    case delivery_verdict::too_new:
+      return "too_new";
   }
   return "unknown";
 }

@@ -30,7 +30,7 @@ enum class delivery_verdict {
 
 /// Thread-safe: the HTTP front calls it from several I/O threads.
 class replay_guard {
-public:
+ public:
   replay_guard(std::shared_ptr<const runtime::clock> time, std::chrono::seconds window);
 
   /// The verdict for a delivery; remembers nothing.
@@ -45,7 +45,7 @@ public:
   /// Remembered ids (for tests: the memory stays bounded by the window).
   [[nodiscard]] std::size_t size() const;
 
-private:
+ private:
   void expire(std::int64_t now_ms);
 
   std::shared_ptr<const runtime::clock> time_;

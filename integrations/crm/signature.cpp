@@ -65,8 +65,8 @@ std::optional<std::vector<unsigned char>> from_base64(std::string_view text) {
 
 std::string to_base64(const unsigned char* data, std::size_t len) {
   std::string out(4 * ((len + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                      static_cast<int>(len));
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(len));
   out.resize(static_cast<std::size_t>(written));
   return out;
 }
@@ -153,8 +153,7 @@ bool public_key::verify(std::string_view body, std::string_view signature_base64
 
 std::string rsa_sha256_sign_base64(std::string_view private_key_pem, std::string_view body) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio{
-      BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())),
-      &BIO_free};
+      BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())), &BIO_free};
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key{
       bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr,
       &EVP_PKEY_free};

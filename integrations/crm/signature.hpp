@@ -28,7 +28,7 @@ inline constexpr std::string_view rsa_header = "x-wh-signature";
 
 /// An RSA (or any EVP) public key parsed once from PEM text.
 class public_key {
-public:
+ public:
   /// The key of a PEM "PUBLIC KEY" (SubjectPublicKeyInfo) or "RSA PUBLIC KEY"
   /// block; nullopt when the text holds neither.
   [[nodiscard]] static std::optional<public_key> from_pem(std::string_view pem);
@@ -37,7 +37,7 @@ public:
   /// signature of `body` by this key. Malformed base64 is simply false.
   [[nodiscard]] bool verify(std::string_view body, std::string_view signature_base64) const;
 
-private:
+ private:
   struct deleter {
     void operator()(void* key) const;
   };

@@ -53,8 +53,8 @@ std::string url_encode(std::string_view in) {
   out.reserve(in.size() * 3);
   for (const char ch : in) {
     const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-        c == '-' || c == '_' || c == '.' || c == '~') {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -76,7 +76,8 @@ std::optional<form> form::parse(std::string_view body) {
     }
     const auto eq = piece.find('=');
     auto key = url_decode(piece.substr(0, eq));
-    auto value = url_decode(eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1));
+    auto value =
+        url_decode(eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1));
     if (!key || !value || key->empty()) {
       return std::nullopt;
     }

@@ -11,7 +11,7 @@ namespace openhouse::http {
 /// Decoded application/x-www-form-urlencoded body. Keeps every pair in order
 /// (repeated keys are legal and all of them are signed by Twilio).
 class form {
-public:
+ public:
   using pair = std::pair<std::string, std::string>;
 
   /// Parses a body; nullopt on a malformed %-escape or an empty key.
@@ -22,7 +22,7 @@ public:
 
   [[nodiscard]] const std::vector<pair>& pairs() const { return pairs_; }
 
-private:
+ private:
   std::vector<pair> pairs_;
 };
 

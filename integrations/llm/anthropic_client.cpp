@@ -14,14 +14,16 @@ anthropic_client::~anthropic_client() = default;
 anthropic_client::anthropic_client(anthropic_client&&) noexcept = default;
 anthropic_client& anthropic_client::operator=(anthropic_client&&) noexcept = default;
 
-std::variant<messages_response, client_error> anthropic_client::send(const messages_request& request) {
+std::variant<messages_response, client_error> anthropic_client::send(
+    const messages_request& request) {
   return send(request, text_chunk_fn{});
 }
 
-std::variant<messages_response, client_error> anthropic_client::send(const messages_request& request,
-                                                                     const text_chunk_fn& on_text) {
+std::variant<messages_response, client_error> anthropic_client::send(
+    const messages_request& request, const text_chunk_fn& on_text) {
   try {
-    if (!transport_) return client_error{client_errc::transport, 0, "client was moved from", std::nullopt};
+    if (!transport_)
+      return client_error{client_errc::transport, 0, "client was moved from", std::nullopt};
     std::string payload;
     try {
       payload = to_json(request).dump();
@@ -37,7 +39,8 @@ std::variant<messages_response, client_error> anthropic_client::send(const messa
     if (!request.task.empty()) headers.push_back("x-openhouse-task: " + request.task);
     headers.insert(headers.end(), options_.extra_headers.begin(), options_.extra_headers.end());
 
-    return exchange(*transport_, url_, headers, payload, request.stream, wire_format::anthropic, parse_messages_response, on_text);
+    return exchange(*transport_, url_, headers, payload, request.stream, wire_format::anthropic,
+                    parse_messages_response, on_text);
   } catch (const std::exception& e) {
     return client_error{client_errc::transport, 0, e.what(), std::nullopt};
   } catch (...) {

@@ -6,9 +6,12 @@ namespace openhouse::llm {
 
 std::string_view to_string(breaker_state s) noexcept {
   switch (s) {
-    case breaker_state::closed: return "closed";
-    case breaker_state::open: return "open";
-    case breaker_state::half_open: return "half_open";
+    case breaker_state::closed:
+      return "closed";
+    case breaker_state::open:
+      return "open";
+    case breaker_state::half_open:
+      return "half_open";
   }
   return "unknown";
 }

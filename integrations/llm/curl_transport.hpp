@@ -40,14 +40,14 @@ struct client_options {
 struct http_answer {
   int status = 0;
   std::optional<std::string> retry_after;  ///< raw retry-after header
-  std::string body;  ///< empty when the body went to a sink
+  std::string body;                        ///< empty when the body went to a sink
 };
 
 /// Blocking JSON POSTs on one libcurl easy handle, shared by the provider
 /// clients. The handle lives as long as the transport, so its connection (and
 /// TLS session) is reused across calls. Not thread-safe: one per worker thread.
 class curl_transport {
-public:
+ public:
   /// Receives body bytes as they arrive (a stream); may throw to abort.
   using body_sink = std::function<void(std::string_view bytes)>;
 
@@ -63,14 +63,14 @@ public:
   /// and timeouts are client_errors (http_status 0); an exception from `sink`
   /// aborts the call and becomes a transport error naming it. Never throws
   /// except std::bad_alloc.
-  [[nodiscard]] std::variant<http_answer, client_error> post(const std::string& url,
-                                                             const std::vector<std::string>& headers,
-                                                             const std::string& payload, const body_sink& sink = {});
+  [[nodiscard]] std::variant<http_answer, client_error> post(
+      const std::string& url, const std::vector<std::string>& headers, const std::string& payload,
+      const body_sink& sink = {});
 
   /// Connections opened so far; stays at 1 across calls while keep-alive works.
   [[nodiscard]] std::int64_t connections_opened() const noexcept;
 
-private:
+ private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };

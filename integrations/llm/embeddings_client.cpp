@@ -21,12 +21,12 @@ nlohmann::json to_embeddings_json(std::string_view model, const std::vector<std:
   return body;
 }
 
-std::variant<embeddings, client_error> parse_embeddings_response(int http_status, std::string_view body,
-                                                                 std::optional<std::string> retry_after,
-                                                                 std::size_t expected_count,
-                                                                 std::optional<std::size_t> dimensions) {
+std::variant<embeddings, client_error> parse_embeddings_response(
+    int http_status, std::string_view body, std::optional<std::string> retry_after,
+    std::size_t expected_count, std::optional<std::size_t> dimensions) {
   try {
-    if (http_status < 200 || http_status >= 300) return error_from_http(http_status, body, retry_after);
+    if (http_status < 200 || http_status >= 300)
+      return error_from_http(http_status, body, retry_after);
     nlohmann::json json;
     try {
       json = nlohmann::json::parse(body);
@@ -38,8 +38,11 @@ std::variant<embeddings, client_error> parse_embeddings_response(int http_status
       // An error inside a 2xx (a proxy, a local server): its code or type says which.
       std::string kind;
       if (error->is_object()) {
-        if (const auto code = error->find("code"); code != error->end() && code->is_string()) kind = *code;
-        if (const auto type = error->find("type"); kind.empty() && type != error->end() && type->is_string()) kind = *type;
+        if (const auto code = error->find("code"); code != error->end() && code->is_string())
+          kind = *code;
+        if (const auto type = error->find("type");
+            kind.empty() && type != error->end() && type->is_string())
+          kind = *type;
       }
       auto out = error_from_http(500, body, retry_after);
       out.code = errc_for_error_type(kind);
@@ -47,10 +50,11 @@ std::variant<embeddings, client_error> parse_embeddings_response(int http_status
       return out;
     }
     const auto data = json.find("data");
-    if (data == json.end() || !data->is_array()) return malformed(http_status, "response has no data list");
+    if (data == json.end() || !data->is_array())
+      return malformed(http_status, "response has no data list");
     if (data->size() != expected_count) {
-      return malformed(http_status, "expected " + std::to_string(expected_count) + " embeddings, got " +
-                                        std::to_string(data->size()));
+      return malformed(http_status, "expected " + std::to_string(expected_count) +
+                                        " embeddings, got " + std::to_string(data->size()));
     }
     embeddings vectors(expected_count);
     std::vector<bool> seen(expected_count, false);
@@ -65,17 +69,20 @@ std::variant<embeddings, client_error> parse_embeddings_response(int http_status
         }
         index = it->get<std::size_t>();
       }
-      if (seen[index]) return malformed(http_status, "embedding index " + std::to_string(index) + " repeated");
+      if (seen[index])
+        return malformed(http_status, "embedding index " + std::to_string(index) + " repeated");
       seen[index] = true;
       const auto values = item.find("embedding");
       // A base64 string means the server ignored our default float encoding.
       if (values == item.end() || !values->is_array() || values->empty()) {
-        return malformed(http_status, "embedding " + std::to_string(index) + " is not a list of numbers");
+        return malformed(http_status,
+                         "embedding " + std::to_string(index) + " is not a list of numbers");
       }
       if (!width) width = values->size();
       if (values->size() != *width) {
         return malformed(http_status, "embedding " + std::to_string(index) + " has dimension " +
-                                          std::to_string(values->size()) + ", expected " + std::to_string(*width));
+                                          std::to_string(values->size()) + ", expected " +
+                                          std::to_string(*width));
       }
       auto& vector = vectors[index];
       vector.reserve(values->size());
@@ -103,18 +110,22 @@ embeddings_client::~embeddings_client() = default;
 embeddings_client::embeddings_client(embeddings_client&&) noexcept = default;
 embeddings_client& embeddings_client::operator=(embeddings_client&&) noexcept = default;
 
-std::variant<embeddings, client_error> embeddings_client::embed(const std::vector<std::string>& texts) {
+std::variant<embeddings, client_error> embeddings_client::embed(
+    const std::vector<std::string>& texts) {
   try {
-    if (!transport_) return client_error{client_errc::transport, 0, "client was moved from", std::nullopt};
+    if (!transport_)
+      return client_error{client_errc::transport, 0, "client was moved from", std::nullopt};
     if (texts.empty()) return embeddings{};
     const std::string payload = to_embeddings_json(model_, texts, dimensions_).dump();
-    std::vector<std::string> headers = {"content-type: application/json", "accept: application/json"};
+    std::vector<std::string> headers = {"content-type: application/json",
+                                        "accept: application/json"};
     if (!options_.api_key.empty()) headers.push_back("authorization: Bearer " + options_.api_key);
     headers.insert(headers.end(), options_.extra_headers.begin(), options_.extra_headers.end());
     auto answer = transport_->post(url_, headers, payload);
     if (auto* error = std::get_if<client_error>(&answer)) return std::move(*error);
     auto& http = std::get<http_answer>(answer);
-    return parse_embeddings_response(http.status, http.body, std::move(http.retry_after), texts.size(), dimensions_);
+    return parse_embeddings_response(http.status, http.body, std::move(http.retry_after),
+                                     texts.size(), dimensions_);
   } catch (const std::exception& e) {
     return client_error{client_errc::transport, 0, e.what(), std::nullopt};
   } catch (...) {

@@ -28,20 +28,20 @@ typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, messages_request& x) {
-  return f(caf::meta::type_name("messages_request"), x.model, x.system, x.messages, x.max_tokens, x.task,
-           x.stream, x.tools_json);
+  return f(caf::meta::type_name("messages_request"), x.model, x.system, x.messages, x.max_tokens,
+           x.task, x.stream, x.tools_json);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, usage& x) {
-  return f(caf::meta::type_name("usage"), x.input_tokens, x.output_tokens, x.cache_creation_input_tokens,
-           x.cache_read_input_tokens);
+  return f(caf::meta::type_name("usage"), x.input_tokens, x.output_tokens,
+           x.cache_creation_input_tokens, x.cache_read_input_tokens);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, messages_response& x) {
-  return f(caf::meta::type_name("messages_response"), x.id, x.model, x.text, x.stop_reason, x.tokens,
-           x.tool_calls_json);
+  return f(caf::meta::type_name("messages_response"), x.id, x.model, x.text, x.stop_reason,
+           x.tokens, x.tool_calls_json);
 }
 
 /// The CAF error category of client_errc. Register it on the actor system
@@ -56,7 +56,8 @@ inline caf::error make_error(client_errc code) {
 
 /// client_errc with the provider's message as context.
 inline caf::error make_error(client_errc code, std::string message) {
-  return caf::error{static_cast<std::uint8_t>(code), error_category, caf::make_message(std::move(message))};
+  return caf::error{static_cast<std::uint8_t>(code), error_category,
+                    caf::make_message(std::move(message))};
 }
 
 }  // namespace openhouse::llm

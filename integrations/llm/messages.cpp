@@ -1,9 +1,9 @@
 #include "integrations/llm/messages.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <algorithm>
 #include <exception>
 #include <stdexcept>
 #include <utility>
@@ -30,12 +30,15 @@ std::string string_field(const nlohmann::json& object, const char* name) {
 std::optional<std::chrono::seconds> parse_retry_after(const std::optional<std::string>& value) {
   if (!value) return std::nullopt;
   std::string_view text = *value;
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
   double seconds = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (ec != std::errc{} || end != text.data() + text.size() || seconds < 0 || !std::isfinite(seconds)) {
+  if (ec != std::errc{} || end != text.data() + text.size() || seconds < 0 ||
+      !std::isfinite(seconds)) {
     return std::nullopt;
   }
   return std::chrono::seconds{static_cast<std::int64_t>(std::ceil(seconds))};
@@ -67,7 +70,8 @@ std::string error_message(int status, std::string_view body) {
             type = type.empty() ? code : type + " (" + code + ")";
           }
           const std::string message = string_field(*err, "message");
-          if (!type.empty() || !message.empty()) return type.empty() ? message : type + ": " + message;
+          if (!type.empty() || !message.empty())
+            return type.empty() ? message : type + ": " + message;
         } else if (err->is_string()) {
           return err->get<std::string>();  // Ollama, llama.cpp
         }
@@ -129,7 +133,8 @@ nlohmann::json tools_for(const std::string& tools_json, tool_shape wanted) {
     const auto function = tool.find("function");
     const bool openai = function != tool.end() && function->is_object();
     if (openai) {
-      if (string_field(*function, "name").empty()) throw std::invalid_argument{"tools_json: function without a name"};
+      if (string_field(*function, "name").empty())
+        throw std::invalid_argument{"tools_json: function without a name"};
       if (wanted == tool_shape::openai) {
         out.push_back(tool);
         continue;
@@ -137,13 +142,15 @@ nlohmann::json tools_for(const std::string& tools_json, tool_shape wanted) {
       nlohmann::json converted = {{"name", (*function)["name"]}};
       if (function->contains("description")) converted["description"] = (*function)["description"];
       const auto parameters = function->find("parameters");
-      converted["input_schema"] = parameters != function->end() && parameters->is_object()
-                                      ? *parameters
-                                      : nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}};
+      converted["input_schema"] =
+          parameters != function->end() && parameters->is_object()
+              ? *parameters
+              : nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}};
       out.push_back(std::move(converted));
       continue;
     }
-    if (string_field(tool, "name").empty()) throw std::invalid_argument{"tools_json: tool without a name"};
+    if (string_field(tool, "name").empty())
+      throw std::invalid_argument{"tools_json: tool without a name"};
     if (wanted == tool_shape::anthropic) {
       out.push_back(tool);
       continue;
@@ -152,14 +159,15 @@ nlohmann::json tools_for(const std::string& tools_json, tool_shape wanted) {
     // chat completions has nothing to map them to.
     const std::string type = string_field(tool, "type");
     if (!type.empty() && type != "custom" && !tool.contains("input_schema")) {
-      throw std::invalid_argument{"tools_json: tool '" + tool["name"].get<std::string>() + "' of type '" + type +
-                                  "' has no OpenAI equivalent"};
+      throw std::invalid_argument{"tools_json: tool '" + tool["name"].get<std::string>() +
+                                  "' of type '" + type + "' has no OpenAI equivalent"};
     }
     nlohmann::json function_json = {{"name", tool["name"]}};
     if (tool.contains("description")) function_json["description"] = tool["description"];
-    function_json["parameters"] = tool.contains("input_schema")
-                                      ? tool["input_schema"]
-                                      : nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}};
+    function_json["parameters"] =
+        tool.contains("input_schema")
+            ? tool["input_schema"]
+            : nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}};
     out.push_back({{"type", "function"}, {"function", std::move(function_json)}});
   }
   return out;
@@ -186,14 +194,22 @@ std::optional<std::string> chat_content_text(const nlohmann::json& content) {
 
 std::string_view to_string(client_errc code) noexcept {
   switch (code) {
-    case client_errc::transport: return "transport";
-    case client_errc::timeout: return "timeout";
-    case client_errc::rate_limited: return "rate_limited";
-    case client_errc::overloaded: return "overloaded";
-    case client_errc::server_error: return "server_error";
-    case client_errc::bad_request: return "bad_request";
-    case client_errc::unauthorized: return "unauthorized";
-    case client_errc::malformed_response: return "malformed_response";
+    case client_errc::transport:
+      return "transport";
+    case client_errc::timeout:
+      return "timeout";
+    case client_errc::rate_limited:
+      return "rate_limited";
+    case client_errc::overloaded:
+      return "overloaded";
+    case client_errc::server_error:
+      return "server_error";
+    case client_errc::bad_request:
+      return "bad_request";
+    case client_errc::unauthorized:
+      return "unauthorized";
+    case client_errc::malformed_response:
+      return "malformed_response";
   }
   return "unknown";
 }
@@ -223,8 +239,8 @@ bool is_spend_limit(const client_error& error) noexcept {
   if (error.code != client_errc::rate_limited && error.http_status != 429) return false;
   try {
     const std::string message = lowercase(error.message);
-    for (const char* marker : {"insufficient_quota", "exceeded your current quota", "spend limit", "spending limit",
-                               "billing", "credit balance"}) {
+    for (const char* marker : {"insufficient_quota", "exceeded your current quota", "spend limit",
+                               "spending limit", "billing", "credit balance"}) {
       if (message.find(marker) != std::string::npos) return true;
     }
   } catch (...) {
@@ -250,9 +266,11 @@ client_errc errc_for_error_type(std::string_view type) noexcept {
   return client_errc::server_error;
 }
 
-client_error error_from_http(int http_status, std::string_view body, const std::optional<std::string>& retry_after) {
+client_error error_from_http(int http_status, std::string_view body,
+                             const std::optional<std::string>& retry_after) {
   try {
-    auto error = make_error(errc_for_status(http_status), http_status, error_message(http_status, body));
+    auto error =
+        make_error(errc_for_status(http_status), http_status, error_message(http_status, body));
     error.retry_after = parse_retry_after(retry_after);
     return error;
   } catch (const std::exception& e) {
@@ -313,7 +331,8 @@ nlohmann::json to_chat_json(const messages_request& request) {
   // One system message per block: the blocks up to the cache breakpoint stay
   // a byte-identical leading prefix, which is what OpenAI-style automatic
   // prompt caching (and vLLM/llama.cpp prefix caching) match on.
-  for (const auto& block : request.system) messages.push_back({{"role", "system"}, {"content", block.text}});
+  for (const auto& block : request.system)
+    messages.push_back({{"role", "system"}, {"content", block.text}});
   for (const auto& message : request.messages) {
     messages.push_back({{"role", message.role}, {"content", message.content}});
   }
@@ -334,28 +353,33 @@ nlohmann::json to_chat_json(const messages_request& request) {
 std::variant<messages_response, client_error> parse_messages_response(
     int http_status, std::string_view body, std::optional<std::string> retry_after) {
   try {
-    if (http_status < 200 || http_status >= 300) return error_from_http(http_status, body, retry_after);
+    if (http_status < 200 || http_status >= 300)
+      return error_from_http(http_status, body, retry_after);
     nlohmann::json json;
     try {
       json = nlohmann::json::parse(body);
     } catch (const nlohmann::json::parse_error& e) {
-      return make_error(client_errc::malformed_response, http_status, std::string{"invalid JSON: "} + e.what());
+      return make_error(client_errc::malformed_response, http_status,
+                        std::string{"invalid JSON: "} + e.what());
     }
     if (!json.is_object()) {
-      return make_error(client_errc::malformed_response, http_status, "response is not a JSON object");
+      return make_error(client_errc::malformed_response, http_status,
+                        "response is not a JSON object");
     }
     // An error object can arrive with a 2xx (e.g. through a proxy); honour its type.
     if (json.value("type", std::string{}) == "error") {
       const auto type = json.contains("error") && json["error"].is_object()
                             ? json["error"].value("type", std::string{})
                             : std::string{};
-      auto error = make_error(errc_for_error_type(type), http_status, error_message(http_status, body));
+      auto error =
+          make_error(errc_for_error_type(type), http_status, error_message(http_status, body));
       error.retry_after = parse_retry_after(retry_after);
       return error;
     }
     const auto content = json.find("content");
     if (content == json.end() || !content->is_array()) {
-      return make_error(client_errc::malformed_response, http_status, "response has no content array");
+      return make_error(client_errc::malformed_response, http_status,
+                        "response has no content array");
     }
     messages_response response;
     response.id = json.value("id", std::string{});
@@ -366,7 +390,8 @@ std::variant<messages_response, client_error> parse_messages_response(
     auto tool_calls = nlohmann::json::array();
     for (const auto& block : *content) {
       if (!block.is_object()) {
-        return make_error(client_errc::malformed_response, http_status, "content block is not an object");
+        return make_error(client_errc::malformed_response, http_status,
+                          "content block is not an object");
       }
       const std::string type = string_field(block, "type");
       if (type == "tool_use") {
@@ -390,7 +415,8 @@ std::variant<messages_response, client_error> parse_messages_response(
     }
     response.tokens.input_tokens = token_field(*usage_json, "input_tokens");
     response.tokens.output_tokens = token_field(*usage_json, "output_tokens");
-    response.tokens.cache_creation_input_tokens = token_field(*usage_json, "cache_creation_input_tokens");
+    response.tokens.cache_creation_input_tokens =
+        token_field(*usage_json, "cache_creation_input_tokens");
     response.tokens.cache_read_input_tokens = token_field(*usage_json, "cache_read_input_tokens");
     if (!tool_calls.empty()) response.tool_calls_json = tool_calls.dump();
     return response;
@@ -399,18 +425,21 @@ std::variant<messages_response, client_error> parse_messages_response(
   }
 }
 
-std::variant<messages_response, client_error> parse_chat_response(int http_status, std::string_view body,
-                                                                  std::optional<std::string> retry_after) {
+std::variant<messages_response, client_error> parse_chat_response(
+    int http_status, std::string_view body, std::optional<std::string> retry_after) {
   try {
-    if (http_status < 200 || http_status >= 300) return error_from_http(http_status, body, retry_after);
+    if (http_status < 200 || http_status >= 300)
+      return error_from_http(http_status, body, retry_after);
     nlohmann::json json;
     try {
       json = nlohmann::json::parse(body);
     } catch (const nlohmann::json::parse_error& e) {
-      return make_error(client_errc::malformed_response, http_status, std::string{"invalid JSON: "} + e.what());
+      return make_error(client_errc::malformed_response, http_status,
+                        std::string{"invalid JSON: "} + e.what());
     }
     if (!json.is_object()) {
-      return make_error(client_errc::malformed_response, http_status, "response is not a JSON object");
+      return make_error(client_errc::malformed_response, http_status,
+                        "response is not a JSON object");
     }
     if (const auto error = json.find("error"); error != json.end() && !error->is_null()) {
       auto out = embedded_error(*error, http_status, body);
@@ -418,7 +447,8 @@ std::variant<messages_response, client_error> parse_chat_response(int http_statu
       return out;
     }
     const auto choices = json.find("choices");
-    if (choices == json.end() || !choices->is_array() || choices->empty() || !(*choices)[0].is_object()) {
+    if (choices == json.end() || !choices->is_array() || choices->empty() ||
+        !(*choices)[0].is_object()) {
       return make_error(client_errc::malformed_response, http_status, "response has no choices");
     }
     const auto& choice = (*choices)[0];
@@ -432,23 +462,29 @@ std::variant<messages_response, client_error> parse_chat_response(int http_statu
     const auto content = message->find("content");
     const auto text = content == message->end() ? std::optional<std::string>{std::string{}}
                                                 : chat_content_text(*content);
-    if (!text) return make_error(client_errc::malformed_response, http_status, "message content is not text");
+    if (!text)
+      return make_error(client_errc::malformed_response, http_status,
+                        "message content is not text");
     response.text = *text;
     response.stop_reason = stop_reason_from_finish(string_field(choice, "finish_reason"));
-    if (const auto calls = message->find("tool_calls"); calls != message->end() && !calls->is_null()) {
-      if (!calls->is_array()) return make_error(client_errc::malformed_response, http_status, "tool_calls is not a list");
+    if (const auto calls = message->find("tool_calls");
+        calls != message->end() && !calls->is_null()) {
+      if (!calls->is_array())
+        return make_error(client_errc::malformed_response, http_status, "tool_calls is not a list");
       auto tool_calls = nlohmann::json::array();
       for (const auto& call : *calls) {
         const auto function = call.is_object() ? call.find("function") : call.end();
         if (!call.is_object() || function == call.end() || !function->is_object()) {
-          return make_error(client_errc::malformed_response, http_status, "tool call without a function");
+          return make_error(client_errc::malformed_response, http_status,
+                            "tool call without a function");
         }
         const auto arguments = function->find("arguments");
         // Arguments are a JSON string by the spec; some servers send the object.
-        const std::string raw = arguments == function->end()  ? std::string{}
-                                : arguments->is_string()      ? arguments->get<std::string>()
-                                                              : arguments->dump();
-        tool_calls.push_back(make_tool_call(string_field(call, "id"), string_field(*function, "name"), raw));
+        const std::string raw = arguments == function->end() ? std::string{}
+                                : arguments->is_string()     ? arguments->get<std::string>()
+                                                             : arguments->dump();
+        tool_calls.push_back(
+            make_tool_call(string_field(call, "id"), string_field(*function, "name"), raw));
       }
       if (!tool_calls.empty()) response.tool_calls_json = tool_calls.dump();
     }

@@ -142,7 +142,8 @@ struct client_error {
 /// One entry of tool_calls_json from a call whose arguments arrive as a JSON
 /// string (OpenAI; Anthropic streams them in pieces): {"id","name","input"},
 /// `input` parsed, or the raw string when it is not JSON. Empty arguments: {}.
-[[nodiscard]] nlohmann::json make_tool_call(std::string id, std::string name, std::string_view arguments);
+[[nodiscard]] nlohmann::json make_tool_call(std::string id, std::string name,
+                                            std::string_view arguments);
 
 /// Anthropic's error type ("rate_limit_error", ...) or OpenAI's error code or
 /// type ("rate_limit_exceeded", "insufficient_quota", ...) as a client_errc, for

@@ -21,7 +21,8 @@ std::variant<messages_response, client_error> openai_client::send(const messages
 std::variant<messages_response, client_error> openai_client::send(const messages_request& request,
                                                                   const text_chunk_fn& on_text) {
   try {
-    if (!transport_) return client_error{client_errc::transport, 0, "client was moved from", std::nullopt};
+    if (!transport_)
+      return client_error{client_errc::transport, 0, "client was moved from", std::nullopt};
     std::string payload;
     try {
       payload = to_chat_json(request).dump();
@@ -38,7 +39,8 @@ std::variant<messages_response, client_error> openai_client::send(const messages
     if (!request.task.empty()) headers.push_back("x-openhouse-task: " + request.task);
     headers.insert(headers.end(), options_.extra_headers.begin(), options_.extra_headers.end());
 
-    return exchange(*transport_, url_, headers, payload, request.stream, wire_format::openai, parse_chat_response, on_text);
+    return exchange(*transport_, url_, headers, payload, request.stream, wire_format::openai,
+                    parse_chat_response, on_text);
   } catch (const std::exception& e) {
     return client_error{client_errc::transport, 0, e.what(), std::nullopt};
   } catch (...) {

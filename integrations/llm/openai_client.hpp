@@ -18,7 +18,7 @@ namespace openhouse::llm {
 /// Not thread-safe: use one instance per worker thread. The handle is kept
 /// between calls so that the connection (and TLS session) is reused.
 class openai_client {
-public:
+ public:
   /// options.api_key is sent as "Authorization: Bearer KEY" when not empty;
   /// options.anthropic_version is not used.
   explicit openai_client(client_options options);
@@ -39,12 +39,12 @@ public:
   /// (once with the whole text when the request does not stream). An exception
   /// from `on_text` aborts the call (a transport error).
   [[nodiscard]] std::variant<messages_response, client_error> send(const messages_request& request,
-                                                                    const text_chunk_fn& on_text);
+                                                                   const text_chunk_fn& on_text);
 
   /// Connections opened so far; stays at 1 across calls while keep-alive works.
   [[nodiscard]] std::int64_t connections_opened() const noexcept;
 
-private:
+ private:
   client_options options_;
   std::string url_;
   std::unique_ptr<curl_transport> transport_;

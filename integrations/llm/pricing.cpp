@@ -14,7 +14,8 @@ double tokens_at(std::int64_t tokens, double usd_per_million) {
 }  // namespace
 
 double cost_usd(const config::model_price& price, const usage& tokens) noexcept {
-  return tokens_at(tokens.input_tokens, price.input) + tokens_at(tokens.output_tokens, price.output) +
+  return tokens_at(tokens.input_tokens, price.input) +
+         tokens_at(tokens.output_tokens, price.output) +
          tokens_at(tokens.cache_creation_input_tokens, price.cache_write) +
          tokens_at(tokens.cache_read_input_tokens, price.cache_read);
 }

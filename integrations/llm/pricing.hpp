@@ -15,6 +15,7 @@ namespace openhouse::llm {
 /// token (plain, cache-write and cache-read) at the input price, output at the
 /// output price. The replay report's baseline_cost_usd sums this over the
 /// calls a run without any caching would have made.
-[[nodiscard]] double baseline_cost_usd(const config::model_price& price, const usage& tokens) noexcept;
+[[nodiscard]] double baseline_cost_usd(const config::model_price& price,
+                                       const usage& tokens) noexcept;
 
 }  // namespace openhouse::llm

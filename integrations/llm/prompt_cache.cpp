@@ -4,7 +4,8 @@
 
 namespace openhouse::llm::sim {
 
-prompt_cache::prompt_cache(clock_fn clock, std::chrono::seconds ttl) : clock_(std::move(clock)), ttl_(ttl) {}
+prompt_cache::prompt_cache(clock_fn clock, std::chrono::seconds ttl)
+    : clock_(std::move(clock)), ttl_(ttl) {}
 
 bool prompt_cache::touch(std::uint64_t prefix_hash) {
   const auto now = clock_();

@@ -13,7 +13,7 @@ namespace openhouse::llm::sim {
 /// within `ttl` of its last use (each read refreshes it, as the provider's
 /// ephemeral cache does). Thread-safe.
 class prompt_cache {
-public:
+ public:
   using clock_fn = std::function<std::chrono::steady_clock::time_point()>;
 
   explicit prompt_cache(clock_fn clock, std::chrono::seconds ttl = std::chrono::minutes{5});
@@ -25,7 +25,7 @@ public:
   /// Warm prefixes right now (expired ones are not counted).
   [[nodiscard]] std::size_t size() const;
 
-private:
+ private:
   void prune_locked(std::chrono::steady_clock::time_point now);
 
   clock_fn clock_;

@@ -34,8 +34,10 @@ double unit_interval(std::uint64_t seed, int attempt) {
 
 std::string_view to_string(retry_class c) noexcept {
   switch (c) {
-    case retry_class::retry: return "retry";
-    case retry_class::give_up: return "give_up";
+    case retry_class::retry:
+      return "retry";
+    case retry_class::give_up:
+      return "give_up";
   }
   return "unknown";
 }
@@ -49,8 +51,10 @@ bool is_billing_failure(const client_error& error) {
   // A plain rate limit talks about requests or tokens per minute instead.
   const std::string text = lowercase(error.message);
   static constexpr std::array<std::string_view, 8> markers = {
-      "spend limit", "spending limit", "credit balance", "billing",
-      "insufficient_quota", "exceeded your current quota", "usage limit", "credits"};
+      "spend limit",        "spending limit",
+      "credit balance",     "billing",
+      "insufficient_quota", "exceeded your current quota",
+      "usage limit",        "credits"};
   return std::any_of(markers.begin(), markers.end(),
                      [&text](std::string_view m) { return text.find(m) != std::string::npos; });
 }
@@ -68,7 +72,7 @@ retry_class classify(const client_error& error) {
     case client_errc::server_error:
       // 501 Not Implemented / 505 Version Not Supported answer the same forever.
       return error.http_status == 501 || error.http_status == 505 ? retry_class::give_up
-                                                                   : retry_class::retry;
+                                                                  : retry_class::retry;
     case client_errc::bad_request:
     case client_errc::unauthorized:
       return retry_class::give_up;
@@ -92,9 +96,11 @@ std::chrono::milliseconds retry_policy::backoff_cap(int attempt) const {
   return std::chrono::milliseconds{std::min<std::int64_t>(delay, cap)};
 }
 
-std::optional<std::chrono::milliseconds> retry_policy::next_delay(
-    int attempt, const client_error& error, time_point started, time_point now,
-    std::uint64_t jitter_seed) const {
+std::optional<std::chrono::milliseconds> retry_policy::next_delay(int attempt,
+                                                                  const client_error& error,
+                                                                  time_point started,
+                                                                  time_point now,
+                                                                  std::uint64_t jitter_seed) const {
   attempt = std::max(attempt, 1);
   if (classify(error) == retry_class::give_up) return std::nullopt;
   if (attempt >= settings_.max_attempts) return std::nullopt;
@@ -104,7 +110,8 @@ std::optional<std::chrono::milliseconds> retry_policy::next_delay(
   const double random = cap * settings_.jitter * unit_interval(jitter_seed, attempt);
   auto delay = std::chrono::milliseconds{static_cast<std::int64_t>(fixed + random)};
   if (error.retry_after) {
-    delay = std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(*error.retry_after));
+    delay =
+        std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(*error.retry_after));
   }
 
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - started);

@@ -26,7 +26,8 @@ namespace openhouse::llm::sim {
 [[nodiscard]] std::int64_t estimate_tokens(std::string_view text) noexcept;
 
 /// Intent labels, in the order ties are broken.
-inline constexpr const char* intent_labels[] = {"seller", "buyer", "human", "faq", "greeting", "other"};
+inline constexpr const char* intent_labels[] = {"seller", "buyer",    "human",
+                                                "faq",    "greeting", "other"};
 
 struct intent_guess {
   std::string intent;  ///< one of intent_labels

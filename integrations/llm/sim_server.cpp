@@ -26,11 +26,13 @@ sim_behaviour behaviour_of(const simulator_options& options) {
                           options.fault_rate_timeout, options.fault_rate_malformed};
   double sum = 0;
   for (const double rate : rates) {
-    if (!(rate >= 0 && rate <= 1)) throw std::invalid_argument{"fault rates must be between 0 and 1"};
+    if (!(rate >= 0 && rate <= 1))
+      throw std::invalid_argument{"fault rates must be between 0 and 1"};
     sum += rate;
   }
   if (sum > 1 + 1e-9) throw std::invalid_argument{"fault rates must add up to at most 1"};
-  if (options.latency && options.latency->count() < 0) throw std::invalid_argument{"latency must not be negative"};
+  if (options.latency && options.latency->count() < 0)
+    throw std::invalid_argument{"latency must not be negative"};
   sim_behaviour behaviour;
   behaviour.latency = options.latency;
   behaviour.fault_rate_429 = options.fault_rate_429;
@@ -100,14 +102,15 @@ struct sim_server::impl {
     auto timer = std::make_shared<boost::asio::steady_timer>(timers, out.delay);
     pending.emplace(id, timer);
     // Cancelled (by stop()) or expired, the call is answered either way.
-    timer->async_wait([this, id, timer, res = std::move(res), respond = std::move(respond),
-                       path = std::move(out.counted_path)](const boost::system::error_code&) mutable {
-      sim.record_answer(path);
-      respond(std::move(res));
-      const std::lock_guard done{mutex};
-      pending.erase(id);
-      drained.notify_all();
-    });
+    timer->async_wait(
+        [this, id, timer, res = std::move(res), respond = std::move(respond),
+         path = std::move(out.counted_path)](const boost::system::error_code&) mutable {
+          sim.record_answer(path);
+          respond(std::move(res));
+          const std::lock_guard done{mutex};
+          pending.erase(id);
+          drained.notify_all();
+        });
   }
 
   void stop() {
@@ -143,7 +146,8 @@ struct sim_server::impl {
   http::server server;
 };
 
-sim_server::sim_server(simulator_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
+sim_server::sim_server(simulator_options options)
+    : impl_(std::make_unique<impl>(std::move(options))) {}
 
 sim_server::~sim_server() {
   try {

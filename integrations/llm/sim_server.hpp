@@ -31,7 +31,7 @@ struct simulator_options {
 /// on asio timers in the simulator's own timer thread, so a slow (or "timed
 /// out") call never holds an I/O thread and never delays another call.
 class sim_server {
-public:
+ public:
   /// Throws std::invalid_argument on out-of-range fault rates.
   explicit sim_server(simulator_options options);
   ~sim_server();
@@ -54,7 +54,7 @@ public:
   /// The request logic, e.g. for its stats.
   [[nodiscard]] simulator& logic();
 
-private:
+ private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };

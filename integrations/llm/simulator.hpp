@@ -75,7 +75,7 @@ struct sim_response {
 /// are deterministic (sim::pick_tool, sim::tool_arguments). Tool definitions
 /// count as prompt tokens and lead the cached prefix.
 class simulator {
-public:
+ public:
   using clock_fn = std::function<std::chrono::steady_clock::time_point()>;
 
   explicit simulator(sim_behaviour behaviour, clock_fn clock = &std::chrono::steady_clock::now);
@@ -90,7 +90,7 @@ public:
   /// {"requests": N, "by_path": {"/v1/messages": n, ...}}
   [[nodiscard]] nlohmann::json stats() const;
 
-private:
+ private:
   enum class fault { none, rate_limited, overloaded, server_error, timeout, malformed };
 
   fault pick_fault(const sim_request& request);

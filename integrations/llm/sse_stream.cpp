@@ -136,7 +136,8 @@ void sse_stream::on_anthropic(const nlohmann::json& event) {
     // count (and, in newer API versions, the input side again): present
     // fields override, absent ones keep what came before.
     if (const auto v = number_field(usage_json, "input_tokens")) response_.tokens.input_tokens = *v;
-    if (const auto v = number_field(usage_json, "output_tokens")) response_.tokens.output_tokens = *v;
+    if (const auto v = number_field(usage_json, "output_tokens"))
+      response_.tokens.output_tokens = *v;
     if (const auto v = number_field(usage_json, "cache_creation_input_tokens")) {
       response_.tokens.cache_creation_input_tokens = *v;
     }
@@ -154,7 +155,8 @@ void sse_stream::on_anthropic(const nlohmann::json& event) {
     }
     response_.id = string_field(*message, "id");
     response_.model = string_field(*message, "model");
-    if (const auto usage_json = message->find("usage"); usage_json != message->end()) read_usage(*usage_json);
+    if (const auto usage_json = message->find("usage"); usage_json != message->end())
+      read_usage(*usage_json);
   } else if (type == "content_block_start") {
     const auto index = number_field(event, "index").value_or(0);
     const auto block = event.find("content_block");
@@ -179,14 +181,17 @@ void sse_stream::on_anthropic(const nlohmann::json& event) {
     if (delta_type == "text_delta") {
       emit_text(string_field(*delta, "text"));
     } else if (delta_type == "input_json_delta") {
-      tool_calls_[number_field(event, "index").value_or(0)].arguments += string_field(*delta, "partial_json");
+      tool_calls_[number_field(event, "index").value_or(0)].arguments +=
+          string_field(*delta, "partial_json");
     }
     // thinking / signature / citation deltas are not answer text.
   } else if (type == "message_delta") {
     if (const auto delta = event.find("delta"); delta != event.end() && delta->is_object()) {
-      if (auto stop = string_field(*delta, "stop_reason"); !stop.empty()) response_.stop_reason = std::move(stop);
+      if (auto stop = string_field(*delta, "stop_reason"); !stop.empty())
+        response_.stop_reason = std::move(stop);
     }
-    if (const auto usage_json = event.find("usage"); usage_json != event.end()) read_usage(*usage_json);
+    if (const auto usage_json = event.find("usage"); usage_json != event.end())
+      read_usage(*usage_json);
   } else if (type == "message_stop") {
     done_ = true;
   } else if (type == "error") {
@@ -225,14 +230,17 @@ void sse_stream::on_openai(std::string_view data) {
 
   if (const auto choices = chunk.find("choices"); choices != chunk.end() && choices->is_array()) {
     for (const auto& choice : *choices) {
-      if (!choice.is_object() || number_field(choice, "index").value_or(0) != 0) continue;  // n > 1: first only
+      if (!choice.is_object() || number_field(choice, "index").value_or(0) != 0)
+        continue;  // n > 1: first only
       if (const auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
         emit_text(string_field(*delta, "content"));
-        if (const auto calls = delta->find("tool_calls"); calls != delta->end() && calls->is_array()) {
+        if (const auto calls = delta->find("tool_calls");
+            calls != delta->end() && calls->is_array()) {
           for (std::size_t i = 0; i < calls->size(); ++i) {
             const auto& piece = (*calls)[i];
             if (!piece.is_object()) continue;
-            auto& call = tool_calls_[number_field(piece, "index").value_or(static_cast<std::int64_t>(i))];
+            auto& call =
+                tool_calls_[number_field(piece, "index").value_or(static_cast<std::int64_t>(i))];
             if (auto id = string_field(piece, "id"); !id.empty()) call.id = std::move(id);
             const auto function = piece.find("function");
             if (function == piece.end() || !function->is_object()) continue;
@@ -250,11 +258,14 @@ void sse_stream::on_openai(std::string_view data) {
       }
     }
   }
-  if (const auto usage_json = chunk.find("usage"); usage_json != chunk.end() && usage_json->is_object()) {
+  if (const auto usage_json = chunk.find("usage");
+      usage_json != chunk.end() && usage_json->is_object()) {
     const std::int64_t prompt = number_field(*usage_json, "prompt_tokens").value_or(0);
     std::int64_t cached = 0;
-    if (const auto details = usage_json->find("prompt_tokens_details"); details != usage_json->end()) {
-      cached = std::clamp<std::int64_t>(number_field(*details, "cached_tokens").value_or(0), 0, prompt);
+    if (const auto details = usage_json->find("prompt_tokens_details");
+        details != usage_json->end()) {
+      cached =
+          std::clamp<std::int64_t>(number_field(*details, "cached_tokens").value_or(0), 0, prompt);
     }
     response_.tokens.input_tokens = prompt - cached;
     response_.tokens.cache_read_input_tokens = cached;
@@ -275,10 +286,11 @@ void sse_stream::fail(client_errc code, std::string message) {
   error_ = client_error{code, 0, std::move(message), std::nullopt};
 }
 
-std::variant<messages_response, client_error> sse_stream::finish(int http_status,
-                                                                 const std::optional<std::string>& retry_after) {
+std::variant<messages_response, client_error> sse_stream::finish(
+    int http_status, const std::optional<std::string>& retry_after) {
   try {
-    if (http_status < 200 || http_status >= 300) return error_from_http(http_status, raw_, retry_after);
+    if (http_status < 200 || http_status >= 300)
+      return error_from_http(http_status, raw_, retry_after);
     // A last event without its closing blank line still counts.
     if (!line_.empty()) {
       take_line(line_);
@@ -292,11 +304,13 @@ std::variant<messages_response, client_error> sse_stream::finish(int http_status
     }
     if (!saw_event_) {
       if (raw_.empty()) {
-        return client_error{client_errc::malformed_response, http_status, "empty event stream", std::nullopt};
+        return client_error{client_errc::malformed_response, http_status, "empty event stream",
+                            std::nullopt};
       }
       // A server that ignored "stream": true and answered with one JSON body.
-      auto result = format_ == wire_format::anthropic ? parse_messages_response(http_status, raw_, retry_after)
-                                                      : parse_chat_response(http_status, raw_, retry_after);
+      auto result = format_ == wire_format::anthropic
+                        ? parse_messages_response(http_status, raw_, retry_after)
+                        : parse_chat_response(http_status, raw_, retry_after);
       if (const auto* response = std::get_if<messages_response>(&result); response && on_text_) {
         if (!response->text.empty()) on_text_(response->text);
       }
@@ -304,33 +318,38 @@ std::variant<messages_response, client_error> sse_stream::finish(int http_status
     }
     if (!done_) {
       return client_error{client_errc::malformed_response, http_status,
-                          format_ == wire_format::anthropic ? "event stream ended before message_stop"
-                                                            : "event stream ended before finish_reason or [DONE]",
+                          format_ == wire_format::anthropic
+                              ? "event stream ended before message_stop"
+                              : "event stream ended before finish_reason or [DONE]",
                           std::nullopt};
     }
     if (!saw_usage_) {
       // Billing depends on usage, as for non-streaming answers.
-      return client_error{client_errc::malformed_response, http_status, "event stream carried no usage",
-                          std::nullopt};
+      return client_error{client_errc::malformed_response, http_status,
+                          "event stream carried no usage", std::nullopt};
     }
     messages_response response = response_;
     if (!tool_calls_.empty()) {
       auto calls = nlohmann::json::array();
-      for (const auto& [index, call] : tool_calls_) calls.push_back(make_tool_call(call.id, call.name, call.arguments));
+      for (const auto& [index, call] : tool_calls_)
+        calls.push_back(make_tool_call(call.id, call.name, call.arguments));
       response.tool_calls_json = calls.dump();
     }
     return response;
   } catch (const std::exception& e) {
     return client_error{client_errc::malformed_response, http_status, e.what(), std::nullopt};
   } catch (...) {
-    return client_error{client_errc::malformed_response, http_status, "unknown exception", std::nullopt};
+    return client_error{client_errc::malformed_response, http_status, "unknown exception",
+                        std::nullopt};
   }
 }
 
-std::variant<messages_response, client_error> exchange(
-    curl_transport& transport, const std::string& url, const std::vector<std::string>& headers,
-    const std::string& payload, bool stream, wire_format format, answer_parser parse,
-    const text_chunk_fn& on_text) {
+std::variant<messages_response, client_error> exchange(curl_transport& transport,
+                                                       const std::string& url,
+                                                       const std::vector<std::string>& headers,
+                                                       const std::string& payload, bool stream,
+                                                       wire_format format, answer_parser parse,
+                                                       const text_chunk_fn& on_text) {
   if (stream) {
     sse_stream decoder{format, on_text};
     auto answer = transport.post(url, headers, payload,

@@ -38,7 +38,7 @@ using text_chunk_fn = std::function<void(std::string_view text)>;
 /// cut short and could not be billed. A non-2xx answer, or a 2xx that is plain
 /// JSON (a server ignoring "stream"), is handed to the non-streaming parser.
 class sse_stream {
-public:
+ public:
   explicit sse_stream(wire_format format, text_chunk_fn on_text = {});
 
   /// Feeds the next bytes of the body. Throws only what `on_text` throws.
@@ -46,10 +46,10 @@ public:
 
   /// The answer once the body has ended with `http_status`; `retry_after` is
   /// the raw retry-after header. Never throws.
-  [[nodiscard]] std::variant<messages_response, client_error> finish(int http_status,
-                                                                     const std::optional<std::string>& retry_after);
+  [[nodiscard]] std::variant<messages_response, client_error> finish(
+      int http_status, const std::optional<std::string>& retry_after);
 
-private:
+ private:
   struct tool_call {
     std::string id;
     std::string name;

@@ -90,8 +90,7 @@ agents::silence read_silence(pqxx::work& txn, std::int64_t contact_id) {
 
 }  // namespace
 
-follow_up_store::follow_up_store(std::string database_url, std::string market,
-                                 outbox_policy policy)
+follow_up_store::follow_up_store(std::string database_url, std::string market, outbox_policy policy)
     : db_(std::make_unique<connection>(std::move(database_url), prepare_all)),
       market_(std::move(market)),
       policy_(std::move(policy)) {}
@@ -159,8 +158,8 @@ follow_up_outcome follow_up_store::send_follow_up(
                       now_ms);
     if (policy_.crm) {
       // The lead's CRM conversation shows the follow-up like any reply.
-      txn.exec_prepared(insert_outbox, market_, "crm_message", "crm_message:" + out.key,
-                        lead.phone, std::optional<std::int64_t>{},
+      txn.exec_prepared(insert_outbox, market_, "crm_message", "crm_message:" + out.key, lead.phone,
+                        std::optional<std::int64_t>{},
                         nlohmann::json{{"inbound", ""}, {"reply", body}}.dump(), now_ms);
     }
     out.written = true;

@@ -36,12 +36,11 @@ void ledger::write(const std::vector<runtime::ledger_row>& rows) {
   auto& s = open();
   try {
     pqxx::work txn{s.conn};
-    pqxx::stream_to copy{
-        txn, "llm_calls",
-        std::vector<std::string>{"at", "market", "contact", "task", "model", "input_tokens",
-                                 "output_tokens", "cache_write_tokens", "cache_read_tokens",
-                                 "cost_usd", "baseline_cost_usd", "latency_ms", "attempts",
-                                 "outcome"}};
+    pqxx::stream_to copy{txn, "llm_calls",
+                         std::vector<std::string>{
+                             "at", "market", "contact", "task", "model", "input_tokens",
+                             "output_tokens", "cache_write_tokens", "cache_read_tokens", "cost_usd",
+                             "baseline_cost_usd", "latency_ms", "attempts", "outcome"}};
     for (const auto& r : rows) {
       // COPY's text format takes an ISO timestamp; build it from epoch milliseconds in UTC.
       const auto seconds = static_cast<std::time_t>(r.at_ms / 1000);
@@ -51,10 +50,9 @@ void ledger::write(const std::vector<runtime::ledger_row>& rows) {
       std::snprintf(at, sizeof at, "%04d-%02d-%02d %02d:%02d:%02d.%03d+00", tm.tm_year + 1900,
                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                     static_cast<int>(r.at_ms % 1000));
-      copy << std::make_tuple(std::string{at}, market_, r.contact, r.task, r.model,
-                              r.input_tokens, r.output_tokens, r.cache_write_tokens,
-                              r.cache_read_tokens, r.cost_usd, r.baseline_cost_usd, r.latency_ms,
-                              r.attempts, r.outcome);
+      copy << std::make_tuple(std::string{at}, market_, r.contact, r.task, r.model, r.input_tokens,
+                              r.output_tokens, r.cache_write_tokens, r.cache_read_tokens,
+                              r.cost_usd, r.baseline_cost_usd, r.latency_ms, r.attempts, r.outcome);
     }
     copy.complete();
     txn.commit();
@@ -84,11 +82,11 @@ nlohmann::json ledger::report(const std::string& since_day, int top_contacts) {
                            {"tokens", row[4].as<long>()}});
   }
   out["contacts"] = nlohmann::json::array();
-  for (const auto& row : txn.exec_params(
-           "SELECT contact, count(*), sum(cost_usd)::float8 FROM llm_calls "
-           "WHERE market = $1 AND contact <> '' AND ($2 = '' OR at >= $2::date) "
-           "GROUP BY contact ORDER BY 3 DESC LIMIT $3",
-           market_, since_day, top_contacts)) {
+  for (const auto& row :
+       txn.exec_params("SELECT contact, count(*), sum(cost_usd)::float8 FROM llm_calls "
+                       "WHERE market = $1 AND contact <> '' AND ($2 = '' OR at >= $2::date) "
+                       "GROUP BY contact ORDER BY 3 DESC LIMIT $3",
+                       market_, since_day, top_contacts)) {
     out["contacts"].push_back({{"contact", row[0].as<std::string>()},
                                {"calls", row[1].as<long>()},
                                {"cost_usd", row[2].as<double>()}});

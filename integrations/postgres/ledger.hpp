@@ -13,7 +13,7 @@
 namespace openhouse::postgres {
 
 class ledger {
-public:
+ public:
   ledger(std::string database_url, std::string market);
   ~ledger();
   ledger(const ledger&) = delete;
@@ -29,7 +29,7 @@ public:
   ///  "contacts":[{"contact","calls","cost_usd"}], "total_usd", "leads", "cost_per_lead_usd"}.
   nlohmann::json report(const std::string& since_day, int top_contacts);
 
-private:
+ private:
   struct session;
   session& open();
 

@@ -14,7 +14,7 @@ namespace openhouse::redis {
 /// the call caused is consumed before the mask is restored (libpq does the
 /// same), so nothing process-wide has to change.
 class sigpipe_guard {
-public:
+ public:
   sigpipe_guard() {
     sigemptyset(&pipe_);
     sigaddset(&pipe_, SIGPIPE);
@@ -38,7 +38,7 @@ public:
   sigpipe_guard(const sigpipe_guard&) = delete;
   sigpipe_guard& operator=(const sigpipe_guard&) = delete;
 
-private:
+ private:
   sigset_t pipe_{};
   sigset_t old_{};
   bool was_pending_ = false;

@@ -13,8 +13,8 @@ namespace {
 
 std::string base64(const unsigned char* data, std::size_t len) {
   std::string out(4 * ((len + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                      static_cast<int>(len));
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(len));
   out.resize(static_cast<std::size_t>(written));
   return out;
 }
@@ -37,8 +37,8 @@ std::string compute_signature(std::string_view auth_token, std::string_view url,
   return base64(mac.data(), mac_len);
 }
 
-bool verify_signature(std::string_view auth_token, std::string_view url,
-                      std::vector<param> params, std::string_view provided) {
+bool verify_signature(std::string_view auth_token, std::string_view url, std::vector<param> params,
+                      std::string_view provided) {
   const auto expected = compute_signature(auth_token, url, std::move(params));
   // Length is not secret (always 28 for SHA-1); the bytes are compared in constant time.
   return provided.size() == expected.size() &&

@@ -17,7 +17,7 @@ std::string compute_signature(std::string_view auth_token, std::string_view url,
                               std::vector<param> params);
 
 /// Constant-time comparison of `provided` against the expected signature.
-bool verify_signature(std::string_view auth_token, std::string_view url,
-                      std::vector<param> params, std::string_view provided);
+bool verify_signature(std::string_view auth_token, std::string_view url, std::vector<param> params,
+                      std::string_view provided);
 
 }  // namespace openhouse::twilio

@@ -35,9 +35,9 @@ TEST_CASE("eval-semantic scores pairs in isolation and in a shared index", "[e2e
       "\n"
       R"({"id":"3","task":"reply","a":"We're not pre-approved yet","b":"We're pre-approved","same":false,"kind":"polarity"})"
       "\n");
-  auto r = test::run({OPENHOUSE_BINARY, "eval-semantic", "--config", config_path(), pairs,
-                      "--details"},
-                     no_services);
+  auto r =
+      test::run({OPENHOUSE_BINARY, "eval-semantic", "--config", config_path(), pairs, "--details"},
+                no_services);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto out = nlohmann::json::parse(r.out);
@@ -48,7 +48,7 @@ TEST_CASE("eval-semantic scores pairs in isolation and in a shared index", "[e2e
   CHECK(out["hit_rate"] == 1.0);
   CHECK(out["false_hit_rate"] == 0.0);
   CHECK(out["by_kind"]["entity_zip"]["pairs"] == 1);
-  CHECK(out["thresholds"]["faq"] == 0.72);  // from the market file
+  CHECK(out["thresholds"]["faq"] == 0.72);     // from the market file
   CHECK(out["thresholds"].contains("reply"));  // the default for unlisted tasks
   CHECK(out["details"].size() == 3);
   REQUIRE(out.contains("shared_index"));
@@ -66,25 +66,23 @@ TEST_CASE("eval-semantic scores pairs in isolation and in a shared index", "[e2e
 }
 
 TEST_CASE("eval-semantic rejects bad input with the line number", "[e2e][l3]") {
-  const auto bad = write_file(
-      "bad.jsonl",
-      R"({"id":"1","task":"faq","a":"x","b":"y","same":true})"
-      "\n\n"
-      R"({"id":"2","task":"faq","a":"x","b":"y","same":"yes"})"
-      "\n");
-  auto r = test::run({OPENHOUSE_BINARY, "eval-semantic", "--config", config_path(), bad},
-                     no_services);
+  const auto bad = write_file("bad.jsonl", R"({"id":"1","task":"faq","a":"x","b":"y","same":true})"
+                                           "\n\n"
+                                           R"({"id":"2","task":"faq","a":"x","b":"y","same":"yes"})"
+                                           "\n");
+  auto r =
+      test::run({OPENHOUSE_BINARY, "eval-semantic", "--config", config_path(), bad}, no_services);
   CHECK(r.exit_code != 0);
   CHECK(r.out.empty());
   CHECK_THAT(r.err, Catch::Contains("line 3"));
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
 
-  auto missing = test::run({OPENHOUSE_BINARY, "eval-semantic", "--config", config_path(),
-                            "/nonexistent/pairs.jsonl"},
-                           no_services);
+  auto missing = test::run(
+      {OPENHOUSE_BINARY, "eval-semantic", "--config", config_path(), "/nonexistent/pairs.jsonl"},
+      no_services);
   CHECK(missing.exit_code != 0);
-  auto no_file = test::run({OPENHOUSE_BINARY, "eval-semantic", "--config", config_path()},
-                           no_services);
+  auto no_file =
+      test::run({OPENHOUSE_BINARY, "eval-semantic", "--config", config_path()}, no_services);
   CHECK(no_file.exit_code == 2);
   auto help = test::run({OPENHOUSE_BINARY, "eval-semantic", "--help"});
   CHECK(help.exit_code == 0);

@@ -48,10 +48,10 @@ TEST_CASE("replay drives the pipeline through a trace and reports honestly", "[e
   scratch_database db;
   const auto report_path = temp_path("report.json");
   const auto audit_path = temp_path("audit.jsonl");
-  const auto r = run({OPENHOUSE_BINARY, "replay", "--config", e2e::config_path(),
-                      data_file("replay-small.jsonl"), "--report", report_path, "--audit",
-                      audit_path},
-                     replay_env(db));
+  const auto r =
+      run({OPENHOUSE_BINARY, "replay", "--config", e2e::config_path(),
+           data_file("replay-small.jsonl"), "--report", report_path, "--audit", audit_path},
+          replay_env(db));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
 
@@ -80,8 +80,8 @@ TEST_CASE("replay drives the pipeline through a trace and reports honestly", "[e
   CHECK(report.at("unanswered_inbound") == 0);
 
   const auto& hits = report.at("hits");
-  const auto hit_count = hits.at("l1").get<long>() + hits.at("l2").get<long>() +
-                         hits.at("l3").get<long>();
+  const auto hit_count =
+      hits.at("l1").get<long>() + hits.at("l2").get<long>() + hits.at("l3").get<long>();
   CHECK(hit_count > 0);
   CHECK(report.at("savings_pct").get<double>() > 0);
   CHECK(report.at("cost_usd").get<double>() < report.at("baseline_cost_usd").get<double>());

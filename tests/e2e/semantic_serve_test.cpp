@@ -88,8 +88,8 @@ TEST_CASE("the brokerage's answer to a topic is shared by meaning, per city, fro
   // Three wordings of one question about Corona: one provider call, and the
   // answer is the brokerage's own (config/markets/inland-empire.yaml, faq
   // hoa), followed by the bot's next question.
-  const auto first = post_sms(
-      c, n.url(), sms_params(sid(1), "+19095558111", "How much are HOA fees in Corona?"));
+  const auto first =
+      post_sms(c, n.url(), sms_params(sid(1), "+19095558111", "How much are HOA fees in Corona?"));
   REQUIRE(is_message_twiml(first.body));
   CHECK_THAT(first.body, Catch::Contains("HOA dues in the Inland Empire"));
   CHECK(faq_outcome(c, n, "miss") == 1);

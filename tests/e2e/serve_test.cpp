@@ -35,14 +35,16 @@ TEST_CASE("a signed SMS is stored, answered by the Lead bot through the provider
   CHECK(is_message_twiml(res.body));
   CHECK(sim.requests() == 3);  // the intent, facts and reply units
 
-  CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE direction = 'inbound' AND "
-                             "provider_sid = '" + sid(1) + "'") == 1);
+  CHECK(query_long(db.url(),
+                   "SELECT count(*) FROM messages WHERE direction = 'inbound' AND "
+                   "provider_sid = '" +
+                       sid(1) + "'") == 1);
   CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE direction = 'outbound'") == 1);
   CHECK(query_long(db.url(), "SELECT turns FROM conversation_state") == 1);
 
   SECTION("a redelivered MessageSid gets the same reply, no new row and no new LLM call") {
-    auto again = post_sms(c, n.url(),
-                          sms_params(sid(1), "+19095551234", "Hi, I want to buy a 3bd in Riverside"));
+    auto again = post_sms(
+        c, n.url(), sms_params(sid(1), "+19095551234", "Hi, I want to buy a 3bd in Riverside"));
     CHECK(again.status == 200);
     CHECK(again.body == res.body);
     CHECK(sim.requests() == 3);
@@ -81,7 +83,7 @@ TEST_CASE("50 concurrent posts for one contact are stored and answered one at a 
                                    "message " + std::to_string(i) + ": my budget is $" +
                                        std::to_string(300 + i) + "k"));
       return r.status == 200 && is_message_twiml(r.body) ? std::string{"ok"}
-                                                          : std::to_string(r.status) + " " + r.body;
+                                                         : std::to_string(r.status) + " " + r.body;
     }));
   }
   for (auto& f : results) {
@@ -108,8 +110,8 @@ TEST_CASE("refused requests change nothing", "[e2e]") {
   simulator sim;
   node n{db.url(), sim.url()};
   http_client c;
-  const auto form_type = std::map<std::string, std::string>{
-      {"Content-Type", "application/x-www-form-urlencoded"}};
+  const auto form_type =
+      std::map<std::string, std::string>{{"Content-Type", "application/x-www-form-urlencoded"}};
 
   SECTION("bad signature: 403") {
     auto r = post_sms(c, n.url(), sms_params(sid(1), "+19095551234", "hi"),
@@ -124,8 +126,9 @@ TEST_CASE("refused requests change nothing", "[e2e]") {
   SECTION("signed for another URL: 403") {
     auto params = sms_params(sid(1), "+19095551234", "hi");
     std::vector<twilio::param> p(params.begin(), params.end());
-    auto r = post_sms(c, n.url(), params,
-                      twilio::compute_signature(auth_token, "http://127.0.0.1/webhooks/twilio/sms", p));
+    auto r =
+        post_sms(c, n.url(), params,
+                 twilio::compute_signature(auth_token, "http://127.0.0.1/webhooks/twilio/sms", p));
     CHECK(r.status == 403);
   }
   SECTION("body over 64 KiB: 413") {
@@ -133,9 +136,9 @@ TEST_CASE("refused requests change nothing", "[e2e]") {
     CHECK(r.status == 413);
   }
   SECTION("malformed form body: 400") {
-    auto r = c.post(n.url() + "/webhooks/twilio/sms", "Body=%ZZ&From=%2B19095551234",
-                    {{"Content-Type", "application/x-www-form-urlencoded"},
-                     {"X-Twilio-Signature", "x"}});
+    auto r = c.post(
+        n.url() + "/webhooks/twilio/sms", "Body=%ZZ&From=%2B19095551234",
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Twilio-Signature", "x"}});
     CHECK(r.status == 400);
   }
   SECTION("signed but without Body: 400") {
@@ -191,8 +194,9 @@ TEST_CASE("a conversation survives a restart of the node", "[e2e]") {
   {
     node first{db.url(), sim.url()};
     http_client c;
-    REQUIRE(post_sms(c, first.url(), sms_params(sid(1), "+19095551234", "selling my house"))
-                .status == 200);
+    REQUIRE(
+        post_sms(c, first.url(), sms_params(sid(1), "+19095551234", "selling my house")).status ==
+        200);
     CHECK(first.stop() == 0);
   }
   node second{db.url(), sim.url()};
@@ -387,7 +391,8 @@ TEST_CASE(
 }
 
 TEST_CASE("the command line explains itself and refuses bad input in one line", "[e2e][cli]") {
-  for (const char* cmd : {"serve", "check-config", "migrate", "sim-llm", "replay", "eval-semantic"}) {
+  for (const char* cmd :
+       {"serve", "check-config", "migrate", "sim-llm", "replay", "eval-semantic"}) {
     auto r = test::run({OPENHOUSE_BINARY, cmd, "--help"});
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains(std::string{"openhouse "} + cmd));

@@ -28,8 +28,8 @@ long query_long(const std::string& database_url, const std::string& sql) {
 namespace {
 
 std::vector<std::string> sim_args(int latency_ms, std::vector<std::string> extra) {
-  std::vector<std::string> args{OPENHOUSE_BINARY, "sim-llm",   "--port",
-                                "0",              "--latency", std::to_string(latency_ms)};
+  std::vector<std::string> args{OPENHOUSE_BINARY,          "sim-llm", "--port", "0", "--latency",
+                                std::to_string(latency_ms)};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -89,9 +89,9 @@ http_result post_sms(http_client& c, const std::string& base,
   const std::vector<twilio::param> signed_params(params.begin(), params.end());
   const auto sig = signature.value_or(twilio::compute_signature(
       auth_token, std::string{public_url} + "/webhooks/twilio/sms", signed_params));
-  return c.post(base + "/webhooks/twilio/sms", form_body(params),
-                {{"Content-Type", "application/x-www-form-urlencoded"},
-                 {"X-Twilio-Signature", sig}});
+  return c.post(
+      base + "/webhooks/twilio/sms", form_body(params),
+      {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Twilio-Signature", sig}});
 }
 
 bool is_message_twiml(const std::string& body) {

@@ -30,13 +30,13 @@ long query_long(const std::string& database_url, const std::string& sql);
 
 /// `openhouse sim-llm` on a free port.
 class simulator {
-public:
+ public:
   explicit simulator(int latency_ms = 0, std::vector<std::string> extra_args = {});
   [[nodiscard]] const std::string& url() const { return url_; }
   /// Calls the simulator has answered (GET /stats).
   long requests();
 
-private:
+ private:
   process proc_;
   std::string url_;
 };
@@ -45,7 +45,7 @@ private:
 /// is 0 s (tests stop nodes often) unless `extra_env` sets
 /// OPENHOUSE_DRAIN_DELAY.
 class node {
-public:
+ public:
   node(const std::string& database_url, const std::string& llm_url,
        std::string redis_url = test::redis_url(),
        const std::map<std::string, std::string>& extra_env = {});

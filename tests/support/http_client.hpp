@@ -13,7 +13,7 @@ struct http_result {
 
 /// A blocking libcurl client for tests; one per thread.
 class http_client {
-public:
+ public:
   http_client();
   ~http_client();
   http_client(const http_client&) = delete;
@@ -25,7 +25,7 @@ public:
   http_result request(const std::string& method, const std::string& url, const std::string& body,
                       const std::map<std::string, std::string>& headers);
 
-private:
+ private:
   void* curl_;
 };
 

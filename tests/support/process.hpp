@@ -11,7 +11,7 @@ namespace openhouse::test {
 /// A child process started for a test (the openhouse binary as a server).
 /// The destructor sends SIGTERM and reaps it, so no test leaves one behind.
 class process {
-public:
+ public:
   /// Starts `argv` with the parent's environment plus `env` overrides.
   process(std::vector<std::string> argv, const std::map<std::string, std::string>& env = {});
   ~process();
@@ -36,7 +36,7 @@ public:
 
   [[nodiscard]] pid_t pid() const { return pid_; }
 
-private:
+ private:
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::string buffered_;

@@ -45,44 +45,44 @@ struct redis_server_options {
 };
 
 class redis_server {
-public:
- /// Starts the server and waits until it answers PING (and, as a cluster,
- /// until the cluster is up).
- explicit redis_server(redis_server_options options = {});
- ~redis_server();
- redis_server(const redis_server&) = delete;
- redis_server& operator=(const redis_server&) = delete;
+ public:
+  /// Starts the server and waits until it answers PING (and, as a cluster,
+  /// until the cluster is up).
+  explicit redis_server(redis_server_options options = {});
+  ~redis_server();
+  redis_server(const redis_server&) = delete;
+  redis_server& operator=(const redis_server&) = delete;
 
- /// Starts it again on the same port (no-op while running); waits until it
- /// answers PING or throws after `timeout`.
- void start(std::chrono::milliseconds timeout = std::chrono::seconds{10});
+  /// Starts it again on the same port (no-op while running); waits until it
+  /// answers PING or throws after `timeout`.
+  void start(std::chrono::milliseconds timeout = std::chrono::seconds{10});
 
- /// Stops it with `sig` (SIGTERM: Redis closes its clients; SIGKILL: they
- /// see a reset) and reaps it; no-op when stopped. The data is gone: no
- /// persistence.
- void stop(int sig = 15);
+  /// Stops it with `sig` (SIGTERM: Redis closes its clients; SIGKILL: they
+  /// see a reset) and reaps it; no-op when stopped. The data is gone: no
+  /// persistence.
+  void stop(int sig = 15);
 
- /// SIGSTOP / SIGCONT: the server keeps its connections but answers
- /// nothing, which is what a timeout looks like to a client.
- void pause();
- void resume();
+  /// SIGSTOP / SIGCONT: the server keeps its connections but answers
+  /// nothing, which is what a timeout looks like to a client.
+  void pause();
+  void resume();
 
- [[nodiscard]] bool running() const { return proc_ != nullptr; }
- [[nodiscard]] std::uint16_t port() const { return port_; }
- /// redis://127.0.0.1:PORT, or redis://:PASSWORD@127.0.0.1:PORT
- [[nodiscard]] std::string url() const;
- [[nodiscard]] redis::endpoint endpoint() const {
-   return {"127.0.0.1", port_, 0, {}, options_.password};
- }
+  [[nodiscard]] bool running() const { return proc_ != nullptr; }
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  /// redis://127.0.0.1:PORT, or redis://:PASSWORD@127.0.0.1:PORT
+  [[nodiscard]] std::string url() const;
+  [[nodiscard]] redis::endpoint endpoint() const {
+    return {"127.0.0.1", port_, 0, {}, options_.password};
+  }
 
-private:
- void form_cluster(std::chrono::milliseconds timeout);
+ private:
+  void form_cluster(std::chrono::milliseconds timeout);
 
- redis_server_options options_;
- std::filesystem::path dir_;
- std::uint16_t port_ = 0;
- std::unique_ptr<process> proc_;
- bool paused_ = false;
+  redis_server_options options_;
+  std::filesystem::path dir_;
+  std::uint16_t port_ = 0;
+  std::unique_ptr<process> proc_;
+  bool paused_ = false;
 };
 
 }  // namespace openhouse::test

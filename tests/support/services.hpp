@@ -14,7 +14,7 @@ std::string redis_url();
 /// A database of its own for one test (CREATE DATABASE on the shared
 /// server), dropped again when the test ends.
 class scratch_database {
-public:
+ public:
   scratch_database();
   ~scratch_database();
   scratch_database(const scratch_database&) = delete;
@@ -23,7 +23,7 @@ public:
   [[nodiscard]] const std::string& url() const { return url_; }
   [[nodiscard]] const std::string& name() const { return name_; }
 
-private:
+ private:
   std::string name_;
   std::string url_;
 };

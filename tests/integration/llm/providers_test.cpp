@@ -31,7 +31,8 @@ client_options options_for(const sim_server& server, std::vector<std::string> he
   return options;
 }
 
-messages_request sample_request(std::string model, std::string text = "Hi, I'd like to buy a 3 bed home in 78704") {
+messages_request sample_request(std::string model,
+                                std::string text = "Hi, I'd like to buy a 3 bed home in 78704") {
   messages_request request;
   request.model = std::move(model);
   request.system = {{std::string(2000, 'x') + " You are a real-estate assistant.", true},
@@ -114,7 +115,8 @@ TEST_CASE("embeddings_client: a batch of 3 gives 3 unit vectors of equal dimensi
   sim_server server{instant_options()};
   server.start();
   embeddings_client client{options_for(server), "text-embedding-3-small"};
-  const std::vector<std::string> texts = {"What are closing costs in Austin?", "closing costs in Austin",
+  const std::vector<std::string> texts = {"What are closing costs in Austin?",
+                                          "closing costs in Austin",
                                           "Do you allow pets in the rental?"};
   const auto result = client.embed(texts);
   if (const auto* error = std::get_if<client_error>(&result)) FAIL(error->message);
@@ -170,7 +172,8 @@ TEST_CASE("streaming through both clients gives the non-streaming text and usage
     CHECK(streamed.model == expected.model);
     CHECK(streamed.tokens.input_tokens == expected.tokens.input_tokens);
     CHECK(streamed.tokens.output_tokens == expected.tokens.output_tokens);
-    CHECK(streamed.tokens.cache_creation_input_tokens == expected.tokens.cache_creation_input_tokens);
+    CHECK(streamed.tokens.cache_creation_input_tokens ==
+          expected.tokens.cache_creation_input_tokens);
     CHECK(streamed.tokens.cache_read_input_tokens == expected.tokens.cache_read_input_tokens);
     // The stream reads the prefix its first call wrote.
     const auto again = streaming.send(request);
@@ -209,7 +212,8 @@ TEST_CASE("tool use round trip through both clients, streaming and not", "[llm]"
   openai_client openai{options_for(server)};
   const std::string ask = "Could we schedule a showing of 42 Elm Street tomorrow at 5pm?";
 
-  const auto expected_input = nlohmann::json::parse(R"({"address":"42 elm street","when":"tomorrow 5pm"})");
+  const auto expected_input =
+      nlohmann::json::parse(R"({"address":"42 elm street","when":"tomorrow 5pm"})");
   for (const bool stream : {false, true}) {
     INFO("stream " << stream);
     auto request = sample_request("claude-sonnet-4-5", ask);
@@ -263,7 +267,8 @@ TEST_CASE("OpenAI-compatible faults map to client errors", "[llm]") {
     return client.send(request);
   };
   const auto embed_with = [&](const char* fault) {
-    embeddings_client client{options_for(server, {std::string{"x-sim-fault: "} + fault}), "text-embedding-3-small"};
+    embeddings_client client{options_for(server, {std::string{"x-sim-fault: "} + fault}),
+                             "text-embedding-3-small"};
     return client.embed({"a", "b", "c"});
   };
 
@@ -333,7 +338,8 @@ TEST_CASE("a throwing stream consumer aborts the call", "[llm]") {
   anthropic_client client{options_for(server)};
   auto request = sample_request("claude-haiku-4-5");
   request.stream = true;
-  const auto result = client.send(request, [](std::string_view) { throw std::runtime_error{"lead hung up"}; });
+  const auto result =
+      client.send(request, [](std::string_view) { throw std::runtime_error{"lead hung up"}; });
   CHECK(failed(result).code == client_errc::transport);
   CHECK(failed(result).message.find("lead hung up") != std::string::npos);
   // The client is still usable afterwards.

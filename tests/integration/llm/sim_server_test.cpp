@@ -1,8 +1,8 @@
-#include "integrations/llm/anthropic_client.hpp"
 #include "integrations/llm/sim_server.hpp"
+#include "integrations/llm/anthropic_client.hpp"
 
-#include <catch2/catch.hpp>
 #include <curl/curl.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <thread>

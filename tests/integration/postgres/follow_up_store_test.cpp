@@ -3,8 +3,8 @@
 // follow-up even when two nodes (two connections) try at once, and nothing
 // for a lead who answered, opted out or is muted.
 
-#include "agents/follow_up.hpp"
 #include "integrations/postgres/follow_up_store.hpp"
+#include "agents/follow_up.hpp"
 #include "integrations/postgres/store.hpp"
 #include "tests/support/services.hpp"
 
@@ -103,21 +103,24 @@ TEST_CASE("a lead silent for `after` gets one follow-up: a message and its outbo
   CHECK(silence.follow_ups_sent == 0);
 
   // A tick before `after` has passed decides again under the lock: nothing.
-  const auto early = f.send_follow_up(due[0], "Still looking?", asked + hour_ms,
-                                      decide_at(asked + hour_ms, cfg));
+  const auto early =
+      f.send_follow_up(due[0], "Still looking?", asked + hour_ms, decide_at(asked + hour_ms, cfg));
   CHECK(early.verdict == follow_up_verdict::not_yet);
   CHECK_FALSE(early.written);
 
   const std::int64_t now = asked + 24 * hour_ms;
-  const auto sent = f.send_follow_up(due[0], "Still looking? Test Realty", now, decide_at(now, cfg));
+  const auto sent =
+      f.send_follow_up(due[0], "Still looking? Test Realty", now, decide_at(now, cfg));
   CHECK(sent.verdict == follow_up_verdict::send);
   CHECK(sent.written);
   CHECK(sent.key == agents::follow_up_key(silence.anchor_id, 1));
   CHECK(count(db.url(),
               "SELECT count(*) FROM outbox WHERE kind = 'sms' AND status = 'pending' AND "
-              "idempotency_key = '" + sent.key + "' AND contact = '+19095558301' AND "
-              "payload->>'body' = 'Still looking? Test Realty' AND "
-              "payload->>'from' = '+19095550100' AND message_id IS NOT NULL") == 1);
+              "idempotency_key = '" +
+                  sent.key +
+                  "' AND contact = '+19095558301' AND "
+                  "payload->>'body' = 'Still looking? Test Realty' AND "
+                  "payload->>'from' = '+19095550100' AND message_id IS NOT NULL") == 1);
   CHECK(count(db.url(),
               "SELECT count(*) FROM messages WHERE direction = 'outbound' AND bot = 'follow_up' "
               "AND status = 'outbox' AND follow_up_n = 1 AND follow_up_of = " +
@@ -177,8 +180,9 @@ TEST_CASE("max_per_silence follow-ups, each `after` the previous one, until the 
   REQUIRE(f.send_follow_up(lead[0], "one", first, decide_at(first, cfg)).written);
   // The first follow-up restarts the wait.
   CHECK(f.candidates(first + hour_ms - 24 * hour_ms, 2, 10).empty());
-  CHECK(f.send_follow_up(lead[0], "two", first + hour_ms, decide_at(first + hour_ms, cfg))
-            .verdict == follow_up_verdict::not_yet);
+  CHECK(
+      f.send_follow_up(lead[0], "two", first + hour_ms, decide_at(first + hour_ms, cfg)).verdict ==
+      follow_up_verdict::not_yet);
   const std::int64_t second = first + 24 * hour_ms;
   REQUIRE(f.candidates(second - 24 * hour_ms, 2, 10).size() == 1);
   const auto two = f.send_follow_up(lead[0], "two", second, decide_at(second, cfg));
@@ -204,8 +208,8 @@ TEST_CASE("no follow-up to a lead who answered, opted out or is muted, nor after
   s.set_outbox_policy(sms_only());
   follow_up_store f{db.url(), market, sms_only()};
   const auto cfg = settings();
-  turn(s, "SMc1", "+19095558303", t0);                       // silent: the control
-  turn(s, "SMc2", "+19095558304", t0, /*opted_out=*/true);    // STOP
+  turn(s, "SMc1", "+19095558303", t0);                         // silent: the control
+  turn(s, "SMc2", "+19095558304", t0, /*opted_out=*/true);     // STOP
   turn(s, "SMc3", "+19095558305", t0, false, /*muted=*/true);  // a person has it
   turn(s, "SMc4", "+19095558306", t0);
   // The lead answered; its turn has not replied (yet): the lead spoke last.
@@ -280,7 +284,8 @@ TEST_CASE("two nodes deciding the same follow-up at once write it once",
   while (!b_waits && std::chrono::steady_clock::now() < deadline) {
     b_waits = count(db.url(),
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND datname = '" + db.name() + "'") > 0;
+                    "AND datname = '" +
+                        db.name() + "'") > 0;
     if (!b_waits) std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }
   CHECK(b_waits);
@@ -313,12 +318,13 @@ TEST_CASE("a unique (follow_up_of, n) refuses a second follow-up of one silence"
   pqxx::connection c{db.url()};
   pqxx::work tx{c};
   const auto anchor = f.silence_of(lead[0].contact_id).anchor_id;
-  const auto inserted =
-      tx.exec("INSERT INTO messages (contact_id, direction, body, status, created_at, "
-              "follow_up_of, follow_up_n) VALUES (" + std::to_string(lead[0].contact_id) +
-              ", 'outbound', 'dup', 'outbox', now(), " + std::to_string(anchor) +
-              ", 1) ON CONFLICT (follow_up_of, follow_up_n) WHERE follow_up_of IS NOT NULL "
-              "DO NOTHING RETURNING id");
+  const auto inserted = tx.exec(
+      "INSERT INTO messages (contact_id, direction, body, status, created_at, "
+      "follow_up_of, follow_up_n) VALUES (" +
+      std::to_string(lead[0].contact_id) + ", 'outbound', 'dup', 'outbox', now(), " +
+      std::to_string(anchor) +
+      ", 1) ON CONFLICT (follow_up_of, follow_up_n) WHERE follow_up_of IS NOT NULL "
+      "DO NOTHING RETURNING id");
   CHECK(inserted.empty());
 }
 
@@ -336,9 +342,9 @@ TEST_CASE("a follow-up interrupted before its commit leaves nothing, and is writ
   const std::int64_t now = t0 + 25 * hour_ms;
   const auto lead = f.candidates(now - 24 * hour_ms, 1, 10);
   REQUIRE(lead.size() == 1);
-  CHECK_THROWS(f.send_follow_up(lead[0], "one", now, [](const agents::silence&) -> follow_up_verdict {
-    throw std::runtime_error("node lost");
-  }));
+  CHECK_THROWS(f.send_follow_up(
+      lead[0], "one", now,
+      [](const agents::silence&) -> follow_up_verdict { throw std::runtime_error("node lost"); }));
   CHECK(count(db.url(), "SELECT count(*) FROM messages WHERE follow_up_of IS NOT NULL") == 0);
   CHECK(f.candidates(now - 24 * hour_ms, 1, 10).size() == 1);
   CHECK(f.send_follow_up(lead[0], "one", now, decide_at(now, settings())).written);

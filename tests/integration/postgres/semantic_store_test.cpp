@@ -1,10 +1,10 @@
 // The semantic tier's durable copy and its batched writer against a real
 // PostgreSQL.
 
+#include "integrations/postgres/semantic_store.hpp"
 #include "cache/local_embedder.hpp"
 #include "cache/semantic_tier.hpp"
 #include "cache/semantic_writer.hpp"
-#include "integrations/postgres/semantic_store.hpp"
 #include "integrations/postgres/store.hpp"
 #include "tests/support/services.hpp"
 

@@ -88,8 +88,7 @@ struct l2_calls {
   }
   /// A bump's new value and the epoch it belongs to.
   std::variant<std::pair<std::uint64_t, std::uint64_t>, caf::error> bump_in_epoch(
-      const std::string& scope, const std::string& m, const std::string& c,
-      const std::string& t) {
+      const std::string& scope, const std::string& m, const std::string& c, const std::string& t) {
     std::variant<std::pair<std::uint64_t, std::uint64_t>, caf::error> out{caf::error{}};
     self->request(pool, 10s, cache::bump_atom_v, scope, m, c, t)
         .receive([&](std::uint64_t v, std::uint64_t e) { out = std::make_pair(v, e); },
@@ -136,7 +135,7 @@ cache::generations gens(std::uint64_t g, std::uint64_t m, std::uint64_t c, std::
 
 /// Invalidation messages seen on the channel.
 class inbox {
-public:
+ public:
   void push(std::string m) {
     const std::lock_guard lock{mutex_};
     messages_.push_back(std::move(m));
@@ -162,7 +161,7 @@ public:
     return messages_;
   }
 
-private:
+ private:
   std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::string> messages_;
@@ -376,12 +375,11 @@ TEST_CASE("l2: reads and bumps carry the Redis epoch; an empty restart makes a n
   for (std::uint64_t i = 1; i <= 5; ++i) {
     CHECK(value_of(a.bump_in_epoch("contact", "ie", "c1", "")) == std::make_pair(i, e1));
   }
-  CHECK(value_of(b.read("ie", "c1", "reply")) ==
-        [&] {
-          auto g = gens(0, 0, 5, 0);
-          g.epoch = e1;
-          return g;
-        }());
+  CHECK(value_of(b.read("ie", "c1", "reply")) == [&] {
+    auto g = gens(0, 0, 5, 0);
+    g.epoch = e1;
+    return g;
+  }());
 
   server.stop();
   server.start();  // same port, empty: no persistence

@@ -1,5 +1,5 @@
-#include "integrations/redis/client.hpp"
 #include "integrations/redis/pipeline.hpp"
+#include "integrations/redis/client.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/services.hpp"
 
@@ -79,9 +79,10 @@ TEST_CASE("redis pipeline: a database other than 0 is selected before any comman
   db3.del(key("db3"));
 }
 
-TEST_CASE("redis pipeline: a dead server fails the reads in flight; a restarted one is "
-          "used again without a failed command",
-          "[redis][integration][pipeline][restart]") {
+TEST_CASE(
+    "redis pipeline: a dead server fails the reads in flight; a restarted one is "
+    "used again without a failed command",
+    "[redis][integration][pipeline][restart]") {
   test::redis_server server;
   redis::pipeline p{*redis::parse_url(server.url())};
   p.send({"PING"});

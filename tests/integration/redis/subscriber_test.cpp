@@ -1,6 +1,6 @@
+#include "integrations/redis/subscriber.hpp"
 #include "cache/invalidation.hpp"
 #include "integrations/redis/client.hpp"
-#include "integrations/redis/subscriber.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/services.hpp"
 
@@ -34,7 +34,7 @@ std::string unique_name(std::string_view what) {
 /// What a subscriber reported, collected from its thread; tests wait on a
 /// condition with a deadline instead of sleeping.
 class recorder {
-public:
+ public:
   redis::subscriber::message_handler messages() {
     return [this](std::string payload) {
       const std::lock_guard lock{mutex_};
@@ -75,7 +75,7 @@ public:
     return states_;
   }
 
-private:
+ private:
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<std::string> messages_;
@@ -201,7 +201,8 @@ TEST_CASE("concurrent bumps each publish their own, distinct generation",
   c.del(counter);
 }
 
-TEST_CASE("subscriber reconnects after its Redis restarts", "[redis][integration][pubsub][restart]") {
+TEST_CASE("subscriber reconnects after its Redis restarts",
+          "[redis][integration][pubsub][restart]") {
   test::redis_server server;
   const std::string channel = "oh:invalidate";
   recorder rec;
@@ -225,8 +226,8 @@ TEST_CASE("subscriber reconnects after its Redis restarts", "[redis][integration
   CHECK_FALSE(sub.connected());
 
   // Down for several backoff rounds: the subscriber keeps trying, reports nothing new.
-  CHECK_FALSE(rec.wait([&](const auto&, const auto& s) { return s.size() > states_before + 1; },
-                       100ms));
+  CHECK_FALSE(
+      rec.wait([&](const auto&, const auto& s) { return s.size() > states_before + 1; }, 100ms));
 
   server.start();
   REQUIRE(rec.wait_for_states(states_before + 2));
@@ -305,15 +306,14 @@ TEST_CASE("a throwing callback does not end the subscription", "[redis][integrat
   const auto channel = unique_name("throw-ch");
   recorder rec;
   auto record = rec.messages();
-  redis::subscriber sub{
-      shared_endpoint(), channel,
-      [&](std::string m) {
-        record(m);
-        if (m == "boom") {
-          throw std::runtime_error("callback failed");
-        }
-      },
-      rec.states()};
+  redis::subscriber sub{shared_endpoint(), channel,
+                        [&](std::string m) {
+                          record(m);
+                          if (m == "boom") {
+                            throw std::runtime_error("callback failed");
+                          }
+                        },
+                        rec.states()};
   REQUIRE(rec.wait_for_states(1));
   redis::client c{shared_endpoint()};
   c.publish(channel, "boom");

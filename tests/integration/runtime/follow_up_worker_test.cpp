@@ -6,10 +6,10 @@
 // A lead texts and the bot replies (as a turn records them), time passes,
 // and the worker is ticked.
 
+#include "runtime/follow_up_worker.hpp"
 #include "config/loader.hpp"
 #include "integrations/postgres/store.hpp"
 #include "runtime/clock.hpp"
-#include "runtime/follow_up_worker.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/node_parts.hpp"
 #include "runtime/outbox_worker.hpp"
@@ -118,16 +118,18 @@ class harness {
   std::pair<std::int32_t, bool> tick(const runtime::follow_up_actor& w) {
     std::pair<std::int32_t, bool> out{-1, false};
     self_->request(w, 30s, runtime::tick_atom_v)
-        .receive([&](std::int32_t written, bool quiet) { out = {written, quiet}; },
-                 [&](const caf::error& e) { FAIL("tick failed: " << sys_.render(e)); });
+        .receive(
+            [&](std::int32_t written, bool quiet) {
+              out = {written, quiet};
+            },
+            [&](const caf::error& e) { FAIL("tick failed: " << sys_.render(e)); });
     return out;
   }
   std::pair<std::int32_t, bool> tick() { return tick(worker_); }
 
   /// Ticks `a` and `b` at the same time (each from its own thread); the sum
   /// of what they wrote.
-  std::int32_t tick_together(const runtime::follow_up_actor& a,
-                             const runtime::follow_up_actor& b) {
+  std::int32_t tick_together(const runtime::follow_up_actor& a, const runtime::follow_up_actor& b) {
     auto ask = [this](runtime::follow_up_actor w) {
       caf::scoped_actor me{sys_};
       std::int32_t written = -1;
@@ -214,7 +216,8 @@ TEST_CASE("a lead silent for a day gets exactly one follow-up SMS, even from two
   CHECK(token(calls[1]).starts_with("follow_up:"));
   CHECK(token(calls[1]).ends_with(":1"));
   CHECK_THAT(calls[1].body, Catch::Contains("To=%2B19095558401"));
-  CHECK_THAT(calls[1].body, Catch::Contains("Body=Just%20checking%20in%20-%20still%20interested%3F"));
+  CHECK_THAT(calls[1].body,
+             Catch::Contains("Body=Just%20checking%20in%20-%20still%20interested%3F"));
 
   // Later ticks, days later: max_per_silence is 1.
   h.set_local(2, 12);

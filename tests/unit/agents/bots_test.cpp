@@ -24,8 +24,9 @@ market_config three_bots() {
   cfg.market.name = "Test Market";
   cfg.reply.max_chars = 160;
   cfg.bots.lead = {"You are Lea.", {{"Are you buying or selling?", "intent"}}};
-  cfg.bots.buyer = {"You are Bo.",
-                    {{"Are you pre-approved?", "pre_approved"}, {"What's your budget?", "budget_usd"}}};
+  cfg.bots.buyer = {
+      "You are Bo.",
+      {{"Are you pre-approved?", "pre_approved"}, {"What's your budget?", "budget_usd"}}};
   cfg.bots.seller = {"You are Sam.", {{"What condition is the home in?", "condition"}}};
   return cfg;
 }
@@ -42,8 +43,7 @@ TEST_CASE("each bot speaks with its own persona and goal", "[agents][bots]") {
   CHECK_THAT(seller, Catch::StartsWith("You are Sam.") && Catch::Contains("free valuation"));
 }
 
-TEST_CASE("a bot's reply is its answer, then the next question of its own flow",
-          "[agents][bots]") {
+TEST_CASE("a bot's reply is its answer, then the next question of its own flow", "[agents][bots]") {
   const auto cfg = three_bots();
   const std::vector<history_entry> none;
   struct row {

@@ -93,9 +93,9 @@ TEST_CASE("a follow-up is due after `after` of silence, outside quiet hours, onc
        with([](silence& s) { s.last_inbound_ms = asked_ms + 1; }), follow_up_verdict::answered},
       // The bot's reply in the millisecond of the lead's text (a cached turn):
       // the anchor follows it in message order, so the silence stands.
-      {"a reply in the same millisecond as the lead's text still waits for an answer",
-       enabled(), nine_to_eight(), noon, due_at,
-       with([](silence& s) { s.last_inbound_ms = asked_ms; }), follow_up_verdict::send},
+      {"a reply in the same millisecond as the lead's text still waits for an answer", enabled(),
+       nine_to_eight(), noon, due_at, with([](silence& s) { s.last_inbound_ms = asked_ms; }),
+       follow_up_verdict::send},
       {"the lead spoke last (no anchor)", enabled(), nine_to_eight(), noon, due_at,
        with([](silence& s) { s.anchor_id = 0; }), follow_up_verdict::answered},
       {"a lead who never texted but got a bot message", enabled(), nine_to_eight(), noon, due_at,

@@ -291,8 +291,7 @@ TEST_CASE("the facts a question asks for are read from its words", "[agents][flo
   using v = std::vector<std::string>;
   CHECK(facts_asked("What price range are you shopping in?") == v{"budget_usd"});
   CHECK(facts_asked("Are you pre-approved with a lender yet?") == v{"pre_approved"});
-  CHECK(facts_asked("How many bedrooms and bathrooms do you need?") ==
-        v{"bedrooms", "bathrooms"});
+  CHECK(facts_asked("How many bedrooms and bathrooms do you need?") == v{"bedrooms", "bathrooms"});
   CHECK(facts_asked("Are you looking to buy, sell, or both?") == v{"goal"});
   CHECK(facts_asked("Which cities or neighborhoods are you considering?") == v{"areas"});
   CHECK(facts_asked("Anything else I can help with?").empty());

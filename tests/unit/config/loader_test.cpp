@@ -1199,12 +1199,13 @@ TEST_CASE("the follow_up section sets when and what the runtime texts a silent l
     CHECK(f.poll == 5min);
   }
   SECTION("given, in every unit") {
-    const auto r = cfg::load_market_string(with_follow_up("  enabled: true\n"
-                                                          "  after: 90m\n"
-                                                          "  max_per_silence: 2\n"
-                                                          "  text: \"Still there? {business_name}\"\n"
-                                                          "  poll: 250ms\n"),
-                                           base_env());
+    const auto r =
+        cfg::load_market_string(with_follow_up("  enabled: true\n"
+                                               "  after: 90m\n"
+                                               "  max_per_silence: 2\n"
+                                               "  text: \"Still there? {business_name}\"\n"
+                                               "  poll: 250ms\n"),
+                                base_env());
     INFO(describe(r.errors));
     REQUIRE(r.ok());
     const auto& f = r.config->follow_up;
@@ -1251,25 +1252,24 @@ TEST_CASE("each mistake in the follow_up section yields one error naming the key
   const std::vector<follow_up_case> cases = {
       {"enabled in twiml mode", "  enabled: true\n" + text, false, "follow_up.enabled",
        "enabled: true", "needs twilio.mode rest"},
-      {"enabled without a text", "  enabled: true\n", true, "follow_up.text", "follow_up:",
-       "missing required key"},
+      {"enabled without a text", "  enabled: true\n", true, "follow_up.text",
+       "follow_up:", "missing required key"},
       {"an empty text", "  text: \"\"\n", true, "follow_up.text", "  text:", "must not be empty"},
       {"an unknown placeholder", "  text: \"Hi {first_name}\"\n", true, "follow_up.text",
        "  text:", "unknown placeholder {first_name}"},
-      {"a duration without a unit", "  after: 30\n", true, "follow_up.after", "after:",
-       "expected a duration"},
-      {"a duration in an unknown unit", "  after: 2w\n", true, "follow_up.after", "after:",
-       "expected a duration"},
-      {"a negative duration", "  after: -5m\n", true, "follow_up.after", "after:",
-       "expected a duration"},
-      {"after too long", "  after: 31d\n", true, "follow_up.after", "after:",
-       "between 1s and 30d"},
-      {"poll too short", "  poll: 10ms\n", true, "follow_up.poll", "poll:",
-       "between 100ms and 24h"},
+      {"a duration without a unit", "  after: 30\n", true, "follow_up.after",
+       "after:", "expected a duration"},
+      {"a duration in an unknown unit", "  after: 2w\n", true, "follow_up.after",
+       "after:", "expected a duration"},
+      {"a negative duration", "  after: -5m\n", true, "follow_up.after",
+       "after:", "expected a duration"},
+      {"after too long", "  after: 31d\n", true, "follow_up.after", "after:", "between 1s and 30d"},
+      {"poll too short", "  poll: 10ms\n", true, "follow_up.poll",
+       "poll:", "between 100ms and 24h"},
       {"zero follow-ups", "  max_per_silence: 0\n", true, "follow_up.max_per_silence",
        "max_per_silence:", "between 1 and 10"},
-      {"enabled not a boolean", "  enabled: yes\n", true, "follow_up.enabled", "enabled:",
-       "expected true or false"},
+      {"enabled not a boolean", "  enabled: yes\n", true, "follow_up.enabled",
+       "enabled:", "expected true or false"},
       {"unknown key", "  delay: 24h\n", true, "follow_up.delay", "delay:", "unknown key"},
   };
   for (const auto& c : cases) {

@@ -39,8 +39,7 @@ TEST_CASE("HMAC verification accepts only the right signature of the raw body",
   }
 }
 
-TEST_CASE("RSA-SHA256 x-wh-signature verifies with the configured public key",
-          "[crm][signature]") {
+TEST_CASE("RSA-SHA256 x-wh-signature verifies with the configured public key", "[crm][signature]") {
   const std::string body = R"({"type":"InboundMessage","messageId":"m1"})";
   const auto sig = rsa_sha256_sign_base64(keys::private_pem, body);
   REQUIRE_FALSE(sig.empty());

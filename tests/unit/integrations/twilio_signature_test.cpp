@@ -21,15 +21,22 @@ TEST_CASE("signature matches Twilio's documented example", "[twilio][signature]"
 TEST_CASE("signature of an SMS webhook from Twilio's validator tests", "[twilio][signature]") {
   // Deliberately unsorted: the signer sorts by name.
   const std::vector<openhouse::twilio::param> params{
-      {"ToState", "CA"},         {"FromState", "CA"},
+      {"ToState", "CA"},
+      {"FromState", "CA"},
       {"AccountSid", "ACba8bc05eacf94afdae398e642c9cc32d"},
       {"SmsMessageSid", "SM2003cbd5e6a3701999aa3e5f20ff2787"},
-      {"Body", "Orly"},          {"From", "+14159354345"},
-      {"FromCity", "SAN FRANCISCO"}, {"SmsStatus", "received"},
-      {"FromZip", "94107"},      {"FromCountry", "US"},
-      {"To", "+14158141819"},    {"ToCity", "SAN FRANCISCO"},
-      {"ToZip", "94105"},        {"ToCountry", "US"},
-      {"ApiVersion", "2010-04-01"}, {"SmsSid", "SM2003cbd5e6a3701999aa3e5f20ff2787"}};
+      {"Body", "Orly"},
+      {"From", "+14159354345"},
+      {"FromCity", "SAN FRANCISCO"},
+      {"SmsStatus", "received"},
+      {"FromZip", "94107"},
+      {"FromCountry", "US"},
+      {"To", "+14158141819"},
+      {"ToCity", "SAN FRANCISCO"},
+      {"ToZip", "94105"},
+      {"ToCountry", "US"},
+      {"ApiVersion", "2010-04-01"},
+      {"SmsSid", "SM2003cbd5e6a3701999aa3e5f20ff2787"}};
   CHECK(compute_signature("2bd9e9638872de601313dc77410d3b23",
                           "http://twiliotests.heroku.com/validate/sms",
                           params) == "mxeiv65lEe0b8L6LdVw2jgJi8yw=");

@@ -48,38 +48,40 @@ TEST_CASE("budget: decisions by cap, scope and action", "[llm][gateway]") {
   const std::vector<row> rows = {
       {"fresh contact", downgrade, 0, 0, 0, 0, 100, 0.01, budget_action::allow, budget_scope::none,
        budget_metric::none},
-      {"exactly at the token cap is allowed", downgrade, 900, 0.1, 0, 0, 100, 0.01, budget_action::allow,
-       budget_scope::none, budget_metric::none},
-      {"contact tokens over cap: downgrade", downgrade, 950, 0.1, 0, 0, 100, 0.01, budget_action::downgrade,
-       budget_scope::contact, budget_metric::tokens},
-      {"contact tokens over cap: fallback", fallback, 950, 0.1, 0, 0, 100, 0.01, budget_action::fallback,
-       budget_scope::contact, budget_metric::tokens},
-      {"contact tokens past the hard cap: fallback even when downgrading", downgrade, 1450, 0.1, 0, 0, 100, 0.01,
+      {"exactly at the token cap is allowed", downgrade, 900, 0.1, 0, 0, 100, 0.01,
+       budget_action::allow, budget_scope::none, budget_metric::none},
+      {"contact tokens over cap: downgrade", downgrade, 950, 0.1, 0, 0, 100, 0.01,
+       budget_action::downgrade, budget_scope::contact, budget_metric::tokens},
+      {"contact tokens over cap: fallback", fallback, 950, 0.1, 0, 0, 100, 0.01,
        budget_action::fallback, budget_scope::contact, budget_metric::tokens},
-      {"contact dollars over cap: downgrade", downgrade, 10, 0.95, 0, 0, 10, 0.10, budget_action::downgrade,
-       budget_scope::contact, budget_metric::usd},
-      {"contact dollars over cap: fallback", fallback, 10, 0.95, 0, 0, 10, 0.10, budget_action::fallback,
-       budget_scope::contact, budget_metric::usd},
-      {"contact dollars past the hard cap", downgrade, 10, 1.45, 0, 0, 10, 0.10, budget_action::fallback,
-       budget_scope::contact, budget_metric::usd},
-      {"market tokens over cap: downgrade", downgrade, 0, 0, 4950, 1.0, 100, 0.01, budget_action::downgrade,
-       budget_scope::market, budget_metric::tokens},
-      {"market tokens over cap: fallback", fallback, 0, 0, 4950, 1.0, 100, 0.01, budget_action::fallback,
-       budget_scope::market, budget_metric::tokens},
-      {"market dollars over cap: downgrade", downgrade, 0, 0, 100, 9.99, 10, 0.02, budget_action::downgrade,
-       budget_scope::market, budget_metric::usd},
-      {"market dollars past the hard cap", downgrade, 0, 0, 100, 14.99, 10, 0.02, budget_action::fallback,
-       budget_scope::market, budget_metric::usd},
-      {"the worse of contact downgrade and market fallback", downgrade, 950, 0.1, 100, 15.0, 100, 0.01,
+      {"contact tokens past the hard cap: fallback even when downgrading", downgrade, 1450, 0.1, 0,
+       0, 100, 0.01, budget_action::fallback, budget_scope::contact, budget_metric::tokens},
+      {"contact dollars over cap: downgrade", downgrade, 10, 0.95, 0, 0, 10, 0.10,
+       budget_action::downgrade, budget_scope::contact, budget_metric::usd},
+      {"contact dollars over cap: fallback", fallback, 10, 0.95, 0, 0, 10, 0.10,
+       budget_action::fallback, budget_scope::contact, budget_metric::usd},
+      {"contact dollars past the hard cap", downgrade, 10, 1.45, 0, 0, 10, 0.10,
+       budget_action::fallback, budget_scope::contact, budget_metric::usd},
+      {"market tokens over cap: downgrade", downgrade, 0, 0, 4950, 1.0, 100, 0.01,
+       budget_action::downgrade, budget_scope::market, budget_metric::tokens},
+      {"market tokens over cap: fallback", fallback, 0, 0, 4950, 1.0, 100, 0.01,
+       budget_action::fallback, budget_scope::market, budget_metric::tokens},
+      {"market dollars over cap: downgrade", downgrade, 0, 0, 100, 9.99, 10, 0.02,
+       budget_action::downgrade, budget_scope::market, budget_metric::usd},
+      {"market dollars past the hard cap", downgrade, 0, 0, 100, 14.99, 10, 0.02,
        budget_action::fallback, budget_scope::market, budget_metric::usd},
-      {"a single call larger than the cap", fallback, 0, 0, 0, 0, 1001, 0.01, budget_action::fallback,
-       budget_scope::contact, budget_metric::tokens},
+      {"the worse of contact downgrade and market fallback", downgrade, 950, 0.1, 100, 15.0, 100,
+       0.01, budget_action::fallback, budget_scope::market, budget_metric::usd},
+      {"a single call larger than the cap", fallback, 0, 0, 0, 0, 1001, 0.01,
+       budget_action::fallback, budget_scope::contact, budget_metric::tokens},
   };
   for (const auto& r : rows) {
     SECTION(r.name) {
       budget_tracker tracker(caps(r.action));
-      if (r.spent_tokens > 0 || r.spent_usd > 0) tracker.record("+15550001", day1, r.spent_tokens, r.spent_usd);
-      if (r.other_tokens > 0 || r.other_usd > 0) tracker.record("+15550002", day1, r.other_tokens, r.other_usd);
+      if (r.spent_tokens > 0 || r.spent_usd > 0)
+        tracker.record("+15550001", day1, r.spent_tokens, r.spent_usd);
+      if (r.other_tokens > 0 || r.other_usd > 0)
+        tracker.record("+15550002", day1, r.other_tokens, r.other_usd);
       const auto d = tracker.check("+15550001", day1, r.estimate_tokens, r.estimate_usd);
       CHECK(d.action == r.expected);
       CHECK(d.scope == r.scope);
@@ -96,7 +98,8 @@ TEST_CASE("budget: contacts are capped separately, the market together", "[llm][
   CHECK(tracker.contact_spend("+15550001", day1).tokens == 1000);
   CHECK(tracker.contact_spend("+15550002", day1).tokens == 0);
   // Five contacts at their cap reach the market's 5000-token cap.
-  for (const char* c : {"+15550002", "+15550003", "+15550004", "+15550005"}) tracker.record(c, day1, 1000, 0.5);
+  for (const char* c : {"+15550002", "+15550003", "+15550004", "+15550005"})
+    tracker.record(c, day1, 1000, 0.5);
   CHECK(tracker.market_spend(day1).tokens == 5000);
   CHECK(tracker.market_spend(day1).usd == Approx(2.5));
   const auto d = tracker.check("+15550099", day1, 1, 0.0);

@@ -30,7 +30,8 @@ circuit_breaker opened(time_point at) {
 
 }  // namespace
 
-TEST_CASE("breaker: closed lets calls through and opens after N consecutive failures", "[llm][gateway]") {
+TEST_CASE("breaker: closed lets calls through and opens after N consecutive failures",
+          "[llm][gateway]") {
   circuit_breaker b(settings());
   CHECK(b.state() == breaker_state::closed);
   CHECK(b.allow(t0));

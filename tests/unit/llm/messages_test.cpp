@@ -7,7 +7,8 @@ using namespace openhouse::llm;
 namespace {
 
 const messages_response& ok(const std::variant<messages_response, client_error>& result) {
-  if (const auto* error = std::get_if<client_error>(&result)) FAIL("unexpected error: " << error->message);
+  if (const auto* error = std::get_if<client_error>(&result))
+    FAIL("unexpected error: " << error->message);
   return std::get<messages_response>(result);
 }
 
@@ -22,8 +23,10 @@ TEST_CASE("to_json builds the Anthropic Messages body", "[llm]") {
   messages_request request;
   request.model = "claude-sonnet-4-5";
   request.max_tokens = 1024;
-  request.system = {{"You are a helpful real-estate assistant.", true}, {"Lead: Jane, Austin.", false}};
-  request.messages = {{"user", "Hello, Claude"}, {"assistant", "Hi! How can I help?"}, {"user", "Find me a condo"}};
+  request.system = {{"You are a helpful real-estate assistant.", true},
+                    {"Lead: Jane, Austin.", false}};
+  request.messages = {
+      {"user", "Hello, Claude"}, {"assistant", "Hi! How can I help?"}, {"user", "Find me a condo"}};
   request.task = "reply";
 
   const auto expected = nlohmann::json::parse(R"({
@@ -78,7 +81,8 @@ TEST_CASE("parse_messages_response reads Anthropic's documented response", "[llm
   CHECK(response.tokens.cache_read_input_tokens == 17);
 }
 
-TEST_CASE("parse_messages_response tolerates missing or null cache fields and non-text blocks", "[llm]") {
+TEST_CASE("parse_messages_response tolerates missing or null cache fields and non-text blocks",
+          "[llm]") {
   const auto body = R"({"id":"msg_1","type":"message","role":"assistant","model":"m",
     "content":[{"type":"text","text":"a"},{"type":"tool_use","id":"t","name":"n","input":{}},{"type":"text","text":"b"}],
     "stop_reason":"max_tokens",
@@ -93,12 +97,13 @@ TEST_CASE("parse_messages_response tolerates missing or null cache fields and no
 
 TEST_CASE("parse_messages_response maps Anthropic error answers", "[llm]") {
   const auto error_body = [](const char* type, const char* message) {
-    return nlohmann::json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}.dump();
+    return nlohmann::json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}
+        .dump();
   };
 
   SECTION("400 invalid_request_error") {
-    const auto result = parse_messages_response(400, error_body("invalid_request_error", "messages: Field required"),
-                                                std::nullopt);
+    const auto result = parse_messages_response(
+        400, error_body("invalid_request_error", "messages: Field required"), std::nullopt);
     const auto& error = failed(result);
     CHECK(error.code == client_errc::bad_request);
     CHECK(error.http_status == 400);
@@ -107,14 +112,14 @@ TEST_CASE("parse_messages_response maps Anthropic error answers", "[llm]") {
     CHECK_FALSE(is_retryable(error.code));
   }
   SECTION("401 authentication_error") {
-    const auto result = parse_messages_response(401, error_body("authentication_error", "invalid x-api-key"),
-                                                std::nullopt);
+    const auto result = parse_messages_response(
+        401, error_body("authentication_error", "invalid x-api-key"), std::nullopt);
     CHECK(failed(result).code == client_errc::unauthorized);
   }
   SECTION("429 with retry-after") {
-    const auto result =
-        parse_messages_response(429, error_body("rate_limit_error", "Number of requests has exceeded your rate limit"),
-                                std::string{" 7 "});
+    const auto result = parse_messages_response(
+        429, error_body("rate_limit_error", "Number of requests has exceeded your rate limit"),
+        std::string{" 7 "});
     const auto& error = failed(result);
     CHECK(error.code == client_errc::rate_limited);
     REQUIRE(error.retry_after.has_value());
@@ -122,15 +127,19 @@ TEST_CASE("parse_messages_response maps Anthropic error answers", "[llm]") {
     CHECK(is_retryable(error.code));
   }
   SECTION("429 with a fractional or unusable retry-after") {
-    CHECK(failed(parse_messages_response(429, "{}", std::string{"1.2"})).retry_after == std::chrono::seconds{2});
-    CHECK_FALSE(failed(parse_messages_response(429, "{}", std::string{"soon"})).retry_after.has_value());
+    CHECK(failed(parse_messages_response(429, "{}", std::string{"1.2"})).retry_after ==
+          std::chrono::seconds{2});
+    CHECK_FALSE(
+        failed(parse_messages_response(429, "{}", std::string{"soon"})).retry_after.has_value());
   }
   SECTION("529 overloaded_error") {
-    const auto result = parse_messages_response(529, error_body("overloaded_error", "Overloaded"), std::nullopt);
+    const auto result =
+        parse_messages_response(529, error_body("overloaded_error", "Overloaded"), std::nullopt);
     CHECK(failed(result).code == client_errc::overloaded);
   }
   SECTION("500 api_error") {
-    const auto result = parse_messages_response(500, error_body("api_error", "Internal server error"), std::nullopt);
+    const auto result = parse_messages_response(
+        500, error_body("api_error", "Internal server error"), std::nullopt);
     const auto& error = failed(result);
     CHECK(error.code == client_errc::server_error);
     CHECK(error.message.find("Internal server error") != std::string::npos);
@@ -142,20 +151,23 @@ TEST_CASE("parse_messages_response maps Anthropic error answers", "[llm]") {
     CHECK(error.message.find("502") != std::string::npos);
   }
   SECTION("an error object with a 200") {
-    const auto result = parse_messages_response(200, error_body("overloaded_error", "Overloaded"), std::nullopt);
+    const auto result =
+        parse_messages_response(200, error_body("overloaded_error", "Overloaded"), std::nullopt);
     CHECK(failed(result).code == client_errc::overloaded);
   }
 }
 
 TEST_CASE("parse_messages_response rejects malformed success bodies", "[llm]") {
+  // Truncated; empty; not an object; no content; no usage; text not a string.
   const char* bodies[] = {
-      R"({"id":"msg_1","type":"message","content":[{"type":"text","te)",  // truncated
+      R"({"id":"msg_1","type":"message","content":[{"type":"text","te)",
       "",
       "[]",
-      R"({"id":"msg_1","type":"message","usage":{"input_tokens":1,"output_tokens":1}})",           // no content
-      R"({"id":"msg_1","type":"message","content":[{"type":"text","text":"hi"}]})",                // no usage
-      R"({"id":"msg_1","type":"message","content":[{"type":"text","text":5}],"usage":{}})",        // text not a string
+      R"({"id":"msg_1","type":"message","usage":{"input_tokens":1,"output_tokens":1}})",
+      R"({"id":"msg_1","type":"message","content":[{"type":"text","text":"hi"}]})",
+      R"({"id":"msg_1","type":"message","content":[{"type":"text","text":5}],"usage":{}})",
   };
+
   for (const char* body : bodies) {
     INFO(body);
     const auto result = parse_messages_response(200, body, std::nullopt);
@@ -178,7 +190,8 @@ TEST_CASE("to_json adds stream and tools only when asked", "[llm]") {
   CHECK_FALSE(to_json(request).contains("stream"));
   CHECK_FALSE(to_json(request).contains("tools"));
   request.stream = true;
-  request.tools_json = R"([{"name":"schedule_showing","input_schema":{"type":"object","properties":{}}}])";
+  request.tools_json =
+      R"([{"name":"schedule_showing","input_schema":{"type":"object","properties":{}}}])";
   const auto body = to_json(request);
   CHECK(body["stream"] == true);
   CHECK(body["tools"][0]["name"] == "schedule_showing");
@@ -209,12 +222,14 @@ TEST_CASE("parse_messages_response keeps Anthropic's documented tool_use blocks"
 }
 
 TEST_CASE("error_from_http and is_spend_limit", "[llm]") {
-  const auto error = error_from_http(429, R"({"type":"error","error":{"type":"rate_limit_error","message":"x"}})",
-                                     std::string{"4"});
+  const auto error =
+      error_from_http(429, R"({"type":"error","error":{"type":"rate_limit_error","message":"x"}})",
+                      std::string{"4"});
   CHECK(error.code == client_errc::rate_limited);
   CHECK(error.retry_after == std::chrono::seconds{4});
   CHECK_FALSE(is_spend_limit(error));
-  CHECK(is_spend_limit(client_error{client_errc::rate_limited, 429, "You have reached your spend limit", std::nullopt}));
+  CHECK(is_spend_limit(client_error{client_errc::rate_limited, 429,
+                                    "You have reached your spend limit", std::nullopt}));
   CHECK_FALSE(is_spend_limit(client_error{client_errc::bad_request, 400, "billing", std::nullopt}));
   CHECK(errc_for_error_type("overloaded_error") == client_errc::overloaded);
   CHECK(errc_for_error_type("invalid_api_key") == client_errc::unauthorized);

@@ -10,7 +10,8 @@ using namespace openhouse::llm;
 namespace {
 
 const messages_response& ok(const std::variant<messages_response, client_error>& result) {
-  if (const auto* error = std::get_if<client_error>(&result)) FAIL("unexpected error: " << error->message);
+  if (const auto* error = std::get_if<client_error>(&result))
+    FAIL("unexpected error: " << error->message);
   return std::get<messages_response>(result);
 }
 
@@ -39,8 +40,10 @@ TEST_CASE("to_chat_json builds the OpenAI chat-completions body", "[llm]") {
   messages_request request;
   request.model = "gpt-4o-mini";
   request.max_tokens = 256;
-  request.system = {{"You are a helpful real-estate assistant.", true}, {"Lead: Jane, Austin.", false}};
-  request.messages = {{"user", "Hello"}, {"assistant", "Hi! How can I help?"}, {"user", "Find me a condo"}};
+  request.system = {{"You are a helpful real-estate assistant.", true},
+                    {"Lead: Jane, Austin.", false}};
+  request.messages = {
+      {"user", "Hello"}, {"assistant", "Hi! How can I help?"}, {"user", "Find me a condo"}};
   request.task = "reply";
 
   const auto expected = nlohmann::json::parse(R"({
@@ -107,7 +110,8 @@ TEST_CASE("is_cache_bypass: streaming and tool requests", "[llm]") {
   CHECK(is_cache_bypass(request));
 }
 
-TEST_CASE("parse_chat_response reads OpenAI's documented chat completion with cached tokens", "[llm]") {
+TEST_CASE("parse_chat_response reads OpenAI's documented chat completion with cached tokens",
+          "[llm]") {
   // The prompt-caching guide's usage block inside the API reference's response.
   const auto body = R"({
     "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
@@ -147,26 +151,33 @@ TEST_CASE("parse_chat_response reads OpenAI's documented chat completion with ca
 
 TEST_CASE("parse_chat_response: finish reasons, missing cache details, content parts", "[llm]") {
   const auto with = [](const char* finish, const char* content, const char* usage) {
-    return std::string{R"({"id":"c","model":"llama3.1","choices":[{"index":0,"message":{"role":"assistant","content":)"} +
+    return std::string{
+               R"({"id":"c","model":"llama3.1","choices":[{"index":0,"message":{"role":"assistant","content":)"} +
            content + R"(},"finish_reason":)" + finish + R"(}],"usage":)" + usage + "}";
   };
   // Ollama / llama.cpp: no prompt_tokens_details.
-  const auto ollama = parse_chat_response(200, with(R"("length")", R"("Hi")", R"({"prompt_tokens":12,"completion_tokens":3})"),
-                                          std::nullopt);
+  const auto ollama = parse_chat_response(
+      200, with(R"("length")", R"("Hi")", R"({"prompt_tokens":12,"completion_tokens":3})"),
+      std::nullopt);
   CHECK(ok(ollama).stop_reason == "max_tokens");
   CHECK(ok(ollama).tokens.input_tokens == 12);
   CHECK(ok(ollama).tokens.cache_read_input_tokens == 0);
   CHECK(ok(ollama).tokens.output_tokens == 3);
 
   const auto filtered = parse_chat_response(
-      200, with(R"("content_filter")", "null", R"({"prompt_tokens":1,"completion_tokens":0,"prompt_tokens_details":null})"),
+      200,
+      with(R"("content_filter")", "null",
+           R"({"prompt_tokens":1,"completion_tokens":0,"prompt_tokens_details":null})"),
       std::nullopt);
   CHECK(ok(filtered).stop_reason == "refusal");
   CHECK(ok(filtered).text.empty());
 
   const auto parts = parse_chat_response(
-      200, with(R"("stop")", R"([{"type":"text","text":"a"},{"type":"refusal","refusal":"x"},{"type":"text","text":"b"}])",
-                R"({"prompt_tokens":1,"completion_tokens":1})"),
+      200,
+      with(
+          R"("stop")",
+          R"([{"type":"text","text":"a"},{"type":"refusal","refusal":"x"},{"type":"text","text":"b"}])",
+          R"({"prompt_tokens":1,"completion_tokens":1})"),
       std::nullopt);
   CHECK(ok(parts).text == "ab");
 
@@ -210,11 +221,14 @@ TEST_CASE("parse_chat_response keeps OpenAI's documented tool calls", "[llm]") {
 
 TEST_CASE("parse_chat_response maps OpenAI-compatible error answers", "[llm]") {
   const auto openai_error = [](const char* message, const char* type, const nlohmann::json& code) {
-    return nlohmann::json{{"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}}.dump();
+    return nlohmann::json{
+        {"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}}
+        .dump();
   };
   SECTION("429 rate limit with retry-after") {
     const auto result = parse_chat_response(
-        429, openai_error("Rate limit reached for gpt-4o-mini", "requests", "rate_limit_exceeded"), std::string{"3"});
+        429, openai_error("Rate limit reached for gpt-4o-mini", "requests", "rate_limit_exceeded"),
+        std::string{"3"});
     const auto& error = failed(result);
     CHECK(error.code == client_errc::rate_limited);
     CHECK(error.http_status == 429);
@@ -223,67 +237,78 @@ TEST_CASE("parse_chat_response maps OpenAI-compatible error answers", "[llm]") {
   }
   SECTION("429 insufficient_quota is a spend limit") {
     const auto result = parse_chat_response(
-        429, openai_error("You exceeded your current quota, please check your plan and billing details.",
-                          "insufficient_quota", "insufficient_quota"),
+        429,
+        openai_error("You exceeded your current quota, please check your plan and billing details.",
+                     "insufficient_quota", "insufficient_quota"),
         std::nullopt);
     const auto& error = failed(result);
     CHECK(error.code == client_errc::rate_limited);
     CHECK(is_spend_limit(error));
   }
   SECTION("401 invalid key") {
-    const auto result = parse_chat_response(
-        401, openai_error("Incorrect API key provided: sk-abc.", "invalid_request_error", "invalid_api_key"),
-        std::nullopt);
+    const auto result =
+        parse_chat_response(401,
+                            openai_error("Incorrect API key provided: sk-abc.",
+                                         "invalid_request_error", "invalid_api_key"),
+                            std::nullopt);
     const auto& error = failed(result);
     CHECK(error.code == client_errc::unauthorized);
     CHECK(error.message.find("invalid_api_key") != std::string::npos);
   }
   SECTION("400 context length") {
-    const auto result = parse_chat_response(
-        400, openai_error("This model's maximum context length is 128000 tokens.", "invalid_request_error",
-                          "context_length_exceeded"),
-        std::nullopt);
+    const auto result =
+        parse_chat_response(400,
+                            openai_error("This model's maximum context length is 128000 tokens.",
+                                         "invalid_request_error", "context_length_exceeded"),
+                            std::nullopt);
     CHECK(failed(result).code == client_errc::bad_request);
     CHECK(failed(result).message.find("maximum context length") != std::string::npos);
   }
   SECTION("5xx") {
-    CHECK(failed(parse_chat_response(500, openai_error("The server had an error", "server_error", nullptr),
-                                     std::nullopt)).code == client_errc::server_error);
+    CHECK(failed(parse_chat_response(
+                     500, openai_error("The server had an error", "server_error", nullptr),
+                     std::nullopt))
+              .code == client_errc::server_error);
     CHECK(failed(parse_chat_response(503, "<html>unavailable</html>", std::nullopt)).code ==
           client_errc::server_error);
   }
   SECTION("vLLM and Ollama error shapes") {
     const auto vllm = parse_chat_response(
-        400, R"({"object":"error","message":"max_tokens is too large","type":"BadRequestError","param":null,"code":400})",
+        400,
+        R"({"object":"error","message":"max_tokens is too large","type":"BadRequestError","param":null,"code":400})",
         std::nullopt);
     CHECK(failed(vllm).code == client_errc::bad_request);
     CHECK(failed(vllm).message.find("max_tokens is too large") != std::string::npos);
-    const auto ollama = parse_chat_response(404, R"({"error":"model \"llama9\" not found, try pulling it first"})",
-                                            std::nullopt);
+    const auto ollama = parse_chat_response(
+        404, R"({"error":"model \"llama9\" not found, try pulling it first"})", std::nullopt);
     CHECK(failed(ollama).code == client_errc::bad_request);
     CHECK(failed(ollama).message.find("not found") != std::string::npos);
   }
   SECTION("an error object with a 200") {
-    const auto result = parse_chat_response(200, openai_error("slow down", "requests", "rate_limit_exceeded"),
-                                            std::nullopt);
+    const auto result = parse_chat_response(
+        200, openai_error("slow down", "requests", "rate_limit_exceeded"), std::nullopt);
     CHECK(failed(result).code == client_errc::rate_limited);
   }
 }
 
 TEST_CASE("parse_chat_response rejects malformed success bodies", "[llm]") {
+  // Truncated; empty; not an object; no choices; empty choices; no message;
+  // no usage; content not text.
   const char* bodies[] = {
-      R"({"id":"c","choices":[{"index":0,"message":{"role":"assi)",  // truncated
+      R"({"id":"c","choices":[{"index":0,"message":{"role":"assi)",
       "",
       "[]",
-      R"({"id":"c","usage":{"prompt_tokens":1,"completion_tokens":1}})",                             // no choices
-      R"({"id":"c","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}})",                // empty choices
-      R"({"id":"c","choices":[{"index":0,"finish_reason":"stop"}],"usage":{}})",                     // no message
-      R"({"id":"c","choices":[{"index":0,"message":{"content":"hi"}}]})",                            // no usage
-      R"({"id":"c","choices":[{"index":0,"message":{"content":5}}],"usage":{}})",                    // content not text
+      R"({"id":"c","usage":{"prompt_tokens":1,"completion_tokens":1}})",
+      R"({"id":"c","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}})",
+      R"({"id":"c","choices":[{"index":0,"finish_reason":"stop"}],"usage":{}})",
+      R"({"id":"c","choices":[{"index":0,"message":{"content":"hi"}}]})",
+      R"({"id":"c","choices":[{"index":0,"message":{"content":5}}],"usage":{}})",
   };
+
   for (const char* body : bodies) {
     INFO(body);
-    CHECK(failed(parse_chat_response(200, body, std::nullopt)).code == client_errc::malformed_response);
+    CHECK(failed(parse_chat_response(200, body, std::nullopt)).code ==
+          client_errc::malformed_response);
   }
 }
 
@@ -309,31 +334,38 @@ TEST_CASE("embeddings body and OpenAI's documented embeddings list", "[llm]") {
   CHECK(vectors[0][0] == Approx(0.0023064255));
   CHECK(vectors[1] == std::vector<float>{0.5F, 0.5F, 0.5F, 0.5F});
 
-  CHECK(std::holds_alternative<embeddings>(parse_embeddings_response(200, body, std::nullopt, 2, 4)));
-  CHECK(failed(parse_embeddings_response(200, body, std::nullopt, 2, 8)).code == client_errc::malformed_response);
-  CHECK(failed(parse_embeddings_response(200, body, std::nullopt, 3)).code == client_errc::malformed_response);
+  CHECK(
+      std::holds_alternative<embeddings>(parse_embeddings_response(200, body, std::nullopt, 2, 4)));
+  CHECK(failed(parse_embeddings_response(200, body, std::nullopt, 2, 8)).code ==
+        client_errc::malformed_response);
+  CHECK(failed(parse_embeddings_response(200, body, std::nullopt, 3)).code ==
+        client_errc::malformed_response);
 }
 
 TEST_CASE("parse_embeddings_response rejects unequal or broken vectors and maps errors", "[llm]") {
   const char* bodies[] = {
       R"({"object":"list","data":[{"embedding":[1,0],"index":0},{"embedding":[1,0,0],"index":1}]})",  // unequal
-      R"({"object":"list","data":[{"embedding":[1,0],"index":0},{"embedding":[0,1],"index":0}]})",    // repeated
-      R"({"object":"list","data":[{"embedding":[1,0],"index":0},{"embedding":[0,1],"index":5}]})",    // out of range
-      R"({"object":"list","data":[{"embedding":"AAAA","index":0},{"embedding":[0,1],"index":1}]})",   // base64
-      R"({"object":"list","data":[{"embedding":[],"index":0},{"embedding":[],"index":1}]})",          // empty
+      R"({"object":"list","data":[{"embedding":[1,0],"index":0},{"embedding":[0,1],"index":0}]})",  // repeated
+      R"({"object":"list","data":[{"embedding":[1,0],"index":0},{"embedding":[0,1],"index":5}]})",  // out of range
+      R"({"object":"list","data":[{"embedding":"AAAA","index":0},{"embedding":[0,1],"index":1}]})",  // base64
+      R"({"object":"list","data":[{"embedding":[],"index":0},{"embedding":[],"index":1}]})",  // empty
       R"({"object":"list","data":[{"embedding":[1,"x"],"index":0},{"embedding":[0,1],"index":1}]})",  // not numbers
       R"({"object":"list"})",
       R"({"object":"list","data":[{"embed)",
   };
   for (const char* body : bodies) {
     INFO(body);
-    CHECK(failed(parse_embeddings_response(200, body, std::nullopt, 2)).code == client_errc::malformed_response);
+    CHECK(failed(parse_embeddings_response(200, body, std::nullopt, 2)).code ==
+          client_errc::malformed_response);
   }
   const auto limited = parse_embeddings_response(
-      429, R"({"error":{"message":"Rate limit","type":"requests","code":"rate_limit_exceeded"}})", std::string{"2"}, 2);
+      429, R"({"error":{"message":"Rate limit","type":"requests","code":"rate_limit_exceeded"}})",
+      std::string{"2"}, 2);
   CHECK(failed(limited).code == client_errc::rate_limited);
   CHECK(failed(limited).retry_after == std::chrono::seconds{2});
-  CHECK(failed(parse_embeddings_response(401, "{}", std::nullopt, 1)).code == client_errc::unauthorized);
-  CHECK(failed(parse_embeddings_response(200, R"({"error":{"message":"x","code":"invalid_api_key"}})", std::nullopt, 1))
+  CHECK(failed(parse_embeddings_response(401, "{}", std::nullopt, 1)).code ==
+        client_errc::unauthorized);
+  CHECK(failed(parse_embeddings_response(
+                   200, R"({"error":{"message":"x","code":"invalid_api_key"}})", std::nullopt, 1))
             .code == client_errc::unauthorized);
 }

@@ -10,7 +10,8 @@ namespace {
 const cfg::model_price haiku{1.0, 5.0, 1.25, 0.10, 4096};
 const cfg::model_price sonnet{3.0, 15.0, 3.75, 0.30, 2048};
 
-usage tokens(std::int64_t input, std::int64_t output, std::int64_t cache_write, std::int64_t cache_read) {
+usage tokens(std::int64_t input, std::int64_t output, std::int64_t cache_write,
+             std::int64_t cache_read) {
   usage u;
   u.input_tokens = input;
   u.output_tokens = output;
@@ -43,7 +44,8 @@ TEST_CASE("pricing: the baseline bills every input token at the input price", "[
   CHECK(baseline_cost_usd(haiku, tokens(200, 120, 3000, 0)) == Approx(0.0038));
   CHECK(baseline_cost_usd(haiku, tokens(200, 120, 0, 3000)) == Approx(0.0038));
   // Without caching fields the two agree.
-  CHECK(baseline_cost_usd(sonnet, tokens(1234, 56, 0, 0)) == Approx(cost_usd(sonnet, tokens(1234, 56, 0, 0))));
+  CHECK(baseline_cost_usd(sonnet, tokens(1234, 56, 0, 0)) ==
+        Approx(cost_usd(sonnet, tokens(1234, 56, 0, 0))));
   // A cache write costs more than the baseline; reads make it back.
   const double write = cost_usd(haiku, tokens(200, 120, 3000, 0));
   const double read = cost_usd(haiku, tokens(200, 120, 0, 3000));

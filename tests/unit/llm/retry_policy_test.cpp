@@ -34,9 +34,12 @@ cfg::retry_settings no_jitter() {
 
 /// Anthropic's wording of an ordinary 429 (from its API docs): a rate limit.
 const std::string anthropic_rate_limit =
-    "rate_limit_error: This request would exceed the rate limit for your organization of 50,000 input tokens per "
-    "minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers "
-    "for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.";
+    "rate_limit_error: This request would exceed the rate limit for your organization of 50,000 "
+    "input tokens per "
+    "minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the "
+    "response headers "
+    "for current usage. Please reduce the prompt length or the maximum tokens requested, or try "
+    "again later.";
 
 }  // namespace
 
@@ -50,54 +53,66 @@ TEST_CASE("classify: every client_errc and status", "[llm][gateway]") {
       {"transport", error_of(client_errc::transport, 0, "connection refused"), retry_class::retry},
       {"timeout", error_of(client_errc::timeout, 0, "operation timed out"), retry_class::retry},
       {"408 timeout", error_of(client_errc::timeout, 408), retry_class::retry},
-      {"429 rate limit", error_of(client_errc::rate_limited, 429, anthropic_rate_limit, 3s), retry_class::retry},
-      {"429 without retry-after", error_of(client_errc::rate_limited, 429, "rate_limit_error: slow down"),
+      {"429 rate limit", error_of(client_errc::rate_limited, 429, anthropic_rate_limit, 3s),
        retry_class::retry},
-      {"529 overloaded", error_of(client_errc::overloaded, 529, "overloaded_error: Overloaded"), retry_class::retry},
-      {"500", error_of(client_errc::server_error, 500, "api_error: Internal server error"), retry_class::retry},
+      {"429 without retry-after",
+       error_of(client_errc::rate_limited, 429, "rate_limit_error: slow down"), retry_class::retry},
+      {"529 overloaded", error_of(client_errc::overloaded, 529, "overloaded_error: Overloaded"),
+       retry_class::retry},
+      {"500", error_of(client_errc::server_error, 500, "api_error: Internal server error"),
+       retry_class::retry},
       {"502", error_of(client_errc::server_error, 502), retry_class::retry},
       {"503", error_of(client_errc::server_error, 503), retry_class::retry},
       {"504", error_of(client_errc::server_error, 504), retry_class::retry},
       {"501", error_of(client_errc::server_error, 501), retry_class::give_up},
-      {"malformed 200", error_of(client_errc::malformed_response, 200, "invalid JSON"), retry_class::retry},
-      {"400", error_of(client_errc::bad_request, 400, "invalid_request_error: max_tokens"), retry_class::give_up},
-      {"404", error_of(client_errc::bad_request, 404, "not_found_error: model"), retry_class::give_up},
+      {"malformed 200", error_of(client_errc::malformed_response, 200, "invalid JSON"),
+       retry_class::retry},
+      {"400", error_of(client_errc::bad_request, 400, "invalid_request_error: max_tokens"),
+       retry_class::give_up},
+      {"404", error_of(client_errc::bad_request, 404, "not_found_error: model"),
+       retry_class::give_up},
       {"413", error_of(client_errc::bad_request, 413, "request_too_large"), retry_class::give_up},
       {"401", error_of(client_errc::unauthorized, 401, "authentication_error: invalid x-api-key"),
        retry_class::give_up},
-      {"403", error_of(client_errc::unauthorized, 403, "permission_error: no access"), retry_class::give_up},
+      {"403", error_of(client_errc::unauthorized, 403, "permission_error: no access"),
+       retry_class::give_up},
       {"spend-limit 429 (Anthropic)",
        error_of(client_errc::rate_limited, 429,
                 "rate_limit_error: You have reached your specified workspace spend limit.", 60s),
        retry_class::give_up},
       {"spend-limit 429 (API usage limits)",
        error_of(client_errc::rate_limited, 429,
-                "rate_limit_error: You have reached your specified API usage limits. You will regain access on "
+                "rate_limit_error: You have reached your specified API usage limits. You will "
+                "regain access on "
                 "2026-12-01 at 00:00 UTC."),
        retry_class::give_up},
       {"quota 429 (OpenAI)",
        error_of(client_errc::rate_limited, 429,
-                "insufficient_quota: You exceeded your current quota, please check your plan and billing details."),
+                "insufficient_quota: You exceeded your current quota, please check your plan and "
+                "billing details."),
        retry_class::give_up},
-      {"402 payment required", error_of(client_errc::bad_request, 402, "HTTP 402"), retry_class::give_up},
+      {"402 payment required", error_of(client_errc::bad_request, 402, "HTTP 402"),
+       retry_class::give_up},
       {"400 credit balance",
-       error_of(client_errc::bad_request, 400,
-                "invalid_request_error: Your credit balance is too low to access the Anthropic API."),
+       error_of(
+           client_errc::bad_request, 400,
+           "invalid_request_error: Your credit balance is too low to access the Anthropic API."),
        retry_class::give_up},
   };
   for (const auto& r : rows) {
-    SECTION(r.name) {
-      CHECK(classify(r.error) == r.expected);
-    }
+    SECTION(r.name) { CHECK(classify(r.error) == r.expected); }
   }
 }
 
 TEST_CASE("billing failures are told apart from rate limits", "[llm][gateway]") {
   CHECK_FALSE(is_billing_failure(error_of(client_errc::rate_limited, 429, anthropic_rate_limit)));
-  CHECK_FALSE(is_billing_failure(error_of(client_errc::server_error, 500, "api_error: Internal server error")));
-  CHECK(is_billing_failure(error_of(client_errc::rate_limited, 429, "rate_limit_error: Spend Limit reached")));
+  CHECK_FALSE(is_billing_failure(
+      error_of(client_errc::server_error, 500, "api_error: Internal server error")));
+  CHECK(is_billing_failure(
+      error_of(client_errc::rate_limited, 429, "rate_limit_error: Spend Limit reached")));
   CHECK(is_billing_failure(error_of(client_errc::bad_request, 402, "")));
-  CHECK(is_billing_failure(error_of(client_errc::unauthorized, 403, "permission_error: billing is disabled")));
+  CHECK(is_billing_failure(
+      error_of(client_errc::unauthorized, 403, "permission_error: billing is disabled")));
   CHECK(to_string(retry_class::retry) == "retry");
   CHECK(to_string(retry_class::give_up) == "give_up");
 }
@@ -105,8 +120,8 @@ TEST_CASE("billing failures are told apart from rate limits", "[llm][gateway]") 
 TEST_CASE("backoff doubles from the base delay and stops at the cap", "[llm][gateway]") {
   const retry_policy policy(no_jitter());
   const auto err = error_of(client_errc::overloaded, 529);
-  const std::vector<std::chrono::milliseconds> expected = {250ms, 500ms, 1000ms, 2000ms, 4000ms, 8000ms, 8000ms,
-                                                           8000ms, 8000ms};
+  const std::vector<std::chrono::milliseconds> expected = {250ms,  500ms,  1000ms, 2000ms, 4000ms,
+                                                           8000ms, 8000ms, 8000ms, 8000ms};
   for (int attempt = 1; attempt <= 9; ++attempt) {
     INFO("attempt " << attempt);
     CHECK(policy.backoff_cap(attempt) == expected[static_cast<std::size_t>(attempt - 1)]);
@@ -118,7 +133,8 @@ TEST_CASE("backoff doubles from the base delay and stops at the cap", "[llm][gat
   CHECK(policy.backoff_cap(1000) == 8000ms);
 }
 
-TEST_CASE("jitter stays in [cap * (1 - jitter), cap] and is deterministic for a seed", "[llm][gateway]") {
+TEST_CASE("jitter stays in [cap * (1 - jitter), cap] and is deterministic for a seed",
+          "[llm][gateway]") {
   auto settings = no_jitter();
   settings.jitter = 0.5;
   const retry_policy policy(settings);
@@ -156,12 +172,14 @@ TEST_CASE("jitter stays in [cap * (1 - jitter), cap] and is deterministic for a 
 TEST_CASE("retry-after overrides a shorter backoff, not a longer one", "[llm][gateway]") {
   const retry_policy policy(no_jitter());
   SECTION("longer than the backoff: honoured, even above max_delay") {
-    const auto d = policy.next_delay(1, error_of(client_errc::rate_limited, 429, "slow down", 12s), t0, t0, 1);
+    const auto d =
+        policy.next_delay(1, error_of(client_errc::rate_limited, 429, "slow down", 12s), t0, t0, 1);
     REQUIRE(d.has_value());
     CHECK(*d == 12000ms);
   }
   SECTION("shorter than the backoff: the backoff") {
-    const auto d = policy.next_delay(5, error_of(client_errc::rate_limited, 429, "slow down", 1s), t0, t0, 1);
+    const auto d =
+        policy.next_delay(5, error_of(client_errc::rate_limited, 429, "slow down", 1s), t0, t0, 1);
     REQUIRE(d.has_value());
     CHECK(*d == 4000ms);
   }
@@ -209,7 +227,8 @@ TEST_CASE("retries stop when the wait would reach the deadline", "[llm][gateway]
   CHECK_FALSE(policy.next_delay(3, err, t0, t0 + 25000ms, 1).has_value());
 
   SECTION("a retry-after past the deadline stops at once") {
-    CHECK_FALSE(policy.next_delay(1, error_of(client_errc::rate_limited, 429, "", 30s), t0, t0, 1).has_value());
+    CHECK_FALSE(policy.next_delay(1, error_of(client_errc::rate_limited, 429, "", 30s), t0, t0, 1)
+                    .has_value());
     CHECK(policy.next_delay(1, error_of(client_errc::rate_limited, 429, "", 19s), t0, t0, 1) ==
           std::optional(19000ms));
   }
@@ -218,13 +237,15 @@ TEST_CASE("retries stop when the wait would reach the deadline", "[llm][gateway]
 TEST_CASE("errors that give up never get a delay", "[llm][gateway]") {
   const retry_policy policy(no_jitter());
   for (auto status : {400, 401, 403, 404}) {
-    const auto code = status == 401 || status == 403 ? client_errc::unauthorized : client_errc::bad_request;
+    const auto code =
+        status == 401 || status == 403 ? client_errc::unauthorized : client_errc::bad_request;
     CHECK_FALSE(policy.next_delay(1, error_of(code, status), t0, t0, 1).has_value());
   }
 }
 
 TEST_CASE("a whole call's schedule with the shipped defaults", "[llm][gateway]") {
-  const cfg::retry_settings defaults;  // 4 attempts, 250 ms base, 8 s cap, 20 s deadline, jitter 0.5
+  const cfg::retry_settings
+      defaults;  // 4 attempts, 250 ms base, 8 s cap, 20 s deadline, jitter 0.5
   const retry_policy policy(defaults);
   const auto err = error_of(client_errc::overloaded, 529);
   time_point now = t0;

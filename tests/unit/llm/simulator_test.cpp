@@ -1,6 +1,6 @@
+#include "integrations/llm/simulator.hpp"
 #include "integrations/llm/messages.hpp"
 #include "integrations/llm/sim_answers.hpp"
-#include "integrations/llm/simulator.hpp"
 #include "integrations/llm/sse_stream.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,7 +17,8 @@ namespace {
 /// A steady clock the test moves by hand.
 struct fake_clock {
   std::shared_ptr<std::chrono::steady_clock::time_point> now =
-      std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::time_point{} + 1h);
+      std::make_shared<std::chrono::steady_clock::time_point>(
+          std::chrono::steady_clock::time_point{} + 1h);
   simulator::clock_fn fn() const {
     return [now = now] { return *now; };
   }
@@ -69,7 +70,8 @@ TEST_CASE("simulator: equal requests give equal answers", "[llm]") {
   // The reply carries the lead's own details, so another lead's numbers differ.
   CHECK(first.text.find("$450,000") != std::string::npos);
   CHECK(first.text.find("78704") != std::string::npos);
-  const auto different = parse_ok(a.handle(post_messages(sample("We want to buy a 3 bed home around $600k in 78745"))));
+  const auto different = parse_ok(
+      a.handle(post_messages(sample("We want to buy a 3 bed home around $600k in 78745"))));
   CHECK(different.text != first.text);
 }
 
@@ -85,7 +87,8 @@ TEST_CASE("simulator: response body has Anthropic's shape", "[llm]") {
   REQUIRE(body["content"].is_array());
   CHECK(body["content"][0]["type"] == "text");
   CHECK(body["stop_reason"] == "end_turn");
-  for (const char* field : {"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"}) {
+  for (const char* field : {"input_tokens", "output_tokens", "cache_creation_input_tokens",
+                            "cache_read_input_tokens"}) {
     CHECK(body["usage"][field].is_number_integer());
   }
 }
@@ -101,7 +104,7 @@ TEST_CASE("simulator: prompt-cache accounting", "[llm]") {
   const fake_clock clock;
   simulator sim{instant(), clock.fn()};
   const auto request = sample("I want to sell my house");
-  const std::int64_t prefix = 100;                           // 400 chars in the cached block
+  const std::int64_t prefix = 100;  // 400 chars in the cached block
   const std::int64_t rest = sim::estimate_tokens("Lead context: Jane") +
                             sim::estimate_tokens("user:I want to sell my house");
 
@@ -126,7 +129,8 @@ TEST_CASE("simulator: prompt-cache accounting", "[llm]") {
   CHECK(expired.tokens.cache_read_input_tokens == 0);
 
   // Another user message behind the same prefix still reads it.
-  const auto other_message = parse_ok(sim.handle(post_messages(sample("Is my home worth more now?"))));
+  const auto other_message =
+      parse_ok(sim.handle(post_messages(sample("Is my home worth more now?"))));
   CHECK(other_message.tokens.cache_read_input_tokens == prefix);
 
   // A different prefix, or another model, writes its own entry.
@@ -135,7 +139,8 @@ TEST_CASE("simulator: prompt-cache accounting", "[llm]") {
   CHECK(parse_ok(sim.handle(post_messages(changed))).tokens.cache_creation_input_tokens == prefix);
   auto other_model = request;
   other_model.model = "claude-haiku-4-5";
-  CHECK(parse_ok(sim.handle(post_messages(other_model))).tokens.cache_creation_input_tokens == prefix);
+  CHECK(parse_ok(sim.handle(post_messages(other_model))).tokens.cache_creation_input_tokens ==
+        prefix);
 }
 
 TEST_CASE("simulator: without cache_control everything is input", "[llm]") {
@@ -146,8 +151,8 @@ TEST_CASE("simulator: without cache_control everything is input", "[llm]") {
     const auto response = parse_ok(sim.handle(post_messages(request)));
     CHECK(response.tokens.cache_creation_input_tokens == 0);
     CHECK(response.tokens.cache_read_input_tokens == 0);
-    CHECK(response.tokens.input_tokens == 100 + sim::estimate_tokens("Lead context: Jane") +
-                                              sim::estimate_tokens("user:hello"));
+    CHECK(response.tokens.input_tokens ==
+          100 + sim::estimate_tokens("Lead context: Jane") + sim::estimate_tokens("user:hello"));
   }
 }
 
@@ -181,8 +186,9 @@ TEST_CASE("simulator: intent task answers parseable JSON", "[llm]") {
 }
 
 TEST_CASE("simulator: facts task extracts lead facts", "[llm]") {
-  const auto facts = sim::extract_facts(
-      {"We're pre-approved up to $450k", "Need 3 bedrooms in 78704 within 3 months, relocating for a new job"});
+  const auto facts =
+      sim::extract_facts({"We're pre-approved up to $450k",
+                          "Need 3 bedrooms in 78704 within 3 months, relocating for a new job"});
   CHECK(facts["budget"] == 450000);
   CHECK(facts["pre_approved"] == true);
   CHECK(facts["bedrooms"] == 3);
@@ -191,7 +197,8 @@ TEST_CASE("simulator: facts task extracts lead facts", "[llm]") {
   CHECK(facts["motivation"] == "relocation");
   CHECK(facts["property_condition"].is_null());
 
-  const auto seller = sim::extract_facts({"Not pre-approved. Selling a fixer condo, $1.2 million, asap"});
+  const auto seller =
+      sim::extract_facts({"Not pre-approved. Selling a fixer condo, $1.2 million, asap"});
   CHECK(seller["pre_approved"] == false);
   CHECK(seller["budget"] == 1200000);
   CHECK(seller["property_condition"] == "needs_work");
@@ -218,9 +225,9 @@ TEST_CASE("simulator: bad requests get Anthropic's 400 error shape", "[llm]") {
   simulator sim{instant()};
   const char* bodies[] = {
       "{not json",
-      R"({"max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]})",   // no model
-      R"({"model": "claude-sonnet-4-5", "max_tokens": 10})",                       // no messages
-      R"({"model": "claude-sonnet-4-5", "messages": []})",                         // empty
+      R"({"max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]})",  // no model
+      R"({"model": "claude-sonnet-4-5", "max_tokens": 10})",                     // no messages
+      R"({"model": "claude-sonnet-4-5", "messages": []})",                       // empty
       R"({"model": "claude-sonnet-4-5", "messages": [{"role": "robot", "content": "hi"}]})",
       R"({"model": "claude-sonnet-4-5", "max_tokens": 0, "messages": [{"role": "user", "content": "hi"}]})",
   };
@@ -325,10 +332,10 @@ TEST_CASE("simulator: latency", "[llm]") {
 TEST_CASE("simulator: OpenAI chat completions", "[llm]") {
   const fake_clock clock;
   simulator sim{instant(), clock.fn()};
-  const nlohmann::json body = {
-      {"model", "gpt-4o-mini"},
-      {"messages",
-       {{{"role", "system"}, {"content", std::string(200, 'p')}}, {{"role", "user"}, {"content", "hello there"}}}}};
+  const nlohmann::json body = {{"model", "gpt-4o-mini"},
+                               {"messages",
+                                {{{"role", "system"}, {"content", std::string(200, 'p')}},
+                                 {{"role", "user"}, {"content", "hello there"}}}}};
   const sim_request request{"POST", "/v1/chat/completions", body.dump(), "reply", ""};
   const auto first = nlohmann::json::parse(sim.handle(request).body);
   CHECK(first["object"] == "chat.completion");
@@ -339,8 +346,8 @@ TEST_CASE("simulator: OpenAI chat completions", "[llm]") {
   const auto second = nlohmann::json::parse(sim.handle(request).body);
   CHECK(second["usage"]["prompt_tokens_details"]["cached_tokens"] == 50);
   CHECK(second["choices"][0]["message"]["content"] == first["choices"][0]["message"]["content"]);
-  CHECK(second["usage"]["total_tokens"] ==
-        second["usage"]["prompt_tokens"].get<int>() + second["usage"]["completion_tokens"].get<int>());
+  CHECK(second["usage"]["total_tokens"] == second["usage"]["prompt_tokens"].get<int>() +
+                                               second["usage"]["completion_tokens"].get<int>());
 
   const auto bad = sim.handle({"POST", "/v1/chat/completions", R"({"model":"x"})", "", ""});
   CHECK(bad.status == 400);
@@ -350,8 +357,9 @@ TEST_CASE("simulator: OpenAI chat completions", "[llm]") {
 TEST_CASE("simulator: embeddings are deterministic unit vectors", "[llm]") {
   simulator sim{instant()};
   const nlohmann::json body = {{"model", "text-embedding-3-small"},
-                               {"input", {"What are closing costs in Austin?", "closing costs in Austin",
-                                          "Do you allow pets in the rental?"}}};
+                               {"input",
+                                {"What are closing costs in Austin?", "closing costs in Austin",
+                                 "Do you allow pets in the rental?"}}};
   const auto response = sim.handle({"POST", "/v1/embeddings", body.dump(), "", ""});
   REQUIRE(response.status == 200);
   const auto json = nlohmann::json::parse(response.body);
@@ -372,7 +380,8 @@ TEST_CASE("simulator: embeddings are deterministic unit vectors", "[llm]") {
     return sum;
   };
   CHECK(dot(vectors[0], vectors[1]) > dot(vectors[0], vectors[2]) + 0.3);
-  CHECK(sim::embed("What are closing costs in Austin?") == sim::embed("What are closing costs in Austin?"));
+  CHECK(sim::embed("What are closing costs in Austin?") ==
+        sim::embed("What are closing costs in Austin?"));
   CHECK(json["usage"]["prompt_tokens"].is_number_integer());
 }
 
@@ -384,7 +393,8 @@ TEST_CASE("simulator: stats count answered calls", "[llm]") {
   sim.record_answer("/v1/embeddings");
   sim.record_answer("");  // not a counted call
   CHECK(sim.stats() ==
-        nlohmann::json::parse(R"({"requests": 3, "by_path": {"/v1/messages": 2, "/v1/embeddings": 1}})"));
+        nlohmann::json::parse(
+            R"({"requests": 3, "by_path": {"/v1/messages": 2, "/v1/embeddings": 1}})"));
   const auto served = sim.handle({"GET", "/stats", "", "", ""});
   CHECK(served.status == 200);
   CHECK(served.counted_path.empty());
@@ -393,7 +403,8 @@ TEST_CASE("simulator: stats count answered calls", "[llm]") {
 
 namespace {
 
-std::variant<messages_response, client_error> decode_stream(wire_format format, const sim_response& response) {
+std::variant<messages_response, client_error> decode_stream(wire_format format,
+                                                            const sim_response& response) {
   sse_stream stream{format};
   stream.feed(response.body);
   return stream.finish(response.status, std::nullopt);
@@ -406,7 +417,8 @@ constexpr const char* showing_tool = R"([{"name":"schedule_showing","description
 
 }  // namespace
 
-TEST_CASE("simulator: streamed Messages answer is Anthropic SSE with the same text and usage", "[llm]") {
+TEST_CASE("simulator: streamed Messages answer is Anthropic SSE with the same text and usage",
+          "[llm]") {
   const fake_clock plain_clock;
   const fake_clock stream_clock;
   simulator plain{instant(), plain_clock.fn()};
@@ -437,15 +449,18 @@ TEST_CASE("simulator: streamed Messages answer is Anthropic SSE with the same te
   CHECK(std::get<client_error>(cut).code == client_errc::malformed_response);
 }
 
-TEST_CASE("simulator: streamed chat completion is OpenAI SSE with usage chunk and [DONE]", "[llm]") {
+TEST_CASE("simulator: streamed chat completion is OpenAI SSE with usage chunk and [DONE]",
+          "[llm]") {
   const fake_clock plain_clock;
   const fake_clock stream_clock;
   simulator plain{instant(), plain_clock.fn()};
   simulator streaming{instant(), stream_clock.fn()};
   auto request = sample("Can you tell me about closing costs?");
   request.model = "gpt-4o-mini";
-  const auto expected = plain.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""});
-  const auto expected_response = std::get<messages_response>(parse_chat_response(200, expected.body, std::nullopt));
+  const auto expected =
+      plain.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""});
+  const auto expected_response =
+      std::get<messages_response>(parse_chat_response(200, expected.body, std::nullopt));
   request.stream = true;
   const auto response =
       streaming.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""});
@@ -484,18 +499,21 @@ TEST_CASE("simulator: tools answer scheduling requests with a deterministic tool
   REQUIRE(calls.size() == 1);
   CHECK(calls[0]["name"] == "schedule_showing");
   CHECK(calls[0]["id"].get<std::string>().rfind("toolu_", 0) == 0);
-  CHECK(calls[0]["input"] == nlohmann::json::parse(R"({"address":"123 oak street","when":"saturday 2pm",
+  CHECK(calls[0]["input"] ==
+        nlohmann::json::parse(R"({"address":"123 oak street","when":"saturday 2pm",
                                                           "duration_minutes":30,"kind":"in_person"})"));
   CHECK(parse_ok(sim.handle(post_messages(request))).tool_calls_json == first.tool_calls_json);
 
   // OpenAI: the same tool, converted by to_chat_json, answered as tool_calls.
   request.model = "gpt-4o-mini";
-  const auto chat = sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""});
+  const auto chat =
+      sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""});
   REQUIRE(chat.status == 200);
   const auto json = nlohmann::json::parse(chat.body);
   CHECK(json["choices"][0]["finish_reason"] == "tool_calls");
   CHECK(json["choices"][0]["message"]["content"].is_null());
-  const auto parsed = std::get<messages_response>(parse_chat_response(200, chat.body, std::nullopt));
+  const auto parsed =
+      std::get<messages_response>(parse_chat_response(200, chat.body, std::nullopt));
   CHECK(nlohmann::json::parse(parsed.tool_calls_json)[0]["input"] == calls[0]["input"]);
 
   // Not a scheduling request: a text answer, as without tools.
@@ -512,13 +530,15 @@ TEST_CASE("simulator: tools answer scheduling requests with a deterministic tool
             without_tools.tokens.cache_read_input_tokens);  // tool definitions are prompt
 
   // Malformed tool lists are 400s in each API's shape.
-  const auto bad = sim.handle({"POST", "/v1/messages",
-                               R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"description":"x"}]})",
-                               "", ""});
+  const auto bad = sim.handle(
+      {"POST", "/v1/messages",
+       R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"description":"x"}]})",
+       "", ""});
   CHECK(bad.status == 400);
-  const auto bad_chat = sim.handle({"POST", "/v1/chat/completions",
-                                    R"({"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[{"name":"x"}]})",
-                                    "", ""});
+  const auto bad_chat = sim.handle(
+      {"POST", "/v1/chat/completions",
+       R"({"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[{"name":"x"}]})", "",
+       ""});
   CHECK(bad_chat.status == 400);
   CHECK(nlohmann::json::parse(bad_chat.body)["error"]["type"] == "invalid_request_error");
 }
@@ -541,12 +561,16 @@ TEST_CASE("simulator: OpenAI prefix caching reads the longest warm system prefix
   request.system = {{std::string(400, 's'), true}, {"Lead context: Jane", false}};
   request.messages = {{"user", "hello"}};
   const auto first = std::get<messages_response>(parse_chat_response(
-      200, sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""}).body, std::nullopt));
+      200,
+      sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""}).body,
+      std::nullopt));
   CHECK(first.tokens.cache_read_input_tokens == 0);
   // Another lead: the stable block is warm, the lead block is not.
   request.system[1].text = "Lead context: Bob";
   const auto second = std::get<messages_response>(parse_chat_response(
-      200, sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""}).body, std::nullopt));
+      200,
+      sim.handle({"POST", "/v1/chat/completions", to_chat_json(request).dump(), "reply", ""}).body,
+      std::nullopt));
   CHECK(second.tokens.cache_read_input_tokens == 100);
 }
 

@@ -82,7 +82,8 @@ data: {"type":"message_stop"}
 )";
 
 // OpenAI's documented chat-completion chunks, with stream_options.include_usage.
-constexpr const char* openai_text_stream = R"(data: {"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini", "system_fingerprint": "fp_44709d6fcb", "choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"usage":null}
+constexpr const char* openai_text_stream =
+    R"(data: {"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini", "system_fingerprint": "fp_44709d6fcb", "choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"usage":null}
 
 data: {"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini", "system_fingerprint": "fp_44709d6fcb", "choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}],"usage":null}
 
@@ -97,7 +98,8 @@ data: [DONE]
 )";
 
 // OpenAI's documented streamed function call (function-calling guide).
-constexpr const char* openai_tool_stream = R"(data: {"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_DdmO9pD3xa9XTPNJ32zg2hcA","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]}
+constexpr const char* openai_tool_stream =
+    R"(data: {"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_DdmO9pD3xa9XTPNJ32zg2hcA","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]}
 
 data: {"id":"chatcmpl-9","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\""}}]},"finish_reason":null}]}
 
@@ -123,8 +125,8 @@ struct decoded {
   int pieces = 0;
 };
 
-decoded decode_in_chunks(wire_format format, const std::string& body, const std::vector<std::size_t>& cuts,
-                         int status = 200) {
+decoded decode_in_chunks(wire_format format, const std::string& body,
+                         const std::vector<std::size_t>& cuts, int status = 200) {
   decoded out{client_error{}, {}, 0};
   sse_stream stream{format, [&out](std::string_view text) {
                       out.streamed.append(text);
@@ -146,7 +148,8 @@ decoded decode(wire_format format, const std::string& body, int status = 200) {
 }
 
 const messages_response& ok(const decoded& d) {
-  if (const auto* error = std::get_if<client_error>(&d.result)) FAIL("unexpected error: " << error->message);
+  if (const auto* error = std::get_if<client_error>(&d.result))
+    FAIL("unexpected error: " << error->message);
   return std::get<messages_response>(d.result);
 }
 
@@ -158,8 +161,10 @@ const client_error& failed(const decoded& d) {
 std::string with_crlf(const std::string& body) {
   std::string out;
   for (const char c : body) {
-    if (c == '\n') out += "\r\n";
-    else out.push_back(c);
+    if (c == '\n')
+      out += "\r\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -191,7 +196,8 @@ TEST_CASE("sse_stream decodes Anthropic's documented text stream", "[llm]") {
   CHECK(response.stop_reason == "end_turn");
   CHECK(response.tokens.input_tokens == 25);
   CHECK(response.tokens.cache_read_input_tokens == 2048);
-  CHECK(response.tokens.output_tokens == 15);  // message_delta's count replaces message_start's placeholder
+  CHECK(response.tokens.output_tokens ==
+        15);  // message_delta's count replaces message_start's placeholder
   CHECK(response.tool_calls_json.empty());
   CHECK(d.streamed == response.text);
   CHECK(d.pieces == 2);
@@ -199,7 +205,8 @@ TEST_CASE("sse_stream decodes Anthropic's documented text stream", "[llm]") {
 
 TEST_CASE("sse_stream decodes Anthropic streams split at any byte, LF or CRLF", "[llm]") {
   const auto whole = ok(decode(wire_format::anthropic, anthropic_text_stream));
-  for (const std::string& body : {std::string{anthropic_text_stream}, with_crlf(anthropic_text_stream)}) {
+  for (const std::string& body :
+       {std::string{anthropic_text_stream}, with_crlf(anthropic_text_stream)}) {
     for_every_split(body, [&](const std::vector<std::size_t>& cuts) {
       const auto d = decode_in_chunks(wire_format::anthropic, body, cuts);
       const auto& response = ok(d);
@@ -275,9 +282,10 @@ TEST_CASE("sse_stream: comments, multi-line data, no final blank line", "[llm]")
 TEST_CASE("sse_stream: errors, truncation and missing usage", "[llm]") {
   SECTION("Anthropic error event mid-stream") {
     const std::string prefix = anthropic_text_stream;
-    const std::string body = prefix.substr(0, prefix.find("event: content_block_stop")) +
-                             "event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", "
-                             "\"message\": \"Overloaded\"}}\n\n";
+    const std::string body =
+        prefix.substr(0, prefix.find("event: content_block_stop")) +
+        "event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", "
+        "\"message\": \"Overloaded\"}}\n\n";
     const auto d = decode(wire_format::anthropic, body);
     const auto& error = failed(d);
     CHECK(error.code == client_errc::overloaded);
@@ -286,23 +294,29 @@ TEST_CASE("sse_stream: errors, truncation and missing usage", "[llm]") {
   }
   SECTION("OpenAI error chunk") {
     const std::string body =
-        "data: {\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}\n\n";
+        "data: {\"error\":{\"message\":\"Rate limit "
+        "reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}\n\n";
     CHECK(failed(decode(wire_format::openai, body)).code == client_errc::rate_limited);
   }
   SECTION("a stream cut before its end is malformed") {
     const std::string anthropic = anthropic_text_stream;
     const std::string openai = openai_text_stream;
-    CHECK(failed(decode(wire_format::anthropic, anthropic.substr(0, anthropic.find("event: message_stop")))).code ==
-          client_errc::malformed_response);
-    CHECK(failed(decode(wire_format::openai, openai.substr(0, openai.find("\"finish_reason\":\"stop\"") - 40))).code ==
-          client_errc::malformed_response);
+    CHECK(failed(decode(wire_format::anthropic,
+                        anthropic.substr(0, anthropic.find("event: message_stop"))))
+              .code == client_errc::malformed_response);
+    CHECK(failed(decode(wire_format::openai,
+                        openai.substr(0, openai.find("\"finish_reason\":\"stop\"") - 40)))
+              .code == client_errc::malformed_response);
     CHECK(failed(decode(wire_format::anthropic, anthropic.substr(0, anthropic.size() / 2))).code ==
           client_errc::malformed_response);
     CHECK(failed(decode(wire_format::openai, "")).code == client_errc::malformed_response);
   }
   SECTION("an OpenAI stream without usage cannot be billed") {
     std::string body = openai_text_stream;
-    const auto usage_chunk = body.find("data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\", \"system_fingerprint\": \"fp_44709d6fcb\", \"choices\":[],");
+    const auto usage_chunk = body.find(
+        "data: "
+        "{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,"
+        "\"model\":\"gpt-4o-mini\", \"system_fingerprint\": \"fp_44709d6fcb\", \"choices\":[],");
     REQUIRE(usage_chunk != std::string::npos);
     body.erase(usage_chunk, body.find("data: [DONE]") - usage_chunk);
     const auto d = decode(wire_format::openai, body);
@@ -317,8 +331,9 @@ TEST_CASE("sse_stream: errors, truncation and missing usage", "[llm]") {
 }
 
 TEST_CASE("sse_stream: non-2xx answers and servers that ignore stream", "[llm]") {
-  const auto limited = decode(wire_format::anthropic,
-                              R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})", 429);
+  const auto limited =
+      decode(wire_format::anthropic,
+             R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})", 429);
   CHECK(failed(limited).code == client_errc::rate_limited);
   CHECK(failed(limited).http_status == 429);
   CHECK(failed(limited).message.find("slow down") != std::string::npos);
@@ -333,6 +348,7 @@ TEST_CASE("sse_stream: non-2xx answers and servers that ignore stream", "[llm]")
 }
 
 TEST_CASE("sse_stream: an exception from the consumer propagates from feed", "[llm]") {
-  sse_stream stream{wire_format::anthropic, [](std::string_view) { throw std::runtime_error{"consumer gone"}; }};
+  sse_stream stream{wire_format::anthropic,
+                    [](std::string_view) { throw std::runtime_error{"consumer gone"}; }};
   CHECK_THROWS_AS(stream.feed(anthropic_text_stream), std::runtime_error);
 }
