@@ -1,7 +1,7 @@
 #pragma once
 
 #include "cache/invalidation.hpp"
-#include "cache/unit.hpp"
+#include "core/cache_unit.hpp"
 
 #include <cstdint>
 #include <optional>

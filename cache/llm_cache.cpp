@@ -1,7 +1,7 @@
 #include "cache/llm_cache.hpp"
 
+#include "agents/cacheability.hpp"
 #include "cache/cache_error.hpp"
-#include "cache/cacheability.hpp"
 #include "cache/cached_answer.hpp"
 #include "cache/entry_tags.hpp"
 #include "cache/generation_table.hpp"

@@ -2,13 +2,13 @@
 
 #include "cache/embedding_worker.hpp"
 #include "cache/l2_worker.hpp"
-#include "cache/messages.hpp"
 #include "cache/semantic_writer.hpp"
 #include "config/market.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/llm_gateway.hpp"
-#include "runtime/metrics.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/cache_messages.hpp"
+#include "core/clock.hpp"
+#include "core/gateway_actor.hpp"
+#include "core/metrics.hpp"
+#include "core/type_ids.hpp"
 
 #include <caf/fwd.hpp>
 #include <caf/typed_actor.hpp>

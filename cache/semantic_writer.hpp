@@ -1,8 +1,8 @@
 #pragma once
 
 #include "cache/semantic_tier.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/clock.hpp"
+#include "core/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>

@@ -1,7 +1,7 @@
 #include "config/loader.hpp"
 
-#include "integrations/crm/signature.hpp"
-#include "integrations/redis/client.hpp"
+#include "core/public_key.hpp"
+#include "core/redis_url.hpp"
 
 #include <yaml-cpp/yaml.h>
 

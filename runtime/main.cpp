@@ -1,19 +1,19 @@
 // openhouse: the command-line entry point. Each subcommand parses its own
 // flags, prints --help, and fails with one line and a non-zero exit code.
 
-#include "agents/transcript.hpp"
 #include "cache/local_embedder.hpp"
 #include "cache/market_lexicon.hpp"
 #include "cache/remote_embedder.hpp"
 #include "cache/semantic_eval.hpp"
 #include "cache/semantic_tier.hpp"
 #include "config/loader.hpp"
+#include "core/shutdown_signal.hpp"
+#include "core/transcript.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/ledger.hpp"
 #include "integrations/postgres/store.hpp"
 #include "runtime/node.hpp"
 #include "runtime/replay.hpp"
-#include "runtime/shutdown_signal.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>

@@ -1,6 +1,7 @@
 #include "runtime/node.hpp"
 
 #include "cache/llm_cache.hpp"
+#include "core/shutdown_signal.hpp"
 #include "integrations/http/routes.hpp"
 #include "integrations/http/server.hpp"
 #include "integrations/postgres/outbox.hpp"
@@ -9,7 +10,6 @@
 #include "runtime/follow_up_worker.hpp"
 #include "runtime/node_parts.hpp"
 #include "runtime/outbox_worker.hpp"
-#include "runtime/shutdown_signal.hpp"
 
 #include <caf/all.hpp>
 

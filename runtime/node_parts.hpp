@@ -2,16 +2,16 @@
 
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "core/time_zone.hpp"
 #include "runtime/bot.hpp"
-#include "runtime/clock.hpp"
 #include "runtime/conversation_router.hpp"
 #include "runtime/health_worker.hpp"
 #include "runtime/ledger_writer.hpp"
 #include "runtime/llm_gateway.hpp"
 #include "runtime/llm_worker.hpp"
-#include "runtime/metrics.hpp"
 #include "runtime/store_worker.hpp"
-#include "runtime/time_zone.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <caf/fwd.hpp>

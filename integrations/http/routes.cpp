@@ -1,5 +1,6 @@
 #include "integrations/http/routes.hpp"
 
+#include "agents/outbox_retry.hpp"
 #include "integrations/crm/payload.hpp"
 #include "integrations/crm/replay_guard.hpp"
 #include "integrations/crm/signature.hpp"
@@ -7,7 +8,6 @@
 #include "integrations/http/form.hpp"
 #include "integrations/twilio/signature.hpp"
 #include "integrations/twilio/twiml.hpp"
-#include "runtime/outbox_retry.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "agents/transcript.hpp"
 #include "config/market.hpp"
+#include "core/clock.hpp"
+#include "core/messages.hpp"
+#include "core/metrics.hpp"
+#include "core/transcript.hpp"
 #include "integrations/http/readiness.hpp"
 #include "integrations/http/server.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/messages.hpp"
-#include "runtime/metrics.hpp"
 
 #include <atomic>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cache/semantic_tier.hpp"
+#include "core/semantic_entry.hpp"
 
 #include <chrono>
 #include <cstddef>
