@@ -15,15 +15,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// Counters in the struct's order: global, market, contact, task, epoch.
 generations gens(std::uint64_t global, std::uint64_t market, std::uint64_t contact,
                  std::uint64_t task, std::uint64_t epoch = 0) {
-  generations g;
-  g.global = global;
-  g.market = market;
-  g.contact = contact;
-  g.task = task;
-  g.epoch = epoch;
-  return g;
+  return generations{global, market, contact, task, epoch};
 }
 
 runtime::llm_answer answer(const std::string& text, const std::string& model) {
