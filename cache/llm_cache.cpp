@@ -416,7 +416,7 @@ void on_provider_answer(self_ptr self, const fill& f, const runtime::llm_answer&
   complete_miss(self, f, answer, u.generation);
 }
 
-void call_provider(self_ptr self, fill_ptr f) {
+void call_provider(self_ptr self, const fill_ptr& f) {
   auto& st = self->state;
   self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v, f->req.call)
       .then([self, f](runtime::llm_answer& answer) { on_provider_answer(self, *f, answer); },
@@ -483,7 +483,7 @@ void lookup_l3(self_ptr self, fill_ptr f);
 void embed_for_l3(self_ptr self, fill_ptr f) {
   auto& st = self->state;
   if (st.deps.semantic->partition_size(f->partition) == 0) {
-    call_provider(self, std::move(f));  // nothing to match: no embedding needed yet
+    call_provider(self, f);  // nothing to match: no embedding needed yet
     return;
   }
   self->request(st.deps.embedding, st.deps.embed_timeout, embed_atom_v, f->semantic_text)
@@ -525,7 +525,7 @@ void serve_l3(self_ptr self, const fill& f, const semantic_match& match, const c
 void lookup_l3(self_ptr self, fill_ptr f) {
   auto& st = self->state;
   if (f->partition.empty()) {
-    call_provider(self, std::move(f));
+    call_provider(self, f);
     return;
   }
   if (remote_embedding(st) && f->vector.empty()) {
@@ -539,18 +539,18 @@ void lookup_l3(self_ptr self, fill_ptr f) {
                    : st.deps.semantic->lookup(f->partition, f->req.unit.task, f->semantic_text,
                                               f->vector, now);
   if (!match) {
-    call_provider(self, std::move(f));
+    call_provider(self, f);
     return;
   }
   auto entry = decode_answer(match->value);
   const auto left = entry ? time_left(*entry, st.deps.time->now_ms()) : std::nullopt;
   if (!left) {
     event(st, "l3_rejected");
-    call_provider(self, std::move(f));
+    call_provider(self, f);
     return;
   }
   if (names_someone_else(st, f->req, *entry)) {
-    call_provider(self, std::move(f));
+    call_provider(self, f);
     return;
   }
   serve_l3(self, *f, *match, *entry, now, *left, started);

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -85,9 +86,9 @@ std::string with_database(const std::string& url, const std::string& db) {
 
 std::string random_tag() {
   std::random_device rd;
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%d_%08x", static_cast<int>(getpid()), rd());
-  return buf;
+  std::array<char, 24> buf{};
+  std::snprintf(buf.data(), buf.size(), "%d_%08x", static_cast<int>(getpid()), rd());
+  return buf.data();
 }
 
 /// Reads every follow-up of `market` and checks its time against the quiet
@@ -550,8 +551,8 @@ void write_audit(std::ostream& audit, const std::vector<cache::cache_audit_recor
 
 }  // namespace
 
-int run_replay(std::shared_ptr<const config::market_config> loaded, const replay_options& options,
-               std::ostream& out) {
+int run_replay(const std::shared_ptr<const config::market_config>& loaded,
+               const replay_options& options, std::ostream& out) {
   auto files = open_files(options);
   auto env = prepare_environment(*loaded, options);
   const auto vt = make_time(*env.config);

@@ -13,13 +13,13 @@ replay_tally::replay_tally(std::optional<std::unordered_set<std::string>> opt_ou
     : opt_out_labels_(std::move(opt_out_labels)) {}
 
 bool replay_tally::labelled_opt_out(const std::string& sid) const {
-  return opt_out_labels_ && opt_out_labels_->count(sid) > 0;
+  return opt_out_labels_ && opt_out_labels_->contains(sid);
 }
 
 bool replay_tally::begin_sms(const trace_event& e) {
   ++counts_.messages;
   contacts_.insert(e.from);
-  const bool repeated = seen_sids_.count(e.sid) > 0;
+  const bool repeated = seen_sids_.contains(e.sid);
   if (repeated) {
     ++counts_.duplicate_deliveries;
   } else {
