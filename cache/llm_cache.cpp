@@ -480,7 +480,7 @@ void verify_l3(self_ptr self, const fill& f, std::string served) {
 void lookup_l3(self_ptr self, fill_ptr f);
 
 /// The lookup needs the request's vector from the embedding worker first.
-void embed_for_l3(self_ptr self, fill_ptr f) {
+void embed_for_l3(self_ptr self, const fill_ptr& f) {
   auto& st = self->state;
   if (st.deps.semantic->partition_size(f->partition) == 0) {
     call_provider(self, f);  // nothing to match: no embedding needed yet
@@ -529,7 +529,7 @@ void lookup_l3(self_ptr self, fill_ptr f) {
     return;
   }
   if (remote_embedding(st) && f->vector.empty()) {
-    embed_for_l3(self, std::move(f));
+    embed_for_l3(self, f);
     return;
   }
   const auto started = steady::now();
