@@ -3,7 +3,9 @@
 #include "agents/given_names.hpp"
 
 #include <algorithm>
+#include <array>
 #include <initializer_list>
+#include <optional>
 #include <unordered_set>
 #include <vector>
 
@@ -710,203 +712,322 @@ bool cue_word(std::string_view w) {
   return cues.contains(w) || is_greeting_word(w);
 }
 
+// --- name patterns (name_tokens) ------------------------------------------------------
+//
+// Each pattern looks at token i and answers the index of the token it finds
+// naming a person, if any. Patterns have no side effects, so name_tokens can
+// try them in a fixed order.
+
+using found_name = std::optional<std::size_t>;
+
+bool prev_is(const std::vector<token>& t, std::size_t i,
+             std::initializer_list<std::string_view> set) {
+  return i > 0 && one_of(t[i - 1].lower, set);
+}
+
+/// "my name is", "wife's name is", "full name:".
+bool after_possessive(const std::vector<token>& t, std::size_t i) {
+  return prev_is(t, i,
+                 {"my", "his", "her", "their", "our", "wifes", "husbands", "full", "first", "last",
+                  "legal", "agents", "realtors", "sons", "daughters", "moms", "dads", "partners"});
+}
+
+/// Honorifics: "Mr. Lopez", "mrs garcia".
+found_name honorific_name(const std::vector<token>& t, std::size_t i, std::string_view) {
+  if (one_of(t[i].lower, {"mr", "mrs", "ms", "mx"}) && i + 1 < t.size() && strict_name(t[i + 1]) &&
+      !common_capitalised(t[i + 1].lower)) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// "Dr Kim", "Miss Dana" — but "Dr" right after a street's name is the
+/// street's suffix: "4410 Oak Dr Temecula".
+found_name doctor_or_miss_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  const auto& w = t[i].lower;
+  if (!one_of(w, {"dr", "miss"})) {
+    return std::nullopt;
+  }
+  const bool street_dr =
+      w == "dr" && i > 0 && !pause(gap_before(t, i, text)) &&
+      (all_digits(t[i - 1].lower) || (title_case(t[i - 1]) && !common_capitalised(t[i - 1].lower) &&
+                                      !is_greeting_word(t[i - 1].lower)));
+  if (!street_dr && title_case(t[i]) && i + 1 < t.size() && title_case(t[i + 1]) &&
+      name_at(t, i + 1, text, true, true)) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// "my name is Dana", "Name is dana".
+found_name name_is_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (t[i].lower == "name" && (clause_start(t, i, text) || after_possessive(t, i)) &&
+      i + 2 < t.size() && t[i + 1].lower == "is" && strict_name(t[i + 2])) {
+    return i + 2;
+  }
+  return std::nullopt;
+}
+
+/// "name: Dana".
+found_name name_colon_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (t[i].lower == "name" && (clause_start(t, i, text) || after_possessive(t, i)) &&
+      i + 1 < t.size() && has_any(gap_after(t, i, text), ":") && strict_name(t[i + 1])) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// "name's Dana", "names dave".
+found_name names_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  const auto& w = t[i].lower;
+  if (w != "names" || i + 1 >= t.size() || !(clause_start(t, i, text) || after_possessive(t, i))) {
+    return std::nullopt;
+  }
+  const bool apostrophe = t[i].raw.size() > w.size();  // "name's": not a plural
+  if (apostrophe ? strict_name(t[i + 1]) : name_at(t, i + 1, text, true, true)) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// "I'm Dana", "im dana", "I am Dana".
+found_name i_am_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  const auto& w = t[i].lower;
+  if ((w == "im" || (w == "am" && prev_is(t, i, {"i"}))) && name_at(t, i + 1, text, true, true)) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// "this is Dana", "hi this is dave".
+found_name this_is_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (t[i].lower == "is" && prev_is(t, i, {"this"}) && name_at(t, i + 1, text, false, true)) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// "it's Maria from ...", "hey its dave", "It's me, Tom".
+found_name its_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (t[i].lower != "its" || !clause_start(t, i, text)) {
+    return std::nullopt;
+  }
+  const std::size_t n = t.size();
+  std::size_t k = i + 1;
+  if (k < n && t[k].lower == "me") {
+    ++k;
+  }
+  if (k < n && (name_at(t, k, text, false, false) ||
+                (name_like(t[k]) && (k + 1 == n || intro_follower(t, k))))) {
+    return k;
+  }
+  return std::nullopt;
+}
+
+/// "maria here", "Dave here, ...", "hey, Tom here" — not "Summer here is hot".
+found_name here_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (t[i].lower != "here" || i == 0 || !clause_start(t, i - 1, text) ||
+      !(boundary_after(t, i, text) || !here_continues_as_place(t[i + 1].lower))) {
+    return std::nullopt;
+  }
+  // An unknown capitalised word needs more: "Xochitl here!", not "Crime here?".
+  const auto after = gap_after(t, i, text);
+  const bool introduces =
+      !has_any(after, "?") &&
+      (i + 1 == t.size() || pause(after) ||
+       one_of(t[i + 1].lower, {"looking", "wanting", "interested", "again", "from", "with",
+                               "checking", "following", "reaching", "texting", "writing", "and"}));
+  // In lower case too where it opens the message: "xochitl here, ..."
+  const bool opens = sentence_start(t, i - 1, text) || (i >= 2 && is_greeting_word(t[i - 2].lower));
+  if (name_at(t, i - 1, text, true, false) ||
+      (introduces && (name_like(t[i - 1]) || (opens && unlisted_name(t[i - 1]))))) {
+    return i - 1;
+  }
+  return std::nullopt;
+}
+
+/// "call me Dave" — "call me back / at 5 / tomorrow / asap" is a call request.
+found_name call_me_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (t[i].lower == "me" && prev_is(t, i, {"call"}) && i + 1 < t.size() &&
+      !call_request_word(t[i + 1].lower) && name_at(t, i + 1, text, false, true)) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// Greetings and thanks: "Hi Maria,", "hey mike", "Thanks John!", "thank you Sarah".
+found_name greeting_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  const auto& w = t[i].lower;
+  if ((is_greeting_word(w) ||
+       one_of(w, {"dear", "thanks", "thx", "thnx", "tks", "ty", "congrats", "congratulations",
+                  "welcome", "bye"}) ||
+       (w == "you" && prev_is(t, i, {"thank"}))) &&
+      name_at(t, i + 1, text, false, true)) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// Sign-off words before the last name: "Best, Maria", "cheers dave", "Regards, Tom B."
+found_name sign_off_word_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  const std::size_t n = t.size();
+  if (one_of(t[i].lower, {"best", "regards", "cheers", "sincerely", "warmly", "respectfully",
+                          "love", "xoxo"}) &&
+      (i + 2 == n || (i + 3 == n && initial_at(t, i + 2, text))) && pause(gap_after(t, i, text)) &&
+      name_at(t, i + 1, text, true, true)) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// "Dana from Keller Williams Realty", "dave from riverside" (at a clause's start).
+found_name from_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (t[i].lower != "from" || i == 0) {
+    return std::nullopt;
+  }
+  bool company = false;
+  for (std::size_t j = i + 1; j < t.size() && j <= i + 4; ++j) {
+    company = company || company_word(t[j].lower);
+  }
+  // Where the name is introduced: "this is thuy from remax", "its thuy from keller".
+  const bool introduced =
+      clause_start(t, i - 1, text) ||
+      (i >= 2 &&
+       (t[i - 2].lower == "its" || (t[i - 2].lower == "is" && i >= 3 && t[i - 3].lower == "this")));
+  if ((company && name_at(t, i - 1, text, true, true)) ||
+      (company && introduced && unlisted_name(t[i - 1])) ||
+      (clause_start(t, i - 1, text) && name_at(t, i - 1, text, false, false))) {
+    return i - 1;
+  }
+  return std::nullopt;
+}
+
+/// "my wife Maria", "our agent Will", "my husband jose".
+found_name relation_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (relation_word(t[i].lower) &&
+      (prev_is(t, i, {"my", "our", "his", "her"}) ||
+       (i > 1 && one_of(t[i - 2].lower, {"my", "our"}))) &&
+      name_at(t, i + 1, text, true, true)) {
+    return i + 1;
+  }
+  return std::nullopt;
+}
+
+/// A name and an initial: "Maria B.", "Xochitl R." at the end.
+found_name initial_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (i + 1 < t.size() && initial_at(t, i + 1, text) &&
+      (name_at(t, i, text, false, false) ||
+       (name_like(t[i]) && i + 2 == t.size() && clause_start(t, i, text)))) {
+    return i;
+  }
+  return std::nullopt;
+}
+
+/// Addressed after a comma: "Great to hear, Maria!", "sure, dana." An unknown
+/// or word-like capitalised word only with "!" ("..., Xochitl!"): "in May,
+/// June." and "Corona, Riverside." are lists.
+found_name comma_addressed_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  if (i == 0 || !has_any(gap_before(t, i, text), ",") || !boundary_after(t, i, text)) {
+    return std::nullopt;
+  }
+  const auto& w = t[i].lower;
+  const bool bang = has_any(gap_after(t, i, text), "!");
+  const bool listed = is_given_name(w) && !is_word_like_name(w);
+  if ((listed && !place_guarded(t, i, text)) || (bang && name_at(t, i, text, true, true))) {
+    return i;
+  }
+  return std::nullopt;
+}
+
+/// Addressed first: "Maria, here are ...", "dana, quick question".
+found_name first_addressed_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  const auto& w = t[i].lower;
+  if (sentence_start(t, i, text) && i + 1 < t.size() && gap_after(t, i, text).starts_with(",") &&
+      is_given_name(w) && !is_word_like_name(w) && !place_guarded(t, i, text)) {
+    return i;
+  }
+  return std::nullopt;
+}
+
+found_name capitalised_name(const std::vector<token>& t, std::size_t i, std::string_view text) {
+  return capitalised_given_name(t, i, text) ? found_name{i} : std::nullopt;
+}
+
+/// A sign-off after a dash or tilde at the very end, starting at token s:
+/// "- Maria", "– dave", "~Tom", "— Xochitl R.", "thanks! -Dana Lopez".
+found_name dash_sign_off_name(const std::vector<token>& t, std::size_t s, std::string_view text) {
+  const std::size_t n = t.size();
+  if (s + 2 == n && !(initial_at(t, n - 1, text) || title_case(t[n - 1]))) {
+    return std::nullopt;  // two words at the end: a name and an initial or a surname
+  }
+  const auto before = gap_before(t, s, text);
+  const auto last = before.find_last_not_of(" \t");
+  if (last == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const auto head = before.substr(0, last + 1);
+  const bool dash = head.ends_with("-") || head.ends_with("~") || head.ends_with("\xE2\x80\x93") ||
+                    head.ends_with("\xE2\x80\x94");
+  if (!dash) {
+    return std::nullopt;
+  }
+  // The dash ends what came before it: punctuation, an emoji or thanks.
+  const bool sign_off = s == 0 || has_any(head, ".!?\n\r") ||
+                        one_of(t[s - 1].lower, {"thanks", "thx", "ty", "you"}) ||
+                        std::any_of(head.begin(), head.end(),
+                                    [](char c) { return static_cast<unsigned char>(c) >= 0xF0; });
+  if (name_at(t, s, text, sign_off, false) ||
+      (sign_off && (name_like(t[s]) || unlisted_name(t[s])))) {
+    return s;
+  }
+  return std::nullopt;
+}
+
+using name_pattern = found_name (*)(const std::vector<token>&, std::size_t, std::string_view);
+
+/// The patterns that start from a cue word (cue_word), in the order tried.
+constexpr std::array<name_pattern, 14> cued_patterns{
+    honorific_name, doctor_or_miss_name, name_is_name, name_colon_name, names_name,
+    i_am_name,      this_is_name,        its_name,     here_name,       call_me_name,
+    greeting_name,  sign_off_word_name,  from_name,    relation_name};
+
+/// The patterns tried at every word, after the cued ones.
+constexpr std::array<name_pattern, 4> word_patterns{initial_name, comma_addressed_name,
+                                                    first_addressed_name, capitalised_name};
+
 /// The tokens of `t` that name a person (indices, in order found, no
 /// repeats); stops at the first when `first_only`.
 std::vector<std::size_t> name_tokens(const std::vector<token>& t, std::string_view text,
                                      bool first_only) {
   std::vector<std::size_t> out;
-  const std::size_t n = t.size();
-  const auto add = [&](std::size_t k) {
-    if (std::find(out.begin(), out.end(), k) == out.end()) {
-      out.push_back(k);
+  // Records a found name; true when the search stops there.
+  const auto add = [&](found_name k) {
+    if (!k) {
+      return false;
+    }
+    if (std::find(out.begin(), out.end(), *k) == out.end()) {
+      out.push_back(*k);
     }
     return first_only;
   };
-  const auto prev_is = [&](std::size_t i, std::initializer_list<std::string_view> set) {
-    return i > 0 && one_of(t[i - 1].lower, set);
-  };
-  // "my name is", "wife's name is", "full name:".
-  const auto after_possessive = [&](std::size_t i) {
-    return i > 0 && one_of(t[i - 1].lower, {"my", "his", "her", "their", "our", "wifes", "husbands",
-                                            "full", "first", "last", "legal", "agents", "realtors",
-                                            "sons", "daughters", "moms", "dads", "partners"});
-  };
+  const std::size_t n = t.size();
   for (std::size_t i = 0; i < n; ++i) {
-    const auto& w = t[i].lower;
-    const bool has_next = i + 1 < n;
-    // Most words cue nothing: the patterns below start from a cue word.
-    if (cue_word(w)) {
-      // Honorifics: "Mr. Lopez", "mrs garcia", "Dr Kim", "Miss Dana".
-      if (one_of(w, {"mr", "mrs", "ms", "mx"}) && has_next && strict_name(t[i + 1]) &&
-          !common_capitalised(t[i + 1].lower) && add(i + 1)) {
-        return out;
-      }
-      // "Dr" right after a street's name is the street's suffix: "4410 Oak Dr Temecula".
-      const bool street_dr = w == "dr" && i > 0 && !pause(gap_before(t, i, text)) &&
-                             (all_digits(t[i - 1].lower) ||
-                              (title_case(t[i - 1]) && !common_capitalised(t[i - 1].lower) &&
-                               !is_greeting_word(t[i - 1].lower)));
-      if (one_of(w, {"dr", "miss"}) && !street_dr && title_case(t[i]) && has_next &&
-          title_case(t[i + 1]) && name_at(t, i + 1, text, true, true) && add(i + 1)) {
-        return out;
-      }
-      // "my name is Dana", "Name is dana", "name: Dana", "name's Dana", "names dave".
-      if (w == "name" && (clause_start(t, i, text) || after_possessive(i))) {
-        if (i + 2 < n && t[i + 1].lower == "is" && strict_name(t[i + 2]) && add(i + 2)) {
-          return out;
-        }
-        if (has_next && has_any(gap_after(t, i, text), ":") && strict_name(t[i + 1]) &&
-            add(i + 1)) {
-          return out;
-        }
-      }
-      if (w == "names" && has_next && (clause_start(t, i, text) || after_possessive(i))) {
-        const bool apostrophe = t[i].raw.size() > w.size();  // "name's": not a plural
-        if ((apostrophe ? strict_name(t[i + 1]) : name_at(t, i + 1, text, true, true)) &&
-            add(i + 1)) {
-          return out;
-        }
-      }
-      // "I'm Dana", "im dana", "I am Dana".
-      if ((w == "im" || (w == "am" && prev_is(i, {"i"}))) && name_at(t, i + 1, text, true, true) &&
-          add(i + 1)) {
-        return out;
-      }
-      // "this is Dana", "hi this is dave".
-      if (w == "is" && prev_is(i, {"this"}) && name_at(t, i + 1, text, false, true) && add(i + 1)) {
-        return out;
-      }
-      // "it's Maria from ...", "hey its dave", "It's me, Tom".
-      if (w == "its" && clause_start(t, i, text)) {
-        std::size_t k = i + 1;
-        if (k < n && t[k].lower == "me") {
-          ++k;
-        }
-        if (k < n &&
-            (name_at(t, k, text, false, false) ||
-             (name_like(t[k]) && (k + 1 == n || intro_follower(t, k)))) &&
-            add(k)) {
-          return out;
-        }
-      }
-      // "maria here", "Dave here, ...", "hey, Tom here" — not "Summer here is hot".
-      if (w == "here" && i > 0 && clause_start(t, i - 1, text) &&
-          (boundary_after(t, i, text) || !here_continues_as_place(t[i + 1].lower))) {
-        // An unknown capitalised word needs more: "Xochitl here!", not "Crime here?".
-        const auto after = gap_after(t, i, text);
-        const bool introduces =
-            !has_any(after, "?") &&
-            (i + 1 == n || pause(after) ||
-             one_of(t[i + 1].lower,
-                    {"looking", "wanting", "interested", "again", "from", "with", "checking",
-                     "following", "reaching", "texting", "writing", "and"}));
-        // In lower case too where it opens the message: "xochitl here, ..."
-        const bool opens =
-            sentence_start(t, i - 1, text) || (i >= 2 && is_greeting_word(t[i - 2].lower));
-        if ((name_at(t, i - 1, text, true, false) ||
-             (introduces && (name_like(t[i - 1]) || (opens && unlisted_name(t[i - 1]))))) &&
-            add(i - 1)) {
-          return out;
-        }
-      }
-      // "call me Dave" — "call me back / at 5 / tomorrow / asap" is a call request.
-      if (w == "me" && prev_is(i, {"call"}) && has_next && !call_request_word(t[i + 1].lower) &&
-          name_at(t, i + 1, text, false, true) && add(i + 1)) {
-        return out;
-      }
-      // Greetings and thanks: "Hi Maria,", "hey mike", "Thanks John!", "thank you Sarah".
-      if ((is_greeting_word(w) ||
-           one_of(w, {"dear", "thanks", "thx", "thnx", "tks", "ty", "congrats", "congratulations",
-                      "welcome", "bye"}) ||
-           (w == "you" && prev_is(i, {"thank"}))) &&
-          name_at(t, i + 1, text, false, true) && add(i + 1)) {
-        return out;
-      }
-      // Sign-off words before the last name: "Best, Maria", "cheers dave", "Regards, Tom B."
-      if (one_of(w, {"best", "regards", "cheers", "sincerely", "warmly", "respectfully", "love",
-                     "xoxo"}) &&
-          (i + 2 == n || (i + 3 == n && initial_at(t, i + 2, text))) &&
-          pause(gap_after(t, i, text)) && name_at(t, i + 1, text, true, true) && add(i + 1)) {
-        return out;
-      }
-      // "Dana from Keller Williams Realty", "dave from riverside" (at a clause's start).
-      if (w == "from" && i > 0) {
-        bool company = false;
-        for (std::size_t j = i + 1; j < n && j <= i + 4; ++j) {
-          company = company || company_word(t[j].lower);
-        }
-        // Where the name is introduced: "this is thuy from remax", "its thuy from keller".
-        const bool introduced =
-            clause_start(t, i - 1, text) ||
-            (i >= 2 && (t[i - 2].lower == "its" ||
-                        (t[i - 2].lower == "is" && i >= 3 && t[i - 3].lower == "this")));
-        if (((company && name_at(t, i - 1, text, true, true)) ||
-             (company && introduced && unlisted_name(t[i - 1])) ||
-             (clause_start(t, i - 1, text) && name_at(t, i - 1, text, false, false))) &&
-            add(i - 1)) {
-          return out;
-        }
-      }
-      // "my wife Maria", "our agent Will", "my husband jose".
-      if (relation_word(w) && (prev_is(i, {"my", "our", "his", "her"}) ||
-                               (i > 1 && one_of(t[i - 2].lower, {"my", "our"})))) {
-        if (name_at(t, i + 1, text, true, true) && add(i + 1)) {
+    // Most words cue nothing: the cued patterns start from a cue word.
+    if (cue_word(t[i].lower)) {
+      for (const auto pattern : cued_patterns) {
+        if (add(pattern(t, i, text))) {
           return out;
         }
       }
     }
-    // A name and an initial: "Maria B.", "Xochitl R." at the end.
-    if (has_next && initial_at(t, i + 1, text) &&
-        (name_at(t, i, text, false, false) ||
-         (name_like(t[i]) && i + 2 == n && clause_start(t, i, text))) &&
-        add(i)) {
-      return out;
-    }
-    // Addressed after a comma: "Great to hear, Maria!", "sure, dana." An
-    // unknown or word-like capitalised word only with "!" ("..., Xochitl!"):
-    // "in May, June." and "Corona, Riverside." are lists.
-    if (i > 0 && has_any(gap_before(t, i, text), ",") && boundary_after(t, i, text)) {
-      const bool bang = has_any(gap_after(t, i, text), "!");
-      const bool listed = is_given_name(w) && !is_word_like_name(w);
-      if (((listed && !place_guarded(t, i, text)) || (bang && (name_at(t, i, text, true, true)))) &&
-          add(i)) {
+    for (const auto pattern : word_patterns) {
+      if (add(pattern(t, i, text))) {
         return out;
       }
-    }
-    // Addressed first: "Maria, here are ...", "dana, quick question".
-    if (sentence_start(t, i, text) && has_next && gap_after(t, i, text).starts_with(",") &&
-        is_given_name(w) && !is_word_like_name(w) && !place_guarded(t, i, text) && add(i)) {
-      return out;
-    }
-    if (capitalised_given_name(t, i, text) && add(i)) {
-      return out;
     }
   }
-  // A sign-off after a dash or tilde at the very end: "- Maria", "– dave",
-  // "~Tom", "— Xochitl R.", "thanks! -Dana Lopez".
   for (std::size_t s = n >= 2 ? n - 2 : 0; s < n; ++s) {
-    if (s + 2 == n && !(initial_at(t, n - 1, text) || title_case(t[n - 1]))) {
-      continue;  // two words at the end: a name and an initial or a surname
-    }
-    const auto before = gap_before(t, s, text);
-    const auto last = before.find_last_not_of(" \t");
-    if (last == std::string_view::npos) {
-      continue;
-    }
-    const auto head = before.substr(0, last + 1);
-    const bool dash = head.ends_with("-") || head.ends_with("~") ||
-                      head.ends_with("\xE2\x80\x93") || head.ends_with("\xE2\x80\x94");
-    if (!dash) {
-      continue;
-    }
-    // The dash ends what came before it: punctuation, an emoji or thanks.
-    const bool sign_off = s == 0 || has_any(head, ".!?\n\r") ||
-                          one_of(t[s - 1].lower, {"thanks", "thx", "ty", "you"}) ||
-                          std::any_of(head.begin(), head.end(),
-                                      [](char c) { return static_cast<unsigned char>(c) >= 0xF0; });
-    if ((name_at(t, s, text, sign_off, false) ||
-         (sign_off && (name_like(t[s]) || unlisted_name(t[s])))) &&
-        add(s)) {
+    if (add(dash_sign_off_name(t, s, text))) {
       return out;
     }
   }
