@@ -1,9 +1,9 @@
 #pragma once
 
-#include "cache/cacheability.hpp"
+#include "agents/cacheability.hpp"
 #include "cache/cached_answer.hpp"
 #include "cache/invalidation.hpp"
-#include "cache/messages.hpp"
+#include "core/cache_messages.hpp"
 
 #include <chrono>
 #include <cstdint>
