@@ -70,8 +70,8 @@ class node_parts {
   std::shared_ptr<const clock> time;
   std::shared_ptr<runtime::metrics> metrics;
   std::shared_ptr<const time_zone> zone;  ///< the market's
-  std::shared_ptr<const llm::model_router>
-      models;  ///< the model router the gateway and the cache share
+  /// The model router the gateway and the cache share.
+  std::shared_ptr<const llm::model_router> models;
   llm_actor workers;
   ledger_actor ledger;
   gateway_actor gateway;

@@ -99,12 +99,21 @@ void dashboard(const front_state&, request&&, const route_params&, responder rep
   reply.send(std::move(res));
 }
 
-/// POST /webhooks/twilio/sms: the signature is checked; the form is read
-/// again here for its fields.
-void twilio_sms(const front_state& s, request&& req, const route_params&, responder reply) {
+/// The form of a Twilio webhook whose signature the table checked (over
+/// the same form); nullopt after answering 400 itself.
+std::optional<form> twilio_form(const request& req, const responder& reply) {
   auto parsed = form::parse(req.body());
   if (!parsed) {
-    return reply.refuse(front_errc::malformed, "malformed form body");
+    reply.refuse(front_errc::malformed, "malformed form body");
+  }
+  return parsed;
+}
+
+/// POST /webhooks/twilio/sms.
+void twilio_sms(const front_state& s, request&& req, const route_params&, responder reply) {
+  auto parsed = twilio_form(req, reply);
+  if (!parsed) {
+    return;
   }
   const auto sid = parsed->get("MessageSid");
   const auto from = parsed->get("From");
@@ -142,9 +151,9 @@ void twilio_sms(const front_state& s, request&& req, const route_params&, respon
 /// sent. An unknown sid is acknowledged (Twilio would retry otherwise) and
 /// changes nothing.
 void twilio_status(const front_state& s, request&& req, const route_params&, responder reply) {
-  auto parsed = form::parse(req.body());
+  auto parsed = twilio_form(req, reply);
   if (!parsed) {
-    return reply.refuse(front_errc::malformed, "malformed form body");
+    return;
   }
   const auto sid = parsed->get("MessageSid");
   const auto status = parsed->get("MessageStatus");
