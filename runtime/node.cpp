@@ -74,7 +74,6 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
                                const serve_workers& workers,
                                std::shared_ptr<const std::atomic<bool>> draining) {
   const auto& cfg = *parts.config;
-  using done_fn = std::function<void(const caf::error&)>;
   http::front_deps front;
   front.config = parts.config;
   front.time = parts.time;
@@ -96,9 +95,9 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
           }
           done({true, r, {}});
         },
-        done_fn{[done](const caf::error& e) {
+        [done](const caf::error& e) {
           done({false, {}, to_string(e)});
-        }},
+        },
         std::move(msg));
   };
   front.submit_crm = [&sys, router = parts.router, deadline](
@@ -108,9 +107,9 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
         [done](const crm_result& r) {
           done({true, r, {}});
         },
-        done_fn{[done](const caf::error& e) {
+        [done](const caf::error& e) {
           done({false, {}, to_string(e)});
-        }},
+        },
         std::move(ev));
   };
   front.check_ready = [&sys, health = parts.health](std::function<void(http::readiness)> done) {
@@ -119,16 +118,16 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
         [done](bool redis_ok, bool pg_ok, std::string& redis_error) {
           done({redis_ok, pg_ok, std::move(redis_error)});
         },
-        done_fn{[done](const caf::error&) {
+        [done](const caf::error&) {
           done({false, false, "the health probe did not answer"});
-        }},
+        },
         ping_atom_v);
   };
   front.invalidate_cache = [&sys, cache = parts.cache, market = cfg.market.id](
                                const http::cache_invalidation& inv,
                                std::function<void(http::invalidation_outcome)> done) {
     const auto timeout = std::chrono::seconds{5};
-    const done_fn fail = [done](const caf::error& e) { done({false, 0, false, to_string(e)}); };
+    const auto fail = [done](const caf::error& e) { done({false, 0, false, to_string(e)}); };
     if (inv.scope == "key") {
       bridge_request(
           sys, cache, timeout,
@@ -152,7 +151,7 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
     // lead's next message, so no actor needs telling.
     bridge_request(
         sys, store, std::chrono::seconds{5}, [done](bool found) { done(found, {}); },
-        done_fn{[done](const caf::error& e) { done(false, to_string(e)); }}, release_atom_v,
+        [done](const caf::error& e) { done(false, to_string(e)); }, release_atom_v,
         std::move(contact));
   };
   front.contact_transcript = [&sys, store = parts.store](
@@ -161,15 +160,15 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
     bridge_request(
         sys, store, std::chrono::seconds{5},
         [done](agents::lead_transcript& t) { done(std::move(t), {}); },
-        done_fn{[done](const caf::error& e) { done({}, to_string(e)); }}, transcript_atom_v,
+        [done](const caf::error& e) { done({}, to_string(e)); }, transcript_atom_v,
         std::move(contact));
   };
   front.record_delivery = [&sys, outbox](std::string sid, std::string status,
                                          std::function<void(bool, std::string)> done) {
     bridge_request(
         sys, outbox, std::chrono::seconds{10}, [done](bool found) { done(found, {}); },
-        done_fn{[done](const caf::error& e) { done(false, to_string(e)); }}, delivery_atom_v,
-        std::move(sid), std::move(status));
+        [done](const caf::error& e) { done(false, to_string(e)); }, delivery_atom_v, std::move(sid),
+        std::move(status));
   };
   return front;
 }
