@@ -63,7 +63,7 @@ struct cache_state {
   cache_deps deps;
   std::unique_ptr<l1_store> l1;
   std::unique_ptr<ttl_policy> ttl;
-  std::unique_ptr<llm::model_router> router;
+  std::shared_ptr<const llm::model_router> router;
   generation_table gens;
   single_flight<waiter> flights;
   /// L2 is skipped until then after an error (see cache_deps::l2_retry_after).
@@ -924,7 +924,7 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
   const auto& cfg = *st.deps.config;
   st.l1 = std::make_unique<l1_store>(cfg.cache.l1_max_bytes);
   st.ttl = std::make_unique<ttl_policy>(ttl_policy::from_settings(cfg.cache));
-  st.router = std::make_unique<llm::model_router>(cfg.llm);
+  st.router = st.deps.router ? st.deps.router : std::make_shared<const llm::model_router>(cfg.llm);
   self->set_down_handler([](const caf::down_msg&) {});
   return {
       [self](lookup_atom, cache_request& req) { return on_lookup(self, req); },

@@ -6,6 +6,7 @@
 #include "core/metrics.hpp"
 #include "core/time_zone.hpp"
 #include "core/type_ids.hpp"
+#include "integrations/llm/model_router.hpp"
 #include "runtime/budget_store.hpp"
 #include "runtime/ledger_writer.hpp"
 #include "runtime/llm_worker.hpp"
@@ -43,6 +44,9 @@ struct gateway_deps {
   /// Optional: the fleet's daily spending in Redis. Unset, the daily caps
   /// count this node's calls only.
   budget_store_actor budget_store;
+  /// The model of a call that names none; the node builds one and shares it
+  /// with the cache, so both route alike. Unset: built from `config`.
+  std::shared_ptr<const llm::model_router> router;
 };
 
 gateway_actor spawn_gateway(caf::actor_system& sys, gateway_deps deps);

@@ -70,6 +70,8 @@ class node_parts {
   std::shared_ptr<const clock> time;
   std::shared_ptr<runtime::metrics> metrics;
   std::shared_ptr<const time_zone> zone;  ///< the market's
+  /// The model router the gateway and the cache share.
+  std::shared_ptr<const llm::model_router> models;
   llm_actor workers;
   ledger_actor ledger;
   gateway_actor gateway;
@@ -84,6 +86,14 @@ class node_parts {
   health_actor health;
 
  private:
+  /// LLM workers, ledger, budget store and gateway.
+  void start_llm(caf::actor_system& sys);
+  /// L2 workers, the semantic tier and its writer, the cache, and the
+  /// invalidation subscriber; takes `options.audit`.
+  void start_cache(caf::actor_system& sys, node_options& options);
+  /// Store workers, the bots and the conversation router.
+  void start_conversations(caf::actor_system& sys, const node_options& options);
+
   std::unique_ptr<redis::subscriber> invalidations_;
   bool stopped_ = false;
 };

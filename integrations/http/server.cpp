@@ -8,6 +8,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <list>
@@ -102,6 +103,28 @@ class session : public std::enable_shared_from_this<session> {
     parser_.emplace();
     parser_->body_limit(state_->options.max_body_bytes);
     stream_.expires_after(state_->options.idle_timeout);
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  /// The header is in: the request's own body limit applies before any of
+  /// the body is read.
+  void on_header(beast::error_code ec) {
+    if (!ec && state_->options.body_limit) {
+      const auto& header = parser_->get();
+      const auto limit = std::min(state_->options.body_limit(header.method(), header.target()),
+                                  state_->options.max_body_bytes);
+      const auto length = parser_->content_length();
+      if (length && *length > limit) {
+        ec = bhttp::error::body_limit;
+      } else {
+        parser_->body_limit(limit);
+      }
+    }
+    if (ec || parser_->is_done()) {
+      return on_read(ec);
+    }
     bhttp::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });

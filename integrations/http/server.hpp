@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 /// A small HTTP/1.1 server on Boost.Beast: keep-alive, a body limit (413
 /// before the handler runs), N I/O threads and graceful shutdown. Handlers
@@ -26,7 +27,11 @@ struct server_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  ///< 0 picks a free port; see server::port()
   std::size_t io_threads = 2;
-  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_body_bytes = 64 * 1024;  ///< for every request; body_limit may lower it
+  /// The body limit of one request, chosen from its method and target once
+  /// the header is read: a longer body is answered 413 and never read.
+  /// Unset: max_body_bytes for every request.
+  std::function<std::size_t(boost::beast::http::verb method, std::string_view target)> body_limit;
   std::chrono::seconds idle_timeout{30};
 };
 
