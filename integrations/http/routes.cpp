@@ -340,8 +340,8 @@ class front {
     // Twilio signs the URL it was configured with; behind a proxy that is the
     // public URL, not what Host says.
     const auto url = cfg.server.public_url + std::string{req.target()};
-    if (!twilio::verify_signature(cfg.twilio.auth_token, url, parsed->pairs(),
-                                  sig_header->value())) {
+    if (!twilio::verify_webhook_signature(cfg.twilio.auth_token, url, cfg.twilio.url_fragment,
+                                          parsed->pairs(), sig_header->value())) {
       respond(refuse(req, front_errc::bad_signature, "bad X-Twilio-Signature"));
       return std::nullopt;
     }
