@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -45,6 +46,7 @@ struct attempt {
   std::string sid;
   clock_type::time_point started;
   bool ok = false;  ///< 200 with a TwiML message
+  clock_type::duration took{};
   std::string what;
 };
 
@@ -65,7 +67,7 @@ void deliver(const std::string& lb, const std::map<std::string, std::string>& pa
   http_client c;
   const auto& sid = params.at("MessageSid");
   for (int i = 0; i <= 3; ++i) {
-    attempt a{sid, clock_type::now(), false, ""};
+    attempt a{sid, clock_type::now(), false, {}, ""};
     try {
       const auto r = post_sms(c, lb, params);
       a.ok = r.status == 200 && is_message_twiml(r.body);
@@ -73,6 +75,7 @@ void deliver(const std::string& lb, const std::map<std::string, std::string>& pa
     } catch (const std::exception& e) {
       a.what = e.what();
     }
+    a.took = clock_type::now() - a.started;
     const bool ok = a.ok;
     {
       const std::lock_guard lock{log.m};
@@ -143,7 +146,16 @@ TEST_CASE(
     t.join();
   }
 
-  INFO("answered " << log.answered.size() << " SIDs in " << log.attempts.size() << " attempts");
+  const auto [retried, redispatched] = lb.retries();
+  auto slowest = clock_type::duration::zero();
+  for (const auto& at : log.attempts) {
+    slowest = std::max(slowest, at.took);
+  }
+  INFO("answered " << log.answered.size() << " SIDs in " << log.attempts.size()
+                   << " attempts; HAProxy retried " << retried << " requests, " << redispatched
+                   << " to another node; slowest answer "
+                   << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count()
+                   << " ms");
   CHECK(log.abandoned.empty());
   // No request sent after B's SIGTERM failed, not even once: a draining node
   // keeps answering until the balancer has moved on.

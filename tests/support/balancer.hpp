@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <netinet/in.h>
@@ -136,32 +137,51 @@ class balancer {
   /// Servers HAProxy has in rotation (its health checks pass), or -1 while
   /// it does not answer yet.
   int servers_up() {
-    http_client c;
-    try {
-      const auto r = c.get(stats_url_);
-      if (r.status != 200) {
-        return -1;
+    int up = 0;
+    for (const auto& f : stats_rows()) {
+      if (f[1] != "BACKEND" && f[17] == "UP") {
+        ++up;
       }
-      std::istringstream in{r.body};
-      int up = 0;
+    }
+    return stats_rows().empty() ? -1 : up;
+  }
+
+  /// Requests HAProxy sent again (retry-on), and of those to another server
+  /// (redispatch), as its stats count them for the backend.
+  std::pair<long, long> retries() {
+    for (const auto& f : stats_rows()) {
+      if (f[1] == "BACKEND") {
+        return {std::stol("0" + f[15]), std::stol("0" + f[16])};
+      }
+    }
+    return {-1, -1};
+  }
+
+ private:
+  /// The `app` backend's rows of HAProxy's stats CSV (pxname, svname, ...;
+  /// field 16 wretr, 17 wredis, 18 status); empty while it does not answer.
+  std::vector<std::vector<std::string>> stats_rows() {
+    std::vector<std::vector<std::string>> rows;
+    try {
+      http_client c;
+      const auto r = c.get(stats_url_);
+      std::istringstream in{r.status == 200 ? r.body : ""};
       for (std::string line; std::getline(in, line);) {
-        // pxname,svname,...: field 18 is the status.
         std::vector<std::string> f;
         std::stringstream cells{line};
         for (std::string cell; std::getline(cells, cell, ',');) {
           f.push_back(cell);
         }
-        if (f.size() > 17 && f[0] == "app" && f[1] != "BACKEND" && f[17] == "UP") {
-          ++up;
+        if (f.size() > 17 && f[0] == "app") {
+          rows.push_back(std::move(f));
         }
       }
-      return up;
     } catch (const std::exception&) {
-      return -1;
+      rows.clear();
     }
+    return rows;
   }
 
- private:
   std::string dir_;
   std::string url_;
   std::string stats_url_;
