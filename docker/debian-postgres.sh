@@ -1,8 +1,10 @@
 #!/bin/sh
 # PostgreSQL 15 from Debian, started the way the official postgres image is:
 # POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB create the role and the
-# database on first start; extra arguments go to postgres (e.g. -c key=value).
+# database on first start; the arguments go to postgres (e.g. -c key=value).
 set -eu
+# The official image's command form: `postgres -c key=value ...`.
+if [ "${1:-}" = postgres ]; then shift; fi
 bin=/usr/lib/postgresql/15/bin
 data="${PGDATA:-/var/lib/postgresql/data}"
 user="${POSTGRES_USER:-postgres}"
