@@ -581,6 +581,10 @@ void read_twilio(mapping& root, twilio_settings& out) {
                ? std::string()
                : "must start with http:// or https:// (got \"" + s + "\")";
   });
+  read_checked(m, "url_fragment", out.url_fragment, need::optional, [](const std::string& s) {
+    return s.starts_with('#') ? std::string()
+                              : "must start with # (got \"" + s + "\"), e.g. #rc=3&rp=ct,rt,5xx";
+  });
   m.finish();
 }
 

@@ -55,6 +55,10 @@ struct twilio_settings {
   /// Where Twilio posts delivery reports of REST sends (StatusCallback); ""
   /// : none requested. Normally {public_url}/webhooks/twilio/status.
   std::string status_callback;
+  /// Connection overrides the webhook URL carries in Twilio's console (e.g.
+  /// "#rc=3&rp=ct,rt,5xx": retry on a connect or read timeout or a 5xx); a
+  /// signature over the URL with them is accepted too. "" : none.
+  std::string url_fragment;
 };
 
 struct crm_settings {

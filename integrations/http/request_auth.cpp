@@ -58,8 +58,9 @@ std::optional<refusal> request_auth::twilio(const request& req) const {
   // Twilio signs the URL it was configured with; behind a proxy that is the
   // public URL, not what Host says.
   const auto url = config_->server.public_url + std::string{req.target()};
-  if (!twilio::verify_signature(config_->twilio.auth_token, url, parsed->pairs(),
-                                sig_header->value())) {
+  if (!twilio::verify_webhook_signature(config_->twilio.auth_token, url,
+                                        config_->twilio.url_fragment, parsed->pairs(),
+                                        sig_header->value())) {
     return refusal{front_errc::bad_signature, "bad X-Twilio-Signature"};
   }
   return std::nullopt;

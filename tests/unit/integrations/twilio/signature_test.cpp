@@ -60,3 +60,29 @@ TEST_CASE("repeated parameter names are all signed, in sorted order", "[twilio][
   CHECK(a == b);
   CHECK(a != compute_signature("t", "https://x.test/", {{"A", "z"}, {"M", "1"}}));
 }
+
+TEST_CASE("a webhook URL with connection overrides verifies with or without the fragment",
+          "[twilio][signature]") {
+  using openhouse::twilio::verify_webhook_signature;
+  // The overrides are a URL fragment: the node never sees them in the request.
+  const std::vector<openhouse::twilio::param> params{{"Body", "is the pool heated?"},
+                                                     {"From", "+19515550142"},
+                                                     {"MessageSid", "SM" + std::string(32, '7')}};
+  const std::string url = "https://hooks.example.org/webhooks/twilio/sms";
+  const std::string overrides = "#rc=3&rp=ct,rt,5xx";
+  const auto over_bare_url = compute_signature("tok", url, params);
+  const auto over_full_url = compute_signature("tok", url + overrides, params);
+  REQUIRE(over_bare_url != over_full_url);
+
+  CHECK(verify_webhook_signature("tok", url, overrides, params, over_bare_url));
+  CHECK(verify_webhook_signature("tok", url, overrides, params, over_full_url));
+  // Without the fragment configured, only the URL the request shows counts.
+  CHECK(verify_webhook_signature("tok", url, "", params, over_bare_url));
+  CHECK_FALSE(verify_webhook_signature("tok", url, "", params, over_full_url));
+  // Other overrides, another token or a changed field still fail.
+  CHECK_FALSE(verify_webhook_signature("tok", url, "#rc=2", params, over_full_url));
+  CHECK_FALSE(verify_webhook_signature("other", url, overrides, params, over_full_url));
+  auto changed = params;
+  changed[0].second = "is the pool heated??";
+  CHECK_FALSE(verify_webhook_signature("tok", url, overrides, changed, over_full_url));
+}
