@@ -7,6 +7,7 @@
 #include "integrations/postgres/store.hpp"
 #include "runtime/drain_timing.hpp"
 #include "runtime/follow_up_worker.hpp"
+#include "runtime/http_limits.hpp"
 #include "runtime/node_parts.hpp"
 #include "runtime/outbox_worker.hpp"
 #include "runtime/shutdown_signal.hpp"
@@ -182,11 +183,7 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
     });
   };
 
-  http::server_options opts;
-  opts.address = cfg->server.bind_address;
-  opts.port = cfg->server.port;
-  opts.io_threads = cfg->server.io_threads;
-  opts.max_body_bytes = cfg->server.max_body_bytes;
+  const auto opts = front_server_options(cfg->server, metrics);
   http::server server{opts, http::make_front(std::move(front))};
   try {
     server.start();

@@ -94,8 +94,10 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
         spdlog::warn("cache: semantic entries not restored: {}", e.what());
       }
     }
-    cd.semantic_writer = semantic_writer =
-        cache::spawn_semantic_writer(sys, config->storage.database_url, config->market.id);
+    cache::semantic_writer_options writer_options;
+    writer_options.metrics = metrics;  // rows PostgreSQL refuses are counted
+    cd.semantic_writer = semantic_writer = cache::spawn_semantic_writer(
+        sys, config->storage.database_url, config->market.id, writer_options);
     if (cd.semantic->embedding().blocking()) {
       cd.embedding = embedding =
           cache::spawn_embedding_workers(sys, cache::embedding_factory(*config));
@@ -139,6 +141,7 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   }
   router = sys.spawn(conversation_router, deps);
   health = spawn_health_worker(sys, config->storage, config->market.id);
+  if (options.outbox) orphans = spawn_orphan_worker(sys, {config, time, metrics, router, {}, true});
 }
 
 node_parts::~node_parts() { shutdown(); }
@@ -154,7 +157,8 @@ void node_parts::shutdown() {
   // Conversations first, then what they use; the ledger last so that it
   // writes the rows of the final calls.
   for (const auto& a :
-       {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(bots.lead),
+       {caf::actor_cast<caf::actor>(orphans), caf::actor_cast<caf::actor>(router),
+        caf::actor_cast<caf::actor>(bots.lead),
         caf::actor_cast<caf::actor>(bots.buyer), caf::actor_cast<caf::actor>(bots.seller),
         caf::actor_cast<caf::actor>(cache), caf::actor_cast<caf::actor>(l2),
         caf::actor_cast<caf::actor>(semantic_writer), caf::actor_cast<caf::actor>(embedding),

@@ -10,6 +10,7 @@
 #include "runtime/llm_gateway.hpp"
 #include "runtime/llm_worker.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/orphan_worker.hpp"
 #include "runtime/store_worker.hpp"
 #include "runtime/time_zone.hpp"
 
@@ -82,6 +83,7 @@ class node_parts {
   store_actor store;
   router_actor router;
   health_actor health;
+  orphan_actor orphans;  ///< turns a crash cut off (serve only: options.outbox)
 
  private:
   std::unique_ptr<redis::subscriber> invalidations_;
