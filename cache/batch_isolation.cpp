@@ -32,7 +32,8 @@ bool write_run(std::size_t first, std::size_t n,
 }  // namespace
 
 std::vector<row_fate> write_isolating(
-    std::size_t count, const std::function<write_outcome(std::size_t first, std::size_t n)>& write) {
+    std::size_t count,
+    const std::function<write_outcome(std::size_t first, std::size_t n)>& write) {
   std::vector<row_fate> fates(count, row_fate::kept);
   write_run(0, count, write, fates);
   return fates;

@@ -67,8 +67,9 @@ void flush(self_ptr self, bool force = false) {
   if (st.buffer.empty()) return;
   const auto now = st.options.clock->now();
   if (!force && st.failures > 0 && now < st.retry_at) return;
-  const auto fates = write_isolating(
-      st.buffer.size(), [&st](std::size_t first, std::size_t n) { return write_run(st, first, n); });
+  const auto fates = write_isolating(st.buffer.size(), [&st](std::size_t first, std::size_t n) {
+    return write_run(st, first, n);
+  });
   std::vector<semantic_entry> kept;
   std::size_t refused = 0;
   for (std::size_t i = 0; i < fates.size(); ++i) {
@@ -147,8 +148,9 @@ semantic_writer_actor::behavior_type semantic_writer(self_ptr self, std::string 
   if (const auto& m = self->state.options.metrics) {
     auto& family = prometheus::BuildCounter()
                        .Name("openhouse_semantic_rows_dropped_total")
-                       .Help("Semantic cache entries never stored, by reason (refused: "
-                             "PostgreSQL refused the row; overflow: beyond the writer's backlog)")
+                       .Help(
+                           "Semantic cache entries never stored, by reason (refused: "
+                           "PostgreSQL refused the row; overflow: beyond the writer's backlog)")
                        .Register(m->registry());
     self->state.dropped_refused = &family.Add({{"reason", "refused"}});
     self->state.dropped_overflow = &family.Add({{"reason", "overflow"}});

@@ -19,14 +19,15 @@ http::server_options front_server_options(const config::server_settings& s,
   if (!m) return out;
   auto& family = prometheus::BuildCounter()
                      .Name("openhouse_http_connection_events_total")
-                     .Help("Connections the HTTP front closed or could not take, by event "
-                           "(evicted, refused, accept_failed, idle_timeout, header_timeout, "
-                           "body_timeout, header_too_large)")
+                     .Help(
+                         "Connections the HTTP front closed or could not take, by event "
+                         "(evicted, refused, accept_failed, idle_timeout, header_timeout, "
+                         "body_timeout, header_too_large)")
                      .Register(m->registry());
   // Looked up once: the I/O threads only increment.
-  constexpr std::array events{http::server_event::evicted,        http::server_event::refused,
-                              http::server_event::accept_failed,  http::server_event::idle_timeout,
-                              http::server_event::header_timeout, http::server_event::body_timeout,
+  constexpr std::array events{http::server_event::evicted,         http::server_event::refused,
+                              http::server_event::accept_failed,   http::server_event::idle_timeout,
+                              http::server_event::header_timeout,  http::server_event::body_timeout,
                               http::server_event::header_too_large};
   auto counters = std::make_shared<std::array<prometheus::Counter*, events.size()>>();
   for (std::size_t i = 0; i < events.size(); ++i) {

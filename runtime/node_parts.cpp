@@ -158,13 +158,13 @@ void node_parts::shutdown() {
   // writes the rows of the final calls.
   for (const auto& a :
        {caf::actor_cast<caf::actor>(orphans), caf::actor_cast<caf::actor>(router),
-        caf::actor_cast<caf::actor>(bots.lead),
-        caf::actor_cast<caf::actor>(bots.buyer), caf::actor_cast<caf::actor>(bots.seller),
-        caf::actor_cast<caf::actor>(cache), caf::actor_cast<caf::actor>(l2),
-        caf::actor_cast<caf::actor>(semantic_writer), caf::actor_cast<caf::actor>(embedding),
-        caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(budget_store),
-        caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(workers),
-        caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
+        caf::actor_cast<caf::actor>(bots.lead), caf::actor_cast<caf::actor>(bots.buyer),
+        caf::actor_cast<caf::actor>(bots.seller), caf::actor_cast<caf::actor>(cache),
+        caf::actor_cast<caf::actor>(l2), caf::actor_cast<caf::actor>(semantic_writer),
+        caf::actor_cast<caf::actor>(embedding), caf::actor_cast<caf::actor>(gateway),
+        caf::actor_cast<caf::actor>(budget_store), caf::actor_cast<caf::actor>(store),
+        caf::actor_cast<caf::actor>(workers), caf::actor_cast<caf::actor>(health),
+        caf::actor_cast<caf::actor>(ledger)}) {
     if (a) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }

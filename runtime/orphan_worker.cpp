@@ -122,8 +122,9 @@ orphan_actor::behavior_type orphan_worker(self_ptr self, orphan_deps deps) {
   if (st.deps.metrics) {
     auto& family = prometheus::BuildCounter()
                        .Name("openhouse_orphaned_turns_total")
-                       .Help("Texts stored without a reply (their turn was cut off) that a node "
-                             "took up, by outcome (answered, flagged, superseded, failed)")
+                       .Help(
+                           "Texts stored without a reply (their turn was cut off) that a node "
+                           "took up, by outcome (answered, flagged, superseded, failed)")
                        .Register(st.deps.metrics->registry());
     st.counters = {&family.Add({{"outcome", "answered"}}), &family.Add({{"outcome", "flagged"}}),
                    &family.Add({{"outcome", "superseded"}}), &family.Add({{"outcome", "failed"}})};

@@ -35,7 +35,7 @@ struct orphan_deps {
   std::shared_ptr<const clock> time;          ///< read on every tick
   std::shared_ptr<runtime::metrics> metrics;  ///< optional
   router_actor router;                        ///< runs the turns it answers
-  std::string node;  ///< recorded with each claim; hostname:pid when empty
+  std::string node;                           ///< recorded with each claim; hostname:pid when empty
   /// Start the poll chain (serve). Tests leave it off and send `tick`.
   bool poll = true;
 };

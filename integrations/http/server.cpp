@@ -75,7 +75,7 @@ struct shared_state {
 
   std::mutex mutex;
   std::condition_variable idle_cv;
-  std::size_t in_flight = 0;  ///< requests handed to the handler, not yet written
+  std::size_t in_flight = 0;                   ///< requests handed to the handler, not yet written
   std::list<std::weak_ptr<session>> sessions;  ///< oldest first
   std::atomic<std::size_t> open{0};            ///< connections not closed nor closing
 
@@ -141,9 +141,7 @@ class session : public std::enable_shared_from_this<session> {
 
   /// True when this connection is not answering a request (waiting for one,
   /// or reading one) and not closing: what a new connection may displace.
-  [[nodiscard]] bool evictable() const {
-    return !closing_.load() && phase_.load() != phase::busy;
-  }
+  [[nodiscard]] bool evictable() const { return !closing_.load() && phase_.load() != phase::busy; }
 
   /// Closes it to make room (from the acceptor's strand): it no longer counts
   /// at once; on its own strand the socket closes, or, if a request became
@@ -182,42 +180,43 @@ class session : public std::enable_shared_from_this<session> {
     // Waiting for a request's first byte: the idle timeout.
     phase_ = phase::waiting;
     stream_.expires_after(state_->options.idle_timeout);
-    stream_.async_read_some(
-        buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-          if (ec) {
-            if (ec == beast::error::timeout) self->state_->report(server_event::idle_timeout);
-            return self->close();
-          }
-          self->buffer_.commit(n);
-          self->read_header();
-        });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) {
+                                if (ec == beast::error::timeout)
+                                  self->state_->report(server_event::idle_timeout);
+                                return self->close();
+                              }
+                              self->buffer_.commit(n);
+                              self->read_header();
+                            });
   }
 
   void read_header() {
     phase_ = phase::headers;
     stream_.expires_after(state_->options.header_timeout);
-    bhttp::async_read_header(
-        stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-          if (ec == beast::error::timeout) {
-            self->state_->report(server_event::header_timeout);
-            return self->close();
-          }
-          if (ec || self->parser_->is_done()) return self->on_read(ec);
-          self->read_body();
-        });
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec == beast::error::timeout) {
+                                 self->state_->report(server_event::header_timeout);
+                                 return self->close();
+                               }
+                               if (ec || self->parser_->is_done()) return self->on_read(ec);
+                               self->read_body();
+                             });
   }
 
   void read_body() {
     phase_ = phase::body;
     stream_.expires_after(state_->options.body_timeout);
-    bhttp::async_read(
-        stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-          if (ec == beast::error::timeout) {
-            self->state_->report(server_event::body_timeout);
-            return self->close();
-          }
-          self->on_read(ec);
-        });
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec == beast::error::timeout) {
+                          self->state_->report(server_event::body_timeout);
+                          return self->close();
+                        }
+                        self->on_read(ec);
+                      });
   }
 
   void on_read(beast::error_code ec) {
@@ -419,7 +418,7 @@ struct server::impl {
   net::io_context ioc;
   tcp::acceptor acceptor;
   net::steady_timer retry{acceptor.get_executor()};  ///< the pause after a failed accept
-  std::size_t cap = 0;                                 ///< max_connections in force
+  std::size_t cap = 0;                               ///< max_connections in force
   std::vector<std::thread> threads;
   // Keeps run() going while a request waits on its handler with no I/O pending
   // (during shutdown the acceptor is closed and nothing else holds the loop).

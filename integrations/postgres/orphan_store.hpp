@@ -25,10 +25,10 @@ struct orphan_row {
 /// caller's injected clock).
 struct orphan_claim {
   std::int64_t now_ms = 0;
-  std::int64_t since_ms = 0;            ///< recorded after this (older ones are left alone)
-  std::int64_t settled_before_ms = 0;   ///< recorded before this: no live turn can still answer it
-  std::int64_t reclaim_before_ms = 0;   ///< a claim older than this led nowhere: take it again
-  std::string node;                     ///< who claims (logged in orphan_claimed_by)
+  std::int64_t since_ms = 0;           ///< recorded after this (older ones are left alone)
+  std::int64_t settled_before_ms = 0;  ///< recorded before this: no live turn can still answer it
+  std::int64_t reclaim_before_ms = 0;  ///< a claim older than this led nowhere: take it again
+  std::string node;                    ///< who claims (logged in orphan_claimed_by)
   std::int64_t limit = 100;
 };
 

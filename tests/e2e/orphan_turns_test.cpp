@@ -59,10 +59,11 @@ void cut_off_turn(const std::string& db, const std::string& twilio, const std::s
   node doomed{db, slow.url(), test::redis_url(), env_of(twilio)};
   auto post = std::async(std::launch::async, [&] {
     http_client c;
-    return post_sms(c, doomed.url(), sms_params(sid(1), lead, "Hi, do you have condos in Ontario?"));
+    return post_sms(c, doomed.url(),
+                    sms_params(sid(1), lead, "Hi, do you have condos in Ontario?"));
   });
-  REQUIRE(wait_for_count(
-      db, "SELECT count(*) FROM messages WHERE provider_sid = '" + sid(1) + "'", 1));
+  REQUIRE(
+      wait_for_count(db, "SELECT count(*) FROM messages WHERE provider_sid = '" + sid(1) + "'", 1));
   doomed.stop(SIGKILL);
   CHECK_THROWS(post.get());  // the connection died with the node: no answer
   REQUIRE(query_long(db, "SELECT count(*) FROM messages WHERE direction = 'outbound'") == 0);
@@ -80,8 +81,8 @@ TEST_CASE("REST mode: a turn cut off by kill -9 is answered once after a restart
   simulator sim;
   node n{db.url(), sim.url(), test::redis_url(), env_of(twilio.url())};
   REQUIRE(twilio.wait_for(messages_path, 1, std::chrono::seconds{30}));
-  CHECK(wait_for_count(db.url(),
-                       "SELECT count(*) FROM messages WHERE orphan_outcome = 'answered'", 1));
+  CHECK(wait_for_count(db.url(), "SELECT count(*) FROM messages WHERE orphan_outcome = 'answered'",
+                       1));
   // Proof that nothing else is queued for it: the lead's next text is sent next.
   http_client c;
   post_sms(c, n.url(), sms_params(sid(2), lead, "also townhomes?"));
@@ -105,8 +106,8 @@ TEST_CASE("REST mode: two nodes restarting after kill -9 answer the cut-off turn
   node a{db.url(), sim.url(), test::redis_url(), env_of(twilio.url())};
   node b{db.url(), sim.url(), test::redis_url(), env_of(twilio.url())};
   REQUIRE(twilio.wait_for(messages_path, 1, std::chrono::seconds{30}));
-  CHECK(wait_for_count(db.url(),
-                       "SELECT count(*) FROM messages WHERE orphan_outcome = 'answered'", 1));
+  CHECK(wait_for_count(db.url(), "SELECT count(*) FROM messages WHERE orphan_outcome = 'answered'",
+                       1));
   http_client c;
   post_sms(c, b.url(), sms_params(sid(2), lead, "also townhomes?"));
   REQUIRE(twilio.wait_for(messages_path, 2));
@@ -125,8 +126,8 @@ TEST_CASE("TwiML mode: a turn cut off by kill -9 is flagged for a person, not an
 
   simulator sim;
   node n{db.url(), sim.url(), test::redis_url(), env_of("")};
-  REQUIRE(wait_for_count(
-      db.url(), "SELECT count(*) FROM messages WHERE orphan_outcome = 'flagged'", 1));
+  REQUIRE(wait_for_count(db.url(), "SELECT count(*) FROM messages WHERE orphan_outcome = 'flagged'",
+                         1));
   CHECK(query_long(db.url(), "SELECT count(*) FROM conversation_state WHERE needs_human") == 1);
   CHECK(query_long(db.url(), "SELECT count(*) FROM messages WHERE direction = 'outbound'") == 0);
   CHECK(sim.requests() == 0);  // nobody ran the turn again

@@ -226,7 +226,8 @@ TEST_CASE("a body that stops short is cut at the body timeout", "[http][limits][
   CHECK(f.count(http::server_event::body_timeout) == 1);
 }
 
-TEST_CASE("a connection with no request is cut at the idle timeout", "[http][limits][integration]") {
+TEST_CASE("a connection with no request is cut at the idle timeout",
+          "[http][limits][integration]") {
   auto o = small_limits();
   o.idle_timeout = 300ms;
   fixture f{o};

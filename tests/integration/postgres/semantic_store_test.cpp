@@ -241,7 +241,8 @@ TEST_CASE("rows PostgreSQL refuses are dropped and counted; the good rows around
   CHECK(rendered_with(*metrics, R"(openhouse_semantic_rows_dropped_total{reason="refused"} 2)"));
 
   // Later entries are written at once, as if nothing had happened.
-  self->send(writer, tier.insert("p", "faq", "what time is the open house", "v", "SM", t0 + 1h, t0));
+  self->send(writer,
+             tier.insert("p", "faq", "what time is the open house", "v", "SM", t0 + 1h, t0));
   CHECK(flush_now(self, writer) == 0);
   CHECK(count(db.url()) == 39);
   self->send_exit(writer, caf::exit_reason::user_shutdown);
@@ -268,8 +269,8 @@ TEST_CASE("an unreachable database keeps the backlog up to its cap, and counts t
   // The first entry's write fails; the next four arrive within the backoff
   // (the injected clock stands still) and are only buffered.
   for (int i = 0; i < 5; ++i) {
-    self->send(writer, tier.insert("p", "faq", "question " + std::to_string(i), "v", "SM",
-                                   t0 + 1h, t0));
+    self->send(writer,
+               tier.insert("p", "faq", "question " + std::to_string(i), "v", "SM", t0 + 1h, t0));
   }
   // A forced flush tries once, fails, and trims the backlog to its cap.
   CHECK(flush_now(self, writer) == 3);

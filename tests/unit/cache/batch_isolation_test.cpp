@@ -34,9 +34,8 @@ struct fake_table {
 };
 
 std::vector<row_fate> run(fake_table& t, std::size_t n) {
-  return write_isolating(n, [&t](std::size_t first, std::size_t count) {
-    return t.write(first, count);
-  });
+  return write_isolating(
+      n, [&t](std::size_t first, std::size_t count) { return t.write(first, count); });
 }
 
 }  // namespace

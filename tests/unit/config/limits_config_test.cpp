@@ -49,13 +49,13 @@ TEST_CASE("connection limits and timeouts: the shipped defaults", "[config][limi
 
 TEST_CASE("connection limits, timeouts and the orphan settings follow the environment",
           "[config][limits]") {
-  const auto r = cfg::load_market_file(shipped_market,
-                                       env_with({{"OPENHOUSE_MAX_CONNECTIONS", "64"},
-                                                 {"OPENHOUSE_HEADER_TIMEOUT", "750ms"},
-                                                 {"OPENHOUSE_BODY_TIMEOUT", "2s"},
-                                                 {"OPENHOUSE_ORPHAN_MAX_AGE", "0s"},
-                                                 {"OPENHOUSE_ORPHAN_POLL", "250ms"},
-                                                 {"OPENHOUSE_TURN_LEASE_MS", "2500"}}));
+  const auto r =
+      cfg::load_market_file(shipped_market, env_with({{"OPENHOUSE_MAX_CONNECTIONS", "64"},
+                                                      {"OPENHOUSE_HEADER_TIMEOUT", "750ms"},
+                                                      {"OPENHOUSE_BODY_TIMEOUT", "2s"},
+                                                      {"OPENHOUSE_ORPHAN_MAX_AGE", "0s"},
+                                                      {"OPENHOUSE_ORPHAN_POLL", "250ms"},
+                                                      {"OPENHOUSE_TURN_LEASE_MS", "2500"}}));
   REQUIRE(r.ok());
   CHECK(r.config->server.max_connections == 64);
   CHECK(r.config->server.header_timeout == 750ms);
