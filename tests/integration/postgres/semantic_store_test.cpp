@@ -5,6 +5,7 @@
 #include "cache/local_embedder.hpp"
 #include "cache/semantic_tier.hpp"
 #include "cache/semantic_writer.hpp"
+#include "integrations/postgres/refused.hpp"
 #include "integrations/postgres/store.hpp"
 #include "tests/support/services.hpp"
 
