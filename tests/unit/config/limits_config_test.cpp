@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace cfg = openhouse::config;
 using namespace std::chrono_literals;
@@ -29,7 +31,8 @@ cfg::env_lookup env_with(std::map<std::string, std::string> extra = {}) {
   extra.emplace("OPENHOUSE_DATABASE_URL", "postgresql://openhouse@127.0.0.1:5433/openhouse");
   extra.emplace("OPENHOUSE_REDIS_URL", "redis://127.0.0.1:6380");
   extra.emplace("TWILIO_AUTH_TOKEN", "t");
-  return cfg::fixed_env(std::move(extra));
+  return cfg::fixed_env(
+      std::vector<std::pair<std::string, std::string>>(extra.begin(), extra.end()));
 }
 
 }  // namespace
