@@ -559,6 +559,11 @@ void read_server(mapping& root, server_settings& out) {
   m.read_string("admin_token", out.admin_token, need::optional);
   // "0s": stop at once (a single node, or a balancer told by other means).
   read_duration(m, "drain_delay", out.drain_delay, 0ms, 10min, "0s and 10m");
+  m.read_int("max_connections", out.max_connections, 16, 1'000'000);
+  m.read_int("max_header_bytes", out.max_header_bytes, 1024, 1024LL * 1024);
+  read_duration(m, "idle_timeout", out.idle_timeout, 100ms, 1h, "100ms and 1h");
+  read_duration(m, "header_timeout", out.header_timeout, 100ms, 10min, "100ms and 10m");
+  read_duration(m, "body_timeout", out.body_timeout, 100ms, 10min, "100ms and 10m");
   m.finish();
 }
 
@@ -656,6 +661,9 @@ void read_runtime(mapping& root, runtime_settings& out) {
   if (m.read_int("turn_lease_ms", lease, 1000, 600000)) {
     out.turn_lease = std::chrono::milliseconds(lease);
   }
+  using namespace std::chrono_literals;
+  read_duration(m, "orphan_max_age", out.orphan_max_age, 0ms, 24h, "0s and 24h");
+  read_duration(m, "orphan_poll", out.orphan_poll, 100ms, 1h, "100ms and 1h");
   m.finish();
 }
 

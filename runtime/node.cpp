@@ -9,6 +9,7 @@
 #include "runtime/actor_bridge.hpp"
 #include "runtime/drain_timing.hpp"
 #include "runtime/follow_up_worker.hpp"
+#include "runtime/http_limits.hpp"
 #include "runtime/node_parts.hpp"
 #include "runtime/outbox_worker.hpp"
 
@@ -230,11 +231,7 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
 
   auto draining = std::make_shared<std::atomic<bool>>(false);
   auto routes = http::front_routes(front_deps_of(sys, parts, workers, draining));
-  http::server_options opts;
-  opts.address = cfg->server.bind_address;
-  opts.port = cfg->server.port;
-  opts.io_threads = cfg->server.io_threads;
-  opts.max_body_bytes = cfg->server.max_body_bytes;
+  auto opts = front_server_options(cfg->server, parts.metrics);
   opts.body_limit = [routes](boost::beast::http::verb method, std::string_view target) {
     return routes->body_limit(method, target);
   };

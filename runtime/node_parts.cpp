@@ -107,8 +107,10 @@ void node_parts::start_cache(caf::actor_system& sys, node_options& options) {
         spdlog::warn("cache: semantic entries not restored: {}", e.what());
       }
     }
-    cd.semantic_writer = semantic_writer =
-        cache::spawn_semantic_writer(sys, config->storage.database_url, config->market.id);
+    cache::semantic_writer_options writer_options;
+    writer_options.metrics = metrics;  // rows PostgreSQL refuses are counted
+    cd.semantic_writer = semantic_writer = cache::spawn_semantic_writer(
+        sys, config->storage.database_url, config->market.id, writer_options);
     if (cd.semantic->embedding().blocking()) {
       cd.embedding = embedding =
           cache::spawn_embedding_workers(sys, cache::embedding_factory(*config));
@@ -153,6 +155,7 @@ void node_parts::start_conversations(caf::actor_system& sys, const node_options&
     deps.faq = std::make_shared<const agents::faq_catalog>(config->faq, std::move(cities));
   }
   router = sys.spawn(conversation_router, deps);
+  if (options.outbox) orphans = spawn_orphan_worker(sys, {config, time, metrics, router, {}, true});
 }
 
 node_parts::~node_parts() { shutdown(); }
@@ -168,13 +171,14 @@ void node_parts::shutdown() {
   // Conversations first, then what they use; the ledger last so that it
   // writes the rows of the final calls.
   for (const auto& a :
-       {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(bots.lead),
-        caf::actor_cast<caf::actor>(bots.buyer), caf::actor_cast<caf::actor>(bots.seller),
-        caf::actor_cast<caf::actor>(cache), caf::actor_cast<caf::actor>(l2),
-        caf::actor_cast<caf::actor>(semantic_writer), caf::actor_cast<caf::actor>(embedding),
-        caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(budget_store),
-        caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(workers),
-        caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
+       {caf::actor_cast<caf::actor>(orphans), caf::actor_cast<caf::actor>(router),
+        caf::actor_cast<caf::actor>(bots.lead), caf::actor_cast<caf::actor>(bots.buyer),
+        caf::actor_cast<caf::actor>(bots.seller), caf::actor_cast<caf::actor>(cache),
+        caf::actor_cast<caf::actor>(l2), caf::actor_cast<caf::actor>(semantic_writer),
+        caf::actor_cast<caf::actor>(embedding), caf::actor_cast<caf::actor>(gateway),
+        caf::actor_cast<caf::actor>(budget_store), caf::actor_cast<caf::actor>(store),
+        caf::actor_cast<caf::actor>(workers), caf::actor_cast<caf::actor>(health),
+        caf::actor_cast<caf::actor>(ledger)}) {
     if (a) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }

@@ -11,6 +11,7 @@
 #include "runtime/ledger_writer.hpp"
 #include "runtime/llm_gateway.hpp"
 #include "runtime/llm_worker.hpp"
+#include "runtime/orphan_worker.hpp"
 #include "runtime/store_worker.hpp"
 
 #include <caf/actor_system_config.hpp>
@@ -84,6 +85,7 @@ class node_parts {
   store_actor store;
   router_actor router;
   health_actor health;
+  orphan_actor orphans;  ///< turns a crash cut off (serve only: options.outbox)
 
  private:
   /// LLM workers, ledger, budget store and gateway.

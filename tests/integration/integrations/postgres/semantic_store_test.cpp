@@ -5,6 +5,7 @@
 #include "cache/local_embedder.hpp"
 #include "cache/semantic_tier.hpp"
 #include "cache/semantic_writer.hpp"
+#include "integrations/postgres/refused.hpp"
 #include "integrations/postgres/store.hpp"
 #include "tests/support/services.hpp"
 
@@ -171,6 +172,111 @@ TEST_CASE("the semantic writer survives an unreachable database", "[postgres][l3
   self->request(writer, caf::infinite, runtime::flush_atom_v)
       .receive([&](std::uint64_t n) { left = n; }, [](const caf::error& e) { FAIL(to_string(e)); });
   CHECK(left == 1);  // kept for the next attempt; the actor still answers
+  self->send_exit(writer, caf::exit_reason::user_shutdown);
+  self->wait_for(writer);
+}
+
+namespace {
+
+/// An entry PostgreSQL refuses, made from a good one: `how` picks the flaw.
+cache::semantic_entry spoiled(cache::semantic_entry e, int how) {
+  if (how == 0) {
+    e.text = std::string{"is the pool\0 heated", 19};  // text cannot hold a NUL byte
+  } else {
+    e.partition = "faq|m|ie|\xc3\x28";  // not UTF-8
+  }
+  return e;
+}
+
+std::uint64_t flush_now(caf::scoped_actor& self, const cache::semantic_writer_actor& writer) {
+  std::uint64_t left = 99;
+  self->request(writer, caf::infinite, runtime::flush_atom_v)
+      .receive([&](std::uint64_t n) { left = n; }, [](const caf::error& e) { FAIL(to_string(e)); });
+  return left;
+}
+
+bool rendered_with(const runtime::metrics& m, const std::string& line) {
+  return m.render().find(line) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the semantic store names a refused row as refused, not as a lost database",
+          "[postgres][l3][integration]") {
+  test::scratch_database db;
+  postgres::store{db.url(), "ie"}.migrate();
+  postgres::semantic_store store{db.url(), "ie"};
+  auto tier = make_tier();
+  const auto good = tier.insert("p", "faq", "do you charge a fee to list", "v", "SM1", t0 + 1h, t0);
+  for (int how = 0; how < 2; ++how) {
+    CHECK_THROWS_AS(store.insert({good, spoiled(good, how)}), postgres::refused);
+  }
+  // The connection outlives the refusals, and the batch was all or nothing.
+  CHECK(count(db.url()) == 0);
+  store.insert({good});
+  CHECK(count(db.url()) == 1);
+}
+
+TEST_CASE("rows PostgreSQL refuses are dropped and counted; the good rows around them land",
+          "[postgres][l3][integration]") {
+  test::scratch_database db;
+  postgres::store{db.url(), "ie"}.migrate();
+  caf::actor_system_config cfg;
+  cfg.add_message_types<caf::id_block::openhouse>();
+  caf::actor_system sys{cfg};
+  auto metrics = std::make_shared<runtime::metrics>();
+  cache::semantic_writer_options opts;
+  opts.batch_size = 1000;
+  opts.interval = std::chrono::hours{1};  // only explicit flushes write here
+  opts.metrics = metrics;
+  auto writer = cache::spawn_semantic_writer(sys, db.url(), "ie", opts);
+  caf::scoped_actor self{sys};
+  auto tier = make_tier();
+  for (int i = 0; i < 40; ++i) {
+    auto e = tier.insert("p", "faq", "is unit " + std::to_string(i) + " still open", "v", "SM",
+                         t0 + 1h, t0);
+    self->send(writer, i == 7 || i == 31 ? spoiled(std::move(e), i == 7 ? 0 : 1) : std::move(e));
+  }
+  CHECK(flush_now(self, writer) == 0);  // nothing left behind to block later entries
+  CHECK(count(db.url()) == 38);
+  CHECK(rendered_with(*metrics, R"(openhouse_semantic_rows_dropped_total{reason="refused"} 2)"));
+
+  // Later entries are written at once, as if nothing had happened.
+  self->send(writer,
+             tier.insert("p", "faq", "what time is the open house", "v", "SM", t0 + 1h, t0));
+  CHECK(flush_now(self, writer) == 0);
+  CHECK(count(db.url()) == 39);
+  self->send_exit(writer, caf::exit_reason::user_shutdown);
+  self->wait_for(writer);
+}
+
+TEST_CASE("an unreachable database keeps the backlog up to its cap, and counts the overflow",
+          "[postgres][l3][integration]") {
+  caf::actor_system_config cfg;
+  cfg.add_message_types<caf::id_block::openhouse>();
+  caf::actor_system sys{cfg};
+  auto clock = std::make_shared<runtime::manual_clock>();
+  auto metrics = std::make_shared<runtime::metrics>();
+  cache::semantic_writer_options opts;
+  opts.batch_size = 1;  // every entry asks for a write
+  opts.interval = std::chrono::hours{1};
+  opts.clock = clock;
+  opts.metrics = metrics;
+  opts.max_buffered = 3;
+  auto writer =
+      cache::spawn_semantic_writer(sys, "postgresql://nobody@127.0.0.1:1/none", "ie", opts);
+  caf::scoped_actor self{sys};
+  auto tier = make_tier();
+  // The first entry's write fails; the next four arrive within the backoff
+  // (the injected clock stands still) and are only buffered.
+  for (int i = 0; i < 5; ++i) {
+    self->send(writer,
+               tier.insert("p", "faq", "question " + std::to_string(i), "v", "SM", t0 + 1h, t0));
+  }
+  // A forced flush tries once, fails, and trims the backlog to its cap.
+  CHECK(flush_now(self, writer) == 3);
+  CHECK(rendered_with(*metrics, R"(openhouse_semantic_rows_dropped_total{reason="overflow"} 2)"));
+  CHECK(rendered_with(*metrics, R"(openhouse_semantic_rows_dropped_total{reason="refused"} 0)"));
   self->send_exit(writer, caf::exit_reason::user_shutdown);
   self->wait_for(writer);
 }
