@@ -3,6 +3,7 @@
 
 #include "runtime/bot.hpp"
 #include "core/type_ids.hpp"
+#include "runtime/llm_gateway.hpp"
 
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>

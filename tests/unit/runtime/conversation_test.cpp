@@ -11,6 +11,7 @@
 #include "core/turn_provenance.hpp"
 #include "core/type_ids.hpp"
 #include "runtime/conversation_router.hpp"
+#include "runtime/llm_gateway.hpp"
 
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>
