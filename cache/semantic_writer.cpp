@@ -1,9 +1,9 @@
 #include "cache/semantic_writer.hpp"
 
 #include "cache/batch_isolation.hpp"
+#include "core/metrics.hpp"
 #include "integrations/postgres/refused.hpp"
 #include "integrations/postgres/semantic_store.hpp"
-#include "core/metrics.hpp"
 
 #include <caf/all.hpp>
 
