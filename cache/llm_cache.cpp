@@ -604,9 +604,11 @@ caf::result<cache_reply> call_through(self_ptr self, cache_request req, outcome 
   auto& st = self->state;
   auto rp = self->make_response_promise<cache_reply>();
   const auto task = req.unit.task;
+  // Taken before the call is moved into the request: the audit names the lead.
+  auto contact = req.call.contact;
   self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v, std::move(req.call))
       .then(
-          [self, rp, task, o, started, sid = req.source_sid, contact = req.call.contact,
+          [self, rp, task, o, started, sid = req.source_sid, contact = std::move(contact),
            unit_scope = req.unit.scope,
            keyed = req.unit.generation](runtime::llm_answer& answer) mutable {
             auto& st = self->state;
