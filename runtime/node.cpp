@@ -86,11 +86,9 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
                 if (wake_outbox && !r.duplicate) {
                   caf::anon_send(outbox, tick_atom_v);
                 }
-                done({true, r, {}});
+                done(r);
               },
-              [done](const caf::error& e) {
-                done({false, {}, to_string(e)});
-              });
+              [done](const caf::error& e) { done(unexpected{to_string(e)}); });
     });
   };
   front.submit_crm = [&sys, router, deadline](crm_event ev,
@@ -98,13 +96,8 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
     sys.spawn([router, deadline, ev = std::move(ev),
                done = std::move(done)](caf::event_based_actor* self) mutable {
       self->request(router, deadline, std::move(ev))
-          .then(
-              [done](const crm_result& r) {
-                done({true, r, {}});
-              },
-              [done](const caf::error& e) {
-                done({false, {}, to_string(e)});
-              });
+          .then([done](const crm_result& r) { done(r); },
+                [done](const caf::error& e) { done(unexpected{to_string(e)}); });
     });
   };
   front.check_ready = [&sys, health](std::function<void(http::readiness)> done) {
@@ -128,12 +121,12 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
     sys.spawn([llm_cache, market, inv = std::move(inv),
                done = std::move(done)](caf::event_based_actor* self) {
       const auto timeout = std::chrono::seconds{5};
-      auto fail = [done](const caf::error& e) { done({false, 0, false, to_string(e)}); };
+      auto fail = [done](const caf::error& e) { done(unexpected{to_string(e)}); };
       if (inv.scope == "key") {
         self->request(llm_cache, timeout, cache::erase_atom_v, inv.key)
             .then(
                 [done](bool existed) {
-                  done({true, 0, existed, {}});
+                  done(http::invalidation_done{0, existed});
                 },
                 fail);
         return;
@@ -142,7 +135,7 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
                     inv.task)
           .then(
               [done](std::uint64_t generation) {
-                done({true, generation, false, {}});
+                done(http::invalidation_done{generation, false});
               },
               fail);
     });

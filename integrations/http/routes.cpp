@@ -1,5 +1,6 @@
 #include "integrations/http/routes.hpp"
 
+#include "core/phone_number.hpp"
 #include "integrations/crm/payload.hpp"
 #include "integrations/crm/replay_guard.hpp"
 #include "integrations/crm/signature.hpp"
@@ -51,14 +52,6 @@ constexpr std::string_view release_route = "/admin/contacts/release";
 constexpr std::string_view contacts_prefix = "/admin/contacts/";
 constexpr std::string_view contact_route_label = "/admin/contacts/{phone}";
 constexpr std::string_view xml_type = "text/xml; charset=utf-8";
-
-/// E.164: '+' then 8 to 15 digits.
-bool is_phone(std::string_view s) {
-  if (s.size() < 9 || s.size() > 16 || s.front() != '+') {
-    return false;
-  }
-  return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
@@ -212,7 +205,7 @@ class front {
     }
     auto j = nlohmann::json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || j.size() != 1 || !j.contains("contact") || !j["contact"].is_string() ||
-        !is_phone(j["contact"].get<std::string>())) {
+        !core::is_phone_number(j["contact"].get<std::string>())) {
       return respond(
           refuse(req, front_errc::malformed, R"(expected {"contact": "<E.164 number>"})"));
     }
@@ -241,7 +234,7 @@ class front {
       return;
     }
     auto phone = decode_segment(path.substr(contacts_prefix.size()));
-    if (!phone || !agents::is_e164(*phone)) {
+    if (!phone || !core::is_phone_number(*phone)) {
       return respond(refuse(req, front_errc::malformed,
                             "expected /admin/contacts/<E.164 number>, e.g. +19095551234"));
     }
@@ -272,26 +265,25 @@ class front {
       return;
     }
     auto parsed = parse_invalidation(req.body());
-    if (!parsed.value) {
-      return respond(refuse(req, front_errc::malformed, parsed.error));
+    if (!parsed) {
+      return respond(refuse(req, front_errc::malformed, parsed.error()));
     }
-    deps_.invalidate_cache(
-        *parsed.value, [version = req.version(), keep_alive = req.keep_alive(), respond,
-                        what = *parsed.value](invalidation_outcome outcome) {
-          request shape{bhttp::verb::post, invalidate_route, version};
-          shape.keep_alive(keep_alive);
-          if (!outcome.ok) {
-            return respond(make_response(shape, status_of(front_errc::unavailable),
-                                         nlohmann::json{{"error", outcome.error}}.dump()));
-          }
-          nlohmann::json body{{"invalidated", what.scope}};
-          if (what.scope == "key") {
-            body["existed"] = outcome.existed;
-          } else {
-            body["generation"] = outcome.generation;
-          }
-          respond(make_response(shape, bhttp::status::ok, body.dump()));
-        });
+    deps_.invalidate_cache(*parsed, [version = req.version(), keep_alive = req.keep_alive(),
+                                     respond, what = *parsed](invalidation_outcome outcome) {
+      request shape{bhttp::verb::post, invalidate_route, version};
+      shape.keep_alive(keep_alive);
+      if (!outcome) {
+        return respond(make_response(shape, status_of(front_errc::unavailable),
+                                     nlohmann::json{{"error", outcome.error()}}.dump()));
+      }
+      nlohmann::json body{{"invalidated", what.scope}};
+      if (what.scope == "key") {
+        body["existed"] = outcome->existed;
+      } else {
+        body["generation"] = outcome->generation;
+      }
+      respond(make_response(shape, bhttp::status::ok, body.dump()));
+    });
   }
 
   template <class F>
@@ -356,7 +348,7 @@ class front {
     if (!parsed) {
       return;
     }
-    const auto sid = parsed->get("MessageSid");
+    const auto sid = parsed->text("MessageSid");
     const auto status = parsed->get("MessageStatus");
     if (!sid || sid->empty() || !status || !runtime::is_delivery_status(*status)) {
       return respond(
@@ -382,20 +374,22 @@ class front {
     if (!parsed) {
       return;
     }
-    const auto sid = parsed->get("MessageSid");
+    // Text fields are read repaired (form::text): bytes PostgreSQL refuses
+    // would fail every redelivery, so they are decided here, once.
+    const auto sid = parsed->text("MessageSid");
     const auto from = parsed->get("From");
-    const auto body = parsed->get("Body");
+    const auto body = parsed->text("Body");
     if (!sid || sid->empty() || !from || !body) {
       return respond(refuse(req, front_errc::malformed, "MessageSid, From and Body are required"));
     }
-    if (!is_phone(*from)) {
+    if (!core::is_phone_number(*from)) {
       return respond(refuse(req, front_errc::malformed, "From is not an E.164 number"));
     }
     runtime::inbound_sms msg;
-    msg.sid = std::string{*sid};
+    msg.sid = *sid;
     msg.from = std::string{*from};
-    msg.to = std::string{parsed->get("To").value_or("")};
-    msg.body = std::string{*body};
+    msg.to = parsed->text("To").value_or("");
+    msg.body = *body;
     msg.received_at_ms = deps_.time->now_ms();
 
     // REST mode: the reply leaves through the outbox, the webhook only acks.
@@ -404,13 +398,13 @@ class front {
                                       respond, rest](submit_outcome outcome) {
       request shape{bhttp::verb::post, sms_route, version};
       shape.keep_alive(keep_alive);
-      if (!outcome.ok) {
+      if (!outcome) {
         // Nothing was acknowledged: Twilio (or the operator) may deliver it
         // again, and the stored inbound row makes that safe.
         return respond(make_response(shape, status_of(front_errc::unavailable),
                                      twilio::empty_response(), std::string{xml_type}));
       }
-      const auto& reply = outcome.result.reply;
+      const auto& reply = outcome->reply;
       respond(make_response(
           shape, bhttp::status::ok,
           reply.empty() || rest ? twilio::empty_response() : twilio::message_response(reply),
@@ -446,19 +440,19 @@ class front {
       return respond(refuse(req, front_errc::bad_signature, problem));
     }
     auto parsed = crm::parse_webhook(req.body());
-    if (parsed.unknown_type) {
+    if (!parsed && parsed.error().unknown_type) {
       // HighLevel sends every subscribed event to one URL: a signed event
       // this runtime does not handle is acknowledged (a 4xx would only make
       // the CRM retry it) and changes nothing.
-      return respond(
-          make_response(req, bhttp::status::ok,
-                        nlohmann::json{{"status", "ignored"}, {"reason", parsed.error}}.dump()));
+      return respond(make_response(
+          req, bhttp::status::ok,
+          nlohmann::json{{"status", "ignored"}, {"reason", parsed.error().message}}.dump()));
     }
-    if (!parsed.value) {
-      return respond(refuse(req, front_errc::malformed, parsed.error));
+    if (!parsed) {
+      return respond(refuse(req, front_errc::malformed, parsed.error().message));
     }
     const auto& meta =
-        std::visit([](const auto& w) -> const crm::delivery& { return w.meta; }, *parsed.value);
+        std::visit([](const auto& w) -> const crm::delivery& { return w.meta; }, *parsed);
     switch (crm_guard_->check(meta.webhook_id, meta.timestamp_ms)) {
       case crm::delivery_verdict::too_old:
       case crm::delivery_verdict::too_new:
@@ -483,7 +477,7 @@ class front {
       guard->remember(id, ts);
       respond(make_response(shape, bhttp::status::ok, body.dump()));
     };
-    if (auto* m = std::get_if<crm::inbound_message>(&*parsed.value)) {
+    if (auto* m = std::get_if<crm::inbound_message>(&*parsed)) {
       if (!m->for_bots()) {
         return reply(true, {{"status", "ignored"}, {"reason", "not an inbound SMS"}});
       }
@@ -494,19 +488,19 @@ class front {
       msg.body = m->body;
       msg.received_at_ms = deps_.time->now_ms();
       deps_.submit_sms(std::move(msg), [reply](submit_outcome outcome) {
-        if (!outcome.ok) {
-          return reply(false, {{"error", outcome.error}});
+        if (!outcome) {
+          return reply(false, {{"error", outcome.error()}});
         }
-        if (outcome.result.duplicate) {
+        if (outcome->duplicate) {
           // The message was answered (or is being answered) already: its
           // reply is not handed out again, so nothing sends it twice.
           return reply(true, {{"status", "duplicate"}});
         }
-        reply(true, {{"status", "accepted"}, {"reply", outcome.result.reply}});
+        reply(true, {{"status", "accepted"}, {"reply", outcome->reply}});
       });
       return;
     }
-    const auto& c = std::get<crm::contact_change>(*parsed.value);
+    const auto& c = std::get<crm::contact_change>(*parsed);
     runtime::crm_event ev;
     ev.webhook_id = c.meta.webhook_id;
     ev.kind = c.meta.type;
@@ -518,10 +512,10 @@ class front {
     ev.fields = c.fields;
     ev.received_at_ms = deps_.time->now_ms();
     deps_.submit_crm(std::move(ev), [reply](crm_outcome outcome) {
-      if (!outcome.ok) {
-        return reply(false, {{"error", outcome.error}});
+      if (!outcome) {
+        return reply(false, {{"error", outcome.error()}});
       }
-      const auto& r = outcome.result;
+      const auto& r = *outcome;
       reply(true, {{"status", r.duplicate ? "duplicate" : "applied"},
                    {"temperature", r.temperature},
                    {"temperature_changed", r.temperature_changed},
@@ -539,12 +533,10 @@ class front {
 
 }  // namespace
 
-parsed_invalidation parse_invalidation(std::string_view body) {
-  parsed_invalidation out;
+expected<cache_invalidation, std::string> parse_invalidation(std::string_view body) {
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) {
-    out.error = "expected a JSON object";
-    return out;
+    return unexpected{std::string{"expected a JSON object"}};
   }
   cache_invalidation inv;
   for (const auto& [name, value] : j.items()) {
@@ -554,30 +546,25 @@ parsed_invalidation parse_invalidation(std::string_view body) {
                          : name == "key"     ? &inv.key
                                              : nullptr;
     if (field == nullptr) {
-      out.error = "unknown field \"" + name + "\"";
-      return out;
+      return unexpected{"unknown field \"" + name + "\""};
     }
     if (!value.is_string() || value.get<std::string>().empty()) {
-      out.error = "\"" + name + "\" must be a non-empty string";
-      return out;
+      return unexpected{"\"" + name + "\" must be a non-empty string"};
     }
     *field = value.get<std::string>();
   }
-  auto need = [&](bool present, std::string_view what) {
-    if (!present) {
-      out.error = "scope \"" + inv.scope + "\" needs \"" + std::string{what} + "\"";
-    }
-    return present;
+  auto missing = [&](std::string_view what) {
+    return unexpected{"scope \"" + inv.scope + "\" needs \"" + std::string{what} + "\""};
   };
   if (inv.scope == "global" || inv.scope == "market") {
     // nothing else needed
   } else if (inv.scope == "contact") {
-    if (!need(!inv.contact.empty(), "contact")) {
-      return out;
+    if (inv.contact.empty()) {
+      return missing("contact");
     }
   } else if (inv.scope == "task") {
-    if (!need(!inv.task.empty(), "task")) {
-      return out;
+    if (inv.task.empty()) {
+      return missing("task");
     }
   } else if (inv.scope == "key") {
     const bool hex =
@@ -585,15 +572,12 @@ parsed_invalidation parse_invalidation(std::string_view body) {
           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
         });
     if (!hex) {
-      out.error = "\"key\" must be a cache key (64 lower-case hex digits)";
-      return out;
+      return unexpected{std::string{"\"key\" must be a cache key (64 lower-case hex digits)"}};
     }
   } else {
-    out.error = "\"scope\" must be one of global, market, contact, task, key";
-    return out;
+    return unexpected{std::string{"\"scope\" must be one of global, market, contact, task, key"}};
   }
-  out.value = std::move(inv);
-  return out;
+  return inv;
 }
 
 handler make_front(front_deps deps) {
