@@ -268,22 +268,23 @@ class front {
     if (!parsed) {
       return respond(refuse(req, front_errc::malformed, parsed.error()));
     }
-    deps_.invalidate_cache(*parsed, [version = req.version(), keep_alive = req.keep_alive(),
-                                     respond, what = *parsed](invalidation_outcome outcome) {
-      request shape{bhttp::verb::post, invalidate_route, version};
-      shape.keep_alive(keep_alive);
-      if (!outcome) {
-        return respond(make_response(shape, status_of(front_errc::unavailable),
-                                     nlohmann::json{{"error", outcome.error()}}.dump()));
-      }
-      nlohmann::json body{{"invalidated", what.scope}};
-      if (what.scope == "key") {
-        body["existed"] = outcome->existed;
-      } else {
-        body["generation"] = outcome->generation;
-      }
-      respond(make_response(shape, bhttp::status::ok, body.dump()));
-    });
+    deps_.invalidate_cache(
+        parsed.value(), [version = req.version(), keep_alive = req.keep_alive(), respond,
+                         what = parsed.value()](invalidation_outcome outcome) {
+          request shape{bhttp::verb::post, invalidate_route, version};
+          shape.keep_alive(keep_alive);
+          if (!outcome) {
+            return respond(make_response(shape, status_of(front_errc::unavailable),
+                                         nlohmann::json{{"error", outcome.error()}}.dump()));
+          }
+          nlohmann::json body{{"invalidated", what.scope}};
+          if (what.scope == "key") {
+            body["existed"] = outcome->existed;
+          } else {
+            body["generation"] = outcome->generation;
+          }
+          respond(make_response(shape, bhttp::status::ok, body.dump()));
+        });
   }
 
   template <class F>

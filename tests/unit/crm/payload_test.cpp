@@ -168,4 +168,9 @@ TEST_CASE("webhook text is repaired: ill-formed UTF-8 becomes U+FFFD, NUL is dro
       "{\"type\":\"InboundMessage\",\"webhookId\":\"\\u0000\",\"timestamp\":1738074900,"
       "\"messageId\":\"m-11\",\"direction\":\"inbound\",\"phone\":\"+19095550142\"}";
   CHECK_FALSE(openhouse::crm::parse_webhook(empty_id));
+
+  // Outside a string, a repaired byte is still not JSON.
+  const auto broken = openhouse::crm::parse_webhook("{\"type\":\xFF}");
+  REQUIRE_FALSE(broken);
+  CHECK_THAT(broken.error().message, Catch::Contains("JSON object"));
 }
