@@ -4,7 +4,7 @@
 #include "agents/intent.hpp"
 #include "agents/scoring.hpp"
 #include "config/market.hpp"
-#include "runtime/time_zone.hpp"
+#include "core/time_zone.hpp"
 
 #include <chrono>
 #include <optional>

@@ -1,6 +1,6 @@
 #include "agents/unit_scope.hpp"
 
-#include "cache/cacheability.hpp"
+#include "agents/cacheability.hpp"
 
 #include <algorithm>
 #include <string>

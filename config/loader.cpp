@@ -1,8 +1,8 @@
 #include "config/loader.hpp"
 
 #include "core/phone_number.hpp"
-#include "integrations/crm/signature.hpp"
-#include "integrations/redis/client.hpp"
+#include "core/public_key.hpp"
+#include "core/redis_url.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -556,6 +556,11 @@ void read_server(mapping& root, server_settings& out) {
   m.read_string("admin_token", out.admin_token, need::optional);
   // "0s": stop at once (a single node, or a balancer told by other means).
   read_duration(m, "drain_delay", out.drain_delay, 0ms, 10min, "0s and 10m");
+  m.read_int("max_connections", out.max_connections, 16, 1'000'000);
+  m.read_int("max_header_bytes", out.max_header_bytes, 1024, 1024LL * 1024);
+  read_duration(m, "idle_timeout", out.idle_timeout, 100ms, 1h, "100ms and 1h");
+  read_duration(m, "header_timeout", out.header_timeout, 100ms, 10min, "100ms and 10m");
+  read_duration(m, "body_timeout", out.body_timeout, 100ms, 10min, "100ms and 10m");
   m.finish();
 }
 
@@ -577,6 +582,10 @@ void read_twilio(mapping& root, twilio_settings& out) {
     return s.starts_with("http://") || s.starts_with("https://")
                ? std::string()
                : "must start with http:// or https:// (got \"" + s + "\")";
+  });
+  read_checked(m, "url_fragment", out.url_fragment, need::optional, [](const std::string& s) {
+    return s.starts_with('#') ? std::string()
+                              : "must start with # (got \"" + s + "\"), e.g. #rc=3&rp=ct,rt,5xx";
   });
   m.finish();
 }
@@ -649,6 +658,9 @@ void read_runtime(mapping& root, runtime_settings& out) {
   if (m.read_int("turn_lease_ms", lease, 1000, 600000)) {
     out.turn_lease = std::chrono::milliseconds(lease);
   }
+  using namespace std::chrono_literals;
+  read_duration(m, "orphan_max_age", out.orphan_max_age, 0ms, 24h, "0s and 24h");
+  read_duration(m, "orphan_poll", out.orphan_poll, 100ms, 1h, "100ms and 1h");
   m.finish();
 }
 

@@ -9,12 +9,12 @@
 #include "agents/intent.hpp"
 #include "agents/intent_unit.hpp"
 #include "agents/lead_state.hpp"
+#include "agents/lead_update.hpp"
 #include "agents/opt_out_rule.hpp"
 #include "agents/repeat_request.hpp"
 #include "agents/reply_policy.hpp"
+#include "agents/temperature_override.hpp"
 #include "agents/unit_scope.hpp"
-#include "integrations/crm/lead_update.hpp"
-#include "integrations/crm/temperature_override.hpp"
 
 #include <fmt/format.h>
 

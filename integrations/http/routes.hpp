@@ -1,13 +1,15 @@
 #pragma once
 
-#include "agents/transcript.hpp"
 #include "config/market.hpp"
+#include "core/clock.hpp"
 #include "core/expected.hpp"
+#include "core/messages.hpp"
+#include "core/metrics.hpp"
+#include "core/transcript.hpp"
 #include "integrations/http/readiness.hpp"
+#include "integrations/http/responder.hpp"
+#include "integrations/http/route_table.hpp"
 #include "integrations/http/server.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/messages.hpp"
-#include "runtime/metrics.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -90,20 +92,14 @@ struct front_deps {
       record_delivery;
 };
 
-/// Every way a request is refused, mapped to its HTTP status in one place.
-enum class front_errc {
-  unauthorized,        ///< 401: missing or wrong admin bearer token
-  bad_signature,       ///< 403
-  body_too_large,      ///< 413 (raised by the server's body limit)
-  malformed,           ///< 400
-  not_found,           ///< 404
-  method_not_allowed,  ///< 405
-  unavailable,         ///< 503: accepted work could not be done now; retry
-};
+/// The node's routes, each listed once with its method, auth and body
+/// limit (README's "HTTP routes" table lists the same, checked by a test).
+/// A route whose dependency in `deps` is unset is left out: it answers 404.
+[[nodiscard]] std::shared_ptr<const route_table> front_routes(front_deps deps);
 
-boost::beast::http::status status_of(front_errc code);
-
-/// The request handler for http::server.
-handler make_front(front_deps deps);
+/// The request handler for http::server: dispatches through `routes` and
+/// times each answer in `metrics`, labelled by the route's pattern.
+handler make_front(std::shared_ptr<const route_table> routes,
+                   std::shared_ptr<runtime::metrics> metrics);
 
 }  // namespace openhouse::http

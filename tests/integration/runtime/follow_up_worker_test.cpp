@@ -8,12 +8,12 @@
 
 #include "runtime/follow_up_worker.hpp"
 #include "config/loader.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "core/time_zone.hpp"
 #include "integrations/postgres/store.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/metrics.hpp"
 #include "runtime/node_parts.hpp"
 #include "runtime/outbox_worker.hpp"
-#include "runtime/time_zone.hpp"
 #include "tests/support/mock_http.hpp"
 #include "tests/support/services.hpp"
 

@@ -10,7 +10,7 @@
 #include "cache/market_lexicon.hpp"
 #include "cache/semantic_tier.hpp"
 #include "cache/semantic_writer.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/type_ids.hpp"
 
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>

@@ -794,6 +794,7 @@ TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbo
     CHECK(r->twilio.mode == cfg::reply_mode::twiml);
     CHECK(r->twilio.api_base_url == "https://api.twilio.com");
     CHECK(r->twilio.status_callback.empty());
+    CHECK(r->twilio.url_fragment.empty());
     CHECK(r->crm.base_url.empty());
     CHECK(r->crm.api_token.empty());
     CHECK(r->outbox.poll == std::chrono::milliseconds(1000));
@@ -813,12 +814,14 @@ TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbo
                                          "https://x.test/webhooks/twilio/status"},
                                         {"OPENHOUSE_CRM_API_URL", "http://127.0.0.1:9301"},
                                         {"OPENHOUSE_CRM_API_TOKEN", "crm-token"},
-                                        {"OPENHOUSE_OUTBOX_POLL_MS", "50"}}));
+                                        {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
+                                        {"OPENHOUSE_TWILIO_URL_FRAGMENT", "#rc=2&rp=all"}}));
     INFO(describe(r));
     REQUIRE(r.has_value());
     CHECK(r->twilio.mode == cfg::reply_mode::rest);
     CHECK(r->twilio.api_base_url == "http://127.0.0.1:9300");
     CHECK(r->twilio.status_callback == "https://x.test/webhooks/twilio/status");
+    CHECK(r->twilio.url_fragment == "#rc=2&rp=all");
     CHECK(r->crm.base_url == "http://127.0.0.1:9301");
     CHECK(r->crm.api_token == "crm-token");
     CHECK(r->outbox.poll == std::chrono::milliseconds(50));
@@ -862,6 +865,10 @@ TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbo
        replaced(base_yaml, "  auth_token: ${TWILIO_AUTH_TOKEN}\n",
                 "  auth_token: ${TWILIO_AUTH_TOKEN}\n  status_callback: ftp://x\n"),
        "twilio.status_callback", "http://"},
+      {"connection overrides without their #",
+       replaced(base_yaml, "  auth_token: ${TWILIO_AUTH_TOKEN}\n",
+                "  auth_token: ${TWILIO_AUTH_TOKEN}\n  url_fragment: rc=3\n"),
+       "twilio.url_fragment", "must start with #"},
       {"crm base url with a slash", base_yaml + "crm:\n  base_url: http://crm.test/\n",
        "crm.base_url", "slash"},
   };

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "agents/tag_diff.hpp"
+#include "config/market.hpp"
+#include "core/messages.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// How one CRM change (tags and/or custom fields) changes a lead's stored
+/// state: the single code path of the webhook and of replayed traces. Pure:
+/// the conversation actor persists the result and bumps the cache generation.
+namespace openhouse::crm {
+
+/// Custom fields merged into the stored facts (agents/facts schema).
+struct facts_merge {
+  std::string facts_json;             ///< the stored form after the merge
+  std::vector<std::string> applied;   ///< canonical names set or cleared
+  std::vector<std::string> rejected;  ///< keys whose value did not validate (nothing changed)
+};
+
+/// Applies custom fields (agents::apply_crm_fields: aliases, validation,
+/// pins) to stored facts JSON: each applied field replaces every spelling of
+/// it with its canonical key, and the pins are kept under
+/// agents::crm_pins_key so later LLM answers do not overwrite a person's value.
+[[nodiscard]] facts_merge merge_fields(std::string_view stored_facts_json,
+                                       const std::map<std::string, std::string>& fields);
+
+struct lead_update {
+  runtime::conversation_snapshot state;  ///< the lead afterwards
+  tag_reading tags;
+  std::vector<std::string> fields_applied;
+  std::vector<std::string> fields_rejected;
+  std::string temperature_from;  ///< set when the temperature changed
+  std::string reason;            ///< why it is at its temperature now
+  bool person_temperature = false;
+  bool released = false;
+  /// The contact's cached units must die on every node (its temperature or
+  /// facts changed).
+  bool invalidate = false;
+};
+
+/// Applies `event` to `before`. Scores are recomputed from the facts alone:
+/// tags never feed the score, and a temperature tag equal to the temperature
+/// the runtime holds (what it writes to the CRM itself) changes nothing.
+[[nodiscard]] lead_update apply_crm_event(const config::scoring_settings& scoring,
+                                          std::string_view release_tag,
+                                          const runtime::conversation_snapshot& before,
+                                          const runtime::crm_event& event);
+
+}  // namespace openhouse::crm
