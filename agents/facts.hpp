@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/expected.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <chrono>
@@ -8,7 +10,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 /// What the runtime knows about a lead: facts extracted by the LLM from the
@@ -103,7 +104,7 @@ struct facts_error {
 /// unknown. Anything else that breaks the schema -- no JSON object, a wrong
 /// type, a value out of range -- is an error: the caller retries once and
 /// then keeps the previous facts.
-[[nodiscard]] std::variant<lead_facts, facts_error> parse_facts(std::string_view llm_text);
+[[nodiscard]] expected<lead_facts, facts_error> parse_facts(std::string_view llm_text);
 
 /// Money in USD from "$450k", "450,000", "1.2m", "$1.2 million", "500 thousand".
 [[nodiscard]] std::optional<double> parse_usd(std::string_view text);

@@ -1,5 +1,7 @@
 #include "agents/handoff_policy.hpp"
 
+#include "core/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -75,8 +77,7 @@ std::string_view to_string(bot_kind bot) noexcept {
 }
 
 std::optional<bot_kind> parse_bot_kind(std::string_view text) {
-  std::string s{text};
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string s = core::to_lower_ascii(text);
   for (const auto bot : {bot_kind::lead, bot_kind::buyer, bot_kind::seller}) {
     if (s == to_string(bot)) return bot;
   }

@@ -16,13 +16,7 @@ nlohmann::json parse_object(std::string_view text) {
 
 }  // namespace
 
-lead_facts stored_facts(std::string_view json) {
-  auto parsed = parse_facts(json);
-  if (auto* facts = std::get_if<lead_facts>(&parsed)) {
-    return *facts;
-  }
-  return {};
-}
+lead_facts stored_facts(std::string_view json) { return parse_facts(json).value_or(lead_facts{}); }
 
 scoring_update update_scoring(const config::scoring_settings& settings,
                               std::string_view stored_facts_json,
@@ -30,8 +24,7 @@ scoring_update update_scoring(const config::scoring_settings& settings,
   scoring_update out;
   auto extracted = extract_json(llm_answer);
   // The answer alone must pass the schema: a malformed one changes nothing.
-  if (!extracted || !extracted->is_object() ||
-      std::holds_alternative<facts_error>(parse_facts(extracted->dump()))) {
+  if (!extracted || !extracted->is_object() || !parse_facts(extracted->dump()).has_value()) {
     return out;
   }
   auto merged = parse_object(stored_facts_json);
@@ -53,9 +46,8 @@ scoring_update update_scoring(const config::scoring_settings& settings,
       out.new_fact = true;
     }
   }
-  auto parsed = parse_facts(merged.dump());
-  auto* facts = std::get_if<lead_facts>(&parsed);
-  if (facts == nullptr) {
+  const auto facts = parse_facts(merged.dump());
+  if (!facts) {
     return out;
   }
   out.valid = true;

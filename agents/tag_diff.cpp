@@ -1,5 +1,7 @@
 #include "agents/tag_diff.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -7,12 +9,7 @@ namespace openhouse::crm {
 
 namespace {
 
-bool same_tag(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+bool same_tag(std::string_view a, std::string_view b) { return core::iequals_ascii(a, b); }
 
 bool contains(const std::vector<std::string>& tags, std::string_view tag) {
   return std::any_of(tags.begin(), tags.end(), [&](const auto& t) { return same_tag(t, tag); });
@@ -22,7 +19,7 @@ bool contains(const std::vector<std::string>& tags, std::string_view tag) {
 std::vector<std::string> unique(const std::vector<std::string>& tags) {
   std::vector<std::string> out;
   for (const auto& t : tags) {
-    if (t.find_first_not_of(" \t") != std::string::npos && !contains(out, t)) out.push_back(t);
+    if (!core::is_blank(t, " \t") && !contains(out, t)) out.push_back(t);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "core/llm_messages.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -29,11 +31,7 @@ std::string string_field(const nlohmann::json& object, const char* name) {
 // is tolerated by rounding up or ignoring it, never by failing the call.
 std::optional<std::chrono::seconds> parse_retry_after(const std::optional<std::string>& value) {
   if (!value) return std::nullopt;
-  std::string_view text = *value;
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
+  const std::string_view text = core::trim(*value);
   if (text.empty()) return std::nullopt;
   double seconds = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
@@ -91,12 +89,6 @@ std::string error_message(int status, std::string_view body) {
 
 client_error make_error(client_errc code, int status, std::string message) {
   return client_error{code, status, std::move(message), std::nullopt};
-}
-
-std::string lowercase(std::string_view text) {
-  std::string out{text};
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // An error object inside a 2xx body: the code (OpenAI) or type says which.
@@ -238,13 +230,13 @@ bool is_cache_bypass(const messages_request& request) noexcept {
 bool is_spend_limit(const client_error& error) noexcept {
   if (error.code != client_errc::rate_limited && error.http_status != 429) return false;
   try {
-    const std::string message = lowercase(error.message);
+    const std::string message = core::to_lower_ascii(error.message);
     for (const char* marker : {"insufficient_quota", "exceeded your current quota", "spend limit",
                                "spending limit", "billing", "credit balance"}) {
       if (message.find(marker) != std::string::npos) return true;
     }
   } catch (...) {
-    // lowercase() could only fail to allocate: treat as an ordinary 429.
+    // to_lower_ascii() could only fail to allocate: treat as an ordinary 429.
   }
   return false;
 }

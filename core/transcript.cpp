@@ -60,13 +60,6 @@ std::string verdicts(const turn_provenance& p) {
 
 }  // namespace
 
-bool is_e164(std::string_view number) noexcept {
-  if (number.size() < 9 || number.size() > 16 || number.front() != '+') {
-    return false;
-  }
-  return std::all_of(number.begin() + 1, number.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::string utc_timestamp(std::int64_t ms) {
   const auto seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
   std::tm tm{};

@@ -57,10 +57,6 @@ typename Inspector::result_type inspect(Inspector& f, lead_transcript& x) {
            x.pcs, x.opted_out, x.muted, x.facts_json, x.turns);
 }
 
-/// True for a lead's number as the runtime keys leads: E.164, '+' then 8 to
-/// 15 digits.
-[[nodiscard]] bool is_e164(std::string_view number) noexcept;
-
 /// `ms` since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (UTC).
 [[nodiscard]] std::string utc_timestamp(std::int64_t ms);
 

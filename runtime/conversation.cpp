@@ -603,7 +603,7 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   auto parsed = agents::parse_intent(answer.answer.response.text);
-                  auto* ranking = std::get_if<agents::intent_ranking>(&parsed);
+                  auto* ranking = parsed ? &parsed.value() : nullptr;
                   auto& st = self->state;
                   st.turn.provenance.units.push_back(
                       unit_provenance_of(agents::intent_task, answer));

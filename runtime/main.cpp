@@ -7,6 +7,7 @@
 #include "cache/semantic_setup.hpp"
 #include "cache/semantic_tier.hpp"
 #include "config/loader.hpp"
+#include "core/phone_number.hpp"
 #include "core/shutdown_signal.hpp"
 #include "core/transcript.hpp"
 #include "integrations/llm/sim_server.hpp"
@@ -123,13 +124,13 @@ std::shared_ptr<const config::market_config> load_config(const parsed_args& p,
     throw usage_error(std::string{command} + ": --config FILE is required");
   }
   auto result = config::load_market_file(i->second, config::process_env());
-  if (!result.ok()) {
-    for (const auto& e : result.errors) {
+  if (!result.has_value()) {
+    for (const auto& e : result.error()) {
       std::cerr << config::to_string(e, i->second) << '\n';
     }
     return nullptr;
   }
-  return std::make_shared<const config::market_config>(std::move(*result.config));
+  return std::make_shared<const config::market_config>(std::move(*result));
 }
 
 int cmd_serve(const args& a) {
@@ -311,12 +312,12 @@ int cmd_eval_semantic(const args& a) {
   not_needed.insert({"OPENHOUSE_DATABASE_URL", "OPENHOUSE_REDIS_URL"});
   auto loaded =
       config::load_market_file(config_path->second, env_with_placeholders(std::move(not_needed)));
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors)
+  if (!loaded.has_value()) {
+    for (const auto& e : loaded.error())
       std::cerr << config::to_string(e, config_path->second) << '\n';
     return 1;
   }
-  const auto& cfg = *loaded.config;
+  const auto& cfg = *loaded;
   std::ifstream in(p.positional[0]);
   if (!in) {
     std::cerr << "openhouse eval-semantic: cannot read " << p.positional[0] << '\n';
@@ -421,8 +422,8 @@ int cmd_replay(const args& a) {
     throw usage_error("replay: --config FILE is required");
   }
   auto loaded = config::load_market_file(config_path->second, front_secrets_optional());
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors)
+  if (!loaded.has_value()) {
+    for (const auto& e : loaded.error())
       std::cerr << config::to_string(e, config_path->second) << '\n';
     return 1;
   }
@@ -439,9 +440,8 @@ int cmd_replay(const args& a) {
     options.labels_path = i->second;
   }
   try {
-    return runtime::run_replay(
-        std::make_shared<const config::market_config>(std::move(*loaded.config)), options,
-        std::cout);
+    return runtime::run_replay(std::make_shared<const config::market_config>(std::move(*loaded)),
+                               options, std::cout);
   } catch (const runtime::replay_error& e) {
     std::cerr << "openhouse replay: " << e.what() << '\n';
     return 1;
@@ -467,7 +467,7 @@ int cmd_conversation(const args& a) {
     throw usage_error("conversation: exactly one PHONE is required");
   }
   const auto& phone = p.positional[0];
-  if (!agents::is_e164(phone)) {
+  if (!core::is_phone_number(phone)) {
     throw usage_error("conversation: PHONE must be an E.164 number like +19095551234, not '" +
                       phone + "'");
   }
@@ -476,14 +476,14 @@ int cmd_conversation(const args& a) {
     throw usage_error("conversation: --config FILE is required");
   }
   auto loaded = config::load_market_file(config_path->second, front_secrets_optional());
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors)
+  if (!loaded.has_value()) {
+    for (const auto& e : loaded.error())
       std::cerr << config::to_string(e, config_path->second) << '\n';
     return 1;
   }
   agents::lead_transcript transcript;
   try {
-    postgres::store db{loaded.config->storage.database_url, loaded.config->market.id};
+    postgres::store db{loaded->storage.database_url, loaded->market.id};
     transcript = db.transcript(phone);
   } catch (const std::exception& e) {
     // libpq's messages span lines; the command's error is one.
@@ -495,8 +495,8 @@ int cmd_conversation(const args& a) {
     return 1;
   }
   if (!transcript.found) {
-    std::cerr << "openhouse conversation: no lead " << phone << " in market '"
-              << loaded.config->market.id << "'\n";
+    std::cerr << "openhouse conversation: no lead " << phone << " in market '" << loaded->market.id
+              << "'\n";
     return 1;
   }
   std::cout << agents::format_transcript(transcript);

@@ -94,24 +94,15 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
           if (wake_outbox && !r.duplicate) {
             caf::anon_send(outbox, tick_atom_v);
           }
-          done({true, r, {}});
+          done(r);
         },
-        [done](const caf::error& e) {
-          done({false, {}, to_string(e)});
-        },
-        std::move(msg));
+        [done](const caf::error& e) { done(unexpected{to_string(e)}); }, std::move(msg));
   };
   front.submit_crm = [&sys, router = parts.router, deadline](
                          crm_event ev, std::function<void(http::crm_outcome)> done) {
     bridge_request(
-        sys, router, deadline,
-        [done](const crm_result& r) {
-          done({true, r, {}});
-        },
-        [done](const caf::error& e) {
-          done({false, {}, to_string(e)});
-        },
-        std::move(ev));
+        sys, router, deadline, [done](const crm_result& r) { done(r); },
+        [done](const caf::error& e) { done(unexpected{to_string(e)}); }, std::move(ev));
   };
   front.check_ready = [&sys, health = parts.health](std::function<void(http::readiness)> done) {
     bridge_request(
@@ -128,12 +119,12 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
                                const http::cache_invalidation& inv,
                                std::function<void(http::invalidation_outcome)> done) {
     const auto timeout = std::chrono::seconds{5};
-    const auto fail = [done](const caf::error& e) { done({false, 0, false, to_string(e)}); };
+    const auto fail = [done](const caf::error& e) { done(unexpected{to_string(e)}); };
     if (inv.scope == "key") {
       bridge_request(
           sys, cache, timeout,
           [done](bool existed) {
-            done({true, 0, existed, {}});
+            done(http::invalidation_done{0, existed});
           },
           fail, cache::erase_atom_v, inv.key);
       return;
@@ -141,7 +132,7 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
     bridge_request(
         sys, cache, timeout,
         [done](std::uint64_t generation) {
-          done({true, generation, false, {}});
+          done(http::invalidation_done{generation, false});
         },
         fail, cache::bump_atom_v, inv.scope, market, inv.contact, inv.task);
   };

@@ -1,6 +1,7 @@
 #include "integrations/http/routes.hpp"
 
 #include "agents/outbox_retry.hpp"
+#include "core/phone_number.hpp"
 #include "integrations/crm/payload.hpp"
 #include "integrations/crm/replay_guard.hpp"
 #include "integrations/http/dashboard.hpp"
@@ -25,14 +26,6 @@ namespace {
 constexpr std::string_view xml_type = "text/xml; charset=utf-8";
 /// The admin endpoints' JSON bodies name a scope and a number or a key.
 constexpr std::size_t admin_body_limit = 16 * 1024;
-
-/// E.164: '+' then 8 to 15 digits.
-bool is_phone(std::string_view s) {
-  if (s.size() < 9 || s.size() > 16 || s.front() != '+') {
-    return false;
-  }
-  return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 /// A path segment with its %XX escapes decoded ("%2B1909..." is "+1909...");
 /// nullopt when an escape is broken.
@@ -115,32 +108,34 @@ void twilio_sms(const front_state& s, request&& req, const route_params&, respon
   if (!parsed) {
     return;
   }
-  const auto sid = parsed->get("MessageSid");
+  // Text fields are read repaired (form::text): bytes PostgreSQL refuses
+  // would fail every redelivery, so they are decided here, once.
+  const auto sid = parsed->text("MessageSid");
   const auto from = parsed->get("From");
-  const auto body = parsed->get("Body");
+  const auto body = parsed->text("Body");
   if (!sid || sid->empty() || !from || !body) {
     return reply.refuse(front_errc::malformed, "MessageSid, From and Body are required");
   }
-  if (!is_phone(*from)) {
+  if (!core::is_phone_number(*from)) {
     return reply.refuse(front_errc::malformed, "From is not an E.164 number");
   }
   runtime::inbound_sms msg;
-  msg.sid = std::string{*sid};
+  msg.sid = *sid;
   msg.from = std::string{*from};
-  msg.to = std::string{parsed->get("To").value_or("")};
-  msg.body = std::string{*body};
+  msg.to = parsed->text("To").value_or("");
+  msg.body = *body;
   msg.received_at_ms = s.deps.time->now_ms();
 
   // REST mode: the reply leaves through the outbox, the webhook only acks.
   const bool rest = s.deps.config->twilio.mode == config::reply_mode::rest;
   s.deps.submit_sms(std::move(msg), [reply = std::move(reply), rest](submit_outcome outcome) {
-    if (!outcome.ok) {
+    if (!outcome) {
       // Nothing was acknowledged: Twilio (or the operator) may deliver it
       // again, and the stored inbound row makes that safe.
       return reply.send(status_of(front_errc::unavailable), twilio::empty_response(),
                         std::string{xml_type});
     }
-    const auto& text = outcome.result.reply;
+    const auto& text = outcome->reply;
     reply.send(bhttp::status::ok,
                text.empty() || rest ? twilio::empty_response() : twilio::message_response(text),
                std::string{xml_type});
@@ -155,7 +150,7 @@ void twilio_status(const front_state& s, request&& req, const route_params&, res
   if (!parsed) {
     return;
   }
-  const auto sid = parsed->get("MessageSid");
+  const auto sid = parsed->text("MessageSid");
   const auto status = parsed->get("MessageStatus");
   if (!sid || sid->empty() || !status || !runtime::is_delivery_status(*status)) {
     return reply.refuse(front_errc::malformed, "MessageSid and a known MessageStatus are required");
@@ -177,18 +172,19 @@ void twilio_status(const front_state& s, request&& req, const route_params&, res
 /// acknowledged and changes nothing.
 void crm_webhook(const front_state& s, request&& req, const route_params&, responder reply) {
   auto parsed = crm::parse_webhook(req.body());
-  if (parsed.unknown_type) {
+  if (!parsed && parsed.error().unknown_type) {
     // HighLevel sends every subscribed event to one URL: a signed event
     // this runtime does not handle is acknowledged (a 4xx would only make
     // the CRM retry it) and changes nothing.
-    return reply.send(bhttp::status::ok,
-                      nlohmann::json{{"status", "ignored"}, {"reason", parsed.error}}.dump());
+    return reply.send(
+        bhttp::status::ok,
+        nlohmann::json{{"status", "ignored"}, {"reason", parsed.error().message}}.dump());
   }
-  if (!parsed.value) {
-    return reply.refuse(front_errc::malformed, parsed.error);
+  if (!parsed) {
+    return reply.refuse(front_errc::malformed, parsed.error().message);
   }
   const auto& meta =
-      std::visit([](const auto& w) -> const crm::delivery& { return w.meta; }, *parsed.value);
+      std::visit([](const auto& w) -> const crm::delivery& { return w.meta; }, *parsed);
   switch (s.crm_guard->check(meta.webhook_id, meta.timestamp_ms)) {
     case crm::delivery_verdict::too_old:
     case crm::delivery_verdict::too_new:
@@ -208,7 +204,7 @@ void crm_webhook(const front_state& s, request&& req, const route_params&, respo
     guard->remember(id, ts);
     reply.send(bhttp::status::ok, body.dump());
   };
-  if (auto* m = std::get_if<crm::inbound_message>(&*parsed.value)) {
+  if (auto* m = std::get_if<crm::inbound_message>(&*parsed)) {
     if (!m->for_bots()) {
       return answer(true, {{"status", "ignored"}, {"reason", "not an inbound SMS"}});
     }
@@ -219,19 +215,19 @@ void crm_webhook(const front_state& s, request&& req, const route_params&, respo
     msg.body = m->body;
     msg.received_at_ms = s.deps.time->now_ms();
     s.deps.submit_sms(std::move(msg), [answer](submit_outcome outcome) {
-      if (!outcome.ok) {
-        return answer(false, {{"error", outcome.error}});
+      if (!outcome) {
+        return answer(false, {{"error", outcome.error()}});
       }
-      if (outcome.result.duplicate) {
+      if (outcome->duplicate) {
         // The message was answered (or is being answered) already: its
         // reply is not handed out again, so nothing sends it twice.
         return answer(true, {{"status", "duplicate"}});
       }
-      answer(true, {{"status", "accepted"}, {"reply", outcome.result.reply}});
+      answer(true, {{"status", "accepted"}, {"reply", outcome->reply}});
     });
     return;
   }
-  const auto& c = std::get<crm::contact_change>(*parsed.value);
+  const auto& c = std::get<crm::contact_change>(*parsed);
   runtime::crm_event ev;
   ev.webhook_id = c.meta.webhook_id;
   ev.kind = c.meta.type;
@@ -243,10 +239,10 @@ void crm_webhook(const front_state& s, request&& req, const route_params&, respo
   ev.fields = c.fields;
   ev.received_at_ms = s.deps.time->now_ms();
   s.deps.submit_crm(std::move(ev), [answer](crm_outcome outcome) {
-    if (!outcome.ok) {
-      return answer(false, {{"error", outcome.error}});
+    if (!outcome) {
+      return answer(false, {{"error", outcome.error()}});
     }
-    const auto& r = outcome.result;
+    const auto& r = *outcome;
     answer(true, {{"status", r.duplicate ? "duplicate" : "applied"},
                   {"temperature", r.temperature},
                   {"temperature_changed", r.temperature_changed},
@@ -260,19 +256,19 @@ void crm_webhook(const front_state& s, request&& req, const route_params&, respo
 /// POST /admin/cache/invalidate.
 void invalidate(const front_state& s, request&& req, const route_params&, responder reply) {
   auto parsed = parse_invalidation(req.body());
-  if (!parsed.value) {
-    return reply.refuse(front_errc::malformed, parsed.error);
+  if (!parsed) {
+    return reply.refuse(front_errc::malformed, parsed.error());
   }
-  s.deps.invalidate_cache(*parsed.value, [reply = std::move(reply), what = *parsed.value](
-                                             const invalidation_outcome& outcome) {
-    if (!outcome.ok) {
-      return reply.refuse(front_errc::unavailable, outcome.error);
+  s.deps.invalidate_cache(parsed.value(), [reply = std::move(reply), what = parsed.value()](
+                                              const invalidation_outcome& outcome) {
+    if (!outcome) {
+      return reply.refuse(front_errc::unavailable, outcome.error());
     }
     nlohmann::json body{{"invalidated", what.scope}};
     if (what.scope == "key") {
-      body["existed"] = outcome.existed;
+      body["existed"] = outcome->existed;
     } else {
-      body["generation"] = outcome.generation;
+      body["generation"] = outcome->generation;
     }
     reply.send(bhttp::status::ok, body.dump());
   });
@@ -282,7 +278,7 @@ void invalidate(const front_state& s, request&& req, const route_params&, respon
 void release(const front_state& s, request&& req, const route_params&, responder reply) {
   auto j = nlohmann::json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || j.size() != 1 || !j.contains("contact") || !j["contact"].is_string() ||
-      !is_phone(j["contact"].get<std::string>())) {
+      !core::is_phone_number(j["contact"].get<std::string>())) {
     return reply.refuse(front_errc::malformed, R"(expected {"contact": "<E.164 number>"})");
   }
   s.deps.release_contact(j["contact"].get<std::string>(),
@@ -302,7 +298,7 @@ void release(const front_state& s, request&& req, const route_params&, responder
 /// with its provenance.
 void contact(const front_state& s, request&&, const route_params& params, responder reply) {
   auto phone = decode_segment(params.at("phone"));
-  if (!phone || !agents::is_e164(*phone)) {
+  if (!phone || !core::is_phone_number(*phone)) {
     return reply.refuse(front_errc::malformed,
                         "expected /admin/contacts/<E.164 number>, e.g. +19095551234");
   }
@@ -395,12 +391,10 @@ handler make_front(std::shared_ptr<const route_table> routes,
   };
 }
 
-parsed_invalidation parse_invalidation(std::string_view body) {
-  parsed_invalidation out;
+expected<cache_invalidation, std::string> parse_invalidation(std::string_view body) {
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) {
-    out.error = "expected a JSON object";
-    return out;
+    return unexpected{std::string{"expected a JSON object"}};
   }
   cache_invalidation inv;
   for (const auto& [name, value] : j.items()) {
@@ -410,30 +404,25 @@ parsed_invalidation parse_invalidation(std::string_view body) {
                          : name == "key"     ? &inv.key
                                              : nullptr;
     if (field == nullptr) {
-      out.error = "unknown field \"" + name + "\"";
-      return out;
+      return unexpected{"unknown field \"" + name + "\""};
     }
     if (!value.is_string() || value.get<std::string>().empty()) {
-      out.error = "\"" + name + "\" must be a non-empty string";
-      return out;
+      return unexpected{"\"" + name + "\" must be a non-empty string"};
     }
     *field = value.get<std::string>();
   }
-  auto need = [&](bool present, std::string_view what) {
-    if (!present) {
-      out.error = "scope \"" + inv.scope + "\" needs \"" + std::string{what} + "\"";
-    }
-    return present;
+  auto missing = [&](std::string_view what) {
+    return unexpected{"scope \"" + inv.scope + "\" needs \"" + std::string{what} + "\""};
   };
   if (inv.scope == "global" || inv.scope == "market") {
     // nothing else needed
   } else if (inv.scope == "contact") {
-    if (!need(!inv.contact.empty(), "contact")) {
-      return out;
+    if (inv.contact.empty()) {
+      return missing("contact");
     }
   } else if (inv.scope == "task") {
-    if (!need(!inv.task.empty(), "task")) {
-      return out;
+    if (inv.task.empty()) {
+      return missing("task");
     }
   } else if (inv.scope == "key") {
     const bool hex =
@@ -441,15 +430,12 @@ parsed_invalidation parse_invalidation(std::string_view body) {
           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
         });
     if (!hex) {
-      out.error = "\"key\" must be a cache key (64 lower-case hex digits)";
-      return out;
+      return unexpected{std::string{"\"key\" must be a cache key (64 lower-case hex digits)"}};
     }
   } else {
-    out.error = "\"scope\" must be one of global, market, contact, task, key";
-    return out;
+    return unexpected{std::string{"\"scope\" must be one of global, market, contact, task, key"}};
   }
-  out.value = std::move(inv);
-  return out;
+  return inv;
 }
 
 }  // namespace openhouse::http

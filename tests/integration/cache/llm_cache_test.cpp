@@ -108,14 +108,14 @@ std::shared_ptr<config::market_config> market(
                                                         {"OPENHOUSE_DATABASE_URL", database_url},
                                                         {"ANTHROPIC_API_KEY", "test-key"},
                                                         {"TWILIO_AUTH_TOKEN", "test-token"}}));
-  if (!loaded.ok()) {
+  if (!loaded.has_value()) {
     std::string why;
-    for (const auto& e : loaded.errors) {
+    for (const auto& e : loaded.error()) {
       why += config::to_string(e, path) + "\n";
     }
     FAIL("market file does not load:\n" << why);
   }
-  auto cfg = std::make_shared<config::market_config>(std::move(*loaded.config));
+  auto cfg = std::make_shared<config::market_config>(std::move(*loaded));
   cfg->llm.workers = 2;  // a few provider calls per test; fewer threads on 2 cores
   return cfg;
 }

@@ -56,11 +56,11 @@ std::shared_ptr<const config::market_config> market(const std::string& database_
                          {"OPENHOUSE_TWILIO_API_URL", twilio_url},
                          {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
                          {"OPENHOUSE_FOLLOW_UP", "true"}}));
-  REQUIRE(r.ok());
-  REQUIRE(r.config->follow_up.after == 24h);
-  REQUIRE(r.config->quiet.start_minute == 21 * 60);
-  REQUIRE(r.config->quiet.end_minute == 8 * 60);
-  return std::make_shared<const config::market_config>(*r.config);
+  REQUIRE(r.has_value());
+  REQUIRE(r->follow_up.after == 24h);
+  REQUIRE(r->quiet.start_minute == 21 * 60);
+  REQUIRE(r->quiet.end_minute == 8 * 60);
+  return std::make_shared<const config::market_config>(*r);
 }
 
 /// A node's follow-up and outbox workers on a scratch database, a mock

@@ -39,15 +39,15 @@ cfg::env_lookup env_with(std::map<std::string, std::string> extra = {}) {
 
 TEST_CASE("connection limits and timeouts: the shipped defaults", "[config][limits]") {
   const auto r = cfg::load_market_file(shipped_market, env_with());
-  REQUIRE(r.ok());
-  const auto& s = r.config->server;
+  REQUIRE(r.has_value());
+  const auto& s = r->server;
   CHECK(s.max_connections == 1000);
   CHECK(s.max_header_bytes == 16384);
   CHECK(s.idle_timeout == 30s);
   CHECK(s.header_timeout == 10s);
   CHECK(s.body_timeout == 10s);
-  CHECK(r.config->runtime.orphan_max_age == 10min);
-  CHECK(r.config->runtime.orphan_poll == 30s);
+  CHECK(r->runtime.orphan_max_age == 10min);
+  CHECK(r->runtime.orphan_poll == 30s);
 }
 
 TEST_CASE("connection limits, timeouts and the orphan settings follow the environment",
@@ -59,13 +59,13 @@ TEST_CASE("connection limits, timeouts and the orphan settings follow the enviro
                                                       {"OPENHOUSE_ORPHAN_MAX_AGE", "0s"},
                                                       {"OPENHOUSE_ORPHAN_POLL", "250ms"},
                                                       {"OPENHOUSE_TURN_LEASE_MS", "2500"}}));
-  REQUIRE(r.ok());
-  CHECK(r.config->server.max_connections == 64);
-  CHECK(r.config->server.header_timeout == 750ms);
-  CHECK(r.config->server.body_timeout == 2s);
-  CHECK(r.config->runtime.orphan_max_age == 0ms);
-  CHECK(r.config->runtime.orphan_poll == 250ms);
-  CHECK(r.config->runtime.turn_lease == 2500ms);
+  REQUIRE(r.has_value());
+  CHECK(r->server.max_connections == 64);
+  CHECK(r->server.header_timeout == 750ms);
+  CHECK(r->server.body_timeout == 2s);
+  CHECK(r->runtime.orphan_max_age == 0ms);
+  CHECK(r->runtime.orphan_poll == 250ms);
+  CHECK(r->runtime.turn_lease == 2500ms);
 }
 
 TEST_CASE("out-of-range limits name their key", "[config][limits]") {
@@ -97,8 +97,8 @@ TEST_CASE("out-of-range limits name their key", "[config][limits]") {
     REQUIRE(at != std::string::npos);
     text.insert(at + std::string{c.section}.size() + 3, std::string{"  "} + c.line + "\n");
     const auto r = cfg::load_market_string(text, env_with());
-    CHECK_FALSE(r.ok());
-    REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].key == c.key);
+    CHECK_FALSE(r.has_value());
+    REQUIRE(r.error().size() == 1);
+    CHECK(r.error()[0].key == c.key);
   }
 }

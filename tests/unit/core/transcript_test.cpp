@@ -175,17 +175,6 @@ TEST_CASE("unreadable stored facts show as an empty object", "[agents][transcrip
   CHECK(transcript_json(t)["state"]["facts"] == nlohmann::json::object());
 }
 
-TEST_CASE("a lead's number is E.164", "[agents][transcript]") {
-  CHECK(is_e164("+19095551234"));
-  CHECK(is_e164("+447700900123"));
-  CHECK_FALSE(is_e164("19095551234"));
-  CHECK_FALSE(is_e164("+1909555"));
-  CHECK_FALSE(is_e164("+1909555123456789"));
-  CHECK_FALSE(is_e164("+1 909 555 1234"));
-  CHECK_FALSE(is_e164("+1909555abcd"));
-  CHECK_FALSE(is_e164(""));
-}
-
 TEST_CASE("timestamps print in UTC to the second", "[agents][transcript]") {
   CHECK(utc_timestamp(0) == "1970-01-01T00:00:00Z");
   CHECK(utc_timestamp(1767600000999) == "2026-01-05T08:00:00Z");

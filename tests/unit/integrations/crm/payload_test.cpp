@@ -35,9 +35,9 @@ TEST_CASE("a GoHighLevel InboundMessage parses into an SMS for the bots", "[crm]
     "dateAdded": "2025-01-28T14:35:00.000Z", "contentType": "text/plain",
     "attachments": [], "status": "delivered",
     "webhookId": "wh1", "timestamp": "2025-01-28T14:35:01.000Z"})");
-  INFO(p.error);
-  REQUIRE(p.value);
-  const auto& m = std::get<inbound_message>(*p.value);
+  INFO((p ? "" : p.error().message));
+  REQUIRE(p);
+  const auto& m = std::get<inbound_message>(*p);
   CHECK(m.meta.type == "InboundMessage");
   CHECK(m.meta.webhook_id == "wh1");
   CHECK(m.meta.timestamp_ms == 1738074901000);
@@ -52,13 +52,13 @@ TEST_CASE("outbound or non-SMS messages are valid but not for the bots", "[crm][
   const auto outbound = parse_webhook(
       R"({"type":"InboundMessage","messageId":"m","direction":"outbound","messageType":"SMS",)"
       R"("webhookId":"w","timestamp":1738074900})");
-  REQUIRE(outbound.value);
-  CHECK_FALSE(std::get<inbound_message>(*outbound.value).for_bots());
+  REQUIRE(outbound);
+  CHECK_FALSE(std::get<inbound_message>(*outbound).for_bots());
   const auto email = parse_webhook(
       R"({"type":"InboundMessage","messageId":"m","direction":"inbound","messageType":"Email",)"
       R"("webhookId":"w","timestamp":1738074900})");
-  REQUIRE(email.value);
-  CHECK_FALSE(std::get<inbound_message>(*email.value).for_bots());
+  REQUIRE(email);
+  CHECK_FALSE(std::get<inbound_message>(*email).for_bots());
 }
 
 TEST_CASE("ContactTagUpdate carries the whole tag list; ContactUpdate the custom fields",
@@ -66,9 +66,9 @@ TEST_CASE("ContactTagUpdate carries the whole tag list; ContactUpdate the custom
   const auto tags = parse_webhook(
       R"({"type":"ContactTagUpdate","locationId":"loc1","id":"c1","phone":"+19095551234",)"
       R"("tags":["Hot-Lead","vip"],"webhookId":"w1","timestamp":"2025-01-28T14:35:00Z"})");
-  INFO(tags.error);
-  REQUIRE(tags.value);
-  const auto& t = std::get<contact_change>(*tags.value);
+  INFO((tags ? "" : tags.error().message));
+  REQUIRE(tags);
+  const auto& t = std::get<contact_change>(*tags);
   CHECK(t.contact_id == "c1");
   REQUIRE(t.tags);
   CHECK(*t.tags == std::vector<std::string>{"Hot-Lead", "vip"});
@@ -79,9 +79,9 @@ TEST_CASE("ContactTagUpdate carries the whole tag list; ContactUpdate the custom
       R"("customData":{"budget":"$600k","pre_approved":true,"bedrooms":3,"timeline":null},)"
       R"("customFields":[{"id":"abc","value":"x"},{"fieldKey":"contact.areas","value":["Riverside","Corona"]}],)"
       R"("webhookId":"w2","timestamp":"2025-01-28T14:35:00Z"})");
-  INFO(fields.error);
-  REQUIRE(fields.value);
-  const auto& f = std::get<contact_change>(*fields.value);
+  INFO((fields ? "" : fields.error().message));
+  REQUIRE(fields);
+  const auto& f = std::get<contact_change>(*fields);
   CHECK_FALSE(f.tags);
   const std::map<std::string, std::string> expected{{"budget", "$600k"},
                                                     {"pre_approved", "true"},
@@ -134,8 +134,43 @@ TEST_CASE("malformed payloads and unknown types are refused with a reason", "[cr
   for (const auto& r : rows) {
     INFO(r.name);
     const auto p = parse_webhook(r.body);
-    CHECK_FALSE(p.value);
-    CHECK(p.unknown_type == r.unknown_type);
-    CHECK_THAT(p.error, Catch::Contains(r.error_part));
+    CHECK_FALSE(p);
+    CHECK(p.error().unknown_type == r.unknown_type);
+    CHECK_THAT(p.error().message, Catch::Contains(r.error_part));
   }
+}
+
+TEST_CASE("webhook text is repaired: ill-formed UTF-8 becomes U+FFFD, NUL is dropped",
+          "[crm][payload]") {
+  // \xE9 is a Latin-1 byte inside a JSON string; \u0000 and \u001b are escapes.
+  const std::string body =
+      "{\"type\":\"InboundMessage\",\"webhookId\":\"wh-9\",\"timestamp\":1738074900,"
+      "\"messageId\":\"m-9\",\"direction\":\"inbound\",\"messageType\":\"SMS\","
+      "\"phone\":\"+19095550142\",\"body\":\"open house S\xE9sam\\u0000e St \\u001bsat?\"}";
+  const auto p = openhouse::crm::parse_webhook(body);
+  REQUIRE(p);
+  const auto& m = std::get<openhouse::crm::inbound_message>(*p);
+  CHECK(m.body == "open house S\xEF\xBF\xBDsame St sat?");
+
+  const std::string tags =
+      "{\"type\":\"ContactTagUpdate\",\"webhookId\":\"wh-10\",\"timestamp\":1738074900,"
+      "\"phone\":\"+19095550142\",\"tags\":[\"vip\\u0000\",\"hot\xFF\"],"
+      "\"customData\":{\"note\\u0007\":\"gate code\\u0000 4411\"}}";
+  const auto t = openhouse::crm::parse_webhook(tags);
+  REQUIRE(t);
+  const auto& c = std::get<openhouse::crm::contact_change>(*t);
+  REQUIRE(c.tags);
+  CHECK(*c.tags == std::vector<std::string>{"vip", "hot\xEF\xBF\xBD"});
+  CHECK(c.fields.at("note") == "gate code 4411");
+
+  // A required field that is only a NUL is empty once cleaned: refused.
+  const std::string empty_id =
+      "{\"type\":\"InboundMessage\",\"webhookId\":\"\\u0000\",\"timestamp\":1738074900,"
+      "\"messageId\":\"m-11\",\"direction\":\"inbound\",\"phone\":\"+19095550142\"}";
+  CHECK_FALSE(openhouse::crm::parse_webhook(empty_id));
+
+  // Outside a string, a repaired byte is still not JSON.
+  const auto broken = openhouse::crm::parse_webhook("{\"type\":\xFF}");
+  REQUIRE_FALSE(broken);
+  CHECK_THAT(broken.error().message, Catch::Contains("JSON object"));
 }

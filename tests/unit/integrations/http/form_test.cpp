@@ -39,3 +39,15 @@ TEST_CASE("url_encode round-trips through url_decode", "[http][form]") {
   CHECK(url_decode(url_encode(s)) == s);
   CHECK(url_encode("a b+c") == "a%20b%2Bc");
 }
+
+TEST_CASE("a form value read as text is repaired UTF-8 without control characters",
+          "[http][form]") {
+  // %E9 is Latin-1 'e acute', %00 a NUL, %07 a bell, %C3%A9 a valid UTF-8 'e acute'.
+  auto f = form::parse("Body=caf%E9+tour%00+at+5%07pm&Name=Jos%C3%A9&Note=a%0D%0Ab%09c");
+  REQUIRE(f);
+  CHECK(f->get("Body") == std::string_view{"caf\xE9 tour\0 at 5\apm", 18});  // as sent
+  CHECK(f->text("Body") == "caf\xEF\xBF\xBD tour at 5pm");
+  CHECK(f->text("Name") == "Jos\xC3\xA9");
+  CHECK(f->text("Note") == "a\r\nb\tc");
+  CHECK_FALSE(f->text("Missing"));
+}

@@ -39,11 +39,11 @@ struct wired_front {
     d.metrics = std::make_shared<runtime::metrics>();
     d.submit_sms = [this](runtime::inbound_sms m, auto done) {
       calls.push_back("sms " + m.from);
-      done({true, {}, {}});
+      done(runtime::turn_result{});
     };
     d.submit_crm = [this](runtime::crm_event, auto done) {
       calls.push_back("crm");
-      done({true, {}, {}});
+      done(runtime::crm_result{});
     };
     d.check_ready = [this](auto done) {
       calls.push_back("ready");
@@ -51,7 +51,7 @@ struct wired_front {
     };
     d.invalidate_cache = [this](cache_invalidation inv, auto done) {
       calls.push_back("invalidate " + inv.scope);
-      done({true, 3, false, {}});
+      done(invalidation_done{3, false});
     };
     d.release_contact = [this](std::string c, auto done) {
       calls.push_back("release " + c);
