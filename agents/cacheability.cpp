@@ -1,4 +1,5 @@
 #include "agents/cacheability.hpp"
+#include "core/text.hpp"
 
 #include "agents/given_names.hpp"
 
@@ -19,7 +20,6 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_alpha(char c) { return is_upper(c) || (c >= 'a' && c <= 'z'); }
 bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-char lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool one_of(std::string_view w, std::initializer_list<std::string_view> set) {
   if (w.empty()) {
@@ -55,7 +55,7 @@ std::vector<token> tokenize(std::string_view text) {
     t.begin = i;
     while (i < text.size()) {
       if (is_alnum(text[i])) {
-        t.lower.push_back(lower(text[i]));
+        t.lower.push_back(core::to_lower_ascii(text[i]));
         ++i;
       } else if (text[i] == '\'' && i + 1 < text.size() && is_alnum(text[i + 1])) {
         ++i;
@@ -1046,7 +1046,7 @@ bool contains_word_ci(std::string_view hay, std::string_view needle) {
   for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
     bool match = true;
     for (std::size_t k = 0; k < needle.size(); ++k) {
-      if (lower(hay[i + k]) != lower(needle[k])) {
+      if (core::to_lower_ascii(hay[i + k]) != core::to_lower_ascii(needle[k])) {
         match = false;
         break;
       }

@@ -119,10 +119,7 @@ std::string compose_reply(std::string_view answer, const std::optional<std::stri
 }
 
 std::vector<std::string> facts_asked(std::string_view question) {
-  std::string lower;
-  for (const char c : question) {
-    lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
+  const std::string lower = core::to_lower_ascii(question);
   struct cue {
     std::string_view fact;
     std::initializer_list<std::string_view> words;
