@@ -103,7 +103,6 @@ int main(int argc, char** argv) {
   auto market = std::make_shared<config::market_config>();
   market->market.id = "bench";
   market->llm.base_url = base;
-  market->llm.workers = 1;
   market->llm.routing = {{"intent", "claude-haiku-4-5"}};
   market->llm.prices["claude-haiku-4-5"] = {1.0, 5.0, 1.25, 0.10, 4096};
   market->llm.budgets.contact_daily_tokens = 1'000'000'000;
@@ -114,7 +113,7 @@ int main(int argc, char** argv) {
   deps.config = market;
   deps.time = std::make_shared<runtime::system_clock>();
   deps.zone = std::make_shared<const runtime::time_zone>(runtime::time_zone::fixed({}));
-  deps.workers = runtime::spawn_llm_pool(sys, market->llm);
+  deps.workers = runtime::spawn_llm_client(sys, market->llm);
   deps.metrics = std::make_shared<runtime::metrics>();
   auto gateway = runtime::spawn_gateway(sys, deps);
   caf::scoped_actor self{sys};

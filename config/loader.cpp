@@ -780,7 +780,27 @@ void read_llm(mapping& root, llm_settings& out) {
   long long timeout = 0;
   if (m.read_int("timeout_ms", timeout, 1, 600000))
     out.timeout = std::chrono::milliseconds(timeout);
-  m.read_int("workers", out.workers, 1, 1024);
+  {
+    // llm.workers bounded the blocking provider workers, which are gone:
+    // older files still load, and the key is range-checked as before but
+    // bounds nothing (README "Configuration").
+    std::size_t unused_workers = 0;
+    m.read_int("workers", unused_workers, 1, 1024);
+  }
+  m.read_int("queue_limit", out.queue_limit, 1, 1'000'000);
+  {
+    mapping limits = mapping::child(m, "rate_limits", need::optional);
+    for (auto& [model, v] : limits.all()) {
+      if (!is_identifier(model)) r.fail(v, "invalid model name \"" + model + "\"");
+      mapping l(r, v.node, v.path, v.line);
+      rate_limit_settings limit;
+      l.read_int("requests_per_minute", limit.requests_per_minute, 0, 100'000'000);
+      l.read_int("input_tokens_per_minute", limit.input_tokens_per_minute, 0, 10'000'000'000);
+      l.read_int("output_tokens_per_minute", limit.output_tokens_per_minute, 0, 10'000'000'000);
+      l.finish();
+      out.rate_limits[model] = limit;
+    }
+  }
   m.read_int("max_output_tokens", out.max_output_tokens, 1, 100000);
 
   // Prices first, so routing can be checked against them.

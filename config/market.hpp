@@ -177,12 +177,24 @@ struct budget_settings {
   double hard_cap_ratio = 1.5;
 };
 
+/// A model's rate limits at the provider (llm.rate_limits.MODEL); 0 = unlimited.
+struct rate_limit_settings {
+  std::int64_t requests_per_minute = 0;
+  std::int64_t input_tokens_per_minute = 0;
+  std::int64_t output_tokens_per_minute = 0;
+};
+
 struct llm_settings {
   std::string provider = "anthropic";  ///< anthropic | openai
   std::string base_url;
   std::string api_key;
   std::chrono::milliseconds timeout{20000};
-  std::size_t workers = 8;                     ///< concurrent provider calls
+  /// Per model; a model without an entry is limited only by the provider's
+  /// own headers and retry-after.
+  std::map<std::string, rate_limit_settings> rate_limits;
+  /// Calls waiting for their model's rate limit; beyond it a call fails at
+  /// once as rate_limited (the gateway's retry policy decides what follows).
+  std::size_t queue_limit = 10000;
   std::map<std::string, std::string> routing;  ///< task -> model
   std::map<std::string, model_price> prices;   ///< model -> price
   std::size_t max_output_tokens = 300;

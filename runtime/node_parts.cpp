@@ -62,7 +62,8 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
 }
 
 void node_parts::start_llm(caf::actor_system& sys) {
-  workers = spawn_llm_pool(sys, config->llm);
+  // Rate limits are the provider's real minutes, not replay's virtual time.
+  workers = spawn_llm_client(sys, config->llm, metrics);
   ledger = spawn_ledger_writer(sys, config->storage.database_url, config->market.id);
   gateway_deps gw;
   gw.config = config;

@@ -24,13 +24,32 @@ std::variant<messages_response, client_error> anthropic_client::send(
   try {
     if (!transport_)
       return client_error{client_errc::transport, 0, "client was moved from", std::nullopt};
-    std::string payload;
+    auto call = prepare(request);
+    if (auto* error = std::get_if<client_error>(&call)) return std::move(*error);
+    auto& http = std::get<http_call>(call);
+
+    return exchange(*transport_, http.url, http.headers, http.payload, request.stream,
+                    wire_format::anthropic, parse_messages_response, on_text);
+  } catch (const std::exception& e) {
+    return client_error{client_errc::transport, 0, e.what(), std::nullopt};
+  } catch (...) {
+    return client_error{client_errc::transport, 0, "unknown exception", std::nullopt};
+  }
+}
+
+std::variant<http_call, client_error> anthropic_client::prepare(
+    const messages_request& request) const {
+  try {
+    http_call call;
+    call.url = url_;
+    call.timeout = options_.timeout;
     try {
-      payload = to_json(request).dump();
+      call.payload = to_json(request).dump();
     } catch (const std::invalid_argument& e) {
       return client_error{client_errc::bad_request, 0, e.what(), std::nullopt};
     }
-    std::vector<std::string> headers = {
+    auto& headers = call.headers;
+    headers = {
         "content-type: application/json",
         request.stream ? "accept: text/event-stream" : "accept: application/json",
         "x-api-key: " + options_.api_key,
@@ -38,9 +57,7 @@ std::variant<messages_response, client_error> anthropic_client::send(
     };
     if (!request.task.empty()) headers.push_back("x-openhouse-task: " + request.task);
     headers.insert(headers.end(), options_.extra_headers.begin(), options_.extra_headers.end());
-
-    return exchange(*transport_, url_, headers, payload, request.stream, wire_format::anthropic,
-                    parse_messages_response, on_text);
+    return call;
   } catch (const std::exception& e) {
     return client_error{client_errc::transport, 0, e.what(), std::nullopt};
   } catch (...) {

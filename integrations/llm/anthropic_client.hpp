@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/llm_messages.hpp"
+#include "integrations/llm/async_transport.hpp"
 #include "integrations/llm/curl_transport.hpp"
 #include "integrations/llm/sse_stream.hpp"
 
@@ -35,6 +36,12 @@ class anthropic_client {
   /// from `on_text` aborts the call (a transport error).
   [[nodiscard]] std::variant<messages_response, client_error> send(const messages_request& request,
                                                                    const text_chunk_fn& on_text);
+
+  /// The HTTP call send() would make (URL, headers, JSON body, timeout), for
+  /// async_transport; a tools_json that is not a list of tools is a
+  /// bad_request. Never throws.
+  [[nodiscard]] std::variant<http_call, client_error> prepare(
+      const messages_request& request) const;
 
   /// Connections opened so far; stays at 1 across calls while keep-alive works.
   [[nodiscard]] std::int64_t connections_opened() const noexcept;

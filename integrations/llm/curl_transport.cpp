@@ -37,6 +37,23 @@ std::string endpoint_url(std::string base, std::string_view path) {
   return base + std::string{path};
 }
 
+void read_header_line(std::string_view line, http_answer& answer) {
+  if (line.rfind("HTTP/", 0) == 0) {
+    answer.retry_after.reset();
+    answer.limit_headers.clear();
+    return;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return;
+  const std::string_view name = core::trim(line.substr(0, colon));
+  const std::string_view value = core::trim(line.substr(colon + 1));
+  if (core::iequals_ascii(name, "retry-after")) {
+    answer.retry_after = std::string{value};
+  } else if (core::to_lower_ascii(name).find("ratelimit") != std::string::npos) {
+    answer.limit_headers.emplace_back(std::string{name}, std::string{value});
+  }
+}
+
 struct curl_transport::impl {
   std::chrono::milliseconds timeout;
   CURL* handle = nullptr;
@@ -73,21 +90,10 @@ struct curl_transport::impl {
 
   static size_t on_header(char* data, size_t size, size_t count, void* user) {
     auto* self = static_cast<impl*>(user);
-    const std::string_view line{data, size * count};
-    // A new status line (after a 100 Continue or a redirect) starts afresh.
-    if (line.rfind("HTTP/", 0) == 0) self->answer.retry_after.reset();
-    constexpr std::string_view name = "retry-after:";
-    if (line.size() > name.size() && core::istarts_with_ascii(line, name)) {
-      try {
-        std::string value{line.substr(name.size())};
-        while (!value.empty() &&
-               (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-          value.pop_back();
-        value.erase(0, value.find_first_not_of(' '));
-        self->answer.retry_after = std::move(value);
-      } catch (...) {
-        return 0;
-      }
+    try {
+      read_header_line(std::string_view{data, size * count}, self->answer);
+    } catch (...) {
+      return 0;
     }
     return size * count;
   }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -36,12 +37,23 @@ struct client_options {
 /// "/v1/messages".
 [[nodiscard]] std::string endpoint_url(std::string base, std::string_view path);
 
+/// One response header as the provider sent it ("name", "value").
+using header_field = std::pair<std::string, std::string>;
+
 /// An HTTP answer as the provider clients need it.
 struct http_answer {
   int status = 0;
   std::optional<std::string> retry_after;  ///< raw retry-after header
-  std::string body;                        ///< empty when the body went to a sink
+  /// The provider's rate-limit headers (names containing "ratelimit"), for
+  /// rate_limiter; other headers are not kept.
+  std::vector<header_field> limit_headers;
+  std::string body;  ///< empty when the body went to a sink
 };
+
+/// Takes one raw header line (as libcurl hands them over, CRLF included) into
+/// `answer`: retry-after and rate-limit headers; a status line starts afresh
+/// (after a 100 Continue or a redirect). May throw std::bad_alloc.
+void read_header_line(std::string_view line, http_answer& answer);
 
 /// Blocking JSON POSTs on one libcurl easy handle, shared by the provider
 /// clients. The handle lives as long as the transport, so its connection (and

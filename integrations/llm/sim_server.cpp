@@ -50,6 +50,7 @@ http::server_options server_options_of(const simulator_options& options) {
   out.address = options.address;
   out.port = options.port;
   out.io_threads = std::max<std::size_t>(1, options.io_threads);
+  out.max_connections = std::max<std::size_t>(1, options.max_connections);
   out.max_body_bytes = 8 * 1024 * 1024;  // long prompts: real requests reach megabytes
   return out;
 }

@@ -18,6 +18,9 @@ struct simulator_options {
   /// Answer delay; 0 answers at once, nullopt imitates the provider.
   std::optional<std::chrono::milliseconds> latency;
   std::size_t io_threads = 2;
+  /// Connections held at once (each slow call holds one over HTTP/1.1): well
+  /// above the thousands of calls a burst of new leads keeps in flight.
+  std::size_t max_connections = 10000;
   /// Probabilities in [0, 1] (together at most 1) of injected faults per call.
   double fault_rate_429 = 0, fault_rate_529 = 0, fault_rate_500 = 0, fault_rate_timeout = 0,
          fault_rate_malformed = 0;

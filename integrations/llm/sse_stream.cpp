@@ -368,4 +368,21 @@ std::variant<messages_response, client_error> exchange(curl_transport& transport
   return result;
 }
 
+std::variant<messages_response, client_error> decode_answer(http_answer answer, bool stream,
+                                                            wire_format format,
+                                                            answer_parser parse) {
+  try {
+    if (stream) {
+      sse_stream decoder{format};
+      decoder.feed(answer.body);
+      return decoder.finish(answer.status, answer.retry_after);
+    }
+    return parse(answer.status, answer.body, std::move(answer.retry_after));
+  } catch (const std::exception& e) {
+    return client_error{client_errc::transport, 0, e.what(), std::nullopt};
+  } catch (...) {
+    return client_error{client_errc::transport, 0, "unknown exception", std::nullopt};
+  }
+}
+
 }  // namespace openhouse::llm

@@ -95,4 +95,11 @@ using answer_parser = std::variant<messages_response, client_error> (*)(
     const std::string& payload, bool stream, wire_format format, answer_parser parse,
     const text_chunk_fn& on_text);
 
+/// Decodes an answer read whole (async_transport): with `stream` its body as
+/// an event stream in `format`, otherwise with `parse`. Never throws.
+[[nodiscard]] std::variant<messages_response, client_error> decode_answer(http_answer answer,
+                                                                          bool stream,
+                                                                          wire_format format,
+                                                                          answer_parser parse);
+
 }  // namespace openhouse::llm

@@ -116,7 +116,6 @@ std::shared_ptr<config::market_config> market(
     FAIL("market file does not load:\n" << why);
   }
   auto cfg = std::make_shared<config::market_config>(std::move(*loaded));
-  cfg->llm.workers = 2;  // a few provider calls per test; fewer threads on 2 cores
   return cfg;
 }
 
@@ -139,7 +138,7 @@ class node {
   explicit node(std::shared_ptr<const config::market_config> cfg, node_options opts = {})
       : cfg_(std::move(cfg)), sys_(caf_cfg_), self_(sys_) {
     auto time = std::make_shared<runtime::system_clock>();
-    workers_ = runtime::spawn_llm_pool(sys_, cfg_->llm);
+    workers_ = runtime::spawn_llm_client(sys_, cfg_->llm);
     runtime::gateway_deps gw;
     gw.config = cfg_;
     gw.time = time;

@@ -1411,3 +1411,67 @@ TEST_CASE("storage.redis_url: credentials are kept, TLS and malformed URLs are r
     }
   }
 }
+
+TEST_CASE("llm rate limits per model, the queue bound, and the retired workers key",
+          "[config][gateway][rate_limit]") {
+  SECTION("defaults: no limits, a queue of 10000") {
+    const auto result = cfg::load_market_string(base_yaml, base_env());
+    INFO(describe(result));
+    REQUIRE(result.has_value());
+    CHECK(result->llm.rate_limits.empty());
+    CHECK(result->llm.queue_limit == 10000);
+  }
+  SECTION("read when given; a model may set some limits only") {
+    const std::string text =
+        replaced(base_yaml, "  budgets:\n",
+                 "  queue_limit: 250\n"
+                 "  rate_limits:\n"
+                 "    small: {requests_per_minute: 50, input_tokens_per_minute: 40000,\n"
+                 "            output_tokens_per_minute: 8000}\n"
+                 "    big: {requests_per_minute: 5}\n"
+                 "  budgets:\n");
+    const auto result = cfg::load_market_string(text, base_env());
+    INFO(describe(result));
+    REQUIRE(result.has_value());
+    CHECK(result->llm.queue_limit == 250);
+    const auto& small = result->llm.rate_limits.at("small");
+    CHECK(small.requests_per_minute == 50);
+    CHECK(small.input_tokens_per_minute == 40000);
+    CHECK(small.output_tokens_per_minute == 8000);
+    const auto& big = result->llm.rate_limits.at("big");
+    CHECK(big.requests_per_minute == 5);
+    CHECK(big.input_tokens_per_minute == 0);
+  }
+  SECTION("an older file with llm.workers still loads") {
+    const std::string text = replaced(base_yaml, "  budgets:\n", "  workers: 8\n  budgets:\n");
+    const auto result = cfg::load_market_string(text, base_env());
+    INFO(describe(result));
+    CHECK(result.has_value());
+  }
+  SECTION("an unknown key under a model is named with its line") {
+    const std::string text = replaced(base_yaml, "  budgets:\n",
+                                      "  rate_limits:\n"
+                                      "    small:\n"
+                                      "      requests_per_minute: 10\n"
+                                      "      tokens_per_hour: 10\n"
+                                      "  budgets:\n");
+    const auto result = cfg::load_market_string(text, base_env());
+    REQUIRE_FALSE(result.has_value());
+    REQUIRE(result.error().size() == 1);
+    CHECK(result.error()[0].key == "llm.rate_limits.small.tokens_per_hour");
+    CHECK(result.error()[0].line == line_of(text, "tokens_per_hour:"));
+  }
+  SECTION("a negative limit and a zero queue are refused") {
+    const std::string text = replaced(base_yaml, "  budgets:\n",
+                                      "  queue_limit: 0\n"
+                                      "  rate_limits:\n"
+                                      "    small: {requests_per_minute: -1}\n"
+                                      "  budgets:\n");
+    const auto result = cfg::load_market_string(text, base_env());
+    REQUIRE_FALSE(result.has_value());
+    REQUIRE(result.error().size() == 2);
+    CHECK(result.error()[0].key == "llm.queue_limit");
+    CHECK(result.error()[1].key == "llm.rate_limits.small.requests_per_minute");
+    CHECK_THAT(result.error()[1].message, Catch::Contains("between 0 and"));
+  }
+}
