@@ -221,10 +221,13 @@ void pump(self_ptr self) {
     const auto now = st.time->now();
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(head.deadline - now);
     if (left.count() <= 0) {
-      head.promise.deliver(make_provider_error(llm::client_error{
+      auto promise = std::move(head.promise);
+      st.queue.pop_front();
+      // Gauges first: whoever gets the answer may read /metrics at once.
+      update_gauges(st);
+      promise.deliver(make_provider_error(llm::client_error{
           llm::client_errc::timeout, 0, "waited past its deadline for the provider's rate limit",
           std::nullopt}));
-      st.queue.pop_front();
       continue;
     }
     std::chrono::milliseconds wait{0};
@@ -249,9 +252,12 @@ void deliver(self_ptr self, std::uint64_t id, Value value) {
   auto& st = self->state;
   auto i = st.sent.find(id);
   if (i == st.sent.end()) return;
-  i->second.promise.deliver(std::move(value));
+  auto promise = std::move(i->second.promise);
   st.sent.erase(i);
+  // Queued calls start, and the gauges are set, before the answer leaves:
+  // whoever gets it may read /metrics at once.
   pump(self);
+  promise.deliver(std::move(value));
 }
 
 client_impl::behavior_type llm_client(self_ptr self, config::llm_settings settings,

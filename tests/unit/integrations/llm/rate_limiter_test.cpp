@@ -48,8 +48,9 @@ TEST_CASE("rate limiter: input and output tokens per minute", "[llm][rate_limit]
   // 2000 input tokens left: 3000 more need 1000 tokens of refill = 10 s.
   CHECK(limiter.try_acquire("small", 3000, 100, t0) == 10000ms);
   CHECK(limiter.try_acquire("small", 2000, 100, t0) == 0ms);
-  // Output: 400 of 600 used; 500 more wait for 300 = 30 s.
-  CHECK(limiter.try_acquire("small", 0, 500, t0) == 30000ms);
+  // Output: two calls took 100 each, 400 of 600 are left; 500 more wait for
+  // 100 tokens of refill at 10 a second = 10 s.
+  CHECK(limiter.try_acquire("small", 0, 500, t0) == 10000ms);
   // A call bigger than a minute's allowance waits for a full bucket, then goes.
   CHECK(limiter.try_acquire("small", 50000, 0, t0 + 60s) == 0ms);
 }
