@@ -446,6 +446,15 @@ sim_response simulator::handle(const sim_request& request) {
       response =
           error_response(family, 429, "rate_limit_error", "Simulated rate limit: slow down.");
       response.headers.emplace_back("retry-after", "1");
+      // The provider's own rate-limit headers, as the client's limiter reads
+      // them (an Anthropic reset is a wall-clock time: left out, to stay
+      // deterministic).
+      if (family == api::anthropic) {
+        response.headers.emplace_back("anthropic-ratelimit-requests-remaining", "0");
+      } else {
+        response.headers.emplace_back("x-ratelimit-remaining-requests", "0");
+        response.headers.emplace_back("x-ratelimit-reset-requests", "1s");
+      }
       break;
     case fault::overloaded:
       response = error_response(family, 529, "overloaded_error", "Simulated overload.");

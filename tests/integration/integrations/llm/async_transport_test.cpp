@@ -1,5 +1,6 @@
 #include "integrations/llm/async_transport.hpp"
 #include "integrations/llm/anthropic_client.hpp"
+#include "integrations/llm/rate_limiter.hpp"
 #include "integrations/llm/sim_server.hpp"
 
 #include <catch2/catch.hpp>
@@ -89,8 +90,13 @@ TEST_CASE("async transport: rate-limit headers and retry-after reach the answer"
   REQUIRE(std::holds_alternative<http_answer>(limited));
   const auto& answer = std::get<http_answer>(limited);
   CHECK(answer.status == 429);
-  CHECK(answer.retry_after.has_value());
+  CHECK(answer.retry_after == "1");
   CHECK_FALSE(answer.body.empty());
+  REQUIRE(answer.limit_headers.size() == 1);
+  CHECK(answer.limit_headers[0].first == "anthropic-ratelimit-requests-remaining");
+  CHECK(answer.limit_headers[0].second == "0");
+  CHECK(read_limit_headers(answer.limit_headers, std::chrono::system_clock::now())
+            .requests_remaining == 0);
 }
 
 TEST_CASE("async transport: calls still open when it is destroyed fail, none is lost",

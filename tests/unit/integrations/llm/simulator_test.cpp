@@ -253,7 +253,10 @@ TEST_CASE("simulator: faults by header", "[llm]") {
   request.fault = "429";
   auto response = sim.handle(request);
   CHECK(response.status == 429);
-  CHECK(response.headers == std::vector<std::pair<std::string, std::string>>{{"retry-after", "1"}});
+  // retry-after, and the provider's own "no requests left" header.
+  CHECK(response.headers ==
+        std::vector<std::pair<std::string, std::string>>{
+            {"retry-after", "1"}, {"anthropic-ratelimit-requests-remaining", "0"}});
   auto parsed = parse_messages_response(response.status, response.body, std::string{"1"});
   REQUIRE(std::holds_alternative<client_error>(parsed));
   CHECK(std::get<client_error>(parsed).code == client_errc::rate_limited);
