@@ -133,6 +133,20 @@ struct crm_update {
   std::vector<std::string> rejected;  ///< CRM keys whose value did not validate
 };
 
+/// The key of the stored facts object that lists the fields a person pinned
+/// in the CRM (canonical names): an LLM answer never overwrites those.
+inline constexpr std::string_view crm_pins_key = "crm_pinned";
+
+/// The stored form of `facts` (the storage edge, never working state): an
+/// object of the canonical names of the known fields, the engagement counts
+/// under "engagement" and the pins under crm_pins_key. facts_from_json
+/// reads it back equal.
+[[nodiscard]] std::string facts_to_json(const lead_facts& facts);
+
+/// The facts of a stored form: facts_to_json's, or an older one that kept
+/// the LLM's own keys (read like parse_facts). Empty facts when malformed.
+[[nodiscard]] lead_facts facts_from_json(std::string_view json);
+
 /// Applies custom-field updates from the CRM (a person's edits). Keys are
 /// matched case-insensitively after dropping a "contact." prefix and turning
 /// spaces and dashes into '_': the canonical names plus the aliases budget,

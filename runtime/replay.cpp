@@ -586,7 +586,7 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
             // answer the lead's state already holds.
             const auto questions = agents::questions_in(result->reply);
             multi_question_replies += questions.size() >= 2 ? 1 : 0;
-            const auto facts = agents::stored_facts(result->facts_json);
+            const auto& facts = result->facts;
             const bool known = std::any_of(questions.begin(), questions.end(), [&](const auto& q) {
               const auto asked = agents::facts_asked(q);
               return std::any_of(asked.begin(), asked.end(),
@@ -595,7 +595,7 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
             known_fact_questions += known ? 1 : 0;
             if (known) {
               spdlog::debug("replay: {} asks a known fact: {} (facts {})", e.sid, result->reply,
-                            result->facts_json);
+                            agents::facts_to_json(result->facts));
             }
           }
           if (!repeated) {
