@@ -19,7 +19,7 @@ struct column_spec {
   std::string_view name;
   std::string_view value;
   std::string_view read;
-  bool data = true;  ///< false: a version, set by each statement its own way
+  bool data = true;  ///< false: a version, read here, bound by each statement its own way
 };
 
 // In bind() and read() order.
@@ -47,6 +47,7 @@ constexpr std::array<column_spec, 17> specs{{
 
 // Every member but the contact (the row's key) has a column.
 static_assert(specs.size() + 1 == agents::lead_state_field_count);
+constexpr std::size_t version_columns = 2;  // crm_version, state_version: last
 
 std::string fill(std::string_view pattern, std::string_view with) {
   std::string out{pattern};
@@ -109,13 +110,15 @@ std::vector<std::string> tags_from_json(const std::string& text) {
 const std::vector<std::string_view>& columns() {
   static const auto names = [] {
     std::vector<std::string_view> out;
-    for (const auto& c : specs) out.push_back(c.name);
+    for (const auto& c : specs) {
+      if (c.data) out.push_back(c.name);
+    }
     return out;
   }();
   return names;
 }
 
-std::size_t size() { return specs.size(); }
+std::size_t size() { return specs.size() - version_columns; }
 
 std::string with_placeholders(std::string sql, int first) {
   std::string names;
@@ -138,7 +141,7 @@ std::string with_placeholders(std::string sql, int first) {
     const auto name = std::string_view{sql}.substr(at + prefix.size(), end - at - prefix.size());
     const auto it =
         std::find_if(specs.begin(), specs.end(), [&](const auto& c) { return c.name == name; });
-    if (end == std::string::npos || it == specs.end()) {
+    if (end == std::string::npos || it == specs.end() || !it->data) {
       throw std::invalid_argument("lead_state_row: no column " + std::string{name});
     }
     sql.replace(at, end + 1 - at, value_of(static_cast<std::size_t>(it - specs.begin()), first));
@@ -152,7 +155,11 @@ std::vector<std::string> bind(const agents::lead_state& state) {
   const auto& [contact, active_bot, turns, needs_human, opted_out, temperature, facts, frs, pcs,
                handoffs, confusion_turns, muted, held_at_ms, crm_tags, temperature_override,
                override_basis, crm_version, state_version] = state;
-  (void)contact;  // the row's key, bound by each statement
+  // The row's key, and the versions: each statement binds those its own way
+  // (a turn names the versions it loaded, a CRM change counts them up).
+  (void)contact;
+  (void)crm_version;
+  (void)state_version;
   return {std::string{agents::to_string(active_bot)},
           pqxx::to_string(turns),
           pqxx::to_string(needs_human),
@@ -167,9 +174,7 @@ std::vector<std::string> bind(const agents::lead_state& state) {
           pqxx::to_string(held_at_ms),
           json(crm_tags).dump(),
           std::string{agents::to_string(temperature_override)},
-          std::string{agents::to_string(override_basis)},
-          pqxx::to_string(crm_version),
-          pqxx::to_string(state_version)};
+          std::string{agents::to_string(override_basis)}};
 }
 
 std::string select_list(std::string_view alias) {

@@ -31,7 +31,7 @@ constexpr const char* select_state_of = "select_state_of";
 constexpr const char* select_transcript = "select_transcript";
 
 // Where each statement's lead state parameters start (lead_state_row::bind).
-constexpr int record_reply_state = 16;
+constexpr int record_reply_state = 18;
 constexpr int crm_state_state = 3;
 
 void prepare_all(pqxx::connection& c) {
@@ -69,22 +69,22 @@ void prepare_all(pqxx::connection& c) {
             "coalesce(cs.state_version, 0), coalesce((SELECT token FROM lease), 0), "
             "$7::boolean AND NOT EXISTS (SELECT 1 FROM lease) AND NOT EXISTS (SELECT 1 FROM prior) "
             "FROM c LEFT JOIN conversation_state cs ON cs.contact_id = c.id");
-  // A turn runs on the state it loaded (its crm_version). When a CRM change
+  // A turn runs on the state it loaded (crm_version $16). When a CRM change
   // was stored meanwhile (on this node or another), the CRM's temperature,
   // override and facts stand: a person's Warm is never overwritten by a turn
   // that started while the lead was Cold. The conversation sees the newer
   // crm_version when it records the next message and reloads.
   const auto crm_wins = [](const std::string& column) {
-    return "CASE WHEN conversation_state.crm_version > {state.crm_version} THEN "
+    return "CASE WHEN conversation_state.crm_version > $16::bigint THEN "
            "conversation_state." +
            column + " ELSE EXCLUDED." + column + " END";
   };
   // The reply, the inbound's status, the state, a temperature change and the
   // outbox rows ($9: [{kind, key, contact, payload}]), in one statement. The
   // outbound row's unique in_reply_to makes a second reply to the same sid
-  // insert nothing, and so nothing else either: the count is 0. The whole
-  // state is bound from $16 on (lead_state_row); a first write inserts all
-  // of it, later ones leave the CRM's columns (tags, crm_version) alone.
+  // insert nothing, and so nothing else either: the count is 0. The state's
+  // data columns are bound from $18 on (lead_state_row); a first write
+  // inserts all of them, later ones leave the CRM's (tags, crm_version) alone.
   // Opt-outs ($10: the reply may go to an opted-out lead: an opt-out's
   // confirmation, an opt-in's, a HELP answer; $11: this turn opts out; $12:
   // the lead's number; $13: this turn opts out or in): a turn that does
@@ -93,9 +93,9 @@ void prepare_all(pqxx::connection& c) {
   // SMS. A turn that opts out fails the lead's SMS rows still pending (a
   // reply or a follow-up queued before). $14: the reply's provenance (JSON;
   // '': none).
-  // Several nodes (the state's state_version: the version the turn started
-  // from; $15: its lease token, 0 for none): the state is written first, and
-  // only when its version is still the one loaded (the row lock of a racing
+  // Several nodes ($17: the state version the turn started from; $15: its
+  // lease token, 0 for none): the state is written first, and only when its
+  // version is still $17 (the row lock of a racing
   // write makes the second one re-check and refuse); the reply only with it.
   // A turn that holds a lease writes only while the lease is still its own
   // (`ready`), and gives it back.
@@ -109,7 +109,7 @@ void prepare_all(pqxx::connection& c) {
           "FROM lead_leases l WHERE l.market = $8 AND l.phone = $12 AND l.token = $15::bigint)), "
           "state AS (INSERT INTO conversation_state (contact_id, updated_at, {state.columns}, "
           "crm_version, state_version) SELECT ready.contact_id, to_timestamp($4::bigint / 1000.0), "
-          "{state.values}, {state.crm_version}, 1 FROM ready "
+          "{state.values}, $16::bigint, 1 FROM ready "
           "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
           "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
           "updated_at = EXCLUDED.updated_at, opted_out = CASE WHEN $13::boolean "
@@ -121,8 +121,8 @@ void prepare_all(pqxx::connection& c) {
               ", temperature_override = " + crm_wins("temperature_override") +
               ", override_basis = " + crm_wins("override_basis") +
               ", state_version = conversation_state.state_version + 1 "
-              "WHERE {state.state_version} < 0 OR conversation_state.state_version = "
-              "{state.state_version} "
+              "WHERE $17::bigint < 0 OR conversation_state.state_version = "
+              "$17::bigint "
               "RETURNING contact_id, state_version), "
               "r AS (INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, "
               "created_at, provenance) SELECT ready.contact_id, 'outbound', ready.id, "
@@ -297,7 +297,8 @@ runtime::reply_record store::record_reply(const runtime::outbound_reply& reply) 
         record_reply_sql, reply.in_reply_to_sid, reply.body, reply.bot, reply.sent_at_ms,
         queued ? "outbox" : "twiml", reply.temperature_from, reply.temperature_reason, market_,
         items.dump(), exempt, opts_out, reply.contact, decides, reply.provenance_json,
-        static_cast<long>(reply.lease_token),
+        static_cast<long>(reply.lease_token), static_cast<long>(reply.state.crm_version),
+        static_cast<long>(reply.state.state_version),
         pqxx::prepare::make_dynamic_params(lead_state_row::bind(reply.state)));
     runtime::reply_record out;
     out.stored = row[0].as<long>() > 0;

@@ -106,9 +106,11 @@ TEST_CASE("a turn's write stores every member it owns and a load gives back the 
   CHECK(s.load_conversation(contact, 10).lead == expected);
 }
 
-TEST_CASE("the state's mapper names a column for every member but the contact",
+TEST_CASE("the state's mapper binds a column for every member but the key and the versions",
           "[postgres][integration][lead_state]") {
-  CHECK(lead_state_row::columns().size() + 1 == agents::lead_state_field_count);
+  // The contact is the row's key; crm_version and state_version are read
+  // here and bound by each statement its own way.
+  CHECK(lead_state_row::columns().size() + 3 == agents::lead_state_field_count);
   CHECK(lead_state_row::size() == lead_state_row::columns().size());
   CHECK(lead_state_row::bind(every_field_set()).size() == lead_state_row::size());
   const auto sql = lead_state_row::with_placeholders(
@@ -117,4 +119,6 @@ TEST_CASE("the state's mapper names a column for every member but the contact",
   CHECK_THAT(sql, Catch::Contains("VALUES ($4::text, $5::integer, "));
   CHECK_THAT(sql, Catch::EndsWith("-- $5::integer"));
   CHECK_THROWS_AS(lead_state_row::with_placeholders("{state.mood}", 1), std::invalid_argument);
+  CHECK_THROWS_AS(lead_state_row::with_placeholders("{state.crm_version}", 1),
+                  std::invalid_argument);
 }
