@@ -2,9 +2,9 @@
 
 #include "agents/facts.hpp"
 #include "agents/handoff_policy.hpp"
-#include "cache/messages.hpp"
 #include "config/market.hpp"
-#include "runtime/messages.hpp"
+#include "core/cache_messages.hpp"
+#include "core/messages.hpp"
 
 #include <cstddef>
 #include <optional>

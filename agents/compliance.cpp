@@ -1,4 +1,5 @@
 #include "agents/compliance.hpp"
+#include "core/text.hpp"
 
 #include <array>
 #include <optional>
@@ -12,10 +13,6 @@ bool is_ascii_alnum(char c) noexcept {
 }
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-char ascii_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 struct keyword {
   std::string_view word;  // lower case
@@ -163,7 +160,7 @@ std::string keyword_core(std::string_view body) {
   // Longest keyword is 11 letters; anything longer cannot match.
   if (core.size() > 11) return {};
   std::string folded;
-  for (const char c : core) folded.push_back(ascii_lower(c));
+  for (const char c : core) folded.push_back(core::to_lower_ascii(c));
   return folded;
 }
 

@@ -1,6 +1,7 @@
 #include "agents/escalation.hpp"
 
 #include "agents/word_folding.hpp"
+#include "core/text.hpp"
 
 #include <fmt/format.h>
 
@@ -51,7 +52,7 @@ std::vector<std::string> words_of(std::string_view text) {
       continue;
     }
     if (std::isalnum(c) != 0 || c >= 0x80) {
-      word.push_back(static_cast<char>(std::tolower(c)));
+      word.push_back(core::to_lower_ascii(static_cast<char>(c)));
     } else {
       flush();
     }

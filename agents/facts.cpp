@@ -1,5 +1,7 @@
 #include "agents/facts.hpp"
 
+#include "core/text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -26,17 +28,9 @@ constexpr double max_timeline_months = 120;
 constexpr std::size_t max_list_items = 12;
 constexpr std::size_t max_text_chars = 80;
 
-std::string lower(std::string_view s) {
-  std::string out{s};
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::trim;
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
+using core::to_lower_ascii;
 
 /// "Move-in Ready " -> "move_in_ready": the form enums and labels are compared in.
 std::string snake(std::string_view s) {
@@ -44,7 +38,7 @@ std::string snake(std::string_view s) {
   for (const char raw : trim(s)) {
     const auto c = static_cast<unsigned char>(raw);
     if (std::isalnum(c) || c >= 0x80) {
-      out.push_back(static_cast<char>(std::tolower(c)));
+      out.push_back(core::to_lower_ascii(raw));
     } else if (!out.empty() && out.back() != '_') {
       out.push_back('_');
     }
@@ -248,7 +242,7 @@ std::vector<std::string> list(std::string_view key, const json& v) {
   return out;
 }
 
-bool same_text(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+bool same_text(std::string_view a, std::string_view b) { return core::iequals_ascii(a, b); }
 
 void append_unique(std::vector<std::string>& to, const std::vector<std::string>& items) {
   for (const auto& item : items) {
@@ -428,32 +422,6 @@ bool is_set(const lead_facts& f, std::string_view name) {
 
 }  // namespace
 
-std::string_view to_string(motivation_level level) noexcept {
-  switch (level) {
-    case motivation_level::low:
-      return "low";
-    case motivation_level::medium:
-      return "medium";
-    case motivation_level::high:
-      return "high";
-  }
-  return "low";
-}
-
-std::string_view to_string(property_condition condition) noexcept {
-  switch (condition) {
-    case property_condition::needs_work:
-      return "needs_work";
-    case property_condition::fair:
-      return "fair";
-    case property_condition::good:
-      return "good";
-    case property_condition::updated:
-      return "updated";
-  }
-  return "fair";
-}
-
 std::string canonical_fact_name(std::string_view key) {
   const auto k = snake(key);
   if (k == "down_payment" || k == "down_payment_usd" || k == "down_payment_amount" ||
@@ -517,21 +485,21 @@ std::optional<json> extract_json(std::string_view text) {
   return std::nullopt;
 }
 
-std::variant<lead_facts, facts_error> parse_facts(std::string_view llm_text) {
+expected<lead_facts, facts_error> parse_facts(std::string_view llm_text) {
   auto root = extract_json(llm_text);
-  if (!root) return facts_error{"no JSON object in the answer"};
+  if (!root) return unexpected{facts_error{"no JSON object in the answer"}};
   const json* object = &*root;
   if (const auto it = root->find("facts");
       root->is_object() && it != root->end() && it->is_object()) {
     object = &*it;
   }
-  if (!object->is_object()) return facts_error{"expected a JSON object"};
+  if (!object->is_object()) return unexpected{facts_error{"expected a JSON object"}};
   try {
     return facts_from_object(*object);
   } catch (const schema_violation& e) {
-    return facts_error{e.what()};
+    return unexpected{facts_error{e.what()}};
   } catch (const json::exception& e) {  // a type the checks above missed
-    return facts_error{e.what()};
+    return unexpected{facts_error{e.what()}};
   }
 }
 
@@ -586,7 +554,7 @@ lead_facts facts_from_json(std::string_view text) {
 std::optional<double> parse_usd(std::string_view text) {
   static const std::regex amount{
       R"((\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|mil|mm|m|thousand|k)?\b)"};
-  const std::string s = lower(text);
+  const std::string s = to_lower_ascii(text);
   std::optional<double> best;
   for (auto it = std::sregex_iterator(s.begin(), s.end(), amount); it != std::sregex_iterator();
        ++it) {
@@ -602,7 +570,7 @@ std::optional<double> parse_usd(std::string_view text) {
 }
 
 std::optional<double> parse_timeline_months(std::string_view text) {
-  std::string s = " " + lower(trim(text)) + " ";
+  std::string s = " " + to_lower_ascii(trim(text)) + " ";
   for (auto& c : s) {
     if (c == '_' || c == ',') c = ' ';
   }

@@ -1,4 +1,5 @@
 #include "agents/faq_catalog.hpp"
+#include "core/text.hpp"
 
 #include "agents/word_folding.hpp"
 
@@ -9,8 +10,6 @@
 namespace openhouse::agents {
 
 namespace {
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -52,7 +51,7 @@ faq_catalog::faq_catalog(const std::vector<config::faq_entry>& entries,
   }
   for (auto& city : cities) {
     std::string l;
-    for (const char ch : city) l.push_back(lower(ch));
+    for (const char ch : city) l.push_back(core::to_lower_ascii(ch));
     // The first spelling of a name wins ("Ontario" before a list's "ontario").
     const bool seen =
         std::any_of(cities_.begin(), cities_.end(), [&](const auto& c) { return c.first == l; });
@@ -79,7 +78,7 @@ std::vector<std::string> faq_catalog::words(std::string_view text) {
   };
   for (const char c : text) {
     if (is_alnum(c)) {
-      current.push_back(lower(c));
+      current.push_back(core::to_lower_ascii(c));
     } else if (c == '\'') {
       // "what's" -> "whats"
     } else if (c == '%') {
@@ -114,7 +113,7 @@ faq_catalog::pattern faq_catalog::compile(std::string_view text) {
       while (w < bar) {
         const auto under = std::min(raw.find('_', w), bar);
         word_match m;
-        for (char ch : raw.substr(w, under - w)) m.text.push_back(lower(ch));
+        for (char ch : raw.substr(w, under - w)) m.text.push_back(core::to_lower_ascii(ch));
         if (!m.text.empty() && m.text.back() == '*') {
           m.text.pop_back();
           m.prefix = true;

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "agents/faq_catalog.hpp"
-#include "cache/messages.hpp"
 #include "config/market.hpp"
-#include "runtime/messages.hpp"
+#include "core/cache_messages.hpp"
+#include "core/messages.hpp"
 
 #include <string_view>
 

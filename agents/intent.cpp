@@ -1,6 +1,7 @@
 #include "agents/intent.hpp"
 
 #include "agents/facts.hpp"
+#include "core/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +21,7 @@ std::string snake(std::string_view s) {
   for (const char raw : s) {
     const auto c = static_cast<unsigned char>(raw);
     if (std::isalnum(c)) {
-      out.push_back(static_cast<char>(std::tolower(c)));
+      out.push_back(core::to_lower_ascii(raw));
     } else if (!out.empty() && out.back() != '_') {
       out.push_back('_');
     }
@@ -36,7 +37,7 @@ std::string padded_words(std::string_view text) {
   for (const char raw : text) {
     const auto c = static_cast<unsigned char>(raw);
     if (std::isalnum(c) || c == '\'' || c >= 0x80) {
-      out.push_back(static_cast<char>(std::tolower(c)));
+      out.push_back(core::to_lower_ascii(raw));
     } else if (out.back() != ' ') {
       out.push_back(' ');
     }
@@ -185,26 +186,28 @@ std::optional<intent> parse_intent_label(std::string_view label) {
   return it->second;
 }
 
-std::variant<intent_ranking, intent_error> parse_intent(std::string_view llm_text) {
+expected<intent_ranking, intent_error> parse_intent(std::string_view llm_text) {
   const auto root = extract_json(llm_text);
-  if (!root) return intent_error{"no JSON in the answer"};
+  if (!root) return unexpected{intent_error{"no JSON in the answer"}};
   std::map<intent, intent_score> by_intent;
 
   const json* entries =
       root->is_array() ? &*root : find_any(*root, {"intents", "ranking", "ranked"});
   if (entries != nullptr) {
     if (!entries->is_array() || entries->empty())
-      return intent_error{"intents must be a non-empty array"};
+      return unexpected{intent_error{"intents must be a non-empty array"}};
     for (const auto& entry : *entries) {
-      if (auto error = entry_error(entry, by_intent)) return intent_error{*error};
+      if (auto error = entry_error(entry, by_intent)) return unexpected{intent_error{*error}};
     }
     return ranked(std::move(by_intent), std::nullopt);
   }
 
   const json* label = find_any(*root, {"intent", "label"});
-  if (label == nullptr || !label->is_string()) return intent_error{"no \"intent\" label"};
+  if (label == nullptr || !label->is_string())
+    return unexpected{intent_error{"no \"intent\" label"}};
   const auto declared = parse_intent_label(label->get<std::string>());
-  if (!declared) return intent_error{"unknown intent \"" + label->get<std::string>() + "\""};
+  if (!declared)
+    return unexpected{intent_error{"unknown intent \"" + label->get<std::string>() + "\""}};
   std::string topic;
   if (const json* t = find_any(*root, {"topic", "faq_topic"}); t != nullptr && t->is_string()) {
     topic = snake(t->get<std::string>());
@@ -214,22 +217,23 @@ std::variant<intent_ranking, intent_error> parse_intent(std::string_view llm_tex
 
   std::optional<double> declared_confidence;
   if (const json* c = find_any(*root, {"confidence", "score", "probability"}); c != nullptr) {
-    if (!is_confidence(*c)) return intent_error{"confidence must be a number in 0..1"};
+    if (!is_confidence(*c)) return unexpected{intent_error{"confidence must be a number in 0..1"}};
     declared_confidence = c->get<double>();
   }
   if (const json* scores = find_any(*root, {"scores", "probabilities"}); scores != nullptr) {
-    if (!scores->is_object()) return intent_error{"scores must be an object"};
+    if (!scores->is_object()) return unexpected{intent_error{"scores must be an object"}};
     for (const auto& [name, value] : scores->items()) {
       const auto kind = parse_intent_label(name);
       if (!kind) continue;  // a label we do not route on
       if (!is_confidence(value))
-        return intent_error{"score of \"" + name + "\" must be a number in 0..1"};
+        return unexpected{intent_error{"score of \"" + name + "\" must be a number in 0..1"}};
       put(by_intent, {*kind, value.get<double>(), {}});
     }
   }
   if (!declared_confidence) {
     const auto it = by_intent.find(*declared);
-    if (it == by_intent.end()) return intent_error{"no confidence for the declared intent"};
+    if (it == by_intent.end())
+      return unexpected{intent_error{"no confidence for the declared intent"}};
     declared_confidence = it->second.confidence;
   }
   // The declared intent is the model's answer: nothing outranks it.

@@ -1,9 +1,10 @@
 #pragma once
 
+#include "core/expected.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 /// What a lead's message is about, with confidence: parsed from the intent
@@ -55,7 +56,7 @@ struct intent_error {
 /// scored 0.72) ranks two intents equally and leaves no margin. Confidences
 /// must be numbers in 0..1 and the declared label known; score labels that
 /// are not known are ignored. Anything else is an error.
-[[nodiscard]] std::variant<intent_ranking, intent_error> parse_intent(std::string_view llm_text);
+[[nodiscard]] expected<intent_ranking, intent_error> parse_intent(std::string_view llm_text);
 
 /// A cheap keyword guess for when the model's answer is unusable: whole-word
 /// phrases per intent, confidence 0.55 + 0.1 per extra hit (at most 0.85),

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "cache/messages.hpp"
 #include "config/market.hpp"
-#include "runtime/messages.hpp"
+#include "core/cache_messages.hpp"
+#include "core/messages.hpp"
 
 #include <string_view>
 

@@ -2,8 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <variant>
-
 namespace openhouse::agents {
 
 void append_handoff(lead_state& state, const handoff_record& record) {
@@ -14,10 +12,6 @@ void append_handoff(lead_state& state, const handoff_record& record) {
   }
 }
 
-std::string_view to_string(const std::optional<temperature>& t) noexcept {
-  return t ? to_string(*t) : std::string_view{};
-}
-
 scoring_update update_scoring(const config::scoring_settings& settings, const lead_facts& stored,
                               temperature current, std::string_view llm_answer) {
   scoring_update out;
@@ -26,9 +20,8 @@ scoring_update update_scoring(const config::scoring_settings& settings, const le
   if (!extracted || !extracted->is_object()) {
     return out;
   }
-  auto parsed = parse_facts(extracted->dump());
-  const auto* fresh = std::get_if<lead_facts>(&parsed);
-  if (fresh == nullptr) {
+  const auto fresh = parse_facts(extracted->dump());
+  if (!fresh) {
     return out;
   }
   out.valid = true;

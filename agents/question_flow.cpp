@@ -1,5 +1,7 @@
 #include "agents/question_flow.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <initializer_list>
@@ -9,12 +11,7 @@ namespace openhouse::agents {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
+using core::trim;
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   text = trim(text);
@@ -122,10 +119,7 @@ std::string compose_reply(std::string_view answer, const std::optional<std::stri
 }
 
 std::vector<std::string> facts_asked(std::string_view question) {
-  std::string lower;
-  for (const char c : question) {
-    lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
+  const std::string lower = core::to_lower_ascii(question);
   struct cue {
     std::string_view fact;
     std::initializer_list<std::string_view> words;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runtime/messages.hpp"
+#include "core/messages.hpp"
 
 #include <functional>
 #include <optional>

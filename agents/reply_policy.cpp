@@ -1,17 +1,12 @@
 #include "agents/reply_policy.hpp"
 
+#include "core/text.hpp"
+
 namespace openhouse::agents {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
+using core::trim;
 
 /// Largest n <= limit that does not split a UTF-8 sequence.
 std::size_t utf8_floor(std::string_view s, std::size_t limit) {

@@ -1,5 +1,7 @@
 #include "agents/scoring.hpp"
 
+#include "core/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,11 +13,7 @@ namespace openhouse::agents {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out{s};
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::to_lower_ascii;
 
 bool buyer_side(const lead_facts& f) {
   const auto side = lead_side_of(f);
@@ -155,26 +153,6 @@ std::string components_text(const std::vector<score_component>& components) {
 
 }  // namespace
 
-std::string_view to_string(temperature t) noexcept {
-  switch (t) {
-    case temperature::hot:
-      return "hot";
-    case temperature::warm:
-      return "warm";
-    case temperature::cold:
-      break;
-  }
-  return "cold";
-}
-
-std::optional<temperature> parse_temperature(std::string_view text) {
-  const auto s = lower(text);
-  if (s == "hot") return temperature::hot;
-  if (s == "warm") return temperature::warm;
-  if (s == "cold") return temperature::cold;
-  return std::nullopt;
-}
-
 lead_side lead_side_of(const lead_facts& f) {
   const bool buyer = f.budget_usd || f.pre_approved || f.down_payment_pct;
   const bool seller = f.price_expectation_usd || f.condition;
@@ -185,7 +163,7 @@ lead_side lead_side_of(const lead_facts& f) {
 }
 
 motivation_level motivation_for(std::string_view reason) {
-  const auto r = lower(reason);
+  const auto r = to_lower_ascii(reason);
   const auto any = [&](std::initializer_list<std::string_view> words) {
     return std::any_of(words.begin(), words.end(),
                        [&](auto w) { return r.find(w) != std::string::npos; });
@@ -245,9 +223,9 @@ std::string_view crm_tag(temperature t) noexcept {
 }
 
 std::optional<temperature> temperature_of_tag(std::string_view tag) {
-  const auto t = lower(tag);
+  const auto t = to_lower_ascii(tag);
   for (const auto temp : {temperature::hot, temperature::warm, temperature::cold}) {
-    if (t == lower(crm_tag(temp))) return temp;
+    if (t == to_lower_ascii(crm_tag(temp))) return temp;
   }
   return std::nullopt;
 }

@@ -1,6 +1,7 @@
 #include "agents/unit_scope.hpp"
+#include "core/text.hpp"
 
-#include "cache/cacheability.hpp"
+#include "agents/cacheability.hpp"
 
 #include <algorithm>
 #include <string>
@@ -28,9 +29,7 @@ bool mentions_contact(std::string_view text, std::string_view contact) {
 
 bool asks_about_own_home(std::string_view text, std::span<const runtime::history_entry> history,
                          std::span<const std::string> areas) {
-  std::string lower;
-  for (const char c : text)
-    lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  const std::string lower = core::to_lower_ascii(text);
   bool own = false;
   for (const std::string_view owner : {"my ", "our "}) {
     for (const std::string_view home :

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "cache/unit.hpp"
-#include "runtime/messages.hpp"
+#include "core/cache_unit.hpp"
+#include "core/messages.hpp"
 
 #include <span>
 

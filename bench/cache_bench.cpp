@@ -32,17 +32,17 @@
 // Usage: bench_cache_bench [iterations=20000] [warmup=iterations/10]
 // Output: a table, then one line "JSON: {...}" for scripts to collect.
 
-#include "cache/cacheability.hpp"
+#include "agents/cacheability.hpp"
 #include "cache/cached_answer.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/key.hpp"
 #include "cache/l2_reader.hpp"
 #include "cache/llm_cache.hpp"
-#include "cache/messages.hpp"
+#include "core/cache_messages.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "core/type_ids.hpp"
 #include "integrations/redis/client.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/metrics.hpp"
-#include "runtime/type_ids.hpp"
 
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>

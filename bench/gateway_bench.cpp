@@ -4,12 +4,12 @@
 // against one in-process simulator at zero latency, in the same run. Prints
 // p50/p99 per path and the ratios to the bare POST.
 
+#include "core/llm_messages.hpp"
+#include "core/type_ids.hpp"
 #include "integrations/llm/anthropic_client.hpp"
-#include "integrations/llm/messages.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "runtime/llm_gateway.hpp"
 #include "runtime/llm_worker.hpp"
-#include "runtime/type_ids.hpp"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>

@@ -5,7 +5,7 @@
 // (~0.3 KB encoding) and one with a 4 KB system prompt, like a bot's.
 // Usage: bench_key_bench [iterations=200000]
 #include "cache/key.hpp"
-#include "cache/unit.hpp"
+#include "core/cache_unit.hpp"
 
 #include <openssl/evp.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cache/unit.hpp"
+#include "core/cache_unit.hpp"
 
 #include <chrono>
 #include <cstdint>

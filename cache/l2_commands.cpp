@@ -57,4 +57,30 @@ std::uint64_t parse_epoch(std::string_view value) {
 
 std::string epoch_key(const redis_keys& keys) { return keys.generation_tag() + ":epoch"; }
 
+std::optional<bump_target> make_bump_target(const redis_keys& keys, std::string_view scope_name,
+                                            const std::string& market, const std::string& contact,
+                                            const std::string& task) {
+  bump_target out;
+  if (scope_name == "global") {
+    out.message.what = invalidation::kind::global;
+    out.counter = keys.global_generation();
+  } else if (scope_name == "market" && !market.empty()) {
+    out.message.what = invalidation::kind::market;
+    out.message.market = market;
+    out.counter = keys.market_generation(market);
+  } else if (scope_name == "contact" && !market.empty() && !contact.empty()) {
+    out.message.what = invalidation::kind::contact;
+    out.message.market = market;
+    out.message.contact = contact;
+    out.counter = keys.contact_generation(market, contact);
+  } else if (scope_name == "task" && !task.empty()) {
+    out.message.what = invalidation::kind::task;
+    out.message.task = task;
+    out.counter = keys.task_generation(task);
+  } else {
+    return std::nullopt;
+  }
+  return out;
+}
+
 }  // namespace openhouse::cache

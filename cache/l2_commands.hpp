@@ -1,7 +1,7 @@
 #pragma once
 
 #include "cache/invalidation.hpp"
-#include "cache/unit.hpp"
+#include "core/cache_unit.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -42,5 +42,21 @@ struct generation_read {
 /// "{<prefix>:gen}:epoch" (redis_keys names only counters, entries and the
 /// channel): in the counters' hash slot, since it is read and bumped with them.
 [[nodiscard]] std::string epoch_key(const redis_keys& keys);
+
+/// What a bump of one generation counter touches: the counter's key and the
+/// invalidation published with its new value (Redis fills the value in).
+struct bump_target {
+  std::string counter;
+  invalidation message;
+};
+
+/// The counter a bump of `scope_name` ("global", "market", "contact", "task")
+/// names, with the ids that scope needs (market; market and contact; task);
+/// nullopt for another scope or a missing id.
+[[nodiscard]] std::optional<bump_target> make_bump_target(const redis_keys& keys,
+                                                          std::string_view scope_name,
+                                                          const std::string& market,
+                                                          const std::string& contact,
+                                                          const std::string& task);
 
 }  // namespace openhouse::cache

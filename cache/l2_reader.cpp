@@ -3,8 +3,8 @@
 #include "cache/cache_error.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/l2_commands.hpp"
+#include "core/type_ids.hpp"
 #include "integrations/redis/pipeline.hpp"
-#include "runtime/type_ids.hpp"
 
 #include <caf/all.hpp>
 

@@ -54,8 +54,89 @@ auto guarded(l2_worker_state& st, F&& fn) -> decltype(fn()) {
   }
 }
 
-l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> self,
-                                  const std::string& redis_url, std::string prefix,
+using self_ptr = l2_actor::stateful_pointer<l2_worker_state>;
+
+caf::result<bool, std::string> on_get(self_ptr self, const std::string& key) {
+  auto& st = self->state;
+  return guarded(st, [&]() -> caf::result<bool, std::string> {
+    if (auto value = st.redis->get(st.keys->entry(key))) {
+      return {true, std::move(*value)};
+    }
+    return {false, std::string{}};
+  });
+}
+
+caf::result<bool> on_put(self_ptr self, const std::string& key, const std::string& value,
+                         std::int64_t ttl_ms) {
+  if (ttl_ms <= 0) {
+    return make_error(cache_errc::bad_request, "L2 put needs a positive TTL");
+  }
+  auto& st = self->state;
+  return guarded(st, [&]() -> caf::result<bool> {
+    st.redis->set_px(st.keys->entry(key), value, ttl_ms);
+    return true;
+  });
+}
+
+caf::result<bool> on_erase(self_ptr self, const std::string& key) {
+  auto& st = self->state;
+  return guarded(st, [&]() -> caf::result<bool> {
+    const bool existed = st.redis->del(st.keys->entry(key));
+    // Every node's L1 may hold the entry too: tell them.
+    invalidation inv;
+    inv.what = invalidation::kind::key;
+    inv.key = key;
+    st.redis->publish(st.keys->channel(), encode(inv));
+    return existed;
+  });
+}
+
+caf::result<generations> on_generations(self_ptr self, const std::string& market,
+                                        const std::string& contact, const std::string& task) {
+  auto& st = self->state;
+  return guarded(st, [&]() -> caf::result<generations> {
+    generations out;
+    const auto read = make_generation_read(*st.keys, st.epoch_key, market, contact, task);
+    const auto values = st.redis->mget(read.keys);
+    for (std::size_t i = 0; i < read.slots.size(); ++i) {
+      out.*read.slots[i] = parse_counter(values[i]);
+    }
+    if (const auto& epoch = values.back()) {
+      out.epoch = parse_epoch(*epoch);
+    } else {
+      // A new Redis life (rare: once per restart): create the epoch, or adopt
+      // the one another node created meanwhile. The counters read above
+      // stand: a bump creates the epoch too, so with none there no bump has
+      // run in this life yet and they are at most what the epoch's counters are.
+      out.epoch = parse_epoch(st.redis->set_nx_get(st.epoch_key, st.fresh_epoch()));
+    }
+    return out;
+  });
+}
+
+caf::result<std::uint64_t, std::uint64_t> on_bump(self_ptr self, const std::string& scope_name,
+                                                  const std::string& market,
+                                                  const std::string& contact,
+                                                  const std::string& task) {
+  auto& st = self->state;
+  const auto target = make_bump_target(*st.keys, scope_name, market, contact, task);
+  if (!target) {
+    return make_error(cache_errc::bad_request,
+                      "bump: unknown scope '" + scope_name + "' or a missing id");
+  }
+  return guarded(st, [&]() -> caf::result<std::uint64_t, std::uint64_t> {
+    // The message names the counter's new value; Redis fills it in, in the
+    // same atomic step as the INCR, and reads the epoch with it
+    // (client::bump_in_epoch): a value without its epoch could be from a
+    // Redis that restarted empty.
+    const auto parts = encode_parts(target->message);
+    const auto next = st.redis->bump_in_epoch(target->counter, st.epoch_key, st.fresh_epoch(),
+                                              st.keys->channel(), parts.head, parts.tail);
+    return {static_cast<std::uint64_t>(next.value), parse_epoch(next.epoch)};
+  });
+}
+
+l2_actor::behavior_type l2_worker(self_ptr self, const std::string& redis_url, std::string prefix,
                                   std::chrono::milliseconds timeout) {
   if (auto ep = redis::parse_url(redis_url)) {
     self->state.redis = std::make_unique<redis::client>(*ep, timeout);
@@ -63,98 +144,16 @@ l2_actor::behavior_type l2_worker(l2_actor::stateful_pointer<l2_worker_state> se
   self->state.keys = std::make_unique<redis_keys>(std::move(prefix));
   self->state.epoch_key = epoch_key(*self->state.keys);
   return {
-      [self](get_atom, const std::string& key) -> caf::result<bool, std::string> {
-        auto& st = self->state;
-        return guarded(st, [&]() -> caf::result<bool, std::string> {
-          if (auto value = st.redis->get(st.keys->entry(key))) {
-            return {true, std::move(*value)};
-          }
-          return {false, std::string{}};
-        });
+      [self](get_atom, const std::string& key) { return on_get(self, key); },
+      [self](put_atom, const std::string& key, const std::string& value, std::int64_t ttl_ms) {
+        return on_put(self, key, value, ttl_ms);
       },
-      [self](put_atom, const std::string& key, const std::string& value,
-             std::int64_t ttl_ms) -> caf::result<bool> {
-        if (ttl_ms <= 0) {
-          return make_error(cache_errc::bad_request, "L2 put needs a positive TTL");
-        }
-        auto& st = self->state;
-        return guarded(st, [&]() -> caf::result<bool> {
-          st.redis->set_px(st.keys->entry(key), value, ttl_ms);
-          return true;
-        });
-      },
-      [self](erase_atom, const std::string& key) -> caf::result<bool> {
-        auto& st = self->state;
-        return guarded(st, [&]() -> caf::result<bool> {
-          const bool existed = st.redis->del(st.keys->entry(key));
-          // Every node's L1 may hold the entry too: tell them.
-          invalidation inv;
-          inv.what = invalidation::kind::key;
-          inv.key = key;
-          st.redis->publish(st.keys->channel(), encode(inv));
-          return existed;
-        });
-      },
+      [self](erase_atom, const std::string& key) { return on_erase(self, key); },
       [self](generations_atom, const std::string& market, const std::string& contact,
-             const std::string& task) -> caf::result<generations> {
-        auto& st = self->state;
-        return guarded(st, [&]() -> caf::result<generations> {
-          generations out;
-          const auto read = make_generation_read(*st.keys, st.epoch_key, market, contact, task);
-          const auto values = st.redis->mget(read.keys);
-          for (std::size_t i = 0; i < read.slots.size(); ++i) {
-            out.*read.slots[i] = parse_counter(values[i]);
-          }
-          if (const auto& epoch = values.back()) {
-            out.epoch = parse_epoch(*epoch);
-          } else {
-            // A new Redis life (rare: once per restart): create the epoch,
-            // or adopt the one another node created meanwhile. The counters
-            // read above stand: a bump creates the epoch too, so with none
-            // there no bump has run in this life yet and they are at most
-            // what the epoch's counters are.
-            out.epoch = parse_epoch(st.redis->set_nx_get(st.epoch_key, st.fresh_epoch()));
-          }
-          return out;
-        });
-      },
+             const std::string& task) { return on_generations(self, market, contact, task); },
       [self](bump_atom, const std::string& scope_name, const std::string& market,
              const std::string& contact,
-             const std::string& task) -> caf::result<std::uint64_t, std::uint64_t> {
-        auto& st = self->state;
-        invalidation inv;
-        std::string counter;
-        if (scope_name == "global") {
-          inv.what = invalidation::kind::global;
-          counter = st.keys->global_generation();
-        } else if (scope_name == "market" && !market.empty()) {
-          inv.what = invalidation::kind::market;
-          inv.market = market;
-          counter = st.keys->market_generation(market);
-        } else if (scope_name == "contact" && !market.empty() && !contact.empty()) {
-          inv.what = invalidation::kind::contact;
-          inv.market = market;
-          inv.contact = contact;
-          counter = st.keys->contact_generation(market, contact);
-        } else if (scope_name == "task" && !task.empty()) {
-          inv.what = invalidation::kind::task;
-          inv.task = task;
-          counter = st.keys->task_generation(task);
-        } else {
-          return make_error(cache_errc::bad_request,
-                            "bump: unknown scope '" + scope_name + "' or a missing id");
-        }
-        return guarded(st, [&]() -> caf::result<std::uint64_t, std::uint64_t> {
-          // The message names the counter's new value; Redis fills it in, in
-          // the same atomic step as the INCR, and reads the epoch with it
-          // (client::bump_in_epoch): a value without its epoch could be from
-          // a Redis that restarted empty.
-          const auto parts = encode_parts(inv);
-          const auto next = st.redis->bump_in_epoch(counter, st.epoch_key, st.fresh_epoch(),
-                                                    st.keys->channel(), parts.head, parts.tail);
-          return {static_cast<std::uint64_t>(next.value), parse_epoch(next.epoch)};
-        });
-      },
+             const std::string& task) { return on_bump(self, scope_name, market, contact, task); },
   };
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "cache/unit.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/cache_unit.hpp"
+#include "core/type_ids.hpp"
 
 #include <caf/fwd.hpp>
 #include <caf/typed_actor.hpp>

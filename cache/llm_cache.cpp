@@ -1,13 +1,14 @@
 #include "cache/llm_cache.hpp"
 
+#include "agents/cacheability.hpp"
 #include "cache/cache_error.hpp"
-#include "cache/cacheability.hpp"
 #include "cache/cached_answer.hpp"
 #include "cache/entry_tags.hpp"
 #include "cache/generation_table.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/key.hpp"
 #include "cache/l1_store.hpp"
+#include "cache/llm_cache_rules.hpp"
 #include "cache/semantic_tier.hpp"
 #include "cache/single_flight.hpp"
 #include "cache/ttl_policy.hpp"
@@ -62,7 +63,7 @@ struct cache_state {
   cache_deps deps;
   std::unique_ptr<l1_store> l1;
   std::unique_ptr<ttl_policy> ttl;
-  std::unique_ptr<llm::model_router> router;
+  std::shared_ptr<const llm::model_router> router;
   generation_table gens;
   single_flight<waiter> flights;
   /// L2 is skipped until then after an error (see cache_deps::l2_retry_after).
@@ -175,21 +176,6 @@ void put_l2(self_ptr self, const std::string& digest, const std::string& value,
       .then([](bool) {}, [self](const caf::error& err) { l2_failed(self, err); });
 }
 
-cache_reply hit_reply(const cached_answer& entry, outcome o, std::string digest,
-                      double similarity = 0) {
-  cache_reply out;
-  out.answer.response.text = entry.text;
-  out.answer.response.stop_reason = entry.stop_reason;
-  out.answer.response.model = entry.model;
-  out.answer.model = entry.model;
-  out.outcome = o;
-  out.source_sid = entry.source_sid;
-  out.similarity = similarity;
-  out.entry_generation = entry.generation;
-  out.key = std::move(digest);
-  return out;
-}
-
 /// A shared (market or global) entry whose answer names someone the asking
 /// lead's text does not (foreign_name) is not served: it was stored before
 /// the answer check knew that name, or by another node, and would greet
@@ -212,17 +198,11 @@ bool names_someone_else(const cache_state& st, const cache_request& req,
 /// refused shared units carrying PII) and the named input exists.
 std::optional<std::string> semantic_text(const cache_state& st, const cache_request& req) {
   const auto& u = req.unit;
-  if (!st.deps.semantic || req.semantic_input.empty() || has_contact(u.scope) ||
-      !st.deps.semantic->eligible(u.task) ||
+  if (!st.deps.semantic || has_contact(u.scope) || !st.deps.semantic->eligible(u.task) ||
       (st.deps.semantic->embedding().blocking() && !st.deps.embedding)) {
     return std::nullopt;
   }
-  for (const auto& [name, value] : u.inputs) {
-    if (name == req.semantic_input) {
-      return value;
-    }
-  }
-  return std::nullopt;
+  return named_input(req);
 }
 
 /// What a request would cost with no response cache and no prompt caching:
@@ -280,13 +260,6 @@ std::size_t evict(cache_state& st, const invalidation& inv) {
   return 0;
 }
 
-/// The counters of two generations, leaving out the epoch: what a stored
-/// entry records (cached_answer keeps the counters only; the key carries the
-/// epoch).
-bool same_counters(const generations& a, const generations& b) {
-  return a.global == b.global && a.market == b.market && a.contact == b.contact && a.task == b.task;
-}
-
 /// Redis reported `epoch` (with a generations read or a bump). A new one means
 /// Redis restarted empty: its counters started again from 0, and this node's
 /// counters of the old life are forgotten (generation_table::adopt_epoch).
@@ -336,17 +309,7 @@ void complete_miss(self_ptr self, const fill& f, const runtime::llm_answer& answ
   auto& st = self->state;
   auto waiters = st.flights.complete(f.digest);
   for (std::size_t i = 0; i < waiters.size(); ++i) {
-    cache_reply out;
-    out.answer = answer;
-    out.outcome = i == 0 ? outcome::miss : outcome::coalesced;
-    if (i != 0) {
-      out.answer.cost_usd = 0;
-      out.answer.baseline_cost_usd = 0;
-      out.answer.response.tokens = {};
-      out.source_sid = f.req.source_sid;
-    }
-    out.entry_generation = stored_under;
-    out.key = f.digest;
+    auto out = flight_reply(answer, i, f.req.source_sid, stored_under, f.digest);
     count(st, f.req.unit.task, out.outcome);
     observe(st, tier::provider, waiters[i].started);
     audit(st, waiters[i].sid, waiters[i].contact, f.req.unit.task, f.req.unit.scope,
@@ -383,6 +346,38 @@ void insert_l3(self_ptr self, const std::string& partition, const std::string& t
   }
 }
 
+/// Puts a stored answer into L3: at once when its vector is known or the
+/// embedder is local; otherwise once the worker has embedded it.
+void store_l3(self_ptr self, const fill& f, const std::string& value,
+              runtime::clock::time_point now, runtime::clock::time_point expires_at) {
+  auto& st = self->state;
+  const auto& task = f.req.unit.task;
+  if (!remote_embedding(st) || !f.vector.empty()) {
+    insert_l3(self, f.partition, task, f.semantic_text, f.vector, value, f.req.source_sid,
+              expires_at, now);
+    return;
+  }
+  // Nothing was embedded for the lookup (an empty partition): embed now,
+  // insert when the vector comes. A bump meanwhile moved the partition name
+  // on, so a late insert can never be served stale.
+  self->request(st.deps.embedding, st.deps.embed_timeout, embed_atom_v, f.semantic_text)
+      .then(
+          [self, partition = f.partition, task, text = f.semantic_text, value,
+           sid = f.req.source_sid, expires_at](std::vector<float>& vector) {
+            try {
+              insert_l3(self, partition, task, text, std::move(vector), value, sid, expires_at,
+                        self->state.deps.time->now());
+            } catch (const std::invalid_argument& e) {
+              spdlog::warn("cache: L3 insert refused: {}", e.what());
+            }
+          },
+          [self](const caf::error& err) {
+            event(self->state, "l3_embed_error");
+            spdlog::debug("cache: no embedding for an L3 insert: {}", to_string(err));
+          });
+}
+
+/// Stores a provider's answer in every tier, under the flight's key.
 void store(self_ptr self, const fill& f, const runtime::llm_answer& answer) {
   auto& st = self->state;
   const auto& u = f.req.unit;
@@ -394,69 +389,65 @@ void store(self_ptr self, const fill& f, const runtime::llm_answer& answer) {
   }
   const auto now = st.deps.time->now();
   const auto ttl = st.ttl->ttl(u.task, u.scope, {});
-  cached_answer entry;
-  entry.text = answer.response.text;
-  entry.stop_reason = answer.response.stop_reason;
-  entry.model = answer.model;
-  entry.source_sid = f.req.source_sid;
-  entry.generation = u.generation;
-  entry.stored_at_ms = st.deps.time->now_ms();
-  entry.expires_at_ms =
-      entry.stored_at_ms + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
-  auto value = encode(entry);
-  put_l2(self, f.digest, value, std::chrono::duration_cast<std::chrono::milliseconds>(ttl));
+  const auto ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(ttl);
+  auto value =
+      encode(entry_for(answer, f.req.source_sid, u.generation, st.deps.time->now_ms(), ttl_ms));
+  put_l2(self, f.digest, value, ttl_ms);
   if (!f.partition.empty()) {
-    if (!remote_embedding(st) || !f.vector.empty()) {
-      insert_l3(self, f.partition, u.task, f.semantic_text, f.vector, value, f.req.source_sid,
-                now + ttl, now);
-    } else {
-      // Nothing was embedded for the lookup (an empty partition): embed now,
-      // insert when the vector comes. A bump meanwhile moved the partition
-      // name on, so a late insert can never be served stale.
-      self->request(st.deps.embedding, st.deps.embed_timeout, embed_atom_v, f.semantic_text)
-          .then(
-              [self, partition = f.partition, task = u.task, text = f.semantic_text, value,
-               sid = f.req.source_sid, expires = now + ttl](std::vector<float>& vector) {
-                try {
-                  insert_l3(self, partition, task, text, std::move(vector), value, sid, expires,
-                            self->state.deps.time->now());
-                } catch (const std::invalid_argument& e) {
-                  spdlog::warn("cache: L3 insert refused: {}", e.what());
-                }
-              },
-              [self](const caf::error& err) {
-                event(self->state, "l3_embed_error");
-                spdlog::debug("cache: no embedding for an L3 insert: {}", to_string(err));
-              });
-    }
+    store_l3(self, f, value, now, now + ttl);
   }
   st.l1->put(f.digest, std::move(value), now, ttl, entry_tags(u));
   report_evictions(st);
 }
 
-void call_provider(self_ptr self, fill_ptr f) {
+/// The provider answered a flight: stored when the never-cached rules allow
+/// it, then delivered to every waiter.
+void on_provider_answer(self_ptr self, const fill& f, const runtime::llm_answer& answer) {
+  auto& st = self->state;
+  const auto& u = f.req.unit;
+  if (f.store) {
+    const auto verdict = answer_verdict(u, answer, f.req.known_pii);
+    if (verdict.cacheable()) {
+      store(self, f, answer);
+    } else if (st.deps.metrics) {
+      st.deps.metrics->count_cache_bypass(u.task, verdict.reason);
+    }
+  }
+  complete_miss(self, f, answer, u.generation);
+}
+
+void call_provider(self_ptr self, const fill_ptr& f) {
   auto& st = self->state;
   self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v, f->req.call)
-      .then(
-          [self, f](runtime::llm_answer& answer) {
-            auto& st = self->state;
-            const auto& u = f->req.unit;
-            if (f->store) {
-              auto verdict = check_response(u, answer.response.text, answer.response.stop_reason,
-                                            f->req.known_pii);
-              if (verdict.cacheable() && answer.model != u.model) {
-                // A budget downgrade answered with another model than the key names.
-                verdict = {decision::bypass_response, "downgraded", {}};
-              }
-              if (verdict.cacheable()) {
-                store(self, *f, answer);
-              } else if (st.deps.metrics) {
-                st.deps.metrics->count_cache_bypass(u.task, verdict.reason);
-              }
-            }
-            complete_miss(self, *f, answer, u.generation);
-          },
-          [self, f](const caf::error& err) { complete_error(self, *f, err); });
+      .then([self, f](runtime::llm_answer& answer) { on_provider_answer(self, *f, answer); },
+            [self, f](const caf::error& err) { complete_error(self, *f, err); });
+}
+
+/// A sampled L3 hit's fresh answer is in: does it agree with the one served?
+void record_check(self_ptr self, const std::string& task, const std::string& sid,
+                  const std::string& contact, const std::string& served,
+                  const runtime::llm_answer& fresh) {
+  auto& st = self->state;
+  auto& [agree, disagree] = st.verdicts[task];
+  const bool same = st.deps.semantic->answers_agree(served, fresh.response.text);
+  ++(same ? agree : disagree);
+  if (!same) {
+    spdlog::warn("cache: a checked L3 hit for {} disagrees with a fresh answer", sid);
+  }
+  if (st.deps.metrics) {
+    st.deps.metrics->count_l3_verification(task, same ? "agree" : "disagree",
+                                           false_hit_rate(agree, disagree));
+  }
+  if (st.deps.audit) {
+    cache_audit_record r;
+    r.sid = sid;
+    r.contact = contact;
+    r.task = task;
+    r.outcome = outcome::miss;
+    r.cost_usd = fresh.cost_usd;
+    r.verification = true;
+    st.deps.audit(r);
+  }
 }
 
 /// Asks the provider the request an L3 hit answered, in the background, and
@@ -466,77 +457,79 @@ void call_provider(self_ptr self, fill_ptr f) {
 void verify_l3(self_ptr self, const fill& f, std::string served) {
   auto& st = self->state;
   const auto every = st.deps.config->cache.semantic.verify_every;
-  if (every == 0 || st.l3_hits++ % every != 0) {
+  if (every == 0 || !sampled_for_check(st.l3_hits++, every)) {
     return;
   }
   self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v, f.req.call)
       .then(
           [self, served = std::move(served), task = f.req.unit.task, sid = f.req.source_sid,
            contact = f.req.call.contact](runtime::llm_answer& fresh) {
-            auto& st = self->state;
-            auto& [agree, disagree] = st.verdicts[task];
-            const bool same = st.deps.semantic->answers_agree(served, fresh.response.text);
-            ++(same ? agree : disagree);
-            if (!same) {
-              spdlog::warn("cache: a checked L3 hit for {} disagrees with a fresh answer", sid);
-            }
-            if (st.deps.metrics) {
-              st.deps.metrics->count_l3_verification(
-                  task, same ? "agree" : "disagree",
-                  static_cast<double>(disagree) / static_cast<double>(agree + disagree));
-            }
-            if (st.deps.audit) {
-              cache_audit_record r;
-              r.sid = sid;
-              r.contact = contact;
-              r.task = task;
-              r.outcome = outcome::miss;
-              r.cost_usd = fresh.cost_usd;
-              r.verification = true;
-              st.deps.audit(r);
-            }
+            record_check(self, task, sid, contact, served, fresh);
           },
           [self, task = f.req.unit.task](const caf::error& err) {
             auto& st = self->state;
             spdlog::debug("cache: an L3 check failed: {}", to_string(err));
             if (st.deps.metrics) {
               const auto& [agree, disagree] = st.verdicts[task];
-              st.deps.metrics->count_l3_verification(
-                  task, "error",
-                  agree + disagree == 0
-                      ? 0.0
-                      : static_cast<double>(disagree) / static_cast<double>(agree + disagree));
+              st.deps.metrics->count_l3_verification(task, "error",
+                                                     false_hit_rate(agree, disagree));
             }
           });
+}
+
+void lookup_l3(self_ptr self, fill_ptr f);
+
+/// The lookup needs the request's vector from the embedding worker first.
+void embed_for_l3(self_ptr self, const fill_ptr& f) {
+  auto& st = self->state;
+  if (st.deps.semantic->partition_size(f->partition) == 0) {
+    call_provider(self, f);  // nothing to match: no embedding needed yet
+    return;
+  }
+  self->request(st.deps.embedding, st.deps.embed_timeout, embed_atom_v, f->semantic_text)
+      .then(
+          [self, f](std::vector<float>& vector) {
+            if (vector.empty()) {
+              call_provider(self, f);
+              return;
+            }
+            f->vector = std::move(vector);
+            lookup_l3(self, f);
+          },
+          [self, f](const caf::error& err) {
+            // An embedder outage costs L3 its hits, never an answer.
+            event(self->state, "l3_embed_error");
+            spdlog::debug("cache: no embedding for an L3 lookup: {}", to_string(err));
+            call_provider(self, f);
+          });
+}
+
+/// Serves an L3 match to the flight, back-filling the exact tiers under this
+/// request's own key: the same wording is then an L1/L2 hit, and still
+/// carries the entry's source.
+void serve_l3(self_ptr self, const fill& f, const semantic_match& match, const cached_answer& entry,
+              runtime::clock::time_point now, std::chrono::milliseconds left,
+              steady::time_point started) {
+  auto& st = self->state;
+  st.l1->put(f.digest, match.value, now, left, entry_tags(f.req.unit));
+  report_evictions(st);
+  put_l2(self, f.digest, match.value, left);
+  observe(st, tier::l3, started);
+  if (st.deps.metrics) {
+    st.deps.metrics->cache_similarity(f.req.unit.task).Observe(match.similarity);
+  }
+  complete_hit(self, f, entry, outcome::l3, tier::l3, match.similarity);
+  verify_l3(self, f, entry.text);
 }
 
 void lookup_l3(self_ptr self, fill_ptr f) {
   auto& st = self->state;
   if (f->partition.empty()) {
-    call_provider(self, std::move(f));
+    call_provider(self, f);
     return;
   }
   if (remote_embedding(st) && f->vector.empty()) {
-    if (st.deps.semantic->partition_size(f->partition) == 0) {
-      call_provider(self, std::move(f));  // nothing to match: no embedding needed yet
-      return;
-    }
-    self->request(st.deps.embedding, st.deps.embed_timeout, embed_atom_v, f->semantic_text)
-        .then(
-            [self, f](std::vector<float>& vector) {
-              if (vector.empty()) {
-                call_provider(self, f);
-                return;
-              }
-              f->vector = std::move(vector);
-              lookup_l3(self, f);
-            },
-            [self, f](const caf::error& err) {
-              // An embedder outage costs L3 its hits, never an answer.
-              event(self->state, "l3_embed_error");
-              spdlog::debug("cache: no embedding for an L3 lookup: {}", to_string(err));
-              call_provider(self, f);
-            });
+    embed_for_l3(self, f);
     return;
   }
   const auto started = steady::now();
@@ -546,32 +539,43 @@ void lookup_l3(self_ptr self, fill_ptr f) {
                    : st.deps.semantic->lookup(f->partition, f->req.unit.task, f->semantic_text,
                                               f->vector, now);
   if (!match) {
-    call_provider(self, std::move(f));
+    call_provider(self, f);
     return;
   }
   auto entry = decode_answer(match->value);
-  const auto now_ms = st.deps.time->now_ms();
-  if (!entry || entry->expires_at_ms <= now_ms) {
+  const auto left = entry ? time_left(*entry, st.deps.time->now_ms()) : std::nullopt;
+  if (!left) {
     event(st, "l3_rejected");
-    call_provider(self, std::move(f));
+    call_provider(self, f);
     return;
   }
   if (names_someone_else(st, f->req, *entry)) {
-    call_provider(self, std::move(f));
+    call_provider(self, f);
     return;
   }
-  // Back-fill the exact tiers under this request's own key: the same wording
-  // is then an L1/L2 hit, and still carries the entry's source.
-  const auto left = std::chrono::milliseconds{entry->expires_at_ms - now_ms};
-  st.l1->put(f->digest, match->value, now, left, entry_tags(f->req.unit));
-  report_evictions(st);
-  put_l2(self, f->digest, match->value, left);
-  observe(st, tier::l3, started);
-  if (st.deps.metrics) {
-    st.deps.metrics->cache_similarity(f->req.unit.task).Observe(match->similarity);
+  serve_l3(self, *f, *match, *entry, now, *left, started);
+}
+
+/// L2 answered a flight's key: a servable entry is a hit (back-filled into
+/// L1); anything else goes on to L3.
+void on_l2_value(self_ptr self, fill_ptr f, steady::time_point started, bool found,
+                 std::string& value) {
+  auto& st = self->state;
+  if (found) {
+    auto entry = decode_answer(value);
+    const auto now_ms = st.deps.time->now_ms();
+    if (entry && l2_entry_servable(*entry, f->req.unit.generation, now_ms) &&
+        !names_someone_else(st, f->req, *entry)) {
+      st.l1->put(f->digest, std::move(value), st.deps.time->now(),
+                 std::chrono::milliseconds{entry->expires_at_ms - now_ms}, entry_tags(f->req.unit));
+      report_evictions(st);
+      observe(st, tier::l2, started);
+      complete_hit(self, *f, *entry, outcome::l2, tier::l2);
+      return;
+    }
+    event(st, "l2_rejected");
   }
-  complete_hit(self, *f, *entry, outcome::l3, tier::l3, match->similarity);
-  verify_l3(self, *f, entry->text);
+  lookup_l3(self, std::move(f));
 }
 
 void lookup_l2(self_ptr self, fill_ptr f) {
@@ -585,32 +589,12 @@ void lookup_l2(self_ptr self, fill_ptr f) {
   }
   const auto started = steady::now();
   self->request(st.deps.l2, l2_timeout(st), get_atom_v, f->digest)
-      .then(
-          [self, f, started](bool found, std::string& value) {
-            auto& st = self->state;
-            if (found) {
-              auto entry = decode_answer(value);
-              const auto now_ms = st.deps.time->now_ms();
-              // The key already names the generations; checking them again
-              // costs nothing and turns any corruption into a miss.
-              if (entry && same_counters(entry->generation, f->req.unit.generation) &&
-                  entry->expires_at_ms > now_ms && !names_someone_else(st, f->req, *entry)) {
-                st.l1->put(f->digest, std::move(value), st.deps.time->now(),
-                           std::chrono::milliseconds{entry->expires_at_ms - now_ms},
-                           entry_tags(f->req.unit));
-                report_evictions(st);
-                observe(st, tier::l2, started);
-                complete_hit(self, *f, *entry, outcome::l2, tier::l2);
-                return;
-              }
-              event(st, "l2_rejected");
-            }
-            lookup_l3(self, f);
-          },
-          [self, f](const caf::error& err) {
-            l2_failed(self, err);
-            lookup_l3(self, f);
-          });
+      .then([self, f, started](bool found,
+                               std::string& value) { on_l2_value(self, f, started, found, value); },
+            [self, f](const caf::error& err) {
+              l2_failed(self, err);
+              lookup_l3(self, f);
+            });
 }
 
 /// A request the never-cached rules (or unverifiable generations) keep out of
@@ -620,9 +604,11 @@ caf::result<cache_reply> call_through(self_ptr self, cache_request req, outcome 
   auto& st = self->state;
   auto rp = self->make_response_promise<cache_reply>();
   const auto task = req.unit.task;
+  // Taken before the call is moved into the request: the audit names the lead.
+  auto contact = req.call.contact;
   self->request(st.deps.gateway, gateway_timeout(st), runtime::complete_atom_v, std::move(req.call))
       .then(
-          [self, rp, task, o, started, sid = req.source_sid, contact = req.call.contact,
+          [self, rp, task, o, started, sid = req.source_sid, contact = std::move(contact),
            unit_scope = req.unit.scope,
            keyed = req.unit.generation](runtime::llm_answer& answer) mutable {
             auto& st = self->state;
@@ -697,9 +683,242 @@ void replay_bumps(self_ptr self) {
   }
 }
 
-}  // namespace
+// --- the handlers ----------------------------------------------------------------------
 
-namespace {
+/// Settles the request's model and generations before its key is built: the
+/// router picks the model when the caller did not, and the key names it (so
+/// the gateway must not route elsewhere); a generation older than one this
+/// node knows is never keyed with.
+void settle_unit(self_ptr self, cache_request& req) {
+  auto& st = self->state;
+  auto& u = req.unit;
+  if (req.call.task.empty()) {
+    req.call.task = u.task;
+  }
+  if (u.model.empty()) {
+    u.model = st.router->route(u.task, llm::estimate_input_tokens(req.call.request));
+  }
+  req.call.request.model = u.model;
+  if (st.gens.epoch() == 0) {
+    // Not heard from Redis yet, but the caller has: take its epoch
+    // (generation_table::upgrade would too; this also frees L1).
+    learn_epoch(self, u.generation.epoch);
+  }
+  const auto known = st.gens.upgrade(u.market_id, u.contact_id, u.task, u.generation);
+  if (known != u.generation) {
+    // The caller's snapshot is older than an invalidation this node has
+    // seen, or from a Redis life that has ended.
+    if (snapshot_outdated(known, u.generation)) {
+      event(st, "generation_upgrade");
+    }
+    u.generation = known;
+  }
+}
+
+/// The never-cached rules keep the request out of the cache (counted by reason).
+bool bypassed(cache_state& st, const cache_request& req) {
+  const auto verdict = check_request(req.unit, req.question);
+  if (!verdict.cacheable() && st.deps.metrics) {
+    st.deps.metrics->count_cache_bypass(req.unit.task, verdict.reason);
+  }
+  return !verdict.cacheable();
+}
+
+/// An L1 hit for `digest`, if L1 holds a servable one. L1 holds answers
+/// check_response let through (it refuses every name) or hits that passed
+/// names_someone_else on their way up from L2 or L3 for this key; when the
+/// key covers the question (`keyed_verdict`), that check's answer is this
+/// one's too, and the hit path stays cheap.
+std::optional<cache_reply> lookup_l1(self_ptr self, const cache_request& req, std::string& digest,
+                                     bool keyed_verdict, steady::time_point started) {
+  auto& st = self->state;
+  const auto& u = req.unit;
+  const auto* value = st.l1->get(digest, st.deps.time->now());
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  auto entry = decode_answer(*value);
+  if (!entry || (!keyed_verdict && names_someone_else(st, req, *entry))) {
+    st.l1->erase(digest);
+    return std::nullopt;
+  }
+  count(st, u.task, outcome::l1);
+  observe(st, tier::l1, started);
+  auto out = hit_reply(*entry, outcome::l1, std::move(digest));
+  if (st.deps.audit) {
+    audit(st, req.source_sid, req.call.contact, u.task, u.scope, u.generation, out,
+          estimated_baseline(st, req.call, entry->model, entry->text));
+  }
+  return out;
+}
+
+/// Waits for the key's flight when one is in the air (single flight), or
+/// starts one: L2, then L3, then the provider.
+caf::result<cache_reply> join_or_fill(self_ptr self, cache_request req, std::string digest,
+                                      steady::time_point started) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<cache_reply>();
+  waiter w{rp, started, req.source_sid, req.call.contact, req.unit.generation, 0};
+  if (st.deps.audit) {
+    // A hit or coalesced wait saves about what this request would cost.
+    w.baseline_usd = estimated_baseline(st, req.call, req.unit.model, {});
+  }
+  if (st.flights.join(digest, std::move(w))) {
+    return rp;  // a call for this key is in flight: wait for its answer
+  }
+  auto f = std::make_shared<fill>();
+  f->digest = std::move(digest);
+  if (auto text = semantic_text(st, req)) {
+    f->partition = partition(req.unit, req.semantic_input);
+    f->semantic_text = std::move(*text);
+  }
+  f->req = std::move(req);
+  lookup_l2(self, std::move(f));
+  return rp;
+}
+
+caf::result<cache_reply> on_lookup(self_ptr self, cache_request& req) {
+  auto& st = self->state;
+  const auto started = steady::now();
+  settle_unit(self, req);
+  // Most of an L1 hit's own cost would be the never-cached rules. When their
+  // verdict follows from the key, an entry under this key was stored by a
+  // request they let through, so an L1 hit skips them.
+  const bool keyed_verdict = verdict_follows_key(req.unit, req.question);
+  if (!keyed_verdict && bypassed(st, req)) {
+    return call_through(self, std::move(req), outcome::bypass, started);
+  }
+  if (has_l2(st) && !req.generations_verified && has_contact(req.unit.scope)) {
+    // Redis could not confirm this lead's generation: another node may have
+    // changed the lead. Serve nothing cached, store nothing.
+    event(st, "unverified_generations");
+    return call_through(self, std::move(req), outcome::miss, started);
+  }
+  auto digest = key_digest(req.unit);
+  if (auto hit = lookup_l1(self, req, digest, keyed_verdict, started)) {
+    return std::move(*hit);
+  }
+  if (keyed_verdict && bypassed(st, req)) {
+    return call_through(self, std::move(req), outcome::bypass, started);
+  }
+  return join_or_fill(self, std::move(req), std::move(digest), started);
+}
+
+caf::result<generations, bool> on_generations(self_ptr self, const std::string& market,
+                                              const std::string& contact, const std::string& task) {
+  auto& st = self->state;
+  if (!has_l2(st)) {
+    return caf::result<generations, bool>{st.gens.get(market, contact, task), true};
+  }
+  if (!l2_usable(st)) {
+    replay_bumps(self);
+    return caf::result<generations, bool>{st.gens.get(market, contact, task), false};
+  }
+  auto rp = self->make_response_promise<generations, bool>();
+  self->request(st.deps.l2, l2_timeout(st), generations_atom_v, market, contact, task)
+      .then(
+          [self, rp, market, contact, task](const generations& g) mutable {
+            learn_epoch(self, g.epoch);
+            rp.deliver(self->state.gens.merge(market, contact, task, g), true);
+          },
+          [self, rp, market, contact, task](const caf::error& err) mutable {
+            l2_failed(self, err);
+            rp.deliver(self->state.gens.get(market, contact, task), false);
+          });
+  return rp;
+}
+
+/// Bumps the counter in Redis (INCR + PUBLISH); offline when Redis fails.
+caf::result<std::uint64_t> bump_in_redis(self_ptr self, const std::string& scope,
+                                         const std::string& market, const std::string& contact,
+                                         const std::string& task) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<std::uint64_t>();
+  self->request(st.deps.l2, l2_timeout(st), bump_atom_v, scope, market, contact, task)
+      .then(
+          [self, rp, scope, market, contact, task](std::uint64_t value,
+                                                   std::uint64_t epoch) mutable {
+            // A bump on a Redis that restarted empty must not leave this node
+            // max-merging the new value into old-life counters.
+            learn_epoch(self, epoch);
+            self->state.gens.advance(scope, market, contact, task, value);
+            rp.deliver(value);
+          },
+          [self, rp, scope, market, contact, task](const caf::error& err) mutable {
+            l2_failed(self, err);
+            rp.deliver(self->state.gens.bump_offline(scope, market, contact, task));
+            schedule_replay(self);
+          });
+  return rp;
+}
+
+caf::result<std::uint64_t> on_bump(self_ptr self, const std::string& scope,
+                                   const std::string& market, const std::string& contact,
+                                   const std::string& task) {
+  auto& st = self->state;
+  const auto kind = parse_invalidation_kind(scope);
+  if (!kind || *kind == invalidation::kind::key) {  // a key has no counter: erase it
+    return make_error(cache_errc::bad_request, "unknown scope \"" + scope + "\"");
+  }
+  invalidation inv;
+  inv.what = *kind;
+  inv.market = market;
+  inv.contact = contact;
+  inv.task = task;
+  // This node stops serving the old entries before anything else happens.
+  event(st, "l1_invalidated", static_cast<double>(evict(st, inv)));
+  event(st, "invalidation_" + scope);
+  if (!has_l2(st)) {
+    const auto next = next_local_generation(*kind, st.gens.get(market, contact, task));
+    st.gens.advance(scope, market, contact, task, next);
+    return next;
+  }
+  if (!l2_usable(st)) {
+    const auto next = st.gens.bump_offline(scope, market, contact, task);
+    schedule_replay(self);
+    return next;
+  }
+  return bump_in_redis(self, scope, market, contact, task);
+}
+
+caf::result<bool> on_erase(self_ptr self, const std::string& key) {
+  auto& st = self->state;
+  const bool local = st.l1->erase(key);
+  event(st, "invalidation_key");
+  if (!l2_usable(st)) {
+    return local;
+  }
+  auto rp = self->make_response_promise<bool>();
+  self->request(st.deps.l2, l2_timeout(st), erase_atom_v, key)
+      .then([rp, local](bool existed) mutable { rp.deliver(local || existed); },
+            [self, rp, local](const caf::error& err) mutable {
+              l2_failed(self, err);
+              rp.deliver(local);
+            });
+  return rp;
+}
+
+/// An invalidation from the pub/sub channel: learn the counter, evict L1.
+void on_invalidate(self_ptr self, const std::string& payload) {
+  auto& st = self->state;
+  auto inv = decode(payload);
+  if (!inv) {
+    event(st, "invalidation_malformed");
+    return;
+  }
+  if (inv->what != invalidation::kind::key) {
+    st.gens.advance(to_string(inv->what), inv->market, inv->contact, inv->task, inv->generation);
+  }
+  event(st, "pubsub_eviction", static_cast<double>(evict(st, *inv)));
+}
+
+void on_tick(self_ptr self) {
+  replay_bumps(self);
+  // A replay under way reschedules itself if it fails.
+  if (!self->state.replaying_bumps && bumps_pending(self->state)) {
+    schedule_replay(self);
+  }
+}
 
 cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
   auto& st = self->state;
@@ -707,209 +926,21 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
   const auto& cfg = *st.deps.config;
   st.l1 = std::make_unique<l1_store>(cfg.cache.l1_max_bytes);
   st.ttl = std::make_unique<ttl_policy>(ttl_policy::from_settings(cfg.cache));
-  st.router = std::make_unique<llm::model_router>(cfg.llm);
+  st.router = st.deps.router ? st.deps.router : std::make_shared<const llm::model_router>(cfg.llm);
   self->set_down_handler([](const caf::down_msg&) {});
   return {
-      [self](lookup_atom, cache_request& req) -> caf::result<cache_reply> {
-        auto& st = self->state;
-        const auto started = steady::now();
-        auto& u = req.unit;
-        if (req.call.task.empty()) {
-          req.call.task = u.task;
-        }
-        if (u.model.empty()) {
-          u.model = st.router->route(u.task, llm::estimate_input_tokens(req.call.request));
-        }
-        // The key names the model, so the gateway must not route elsewhere.
-        req.call.request.model = u.model;
-        if (st.gens.epoch() == 0) {
-          // Not heard from Redis yet, but the caller has: take its epoch
-          // (generation_table::upgrade would too; this also frees L1).
-          learn_epoch(self, u.generation.epoch);
-        }
-        const auto known = st.gens.upgrade(u.market_id, u.contact_id, u.task, u.generation);
-        if (known != u.generation) {
-          // The caller's snapshot is older than an invalidation this node has
-          // seen, or from a Redis life that has ended: never key with a
-          // generation that is already dead. (A snapshot without an epoch
-          // that only gains the known one is not stale, just unstamped.)
-          if (!same_counters(known, u.generation) ||
-              (u.generation.epoch != 0 && u.generation.epoch != known.epoch)) {
-            event(st, "generation_upgrade");
-          }
-          u.generation = known;
-        }
-        // Most of an L1 hit's own cost would be the never-cached rules. When
-        // their verdict follows from the key, an entry under this key was
-        // stored by a request they let through, so an L1 hit skips them.
-        const bool keyed_verdict = verdict_follows_key(u, req.question);
-        auto bypassed = [&] {
-          auto verdict = check_request(u, req.question);
-          if (!verdict.cacheable() && st.deps.metrics) {
-            st.deps.metrics->count_cache_bypass(u.task, verdict.reason);
-          }
-          return !verdict.cacheable();
-        };
-        if (!keyed_verdict && bypassed()) {
-          return call_through(self, std::move(req), outcome::bypass, started);
-        }
-        if (has_l2(st) && !req.generations_verified && has_contact(u.scope)) {
-          // Redis could not confirm this lead's generation: another node may
-          // have changed the lead. Serve nothing cached, store nothing.
-          event(st, "unverified_generations");
-          return call_through(self, std::move(req), outcome::miss, started);
-        }
-        auto digest = key_digest(u);
-        if (const auto* value = st.l1->get(digest, st.deps.time->now())) {
-          // L1 holds answers check_response let through (it refuses every
-          // name) or hits that passed names_someone_else on their way up from
-          // L2 or L3 for this key; when the key covers the question, that
-          // check's answer is this one's too, and the hit path stays cheap.
-          auto entry = decode_answer(*value);
-          if (entry && (keyed_verdict || !names_someone_else(st, req, *entry))) {
-            count(st, u.task, outcome::l1);
-            observe(st, tier::l1, started);
-            auto out = hit_reply(*entry, outcome::l1, std::move(digest));
-            if (st.deps.audit) {
-              audit(st, req.source_sid, req.call.contact, u.task, u.scope, u.generation, out,
-                    estimated_baseline(st, req.call, entry->model, entry->text));
-            }
-            return out;
-          }
-          st.l1->erase(digest);
-        }
-        if (keyed_verdict && bypassed()) {
-          return call_through(self, std::move(req), outcome::bypass, started);
-        }
-        auto rp = self->make_response_promise<cache_reply>();
-        waiter w{rp, started, req.source_sid, req.call.contact, u.generation, 0};
-        if (st.deps.audit) {
-          // A hit or coalesced wait saves about what this request would cost.
-          w.baseline_usd = estimated_baseline(st, req.call, u.model, {});
-        }
-        if (st.flights.join(digest, std::move(w))) {
-          return rp;  // a call for this key is in flight: wait for its answer
-        }
-        auto f = std::make_shared<fill>();
-        f->digest = std::move(digest);
-        if (auto text = semantic_text(st, req)) {
-          f->partition = partition(req.unit, req.semantic_input);
-          f->semantic_text = std::move(*text);
-        }
-        f->req = std::move(req);
-        lookup_l2(self, std::move(f));
-        return rp;
-      },
-      [self](generations_atom, std::string& market, std::string& contact,
-             std::string& task) -> caf::result<generations, bool> {
-        auto& st = self->state;
-        if (!has_l2(st)) {
-          return caf::result<generations, bool>{st.gens.get(market, contact, task), true};
-        }
-        if (!l2_usable(st)) {
-          replay_bumps(self);
-          return caf::result<generations, bool>{st.gens.get(market, contact, task), false};
-        }
-        auto rp = self->make_response_promise<generations, bool>();
-        self->request(st.deps.l2, l2_timeout(st), generations_atom_v, market, contact, task)
-            .then(
-                [self, rp, market, contact, task](const generations& g) mutable {
-                  learn_epoch(self, g.epoch);
-                  rp.deliver(self->state.gens.merge(market, contact, task, g), true);
-                },
-                [self, rp, market, contact, task](const caf::error& err) mutable {
-                  l2_failed(self, err);
-                  rp.deliver(self->state.gens.get(market, contact, task), false);
-                });
-        return rp;
+      [self](lookup_atom, cache_request& req) { return on_lookup(self, req); },
+      [self](generations_atom, std::string& market, std::string& contact, std::string& task) {
+        return on_generations(self, market, contact, task);
       },
       [self](bump_atom, std::string& scope, std::string& market, std::string& contact,
-             std::string& task) -> caf::result<std::uint64_t> {
-        auto& st = self->state;
-        const auto kind = parse_invalidation_kind(scope);
-        if (!kind || *kind == invalidation::kind::key) {  // a key has no counter: erase it
-          return make_error(cache_errc::bad_request, "unknown scope \"" + scope + "\"");
-        }
-        invalidation inv;
-        inv.what = *kind;
-        inv.market = market;
-        inv.contact = contact;
-        inv.task = task;
-        // This node stops serving the old entries before anything else happens.
-        event(st, "l1_invalidated", static_cast<double>(evict(st, inv)));
-        event(st, "invalidation_" + scope);
-        if (!has_l2(st)) {
-          const auto value = st.gens.get(market, contact, task);
-          const std::uint64_t next = (*kind == invalidation::kind::global    ? value.global
-                                      : *kind == invalidation::kind::market  ? value.market
-                                      : *kind == invalidation::kind::contact ? value.contact
-                                                                             : value.task) +
-                                     1;
-          st.gens.advance(scope, market, contact, task, next);
-          return next;
-        }
-        if (!l2_usable(st)) {
-          const auto next = st.gens.bump_offline(scope, market, contact, task);
-          schedule_replay(self);
-          return next;
-        }
-        auto rp = self->make_response_promise<std::uint64_t>();
-        self->request(st.deps.l2, l2_timeout(st), bump_atom_v, scope, market, contact, task)
-            .then(
-                [self, rp, scope, market, contact, task](std::uint64_t value,
-                                                         std::uint64_t epoch) mutable {
-                  // A bump on a Redis that restarted empty must not leave this
-                  // node max-merging the new value into old-life counters.
-                  learn_epoch(self, epoch);
-                  self->state.gens.advance(scope, market, contact, task, value);
-                  rp.deliver(value);
-                },
-                [self, rp, scope, market, contact, task](const caf::error& err) mutable {
-                  l2_failed(self, err);
-                  rp.deliver(self->state.gens.bump_offline(scope, market, contact, task));
-                  schedule_replay(self);
-                });
-        return rp;
-      },
-      [self](erase_atom, std::string& key) -> caf::result<bool> {
-        auto& st = self->state;
-        const bool local = st.l1->erase(key);
-        event(st, "invalidation_key");
-        if (!l2_usable(st)) {
-          return local;
-        }
-        auto rp = self->make_response_promise<bool>();
-        self->request(st.deps.l2, l2_timeout(st), erase_atom_v, key)
-            .then([rp, local](bool existed) mutable { rp.deliver(local || existed); },
-                  [self, rp, local](const caf::error& err) mutable {
-                    l2_failed(self, err);
-                    rp.deliver(local);
-                  });
-        return rp;
-      },
-      [self](invalidate_atom, const std::string& payload) {
-        auto& st = self->state;
-        auto inv = decode(payload);
-        if (!inv) {
-          event(st, "invalidation_malformed");
-          return;
-        }
-        if (inv->what != invalidation::kind::key) {
-          st.gens.advance(to_string(inv->what), inv->market, inv->contact, inv->task,
-                          inv->generation);
-        }
-        event(st, "pubsub_eviction", static_cast<double>(evict(st, *inv)));
-      },
+             std::string& task) { return on_bump(self, scope, market, contact, task); },
+      [self](erase_atom, std::string& key) { return on_erase(self, key); },
+      [self](invalidate_atom, const std::string& payload) { on_invalidate(self, payload); },
       [self](subscribed_atom, bool up) {
         event(self->state, up ? "pubsub_connected" : "pubsub_disconnected");
       },
-      [self](runtime::tick_atom) {
-        replay_bumps(self);
-        // A replay under way reschedules itself if it fails.
-        if (!self->state.replaying_bumps && bumps_pending(self->state)) {
-          schedule_replay(self);
-        }
-      },
+      [self](runtime::tick_atom) { on_tick(self); },
   };
 }
 

@@ -2,13 +2,14 @@
 
 #include "cache/embedding_worker.hpp"
 #include "cache/l2_worker.hpp"
-#include "cache/messages.hpp"
 #include "cache/semantic_writer.hpp"
 #include "config/market.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/llm_gateway.hpp"
-#include "runtime/metrics.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/cache_messages.hpp"
+#include "core/clock.hpp"
+#include "core/gateway_actor.hpp"
+#include "core/metrics.hpp"
+#include "core/type_ids.hpp"
+#include "integrations/llm/model_router.hpp"
 
 #include <caf/fwd.hpp>
 #include <caf/typed_actor.hpp>
@@ -102,6 +103,9 @@ struct cache_deps {
   /// Called on the cache's thread for every answered request (replay's audit
   /// and report); must be quick. Unset in serve.
   std::function<void(const cache_audit_record&)> audit;
+  /// Chooses each unit's model (it is part of the key); the node shares one
+  /// with the gateway. Unset: built from `config`.
+  std::shared_ptr<const llm::model_router> router;
 };
 
 cache_actor spawn_cache(caf::actor_system& sys, cache_deps deps);

@@ -2,24 +2,19 @@
 
 #include "cache/local_embedder.hpp"
 #include "cache/market_lexicon.hpp"
-#include "cache/remote_embedder.hpp"
 #include "integrations/postgres/semantic_store.hpp"
 
 #include <spdlog/spdlog.h>
 
 namespace openhouse::cache {
 
-namespace {
-
-std::unique_ptr<embedder> make_remote(const config::market_config& cfg) {
+std::unique_ptr<remote_embedder> make_remote_embedder(const config::market_config& cfg) {
   llm::client_options options;
   options.base_url = cfg.llm.base_url;
   options.api_key = cfg.llm.api_key;
   options.timeout = cfg.llm.timeout;
   return std::make_unique<remote_embedder>(options, cfg.cache.semantic.embedding_model);
 }
-
-}  // namespace
 
 std::shared_ptr<semantic_tier> make_semantic_tier(const config::market_config& cfg) {
   const auto& settings = cfg.cache.semantic;
@@ -29,7 +24,7 @@ std::shared_ptr<semantic_tier> make_semantic_tier(const config::market_config& c
   auto lex = market_lexicon(cfg);
   std::shared_ptr<const embedder> embed;
   if (settings.embedder == "openai") {
-    std::shared_ptr<embedder> remote = make_remote(cfg);
+    std::shared_ptr<embedder> remote = make_remote_embedder(cfg);
     try {
       // Learnt now, at start: the tier reads it on the cache's thread.
       spdlog::info("cache: semantic tier embeds with '{}' ({} floats) at {}",
@@ -52,7 +47,7 @@ embedder_factory embedding_factory(const config::market_config& cfg) {
     return [lex] { return std::make_unique<local_embedder>(lex); };
   }
   return [cfg] {
-    auto remote = make_remote(cfg);
+    auto remote = make_remote_embedder(cfg);
     remote->dimension();  // the probe: fails here, in the worker, if the endpoint is down
     return remote;
   };

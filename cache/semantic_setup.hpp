@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cache/embedding_worker.hpp"
+#include "cache/remote_embedder.hpp"
 #include "cache/semantic_tier.hpp"
 #include "config/market.hpp"
 
@@ -18,6 +19,11 @@ namespace openhouse::cache {
 /// (see embedding_factory). When the probe fails the tier is left out and a
 /// warning logged: the node serves without L3 rather than not at all.
 [[nodiscard]] std::shared_ptr<semantic_tier> make_semantic_tier(const config::market_config& cfg);
+
+/// The OpenAI-compatible embedder `embedder: openai` names: the market's
+/// LLM endpoint, key and timeout, and `cache.semantic.embedding_model`.
+[[nodiscard]] std::unique_ptr<remote_embedder> make_remote_embedder(
+    const config::market_config& cfg);
 
 /// Builds the embedder the embedding workers use for `cfg`'s semantic tier
 /// (one per worker: remote embedders are not thread-safe).

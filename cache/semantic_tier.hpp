@@ -5,6 +5,7 @@
 #include "cache/lexicon.hpp"
 #include "cache/text_normalizer.hpp"
 #include "cache/vector_index.hpp"
+#include "core/semantic_entry.hpp"
 
 #include <caf/meta/type_name.hpp>
 
@@ -22,36 +23,6 @@
 #include <vector>
 
 namespace openhouse::cache {
-
-/// One stored answer of the semantic tier: what the cache actor persists
-/// (PostgreSQL) and restores at start.
-struct semantic_entry {
-  using time_point = std::chrono::system_clock::time_point;
-
-  /// The tier's id of the entry (unique within one tier).
-  std::uint64_t id = 0;
-  /// The exact partition (`cache::partition()`): entries never match across.
-  std::string partition;
-  std::string task;
-  /// The free text that was embedded (the unit's semantic input).
-  std::string text;
-  /// The stored answer, opaque to the tier.
-  std::string value;
-  /// The message whose request filled the entry (for audits).
-  std::string source_sid;
-  /// The embedding of `text` (L2-normalised, the embedder's dimension).
-  std::vector<float> vector;
-  time_point created_at{};
-  /// Not served at or after this instant.
-  time_point expires_at{};
-};
-
-/// Lets CAF carry an entry in a message (to the semantic writer).
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, semantic_entry& x) {
-  return f(caf::meta::type_name("semantic_entry"), x.id, x.partition, x.task, x.text, x.value,
-           x.source_sid, x.vector, x.created_at, x.expires_at);
-}
 
 /// A semantic hit: the answer and why it was served.
 struct semantic_match {

@@ -1,8 +1,9 @@
 #pragma once
 
 #include "cache/semantic_tier.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "core/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>
@@ -17,9 +18,14 @@ namespace openhouse::cache {
 /// Persists the semantic tier's entries: the cache actor sends each
 /// `semantic_entry` it inserted and goes on at once; this detached actor
 /// buffers them and writes one COPY per batch (at `batch_size` entries or
-/// every `interval`), so libpqxx never blocks the cache actor. A failed write
-/// (database down, any libpqxx error) is logged and kept for the next attempt,
-/// up to `max_buffered`; an exit message flushes. `(erase_atom, prefix)`
+/// every `interval`), so libpqxx never blocks the cache actor. A row that
+/// PostgreSQL refuses (a NUL byte in text, a value no column takes) is
+/// isolated by halving the batch, dropped, logged once without its text and
+/// counted (`openhouse_semantic_rows_dropped_total{reason="refused"}`); the
+/// other rows are written. A write that finds the database unavailable (or
+/// fails for any reason not in the data) keeps its rows, up to
+/// `max_buffered`, and the next attempt waits `interval` doubled per failure
+/// up to `max_retry_interval`; an exit message flushes. `(erase_atom, prefix)`
 /// deletes the stored partitions with that prefix (and buffered entries of
 /// them); `flush_atom` writes now and answers how many entries are still
 /// buffered. Every `purge_interval` it deletes expired rows.
@@ -35,6 +41,10 @@ struct semantic_writer_options {
   std::chrono::milliseconds interval{500};
   std::size_t max_buffered = 50000;  ///< beyond this the oldest entries are dropped (logged)
   std::chrono::milliseconds purge_interval{std::chrono::minutes{10}};
+  /// Cap of the backoff between attempts while the database is unavailable.
+  std::chrono::milliseconds max_retry_interval{std::chrono::seconds{30}};
+  /// Counts dropped rows when set.
+  std::shared_ptr<runtime::metrics> metrics;
   /// The time expired rows are judged by; the system clock when null.
   std::shared_ptr<const runtime::clock> clock;
 };

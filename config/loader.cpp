@@ -1,7 +1,8 @@
 #include "config/loader.hpp"
 
-#include "integrations/crm/signature.hpp"
-#include "integrations/redis/client.hpp"
+#include "core/phone_number.hpp"
+#include "core/public_key.hpp"
+#include "core/redis_url.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -381,11 +382,6 @@ bool is_identifier(std::string_view s) {
   });
 }
 
-bool is_e164(std::string_view s) {
-  if (s.size() < 3 || s.size() > 16 || s[0] != '+' || s[1] == '0') return false;
-  return std::all_of(s.begin() + 1, s.end(), is_digit);
-}
-
 bool is_zip(std::string_view s) {
   return s.size() == 5 && std::all_of(s.begin(), s.end(), is_digit);
 }
@@ -535,8 +531,9 @@ void read_market(mapping& root, market_info& out) {
                : "unknown time zone \"" + s + "\" (not under " + std::string(zoneinfo_dir) + ")";
   });
   read_checked(m, "phone_number", out.phone_number, need::required, [](const std::string& s) {
-    return is_e164(s) ? std::string()
-                      : "must be an E.164 number like +19095550100 (got \"" + s + "\")";
+    return core::is_phone_number(s)
+               ? std::string()
+               : "must be an E.164 number like +19095550100 (got \"" + s + "\")";
   });
   read_cities(m, out.cities);
   m.read_string("help_text", out.help_text, need::required);
@@ -559,6 +556,11 @@ void read_server(mapping& root, server_settings& out) {
   m.read_string("admin_token", out.admin_token, need::optional);
   // "0s": stop at once (a single node, or a balancer told by other means).
   read_duration(m, "drain_delay", out.drain_delay, 0ms, 10min, "0s and 10m");
+  m.read_int("max_connections", out.max_connections, 16, 1'000'000);
+  m.read_int("max_header_bytes", out.max_header_bytes, 1024, 1024LL * 1024);
+  read_duration(m, "idle_timeout", out.idle_timeout, 100ms, 1h, "100ms and 1h");
+  read_duration(m, "header_timeout", out.header_timeout, 100ms, 10min, "100ms and 10m");
+  read_duration(m, "body_timeout", out.body_timeout, 100ms, 10min, "100ms and 10m");
   m.finish();
 }
 
@@ -580,6 +582,10 @@ void read_twilio(mapping& root, twilio_settings& out) {
     return s.starts_with("http://") || s.starts_with("https://")
                ? std::string()
                : "must start with http:// or https:// (got \"" + s + "\")";
+  });
+  read_checked(m, "url_fragment", out.url_fragment, need::optional, [](const std::string& s) {
+    return s.starts_with('#') ? std::string()
+                              : "must start with # (got \"" + s + "\"), e.g. #rc=3&rp=ct,rt,5xx";
   });
   m.finish();
 }
@@ -652,6 +658,9 @@ void read_runtime(mapping& root, runtime_settings& out) {
   if (m.read_int("turn_lease_ms", lease, 1000, 600000)) {
     out.turn_lease = std::chrono::milliseconds(lease);
   }
+  using namespace std::chrono_literals;
+  read_duration(m, "orphan_max_age", out.orphan_max_age, 0ms, 24h, "0s and 24h");
+  read_duration(m, "orphan_poll", out.orphan_poll, 100ms, 1h, "100ms and 1h");
   m.finish();
 }
 
@@ -1249,29 +1258,24 @@ void read_follow_up(mapping& root, reply_mode mode, follow_up_settings& out) {
 }  // namespace
 
 load_result load_market_string(std::string_view yaml_text, const env_lookup& env) {
-  load_result result;
   YAML::Node document;
   try {
     document = YAML::Load(std::string(yaml_text));
   } catch (const YAML::ParserException& e) {
-    result.errors.push_back(
-        config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML syntax error: " + e.msg});
-    return result;
+    return unexpected{config_errors{
+        config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML syntax error: " + e.msg}}};
   } catch (const YAML::Exception& e) {
-    result.errors.push_back(
-        config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML error: " + e.msg});
-    return result;
+    return unexpected{config_errors{
+        config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML error: " + e.msg}}};
   }
 
   reader r(env);
   if (!document.IsDefined() || document.IsNull()) {
-    result.errors.push_back(config_error{"", 1, "the document is empty"});
-    return result;
+    return unexpected{config_errors{config_error{"", 1, "the document is empty"}}};
   }
   if (!document.IsMap()) {
-    result.errors.push_back(config_error{
-        "", line_of(document), "expected a mapping at the top level, got " + kind_of(document)});
-    return result;
+    return unexpected{config_errors{config_error{
+        "", line_of(document), "expected a mapping at the top level, got " + kind_of(document)}}};
   }
 
   market_config cfg;
@@ -1297,25 +1301,21 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   read_follow_up(root, cfg.twilio.mode, cfg.follow_up);
   root.finish();
 
-  result.errors = r.take_errors();
-  if (result.errors.empty()) result.config = std::move(cfg);
-  return result;
+  auto errors = r.take_errors();
+  if (!errors.empty()) return unexpected{std::move(errors)};
+  return cfg;
 }
 
 load_result load_market_file(const std::string& path, const env_lookup& env) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    load_result result;
-    result.errors.push_back(
-        config_error{"", 0, "cannot read file: " + std::string(std::strerror(errno))});
-    return result;
+    return unexpected{config_errors{
+        config_error{"", 0, "cannot read file: " + std::string(std::strerror(errno))}}};
   }
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) {
-    load_result result;
-    result.errors.push_back(config_error{"", 0, "cannot read file"});
-    return result;
+    return unexpected{config_errors{config_error{"", 0, "cannot read file"}}};
   }
   return load_market_string(text.str(), env);
 }
@@ -1323,11 +1323,11 @@ load_result load_market_file(const std::string& path, const env_lookup& env) {
 int check_config_command(const std::string& path, std::ostream& out, std::ostream& err,
                          const env_lookup& env) {
   const load_result result = load_market_file(path, env);
-  if (result.ok()) {
+  if (result) {
     out << "ok\n";
     return 0;
   }
-  for (const auto& e : result.errors) err << to_string(e, path) << '\n';
+  for (const auto& e : result.error()) err << to_string(e, path) << '\n';
   return 1;
 }
 

@@ -8,6 +8,7 @@
 
 #include "config/env_expand.hpp"
 #include "config/market.hpp"
+#include "core/expected.hpp"
 
 /// Loading and validating a market YAML into config::market_config.
 ///
@@ -30,12 +31,12 @@ struct config_error {
 /// Renders "FILE:LINE: KEY: MESSAGE" ("FILE:LINE: MESSAGE" when the key is empty).
 std::string to_string(const config_error& e, std::string_view file);
 
-/// The outcome of a load: a config only when there were no errors at all.
-struct load_result {
-  std::optional<market_config> config;
-  std::vector<config_error> errors;  ///< sorted by line
-  bool ok() const { return errors.empty() && config.has_value(); }
-};
+/// Every problem found in a document, sorted by line; never empty.
+using config_errors = std::vector<config_error>;
+
+/// The outcome of a load: a config only when there were no errors at all,
+/// else all of them (the project's `expected`, see README "Errors").
+using load_result = expected<market_config, config_errors>;
 
 /// Parses and validates one market document.
 load_result load_market_string(std::string_view yaml_text, const env_lookup& env);

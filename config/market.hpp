@@ -43,6 +43,17 @@ struct server_settings {
   /// this long before it closes its listener: the time a load balancer needs
   /// to see the failing health check and stop sending (e.g. 2 checks 2 s apart).
   std::chrono::milliseconds drain_delay{5000};
+  /// Open connections at most (`max_connections`); beyond it a new one
+  /// displaces the connection waiting longest for a request, or is closed
+  /// when all are answering one. Lowered to the open-file limit at start.
+  std::size_t max_connections = 1000;
+  std::size_t max_header_bytes = 16 * 1024;  ///< a request with more gets 431
+  /// A request's first byte must come within `idle_timeout` (after connecting
+  /// or the previous answer), its headers within `header_timeout` of that
+  /// byte, its body within `body_timeout` of the headers.
+  std::chrono::milliseconds idle_timeout{30000};
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{10000};
 };
 
 enum class reply_mode { twiml, rest };
@@ -55,6 +66,10 @@ struct twilio_settings {
   /// Where Twilio posts delivery reports of REST sends (StatusCallback); ""
   /// : none requested. Normally {public_url}/webhooks/twilio/status.
   std::string status_callback;
+  /// Connection overrides the webhook URL carries in Twilio's console (e.g.
+  /// "#rc=3&rp=ct,rt,5xx": retry on a connect or read timeout or a 5xx); a
+  /// signature over the URL with them is accepted too. "" : none.
+  std::string url_fragment;
 };
 
 struct crm_settings {
@@ -99,6 +114,14 @@ struct runtime_settings {
   /// the lead) before it takes over, so a node that dies mid-turn blocks the
   /// lead for at most this long. Above reply.budget.
   std::chrono::milliseconds turn_lease{15000};
+  /// A lead's message stored without a reply (its turn was cut off by a
+  /// crash, or its store write failed) is picked up by a node once its lease
+  /// ran out: answered through the outbox (twilio.mode rest) while younger
+  /// than this, flagged for a person when older or in TwiML mode (whose
+  /// HTTP answer is gone).
+  std::chrono::milliseconds orphan_max_age{600000};
+  /// How often each node looks for such messages (and once at start).
+  std::chrono::milliseconds orphan_poll{30000};
 };
 
 /// Default minimum cacheable prefix of a model by its class: Anthropic's

@@ -3,7 +3,7 @@
 #include "agents/handoff_policy.hpp"
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>

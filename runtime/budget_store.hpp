@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runtime/metrics.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/metrics.hpp"
+#include "core/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>

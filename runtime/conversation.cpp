@@ -9,12 +9,12 @@
 #include "agents/intent.hpp"
 #include "agents/intent_unit.hpp"
 #include "agents/lead_state.hpp"
+#include "agents/lead_update.hpp"
 #include "agents/opt_out_rule.hpp"
 #include "agents/repeat_request.hpp"
 #include "agents/reply_policy.hpp"
+#include "agents/temperature_override.hpp"
 #include "agents/unit_scope.hpp"
-#include "integrations/crm/lead_update.hpp"
-#include "integrations/crm/temperature_override.hpp"
 
 #include <fmt/format.h>
 
@@ -602,7 +602,7 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   auto parsed = agents::parse_intent(answer.answer.response.text);
-                  auto* ranking = std::get_if<agents::intent_ranking>(&parsed);
+                  auto* ranking = parsed ? &parsed.value() : nullptr;
                   auto& st = self->state;
                   st.turn.provenance.units.push_back(
                       unit_provenance_of(agents::intent_task, answer));

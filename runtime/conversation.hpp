@@ -6,16 +6,16 @@
 #include "agents/intent.hpp"
 #include "agents/lead_state.hpp"
 #include "agents/opt_out_rule.hpp"
-#include "agents/turn_provenance.hpp"
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "core/time_zone.hpp"
+#include "core/turn_provenance.hpp"
+#include "core/type_ids.hpp"
 #include "runtime/bot.hpp"
-#include "runtime/clock.hpp"
 #include "runtime/delay.hpp"
-#include "runtime/metrics.hpp"
 #include "runtime/store_worker.hpp"
-#include "runtime/time_zone.hpp"
-#include "runtime/type_ids.hpp"
 
 #include <caf/actor_clock.hpp>
 #include <caf/typed_actor.hpp>

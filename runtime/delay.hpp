@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runtime/type_ids.hpp"
+#include "core/type_ids.hpp"
 
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>

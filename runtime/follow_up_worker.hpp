@@ -1,12 +1,12 @@
 #pragma once
 
 #include "config/market.hpp"
-#include "runtime/clock.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "core/time_zone.hpp"
+#include "core/type_ids.hpp"
 #include "runtime/lead_zones.hpp"
-#include "runtime/metrics.hpp"
 #include "runtime/outbox_worker.hpp"
-#include "runtime/time_zone.hpp"
-#include "runtime/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>

@@ -2,7 +2,7 @@
 
 #include "agents/follow_up.hpp"
 #include "config/market.hpp"
-#include "runtime/time_zone.hpp"
+#include "core/time_zone.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -54,7 +54,7 @@ struct gateway_state {
   static inline const char* name = "llm_gateway";
 
   gateway_deps deps;
-  std::unique_ptr<llm::model_router> router;
+  std::shared_ptr<const llm::model_router> router;
   std::unique_ptr<llm::retry_policy> retry;
   std::unique_ptr<llm::circuit_breaker> breaker;
   /// This node's own spending: what budgets are decided on when the fleet's
@@ -241,7 +241,7 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_deps deps) {
   auto& st = self->state;
   st.deps = std::move(deps);
   const auto& llm_cfg = st.deps.config->llm;
-  st.router = std::make_unique<llm::model_router>(llm_cfg);
+  st.router = st.deps.router ? st.deps.router : std::make_shared<const llm::model_router>(llm_cfg);
   st.retry = std::make_unique<llm::retry_policy>(llm_cfg.retry);
   st.breaker = std::make_unique<llm::circuit_breaker>(llm_cfg.breaker);
   st.budget = std::make_unique<llm::budget_tracker>(llm_cfg.budgets);

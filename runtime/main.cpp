@@ -1,19 +1,20 @@
 // openhouse: the command-line entry point. Each subcommand parses its own
 // flags, prints --help, and fails with one line and a non-zero exit code.
 
-#include "agents/transcript.hpp"
 #include "cache/local_embedder.hpp"
 #include "cache/market_lexicon.hpp"
-#include "cache/remote_embedder.hpp"
 #include "cache/semantic_eval.hpp"
+#include "cache/semantic_setup.hpp"
 #include "cache/semantic_tier.hpp"
 #include "config/loader.hpp"
+#include "core/phone_number.hpp"
+#include "core/shutdown_signal.hpp"
+#include "core/transcript.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/ledger.hpp"
 #include "integrations/postgres/store.hpp"
 #include "runtime/node.hpp"
 #include "runtime/replay.hpp"
-#include "runtime/shutdown_signal.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -123,13 +124,13 @@ std::shared_ptr<const config::market_config> load_config(const parsed_args& p,
     throw usage_error(std::string{command} + ": --config FILE is required");
   }
   auto result = config::load_market_file(i->second, config::process_env());
-  if (!result.ok()) {
-    for (const auto& e : result.errors) {
+  if (!result.has_value()) {
+    for (const auto& e : result.error()) {
       std::cerr << config::to_string(e, i->second) << '\n';
     }
     return nullptr;
   }
-  return std::make_shared<const config::market_config>(std::move(*result.config));
+  return std::make_shared<const config::market_config>(std::move(*result));
 }
 
 int cmd_serve(const args& a) {
@@ -236,6 +237,25 @@ int cmd_sim_llm(const args& a) {
   return llm::run_simulator(opts, std::cout);
 }
 
+/// The process environment, where each of `not_needed` that is unset or
+/// empty reads "unset-NAME": a command that never uses those variables
+/// loads a market file that requires them.
+config::env_lookup env_with_placeholders(std::set<std::string> not_needed) {
+  return [real_env = config::process_env(), not_needed = std::move(not_needed)](
+             const std::string& name) -> std::optional<std::string> {
+    auto value = real_env(name);
+    if (not_needed.count(name) > 0 && (!value || value->empty())) return "unset-" + name;
+    return value;
+  };
+}
+
+/// The variables only the HTTP front reads: Twilio signatures, CRM
+/// webhooks, the admin endpoint.
+std::set<std::string> front_secrets() {
+  return {"TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID", "OPENHOUSE_CRM_SECRET",
+          "OPENHOUSE_ADMIN_TOKEN"};
+}
+
 /// Threshold of a task the market lists no threshold for: the built-in
 /// embedder's tuned value (its guard-backed operating point), so that a pairs
 /// file may score tasks the market does not match semantically yet.
@@ -288,22 +308,16 @@ int cmd_eval_semantic(const args& a) {
   }
   // Scoring touches neither PostgreSQL, Redis nor Twilio: secrets the market
   // file requires for serving get a placeholder when unset.
-  const auto real_env = config::process_env();
-  const config::env_lookup env = [real_env](const std::string& name) -> std::optional<std::string> {
-    static const std::set<std::string> not_needed{
-        "OPENHOUSE_DATABASE_URL", "OPENHOUSE_REDIS_URL",  "TWILIO_AUTH_TOKEN",
-        "TWILIO_ACCOUNT_SID",     "OPENHOUSE_CRM_SECRET", "OPENHOUSE_ADMIN_TOKEN"};
-    auto value = real_env(name);
-    if (not_needed.count(name) > 0 && (!value || value->empty())) return "unset-" + name;
-    return value;
-  };
-  auto loaded = config::load_market_file(config_path->second, env);
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors)
+  auto not_needed = front_secrets();
+  not_needed.insert({"OPENHOUSE_DATABASE_URL", "OPENHOUSE_REDIS_URL"});
+  auto loaded =
+      config::load_market_file(config_path->second, env_with_placeholders(std::move(not_needed)));
+  if (!loaded.has_value()) {
+    for (const auto& e : loaded.error())
       std::cerr << config::to_string(e, config_path->second) << '\n';
     return 1;
   }
-  const auto& cfg = *loaded.config;
+  const auto& cfg = *loaded;
   std::ifstream in(p.positional[0]);
   if (!in) {
     std::cerr << "openhouse eval-semantic: cannot read " << p.positional[0] << '\n';
@@ -319,12 +333,7 @@ int cmd_eval_semantic(const args& a) {
   const auto lex = cache::market_lexicon(cfg);
   std::unique_ptr<cache::embedder> embed;
   if (cfg.cache.semantic.embedder == "openai") {
-    llm::client_options options;
-    options.base_url = cfg.llm.base_url;
-    options.api_key = cfg.llm.api_key;
-    options.timeout = cfg.llm.timeout;
-    auto remote =
-        std::make_unique<cache::remote_embedder>(options, cfg.cache.semantic.embedding_model);
+    auto remote = cache::make_remote_embedder(cfg);
     std::vector<std::string> texts;
     for (const auto& pair : pairs) {
       texts.push_back(pair.a);
@@ -350,16 +359,7 @@ int cmd_eval_semantic(const args& a) {
 
 /// Secrets only the HTTP front needs (Twilio signatures, CRM webhooks, the
 /// admin endpoint) get a placeholder when unset: replay has no front.
-config::env_lookup front_secrets_optional() {
-  const auto real_env = config::process_env();
-  return [real_env](const std::string& name) -> std::optional<std::string> {
-    static const std::set<std::string> not_needed{"TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID",
-                                                  "OPENHOUSE_CRM_SECRET", "OPENHOUSE_ADMIN_TOKEN"};
-    auto value = real_env(name);
-    if (not_needed.count(name) > 0 && (!value || value->empty())) return "unset-" + name;
-    return value;
-  };
-}
+config::env_lookup front_secrets_optional() { return env_with_placeholders(front_secrets()); }
 
 int cmd_replay(const args& a) {
   if (wants_help(a)) {
@@ -422,8 +422,8 @@ int cmd_replay(const args& a) {
     throw usage_error("replay: --config FILE is required");
   }
   auto loaded = config::load_market_file(config_path->second, front_secrets_optional());
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors)
+  if (!loaded.has_value()) {
+    for (const auto& e : loaded.error())
       std::cerr << config::to_string(e, config_path->second) << '\n';
     return 1;
   }
@@ -440,9 +440,8 @@ int cmd_replay(const args& a) {
     options.labels_path = i->second;
   }
   try {
-    return runtime::run_replay(
-        std::make_shared<const config::market_config>(std::move(*loaded.config)), options,
-        std::cout);
+    return runtime::run_replay(std::make_shared<const config::market_config>(std::move(*loaded)),
+                               options, std::cout);
   } catch (const runtime::replay_error& e) {
     std::cerr << "openhouse replay: " << e.what() << '\n';
     return 1;
@@ -468,7 +467,7 @@ int cmd_conversation(const args& a) {
     throw usage_error("conversation: exactly one PHONE is required");
   }
   const auto& phone = p.positional[0];
-  if (!agents::is_e164(phone)) {
+  if (!core::is_phone_number(phone)) {
     throw usage_error("conversation: PHONE must be an E.164 number like +19095551234, not '" +
                       phone + "'");
   }
@@ -477,14 +476,14 @@ int cmd_conversation(const args& a) {
     throw usage_error("conversation: --config FILE is required");
   }
   auto loaded = config::load_market_file(config_path->second, front_secrets_optional());
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors)
+  if (!loaded.has_value()) {
+    for (const auto& e : loaded.error())
       std::cerr << config::to_string(e, config_path->second) << '\n';
     return 1;
   }
   agents::lead_transcript transcript;
   try {
-    postgres::store db{loaded.config->storage.database_url, loaded.config->market.id};
+    postgres::store db{loaded->storage.database_url, loaded->market.id};
     transcript = db.transcript(phone);
   } catch (const std::exception& e) {
     // libpq's messages span lines; the command's error is one.
@@ -496,8 +495,8 @@ int cmd_conversation(const args& a) {
     return 1;
   }
   if (!transcript.found) {
-    std::cerr << "openhouse conversation: no lead " << phone << " in market '"
-              << loaded.config->market.id << "'\n";
+    std::cerr << "openhouse conversation: no lead " << phone << " in market '" << loaded->market.id
+              << "'\n";
     return 1;
   }
   std::cout << agents::format_transcript(transcript);

@@ -55,6 +55,13 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
                        node_options options)
     : config(std::move(cfg)), time(std::move(options.time)), metrics(std::move(options.metrics)) {
   zone = std::make_shared<const time_zone>(time_zone::load(config->market.timezone));
+  start_llm(sys);
+  start_cache(sys, options);
+  start_conversations(sys, options);
+  health = spawn_health_worker(sys, config->storage, config->market.id);
+}
+
+void node_parts::start_llm(caf::actor_system& sys) {
   workers = spawn_llm_pool(sys, config->llm);
   ledger = spawn_ledger_writer(sys, config->storage.database_url, config->market.id);
   gateway_deps gw;
@@ -64,6 +71,9 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   gw.workers = workers;
   gw.ledger = ledger;
   gw.metrics = metrics;
+  // One router for the gateway and the cache: the model a unit's key names
+  // is the model the gateway calls.
+  gw.router = models = std::make_shared<const llm::model_router>(config->llm);
   // Daily caps count the fleet's spending, in Redis (each node's own while
   // Redis is down).
   gw.budget_store = budget_store = spawn_budget_store(
@@ -72,7 +82,9 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
                             config->market.id, config->cache.redis_timeout},
       metrics);
   gateway = spawn_gateway(sys, gw);
+}
 
+void node_parts::start_cache(caf::actor_system& sys, node_options& options) {
   cache::l2_settings l2s;
   l2s.redis_url = config->storage.redis_url;
   l2s.prefix = config->cache.redis_prefix;
@@ -83,6 +95,7 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   cd.gateway = gateway;
   cd.l2 = l2 = cache::spawn_l2(sys, l2s);
   cd.metrics = metrics;
+  cd.router = models;
   cd.audit = std::move(options.audit);
   if ((cd.semantic = cache::make_semantic_tier(*config))) {
     if (options.restore_semantic) {
@@ -94,8 +107,10 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
         spdlog::warn("cache: semantic entries not restored: {}", e.what());
       }
     }
-    cd.semantic_writer = semantic_writer =
-        cache::spawn_semantic_writer(sys, config->storage.database_url, config->market.id);
+    cache::semantic_writer_options writer_options;
+    writer_options.metrics = metrics;  // rows PostgreSQL refuses are counted
+    cd.semantic_writer = semantic_writer = cache::spawn_semantic_writer(
+        sys, config->storage.database_url, config->market.id, writer_options);
     if (cd.semantic->embedding().blocking()) {
       cd.embedding = embedding =
           cache::spawn_embedding_workers(sys, cache::embedding_factory(*config));
@@ -114,7 +129,9 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
         },
         [target](bool up) { caf::anon_send(target, cache::subscribed_atom_v, up); });
   }
+}
 
+void node_parts::start_conversations(caf::actor_system& sys, const node_options& options) {
   conversation_deps deps;
   deps.config = config;
   deps.time = time;
@@ -138,7 +155,7 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
     deps.faq = std::make_shared<const agents::faq_catalog>(config->faq, std::move(cities));
   }
   router = sys.spawn(conversation_router, deps);
-  health = spawn_health_worker(sys, config->storage, config->market.id);
+  if (options.outbox) orphans = spawn_orphan_worker(sys, {config, time, metrics, router, {}, true});
 }
 
 node_parts::~node_parts() { shutdown(); }
@@ -154,13 +171,14 @@ void node_parts::shutdown() {
   // Conversations first, then what they use; the ledger last so that it
   // writes the rows of the final calls.
   for (const auto& a :
-       {caf::actor_cast<caf::actor>(router), caf::actor_cast<caf::actor>(bots.lead),
-        caf::actor_cast<caf::actor>(bots.buyer), caf::actor_cast<caf::actor>(bots.seller),
-        caf::actor_cast<caf::actor>(cache), caf::actor_cast<caf::actor>(l2),
-        caf::actor_cast<caf::actor>(semantic_writer), caf::actor_cast<caf::actor>(embedding),
-        caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(budget_store),
-        caf::actor_cast<caf::actor>(store), caf::actor_cast<caf::actor>(workers),
-        caf::actor_cast<caf::actor>(health), caf::actor_cast<caf::actor>(ledger)}) {
+       {caf::actor_cast<caf::actor>(orphans), caf::actor_cast<caf::actor>(router),
+        caf::actor_cast<caf::actor>(bots.lead), caf::actor_cast<caf::actor>(bots.buyer),
+        caf::actor_cast<caf::actor>(bots.seller), caf::actor_cast<caf::actor>(cache),
+        caf::actor_cast<caf::actor>(l2), caf::actor_cast<caf::actor>(semantic_writer),
+        caf::actor_cast<caf::actor>(embedding), caf::actor_cast<caf::actor>(gateway),
+        caf::actor_cast<caf::actor>(budget_store), caf::actor_cast<caf::actor>(store),
+        caf::actor_cast<caf::actor>(workers), caf::actor_cast<caf::actor>(health),
+        caf::actor_cast<caf::actor>(ledger)}) {
     if (a) {
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }

@@ -2,16 +2,17 @@
 
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "core/time_zone.hpp"
 #include "runtime/bot.hpp"
-#include "runtime/clock.hpp"
 #include "runtime/conversation_router.hpp"
 #include "runtime/health_worker.hpp"
 #include "runtime/ledger_writer.hpp"
 #include "runtime/llm_gateway.hpp"
 #include "runtime/llm_worker.hpp"
-#include "runtime/metrics.hpp"
+#include "runtime/orphan_worker.hpp"
 #include "runtime/store_worker.hpp"
-#include "runtime/time_zone.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <caf/fwd.hpp>
@@ -70,6 +71,8 @@ class node_parts {
   std::shared_ptr<const clock> time;
   std::shared_ptr<runtime::metrics> metrics;
   std::shared_ptr<const time_zone> zone;  ///< the market's
+  /// The model router the gateway and the cache share.
+  std::shared_ptr<const llm::model_router> models;
   llm_actor workers;
   ledger_actor ledger;
   gateway_actor gateway;
@@ -82,8 +85,17 @@ class node_parts {
   store_actor store;
   router_actor router;
   health_actor health;
+  orphan_actor orphans;  ///< turns a crash cut off (serve only: options.outbox)
 
  private:
+  /// LLM workers, ledger, budget store and gateway.
+  void start_llm(caf::actor_system& sys);
+  /// L2 workers, the semantic tier and its writer, the cache, and the
+  /// invalidation subscriber; takes `options.audit`.
+  void start_cache(caf::actor_system& sys, node_options& options);
+  /// Store workers, the bots and the conversation router.
+  void start_conversations(caf::actor_system& sys, const node_options& options);
+
   std::unique_ptr<redis::subscriber> invalidations_;
   bool stopped_ = false;
 };

@@ -1,10 +1,10 @@
 #include "runtime/outbox_worker.hpp"
 
 #include "agents/compliance.hpp"
+#include "agents/outbox_retry.hpp"
 #include "integrations/crm/api_request.hpp"
 #include "integrations/postgres/store.hpp"
 #include "integrations/twilio/rest_request.hpp"
-#include "runtime/outbox_retry.hpp"
 
 #include <caf/all.hpp>
 

@@ -1,11 +1,11 @@
 #pragma once
 
 #include "config/market.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "core/type_ids.hpp"
 #include "integrations/http/outbound_client.hpp"
 #include "integrations/postgres/outbox.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/metrics.hpp"
-#include "runtime/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>

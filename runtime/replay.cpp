@@ -4,14 +4,15 @@
 #include "agents/compliance.hpp"
 #include "agents/facts_unit.hpp"
 #include "agents/intent_unit.hpp"
-#include "agents/lead_state.hpp"
-#include "agents/question_flow.hpp"
 #include "cache/llm_cache.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/store.hpp"
 #include "runtime/follow_up_worker.hpp"
 #include "runtime/lead_zones.hpp"
 #include "runtime/node_parts.hpp"
+#include "runtime/replay_figures.hpp"
+#include "runtime/replay_report.hpp"
+#include "runtime/replay_tally.hpp"
 
 #include <caf/all.hpp>
 
@@ -19,16 +20,12 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include <algorithm>
-#include <cmath>
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <mutex>
 #include <random>
-#include <set>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -89,31 +86,18 @@ std::string with_database(const std::string& url, const std::string& db) {
 
 std::string random_tag() {
   std::random_device rd;
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%d_%08x", static_cast<int>(getpid()), rd());
-  return buf;
+  std::array<char, 24> buf{};
+  std::snprintf(buf.data(), buf.size(), "%d_%08x", static_cast<int>(getpid()), rd());
+  return buf.data();
 }
-
-/// A database created for one replay and dropped after it.
-/// What the stored follow-ups look like from outside the worker.
-struct follow_up_check {
-  std::size_t stored = 0;  ///< follow-up messages in the database
-  /// Written at a local time in the quiet window, on the market's clock or
-  /// on the clock of a zone of the lead's area code: must be 0.
-  std::size_t in_quiet_hours = 0;
-  std::size_t in_lead_quiet_hours = 0;  ///< of those, the market's clock was clear
-  std::size_t after_opt_out = 0;        ///< to a lead opted out at that moment: must be 0
-};
 
 /// Reads every follow-up of `market` and checks its time against the quiet
 /// window (agents::quiet_for_lead: in `zone` and in the lead's zones) and
 /// against the lead's STOP/START history (time, opted out), oldest first, as
 /// the trace sent them.
-follow_up_check check_follow_ups(
-    const std::string& database_url, const std::string& market, const config::quiet_hours& quiet,
-    const time_zone& zone, const lead_zones& leads,
-    const std::unordered_map<std::string, std::vector<std::pair<std::int64_t, bool>>>&
-        opt_history) {
+follow_up_check check_follow_ups(const std::string& database_url, const std::string& market,
+                                 const config::quiet_hours& quiet, const time_zone& zone,
+                                 const lead_zones& leads, const opt_history_map& opt_history) {
   follow_up_check out;
   pqxx::connection c{database_url};
   pqxx::nontransaction tx{c};
@@ -144,6 +128,7 @@ follow_up_check check_follow_ups(
   return out;
 }
 
+/// A database created for one replay and dropped after it.
 class scratch_database {
  public:
   explicit scratch_database(std::string admin_url)
@@ -169,70 +154,6 @@ class scratch_database {
   std::string admin_url_;
   std::string name_;
 };
-
-/// Sums every sample of a counter family in a Prometheus text exposition
-/// (only those whose labels contain `label`, when given).
-double sum_family(const std::string& text, std::string_view family, std::string_view label = {}) {
-  double total = 0;
-  std::istringstream in{text};
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#' || !line.starts_with(family)) {
-      continue;
-    }
-    const char next = line.size() > family.size() ? line[family.size()] : '\0';
-    if (next != '{' && next != ' ') {
-      continue;  // another family sharing the prefix
-    }
-    if (!label.empty() && line.find(label) == std::string::npos) {
-      continue;
-    }
-    const auto space = line.rfind(' ');
-    if (space != std::string::npos) {
-      total += std::stod(line.substr(space + 1));
-    }
-  }
-  return total;
-}
-
-double percentile(std::vector<double> sorted, double p) {
-  if (sorted.empty()) {
-    return 0;
-  }
-  std::sort(sorted.begin(), sorted.end());
-  // Nearest rank.
-  const auto rank =
-      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
-}
-
-double round_to(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
-
-/// Per task: requests, hits, cost and baseline — where the money goes.
-struct task_tally {
-  std::size_t requests = 0;
-  std::size_t hits = 0;
-  double cost = 0;
-  double baseline = 0;
-};
-
-json by_task_json(const std::map<std::string, task_tally>& by_task) {
-  json out = json::object();
-  for (const auto& [task, t] : by_task) {
-    out[task] = {{"requests", t.requests},
-                 {"hits", t.hits},
-                 {"cost_usd", round_to(t.cost, 6)},
-                 {"baseline_cost_usd", round_to(t.baseline, 6)}};
-  }
-  return out;
-}
-
-bool is_hit(cache::outcome o) {
-  return o == cache::outcome::l1 || o == cache::outcome::l2 || o == cache::outcome::l3;
-}
 
 /// Progress on stderr: a redrawn bar on a terminal, a line per 10% otherwise.
 class progress {
@@ -361,49 +282,67 @@ std::unordered_set<std::string> read_opt_out_labels(const std::string& path) {
   return out;
 }
 
-int run_replay(std::shared_ptr<const config::market_config> loaded, const replay_options& options,
-               std::ostream& out) {
+namespace {
+
+/// The files of one replay, read and opened before anything starts, so a bad
+/// path fails at once.
+struct replay_files {
   std::vector<trace_event> events;
+  std::optional<std::unordered_set<std::string>> opt_out_labels;
+  std::ofstream report;
+  std::ofstream audit;  ///< not open: no audit asked
+};
+
+replay_files open_files(const replay_options& options) {
+  replay_files files;
   {
     std::ifstream in{options.trace_path};
     if (!in) {
       throw replay_error("cannot read " + options.trace_path);
     }
-    events = read_trace(in, options.trace_path);
+    files.events = read_trace(in, options.trace_path);
   }
-  std::optional<std::unordered_set<std::string>> opt_out_labels;
   if (!options.labels_path.empty()) {
-    opt_out_labels = read_opt_out_labels(options.labels_path);
+    files.opt_out_labels = read_opt_out_labels(options.labels_path);
   }
-  std::ofstream report_file{options.report_path};
-  if (!report_file) {
+  files.report.open(options.report_path);
+  if (!files.report) {
     throw replay_error("cannot write " + options.report_path);
   }
-  std::ofstream audit_file;
   if (!options.audit_path.empty()) {
-    audit_file.open(options.audit_path);
-    if (!audit_file) {
+    files.audit.open(options.audit_path);
+    if (!files.audit) {
       throw replay_error("cannot write " + options.audit_path);
     }
   }
+  return files;
+}
 
-  // The configuration is immutable: the replay's own copy gets a Redis
-  // prefix of its own (a clean cache, every generation at 0), the simulator
-  // and, when asked, a scratch database.
-  auto cfg = std::make_shared<config::market_config>(*loaded);
-  cfg->cache.redis_prefix = loaded->cache.redis_prefix + ":replay:" + random_tag();
-  std::unique_ptr<scratch_database> scratch;
+/// What the replay runs against, kept until the report is written.
+struct replay_environment {
+  std::unique_ptr<scratch_database> scratch;  ///< dropped last
+  std::unique_ptr<llm::sim_server> sim;       ///< null: an outside simulator
+  std::shared_ptr<const config::market_config> config;
+};
+
+/// The configuration is immutable: the replay's own copy gets a Redis prefix
+/// of its own (a clean cache, every generation at 0), the simulator and, when
+/// asked, a scratch database, migrated.
+replay_environment prepare_environment(const config::market_config& loaded,
+                                       const replay_options& options) {
+  replay_environment env;
+  auto cfg = std::make_shared<config::market_config>(loaded);
+  cfg->cache.redis_prefix = loaded.cache.redis_prefix + ":replay:" + random_tag();
   if (options.scratch_db) {
-    scratch = std::make_unique<scratch_database>(cfg->storage.database_url);
-    cfg->storage.database_url = scratch->url();
+    env.scratch = std::make_unique<scratch_database>(cfg->storage.database_url);
+    cfg->storage.database_url = env.scratch->url();
   }
-  std::unique_ptr<llm::sim_server> sim;
   if (options.sim_url.empty()) {
     llm::simulator_options sim_opts;
     sim_opts.latency = std::chrono::milliseconds{0};
-    sim = std::make_unique<llm::sim_server>(sim_opts);
-    sim->start();
-    cfg->llm.base_url = sim->base_url();
+    env.sim = std::make_unique<llm::sim_server>(sim_opts);
+    env.sim->start();
+    cfg->llm.base_url = env.sim->base_url();
   } else {
     cfg->llm.base_url = options.sim_url;
   }
@@ -411,442 +350,242 @@ int run_replay(std::shared_ptr<const config::market_config> loaded, const replay
     postgres::store db{cfg->storage.database_url, cfg->market.id};
     db.migrate();
   }
-  std::shared_ptr<const config::market_config> config = cfg;
+  env.config = std::move(cfg);
+  return env;
+}
 
+/// The virtual time of one replay.
+struct replay_time {
+  std::shared_ptr<const time_zone> zone;
+  clock::time_point start;
+  std::shared_ptr<manual_clock> time;
+  /// The zones of leads' area codes, loaded once for the worker and the
+  /// check; null when the market sends no follow-ups.
+  std::shared_ptr<const lead_zones> lead_clocks;
+};
+
+replay_time make_time(const config::market_config& config) {
+  replay_time out;
+  out.zone = std::make_shared<const time_zone>(time_zone::load(config.market.timezone));
+  out.start = virtual_start(*out.zone);
+  out.time = std::make_shared<manual_clock>(out.start);
+  if (config.follow_up.enabled) out.lead_clocks = std::make_shared<const lead_zones>();
+  return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// The node's actors while the trace runs, and the replay's bookkeeping.
+struct trace_session {
+  const config::market_config& config;
+  node_parts& parts;
+  caf::scoped_actor& self;
+  manual_clock& time;
+  replay_tally& tally;
+  std::chrono::milliseconds deadline;
+  follow_up_actor follow_ups;   ///< unset when the market sends none
+  clock::time_point next_tick;  ///< the follow-up worker's next poll
+};
+
+/// The contact's generation as the cache knows it now.
+void read_generation(trace_session& s, const std::string& contact) {
+  s.self
+      ->request(s.parts.cache, std::chrono::seconds{10}, cache::generations_atom_v,
+                s.config.market.id, contact, std::string{agents::reply_task})
+      .receive(
+          [&](const cache::generations& g, bool) { s.tally.generation_read(contact, g.contact); },
+          [&](const caf::error& e) {
+            spdlog::warn("replay: generations of {} not read: {}", contact, to_string(e));
+          });
+}
+
+/// The one message the runtime starts itself: when the market sends
+/// follow-ups, the same worker as serve's is ticked at every poll boundary of
+/// the virtual clock up to `until`, so quiet hours and `after` hold them as
+/// they would.
+void tick_follow_ups(trace_session& s, clock::time_point until) {
+  for (; s.follow_ups && s.next_tick <= until; s.next_tick += s.config.follow_up.poll) {
+    s.time.set(s.next_tick);
+    s.self->request(s.follow_ups, std::chrono::seconds{60}, tick_atom_v)
+        .receive([&](std::int32_t written, bool held) { s.tally.follow_up_tick(written, held); },
+                 [&](const caf::error& err) {
+                   spdlog::warn("replay: follow-up tick failed: {}", to_string(err));
+                 });
+  }
+}
+
+/// An SMS: the same path as POST /webhooks/twilio/sms, one turn at a time.
+void replay_sms(trace_session& s, const trace_event& e) {
+  const bool repeated = s.tally.begin_sms(e);
+  inbound_sms msg{e.sid, e.from, e.to, e.body, s.time.now_ms()};
+  const auto t0 = std::chrono::steady_clock::now();
+  std::optional<turn_result> result;
+  s.self->request(s.parts.router, s.deadline, std::move(msg))
+      .receive([&](const turn_result& r) { result = r; },
+               [&](const caf::error& err) {
+                 spdlog::warn("replay: line {} (sid {}): turn failed: {}", e.line, e.sid,
+                              to_string(err));
+               });
+  s.tally.end_sms(e, repeated, result, s.time.now_ms(), seconds_since(t0) * 1000.0);
+  if (!repeated) {
+    read_generation(s, e.from);
+  }
+}
+
+/// A CRM change: the same path as POST /webhooks/crm; the lead's conversation
+/// applies it (tags diffed against the stored ones, a person's temperature,
+/// fields into facts, a generation bump when it must).
+void replay_crm(trace_session& s, const trace_event& e) {
+  crm_event ev;
+  ev.kind = e.type;
+  ev.contact = e.contact;
+  ev.add_tags = e.add;
+  ev.remove_tags = e.remove;
+  ev.fields = e.fields;
+  ev.received_at_ms = s.time.now_ms();
+  std::optional<crm_result> result;
+  s.self->request(s.parts.router, s.deadline, std::move(ev))
+      .receive([&](const crm_result& r) { result = r; },
+               [&](const caf::error& err) {
+                 spdlog::warn("replay: line {}: CRM change not applied: {}", e.line,
+                              to_string(err));
+               });
+  s.tally.crm_change(e, result);
+  read_generation(s, e.contact);
+}
+
+/// What driving the trace leaves for the report.
+struct driven_trace {
+  std::vector<cache::cache_audit_record> records;  ///< in the order the cache answered
+  std::string metrics_text;                        ///< rendered before shutdown
+  double wall_seconds = 0;
+};
+
+/// Runs the node's actors (node_parts, as serve does) through the trace,
+/// event by event, the virtual clock moving to each event's time.
+driven_trace drive_trace(const replay_environment& env, const replay_time& vt,
+                         const std::vector<trace_event>& events, replay_tally& tally) {
+  const auto& config = env.config;
   // Everything the cache answers, in the order it answered.
   std::mutex audit_mutex;
-  std::vector<cache::cache_audit_record> records;
-
-  const auto zone = time_zone::load(config->market.timezone);
-  const auto start = virtual_start(zone);
-  // The zones of leads' area codes, loaded once for the worker and the check.
-  std::shared_ptr<const lead_zones> lead_clocks;
-  if (config->follow_up.enabled) lead_clocks = std::make_shared<const lead_zones>();
-  auto time = std::make_shared<manual_clock>(start);
+  driven_trace out;
   auto metrics = std::make_shared<runtime::metrics>();
-
-  // Tallies.
-  std::size_t messages = 0, replies = 0, duplicate_deliveries = 0, duplicate_replies = 0,
-              opt_outs = 0, messages_after_opt_out = 0, failed_turns = 0, fallbacks = 0,
-              crm_tags_applied = 0, crm_tags_not_applied = 0, crm_updates_applied = 0,
-              crm_updates_not_applied = 0, crm_person_temperatures = 0, crm_fields_rejected = 0,
-              opt_outs_missed = 0, opt_outs_labelled = 0, multi_question_replies = 0,
-              known_fact_questions = 0;
-  std::map<std::string, std::size_t> opt_outs_by_rule;  // the rule that recognised each
-  // What leads receive: every escalation by reason, who is muted (and why)
-  // at the end, and first deliveries left without a reply that should have
-  // had one.
-  std::map<std::string, std::size_t> escalations;
-  std::unordered_map<std::string, std::string> muted_for;  // contact -> escalation reason
-  std::size_t unanswered_inbound = 0;
-  std::size_t answerable_inbound = 0;
-  std::size_t follow_ups_written = 0, follow_up_ticks_held = 0;
-  std::set<std::string> contacts;
-  // contact -> (time, opted out) at each STOP/START, for checking follow-ups
-  std::unordered_map<std::string, std::vector<std::pair<std::int64_t, bool>>> opt_history;
-  std::unordered_map<std::string, bool> seen_sids;               // sid -> answered
-  std::unordered_map<std::string, bool> opted_out;               // contact -> opted out
-  std::unordered_map<std::string, std::uint64_t> known;          // contact -> contact generation
-  std::unordered_map<std::string, std::uint64_t> known_at_turn;  // sid -> generation before it
-  std::vector<double> latencies;
-  latencies.reserve(events.size());
-  double sim_before = 0;
-  if (sim) {
-    sim_before = sim->logic().stats().value("requests", 0.0);
-  }
-
   const auto wall_start = std::chrono::steady_clock::now();
-  auto seconds_since = [](std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  std::string metrics_text;
   {
     node_config caf_cfg;
     caf::actor_system sys{caf_cfg};
     node_options node_opts;
-    node_opts.time = time;
+    node_opts.time = vt.time;
     node_opts.metrics = metrics;
     node_opts.restore_semantic = false;  // a clean slate: only this run's entries
-    node_opts.audit = [&audit_mutex, &records](const cache::cache_audit_record& r) {
+    node_opts.audit = [&audit_mutex, &out](const cache::cache_audit_record& r) {
       std::lock_guard lock{audit_mutex};
-      records.push_back(r);
+      out.records.push_back(r);
     };
     node_parts parts{sys, config, std::move(node_opts)};
-    const auto deadline = turn_deadline(*config);
-    const auto& market = config->market.id;
     caf::scoped_actor self{sys};
-
-    // The contact's generation as the cache knows it now.
-    auto read_generation = [&](const std::string& contact) {
-      self->request(parts.cache, std::chrono::seconds{10}, cache::generations_atom_v, market,
-                    contact, std::string{agents::reply_task})
-          .receive([&](const cache::generations& g,
-                       bool) { known[contact] = std::max(known[contact], g.contact); },
-                   [&](const caf::error& e) {
-                     spdlog::warn("replay: generations of {} not read: {}", contact, to_string(e));
-                   });
-    };
-
-    // The one message the runtime starts itself: when the market sends
-    // follow-ups, the same worker as serve's is ticked at every poll boundary
-    // of the virtual clock, so quiet hours and `after` hold them as they would.
-    follow_up_actor follow_ups;
+    trace_session s{*config, parts,
+                    self,    *vt.time,
+                    tally,   turn_deadline(*config),
+                    {},      vt.start + config->follow_up.poll};
     if (config->follow_up.enabled) {
       follow_up_deps fd;
       fd.config = config;
-      fd.time = time;
+      fd.time = vt.time;
       fd.zone = parts.zone;
       fd.metrics = metrics;
-      fd.poll = false;  // ticked below, on the virtual clock
-      fd.leads = lead_clocks;
-      follow_ups = spawn_follow_up_worker(sys, std::move(fd));
+      fd.poll = false;  // ticked by tick_follow_ups, on the virtual clock
+      fd.leads = vt.lead_clocks;
+      s.follow_ups = spawn_follow_up_worker(sys, std::move(fd));
     }
-    auto next_tick = start + config->follow_up.poll;
-    auto tick_until = [&](clock::time_point until) {
-      for (; follow_ups && next_tick <= until; next_tick += config->follow_up.poll) {
-        time->set(next_tick);
-        self->request(follow_ups, std::chrono::seconds{60}, tick_atom_v)
-            .receive(
-                [&](std::int32_t written, bool held) {
-                  follow_ups_written += static_cast<std::size_t>(written);
-                  follow_up_ticks_held += held ? 1 : 0;
-                },
-                [&](const caf::error& err) {
-                  spdlog::warn("replay: follow-up tick failed: {}", to_string(err));
-                });
-      }
-    };
 
     progress bar{events.size()};
     std::size_t done = 0;
     for (const auto& e : events) {
       // Principle 6: the clock only moves forward, and only once every
       // earlier event has been answered (the loop is sequential).
-      const auto at = start + std::chrono::duration_cast<clock::time_point::duration>(
-                                  std::chrono::duration<double>(e.t));
-      tick_until(at);
-      if (at > time->now()) {
-        time->set(at);
+      const auto at = vt.start + std::chrono::duration_cast<clock::time_point::duration>(
+                                     std::chrono::duration<double>(e.t));
+      tick_follow_ups(s, at);
+      if (at > vt.time->now()) {
+        vt.time->set(at);
       }
       if (e.type == "sms") {
-        ++messages;
-        contacts.insert(e.from);
-        const bool repeated = seen_sids.count(e.sid) > 0;
-        if (repeated) {
-          ++duplicate_deliveries;
-        } else {
-          known_at_turn[e.sid] = known[e.from];
-        }
-        inbound_sms msg{e.sid, e.from, e.to, e.body, time->now_ms()};
-        const auto t0 = std::chrono::steady_clock::now();
-        std::optional<turn_result> result;
-        self->request(parts.router, deadline, std::move(msg))
-            .receive([&](const turn_result& r) { result = r; },
-                     [&](const caf::error& err) {
-                       ++failed_turns;
-                       spdlog::warn("replay: line {} (sid {}): turn failed: {}", e.line, e.sid,
-                                    to_string(err));
-                     });
-        latencies.push_back(seconds_since(t0) * 1000.0);
-        if (!repeated) {
-          // A turn's result says whether the lead is muted after it; a
-          // failed turn changes nothing.
-          if (result && !result->escalation.empty()) {
-            ++escalations[result->escalation];
-            muted_for[e.from] = result->escalation;
-          } else if (result && result->muted) {
-            muted_for.try_emplace(e.from, "before the replay");
-          } else if (result) {
-            muted_for.erase(e.from);
-          }
-          const auto& done_by = result ? result->compliance : std::string{};
-          const auto reason = muted_for.find(e.from);
-          // A lead who asked for a person waits for that person; an opt-out
-          // is answered by its confirmation or, rightly, by nothing.
-          const bool excused = done_by.starts_with("opt_out") || done_by == "suppressed" ||
-                               (reason != muted_for.end() && reason->second == "human_request");
-          if (!excused) {
-            ++answerable_inbound;
-            if (!result || result->reply.empty()) ++unanswered_inbound;
-          }
-        }
-        if (result) {
-          const bool new_reply = !result->reply.empty() && !result->duplicate;
-          if (!result->reply.empty()) {
-            ++replies;
-          }
-          if (result->fallback) {
-            ++fallbacks;
-          }
-          if (repeated && new_reply && seen_sids[e.sid]) {
-            ++duplicate_replies;
-          }
-          if (new_reply && !repeated) {
-            // What the lead reads: one question at most, and none whose
-            // answer the lead's state already holds.
-            const auto questions = agents::questions_in(result->reply);
-            multi_question_replies += questions.size() >= 2 ? 1 : 0;
-            const auto& facts = result->facts;
-            const bool known = std::any_of(questions.begin(), questions.end(), [&](const auto& q) {
-              const auto asked = agents::facts_asked(q);
-              return std::any_of(asked.begin(), asked.end(),
-                                 [&](const auto& f) { return agents::fact_known(facts, f); });
-            });
-            known_fact_questions += known ? 1 : 0;
-            if (known) {
-              spdlog::debug("replay: {} asks a known fact: {} (facts {})", e.sid, result->reply,
-                            agents::facts_to_json(result->facts));
-            }
-          }
-          if (!repeated) {
-            const auto& done_by = result->compliance;
-            const bool was_out = opted_out[e.from];
-            if (done_by.starts_with("opt_out")) {
-              // The reply is the one confirmation, and only on the first opt-out.
-              ++opt_outs;
-              ++opt_outs_by_rule[done_by.size() > 8 ? done_by.substr(8) : "keyword"];
-              if (was_out && new_reply) {
-                ++messages_after_opt_out;
-              }
-              opted_out[e.from] = true;
-              opt_history[e.from].emplace_back(time->now_ms(), true);
-            } else if (done_by == "opt_in") {
-              opted_out[e.from] = false;
-              opt_history[e.from].emplace_back(time->now_ms(), false);
-            } else if (opt_out_labels && opt_out_labels->count(e.sid) > 0) {
-              // The labels say opt-out and the runtime did not honour it: its
-              // reply is a text after an opt-out, and so is every later one.
-              ++opt_outs_missed;
-              if (new_reply) {
-                ++messages_after_opt_out;
-              }
-              opted_out[e.from] = true;
-              opt_history[e.from].emplace_back(time->now_ms(), true);
-            } else if (was_out && new_reply) {
-              ++messages_after_opt_out;
-            }
-            if (opt_out_labels && opt_out_labels->count(e.sid) > 0) {
-              ++opt_outs_labelled;
-            }
-          }
-          seen_sids[e.sid] = seen_sids[e.sid] || new_reply;
-        } else {
-          seen_sids.emplace(e.sid, false);
-        }
-        if (!repeated) {
-          read_generation(e.from);
-        }
+        replay_sms(s, e);
       } else {
-        // The same path as POST /webhooks/crm: the lead's conversation applies
-        // the change (tags diffed against the stored ones, a person's
-        // temperature, fields into facts, a generation bump when it must).
-        const bool tags = e.type == "crm_tag";
-        crm_event ev;
-        ev.kind = e.type;
-        ev.contact = e.contact;
-        ev.add_tags = e.add;
-        ev.remove_tags = e.remove;
-        ev.fields = e.fields;
-        ev.received_at_ms = time->now_ms();
-        self->request(parts.router, deadline, std::move(ev))
-            .receive(
-                [&](const crm_result& r) {
-                  ++(tags ? crm_tags_applied : crm_updates_applied);
-                  crm_person_temperatures += r.person_temperature ? 1 : 0;
-                  crm_fields_rejected += r.fields_rejected.size();
-                  if (r.released) muted_for.erase(e.contact);
-                },
-                [&](const caf::error& err) {
-                  ++(tags ? crm_tags_not_applied : crm_updates_not_applied);
-                  spdlog::warn("replay: line {}: CRM change not applied: {}", e.line,
-                               to_string(err));
-                });
-        read_generation(e.contact);
+        replay_crm(s, e);
       }
       bar.update(++done, seconds_since(wall_start));
     }
-    if (follow_ups) {
-      caf::anon_send_exit(follow_ups, caf::exit_reason::user_shutdown);
+    if (s.follow_ups) {
+      caf::anon_send_exit(s.follow_ups, caf::exit_reason::user_shutdown);
     }
-    metrics_text = metrics->render();
+    out.metrics_text = metrics->render();
     parts.shutdown();
   }
-  const double wall_seconds = seconds_since(wall_start);
-
-  // The report, from the audit records (the cache's own account of every unit).
+  out.wall_seconds = seconds_since(wall_start);
   std::lock_guard lock{audit_mutex};
-  std::size_t l1 = 0, l2 = 0, l3 = 0, misses = 0, bypasses = 0, coalesced = 0, stale = 0;
-  double cost = 0, baseline = 0;
-  std::map<std::string, task_tally> by_task;
-  std::uint64_t verifications = 0;
+  return out;
+}
+
+/// Every follow-up stored, checked on its own against the market's quiet
+/// hours and the leads' STOP/START as the trace sent them.
+follow_up_check audit_follow_ups(const config::market_config& config, const replay_time& vt,
+                                 const replay_tally& tally) {
+  if (!config.follow_up.enabled) {
+    return {};
+  }
+  return check_follow_ups(config.storage.database_url, config.market.id, config.quiet, *vt.zone,
+                          *vt.lead_clocks, tally.opt_history());
+}
+
+void write_audit(std::ostream& audit, const std::vector<cache::cache_audit_record>& records) {
   for (const auto& r : records) {
-    if (r.verification) {
-      // The background check of a sampled L3 hit: not a request, but real
-      // spending (the baseline would not have made it).
-      ++verifications;
-      cost += r.cost_usd;
-      continue;
-    }
-    switch (r.outcome) {
-      case cache::outcome::l1:
-        ++l1;
-        break;
-      case cache::outcome::l2:
-        ++l2;
-        break;
-      case cache::outcome::l3:
-        ++l3;
-        break;
-      case cache::outcome::miss:
-        ++misses;
-        break;
-      case cache::outcome::bypass:
-        ++bypasses;
-        break;
-      case cache::outcome::coalesced:
-        ++coalesced;
-        break;
-    }
-    cost += r.cost_usd;
-    baseline += r.baseline_cost_usd;
-    auto& tally = by_task[r.task];
-    ++tally.requests;
-    tally.hits += is_hit(r.outcome) ? 1 : 0;
-    tally.cost += r.cost_usd;
-    tally.baseline += r.baseline_cost_usd;
-    // Only a unit that reads the lead's state can be stale for the lead; a
-    // shared (market or global) unit reads only PII-free text.
-    if (is_hit(r.outcome) && cache::has_contact(r.unit_scope)) {
-      // The contact's generation at that moment: what the replay knew before
-      // the turn (its own bumps, earlier turns) or what the turn itself read,
-      // whichever is newer.
-      std::uint64_t current = r.request_generation.contact;
-      if (auto i = known_at_turn.find(r.sid); i != known_at_turn.end()) {
-        current = std::max(current, i->second);
-      }
-      const bool other_life = r.entry_generation.epoch != 0 && r.request_generation.epoch != 0 &&
-                              r.entry_generation.epoch != r.request_generation.epoch;
-      if (r.entry_generation.contact < current || other_life) {
-        ++stale;
-      }
-    }
-    if (audit_file) {
-      json line{{"sid", r.sid},
-                {"contact", r.contact},
-                {"task", r.task},
-                {"outcome", std::string{cache::to_string(r.outcome)}}};
-      line["scope"] = std::string{cache::to_string(r.unit_scope)};
-      if (is_hit(r.outcome)) {
-        line["source_sid"] = r.source_sid;
-      }
-      line["cost_usd"] = round_to(r.cost_usd, 8);
-      line["baseline_cost_usd"] = round_to(r.baseline_cost_usd, 8);
-      if (r.outcome == cache::outcome::l3) {
-        line["similarity"] = round_to(r.similarity, 4);
-      }
-      audit_file << line.dump() << '\n';
+    if (!r.verification) {
+      audit << audit_line(r).dump() << '\n';
     }
   }
-  // Every follow-up stored, checked on its own against the market's quiet
-  // hours and the leads' STOP/START as the trace sent them.
-  follow_up_check follow_up_audit;
-  if (config->follow_up.enabled) {
-    follow_up_audit = check_follow_ups(config->storage.database_url, config->market.id,
-                                       config->quiet, zone, *lead_clocks, opt_history);
-    messages_after_opt_out += follow_up_audit.after_opt_out;
+}
+
+}  // namespace
+
+int run_replay(const std::shared_ptr<const config::market_config>& loaded,
+               const replay_options& options, std::ostream& out) {
+  auto files = open_files(options);
+  auto env = prepare_environment(*loaded, options);
+  const auto vt = make_time(*env.config);
+  const double sim_before = env.sim ? env.sim->logic().stats().value("requests", 0.0) : 0;
+
+  replay_tally tally{std::move(files.opt_out_labels)};
+  auto driven = drive_trace(env, vt, files.events, tally);
+
+  // The report, from the audit records (the cache's own account of every
+  // unit), the tally and the node's metrics.
+  replay_outcome outcome;
+  outcome.tally = &tally;
+  outcome.cache = tally_cache(driven.records, tally.known_at_turn());
+  if (files.audit.is_open()) {
+    write_audit(files.audit, driven.records);
   }
-  double provider_calls = sum_family(metrics_text, "openhouse_llm_provider_calls_total");
-  std::string provider_calls_source = "metrics";
-  if (sim) {
-    provider_calls = sim->logic().stats().value("requests", 0.0) - sim_before;
-    provider_calls_source = "simulator";
-    sim->stop();
+  outcome.follow_ups_enabled = env.config->follow_up.enabled;
+  outcome.follow_ups = audit_follow_ups(*env.config, vt, tally);
+  outcome.provider_calls = sum_family(driven.metrics_text, "openhouse_llm_provider_calls_total");
+  outcome.provider_calls_source = "metrics";
+  if (env.sim) {
+    outcome.provider_calls = env.sim->logic().stats().value("requests", 0.0) - sim_before;
+    outcome.provider_calls_source = "simulator";
+    env.sim->stop();
   }
-  json report{
-      {"messages", messages},
-      {"llm_requests", records.size() - verifications},
-      {"provider_calls", static_cast<std::uint64_t>(provider_calls)},
-      {"hits", {{"l1", l1}, {"l2", l2}, {"l3", l3}}},
-      {"misses", misses},
-      {"bypasses", bypasses},
-      {"coalesced", coalesced},
-      {"l3_verifications", verifications},
-      {"by_task", by_task_json(by_task)},
-      {"cost_usd", round_to(cost, 6)},
-      {"baseline_cost_usd", round_to(baseline, 6)},
-      {"savings_pct", baseline > 0 ? round_to(100.0 * (1.0 - cost / baseline), 2) : 0.0},
-      {"cost_per_lead_usd",
-       contacts.empty() ? 0.0 : round_to(cost / static_cast<double>(contacts.size()), 6)},
-      {"leads", contacts.size()},
-      {"replies", replies},
-      {"multi_question_replies", multi_question_replies},
-      {"known_fact_questions", known_fact_questions},
-      {"duplicate_deliveries", duplicate_deliveries},
-      {"duplicate_replies", duplicate_replies},
-      {"opt_outs", opt_outs},
-      {"opt_outs_by_rule", opt_outs_by_rule},
-      {"messages_after_opt_out", messages_after_opt_out},
-      {"handoffs",
-       static_cast<std::uint64_t>(sum_family(metrics_text, "openhouse_handoffs_total"))},
-      {"temperature_changes",
-       static_cast<std::uint64_t>(sum_family(metrics_text, "openhouse_temperature_changes_total"))},
-      {"stale_served", stale},
-      {"escalations", escalations},
-      {"leads_muted", muted_for.size()},
-      {"leads_muted_by_reason",
-       [&] {
-         std::map<std::string, std::size_t> by_reason;
-         for (const auto& [contact, reason] : muted_for) ++by_reason[reason];
-         return by_reason;
-       }()},
-      {"unanswered_inbound", unanswered_inbound},
-      {"answerable_inbound", answerable_inbound},
-      {"holding_replies",
-       static_cast<std::uint64_t>(
-           sum_family(metrics_text, "openhouse_compliance_events_total", R"(event="hold_reply")"))},
-      {"agent_notes",
-       {{"hot_lead", static_cast<std::uint64_t>(sum_family(
-                         metrics_text, "openhouse_agent_requests_total", R"(kind="hot_lead")"))},
-        {"tour", static_cast<std::uint64_t>(
-                     sum_family(metrics_text, "openhouse_agent_requests_total", R"(kind="tour")"))},
-        {"valuation",
-         static_cast<std::uint64_t>(
-             sum_family(metrics_text, "openhouse_agent_requests_total", R"(kind="valuation")"))}}},
-      {"latency_ms",
-       {{"p50", round_to(percentile(latencies, 50), 3)},
-        {"p95", round_to(percentile(latencies, 95), 3)},
-        {"p99", round_to(percentile(latencies, 99), 3)}}},
-      {"failed_turns", failed_turns},
-      {"fallback_replies", fallbacks},
-      {"crm",
-       {{"tags_applied", crm_tags_applied},
-        {"tags_not_applied", crm_tags_not_applied},
-        {"updates_applied", crm_updates_applied},
-        {"updates_not_applied", crm_updates_not_applied},
-        {"person_temperatures", crm_person_temperatures},
-        {"fields_rejected", crm_fields_rejected}}},
-      {"follow_ups",
-       {{"enabled", config->follow_up.enabled},
-        {"sent", follow_ups_written},
-        {"stored", follow_up_audit.stored},
-        {"in_quiet_hours", follow_up_audit.in_quiet_hours},
-        {"in_lead_quiet_hours", follow_up_audit.in_lead_quiet_hours},
-        {"held_for_lead_quiet_hours",
-         static_cast<std::uint64_t>(sum_family(metrics_text, "openhouse_follow_ups_total",
-                                               R"(outcome="lead_quiet_hours")"))},
-        {"after_opt_out", follow_up_audit.after_opt_out},
-        {"ticks_held_for_quiet_hours", follow_up_ticks_held}}},
-      {"provider_calls_source", provider_calls_source},
-      {"events", events.size()},
-      {"wall_seconds", round_to(wall_seconds, 3)},
-  };
-  if (opt_out_labels) {
-    report["opt_outs_labelled"] = opt_outs_labelled;
-    report["opt_outs_missed"] = opt_outs_missed;
-  }
-  report_file << report.dump(2) << '\n';
+  outcome.metrics_text = std::move(driven.metrics_text);
+  outcome.events = files.events.size();
+  outcome.wall_seconds = driven.wall_seconds;
+
+  const auto report = build_report(outcome);
+  files.report << report.dump(2) << '\n';
   out << report.dump(2) << '\n';
-  return failed_turns == 0 ? 0 : 1;
+  return tally.counts().failed_turns == 0 ? 0 : 1;
 }
 
 }  // namespace openhouse::runtime

@@ -57,7 +57,7 @@ struct replay_options {
 /// midnight of 2026-01-05 in the market's zone, writes the report (and the
 /// audit), prints the report to `out`. Progress goes to stderr: a bar on a
 /// terminal, a line per 10% otherwise. Throws replay_error on a bad trace.
-int run_replay(std::shared_ptr<const config::market_config> cfg, const replay_options& options,
-               std::ostream& out);
+int run_replay(const std::shared_ptr<const config::market_config>& loaded,
+               const replay_options& options, std::ostream& out);
 
 }  // namespace openhouse::runtime

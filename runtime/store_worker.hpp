@@ -1,8 +1,8 @@
 #pragma once
 
 #include "config/market.hpp"
+#include "core/type_ids.hpp"
 #include "integrations/postgres/outbox.hpp"
-#include "runtime/type_ids.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>

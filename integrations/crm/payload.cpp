@@ -1,5 +1,9 @@
 #include "integrations/crm/payload.hpp"
 
+#include "core/phone_number.hpp"
+#include "core/text.hpp"
+#include "core/utf8.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -17,12 +21,11 @@ struct bad_payload {
   std::string why;
 };
 
-std::string lower(std::string_view s) {
-  std::string out{s};
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using core::to_lower_ascii;
+
+/// A JSON string as the runtime stores text: a "\u0000" escape (or another
+/// control character) is dropped, as at the SMS front door.
+std::string clean(const json& s) { return core::clean_text(s.get_ref<const std::string&>()); }
 
 /// A string member; absent or null gives "" unless required.
 std::string text(const json& j, const char* name, bool required = false) {
@@ -32,10 +35,11 @@ std::string text(const json& j, const char* name, bool required = false) {
     return {};
   }
   if (!it->is_string()) throw bad_payload{std::string{"\""} + name + "\" must be a string"};
-  if (required && it->get<std::string>().empty()) {
+  auto value = clean(*it);
+  if (required && value.empty()) {
     throw bad_payload{std::string{"\""} + name + "\" must not be empty"};
   }
-  return it->get<std::string>();
+  return value;
 }
 
 /// The first of several alternative names that is present.
@@ -49,7 +53,7 @@ std::string first_of(const json& j, std::initializer_list<const char*> names, bo
 
 std::string phone_of(const json& j, std::initializer_list<const char*> names) {
   auto phone = first_of(j, names, true);
-  if (!is_e164(phone)) {
+  if (!core::is_phone_number(phone)) {
     throw bad_payload{"\"" + std::string{*names.begin()} + "\" is not an E.164 number"};
   }
   return phone;
@@ -77,7 +81,7 @@ delivery meta_of(const json& j, std::string type) {
 /// A custom field's value as the facts schema reads it: text.
 std::string field_text(const json& v, const std::string& key) {
   if (v.is_null()) return {};
-  if (v.is_string()) return v.get<std::string>();
+  if (v.is_string()) return clean(v);
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number()) return v.dump();
   if (v.is_array()) {
@@ -86,7 +90,7 @@ std::string field_text(const json& v, const std::string& key) {
       if (!item.is_string() && !item.is_number()) {
         throw bad_payload{"custom field \"" + key + "\" has a list of non-scalars"};
       }
-      out += (out.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.dump());
+      out += (out.empty() ? "" : ", ") + (item.is_string() ? clean(item) : item.dump());
     }
     return out;
   }
@@ -97,7 +101,10 @@ std::map<std::string, std::string> fields_of(const json& j) {
   std::map<std::string, std::string> out;
   if (const auto it = j.find("customData"); it != j.end() && !it->is_null()) {
     if (!it->is_object()) throw bad_payload{"\"customData\" must be an object"};
-    for (const auto& [key, value] : it->items()) out[key] = field_text(value, key);
+    for (const auto& [key, value] : it->items()) {
+      const auto name = core::clean_text(key);
+      out[name] = field_text(value, name);
+    }
   }
   if (const auto it = j.find("customFields"); it != j.end() && !it->is_null()) {
     if (!it->is_array()) throw bad_payload{"\"customFields\" must be a list"};
@@ -124,7 +131,7 @@ std::optional<std::vector<std::string>> tags_of(const json& j, bool required) {
   std::vector<std::string> tags;
   for (const auto& t : *it) {
     if (!t.is_string()) throw bad_payload{"\"tags\" must be a list of strings"};
-    tags.push_back(t.get<std::string>());
+    tags.push_back(clean(t));
   }
   return tags;
 }
@@ -132,13 +139,9 @@ std::optional<std::vector<std::string>> tags_of(const json& j, bool required) {
 }  // namespace
 
 bool inbound_message::for_bots() const {
-  return lower(direction) == "inbound" && (message_type.empty() || lower(message_type) == "sms" ||
-                                           lower(message_type) == "type_sms");
-}
-
-bool is_e164(std::string_view s) {
-  if (s.size() < 9 || s.size() > 16 || s.front() != '+') return false;
-  return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return to_lower_ascii(direction) == "inbound" &&
+         (message_type.empty() || to_lower_ascii(message_type) == "sms" ||
+          to_lower_ascii(message_type) == "type_sms");
 }
 
 std::optional<std::int64_t> parse_timestamp_ms(std::string_view s) {
@@ -200,12 +203,13 @@ std::optional<std::int64_t> parse_timestamp_ms(std::string_view s) {
   return seconds * 1000 + ms;
 }
 
-parsed_webhook parse_webhook(std::string_view body) {
-  parsed_webhook out;
-  const auto j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+expected<webhook, payload_error> parse_webhook(std::string_view body) {
+  // JSON is UTF-8 (RFC 8259): ill-formed bytes inside a string become U+FFFD
+  // here, as at the SMS front door, rather than failing the parse; outside a
+  // string they still make the JSON invalid.
+  const auto j = json::parse(core::repair_utf8(body), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
-    out.error = "expected a JSON object";
-    return out;
+    return unexpected{payload_error{"expected a JSON object"}};
   }
   try {
     const auto type = text(j, "type", true);
@@ -221,7 +225,7 @@ parsed_webhook parse_webhook(std::string_view body) {
       if (m.for_bots()) {
         m.phone = phone_of(j, {"phone", "from"});
       }
-      out.value = std::move(m);
+      return m;
     } else if (type == "ContactTagUpdate" || type == "ContactUpdate") {
       contact_change c;
       c.meta = meta_of(j, type);
@@ -229,16 +233,13 @@ parsed_webhook parse_webhook(std::string_view body) {
       c.phone = phone_of(j, {"phone"});
       c.tags = tags_of(j, type == "ContactTagUpdate");
       c.fields = fields_of(j);
-      out.value = std::move(c);
+      return c;
     } else {
-      out.unknown_type = true;
-      out.error = "unsupported event type \"" + type + "\"";
+      return unexpected{payload_error{"unsupported event type \"" + type + "\"", true}};
     }
   } catch (const bad_payload& e) {
-    out.value.reset();
-    out.error = e.why;
+    return unexpected{payload_error{e.why}};
   }
-  return out;
 }
 
 }  // namespace openhouse::crm

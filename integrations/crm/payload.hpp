@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/expected.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -58,21 +60,20 @@ struct contact_change {
 
 using webhook = std::variant<inbound_message, contact_change>;
 
-/// The outcome of parsing: a payload, or what is wrong with it (400).
-struct parsed_webhook {
-  std::optional<webhook> value;
-  std::string error;
+/// Why a webhook body was not accepted: refused with 400, unless only its
+/// event type is not handled (acknowledged and ignored).
+struct payload_error {
+  std::string message;
   bool unknown_type = false;  ///< the JSON is fine but the event type is not handled
 };
 
-/// Parses and validates a webhook body.
-[[nodiscard]] parsed_webhook parse_webhook(std::string_view body);
+/// Parses and validates a webhook body. Text is taken as the runtime stores
+/// it (`core::clean_text`): ill-formed UTF-8 becomes U+FFFD, NUL and other
+/// control characters but tab, LF and CR are dropped.
+[[nodiscard]] expected<webhook, payload_error> parse_webhook(std::string_view body);
 
 /// "2025-01-28T14:35:00Z", "...T14:35:00.123+02:00", or a number: epoch
 /// milliseconds when above 1e11, else epoch seconds. Nullopt when unreadable.
 [[nodiscard]] std::optional<std::int64_t> parse_timestamp_ms(std::string_view text);
-
-/// '+' and 8 to 15 digits.
-[[nodiscard]] bool is_e164(std::string_view s);
 
 }  // namespace openhouse::crm

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runtime/clock.hpp"
+#include "core/clock.hpp"
 
 #include <chrono>
 #include <cstdint>

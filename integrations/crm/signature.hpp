@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/public_key.hpp"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,25 +27,6 @@ inline constexpr std::string_view rsa_header = "x-wh-signature";
 /// the HMAC of `body`. Compared in constant time; an empty secret never verifies.
 [[nodiscard]] bool verify_hmac(std::string_view secret, std::string_view body,
                                std::string_view provided);
-
-/// An RSA (or any EVP) public key parsed once from PEM text.
-class public_key {
- public:
-  /// The key of a PEM "PUBLIC KEY" (SubjectPublicKeyInfo) or "RSA PUBLIC KEY"
-  /// block; nullopt when the text holds neither.
-  [[nodiscard]] static std::optional<public_key> from_pem(std::string_view pem);
-
-  /// True when `signature_base64` is a valid RSA-SHA256 (PKCS#1 v1.5)
-  /// signature of `body` by this key. Malformed base64 is simply false.
-  [[nodiscard]] bool verify(std::string_view body, std::string_view signature_base64) const;
-
- private:
-  struct deleter {
-    void operator()(void* key) const;
-  };
-  explicit public_key(void* key) : key_(key, deleter{}) {}
-  std::shared_ptr<void> key_;  ///< EVP_PKEY; shared so copies are cheap and thread-safe to use
-};
 
 /// Signs `body` with a PEM private key, RSA-SHA256, base64: what HighLevel
 /// does. For tests and for tools that stand in for the CRM; empty on error.

@@ -1,5 +1,7 @@
 #include "integrations/http/form.hpp"
 
+#include "core/utf8.hpp"
+
 #include <array>
 
 namespace openhouse::http {
@@ -84,6 +86,14 @@ std::optional<form> form::parse(std::string_view body) {
     result.pairs_.emplace_back(std::move(*key), std::move(*value));
   }
   return result;
+}
+
+std::optional<std::string> form::text(std::string_view key) const {
+  const auto value = get(key);
+  if (!value) {
+    return std::nullopt;
+  }
+  return core::clean_text(*value);
 }
 
 std::optional<std::string_view> form::get(std::string_view key) const {

@@ -17,8 +17,15 @@ class form {
   /// Parses a body; nullopt on a malformed %-escape or an empty key.
   static std::optional<form> parse(std::string_view body);
 
-  /// The first value of `key`, if present.
+  /// The first value of `key`, if present, as sent (signatures are computed
+  /// over these bytes).
   [[nodiscard]] std::optional<std::string_view> get(std::string_view key) const;
+
+  /// The first value of `key` as text the runtime stores: `core::clean_text`
+  /// (ill-formed UTF-8 becomes U+FFFD; NUL and other control characters but
+  /// tab, LF and CR are dropped). PostgreSQL refuses such bytes, so a value
+  /// kept as sent would fail on every delivery.
+  [[nodiscard]] std::optional<std::string> text(std::string_view key) const;
 
   [[nodiscard]] const std::vector<pair>& pairs() const { return pairs_; }
 

@@ -1,12 +1,15 @@
 #pragma once
 
-#include "agents/transcript.hpp"
 #include "config/market.hpp"
+#include "core/clock.hpp"
+#include "core/expected.hpp"
+#include "core/messages.hpp"
+#include "core/metrics.hpp"
+#include "core/transcript.hpp"
 #include "integrations/http/readiness.hpp"
+#include "integrations/http/responder.hpp"
+#include "integrations/http/route_table.hpp"
 #include "integrations/http/server.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/messages.hpp"
-#include "runtime/metrics.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -20,12 +23,9 @@
 /// metrics. Knows nothing of actors: accepted messages go to `submit_sms`.
 namespace openhouse::http {
 
-/// The outcome of handing an SMS to the conversations: a result, or why not.
-struct submit_outcome {
-  bool ok = false;
-  runtime::turn_result result;
-  std::string error;
-};
+/// The outcome of handing an SMS to the conversations: a result, or why not
+/// (answered 503: nothing was stored, the sender may deliver it again).
+using submit_outcome = expected<runtime::turn_result, std::string>;
 
 /// An operator's cache invalidation (POST /admin/cache/invalidate), validated.
 struct cache_invalidation {
@@ -36,30 +36,23 @@ struct cache_invalidation {
 };
 
 /// What an invalidation did: the counter's new value, or whether the key existed.
-struct invalidation_outcome {
-  bool ok = false;
+struct invalidation_done {
   std::uint64_t generation = 0;
   bool existed = false;
-  std::string error;
 };
+
+/// An invalidation's outcome, or why it could not be applied (503).
+using invalidation_outcome = expected<invalidation_done, std::string>;
 
 /// Parses and validates the endpoint's JSON body:
 /// {"scope": "contact", "contact": "+1..."} | {"scope": "market"} |
 /// {"scope": "global"} | {"scope": "task", "task": "faq"} |
 /// {"scope": "key", "key": "<64 hex>"}. Unknown fields are refused, like in
-/// the configuration. Returns the problem as `error` when invalid.
-struct parsed_invalidation {
-  std::optional<cache_invalidation> value;
-  std::string error;
-};
-[[nodiscard]] parsed_invalidation parse_invalidation(std::string_view body);
+/// the configuration. The error is the problem, answered with 400.
+[[nodiscard]] expected<cache_invalidation, std::string> parse_invalidation(std::string_view body);
 
-/// The outcome of handing a CRM change to its conversation.
-struct crm_outcome {
-  bool ok = false;
-  runtime::crm_result result;
-  std::string error;
-};
+/// The outcome of handing a CRM change to its conversation, or why not (503).
+using crm_outcome = expected<runtime::crm_result, std::string>;
 
 struct front_deps {
   std::shared_ptr<const config::market_config> config;
@@ -99,20 +92,14 @@ struct front_deps {
       record_delivery;
 };
 
-/// Every way a request is refused, mapped to its HTTP status in one place.
-enum class front_errc {
-  unauthorized,        ///< 401: missing or wrong admin bearer token
-  bad_signature,       ///< 403
-  body_too_large,      ///< 413 (raised by the server's body limit)
-  malformed,           ///< 400
-  not_found,           ///< 404
-  method_not_allowed,  ///< 405
-  unavailable,         ///< 503: accepted work could not be done now; retry
-};
+/// The node's routes, each listed once with its method, auth and body
+/// limit (README's "HTTP routes" table lists the same, checked by a test).
+/// A route whose dependency in `deps` is unset is left out: it answers 404.
+[[nodiscard]] std::shared_ptr<const route_table> front_routes(front_deps deps);
 
-boost::beast::http::status status_of(front_errc code);
-
-/// The request handler for http::server.
-handler make_front(front_deps deps);
+/// The request handler for http::server: dispatches through `routes` and
+/// times each answer in `metrics`, labelled by the route's pattern.
+handler make_front(std::shared_ptr<const route_table> routes,
+                   std::shared_ptr<runtime::metrics> metrics);
 
 }  // namespace openhouse::http

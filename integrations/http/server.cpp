@@ -7,7 +7,13 @@
 #include <boost/beast/core.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <list>
@@ -34,6 +40,26 @@ response make_response(const request& req, bhttp::status status, std::string bod
   return res;
 }
 
+const char* to_string(server_event e) noexcept {
+  switch (e) {
+    case server_event::evicted:
+      return "evicted";
+    case server_event::refused:
+      return "refused";
+    case server_event::accept_failed:
+      return "accept_failed";
+    case server_event::idle_timeout:
+      return "idle_timeout";
+    case server_event::header_timeout:
+      return "header_timeout";
+    case server_event::body_timeout:
+      return "body_timeout";
+    case server_event::header_too_large:
+      return "header_too_large";
+  }
+  return "unknown";
+}
+
 namespace {
 
 class session;
@@ -49,8 +75,13 @@ struct shared_state {
 
   std::mutex mutex;
   std::condition_variable idle_cv;
-  std::size_t in_flight = 0;  ///< requests handed to the handler, not yet written
-  std::list<std::weak_ptr<session>> sessions;
+  std::size_t in_flight = 0;                   ///< requests handed to the handler, not yet written
+  std::list<std::weak_ptr<session>> sessions;  ///< oldest first
+  std::atomic<std::size_t> open{0};            ///< connections not closed nor closing
+
+  void report(server_event e) const {
+    if (options.on_event) options.on_event(e);
+  }
 
   void begin_request() {
     std::lock_guard lock{mutex};
@@ -78,8 +109,18 @@ response plain_error(unsigned version, bool keep_alive, bhttp::status status, st
 /// answer, repeat while keep-alive. All of its work runs on its own strand.
 class session : public std::enable_shared_from_this<session> {
  public:
+  /// Where a connection is: the eviction policy closes one that is not busy.
+  enum class phase : int { waiting, headers, body, busy };
+
   session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {}
+      : stream_(std::move(socket)), state_(std::move(state)) {
+    state_->open.fetch_add(1);
+  }
+
+  ~session() { mark_closed(); }
+
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
 
   void run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -90,6 +131,7 @@ class session : public std::enable_shared_from_this<session> {
   void close_if_idle() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       if (!self->busy_) {
+        self->mark_closed();
         beast::error_code ec;
         self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
         self->stream_.close();
@@ -97,20 +139,115 @@ class session : public std::enable_shared_from_this<session> {
     });
   }
 
+  /// True when this connection is not answering a request (waiting for one,
+  /// or reading one) and not closing: what a new connection may displace.
+  [[nodiscard]] bool evictable() const { return !closing_.load() && phase_.load() != phase::busy; }
+
+  /// Closes it to make room (from the acceptor's strand): it no longer counts
+  /// at once; on its own strand the socket closes, or, if a request became
+  /// complete meanwhile, after that request's answer.
+  bool evict() {
+    if (!mark_closed()) return false;
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->busy_) {
+        self->close_after_write_ = true;
+        return;
+      }
+      beast::error_code ec;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      self->stream_.close();
+    });
+    return true;
+  }
+
  private:
+  /// Stops counting this connection; true the first time.
+  bool mark_closed() {
+    if (closing_.exchange(true)) return false;
+    state_->open.fetch_sub(1);
+    return true;
+  }
+
   void read() {
     parser_.emplace();
     parser_->body_limit(state_->options.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(state_->options.max_header_bytes, UINT32_MAX)));
+    if (buffer_.size() > 0) {
+      // A pipelined request's bytes are here already: its headers are due.
+      return read_header();
+    }
+    // Waiting for a request's first byte: the idle timeout.
+    phase_ = phase::waiting;
     stream_.expires_after(state_->options.idle_timeout);
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) {
+                                if (ec == beast::error::timeout)
+                                  self->state_->report(server_event::idle_timeout);
+                                return self->close();
+                              }
+                              self->buffer_.commit(n);
+                              self->read_header();
+                            });
+  }
+
+  void read_header() {
+    phase_ = phase::headers;
+    stream_.expires_after(state_->options.header_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec == beast::error::timeout) {
+                                 self->state_->report(server_event::header_timeout);
+                                 return self->close();
+                               }
+                               self->on_header(ec);
+                             });
+  }
+
+  /// The header is in: the request's own body limit applies before any of
+  /// the body is read.
+  void on_header(beast::error_code ec) {
+    if (!ec && state_->options.body_limit) {
+      const auto& header = parser_->get();
+      const auto limit = std::min(state_->options.body_limit(header.method(), header.target()),
+                                  state_->options.max_body_bytes);
+      const auto length = parser_->content_length();
+      if (length && *length > limit) {
+        ec = bhttp::error::body_limit;
+      } else {
+        parser_->body_limit(limit);
+      }
+    }
+    if (ec || parser_->is_done()) {
+      return on_read(ec);
+    }
+    read_body();
+  }
+
+  void read_body() {
+    phase_ = phase::body;
+    stream_.expires_after(state_->options.body_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec == beast::error::timeout) {
+                          self->state_->report(server_event::body_timeout);
+                          return self->close();
+                        }
+                        self->on_read(ec);
+                      });
   }
 
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == beast::error::timeout) {
       return close();
+    }
+    if (ec == bhttp::error::header_limit) {
+      state_->report(server_event::header_too_large);
+      return write(plain_error(11, false, bhttp::status::request_header_fields_too_large,
+                               R"({"error":"request headers too large"})"),
+                   false);
     }
     if (ec == bhttp::error::body_limit) {
       // Answer before the body is read: nothing of it reaches the handler.
@@ -119,8 +256,7 @@ class session : public std::enable_shared_from_this<session> {
                    false);
     }
     if (ec) {
-      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() ||
-          ec == bhttp::error::header_limit) {
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
         return write(plain_error(11, false, bhttp::status::bad_request,
                                  R"({"error":"malformed HTTP request"})"),
                      false);
@@ -129,6 +265,7 @@ class session : public std::enable_shared_from_this<session> {
     }
 
     busy_ = true;
+    phase_ = phase::busy;
     state_->begin_request();
     auto req = parser_->release();
     const auto version = req.version();
@@ -175,7 +312,8 @@ class session : public std::enable_shared_from_this<session> {
   };
 
   void write(response res, bool counted) {
-    if (state_->stopping.load() || state_->draining.load()) {
+    phase_ = phase::busy;
+    if (state_->stopping.load() || state_->draining.load() || close_after_write_) {
       res.keep_alive(false);
     }
     auto keep_alive = res.keep_alive();
@@ -196,6 +334,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void close() {
+    mark_closed();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.close();
@@ -206,7 +345,21 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<shared_state> state_;
   bool busy_ = false;
+  bool close_after_write_ = false;  ///< evicted while answering: close once answered
+  std::atomic<phase> phase_{phase::waiting};
+  std::atomic<bool> closing_{false};
 };
+
+/// The open-file limit less a reserve for the node's own descriptors; the
+/// connection cap never goes above it, so accept() is not the call that
+/// finds the process out of descriptors.
+std::size_t connection_cap(std::size_t wanted) {
+  constexpr rlim_t reserve = 256;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return wanted;
+  const rlim_t room = limit.rlim_cur > 2 * reserve ? limit.rlim_cur - reserve : limit.rlim_cur / 2;
+  return std::min<std::size_t>(wanted, std::max<rlim_t>(room, 1));
+}
 
 }  // namespace
 
@@ -225,6 +378,22 @@ struct server::impl {
         if (ec == net::error::operation_aborted || !acceptor.is_open()) {
           return;
         }
+        // Out of descriptors (or memory): accepting again at once would spin
+        // on the same error. Free a waiting connection, pause, then go on.
+        state->report(server_event::accept_failed);
+        make_room();
+        retry.expires_after(std::chrono::milliseconds{50});
+        retry.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec && acceptor.is_open()) accept();
+        });
+        return;
+      }
+      if (state->open.load() >= cap && !make_room()) {
+        // Every connection is answering a request: this one must wait its turn elsewhere.
+        state->report(server_event::refused);
+        beast::error_code ignored;
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
       } else {
         auto s = std::make_shared<session>(std::move(socket), state);
         {
@@ -239,9 +408,36 @@ struct server::impl {
     });
   }
 
+  /// Closes the oldest connection that waits for (the rest of) a request;
+  /// false when every one is answering a request.
+  bool make_room() {
+    std::shared_ptr<session> victim;
+    {
+      std::lock_guard lock{state->mutex};
+      for (auto it = state->sessions.begin(); it != state->sessions.end();) {
+        auto s = it->lock();
+        if (!s) {
+          it = state->sessions.erase(it);
+          continue;
+        }
+        if (s->evictable()) {
+          victim = std::move(s);
+          state->sessions.erase(it);
+          break;
+        }
+        ++it;
+      }
+    }
+    if (!victim || !victim->evict()) return false;
+    state->report(server_event::evicted);
+    return true;
+  }
+
   std::shared_ptr<shared_state> state;
   net::io_context ioc;
   tcp::acceptor acceptor;
+  net::steady_timer retry{acceptor.get_executor()};  ///< the pause after a failed accept
+  std::size_t cap = 0;                               ///< max_connections in force
   std::vector<std::thread> threads;
   // Keeps run() going while a request waits on its handler with no I/O pending
   // (during shutdown the acceptor is closed and nothing else holds the loop).
@@ -265,6 +461,11 @@ void server::start() {
   d.acceptor.bind(endpoint);
   d.acceptor.listen(net::socket_base::max_listen_connections);
   d.port = d.acceptor.local_endpoint().port();
+  d.cap = connection_cap(opt.max_connections);
+  if (d.cap < opt.max_connections) {
+    spdlog::warn("http: at most {} connections, not {}: the open-file limit (ulimit -n) is lower",
+                 d.cap, opt.max_connections);
+  }
   d.work.emplace(d.ioc.get_executor());
   d.accept();
   const auto n = std::max<std::size_t>(1, opt.io_threads);
@@ -276,6 +477,10 @@ void server::start() {
 }
 
 std::uint16_t server::port() const { return impl_->port; }
+
+std::size_t server::connections() const { return impl_->state->open.load(); }
+
+std::size_t server::max_connections() const { return impl_->cap; }
 
 void server::drain() { impl_->state->draining = true; }
 
@@ -289,6 +494,7 @@ void server::stop(std::chrono::milliseconds grace) {
   net::post(d.acceptor.get_executor(), [&d] {
     beast::error_code ec;
     d.acceptor.close(ec);
+    d.retry.cancel();
   });
   std::vector<std::shared_ptr<session>> live;
   {

@@ -1,5 +1,6 @@
 #include "integrations/llm/curl_transport.hpp"
 
+#include "core/text.hpp"
 #include "integrations/http/curl_global.hpp"
 
 #include <curl/curl.h>
@@ -76,10 +77,7 @@ struct curl_transport::impl {
     // A new status line (after a 100 Continue or a redirect) starts afresh.
     if (line.rfind("HTTP/", 0) == 0) self->answer.retry_after.reset();
     constexpr std::string_view name = "retry-after:";
-    if (line.size() > name.size() &&
-        std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
-          return a == std::tolower(static_cast<unsigned char>(b));
-        })) {
+    if (line.size() > name.size() && core::istarts_with_ascii(line, name)) {
       try {
         std::string value{line.substr(name.size())};
         while (!value.empty() &&

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "integrations/llm/messages.hpp"
+#include "core/llm_messages.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "core/llm_messages.hpp"
 #include "integrations/llm/curl_transport.hpp"
-#include "integrations/llm/messages.hpp"
 
 #include <nlohmann/json.hpp>
 

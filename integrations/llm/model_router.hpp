@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "config/market.hpp"
-#include "integrations/llm/messages.hpp"
+#include "core/llm_messages.hpp"
 
 namespace openhouse::llm {
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "config/market.hpp"
-#include "integrations/llm/messages.hpp"
+#include "core/llm_messages.hpp"
 
 namespace openhouse::llm {
 

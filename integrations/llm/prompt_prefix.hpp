@@ -2,7 +2,7 @@
 
 #include <cstddef>
 
-#include "integrations/llm/messages.hpp"
+#include "core/llm_messages.hpp"
 
 namespace openhouse::llm {
 

@@ -1,5 +1,7 @@
 #include "integrations/llm/retry_policy.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -8,13 +10,6 @@
 namespace openhouse::llm {
 
 namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 /// splitmix64: a cheap, well-mixed hash so nearby seeds give unrelated jitter.
 std::uint64_t mix(std::uint64_t x) {
@@ -49,7 +44,7 @@ bool is_billing_failure(const client_error& error) {
   // Wording is_spend_limit() does not cover, and the same trouble reported as
   // 400/403 (Anthropic's "credit balance is too low", "API usage limits").
   // A plain rate limit talks about requests or tokens per minute instead.
-  const std::string text = lowercase(error.message);
+  const std::string text = core::to_lower_ascii(error.message);
   static constexpr std::array<std::string_view, 8> markers = {
       "spend limit",        "spending limit",
       "credit balance",     "billing",

@@ -1,5 +1,7 @@
 #include "integrations/llm/sim_answers.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -13,11 +15,7 @@ namespace openhouse::llm::sim {
 
 namespace {
 
-std::string lowercase(std::string_view text) {
-  std::string out{text};
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::to_lower_ascii;
 
 // " word word word " — lower case, punctuation (incl. hyphens) as spaces, so
 // that phrases match on word boundaries with a plain substring search.
@@ -27,7 +25,7 @@ std::string padded_words(std::string_view text) {
   for (const char raw : text) {
     const auto c = static_cast<unsigned char>(raw);
     if (std::isalnum(c) || c == '\'' || c >= 0x80) {
-      out.push_back(static_cast<char>(std::tolower(c)));
+      out.push_back(core::to_lower_ascii(raw));
       space = false;
     } else if (!space) {
       out.push_back(' ');
@@ -330,7 +328,7 @@ nlohmann::json extract_facts(const std::vector<std::string>& messages) {
                           {"property_type", nullptr},
                           {"zip", nullptr}};
   for (const auto& message : messages) {
-    const std::string lower = lowercase(message);
+    const std::string lower = to_lower_ascii(message);
     const std::string padded = padded_words(message);
     if (const auto budget = find_budget(lower))
       facts["budget"] = static_cast<std::int64_t>(*budget);
@@ -471,7 +469,7 @@ bool asks_to_schedule(std::string_view message) {
 
 std::string pick_tool(const std::vector<std::string>& names) {
   for (const auto& name : names) {
-    const std::string lower = lowercase(name);
+    const std::string lower = to_lower_ascii(name);
     for (const char* stem :
          {"schedul", "book", "appoint", "showing", "tour", "calendar", "meeting"}) {
       if (lower.find(stem) != std::string::npos) return name;
@@ -486,7 +484,7 @@ nlohmann::json tool_arguments(const nlohmann::json& schema, std::string_view mes
   const auto properties = schema.find("properties");
   if (properties == schema.end() || !properties->is_object()) return arguments;
 
-  const std::string lower = lowercase(message);
+  const std::string lower = to_lower_ascii(message);
   static const std::regex when{
       R"(\b(today|tonight|tomorrow|this weekend|next week|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}/\d{1,2}|noon|morning|afternoon|evening)\b)"};
   std::string when_text;
@@ -503,7 +501,7 @@ nlohmann::json tool_arguments(const nlohmann::json& schema, std::string_view mes
       std::regex_search(lower, address, street) ? address.str() : std::string{};
 
   for (const auto& [name, property] : properties->items()) {
-    const std::string key = lowercase(name);
+    const std::string key = to_lower_ascii(name);
     const std::string type =
         property.is_object() ? property.value("type", std::string{"string"}) : "string";
     if (property.is_object() && property.contains("enum") && property["enum"].is_array() &&

@@ -1,7 +1,7 @@
 #include "integrations/llm/sim_server.hpp"
 
+#include "core/shutdown_signal.hpp"
 #include "integrations/http/server.hpp"
-#include "runtime/shutdown_signal.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

@@ -1,5 +1,6 @@
 #include "integrations/llm/simulator.hpp"
 
+#include "core/text.hpp"
 #include "integrations/llm/sim_answers.hpp"
 
 #include <algorithm>
@@ -122,7 +123,7 @@ std::string join_text(const std::vector<text_block>& blocks) {
 enum class answer_kind { intent, facts, faq, reply };
 
 answer_kind kind_for_task(std::string task) {
-  for (auto& c : task) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  core::lower_ascii_in_place(task);
   if (task.find("intent") != std::string::npos) return answer_kind::intent;
   if (task.find("fact") != std::string::npos || task.find("scor") != std::string::npos)
     return answer_kind::facts;
@@ -407,13 +408,7 @@ std::string hex(std::uint64_t value) {
 }
 
 std::string lowercase_trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  std::string out{text};
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return core::to_lower_ascii(core::trim(text));
 }
 
 }  // namespace

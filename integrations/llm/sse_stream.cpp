@@ -1,5 +1,7 @@
 #include "integrations/llm/sse_stream.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <utility>
@@ -27,11 +29,8 @@ std::optional<std::int64_t> number_field(const nlohmann::json& object, const cha
   return it->get<std::int64_t>();
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+/// Data lines hold no CR or LF (they are split on them): blanks are space and tab.
+std::string_view trim(std::string_view text) { return core::trim(text, " \t"); }
 
 std::string describe(const nlohmann::json& error) {
   if (error.is_string()) return error.get<std::string>();

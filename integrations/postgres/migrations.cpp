@@ -231,7 +231,24 @@ CREATE TABLE lead_leases (
 ALTER TABLE conversation_state ADD COLUMN state_version bigint NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<migration, 12> migrations{{
+constexpr std::string_view orphaned_turns = R"sql(
+-- A lead's text stored without a reply: its turn was cut off (the node was
+-- killed, or the reply's write failed). Once its lease ran out a node claims
+-- it (claimed_at/by; a claim that led nowhere is taken again after a while)
+-- and records what became of it: 'answered' (the turn ran again; in REST
+-- mode the reply leaves through the outbox), 'flagged' (for a person, with
+-- conversation_state.needs_human: TwiML mode, whose webhook answer is gone,
+-- or older than runtime.orphan_max_age) or 'superseded' (a later text of the
+-- lead was answered with it in the history).
+ALTER TABLE messages
+  ADD COLUMN orphan_claimed_at timestamptz,
+  ADD COLUMN orphan_claimed_by text,
+  ADD COLUMN orphan_outcome    text
+    CHECK (orphan_outcome IN ('answered', 'flagged', 'superseded'));
+CREATE INDEX messages_inbound_time ON messages (created_at) WHERE direction = 'inbound';
+)sql";
+
+constexpr std::array<migration, 13> migrations{{
     {1, "initial schema: contacts, messages, conversation state", initial_schema},
     {2, "cost ledger; conversations flagged for a human", cost_ledger},
     {3, "semantic cache entries", semantic_entries},
@@ -244,6 +261,7 @@ constexpr std::array<migration, 12> migrations{{
     {10, "escalation: confused turns, a muted lead's last holding reply", escalation_hold},
     {11, "the provenance of every reply", reply_provenance},
     {12, "several nodes: a lead's lease and state version", lead_serialisation},
+    {13, "turns cut off by a crash: claimed once, answered or flagged", orphaned_turns},
 }};
 
 }  // namespace

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "agents/outbox_retry.hpp"
 #include "config/market.hpp"
-#include "runtime/messages.hpp"
-#include "runtime/outbox_retry.hpp"
+#include "core/messages.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -1,6 +1,7 @@
 #include "integrations/postgres/semantic_store.hpp"
 
 #include "integrations/postgres/connection.hpp"
+#include "integrations/postgres/refused.hpp"
 #include "integrations/postgres/store.hpp"
 
 #include <pqxx/pqxx>
@@ -87,7 +88,24 @@ semantic_store::semantic_store(std::string database_url, std::string market)
 semantic_store::~semantic_store() = default;
 
 void semantic_store::insert(const std::vector<cache::semantic_entry>& entries) {
+  insert(std::span<const cache::semantic_entry>{entries});
+}
+
+void semantic_store::insert(std::span<const cache::semantic_entry> entries) {
   if (entries.empty()) return;
+  try {
+    copy_in(entries);
+  } catch (const pqxx::sql_error& e) {
+    // Class 22 (data exception) and 23 (constraint): the rows themselves.
+    // Anything else (a missing table, a cancelled statement, ...) is the
+    // database's state and passes through as it is: retried later.
+    const auto& state = e.sqlstate();
+    if (state.starts_with("22") || state.starts_with("23")) throw refused(state);
+    throw;
+  }
+}
+
+void semantic_store::copy_in(std::span<const cache::semantic_entry> entries) {
   db_->transact([&](pqxx::work& txn) {
     pqxx::stream_to copy{
         txn, "semantic_entries",

@@ -1,10 +1,11 @@
 #pragma once
 
-#include "cache/semantic_tier.hpp"
+#include "core/semantic_entry.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +31,11 @@ class semantic_store {
 
   /// Appends `entries` with one COPY in one transaction (all or nothing).
   /// Vectors are stored as little-endian float32 bytes: they load bit-exact.
+  /// Throws `postgres::refused` (refused.hpp) when PostgreSQL refuses the
+  /// data (a row no retry can store), `postgres::unavailable` when it cannot
+  /// be reached, and libpqxx's own error for anything else.
   void insert(const std::vector<cache::semantic_entry>& entries);
+  void insert(std::span<const cache::semantic_entry> entries);
 
   /// The market's entries not expired at `now`, oldest first (so that a
   /// newer answer for the same text replaces an older one on restore).
@@ -44,6 +49,8 @@ class semantic_store {
   std::size_t delete_partition_prefix(std::string_view prefix);
 
  private:
+  void copy_in(std::span<const cache::semantic_entry> entries);
+
   std::unique_ptr<connection> db_;  ///< opened lazily, statements prepared
   std::string market_;
 };

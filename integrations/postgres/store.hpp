@@ -1,9 +1,9 @@
 #pragma once
 
-#include "agents/transcript.hpp"
+#include "core/messages.hpp"
+#include "core/transcript.hpp"
 #include "integrations/postgres/outbox.hpp"
 #include "integrations/postgres/unavailable.hpp"
-#include "runtime/messages.hpp"
 
 #include <chrono>
 #include <memory>

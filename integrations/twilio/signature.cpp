@@ -45,4 +45,14 @@ bool verify_signature(std::string_view auth_token, std::string_view url, std::ve
          CRYPTO_memcmp(provided.data(), expected.data(), expected.size()) == 0;
 }
 
+bool verify_webhook_signature(std::string_view auth_token, std::string_view url,
+                              std::string_view fragment, const std::vector<param>& params,
+                              std::string_view provided) {
+  if (verify_signature(auth_token, url, params, provided)) {
+    return true;
+  }
+  return !fragment.empty() &&
+         verify_signature(auth_token, std::string{url} + std::string{fragment}, params, provided);
+}
+
 }  // namespace openhouse::twilio

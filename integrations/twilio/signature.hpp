@@ -20,4 +20,13 @@ std::string compute_signature(std::string_view auth_token, std::string_view url,
 bool verify_signature(std::string_view auth_token, std::string_view url, std::vector<param> params,
                       std::string_view provided);
 
+/// Verifies a webhook whose configured URL may end in Twilio's connection
+/// overrides (`fragment`, e.g. "#rc=3&rp=ct,rt,5xx", or "" for none). The
+/// fragment never reaches the server, so `url` (what the request shows) lacks
+/// it; a signature over `url` or over `url + fragment` is accepted, whichever
+/// of the two Twilio signs.
+bool verify_webhook_signature(std::string_view auth_token, std::string_view url,
+                              std::string_view fragment, const std::vector<param>& params,
+                              std::string_view provided);
+
 }  // namespace openhouse::twilio

@@ -4,7 +4,7 @@
 // Days, midnight-wrapping quiet hours and two workers at once are driven on
 // a manual clock in tests/integration/runtime/follow_up_worker_test.cpp.
 
-#include "runtime/time_zone.hpp"
+#include "core/time_zone.hpp"
 #include "tests/support/e2e.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/mock_http.hpp"

@@ -12,15 +12,15 @@
 #include "cache/semantic_tier.hpp"
 #include "cache/semantic_writer.hpp"
 #include "config/loader.hpp"
+#include "core/metrics.hpp"
+#include "core/time_zone.hpp"
+#include "core/type_ids.hpp"
 #include "integrations/llm/sim_server.hpp"
 #include "integrations/postgres/store.hpp"
 #include "integrations/redis/client.hpp"
 #include "integrations/redis/subscriber.hpp"
 #include "runtime/llm_gateway.hpp"
 #include "runtime/llm_worker.hpp"
-#include "runtime/metrics.hpp"
-#include "runtime/time_zone.hpp"
-#include "runtime/type_ids.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/services.hpp"
@@ -108,14 +108,14 @@ std::shared_ptr<config::market_config> market(
                                                         {"OPENHOUSE_DATABASE_URL", database_url},
                                                         {"ANTHROPIC_API_KEY", "test-key"},
                                                         {"TWILIO_AUTH_TOKEN", "test-token"}}));
-  if (!loaded.ok()) {
+  if (!loaded.has_value()) {
     std::string why;
-    for (const auto& e : loaded.errors) {
+    for (const auto& e : loaded.error()) {
       why += config::to_string(e, path) + "\n";
     }
     FAIL("market file does not load:\n" << why);
   }
-  auto cfg = std::make_shared<config::market_config>(std::move(*loaded.config));
+  auto cfg = std::make_shared<config::market_config>(std::move(*loaded));
   cfg->llm.workers = 2;  // a few provider calls per test; fewer threads on 2 cores
   return cfg;
 }

@@ -8,12 +8,12 @@
 
 #include "runtime/follow_up_worker.hpp"
 #include "config/loader.hpp"
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "core/time_zone.hpp"
 #include "integrations/postgres/store.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/metrics.hpp"
 #include "runtime/node_parts.hpp"
 #include "runtime/outbox_worker.hpp"
-#include "runtime/time_zone.hpp"
 #include "tests/support/mock_http.hpp"
 #include "tests/support/services.hpp"
 
@@ -56,11 +56,11 @@ std::shared_ptr<const config::market_config> market(const std::string& database_
                          {"OPENHOUSE_TWILIO_API_URL", twilio_url},
                          {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
                          {"OPENHOUSE_FOLLOW_UP", "true"}}));
-  REQUIRE(r.ok());
-  REQUIRE(r.config->follow_up.after == 24h);
-  REQUIRE(r.config->quiet.start_minute == 21 * 60);
-  REQUIRE(r.config->quiet.end_minute == 8 * 60);
-  return std::make_shared<const config::market_config>(*r.config);
+  REQUIRE(r.has_value());
+  REQUIRE(r->follow_up.after == 24h);
+  REQUIRE(r->quiet.start_minute == 21 * 60);
+  REQUIRE(r->quiet.end_minute == 8 * 60);
+  return std::make_shared<const config::market_config>(*r);
 }
 
 /// A node's follow-up and outbox workers on a scratch database, a mock

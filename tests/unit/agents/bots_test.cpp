@@ -2,7 +2,7 @@
 
 #include "agents/facts.hpp"
 #include "config/market.hpp"
-#include "runtime/messages.hpp"
+#include "core/messages.hpp"
 
 #include <catch2/catch.hpp>
 

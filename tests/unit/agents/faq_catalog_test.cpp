@@ -95,8 +95,8 @@ TEST_CASE("the shipped market files its questions by topic without a wrong answe
       openhouse::config::fixed_env({{"OPENHOUSE_DATABASE_URL", "postgresql://x@127.0.0.1/x"},
                                     {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:6380"},
                                     {"TWILIO_AUTH_TOKEN", "t"}}));
-  REQUIRE(loaded.ok());
-  const faq_catalog catalog{*loaded.config};
+  REQUIRE(loaded.has_value());
+  const faq_catalog catalog{*loaded};
   REQUIRE_FALSE(catalog.empty());
   // tests/data/faq_questions.tsv: TOPIC<TAB>TEXT, written by someone who never
   // saw the patterns (topics as they named them; "none" for texts that are

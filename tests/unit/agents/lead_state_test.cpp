@@ -1,6 +1,6 @@
 #include "agents/lead_state.hpp"
 
-#include "runtime/messages.hpp"
+#include "core/messages.hpp"
 #include "tests/support/lead_state_sample.hpp"
 
 #include <caf/binary_deserializer.hpp>

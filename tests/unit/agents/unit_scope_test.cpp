@@ -1,7 +1,7 @@
 #include "agents/unit_scope.hpp"
 
-#include "cache/cacheability.hpp"
-#include "cache/unit.hpp"
+#include "agents/cacheability.hpp"
+#include "core/cache_unit.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 #include "cache/key.hpp"
-#include "cache/unit.hpp"
+#include "core/cache_unit.hpp"
 
 #include <catch2/catch.hpp>
 

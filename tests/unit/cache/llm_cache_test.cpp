@@ -10,7 +10,7 @@
 #include "cache/market_lexicon.hpp"
 #include "cache/semantic_tier.hpp"
 #include "cache/semantic_writer.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/type_ids.hpp"
 
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>
@@ -609,6 +609,31 @@ TEST_CASE_METHOD(fixture, "never-cached requests and answers bypass every tier",
   CHECK(hit(c, reply).outcome == outcome::miss);
   CHECK(hit(c, reply).outcome == outcome::miss);
   CHECK(redis->entries.size() == 1);
+}
+
+TEST_CASE_METHOD(fixture, "the audit names the lead of every request that bypassed the cache",
+                 "[cache][actor][bypass][audit]") {
+  // The replay's stale and leak checks read the contact off every record; a
+  // call moved into the gateway request must not take the contact with it.
+  std::vector<cache_audit_record> records;
+  cache_deps deps;
+  deps.config = cfg;
+  deps.time = wall;
+  deps.gateway = gateway;
+  deps.l2 = l2;
+  deps.metrics = metrics;
+  deps.audit = [&records](const cache_audit_record& r) { records.push_back(r); };
+  auto c = spawn_cache(sys, std::move(deps));
+  sched.run();
+
+  CHECK(hit(c, contact_reply("hi")).outcome == outcome::bypass);
+  auto streaming = faq("Do you charge for a home valuation?");
+  streaming.unit.stream = true;
+  streaming.call.contact = "+19515550188";
+  CHECK(hit(c, streaming).outcome == outcome::bypass);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].contact == "+19095551234");
+  CHECK(records[1].contact == "+19515550188");
 }
 
 TEST_CASE_METHOD(fixture, "a key can be erased from every tier", "[cache][actor][invalidation]") {

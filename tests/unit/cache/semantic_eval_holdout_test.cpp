@@ -30,8 +30,8 @@ nlohmann::json evaluate_shipped(const std::string& pairs_file) {
       config::fixed_env({{"OPENHOUSE_DATABASE_URL", "postgresql://127.0.0.1:1/x"},
                          {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:1"},
                          {"TWILIO_AUTH_TOKEN", "t"}}));
-  REQUIRE(loaded.ok());
-  const auto& cfg = *loaded.config;
+  REQUIRE(loaded.has_value());
+  const auto& cfg = *loaded;
   REQUIRE(cfg.cache.semantic.embedder == "local");
   const auto lex = cache::market_lexicon(cfg);
   const cache::local_embedder embed(lex);

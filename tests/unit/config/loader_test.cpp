@@ -101,9 +101,11 @@ int line_of(const std::string& text, const std::string& needle) {
                  std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
-std::string describe(const std::vector<cfg::config_error>& errors) {
+/// The errors of a load, one line each ("" when it loaded).
+std::string describe(const cfg::load_result& result) {
   std::string out;
-  for (const auto& e : errors) out += cfg::to_string(e, "test.yaml") + "\n";
+  if (result) return out;
+  for (const auto& e : result.error()) out += cfg::to_string(e, "test.yaml") + "\n";
   return out;
 }
 
@@ -118,9 +120,9 @@ std::string read_file(const std::string& path) {
 
 TEST_CASE("the shipped Inland Empire market loads with its documented values", "[config]") {
   const auto result = cfg::load_market_file(shipped_market, shipped_env());
-  INFO(describe(result.errors));
-  REQUIRE(result.ok());
-  const cfg::market_config& c = *result.config;
+  INFO(describe(result));
+  REQUIRE(result.has_value());
+  const cfg::market_config& c = *result;
 
   CHECK(c.market.id == "inland-empire");
   CHECK(c.market.name == "Inland Empire, CA");
@@ -221,9 +223,9 @@ TEST_CASE("the shipped market takes endpoints and secrets from the environment",
                                    {"OPENHOUSE_CRM_SECRET", "crm"},
                                    {"OPENHOUSE_ADMIN_TOKEN", "admin"}});
   const auto result = cfg::load_market_file(shipped_market, env);
-  INFO(describe(result.errors));
-  REQUIRE(result.ok());
-  const auto& c = *result.config;
+  INFO(describe(result));
+  REQUIRE(result.has_value());
+  const auto& c = *result;
   CHECK(c.server.port == 9191);
   CHECK(c.server.public_url == "https://sms.example.com");
   CHECK(c.llm.base_url == "http://127.0.0.1:9100");
@@ -236,22 +238,22 @@ TEST_CASE("the shipped market takes endpoints and secrets from the environment",
 TEST_CASE("the shipped market without its required variables names each one", "[config]") {
   const std::string text = read_file(shipped_market);
   const auto result = cfg::load_market_string(text, cfg::fixed_env({}));
-  REQUIRE_FALSE(result.ok());
-  REQUIRE(result.errors.size() == 3);
-  CHECK(result.errors[0].key == "twilio.auth_token");
-  CHECK(result.errors[0].line == line_of(text, "auth_token: ${TWILIO_AUTH_TOKEN}"));
-  CHECK_THAT(result.errors[0].message, Catch::Contains("TWILIO_AUTH_TOKEN"));
-  CHECK(result.errors[1].key == "storage.database_url");
-  CHECK_THAT(result.errors[1].message, Catch::Contains("OPENHOUSE_DATABASE_URL"));
-  CHECK(result.errors[2].key == "storage.redis_url");
-  CHECK_THAT(result.errors[2].message, Catch::Contains("OPENHOUSE_REDIS_URL"));
+  REQUIRE_FALSE(result.has_value());
+  REQUIRE(result.error().size() == 3);
+  CHECK(result.error()[0].key == "twilio.auth_token");
+  CHECK(result.error()[0].line == line_of(text, "auth_token: ${TWILIO_AUTH_TOKEN}"));
+  CHECK_THAT(result.error()[0].message, Catch::Contains("TWILIO_AUTH_TOKEN"));
+  CHECK(result.error()[1].key == "storage.database_url");
+  CHECK_THAT(result.error()[1].message, Catch::Contains("OPENHOUSE_DATABASE_URL"));
+  CHECK(result.error()[2].key == "storage.redis_url");
+  CHECK_THAT(result.error()[2].message, Catch::Contains("OPENHOUSE_REDIS_URL"));
 }
 
 TEST_CASE("the base test document is valid and fills defaults", "[config]") {
   const auto result = cfg::load_market_string(base_yaml, base_env());
-  INFO(describe(result.errors));
-  REQUIRE(result.ok());
-  const auto& c = *result.config;
+  INFO(describe(result));
+  REQUIRE(result.has_value());
+  const auto& c = *result;
   CHECK(c.server.port == 8080);
   CHECK(c.server.bind_address == "127.0.0.1");
   CHECK(c.server.io_threads == 2);
@@ -265,28 +267,28 @@ TEST_CASE("the base test document is valid and fills defaults", "[config]") {
 TEST_CASE("${VAR:-default} applies before type conversion", "[config]") {
   SECTION("unset: the default") {
     const auto r = cfg::load_market_string(base_yaml, base_env());
-    REQUIRE(r.ok());
-    CHECK(r.config->server.port == 8080);
+    REQUIRE(r.has_value());
+    CHECK(r->server.port == 8080);
   }
   SECTION("set: the value, converted to a number") {
     const auto r = cfg::load_market_string(
         base_yaml, cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}, {"OPENHOUSE_PORT", "9090"}}));
-    REQUIRE(r.ok());
-    CHECK(r.config->server.port == 9090);
+    REQUIRE(r.has_value());
+    CHECK(r->server.port == 9090);
   }
   SECTION("set but empty: the default") {
     const auto r = cfg::load_market_string(
         base_yaml, cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}, {"OPENHOUSE_PORT", ""}}));
-    REQUIRE(r.ok());
-    CHECK(r.config->server.port == 8080);
+    REQUIRE(r.has_value());
+    CHECK(r->server.port == 8080);
   }
   SECTION("set to a non-number: a type error on the key") {
     const auto r = cfg::load_market_string(
         base_yaml, cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}, {"OPENHOUSE_PORT", "http"}}));
-    REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].key == "server.port");
-    CHECK(r.errors[0].line == line_of(base_yaml, "port:"));
-    CHECK_THAT(r.errors[0].message, Catch::Contains("expected an integer"));
+    REQUIRE(r.error().size() == 1);
+    CHECK(r.error()[0].key == "server.port");
+    CHECK(r.error()[0].line == line_of(base_yaml, "port:"));
+    CHECK_THAT(r.error()[0].message, Catch::Contains("expected an integer"));
   }
 }
 
@@ -392,12 +394,12 @@ TEST_CASE("each kind of mistake yields one error naming the key and line", "[con
     SECTION(c.name) {
       const std::string text = replaced(base_yaml, c.from, c.to);
       const auto result = cfg::load_market_string(text, base_env());
-      INFO(describe(result.errors));
-      CHECK_FALSE(result.config.has_value());
-      REQUIRE(result.errors.size() == 1);
-      CHECK(result.errors[0].key == c.key);
-      CHECK(result.errors[0].line == line_of(text, c.line_needle));
-      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+      INFO(describe(result));
+      CHECK_FALSE(result.has_value());
+      REQUIRE(result.error().size() == 1);
+      CHECK(result.error()[0].key == c.key);
+      CHECK(result.error()[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.error()[0].message, Catch::Contains(c.message_part));
     }
   }
 }
@@ -405,20 +407,20 @@ TEST_CASE("each kind of mistake yields one error naming the key and line", "[con
 TEST_CASE("a string where a number belongs is a type error", "[config]") {
   const std::string text = replaced(base_yaml, "port: ${OPENHOUSE_PORT:-8080}", "port: eighty");
   const auto result = cfg::load_market_string(text, base_env());
-  REQUIRE(result.errors.size() == 1);
-  CHECK(result.errors[0].key == "server.port");
-  CHECK(result.errors[0].line == 13);
-  CHECK(result.errors[0].message == "expected an integer, got \"eighty\"");
+  REQUIRE(result.error().size() == 1);
+  CHECK(result.error()[0].key == "server.port");
+  CHECK(result.error()[0].line == 13);
+  CHECK(result.error()[0].message == "expected an integer, got \"eighty\"");
 }
 
 TEST_CASE("a YAML syntax error reports its line", "[config]") {
   const std::string text =
       replaced(base_yaml, "  business_name: \"Test Realty\"", "  business_name: Test: Realty");
   const auto result = cfg::load_market_string(text, base_env());
-  REQUIRE(result.errors.size() == 1);
-  CHECK(result.errors[0].key.empty());
-  CHECK(result.errors[0].line == 4);
-  CHECK_THAT(result.errors[0].message, Catch::Contains("YAML syntax error"));
+  REQUIRE(result.error().size() == 1);
+  CHECK(result.error()[0].key.empty());
+  CHECK(result.error()[0].line == 4);
+  CHECK_THAT(result.error()[0].message, Catch::Contains("YAML syntax error"));
 }
 
 TEST_CASE("all errors are collected, in line order", "[config]") {
@@ -429,34 +431,34 @@ TEST_CASE("all errors are collected, in line order", "[config]") {
   text = replaced(text, "budget: 0.5", "budget: 0.1");
   text += "surprise: true\n";
   const auto result = cfg::load_market_string(text, cfg::fixed_env({}));
-  INFO(describe(result.errors));
-  REQUIRE(result.errors.size() == 6);
-  CHECK(result.errors[0].key == "market.timezone");
-  CHECK(result.errors[1].key == "server.port");
-  CHECK(result.errors[2].key == "twilio.auth_token");
-  CHECK(result.errors[3].key == "llm.routing.reply");
-  CHECK(result.errors[4].key == "scoring.frs_weights");
-  CHECK(result.errors[5].key == "surprise");
-  for (std::size_t i = 1; i < result.errors.size(); ++i) {
-    CHECK(result.errors[i - 1].line <= result.errors[i].line);
+  INFO(describe(result));
+  REQUIRE(result.error().size() == 6);
+  CHECK(result.error()[0].key == "market.timezone");
+  CHECK(result.error()[1].key == "server.port");
+  CHECK(result.error()[2].key == "twilio.auth_token");
+  CHECK(result.error()[3].key == "llm.routing.reply");
+  CHECK(result.error()[4].key == "scoring.frs_weights");
+  CHECK(result.error()[5].key == "surprise");
+  for (std::size_t i = 1; i < result.error().size(); ++i) {
+    CHECK(result.error()[i - 1].line <= result.error()[i].line);
   }
 }
 
 TEST_CASE("degenerate documents", "[config]") {
   SECTION("empty") {
     const auto r = cfg::load_market_string("", base_env());
-    REQUIRE(r.errors.size() == 1);
-    CHECK_THAT(r.errors[0].message, Catch::Contains("empty"));
+    REQUIRE(r.error().size() == 1);
+    CHECK_THAT(r.error()[0].message, Catch::Contains("empty"));
   }
   SECTION("a list at the top level") {
     const auto r = cfg::load_market_string("- a\n- b\n", base_env());
-    REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].line == 1);
+    REQUIRE(r.error().size() == 1);
+    CHECK(r.error()[0].line == 1);
   }
   SECTION("an empty mapping names every required section") {
     const auto r = cfg::load_market_string("{}", base_env());
     std::vector<std::string> keys;
-    for (const auto& e : r.errors) keys.push_back(e.key);
+    for (const auto& e : r.error()) keys.push_back(e.key);
     CHECK(keys ==
           std::vector<std::string>{"market", "server", "twilio", "storage", "llm", "scoring"});
   }
@@ -465,15 +467,15 @@ TEST_CASE("degenerate documents", "[config]") {
 TEST_CASE("an empty section means defaults, but still needs its required keys", "[config]") {
   const std::string with_empty_cache =
       replaced(base_yaml, "cache:\n  ttl_s:\n    intent: 300\n", "cache:\n");
-  CHECK(cfg::load_market_string(with_empty_cache, base_env()).ok());
+  CHECK(cfg::load_market_string(with_empty_cache, base_env()).has_value());
 
   const std::string text = replaced(
       base_yaml, "server:\n  port: ${OPENHOUSE_PORT:-8080}\n  public_url: http://127.0.0.1:8080\n",
       "server:\n");
   const auto r = cfg::load_market_string(text, base_env());
-  REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].key == "server.public_url");
-  CHECK(r.errors[0].line == line_of(text, "server:"));
+  REQUIRE(r.error().size() == 1);
+  CHECK(r.error()[0].key == "server.public_url");
+  CHECK(r.error()[0].line == line_of(text, "server:"));
 }
 
 TEST_CASE("to_string renders FILE:LINE: KEY: MESSAGE", "[config]") {
@@ -518,9 +520,9 @@ TEST_CASE("check_config_command prints ok or one line per error", "[config]") {
 
 TEST_CASE("the shipped market's gateway settings", "[config][gateway]") {
   const auto result = cfg::load_market_file(shipped_market, shipped_env());
-  INFO(describe(result.errors));
-  REQUIRE(result.ok());
-  const auto& llm = result.config->llm;
+  INFO(describe(result));
+  REQUIRE(result.has_value());
+  const auto& llm = result->llm;
 
   CHECK(llm.retry.max_attempts == 4);
   CHECK(llm.retry.base_delay == std::chrono::milliseconds(250));
@@ -551,9 +553,9 @@ TEST_CASE("the shipped market's gateway settings", "[config][gateway]") {
 
 TEST_CASE("gateway keys left out take their documented defaults", "[config][gateway]") {
   const auto result = cfg::load_market_string(base_yaml, base_env());
-  INFO(describe(result.errors));
-  REQUIRE(result.ok());
-  const auto& llm = result.config->llm;
+  INFO(describe(result));
+  REQUIRE(result.has_value());
+  const auto& llm = result->llm;
   const cfg::retry_settings retry_defaults;
   CHECK(llm.retry.max_attempts == retry_defaults.max_attempts);
   CHECK(llm.retry.base_delay == std::chrono::milliseconds(250));
@@ -580,10 +582,10 @@ TEST_CASE("min_cacheable_tokens defaults by model class and can be set", "[confi
                "    small: {input: 1, output: 5}\n    claude-haiku-4-5: {input: 1, output: 5}\n"
                "    claude-opus-4-6: {input: 5, output: 25, min_cacheable_tokens: 4096}\n");
   const auto result = cfg::load_market_string(text, base_env());
-  INFO(describe(result.errors));
-  REQUIRE(result.ok());
-  CHECK(result.config->llm.prices.at("claude-haiku-4-5").min_cacheable_tokens == 2048);
-  CHECK(result.config->llm.prices.at("claude-opus-4-6").min_cacheable_tokens == 4096);
+  INFO(describe(result));
+  REQUIRE(result.has_value());
+  CHECK(result->llm.prices.at("claude-haiku-4-5").min_cacheable_tokens == 2048);
+  CHECK(result->llm.prices.at("claude-opus-4-6").min_cacheable_tokens == 4096);
   CHECK(cfg::default_min_cacheable_tokens("claude-3-5-haiku-latest") == 2048);
   CHECK(cfg::default_min_cacheable_tokens("claude-sonnet-4-6") == 1024);
 }
@@ -603,9 +605,9 @@ TEST_CASE("gateway keys are read when given", "[config][gateway]") {
                               "    over_cap_action: fallback\n"
                               "    hard_cap_ratio: 2\n");
   const auto result = cfg::load_market_string(text, base_env());
-  INFO(describe(result.errors));
-  REQUIRE(result.ok());
-  const auto& llm = result.config->llm;
+  INFO(describe(result));
+  REQUIRE(result.has_value());
+  const auto& llm = result->llm;
   CHECK(llm.retry.max_attempts == 6);
   CHECK(llm.retry.base_delay == std::chrono::milliseconds(100));
   CHECK(llm.retry.max_delay == std::chrono::milliseconds(2000));
@@ -623,9 +625,9 @@ TEST_CASE("over_cap_action fallback needs no downgrade model", "[config][gateway
   const std::string text =
       replaced(base_yaml, "    downgrade_model: small\n", "    over_cap_action: fallback\n");
   const auto result = cfg::load_market_string(text, base_env());
-  INFO(describe(result.errors));
-  REQUIRE(result.ok());
-  CHECK(result.config->llm.budgets.action == cfg::over_cap_action::fallback);
+  INFO(describe(result));
+  REQUIRE(result.has_value());
+  CHECK(result->llm.budgets.action == cfg::over_cap_action::fallback);
 }
 
 TEST_CASE("each mistake in the gateway keys yields one error naming the key and line",
@@ -703,12 +705,12 @@ TEST_CASE("each mistake in the gateway keys yields one error naming the key and 
     SECTION(c.name) {
       const std::string text = replaced(base_yaml, c.from, c.to);
       const auto result = cfg::load_market_string(text, base_env());
-      INFO(describe(result.errors));
-      CHECK_FALSE(result.config.has_value());
-      REQUIRE(result.errors.size() == 1);
-      CHECK(result.errors[0].key == c.key);
-      CHECK(result.errors[0].line == line_of(text, c.line_needle));
-      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+      INFO(describe(result));
+      CHECK_FALSE(result.has_value());
+      REQUIRE(result.error().size() == 1);
+      CHECK(result.error()[0].key == c.key);
+      CHECK(result.error()[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.error()[0].message, Catch::Contains(c.message_part));
     }
   }
 }
@@ -716,18 +718,18 @@ TEST_CASE("each mistake in the gateway keys yields one error naming the key and 
 TEST_CASE("the crm section: secrets, public key, replay window and release tag", "[config][crm]") {
   SECTION("defaults") {
     const auto r = cfg::load_market_string(base_yaml, base_env());
-    REQUIRE(r.ok());
-    CHECK(r.config->crm.secret.empty());
-    CHECK(r.config->crm.public_key.empty());
-    CHECK(r.config->crm.replay_window == std::chrono::seconds(300));
-    CHECK(r.config->crm.release_tag == "Release-To-Bots");
+    REQUIRE(r.has_value());
+    CHECK(r->crm.secret.empty());
+    CHECK(r->crm.public_key.empty());
+    CHECK(r->crm.replay_window == std::chrono::seconds(300));
+    CHECK(r->crm.release_tag == "Release-To-Bots");
   }
   SECTION("the shipped market") {
     const auto r = cfg::load_market_file(shipped_market, shipped_env());
-    REQUIRE(r.ok());
-    CHECK(r.config->crm.public_key.empty());  // OPENHOUSE_CRM_PUBLIC_KEY unset
-    CHECK(r.config->crm.replay_window == std::chrono::seconds(300));
-    CHECK(r.config->crm.release_tag == "Release-To-Bots");
+    REQUIRE(r.has_value());
+    CHECK(r->crm.public_key.empty());  // OPENHOUSE_CRM_PUBLIC_KEY unset
+    CHECK(r->crm.replay_window == std::chrono::seconds(300));
+    CHECK(r->crm.release_tag == "Release-To-Bots");
   }
   SECTION("a public key from a file") {
     const auto path = std::filesystem::temp_directory_path() /
@@ -741,20 +743,20 @@ TEST_CASE("the crm section: secrets, public key, replay window and release tag",
                                     "\n  replay_window_s: 60\n  release_tag: bots-back\n",
                                 base_env());
     std::filesystem::remove(path);
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    CHECK(r.config->crm.public_key == openhouse::test::crm_keys::public_pem);
-    CHECK(r.config->crm.replay_window == std::chrono::seconds(60));
-    CHECK(r.config->crm.release_tag == "bots-back");
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    CHECK(r->crm.public_key == openhouse::test::crm_keys::public_pem);
+    CHECK(r->crm.replay_window == std::chrono::seconds(60));
+    CHECK(r->crm.release_tag == "bots-back");
   }
   SECTION("a public key as PEM text, through the environment") {
     const auto r =
         cfg::load_market_string(base_yaml + "crm:\n  public_key: ${KEY}\n",
                                 cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"},
                                                 {"KEY", openhouse::test::crm_keys::public_pem}}));
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    CHECK(r.config->crm.public_key == openhouse::test::crm_keys::public_pem);
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    CHECK(r->crm.public_key == openhouse::test::crm_keys::public_pem);
   }
   struct bad {
     const char* name;
@@ -776,11 +778,11 @@ TEST_CASE("the crm section: secrets, public key, replay window and release tag",
     SECTION(c.name) {
       const std::string text = base_yaml + "crm:\n" + c.lines;
       const auto r = cfg::load_market_string(text, base_env());
-      INFO(describe(r.errors));
-      REQUIRE(r.errors.size() == 1);
-      CHECK(r.errors[0].key == c.key);
-      CHECK(r.errors[0].line == line_of(text, c.lines.substr(2, c.lines.find(':') - 2) + ":"));
-      CHECK_THAT(r.errors[0].message, Catch::Contains(c.message_part));
+      INFO(describe(r));
+      REQUIRE(r.error().size() == 1);
+      CHECK(r.error()[0].key == c.key);
+      CHECK(r.error()[0].line == line_of(text, c.lines.substr(2, c.lines.find(':') - 2) + ":"));
+      CHECK_THAT(r.error()[0].message, Catch::Contains(c.message_part));
     }
   }
 }
@@ -788,16 +790,17 @@ TEST_CASE("the crm section: secrets, public key, replay window and release tag",
 TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbox]") {
   SECTION("defaults: TwiML, no CRM calls, documented outbox values") {
     const auto r = cfg::load_market_string(base_yaml, base_env());
-    REQUIRE(r.ok());
-    CHECK(r.config->twilio.mode == cfg::reply_mode::twiml);
-    CHECK(r.config->twilio.api_base_url == "https://api.twilio.com");
-    CHECK(r.config->twilio.status_callback.empty());
-    CHECK(r.config->crm.base_url.empty());
-    CHECK(r.config->crm.api_token.empty());
-    CHECK(r.config->outbox.poll == std::chrono::milliseconds(1000));
-    CHECK(r.config->outbox.max_attempts == 8);
-    CHECK(r.config->outbox.base_delay == std::chrono::milliseconds(1000));
-    CHECK(r.config->outbox.max_delay == std::chrono::milliseconds(300000));
+    REQUIRE(r.has_value());
+    CHECK(r->twilio.mode == cfg::reply_mode::twiml);
+    CHECK(r->twilio.api_base_url == "https://api.twilio.com");
+    CHECK(r->twilio.status_callback.empty());
+    CHECK(r->twilio.url_fragment.empty());
+    CHECK(r->crm.base_url.empty());
+    CHECK(r->crm.api_token.empty());
+    CHECK(r->outbox.poll == std::chrono::milliseconds(1000));
+    CHECK(r->outbox.max_attempts == 8);
+    CHECK(r->outbox.base_delay == std::chrono::milliseconds(1000));
+    CHECK(r->outbox.max_delay == std::chrono::milliseconds(300000));
   }
   SECTION("the shipped market reads mode, endpoints and tokens from the environment") {
     const auto r = cfg::load_market_file(
@@ -811,22 +814,24 @@ TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbo
                                          "https://x.test/webhooks/twilio/status"},
                                         {"OPENHOUSE_CRM_API_URL", "http://127.0.0.1:9301"},
                                         {"OPENHOUSE_CRM_API_TOKEN", "crm-token"},
-                                        {"OPENHOUSE_OUTBOX_POLL_MS", "50"}}));
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    CHECK(r.config->twilio.mode == cfg::reply_mode::rest);
-    CHECK(r.config->twilio.api_base_url == "http://127.0.0.1:9300");
-    CHECK(r.config->twilio.status_callback == "https://x.test/webhooks/twilio/status");
-    CHECK(r.config->crm.base_url == "http://127.0.0.1:9301");
-    CHECK(r.config->crm.api_token == "crm-token");
-    CHECK(r.config->outbox.poll == std::chrono::milliseconds(50));
+                                        {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
+                                        {"OPENHOUSE_TWILIO_URL_FRAGMENT", "#rc=2&rp=all"}}));
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    CHECK(r->twilio.mode == cfg::reply_mode::rest);
+    CHECK(r->twilio.api_base_url == "http://127.0.0.1:9300");
+    CHECK(r->twilio.status_callback == "https://x.test/webhooks/twilio/status");
+    CHECK(r->twilio.url_fragment == "#rc=2&rp=all");
+    CHECK(r->crm.base_url == "http://127.0.0.1:9301");
+    CHECK(r->crm.api_token == "crm-token");
+    CHECK(r->outbox.poll == std::chrono::milliseconds(50));
   }
   SECTION("the shipped market defaults to TwiML and no CRM calls") {
     const auto r = cfg::load_market_file(shipped_market, shipped_env());
-    REQUIRE(r.ok());
-    CHECK(r.config->twilio.mode == cfg::reply_mode::twiml);
-    CHECK(r.config->twilio.api_base_url == "https://api.twilio.com");
-    CHECK(r.config->crm.base_url.empty());
+    REQUIRE(r.has_value());
+    CHECK(r->twilio.mode == cfg::reply_mode::twiml);
+    CHECK(r->twilio.api_base_url == "https://api.twilio.com");
+    CHECK(r->crm.base_url.empty());
   }
   SECTION("all outbox keys") {
     const auto r = cfg::load_market_string(
@@ -834,13 +839,13 @@ TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbo
             "outbox:\n  poll_ms: 20\n  max_attempts: 3\n  base_delay_ms: 5\n"
             "  max_delay_ms: 40\n  timeout_ms: 2000\n",
         base_env());
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    CHECK(r.config->outbox.poll == std::chrono::milliseconds(20));
-    CHECK(r.config->outbox.max_attempts == 3);
-    CHECK(r.config->outbox.base_delay == std::chrono::milliseconds(5));
-    CHECK(r.config->outbox.max_delay == std::chrono::milliseconds(40));
-    CHECK(r.config->outbox.timeout == std::chrono::milliseconds(2000));
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    CHECK(r->outbox.poll == std::chrono::milliseconds(20));
+    CHECK(r->outbox.max_attempts == 3);
+    CHECK(r->outbox.base_delay == std::chrono::milliseconds(5));
+    CHECK(r->outbox.max_delay == std::chrono::milliseconds(40));
+    CHECK(r->outbox.timeout == std::chrono::milliseconds(2000));
   }
   struct bad {
     const char* name;
@@ -860,16 +865,20 @@ TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbo
        replaced(base_yaml, "  auth_token: ${TWILIO_AUTH_TOKEN}\n",
                 "  auth_token: ${TWILIO_AUTH_TOKEN}\n  status_callback: ftp://x\n"),
        "twilio.status_callback", "http://"},
+      {"connection overrides without their #",
+       replaced(base_yaml, "  auth_token: ${TWILIO_AUTH_TOKEN}\n",
+                "  auth_token: ${TWILIO_AUTH_TOKEN}\n  url_fragment: rc=3\n"),
+       "twilio.url_fragment", "must start with #"},
       {"crm base url with a slash", base_yaml + "crm:\n  base_url: http://crm.test/\n",
        "crm.base_url", "slash"},
   };
   for (const auto& c : cases) {
     SECTION(c.name) {
       const auto r = cfg::load_market_string(c.text, base_env());
-      INFO(describe(r.errors));
-      REQUIRE(r.errors.size() == 1);
-      CHECK(r.errors[0].key == c.key);
-      CHECK_THAT(r.errors[0].message, Catch::Contains(c.message_part));
+      INFO(describe(r));
+      REQUIRE(r.error().size() == 1);
+      CHECK(r.error()[0].key == c.key);
+      CHECK_THAT(r.error()[0].message, Catch::Contains(c.message_part));
     }
   }
 }
@@ -877,17 +886,17 @@ TEST_CASE("twilio REST mode and CRM API and the outbox section", "[config][outbo
 TEST_CASE("cache.shared_ttl_s is read per task, beside ttl_s", "[config][cache]") {
   SECTION("absent: no shared TTLs") {
     const auto r = cfg::load_market_string(base_yaml, base_env());
-    REQUIRE(r.ok());
-    CHECK(r.config->cache.shared_ttl.empty());
+    REQUIRE(r.has_value());
+    CHECK(r->cache.shared_ttl.empty());
   }
   SECTION("given: each task's TTL, and ttl_s left as it is") {
     const auto r = cfg::load_market_string(
         replaced(base_yaml, "    intent: 300\n",
                  "    intent: 300\n  shared_ttl_s:\n    intent: 604800\n    reply: 3600\n"),
         base_env());
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    const auto& cache = r.config->cache;
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    const auto& cache = r->cache;
     CHECK(cache.shared_ttl.size() == 2);
     CHECK(cache.shared_ttl.at("intent") == std::chrono::seconds(604800));
     CHECK(cache.shared_ttl.at("reply") == std::chrono::seconds(3600));
@@ -921,12 +930,12 @@ TEST_CASE("each mistake in cache.shared_ttl_s yields one error naming the key an
     SECTION(c.name) {
       const std::string text = replaced(base_yaml, c.from, c.to);
       const auto result = cfg::load_market_string(text, base_env());
-      INFO(describe(result.errors));
-      CHECK_FALSE(result.config.has_value());
-      REQUIRE(result.errors.size() == 1);
-      CHECK(result.errors[0].key == c.key);
-      CHECK(result.errors[0].line == line_of(text, c.line_needle));
-      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+      INFO(describe(result));
+      CHECK_FALSE(result.has_value());
+      REQUIRE(result.error().size() == 1);
+      CHECK(result.error()[0].key == c.key);
+      CHECK(result.error()[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.error()[0].message, Catch::Contains(c.message_part));
     }
   }
 }
@@ -954,9 +963,9 @@ TEST_CASE("bots.<bot>.questions items are a question or {ask, fact}", "[config][
       - "Which cities are you considering?"
 )"),
                                          base_env());
-  INFO(describe(r.errors));
-  REQUIRE(r.ok());
-  const auto& bots = r.config->bots;
+  INFO(describe(r));
+  REQUIRE(r.has_value());
+  const auto& bots = r->bots;
   REQUIRE(bots.lead.questions.size() == 1);
   CHECK(bots.lead.questions[0].ask == "Are you looking to buy, sell, or both?");
   CHECK(bots.lead.questions[0].fact.empty());
@@ -990,10 +999,10 @@ TEST_CASE("a flow question may name every fact the agents know", "[config][bots]
           with_bots("  seller:\n    questions:\n      - {ask: \"Q?\", fact: " + std::string{name} +
                     "}\n"),
           base_env());
-      INFO(describe(r.errors));
-      REQUIRE(r.ok());
-      REQUIRE(r.config->bots.seller.questions.size() == 1);
-      CHECK(r.config->bots.seller.questions[0].fact == name);
+      INFO(describe(r));
+      REQUIRE(r.has_value());
+      REQUIRE(r->bots.seller.questions.size() == 1);
+      CHECK(r->bots.seller.questions[0].fact == name);
     }
   }
 }
@@ -1044,12 +1053,12 @@ TEST_CASE("each mistake in a question flow yields one error naming the key and l
     SECTION(c.name) {
       const std::string text = replaced(base_yaml, c.from, c.to);
       const auto result = cfg::load_market_string(text, base_env());
-      INFO(describe(result.errors));
-      CHECK_FALSE(result.config.has_value());
-      REQUIRE(result.errors.size() == 1);
-      CHECK(result.errors[0].key == c.key);
-      CHECK(result.errors[0].line == line_of(text, c.line_needle));
-      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+      INFO(describe(result));
+      CHECK_FALSE(result.has_value());
+      REQUIRE(result.error().size() == 1);
+      CHECK(result.error()[0].key == c.key);
+      CHECK(result.error()[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.error()[0].message, Catch::Contains(c.message_part));
     }
   }
 }
@@ -1066,8 +1075,8 @@ std::string with_escalation(const std::string& lines) {
 TEST_CASE("the escalation section adds words and sets the limits", "[config][escalation]") {
   SECTION("absent: no words of its own, the default limits") {
     const auto r = cfg::load_market_string(base_yaml, base_env());
-    REQUIRE(r.ok());
-    const auto& e = r.config->escalation;
+    REQUIRE(r.has_value());
+    const auto& e = r->escalation;
     CHECK(e.distress_words.empty());
     CHECK(e.human_intent_threshold == Approx(0.8));
     CHECK(e.confusion_turns == 3);
@@ -1083,9 +1092,9 @@ TEST_CASE("the escalation section adds words and sets the limits", "[config][esc
                                                 "  mute_on_hot: true\n"
                                                 "  hold_reply_every: 90m\n"),
                                 base_env());
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    const auto& e = r.config->escalation;
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    const auto& e = r->escalation;
     CHECK(e.distress_words == std::vector<std::string>{"tax lien", "notice of default"});
     CHECK(e.human_phrases == std::vector<std::string>{"your manager"});
     CHECK(e.human_intent_threshold == Approx(0.9));
@@ -1099,20 +1108,20 @@ TEST_CASE("the escalation section adds words and sets the limits", "[config][esc
       const auto r = cfg::load_market_string(
           with_escalation("  confusion_turns: 0\n  hold_reply_every: \"" + every + "\"\n"),
           base_env());
-      INFO(describe(r.errors));
-      REQUIRE(r.ok());
-      CHECK(r.config->escalation.confusion_turns == 0);
-      CHECK((r.config->escalation.hold_reply_every.count() == 0) == every.starts_with("0"));
+      INFO(describe(r));
+      REQUIRE(r.has_value());
+      CHECK(r->escalation.confusion_turns == 0);
+      CHECK((r->escalation.hold_reply_every.count() == 0) == every.starts_with("0"));
     }
     const auto r = cfg::load_market_string(with_escalation("  confusion_turns: 20\n"), base_env());
-    REQUIRE(r.ok());
-    CHECK(r.config->escalation.confusion_turns == 20);
+    REQUIRE(r.has_value());
+    CHECK(r->escalation.confusion_turns == 20);
   }
   SECTION("the shipped market's section loads") {
     const auto r = cfg::load_market_file(shipped_market, shipped_env());
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    const auto& e = r.config->escalation;
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    const auto& e = r->escalation;
     CHECK_FALSE(e.distress_words.empty());
     CHECK(e.confusion_turns > 0);
     CHECK_FALSE(e.mute_on_hot);
@@ -1162,12 +1171,12 @@ TEST_CASE("each mistake in the escalation section yields one error naming the ke
     SECTION(c.name) {
       const std::string text = replaced(base_yaml, c.from, c.to);
       const auto result = cfg::load_market_string(text, base_env());
-      INFO(describe(result.errors));
-      CHECK_FALSE(result.config.has_value());
-      REQUIRE(result.errors.size() == 1);
-      CHECK(result.errors[0].key == c.key);
-      CHECK(result.errors[0].line == line_of(text, c.line_needle));
-      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+      INFO(describe(result));
+      CHECK_FALSE(result.has_value());
+      REQUIRE(result.error().size() == 1);
+      CHECK(result.error()[0].key == c.key);
+      CHECK(result.error()[0].line == line_of(text, c.line_needle));
+      CHECK_THAT(result.error()[0].message, Catch::Contains(c.message_part));
     }
   }
 }
@@ -1191,8 +1200,8 @@ TEST_CASE("the follow_up section sets when and what the runtime texts a silent l
   using namespace std::chrono_literals;
   SECTION("absent: off, with the documented defaults") {
     const auto r = cfg::load_market_string(base_yaml, base_env());
-    REQUIRE(r.ok());
-    const auto& f = r.config->follow_up;
+    REQUIRE(r.has_value());
+    const auto& f = r->follow_up;
     CHECK_FALSE(f.enabled);
     CHECK(f.after == 24h);
     CHECK(f.max_per_silence == 1);
@@ -1206,9 +1215,9 @@ TEST_CASE("the follow_up section sets when and what the runtime texts a silent l
                                                "  text: \"Still there? {business_name}\"\n"
                                                "  poll: 250ms\n"),
                                 base_env());
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    const auto& f = r.config->follow_up;
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    const auto& f = r->follow_up;
     CHECK(f.enabled);
     CHECK(f.after == 90min);
     CHECK(f.max_per_silence == 2);
@@ -1218,23 +1227,23 @@ TEST_CASE("the follow_up section sets when and what the runtime texts a silent l
          std::vector<std::pair<std::string, std::chrono::milliseconds>>{
              {"1s", 1s}, {"24h", 24h}, {"2d", 48h}, {"30d", 720h}}) {
       const auto d = cfg::load_market_string(with_follow_up("  after: " + text + "\n"), base_env());
-      INFO(text << "\n" << describe(d.errors));
-      REQUIRE(d.ok());
-      CHECK(d.config->follow_up.after == expected);
+      INFO(text << "\n" << describe(d));
+      REQUIRE(d.has_value());
+      CHECK(d->follow_up.after == expected);
     }
   }
   SECTION("off in twiml mode is fine") {
     const auto r = cfg::load_market_string(with_follow_up("  enabled: false\n", false), base_env());
-    INFO(describe(r.errors));
-    CHECK(r.ok());
+    INFO(describe(r));
+    CHECK(r.has_value());
   }
   SECTION("the shipped market's section loads, off unless the environment turns it on") {
     const auto r = cfg::load_market_file(shipped_market, shipped_env());
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    CHECK_FALSE(r.config->follow_up.enabled);
-    CHECK(r.config->follow_up.after == 24h);
-    CHECK_THAT(r.config->follow_up.text, Catch::Contains("{business_name}"));
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    CHECK_FALSE(r->follow_up.enabled);
+    CHECK(r->follow_up.after == 24h);
+    CHECK_THAT(r->follow_up.text, Catch::Contains("{business_name}"));
   }
 }
 
@@ -1276,12 +1285,12 @@ TEST_CASE("each mistake in the follow_up section yields one error naming the key
     SECTION(c.name) {
       const std::string yaml = with_follow_up(c.lines, c.rest);
       const auto result = cfg::load_market_string(yaml, base_env());
-      INFO(describe(result.errors));
-      CHECK_FALSE(result.config.has_value());
-      REQUIRE(result.errors.size() == 1);
-      CHECK(result.errors[0].key == c.key);
-      CHECK(result.errors[0].line == line_of(yaml, c.line_needle));
-      CHECK_THAT(result.errors[0].message, Catch::Contains(c.message_part));
+      INFO(describe(result));
+      CHECK_FALSE(result.has_value());
+      REQUIRE(result.error().size() == 1);
+      CHECK(result.error()[0].key == c.key);
+      CHECK(result.error()[0].line == line_of(yaml, c.line_needle));
+      CHECK_THAT(result.error()[0].message, Catch::Contains(c.message_part));
     }
   }
 }
@@ -1291,17 +1300,17 @@ TEST_CASE("reply.budget bounds a turn's LLM work: 12 s unless given, 1 s to 5 mi
   using namespace std::chrono_literals;
   SECTION("defaults, given, and the shipped market") {
     const auto d = cfg::load_market_string(base_yaml, base_env());
-    INFO(describe(d.errors));
-    REQUIRE(d.ok());
-    CHECK(d.config->reply.budget == 12s);
+    INFO(describe(d));
+    REQUIRE(d.has_value());
+    CHECK(d->reply.budget == 12s);
     const auto g = cfg::load_market_string(base_yaml + "reply:\n  budget: 8s\n", base_env());
-    INFO(describe(g.errors));
-    REQUIRE(g.ok());
-    CHECK(g.config->reply.budget == 8s);
+    INFO(describe(g));
+    REQUIRE(g.has_value());
+    CHECK(g->reply.budget == 8s);
     const auto s = cfg::load_market_file(shipped_market, shipped_env());
-    INFO(describe(s.errors));
-    REQUIRE(s.ok());
-    CHECK(s.config->reply.budget == 12s);
+    INFO(describe(s));
+    REQUIRE(s.has_value());
+    CHECK(s->reply.budget == 12s);
   }
   struct budget_case {
     const char* value;
@@ -1313,12 +1322,12 @@ TEST_CASE("reply.budget bounds a turn's LLM work: 12 s unless given, 1 s to 5 mi
     SECTION(c.value) {
       const std::string yaml = base_yaml + "reply:\n  budget: " + c.value + "\n";
       const auto r = cfg::load_market_string(yaml, base_env());
-      INFO(describe(r.errors));
-      CHECK_FALSE(r.config.has_value());
-      REQUIRE(r.errors.size() == 1);
-      CHECK(r.errors[0].key == "reply.budget");
-      CHECK(r.errors[0].line == line_of(yaml, std::string{"budget: "} + c.value));
-      CHECK_THAT(r.errors[0].message, Catch::Contains(c.message_part));
+      INFO(describe(r));
+      CHECK_FALSE(r.has_value());
+      REQUIRE(r.error().size() == 1);
+      CHECK(r.error()[0].key == "reply.budget");
+      CHECK(r.error()[0].line == line_of(yaml, std::string{"budget: "} + c.value));
+      CHECK_THAT(r.error()[0].message, Catch::Contains(c.message_part));
     }
   }
 }
@@ -1327,9 +1336,9 @@ TEST_CASE("server.drain_delay: 5 s unless given, 0 s to 10 min, with its unit", 
   using namespace std::chrono_literals;
   SECTION("defaults, given, zero, and the shipped market") {
     const auto d = cfg::load_market_string(base_yaml, base_env());
-    INFO(describe(d.errors));
-    REQUIRE(d.ok());
-    CHECK(d.config->server.drain_delay == 5s);
+    INFO(describe(d));
+    REQUIRE(d.has_value());
+    CHECK(d->server.drain_delay == 5s);
     for (const auto& [text, expected] :
          std::vector<std::pair<std::string, std::chrono::milliseconds>>{
              {"15s", 15s}, {"0s", 0ms}, {"1500ms", 1500ms}, {"2m", 2min}}) {
@@ -1337,21 +1346,21 @@ TEST_CASE("server.drain_delay: 5 s unless given, 0 s to 10 min, with its unit", 
           replaced(base_yaml, "  public_url: http://127.0.0.1:8080\n",
                    "  public_url: http://127.0.0.1:8080\n  drain_delay: " + text + "\n");
       const auto g = cfg::load_market_string(yaml, base_env());
-      INFO(text << "\n" << describe(g.errors));
-      REQUIRE(g.ok());
-      CHECK(g.config->server.drain_delay == expected);
+      INFO(text << "\n" << describe(g));
+      REQUIRE(g.has_value());
+      CHECK(g->server.drain_delay == expected);
     }
     const auto s = cfg::load_market_file(shipped_market, shipped_env());
-    INFO(describe(s.errors));
-    REQUIRE(s.ok());
-    CHECK(s.config->server.drain_delay == 5s);
+    INFO(describe(s));
+    REQUIRE(s.has_value());
+    CHECK(s->server.drain_delay == 5s);
     auto env = shipped_env();
     const auto from_env = cfg::load_market_file(shipped_market, [&](const std::string& name) {
       return name == "OPENHOUSE_DRAIN_DELAY" ? std::optional<std::string>{"20s"} : env(name);
     });
-    INFO(describe(from_env.errors));
-    REQUIRE(from_env.ok());
-    CHECK(from_env.config->server.drain_delay == 20s);
+    INFO(describe(from_env));
+    REQUIRE(from_env.has_value());
+    CHECK(from_env->server.drain_delay == 20s);
   }
   for (const auto& [value, message_part] :
        std::vector<std::pair<std::string, std::string>>{{"5", "expected a duration"},
@@ -1363,12 +1372,12 @@ TEST_CASE("server.drain_delay: 5 s unless given, 0 s to 10 min, with its unit", 
           replaced(base_yaml, "  public_url: http://127.0.0.1:8080\n",
                    "  public_url: http://127.0.0.1:8080\n  drain_delay: \"" + value + "\"\n");
       const auto r = cfg::load_market_string(yaml, base_env());
-      INFO(describe(r.errors));
-      CHECK_FALSE(r.config.has_value());
-      REQUIRE(r.errors.size() == 1);
-      CHECK(r.errors[0].key == "server.drain_delay");
-      CHECK(r.errors[0].line == line_of(yaml, "drain_delay:"));
-      CHECK_THAT(r.errors[0].message, Catch::Contains(message_part));
+      INFO(describe(r));
+      CHECK_FALSE(r.has_value());
+      REQUIRE(r.error().size() == 1);
+      CHECK(r.error()[0].key == "server.drain_delay");
+      CHECK(r.error()[0].line == line_of(yaml, "drain_delay:"));
+      CHECK_THAT(r.error()[0].message, Catch::Contains(message_part));
     }
   }
 }
@@ -1379,9 +1388,9 @@ TEST_CASE("storage.redis_url: credentials are kept, TLS and malformed URLs are r
     const auto yaml = replaced(base_yaml, "redis_url: redis://127.0.0.1:6379",
                                "redis_url: redis://app:p%40ss@10.1.2.3:6390/2");
     const auto r = cfg::load_market_string(yaml, base_env());
-    INFO(describe(r.errors));
-    REQUIRE(r.ok());
-    CHECK(r.config->storage.redis_url == "redis://app:p%40ss@10.1.2.3:6390/2");
+    INFO(describe(r));
+    REQUIRE(r.has_value());
+    CHECK(r->storage.redis_url == "redis://app:p%40ss@10.1.2.3:6390/2");
   }
   for (const auto& [url, message_part] : std::vector<std::pair<std::string, std::string>>{
            {"rediss://app:hunter2@cache.example.com:6380", "TLS"},
@@ -1392,13 +1401,13 @@ TEST_CASE("storage.redis_url: credentials are kept, TLS and malformed URLs are r
       const auto yaml =
           replaced(base_yaml, "redis_url: redis://127.0.0.1:6379", "redis_url: " + url);
       const auto r = cfg::load_market_string(yaml, base_env());
-      INFO(describe(r.errors));
-      CHECK_FALSE(r.config.has_value());
-      REQUIRE(r.errors.size() == 1);
-      CHECK(r.errors[0].key == "storage.redis_url");
-      CHECK(r.errors[0].line == line_of(yaml, "redis_url:"));
-      CHECK_THAT(r.errors[0].message, Catch::Contains(message_part));
-      CHECK(r.errors[0].message.find("hunter2") == std::string::npos);
+      INFO(describe(r));
+      CHECK_FALSE(r.has_value());
+      REQUIRE(r.error().size() == 1);
+      CHECK(r.error()[0].key == "storage.redis_url");
+      CHECK(r.error()[0].line == line_of(yaml, "redis_url:"));
+      CHECK_THAT(r.error()[0].message, Catch::Contains(message_part));
+      CHECK(r.error()[0].message.find("hunter2") == std::string::npos);
     }
   }
 }

@@ -2,7 +2,8 @@
 // in front of a fake provider that records what each bot asked.
 
 #include "runtime/bot.hpp"
-#include "runtime/type_ids.hpp"
+#include "core/type_ids.hpp"
+#include "runtime/llm_gateway.hpp"
 
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>

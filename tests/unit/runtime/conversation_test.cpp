@@ -8,9 +8,10 @@
 #include <caf/test/unit_test_impl.hpp>
 
 #include "agents/lead_state.hpp"
-#include "agents/turn_provenance.hpp"
+#include "core/turn_provenance.hpp"
+#include "core/type_ids.hpp"
 #include "runtime/conversation_router.hpp"
-#include "runtime/type_ids.hpp"
+#include "runtime/llm_gateway.hpp"
 
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>

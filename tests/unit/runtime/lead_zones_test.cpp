@@ -5,7 +5,7 @@
 #include "runtime/lead_zones.hpp"
 
 #include "agents/follow_up.hpp"
-#include "runtime/time_zone.hpp"
+#include "core/time_zone.hpp"
 
 #include <catch2/catch.hpp>
 

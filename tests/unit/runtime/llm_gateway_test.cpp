@@ -3,8 +3,8 @@
 // only when the test advances them, so backoffs are checked without sleeping.
 
 #include "runtime/llm_gateway.hpp"
+#include "core/type_ids.hpp"
 #include "integrations/llm/shared_budget.hpp"
-#include "runtime/type_ids.hpp"
 
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>
