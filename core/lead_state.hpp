@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/member_count.hpp"
+
 #include <caf/error.hpp>
 #include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
@@ -139,6 +141,20 @@ struct lead_state {
 /// How many members lead_state has: the mapper and the tests check their
 /// lists against it.
 inline constexpr std::size_t lead_state_field_count = 18;
+static_assert(
+    core::member_count<lead_state> == lead_state_field_count,
+    "a member was added to lead_state: list it in inspect() below, give it a column in "
+    "integrations/postgres/lead_state_row and set it in tests/support/lead_state_sample.hpp, "
+    "then update lead_state_field_count");
+
+/// How many members lead_facts has: its inspect() below and the stored form
+/// (agents::facts_to_json) list each.
+inline constexpr std::size_t lead_facts_field_count = 15;
+static_assert(
+    core::member_count<lead_facts> == lead_facts_field_count,
+    "a member was added to lead_facts: list it in inspect() below and in agents/facts.cpp's "
+    "zip_fields (its stored form), set it in the tests' samples, then update "
+    "lead_facts_field_count");
 
 /// Handoffs kept in the state: a day's limit is all the policy reads; older
 /// entries are only history.
