@@ -36,7 +36,7 @@ outbound_reply answer_to(const std::string& lead, const std::string& sid, std::s
   r.bot = "lead";
   r.sent_at_ms = 6000;
   r.state.contact = lead;
-  r.state.active_bot = "lead";
+  r.state.active_bot = openhouse::agents::bot_kind::lead;
   r.state.turns = 1;
   r.state.state_version = loaded_version;
   return r;
