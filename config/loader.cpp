@@ -644,6 +644,8 @@ void read_storage(mapping& root, storage_settings& out) {
   read_checked(m, "redis_url", out.redis_url, need::required,
                [](const std::string& s) { return redis::parse_url_checked(s).error; });
   m.read_int("db_workers", out.db_workers, 1, 64);
+  m.read_int("write_queue", out.write_queue, 1, 1000000);
+  m.read_int("write_batch", out.write_batch, 1, 10000);
   m.finish();
 }
 

@@ -104,6 +104,11 @@ struct storage_settings {
   std::string database_url;
   std::string redis_url;
   std::size_t db_workers = 4;  ///< PostgreSQL connections, one detached actor each
+  /// Turn writes (inbound rows, replies) queued or in flight at most: a
+  /// webhook that would queue one more gets 503 at once.
+  std::size_t write_queue = 2048;
+  /// Turn writes committed together at most (one transaction each batch).
+  std::size_t write_batch = 256;
 };
 
 struct runtime_settings {

@@ -1,6 +1,7 @@
 #include "runtime/store_worker.hpp"
 
 #include "integrations/postgres/store.hpp"
+#include "runtime/store_writer.hpp"
 
 #include <caf/actor_pool.hpp>
 #include <caf/all.hpp>
@@ -20,6 +21,8 @@ std::string_view to_string(store_errc code) {
       return "unavailable";
     case store_errc::query_failed:
       return "query_failed";
+    case store_errc::overloaded:
+      return "overloaded";
   }
   return "unknown";
 }
@@ -88,6 +91,44 @@ store_actor::behavior_type store_worker(store_actor::stateful_pointer<store_work
   };
 }
 
+/// The store's one handle: turn writes to the batch writer while the queue
+/// has room, everything else to the worker pool. Event-based, so a refusal
+/// is answered at once however long the batch in flight takes.
+store_actor::behavior_type store_front(store_actor::pointer self, store_actor pool,
+                                       store_writer_actor writer,
+                                       std::shared_ptr<write_admission> admission) {
+  return {
+      [=](record_inbound_atom a, const inbound_sms& msg,
+          bool takes_lease) -> caf::result<inbound_record> {
+        if (!admission->try_enter()) return make_error(store_errc::overloaded);
+        return self->delegate(writer, a, msg, takes_lease);
+      },
+      [=](record_reply_atom a, const outbound_reply& reply) -> caf::result<reply_record> {
+        if (!admission->try_enter()) return make_error(store_errc::overloaded);
+        return self->delegate(writer, a, reply);
+      },
+      [=](unlease_atom a, const std::string& contact, std::int64_t token) -> caf::result<bool> {
+        return self->delegate(pool, a, contact, token);
+      },
+      [=](load_atom a, const std::string& contact) -> caf::result<conversation_snapshot> {
+        return self->delegate(pool, a, contact);
+      },
+      [=](ping_atom a) -> caf::result<bool> { return self->delegate(pool, a); },
+      [=](release_atom a, const std::string& contact) -> caf::result<bool> {
+        return self->delegate(pool, a, contact);
+      },
+      [=](record_crm_atom a, const crm_write& change) -> caf::result<std::int64_t> {
+        return self->delegate(pool, a, change);
+      },
+      [=](crm_seen_atom a, const std::string& webhook_id) -> caf::result<bool> {
+        return self->delegate(pool, a, webhook_id);
+      },
+      [=](transcript_atom a, const std::string& contact) -> caf::result<agents::lead_transcript> {
+        return self->delegate(pool, a, contact);
+      },
+  };
+}
+
 }  // namespace
 
 store_actor spawn_store_pool(caf::actor_system& sys, const config::storage_settings& settings,
@@ -100,7 +141,17 @@ store_actor spawn_store_pool(caf::actor_system& sys, const config::storage_setti
   auto pool = caf::actor_pool::make(sys.dummy_execution_unit(),
                                     std::max<std::size_t>(1, settings.db_workers), factory,
                                     caf::actor_pool::round_robin());
-  return caf::actor_cast<store_actor>(pool);
+  store_writer_settings writes;
+  writes.database_url = settings.database_url;
+  writes.market = market;
+  writes.outbox = std::move(outbox);
+  writes.turn_lease = turn_lease;
+  writes.max_batch = settings.write_batch;
+  writes.admission = std::make_shared<write_admission>(settings.write_queue);
+  auto admission = writes.admission;
+  auto writer = spawn_store_writer(sys, std::move(writes));
+  return sys.spawn(store_front, caf::actor_cast<store_actor>(pool), std::move(writer),
+                   std::move(admission));
 }
 
 }  // namespace openhouse::runtime

@@ -15,6 +15,7 @@ namespace openhouse::runtime {
 enum class store_errc : std::uint8_t {
   unavailable = 1,  ///< no connection to PostgreSQL; retry later
   query_failed,     ///< the statement failed
+  overloaded,       ///< storage.write_queue writes wait already; retry later
 };
 
 /// The CAF error category of store_errc.
@@ -43,9 +44,14 @@ using store_actor =
                      /// for an unknown lead).
                      caf::replies_to<transcript_atom, std::string>::with<agents::lead_transcript>>;
 
-/// Spawns `settings.db_workers` detached workers behind one round-robin handle.
-/// Per-contact ordering is kept by the conversation actor, which waits for
-/// each answer before it sends the next request.
+/// The store: the turns' writes (record_inbound, record_reply) go to one
+/// batch writer (runtime/store_writer), which commits the writes of
+/// concurrent turns together; while `settings.write_queue` of them are queued
+/// or in flight, a new one is refused at once (store_errc::overloaded, a 503
+/// for the webhook). The rest goes to `settings.db_workers` detached workers
+/// behind one round-robin handle. Per-contact ordering is kept by the
+/// conversation actor, which waits for each answer before it sends the next
+/// request.
 /// `outbox`: what each reply writes into the outbox (default: nothing).
 /// `turn_lease`: how long a node holds an inbound message it answers
 /// (runtime.turn_lease).

@@ -57,6 +57,14 @@ class connection {
     } catch (const pqxx::broken_connection& e) {
       conn_.reset();
       throw unavailable(e.what());
+    } catch (const pqxx::sql_error& e) {
+      // A server that ends the session (shutdown, a terminated backend)
+      // reports it as an error of the statement it was running.
+      if (!conn.is_open()) {
+        conn_.reset();
+        throw unavailable(e.what());
+      }
+      throw;
     }
   }
 

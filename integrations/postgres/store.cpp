@@ -42,33 +42,37 @@ void prepare_all(pqxx::connection& c) {
   // A message is recorded by one statement (data-modifying CTEs are atomic
   // with it) sent without BEGIN/COMMIT: one round trip, one commit, where a
   // transaction of single statements took five.
-  c.prepare(record_inbound_sql,
-            "WITH c AS (INSERT INTO contacts (market, phone, created_at) "
-            "VALUES ($1, $2, to_timestamp($5::bigint / 1000.0)) "
-            "ON CONFLICT (market, phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id), "
-            // A redelivery's stored reply (the statement's snapshot holds the
-            // earlier rows; a new sid has none).
-            "prior AS (SELECT o.body FROM messages i JOIN messages o "
-            "ON o.in_reply_to = i.id AND o.direction = 'outbound' WHERE i.provider_sid = $3), "
-            // The lead's lease ($7: this message takes it; $6: for how long,
-            // ms): free, or run out. Not for a message answered before.
-            "lease AS (INSERT INTO lead_leases (market, phone, token, until) SELECT $1, $2, 1, "
-            "to_timestamp(($5::bigint + $6::bigint) / 1000.0) WHERE $7::boolean AND NOT EXISTS "
-            "(SELECT 1 FROM prior) ON CONFLICT (market, phone) DO UPDATE SET "
-            "token = lead_leases.token + 1, until = EXCLUDED.until WHERE lead_leases.until IS NULL "
-            "OR lead_leases.until <= to_timestamp($5::bigint / 1000.0) RETURNING token), "
-            // Recorded only with the lease (or as an opt-out, which does not
-            // wait for it): a message waiting for the lead is not yet taken.
-            "m AS (INSERT INTO messages (contact_id, direction, provider_sid, body, status, "
-            "created_at) SELECT id, 'inbound', $3, $4, 'received', "
-            "to_timestamp($5::bigint / 1000.0) FROM c WHERE NOT $7::boolean OR EXISTS "
-            "(SELECT 1 FROM lease) ON CONFLICT (provider_sid) DO NOTHING RETURNING id) "
-            "SELECT EXISTS (SELECT 1 FROM m), coalesce(cs.opted_out, false), "
-            "coalesce(cs.muted, false), coalesce(cs.crm_version, 0), (SELECT body FROM prior), "
-            "coalesce(round(extract(epoch FROM cs.held_at) * 1000)::bigint, 0), "
-            "coalesce(cs.state_version, 0), coalesce((SELECT token FROM lease), 0), "
-            "$7::boolean AND NOT EXISTS (SELECT 1 FROM lease) AND NOT EXISTS (SELECT 1 FROM prior) "
-            "FROM c LEFT JOIN conversation_state cs ON cs.contact_id = c.id");
+  c.prepare(
+      record_inbound_sql,
+      // $8: the contact's id when the caller knows it (0: not yet);
+      // then the contact row is neither written nor locked.
+      "WITH c0 AS (INSERT INTO contacts (market, phone, created_at) "
+      "SELECT $1, $2, to_timestamp($5::bigint / 1000.0) WHERE $8::bigint = 0 "
+      "ON CONFLICT (market, phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id), "
+      "c AS (SELECT id FROM c0 UNION ALL SELECT $8::bigint WHERE $8::bigint <> 0), "
+      // A redelivery's stored reply (the statement's snapshot holds the
+      // earlier rows; a new sid has none).
+      "prior AS (SELECT o.body FROM messages i JOIN messages o "
+      "ON o.in_reply_to = i.id AND o.direction = 'outbound' WHERE i.provider_sid = $3), "
+      // The lead's lease ($7: this message takes it; $6: for how long,
+      // ms): free, or run out. Not for a message answered before.
+      "lease AS (INSERT INTO lead_leases (market, phone, token, until) SELECT $1, $2, 1, "
+      "to_timestamp(($5::bigint + $6::bigint) / 1000.0) WHERE $7::boolean AND NOT EXISTS "
+      "(SELECT 1 FROM prior) ON CONFLICT (market, phone) DO UPDATE SET "
+      "token = lead_leases.token + 1, until = EXCLUDED.until WHERE lead_leases.until IS NULL "
+      "OR lead_leases.until <= to_timestamp($5::bigint / 1000.0) RETURNING token), "
+      // Recorded only with the lease (or as an opt-out, which does not
+      // wait for it): a message waiting for the lead is not yet taken.
+      "m AS (INSERT INTO messages (contact_id, direction, provider_sid, body, status, "
+      "created_at) SELECT id, 'inbound', $3, $4, 'received', "
+      "to_timestamp($5::bigint / 1000.0) FROM c WHERE NOT $7::boolean OR EXISTS "
+      "(SELECT 1 FROM lease) ON CONFLICT (provider_sid) DO NOTHING RETURNING id) "
+      "SELECT EXISTS (SELECT 1 FROM m), coalesce(cs.opted_out, false), "
+      "coalesce(cs.muted, false), coalesce(cs.crm_version, 0), (SELECT body FROM prior), "
+      "coalesce(round(extract(epoch FROM cs.held_at) * 1000)::bigint, 0), "
+      "coalesce(cs.state_version, 0), coalesce((SELECT token FROM lease), 0), "
+      "$7::boolean AND NOT EXISTS (SELECT 1 FROM lease) AND NOT EXISTS (SELECT 1 FROM prior), "
+      "c.id FROM c LEFT JOIN conversation_state cs ON cs.contact_id = c.id");
   // A turn runs on the state it loaded (crm_version $16). When a CRM change
   // was stored meanwhile (on this node or another), the CRM's temperature,
   // override and facts stand: a person's Warm is never overwritten by a turn
@@ -258,10 +262,49 @@ int store::migrate() {
 }
 
 runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg, bool takes_lease) {
-  return db_->autocommit([&](pqxx::nontransaction& txn) {
-    const auto row =
-        txn.exec_prepared1(record_inbound_sql, market_, msg.from, msg.sid, msg.body,
-                           msg.received_at_ms, static_cast<long>(lease_.count()), takes_lease);
+  auto [out, contact_id] =
+      db_->autocommit([&](pqxx::nontransaction& txn) { return inbound_on(txn, msg, takes_lease); });
+  remember_contact(msg.from, contact_id);
+  return out;
+}
+
+std::vector<batch_outcome> store::record_batch(const std::vector<batch_write>& writes) {
+  std::vector<std::pair<std::string, std::int64_t>> contacts;
+  auto outcomes = db_->transact([&](pqxx::work& txn) {
+    std::vector<batch_outcome> out;
+    out.reserve(writes.size());
+    for (const auto& write : writes) {
+      if (const auto* in = std::get_if<inbound_write>(&write)) {
+        auto [rec, contact_id] = inbound_on(txn, in->msg, in->takes_lease);
+        contacts.emplace_back(in->msg.from, contact_id);
+        out.emplace_back(std::move(rec));
+      } else {
+        out.emplace_back(reply_on(txn, std::get<runtime::outbound_reply>(write)));
+      }
+    }
+    return out;
+  });
+  // Only now: a new contact's id means nothing when the batch rolled back.
+  for (const auto& [phone, id] : contacts) remember_contact(phone, id);
+  return outcomes;
+}
+
+void store::remember_contact(const std::string& phone, std::int64_t id) {
+  // A bound on memory, not a policy: the map is refilled as leads write.
+  constexpr std::size_t max_contacts = 200000;
+  if (contact_ids_.size() >= max_contacts) contact_ids_.clear();
+  contact_ids_.emplace(phone, id);
+}
+
+std::pair<runtime::inbound_record, std::int64_t> store::inbound_on(pqxx::transaction_base& txn,
+                                                                   const runtime::inbound_sms& msg,
+                                                                   bool takes_lease) {
+  const auto known = contact_ids_.find(msg.from);
+  const long contact_id = known == contact_ids_.end() ? 0 : static_cast<long>(known->second);
+  {
+    const auto row = txn.exec_prepared1(record_inbound_sql, market_, msg.from, msg.sid, msg.body,
+                                        msg.received_at_ms, static_cast<long>(lease_.count()),
+                                        takes_lease, contact_id);
     runtime::inbound_record out;
     out.inserted = row[0].as<bool>();
     out.opted_out = row[1].as<bool>();
@@ -275,11 +318,16 @@ runtime::inbound_record store::record_inbound(const runtime::inbound_sms& msg, b
     out.state_version = row[6].as<std::int64_t>();
     out.lease_token = row[7].as<std::int64_t>();
     out.busy = row[8].as<bool>();
-    return out;
-  });
+    return {out, row[9].as<std::int64_t>()};
+  }
 }
 
 runtime::reply_record store::record_reply(const runtime::outbound_reply& reply) {
+  return db_->autocommit([&](pqxx::nontransaction& txn) { return reply_on(txn, reply); });
+}
+
+runtime::reply_record store::reply_on(pqxx::transaction_base& txn,
+                                      const runtime::outbound_reply& reply) {
   auto items = nlohmann::json::array();
   bool queued = false;  // the reply goes out through the outbox (REST mode)
   for (const auto& item : outbox_items(reply, outbox_)) {
@@ -292,7 +340,7 @@ runtime::reply_record store::record_reply(const runtime::outbound_reply& reply) 
   const bool opts_out = reply.compliance.starts_with("opt_out");
   const bool decides = opts_out || reply.compliance == "opt_in";
   const bool exempt = decides || reply.compliance == "help";
-  return db_->autocommit([&](pqxx::nontransaction& txn) {
+  {
     const auto row = txn.exec_prepared1(
         record_reply_sql, reply.in_reply_to_sid, reply.body, reply.bot, reply.sent_at_ms,
         queued ? "outbox" : "twiml", reply.temperature_from, reply.temperature_reason, market_,
@@ -311,7 +359,7 @@ runtime::reply_record store::record_reply(const runtime::outbound_reply& reply) 
                                       : runtime::reply_record::refusal::fenced;
     }
     return out;
-  });
+  }
 }
 
 runtime::conversation_snapshot store::load_conversation(const std::string& contact,

@@ -2,12 +2,19 @@
 
 #include "core/messages.hpp"
 #include "core/transcript.hpp"
+#include "integrations/postgres/batch_write.hpp"
 #include "integrations/postgres/outbox.hpp"
 #include "integrations/postgres/unavailable.hpp"
 
 #include <chrono>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pqxx {
+class transaction_base;
+}
 
 /// PostgreSQL persistence. Blocking (libpqxx): used only from detached worker
 /// actors (runtime/store_worker) and from command-line tools, never from an
@@ -50,6 +57,15 @@ class store {
   /// the lead's SMS rows still pending in the outbox.
   runtime::reply_record record_reply(const runtime::outbound_reply& reply);
 
+  /// Records several writes (of different leads' turns) in one transaction,
+  /// so that they cost one commit and one WAL flush; answers each, in order.
+  /// Each write is decided on its own rows as record_inbound / record_reply
+  /// decide it (a duplicate sid, a stale state version, a lease taken by
+  /// another node), so none of those fails its neighbours. A statement that
+  /// fails (or a lost connection) rolls the whole batch back: nothing of it
+  /// is stored, and the exception propagates.
+  std::vector<batch_outcome> record_batch(const std::vector<batch_write>& writes);
+
   /// What record_reply puts into the outbox; the default writes nothing
   /// (TwiML replies, no CRM calls).
   void set_outbox_policy(outbox_policy policy) { outbox_ = std::move(policy); }
@@ -88,7 +104,19 @@ class store {
   bool release(const std::string& contact);
 
  private:
+  /// record_inbound's statement on `txn`; also answers the contact's id.
+  std::pair<runtime::inbound_record, std::int64_t> inbound_on(pqxx::transaction_base& txn,
+                                                              const runtime::inbound_sms& msg,
+                                                              bool takes_lease);
+  /// record_reply's statement on `txn`.
+  runtime::reply_record reply_on(pqxx::transaction_base& txn, const runtime::outbound_reply& reply);
+  /// Remembers a contact's id once the row that holds it is committed.
+  void remember_contact(const std::string& phone, std::int64_t id);
+
   std::unique_ptr<connection> db_;  ///< opened lazily, statements prepared
+  /// Contact ids by phone: contacts are never deleted, so a known id saves
+  /// record_inbound the contact upsert (a row write and its lock per message).
+  std::unordered_map<std::string, std::int64_t> contact_ids_;
   std::string market_;
   outbox_policy outbox_;
   std::chrono::milliseconds lease_{15000};
