@@ -88,11 +88,12 @@ class generation_table {
 
   [[nodiscard]] std::size_t size() const noexcept { return counters_.size(); }
 
- private:
   /// The counter's identity: scope name and its ids, unambiguous (the ids are
-  /// length-prefixed).
+  /// length-prefixed). Shared with generation_sync.
   static std::string counter_id(std::string_view scope, std::string_view market,
                                 std::string_view contact, std::string_view task);
+
+ private:
   [[nodiscard]] std::uint64_t value(const std::string& id) const;
 
   std::map<std::string, std::uint64_t, std::less<>> counters_;

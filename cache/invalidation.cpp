@@ -11,6 +11,8 @@ namespace {
 /// Bumped when the wire form changes, so an old node drops messages it
 /// cannot read instead of misreading them.
 constexpr std::string_view wire_tag = "oh-inval/1";
+/// The sequenced form (seq and epoch after the generation).
+constexpr std::string_view sequenced_tag = "oh-inval/2";
 
 constexpr std::array<std::pair<invalidation::kind, std::string_view>, 5> kind_names{{
     {invalidation::kind::global, "global"},
@@ -88,7 +90,13 @@ class reader {
 
 std::optional<invalidation> decode_impl(std::string_view text) {
   reader in{text};
-  if (!in.expect(wire_tag) || !in.expect("|")) {
+  bool sequenced = false;
+  if (in.expect(sequenced_tag)) {
+    sequenced = true;
+  } else if (!in.expect(wire_tag)) {
+    return std::nullopt;
+  }
+  if (!in.expect("|")) {
     return std::nullopt;
   }
   invalidation inv;
@@ -110,6 +118,20 @@ std::optional<invalidation> decode_impl(std::string_view text) {
     return std::nullopt;
   }
   inv.generation = *gen;
+  if (sequenced) {
+    // Both non-zero: 0 means "unsequenced", which version 1 says.
+    for (auto* slot : {&inv.seq, &inv.epoch}) {
+      auto number_text = in.until('|');
+      if (!number_text) {
+        return std::nullopt;
+      }
+      auto number = reader::number(*number_text);
+      if (!number || *number == 0) {
+        return std::nullopt;
+      }
+      *slot = *number;
+    }
+  }
   const std::array<std::string*, 4> fields{&inv.market, &inv.contact, &inv.task, &inv.key};
   bool first = true;
   for (auto* f : fields) {
@@ -182,9 +204,20 @@ encoded_parts encode_parts(const invalidation& inv) {
   return out;
 }
 
-std::string encode(const invalidation& inv) {
+encoded_parts encode_sequenced_parts(const invalidation& inv) {
   auto parts = encode_parts(inv);
-  return parts.head + std::to_string(inv.generation) + parts.tail;
+  parts.head.replace(0, wire_tag.size(), sequenced_tag);
+  return parts;
+}
+
+std::string encode(const invalidation& inv) {
+  if (inv.seq == 0) {
+    auto parts = encode_parts(inv);
+    return parts.head + std::to_string(inv.generation) + parts.tail;
+  }
+  auto parts = encode_sequenced_parts(inv);
+  return parts.head + std::to_string(inv.generation) + '|' + std::to_string(inv.seq) + '|' +
+         std::to_string(inv.epoch) + parts.tail;
 }
 
 std::optional<invalidation> decode(std::string_view text) noexcept {

@@ -20,6 +20,12 @@ struct invalidation {
   std::string task;     ///< for task
   std::string key;      ///< for key: the entry's digest
   std::uint64_t generation = 0;
+  /// The bump's place in the deployment's sequence of bumps (one Redis
+  /// counter, incremented in the same atomic step), so that a receiver sees
+  /// a lost message as a gap; 0: unsequenced (a key drop, or an older node).
+  std::uint64_t seq = 0;
+  /// The Redis life the bump was made in (see generations::epoch); 0 with seq 0.
+  std::uint64_t epoch = 0;
 
   friend bool operator==(const invalidation&, const invalidation&) = default;
 };
@@ -41,7 +47,11 @@ struct invalidation {
 ///
 ///   oh-inval/1|<kind>|<generation>|<len>:<market>|<len>:<contact>|<len>:<task>|<len>:<key>
 ///
-/// e.g. "oh-inval/1|contact|7|2:ie|12:+19095551234|0:|0:".
+/// e.g. "oh-inval/1|contact|7|2:ie|12:+19095551234|0:|0:". A sequenced
+/// message (seq != 0) is version 2, with the sequence number and the epoch
+/// after the generation:
+///
+///   oh-inval/2|<kind>|<generation>|<seq>|<epoch>|<len>:<market>|...
 [[nodiscard]] std::string encode(const invalidation& inv);
 
 /// encode(inv) split around its generation, for a publisher that learns the
@@ -54,7 +64,13 @@ struct encoded_parts {
 };
 [[nodiscard]] encoded_parts encode_parts(const invalidation& inv);
 
-/// Parses encode()'s output. Any other input (wrong version, unknown kind,
+/// As encode_parts, for the sequenced form that the bump script completes
+/// with the counter's new value, the sequence number and the epoch: for every
+/// g, s != 0 and e != 0,
+/// head + g + "|" + s + "|" + e + tail == encode(inv with those values).
+[[nodiscard]] encoded_parts encode_sequenced_parts(const invalidation& inv);
+
+/// Parses encode()'s output (either version). Any other input (wrong version, unknown kind,
 /// a length that overruns, trailing bytes, a generation out of range, ...)
 /// gives nullopt; it never throws.
 [[nodiscard]] std::optional<invalidation> decode(std::string_view text) noexcept;

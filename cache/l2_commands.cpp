@@ -10,7 +10,7 @@ generation_read make_generation_read(const redis_keys& keys, const std::string& 
                                      const std::string& market, const std::string& contact,
                                      const std::string& task) {
   generation_read out;
-  out.keys.reserve(5);
+  out.keys.reserve(6);
   out.slots.reserve(4);
   out.keys.push_back(keys.global_generation());
   out.slots.push_back(&generations::global);
@@ -26,6 +26,7 @@ generation_read make_generation_read(const redis_keys& keys, const std::string& 
     out.keys.push_back(keys.task_generation(task));
     out.slots.push_back(&generations::task);
   }
+  out.keys.push_back(seq_key(keys));
   out.keys.push_back(epoch_key);
   return out;
 }
@@ -56,6 +57,13 @@ std::uint64_t parse_epoch(std::string_view value) {
 }
 
 std::string epoch_key(const redis_keys& keys) { return keys.generation_tag() + ":epoch"; }
+
+std::string seq_key(const redis_keys& keys) { return keys.generation_tag() + ":seq"; }
+
+std::uint64_t parse_seq(const std::optional<std::string>& value) {
+  // Same shape as a counter: a non-negative integer, absent = 0.
+  return parse_counter(value);
+}
 
 std::optional<bump_target> make_bump_target(const redis_keys& keys, std::string_view scope_name,
                                             const std::string& market, const std::string& contact,

@@ -16,14 +16,17 @@ namespace openhouse::cache {
 
 /// The keys of one generations read, in MGET order, and where each value goes.
 struct generation_read {
-  std::vector<std::string> keys;                    ///< counters, then the epoch key last
+  /// Counters, then the bump sequence (seq_key), then the epoch key last.
+  std::vector<std::string> keys;
   std::vector<std::uint64_t generations::*> slots;  ///< one per counter key
 };
 
 /// One MGET of the counters that can exist; an empty id reads as 0. A contact
-/// counter is named by (market, contact), so it needs both. The epoch key is
-/// last: counters read without it could be from a Redis that restarted
-/// empty, and mean nothing to the caller.
+/// counter is named by (market, contact), so it needs both. The sequence
+/// number of the last bump comes with them (the point in the bump stream the
+/// values are exact at: see generation_sync). The epoch key is last: counters
+/// read without it could be from a Redis that restarted empty, and mean
+/// nothing to the caller.
 [[nodiscard]] generation_read make_generation_read(const redis_keys& keys,
                                                    const std::string& epoch_key,
                                                    const std::string& market,
@@ -42,6 +45,14 @@ struct generation_read {
 /// "{<prefix>:gen}:epoch" (redis_keys names only counters, entries and the
 /// channel): in the counters' hash slot, since it is read and bumped with them.
 [[nodiscard]] std::string epoch_key(const redis_keys& keys);
+
+/// "{<prefix>:gen}:seq": the number of bumps made in this Redis life, INCRed
+/// by every bump with its counter and carried by its message.
+[[nodiscard]] std::string seq_key(const redis_keys& keys);
+
+/// The sequence number as MGET returns it: absent = 0 (no bump yet);
+/// throws redis::error for anything but a non-negative integer.
+[[nodiscard]] std::uint64_t parse_seq(const std::optional<std::string>& value);
 
 /// What a bump of one generation counter touches: the counter's key and the
 /// invalidation published with its new value (Redis fills the value in).

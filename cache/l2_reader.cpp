@@ -4,6 +4,7 @@
 #include "cache/invalidation.hpp"
 #include "cache/l2_commands.hpp"
 #include "core/type_ids.hpp"
+#include "integrations/redis/fd_watcher.hpp"
 #include "integrations/redis/pipeline.hpp"
 
 #include <caf/all.hpp>
@@ -23,7 +24,7 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-/// The reader's own interface: the L2 one plus its poll tick.
+/// The reader's own interface: the L2 one plus the watcher's wake-up.
 using reader_actor = l2_actor::extend<caf::reacts_to<runtime::tick_atom>>;
 
 /// One read in flight: what to do with its reply, or with the failure of
@@ -36,7 +37,6 @@ struct pending_read {
 
 struct reader_state {
   l2_settings settings;
-  l2_reader_settings polling;
   /// Null when the URL is malformed: every read then fails as unavailable.
   std::unique_ptr<redis::pipeline> link;
   std::unique_ptr<redis_keys> keys;
@@ -44,7 +44,8 @@ struct reader_state {
   l2_actor writers;  ///< the detached pool: writes, bumps, epoch creation
   std::deque<pending_read> pending;
   std::vector<redis::reply> replies;  ///< reused by every poll
-  bool tick_queued = false;
+  /// Wakes this actor (tick) when the socket is ready or a read times out.
+  std::unique_ptr<redis::fd_watcher> watcher;
 
   static inline const char* name = "l2_reader";
 };
@@ -58,6 +59,7 @@ void fail_all(self_ptr self, const caf::error& err) {
   if (st.link) {
     st.link->drop();
   }
+  st.watcher->disarm();
   auto failed = std::move(st.pending);
   st.pending.clear();
   for (auto& p : failed) {
@@ -92,20 +94,15 @@ void progress(self_ptr self) {
   }
 }
 
-/// Queues the next poll: at once while the oldest read is young (a healthy
-/// Redis answers within microseconds, and a re-queued message costs no
-/// thread wake-up), then at a slower pace.
-void schedule_poll(self_ptr self) {
+/// Arms the watcher for the replies still due: it wakes this actor when the
+/// socket is ready or when the oldest read reaches its timeout.
+void await_replies(self_ptr self) {
   auto& st = self->state;
-  if (st.tick_queued || st.pending.empty()) {
+  if (st.pending.empty() || !st.link) {
     return;
   }
-  st.tick_queued = true;
-  if (steady::now() - st.pending.front().sent < st.polling.spin) {
-    self->send(self, runtime::tick_atom_v);
-  } else {
-    self->delayed_send(self, st.polling.slow_poll, runtime::tick_atom_v);
-  }
+  st.watcher->arm(st.link->fd(), st.link->wants_write(),
+                  st.pending.front().sent + st.settings.timeout);
 }
 
 /// Sends one read; `on_reply` and `on_error` run on this actor later.
@@ -127,7 +124,9 @@ void read(self_ptr self, const std::vector<std::string_view>& argv,
     return;
   }
   st.pending.push_back({steady::now(), std::move(on_reply), std::move(on_error)});
-  schedule_poll(self);
+  if (st.pending.size() == 1 || st.link->wants_write()) {
+    await_replies(self);  // otherwise the watcher is armed for an earlier read
+  }
 }
 
 caf::error unexpected(std::string_view what, const redis::reply& r) {
@@ -138,8 +137,7 @@ caf::error unexpected(std::string_view what, const redis::reply& r) {
                                                        std::to_string(static_cast<int>(r.type)));
 }
 
-reader_actor::behavior_type l2_reader(self_ptr self, l2_settings settings,
-                                      l2_reader_settings polling, l2_actor writers) {
+reader_actor::behavior_type l2_reader(self_ptr self, l2_settings settings, l2_actor writers) {
   auto& st = self->state;
   if (auto ep = redis::parse_url(settings.redis_url)) {
     st.link = std::make_unique<redis::pipeline>(*ep);
@@ -147,8 +145,15 @@ reader_actor::behavior_type l2_reader(self_ptr self, l2_settings settings,
   st.keys = std::make_unique<redis_keys>(settings.prefix);
   st.epoch_key = epoch_key(*st.keys);
   st.settings = std::move(settings);
-  st.polling = polling;
   st.writers = writers;
+  // A weak handle: the watcher lives in this actor's state and must not keep
+  // the actor alive.
+  st.watcher = std::make_unique<redis::fd_watcher>(
+      [weak = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl())] {
+        if (auto strong = weak.lock()) {
+          caf::anon_send(caf::actor_cast<reader_actor>(strong), runtime::tick_atom_v);
+        }
+      });
   self->link_to(writers);  // the pool lives and dies with the reader
   return {
       [self](get_atom, const std::string& key) -> caf::result<bool, std::string> {
@@ -169,9 +174,9 @@ reader_actor::behavior_type l2_reader(self_ptr self, l2_settings settings,
         return rp;
       },
       [self](generations_atom, const std::string& market, const std::string& contact,
-             const std::string& task) -> caf::result<generations> {
+             const std::string& task) -> caf::result<generations, std::uint64_t> {
         auto& st = self->state;
-        auto rp = self->make_response_promise<generations>();
+        auto rp = self->make_response_promise<generations, std::uint64_t>();
         auto plan = std::make_shared<generation_read>(
             make_generation_read(*st.keys, st.epoch_key, market, contact, task));
         std::vector<std::string_view> argv;
@@ -192,17 +197,19 @@ reader_actor::behavior_type l2_reader(self_ptr self, l2_settings settings,
                 return std::nullopt;
               };
               generations out;
+              std::uint64_t seq = 0;
               try {
                 for (std::size_t i = 0; i < plan->slots.size(); ++i) {
                   out.*plan->slots[i] = parse_counter(value(i));
                 }
+                seq = parse_seq(value(plan->keys.size() - 2));
                 auto epoch = value(plan->keys.size() - 1);
                 if (!epoch) {
                   // A new Redis life (once per restart): creating the epoch
                   // is a script, left to the workers with the whole read.
                   self->request(self->state.writers, self->state.settings.timeout * 2,
                                 generations_atom_v, market, contact, task)
-                      .then([rp](generations g) mutable { rp.deliver(g); },
+                      .then([rp](generations g, std::uint64_t s) mutable { rp.deliver(g, s); },
                             [rp](caf::error& err) mutable { rp.deliver(err); });
                   return;
                 }
@@ -211,7 +218,7 @@ reader_actor::behavior_type l2_reader(self_ptr self, l2_settings settings,
                 rp.deliver(make_error(cache_errc::redis_unavailable, e.what()));
                 return;
               }
-              rp.deliver(out);
+              rp.deliver(out, seq);
             },
             [rp](const caf::error& err) mutable { rp.deliver(err); });
         return rp;
@@ -229,18 +236,17 @@ reader_actor::behavior_type l2_reader(self_ptr self, l2_settings settings,
         return self->delegate(self->state.writers, bump_atom_v, scope, market, contact, task);
       },
       [self](runtime::tick_atom) {
-        self->state.tick_queued = false;
         progress(self);
-        schedule_poll(self);
+        await_replies(self);
       },
   };
 }
 
 }  // namespace
 
-l2_actor spawn_l2(caf::actor_system& sys, const l2_settings& settings, l2_reader_settings reader) {
+l2_actor spawn_l2(caf::actor_system& sys, const l2_settings& settings) {
   auto writers = spawn_l2_pool(sys, settings);
-  auto handle = sys.spawn(l2_reader, settings, reader, writers);
+  auto handle = sys.spawn(l2_reader, settings, writers);
   return caf::actor_cast<l2_actor>(handle);
 }
 

@@ -4,28 +4,16 @@
 
 #include <caf/fwd.hpp>
 
-#include <chrono>
-
 namespace openhouse::cache {
-
-/// How the reader polls while replies are due.
-struct l2_reader_settings {
-  /// Polls back to back (the actor re-queues itself: no thread sleeps or
-  /// wakes) this long after the oldest request was sent; a healthy Redis
-  /// answers well within it.
-  std::chrono::microseconds spin{2000};
-  /// After that, polls this often until the reply or the timeout, so a slow
-  /// or stalled Redis does not keep a scheduler thread busy.
-  std::chrono::microseconds slow_poll{1000};
-};
 
 /// The L2 actor the cache talks to (same interface as spawn_l2_pool()).
 ///
-/// A turn's reads — get (an L2 hit) and generations (one MGET per turn) — go
-/// over one pipelined, non-blocking connection that this event-based actor
-/// polls itself while replies are due, so a read costs a Redis round trip
-/// and two scheduler hops, not two thread wake-ups as it does through a
-/// detached worker (on a VM each wake-up costs more than the round trip).
+/// A turn's reads — get (an L2 hit) and generations (one MGET, when the
+/// node's own copy of the counters cannot answer) — go over one pipelined,
+/// non-blocking connection owned by this event-based actor. While replies
+/// are due, a watcher thread sleeps in poll(2) on the socket
+/// (redis::fd_watcher) and wakes the actor when they arrive or the oldest
+/// read times out: nothing spins, and reads sent together share one wake-up.
 /// Writes (put, erase), bumps and the rare epoch creation go to a pool of
 /// detached workers (spawn_l2_pool) that the reader owns: nobody waits on
 /// them on a turn's path.
@@ -33,7 +21,6 @@ struct l2_reader_settings {
 /// Failures are those of the pool: cache_errc::redis_unavailable when Redis
 /// cannot answer within `settings.timeout` (every read in flight fails with
 /// it and the link is dropped); the next read reconnects by itself.
-l2_actor spawn_l2(caf::actor_system& sys, const l2_settings& settings,
-                  l2_reader_settings reader = {});
+l2_actor spawn_l2(caf::actor_system& sys, const l2_settings& settings);
 
 }  // namespace openhouse::cache

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <thread>
 
 namespace openhouse::cache {
 
@@ -25,6 +26,8 @@ struct l2_worker_state {
   std::unique_ptr<redis_keys> keys;
   /// "<prefix>:epoch" (redis_keys names only counters, entries and the channel).
   std::string epoch_key;
+  std::string seq_key;  ///< "<prefix>:seq": the bump sequence
+  std::chrono::milliseconds settle{0};
   /// Draws the epoch this worker offers when Redis has none. Seeded from the
   /// OS per worker: two nodes must not offer the same one after a restart.
   std::mt19937_64 random{std::random_device{}()};
@@ -91,16 +94,18 @@ caf::result<bool> on_erase(self_ptr self, const std::string& key) {
   });
 }
 
-caf::result<generations> on_generations(self_ptr self, const std::string& market,
-                                        const std::string& contact, const std::string& task) {
+caf::result<generations, std::uint64_t> on_generations(self_ptr self, const std::string& market,
+                                                       const std::string& contact,
+                                                       const std::string& task) {
   auto& st = self->state;
-  return guarded(st, [&]() -> caf::result<generations> {
+  return guarded(st, [&]() -> caf::result<generations, std::uint64_t> {
     generations out;
     const auto read = make_generation_read(*st.keys, st.epoch_key, market, contact, task);
     const auto values = st.redis->mget(read.keys);
     for (std::size_t i = 0; i < read.slots.size(); ++i) {
       out.*read.slots[i] = parse_counter(values[i]);
     }
+    const auto seq = parse_seq(values[values.size() - 2]);
     if (const auto& epoch = values.back()) {
       out.epoch = parse_epoch(*epoch);
     } else {
@@ -110,7 +115,7 @@ caf::result<generations> on_generations(self_ptr self, const std::string& market
       // run in this life yet and they are at most what the epoch's counters are.
       out.epoch = parse_epoch(st.redis->set_nx_get(st.epoch_key, st.fresh_epoch()));
     }
-    return out;
+    return {out, seq};
   });
 }
 
@@ -129,20 +134,31 @@ caf::result<std::uint64_t, std::uint64_t> on_bump(self_ptr self, const std::stri
     // same atomic step as the INCR, and reads the epoch with it
     // (client::bump_in_epoch): a value without its epoch could be from a
     // Redis that restarted empty.
-    const auto parts = encode_parts(target->message);
-    const auto next = st.redis->bump_in_epoch(target->counter, st.epoch_key, st.fresh_epoch(),
-                                              st.keys->channel(), parts.head, parts.tail);
-    return {static_cast<std::uint64_t>(next.value), parse_epoch(next.epoch)};
+    const auto parts = encode_sequenced_parts(target->message);
+    const auto next =
+        st.redis->bump_in_epoch(target->counter, st.epoch_key, st.seq_key, st.fresh_epoch(),
+                                st.keys->channel(), parts.head, parts.tail);
+    const auto epoch = parse_epoch(next.epoch);
+    // Every node that still trusts its own counters received this bump's
+    // message by the end of the wait (l2_settings::settle); this is a
+    // detached worker, so the wait holds no scheduler thread.
+    if (st.settle.count() > 0) {
+      std::this_thread::sleep_for(st.settle);
+    }
+    return {static_cast<std::uint64_t>(next.value), epoch};
   });
 }
 
 l2_actor::behavior_type l2_worker(self_ptr self, const std::string& redis_url, std::string prefix,
-                                  std::chrono::milliseconds timeout) {
+                                  std::chrono::milliseconds timeout,
+                                  std::chrono::milliseconds settle) {
   if (auto ep = redis::parse_url(redis_url)) {
     self->state.redis = std::make_unique<redis::client>(*ep, timeout);
   }
   self->state.keys = std::make_unique<redis_keys>(std::move(prefix));
   self->state.epoch_key = epoch_key(*self->state.keys);
+  self->state.seq_key = seq_key(*self->state.keys);
+  self->state.settle = settle;
   return {
       [self](get_atom, const std::string& key) { return on_get(self, key); },
       [self](put_atom, const std::string& key, const std::string& value, std::int64_t ttl_ms) {
@@ -164,8 +180,9 @@ l2_actor spawn_l2_pool(caf::actor_system& sys, const l2_settings& settings) {
     spdlog::error("l2: malformed Redis URL '{}': every L2 request will fail", settings.redis_url);
   }
   auto factory = [&sys, url = settings.redis_url, prefix = settings.prefix,
-                  timeout = settings.timeout] {
-    return caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(l2_worker, url, prefix, timeout));
+                  timeout = settings.timeout, settle = settings.settle] {
+    return caf::actor_cast<caf::actor>(
+        sys.spawn<caf::detached>(l2_worker, url, prefix, timeout, settle));
   };
   auto pool =
       caf::actor_pool::make(sys.dummy_execution_unit(), std::max<std::size_t>(1, settings.workers),

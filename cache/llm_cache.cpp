@@ -65,6 +65,9 @@ struct cache_state {
   std::unique_ptr<ttl_policy> ttl;
   std::shared_ptr<const llm::model_router> router;
   generation_table gens;
+  /// The counters as the pub/sub channel keeps them; answers generations
+  /// without Redis while trusted (built in llm_cache from deps.trust_window).
+  std::unique_ptr<generation_sync> sync;
   single_flight<waiter> flights;
   /// L2 is skipped until then after an error (see cache_deps::l2_retry_after).
   runtime::clock::time_point l2_down_until{};
@@ -814,12 +817,27 @@ caf::result<generations, bool> on_generations(self_ptr self, const std::string& 
     replay_bumps(self);
     return caf::result<generations, bool>{st.gens.get(market, contact, task), false};
   }
+  if (auto local = st.sync->lookup(steady::now(), market, contact, task)) {
+    event(st, "generations_local");
+    learn_epoch(self, local->epoch);
+    return caf::result<generations, bool>{st.gens.merge(market, contact, task, *local), true};
+  }
+  event(st, "generations_redis_read");
+  const auto ticket = st.sync->begin_read();
   auto rp = self->make_response_promise<generations, bool>();
   self->request(st.deps.l2, l2_timeout(st), generations_atom_v, market, contact, task)
       .then(
-          [self, rp, market, contact, task](const generations& g) mutable {
+          [self, rp, market, contact, task, ticket](const generations& g,
+                                                    std::uint64_t seq) mutable {
+            auto& st = self->state;
             learn_epoch(self, g.epoch);
-            rp.deliver(self->state.gens.merge(market, contact, task, g), true);
+            const auto was = st.sync->current();
+            if (!st.sync->read(ticket, market, contact, task, g, seq)) {
+              event(st, "generations_sync_reset_by_read");
+            } else if (was != st.sync->current()) {
+              event(st, "generations_synced");
+            }
+            rp.deliver(st.gens.merge(market, contact, task, g), true);
           },
           [self, rp, market, contact, task](const caf::error& err) mutable {
             l2_failed(self, err);
@@ -907,7 +925,23 @@ void on_invalidate(self_ptr self, const std::string& payload) {
     return;
   }
   if (inv->what != invalidation::kind::key) {
+    // A sequenced message names its Redis life; the channel delivers in
+    // order, so it is the current one.
+    learn_epoch(self, inv->epoch);
     st.gens.advance(to_string(inv->what), inv->market, inv->contact, inv->task, inv->generation);
+  }
+  switch (st.sync->message(*inv)) {
+    case generation_sync::effect::gap:
+      event(st, "generations_sync_gap");
+      break;
+    case generation_sync::effect::epoch_change:
+      event(st, "generations_sync_epoch_change");
+      break;
+    case generation_sync::effect::unsequenced:
+      event(st, "generations_sync_unsequenced");
+      break;
+    default:
+      break;
   }
   event(st, "pubsub_eviction", static_cast<double>(evict(st, *inv)));
 }
@@ -927,6 +961,7 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
   st.l1 = std::make_unique<l1_store>(cfg.cache.l1_max_bytes);
   st.ttl = std::make_unique<ttl_policy>(ttl_policy::from_settings(cfg.cache));
   st.router = st.deps.router ? st.deps.router : std::make_shared<const llm::model_router>(cfg.llm);
+  st.sync = std::make_unique<generation_sync>(st.deps.trust_window);
   self->set_down_handler([](const caf::down_msg&) {});
   return {
       [self](lookup_atom, cache_request& req) { return on_lookup(self, req); },
@@ -938,7 +973,12 @@ cache_actor::behavior_type llm_cache(self_ptr self, cache_deps deps) {
       [self](erase_atom, std::string& key) { return on_erase(self, key); },
       [self](invalidate_atom, const std::string& payload) { on_invalidate(self, payload); },
       [self](subscribed_atom, bool up) {
+        // Messages may have been lost while away: the copy starts over.
+        self->state.sync->subscribed(up);
         event(self->state, up ? "pubsub_connected" : "pubsub_disconnected");
+      },
+      [self](subscribed_atom, std::int64_t ping_sent_ns) {
+        self->state.sync->fence(steady::time_point{std::chrono::nanoseconds{ping_sent_ns}});
       },
       [self](runtime::tick_atom) { on_tick(self); },
   };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cache/embedding_worker.hpp"
+#include "cache/generation_sync.hpp"
 #include "cache/l2_worker.hpp"
 #include "cache/semantic_writer.hpp"
 #include "config/market.hpp"
@@ -34,11 +35,13 @@ class semantic_tier;
 ///   key however many requests wait for it (single flight), and stores the
 ///   answer unless the never-cached rules say otherwise.
 /// - generations(market, contact, task) -> (counters, verified): the current
-///   counters, read from Redis (one MGET) when it answers — `verified` — or
-///   this node's own knowledge when it does not. Callers read them once per
-///   turn and put them in every unit of the turn: that read, not the pub/sub
-///   message, is what guarantees that no node serves an entry made stale by
-///   another node.
+///   counters — `verified` — from this node's copy kept by the pub/sub
+///   channel when that copy is trusted and knows them (generation_sync: no
+///   Redis round trip), else read from Redis (one MGET) when it answers, else
+///   this node's own knowledge, unverified. Callers put them in every unit
+///   of the turn. Either verified source is current up to every bump that
+///   has completed (a bump answers only after the trust window), so no node
+///   serves an entry made stale by another node.
 /// - bump(scope, market, contact, task) -> new value: invalidates every entry
 ///   depending on that counter, on every node (INCR + PUBLISH); evicts this
 ///   node's L1 at once. With Redis down the bump is applied locally and
@@ -46,15 +49,18 @@ class semantic_tier;
 /// - erase(key) -> existed: drops one entry from L1 and L2.
 /// - invalidate(message): an invalidation from the pub/sub channel.
 /// - subscribed(up): the subscriber's connection state.
-using cache_actor =
-    caf::typed_actor<caf::replies_to<lookup_atom, cache_request>::with<cache_reply>,
-                     caf::replies_to<generations_atom, std::string, std::string,
-                                     std::string>::with<generations, bool>,
-                     caf::replies_to<bump_atom, std::string, std::string, std::string,
-                                     std::string>::with<std::uint64_t>,
-                     caf::replies_to<erase_atom, std::string>::with<bool>,
-                     caf::reacts_to<invalidate_atom, std::string>,
-                     caf::reacts_to<subscribed_atom, bool>, caf::reacts_to<runtime::tick_atom>>;
+/// - subscribed(ns), a fence: the subscriber's PING sent at that steady-clock time (ns since
+///   the clock's epoch) was answered: every message published before it was
+///   delivered (see generation_sync).
+using cache_actor = caf::typed_actor<
+    caf::replies_to<lookup_atom, cache_request>::with<cache_reply>,
+    caf::replies_to<generations_atom, std::string, std::string, std::string>::with<generations,
+                                                                                   bool>,
+    caf::replies_to<bump_atom, std::string, std::string, std::string,
+                    std::string>::with<std::uint64_t>,
+    caf::replies_to<erase_atom, std::string>::with<bool>,
+    caf::reacts_to<invalidate_atom, std::string>, caf::reacts_to<subscribed_atom, bool>,
+    caf::reacts_to<subscribed_atom, std::int64_t>, caf::reacts_to<runtime::tick_atom>>;
 
 /// One answered cache request, as `openhouse replay --audit` reports it.
 struct cache_audit_record {
@@ -103,6 +109,10 @@ struct cache_deps {
   /// Called on the cache's thread for every answered request (replay's audit
   /// and report); must be quick. Unset in serve.
   std::function<void(const cache_audit_record&)> audit;
+  /// How long after the subscriber's last fence this node still answers
+  /// generations from its own copy; must not exceed the bump settle time of
+  /// every node's L2 (l2_settings::settle). Zero: always read Redis.
+  std::chrono::milliseconds trust_window = default_trust_window;
   /// Chooses each unit's model (it is part of the key); the node shares one
   /// with the gateway. Unset: built from `config`.
   std::shared_ptr<const llm::model_router> router;

@@ -123,12 +123,20 @@ void node_parts::start_cache(caf::actor_system& sys, node_options& options) {
   // at each turn keeps it correct even when a message is lost).
   if (auto ep = redis::parse_url(config->storage.redis_url); ep && config->cache.subscribe) {
     auto target = cache;
+    // Fences let the cache answer generations from its own copy (see
+    // cache::generation_sync); the three callbacks reach it in order.
+    redis::subscriber_settings sub;
+    sub.fence_interval = cache::default_fence_interval;
     invalidations_ = std::make_unique<redis::subscriber>(
         *ep, cache::redis_keys{config->cache.redis_prefix}.channel(),
         [target](std::string payload) {
           caf::anon_send(target, cache::invalidate_atom_v, std::move(payload));
         },
-        [target](bool up) { caf::anon_send(target, cache::subscribed_atom_v, up); });
+        [target](bool up) { caf::anon_send(target, cache::subscribed_atom_v, up); }, sub,
+        [target](std::chrono::steady_clock::time_point sent) {
+          caf::anon_send(target, cache::subscribed_atom_v,
+                         static_cast<std::int64_t>(sent.time_since_epoch().count()));
+        });
   }
 }
 

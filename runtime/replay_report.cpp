@@ -90,6 +90,11 @@ json build_report(const replay_outcome& o) {
       {"handoffs", family_count(o.metrics_text, "openhouse_handoffs_total")},
       {"temperature_changes", family_count(o.metrics_text, "openhouse_temperature_changes_total")},
       {"stale_served", k.stale},
+      // Generations reads: from Redis (one round trip each) or this node's copy.
+      {"generations_redis_reads", family_count(o.metrics_text, "openhouse_cache_events_total",
+                                               R"(event="generations_redis_read")")},
+      {"generations_local", family_count(o.metrics_text, "openhouse_cache_events_total",
+                                         R"(event="generations_local")")},
       {"escalations", c.escalations},
       {"leads_muted", t.muted_for().size()},
       {"leads_muted_by_reason", muted_by_reason(t.muted_for())},

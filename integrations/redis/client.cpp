@@ -367,14 +367,16 @@ constexpr std::string_view set_nx_get_script =
 
 /// The epoch first (set when absent, then read), so that a wrong-typed epoch
 /// key aborts the script before the INCR: there is still never a bump
-/// without its message. Then as bump_script.
+/// without its message. Then the counter and the shared sequence, and the
+/// message naming all three.
 constexpr std::string_view bump_in_epoch_script =
     "redis.call('SET', KEYS[2], ARGV[4], 'NX') "
     "local e = redis.call('GET', KEYS[2]) "
     "redis.call('INCR', KEYS[1]) "
     "local v = redis.call('GET', KEYS[1]) "
-    "redis.call('PUBLISH', ARGV[1], ARGV[2] .. v .. ARGV[3]) "
-    "return {v, e}";
+    "local s = redis.call('INCR', KEYS[3]) "
+    "redis.call('PUBLISH', ARGV[1], ARGV[2] .. v .. '|' .. s .. '|' .. e .. ARGV[3]) "
+    "return {v, e, s}";
 
 }  // namespace
 
@@ -387,14 +389,15 @@ std::string client::set_nx_get(std::string_view key, std::string_view value) {
 }
 
 client::epoch_bump client::bump_in_epoch(std::string_view counter_key, std::string_view epoch_key,
-                                         std::string_view fresh_epoch, std::string_view channel,
-                                         std::string_view message_head,
+                                         std::string_view seq_key, std::string_view fresh_epoch,
+                                         std::string_view channel, std::string_view message_head,
                                          std::string_view message_tail) {
-  auto reply = command("bump", {"EVAL", bump_in_epoch_script, "2", counter_key, epoch_key, channel,
-                                message_head, message_tail, fresh_epoch});
-  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+  auto reply = command("bump", {"EVAL", bump_in_epoch_script, "3", counter_key, epoch_key, seq_key,
+                                channel, message_head, message_tail, fresh_epoch});
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
       reply->element[0]->type != REDIS_REPLY_STRING ||
-      reply->element[1]->type != REDIS_REPLY_STRING) {
+      reply->element[1]->type != REDIS_REPLY_STRING ||
+      reply->element[2]->type != REDIS_REPLY_INTEGER) {
     fail("bump", "unexpected reply shape");
   }
   epoch_bump out;
@@ -404,6 +407,7 @@ client::epoch_bump client::bump_in_epoch(std::string_view counter_key, std::stri
     fail("bump", e.what());
   }
   out.epoch = std::string{reply_text(reply->element[1])};
+  out.seq = reply->element[2]->integer;
   return out;
 }
 

@@ -107,20 +107,25 @@ class client {
   /// several clients agree on one value that the first of them creates.
   std::string set_nx_get(std::string_view key, std::string_view value);
 
-  /// What bump_in_epoch() returns: the counter's new value and the epoch
-  /// key's value.
+  /// What bump_in_epoch() returns: the counter's new value, the epoch key's
+  /// value and the bump's sequence number.
   struct epoch_bump {
     std::int64_t value = 0;
     std::string epoch;
+    std::int64_t seq = 0;
   };
 
   /// As bump_with(), and in the same atomic step, before the INCR, the same
   /// as set_nx_get(epoch_key, fresh_epoch): the caller learns which epoch
   /// (Redis life) the new value belongs to, and a bump on an empty Redis
-  /// creates the epoch rather than leaving a counter without one.
+  /// creates the epoch rather than leaving a counter without one. The step
+  /// also INCRs `seq_key`, the sequence every bump of the deployment shares,
+  /// and the message is `message_head + value + "|" + seq + "|" + epoch +
+  /// message_tail`, so a subscriber that misses a message sees the gap.
   epoch_bump bump_in_epoch(std::string_view counter_key, std::string_view epoch_key,
-                           std::string_view fresh_epoch, std::string_view channel,
-                           std::string_view message_head, std::string_view message_tail);
+                           std::string_view seq_key, std::string_view fresh_epoch,
+                           std::string_view channel, std::string_view message_head,
+                           std::string_view message_tail);
 
   [[nodiscard]] const endpoint& where() const { return endpoint_; }
 

@@ -71,6 +71,12 @@ void pipeline::drop() noexcept {
   in_flight_ = 0;
 }
 
+int pipeline::fd() const noexcept { return ctx_ == nullptr ? -1 : ctx_->fd; }
+
+bool pipeline::wants_write() const noexcept {
+  return ctx_ != nullptr && (connecting_ || (ctx_->obuf != nullptr && sdslen(ctx_->obuf) > 0));
+}
+
 void pipeline::fail(std::string_view what, std::string_view detail) {
   // The message first: `detail` may point into the context (errstr) that
   // drop() frees.

@@ -52,6 +52,13 @@ class pipeline {
   /// Commands sent whose replies have not been returned by poll() yet.
   [[nodiscard]] std::size_t in_flight() const noexcept { return in_flight_; }
 
+  /// The socket, to wait on for readiness (fd_watcher); -1 without a link.
+  [[nodiscard]] int fd() const noexcept;
+
+  /// True while the connect is in progress or queued bytes are not written:
+  /// wait for the socket to be writable too, not only readable.
+  [[nodiscard]] bool wants_write() const noexcept;
+
   /// Closes the link; commands in flight are forgotten.
   void drop() noexcept;
 

@@ -65,12 +65,13 @@ int millis_until(steady::time_point deadline) {
 }  // namespace
 
 subscriber::subscriber(endpoint ep, std::string channel, message_handler on_message,
-                       state_handler on_state, subscriber_settings settings)
+                       state_handler on_state, subscriber_settings settings, fence_handler on_fence)
     : endpoint_(std::move(ep)),
       channel_(std::move(channel)),
       on_message_(std::move(on_message)),
       on_state_(std::move(on_state)),
-      settings_(settings) {
+      settings_(settings),
+      on_fence_(std::move(on_fence)) {
   std::array<int, 2> fds{};
   if (pipe2(fds.data(), O_CLOEXEC | O_NONBLOCK) != 0) {
     throw std::system_error(errno, std::generic_category(), "subscriber: pipe");
@@ -256,12 +257,19 @@ bool subscriber::session() {
     auto confirm_deadline = steady::now() + settings_.timeout;
     auto last_traffic = steady::now();
     std::optional<steady::time_point> ping_deadline;
+    // Fences: the send time of the PING awaiting its answer, and when to send
+    // the next one.
+    const bool fencing = settings_.fence_interval.count() > 0;
+    std::optional<steady::time_point> ping_sent;
+    auto next_fence = steady::now();
     for (;;) {
       steady::time_point deadline;
       if (!confirmed) {
         deadline = confirm_deadline;
       } else if (ping_deadline) {
         deadline = *ping_deadline;
+      } else if (fencing) {
+        deadline = next_fence;
       } else {
         deadline = last_traffic + settings_.ping_interval;
       }
@@ -276,8 +284,10 @@ bool subscriber::session() {
         if (ping_deadline) {
           throw session_failure{"no answer to PING in time"};
         }
-        // Idle for a while: prove the link is alive (PING is allowed while subscribed).
-        ping_deadline = steady::now() + settings_.timeout;
+        // Idle for a while, or time for a fence: PING (allowed while
+        // subscribed) proves the link is alive.
+        ping_sent = steady::now();
+        ping_deadline = *ping_sent + settings_.timeout;
         if (!send({"PING"})) {
           return confirmed;
         }
@@ -287,7 +297,12 @@ bool subscriber::session() {
         throw session_failure{ctx->errstr};
       }
       last_traffic = steady::now();
-      ping_deadline.reset();  // any traffic proves the link is alive
+      if (!fencing) {
+        ping_deadline.reset();  // any traffic proves the link is alive
+      } else if (ping_deadline) {
+        // Alive; the fence still waits for its own answer.
+        ping_deadline = last_traffic + settings_.timeout;
+      }
       for (;;) {
         void* raw = nullptr;
         if (redisGetReplyFromReader(ctx.get(), &raw) != REDIS_OK) {
@@ -308,6 +323,23 @@ bool subscriber::session() {
         if (type == "subscribe") {
           confirmed = true;
           set_state(true);
+          next_fence = steady::now();  // the first fence at once
+        } else if (type == "pong") {
+          if (ping_sent) {
+            const auto sent = *ping_sent;
+            ping_sent.reset();
+            ping_deadline.reset();
+            next_fence = sent + settings_.fence_interval;
+            if (fencing && on_fence_) {
+              try {
+                on_fence_(sent);
+              } catch (const std::exception& e) {
+                spdlog::error("redis subscriber {}: on_fence threw: {}", channel_, e.what());
+              } catch (...) {
+                spdlog::error("redis subscriber {}: on_fence threw", channel_);
+              }
+            }
+          }
         } else if (type == "message" && reply->elements == 3 &&
                    reply->element[2]->type == REDIS_REPLY_STRING) {
           if (on_message_) {

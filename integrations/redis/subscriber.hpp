@@ -24,6 +24,12 @@ struct subscriber_settings {
   /// died silently (no FIN, e.g. a partition) is noticed within
   /// ping_interval + timeout.
   std::chrono::milliseconds ping_interval{5000};
+  /// When non-zero, a PING is sent this long after the last one was answered,
+  /// whatever the traffic, and each answer is reported to the fence handler
+  /// with the time its PING was sent: Redis answers it after every message
+  /// published before, so by then all of them have been passed to
+  /// on_message (see cache::generation_sync).
+  std::chrono::milliseconds fence_interval{0};
 };
 
 /// Listens on one Redis pub/sub channel on a thread of its own.
@@ -48,10 +54,12 @@ class subscriber {
  public:
   using message_handler = std::function<void(std::string payload)>;
   using state_handler = std::function<void(bool connected)>;
+  using fence_handler = std::function<void(std::chrono::steady_clock::time_point ping_sent)>;
 
-  /// Starts the thread at once.
+  /// Starts the thread at once. `on_fence` (with settings.fence_interval)
+  /// runs on the same thread, in order with the other callbacks.
   subscriber(endpoint ep, std::string channel, message_handler on_message, state_handler on_state,
-             subscriber_settings settings = {});
+             subscriber_settings settings = {}, fence_handler on_fence = {});
   ~subscriber();
   subscriber(const subscriber&) = delete;
   subscriber& operator=(const subscriber&) = delete;
@@ -80,6 +88,7 @@ class subscriber {
   message_handler on_message_;
   state_handler on_state_;
   subscriber_settings settings_;
+  fence_handler on_fence_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> connected_{false};
   std::string last_refusal_;  ///< the thread's last error reply, logged once

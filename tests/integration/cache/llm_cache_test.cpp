@@ -32,6 +32,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <random>
@@ -127,6 +128,9 @@ struct node_options {
   bool semantic = false;
   /// The back-off after a Redis error.
   std::chrono::milliseconds l2_retry_after{1000};
+  /// The subscriber proves delivery (PING fences), so the cache may answer
+  /// generations from its own copy (production does).
+  bool fences = true;
 };
 
 /// One node: its own actor system with the LLM workers, the gateway, the L2
@@ -176,8 +180,23 @@ class node {
           [target](std::string payload) {
             caf::anon_send(target, cache::invalidate_atom_v, std::move(payload));
           },
-          [target](bool up) { caf::anon_send(target, cache::subscribed_atom_v, up); });
+          [target](bool up) { caf::anon_send(target, cache::subscribed_atom_v, up); },
+          sub_settings(opts),
+          [target](std::chrono::steady_clock::time_point sent) {
+            caf::anon_send(target, cache::subscribed_atom_v,
+                           static_cast<std::int64_t>(sent.time_since_epoch().count()));
+          });
     }
+  }
+
+  static redis::subscriber_settings sub_settings(const node_options& opts) {
+    redis::subscriber_settings out;
+    // A short backoff: tests that break the link wait for the way back.
+    out.backoff_max = 200ms;
+    if (opts.fences) {
+      out.fence_interval = cache::default_fence_interval;
+    }
+    return out;
   }
 
   ~node() {
@@ -521,6 +540,10 @@ TEST_CASE(
   CHECK(sim.calls() == 2);
 
   server.stop(SIGKILL);
+  // Until its subscriber sees the link gone (and for at most the trust
+  // window after its last fence) the node may still answer from its copy,
+  // which no bump can have outdated: none can be made while Redis is down.
+  REQUIRE(eventually([&] { return a.cache_event("pubsub_disconnected") >= 1; }));
 
   // The lead's counters cannot be confirmed: the turn gets this node's own.
   auto [g_down, verified_down] = a.generations(contact, "reply");
@@ -728,4 +751,151 @@ TEST_CASE("L3 survives a restart: a new node rebuilt from PostgreSQL serves a pa
   CHECK(paraphrase.source_sid == "SM10");
   CHECK(paraphrase.similarity >= 0.72);
   CHECK(sim.calls() == 1);
+}
+
+// --- generations from the node's own copy (cache::generation_sync) -------------------
+
+TEST_CASE(
+    "two nodes with fences: B answers generations without Redis, and every bump A "
+    "completes is seen by B's next read",
+    "[integration][cache][generation_sync]") {
+  simulator sim;
+  const auto prefix = unique_prefix();
+  auto cfg = market(sim.url(), test::redis_url(), prefix);
+  node a{cfg};
+  node b{cfg};
+  const auto contact = unique_contact();
+  REQUIRE(eventually([&] { return b.cache_event("pubsub_connected") >= 1; }));
+  REQUIRE(eventually([&] { return a.cache_event("pubsub_connected") >= 1; }));
+
+  // The first read syncs B's copy; once a fence comes, B stops asking Redis.
+  REQUIRE(b.generations(contact, "reply").second);
+  REQUIRE(eventually([&] {
+    b.generations(contact, "reply");
+    return b.cache_event("generations_local") >= 1;
+  }));
+
+  // The race the bound covers: B reads at once after A's bump has answered,
+  // whether from its copy or from Redis, and never sees the old value.
+  for (int i = 0; i < 25; ++i) {
+    const auto value = a.bump("contact", contact);
+    const auto [g, verified] = b.generations(contact, "reply");
+    CHECK(verified);
+    CHECK(g.contact >= value);
+  }
+  CHECK(b.cache_event("generations_sync_gap") == 0);
+  CHECK(b.cache_event("generations_sync_epoch_change") == 0);
+
+  // With no bump in between, a run of turns costs B no Redis round trip
+  // while its fences keep coming.
+  REQUIRE(eventually([&] {
+    const auto reads = b.cache_event("generations_redis_read");
+    for (int i = 0; i < 10; ++i) {
+      b.generations(contact, "reply");
+    }
+    return b.cache_event("generations_redis_read") == reads;
+  }));
+}
+
+TEST_CASE(
+    "a node whose subscription is killed reads Redis, then trusts its copy again once "
+    "resubscribed and resynced",
+    "[integration][cache][generation_sync]") {
+  simulator sim;
+  test::redis_server server;
+  const auto prefix = unique_prefix();
+  auto cfg = market(sim.url(), server.url(), prefix);
+  node a{cfg};
+  node b{cfg};
+  const auto contact = unique_contact();
+  REQUIRE(eventually([&] { return b.cache_event("pubsub_connected") >= 1; }));
+  REQUIRE(b.generations(contact, "reply").second);
+  REQUIRE(eventually([&] {
+    b.generations(contact, "reply");
+    return b.cache_event("generations_local") >= 1;
+  }));
+
+  // Only pub/sub links: the L2 connections stay up.
+  // CLIENT KILL is refused inside a script: redis-cli sends it.
+  const auto kill =
+      "redis-cli -p " + std::to_string(server.port()) + " CLIENT KILL TYPE pubsub > /dev/null";
+  REQUIRE(std::system(kill.c_str()) == 0);
+  REQUIRE(eventually([&] { return b.cache_event("pubsub_disconnected") >= 1; }));
+  // While B is away, A bumps: B must not miss it.
+  const auto missed = a.bump("contact", contact);
+  const auto [g, verified] = b.generations(contact, "reply");
+  CHECK(verified);
+  CHECK(g.contact >= missed);
+
+  REQUIRE(eventually([&] { return b.cache_event("pubsub_connected") >= 2; }));
+  const auto local_before = b.cache_event("generations_local");
+  REQUIRE(eventually([&] {
+    const auto [again, ok] = b.generations(contact, "reply");
+    CHECK(again.contact >= missed);
+    return ok && b.cache_event("generations_local") > local_before;
+  }));
+  const auto after = a.bump("contact", contact);
+  CHECK(b.generations(contact, "reply").first.contact >= after);
+}
+
+TEST_CASE(
+    "a flushed or restarted Redis is a new epoch: the copy is dropped and the new "
+    "life's counters are served",
+    "[integration][cache][generation_sync][epoch]") {
+  simulator sim;
+  test::redis_server server;
+  const auto prefix = unique_prefix();
+  auto cfg = market(sim.url(), server.url(), prefix);
+  node a{cfg, node_options{.l2_retry_after = 50ms}};
+  node b{cfg, node_options{.l2_retry_after = 50ms}};
+  const auto contact = unique_contact();
+  REQUIRE(eventually([&] { return b.cache_event("pubsub_connected") >= 1; }));
+  for (int i = 0; i < 3; ++i) {
+    a.bump("contact", contact);
+  }
+  const auto [g3, ok3] = b.generations(contact, "reply");
+  REQUIRE(ok3);
+  REQUIRE(g3.contact == 3);
+  REQUIRE(eventually([&] {
+    b.generations(contact, "reply");
+    return b.cache_event("generations_local") >= 1;
+  }));
+
+  SECTION("FLUSHALL, then a bump on A") {
+    redis::client admin{server.endpoint()};
+    admin.eval_integers("redis.call('FLUSHALL') return 1", {}, {});
+    CHECK(a.bump("contact", contact) == 1);
+    // The bump's message names the new life: B drops its copy at once.
+    const auto [g, ok] = b.generations(contact, "reply");
+    CHECK(ok);
+    CHECK(g.contact == 1);
+    CHECK(g.epoch != g3.epoch);
+    CHECK(b.cache_event("generations_sync_epoch_change") >= 1);
+  }
+  SECTION("FLUSHALL with no bump: the next read from Redis finds the new life") {
+    redis::client admin{server.endpoint()};
+    admin.eval_integers("redis.call('FLUSHALL') return 1", {}, {});
+    // Nothing changed a lead, so the copy's answer is not stale; once the
+    // copy asks Redis (another lead, unknown to it) it sees the flush.
+    const auto other = unique_contact();
+    const auto [g, ok] = b.generations(other, "reply");
+    CHECK(ok);
+    CHECK(g.epoch != g3.epoch);
+    const auto [same, ok_same] = b.generations(contact, "reply");
+    CHECK(ok_same);
+    CHECK(same.contact == 0);
+    CHECK(same.epoch == g.epoch);
+  }
+  SECTION("a restart with no persistence") {
+    server.stop();
+    server.start();
+    REQUIRE(eventually([&] { return b.cache_event("pubsub_connected") >= 2; }));
+    // The copy went with the subscription: nothing of the old life is
+    // answered, and the first verified answer is the new life's.
+    REQUIRE(eventually([&] { return b.generations(contact, "reply").second; }));
+    const auto [g, ok] = b.generations(contact, "reply");
+    CHECK(ok);
+    CHECK(g.epoch != g3.epoch);
+    CHECK(g.contact == 0);  // the new life's count, not max(old, new)
+  }
 }

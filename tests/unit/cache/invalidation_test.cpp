@@ -296,3 +296,42 @@ TEST_CASE("redis_keys: every counter and the epoch share one cluster slot; entri
     CHECK(entry_slots.size() > 40);
   }
 }
+
+TEST_CASE("invalidation: a sequenced bump is version 2 and carries seq and epoch",
+          "[cache][invalidation][generation_sync]") {
+  auto inv = make(kind::market, "coast", "", "", "", 4);
+  inv.seq = 31;
+  inv.epoch = 0xfeedULL;
+  CHECK(encode(inv) == "oh-inval/2|market|4|31|65261|5:coast|0:|0:|0:");
+  CHECK(decode(encode(inv)) == inv);
+  // Without a seq it stays the version every older node reads.
+  inv.seq = 0;
+  inv.epoch = 0;
+  CHECK(encode(inv).starts_with("oh-inval/1|"));
+
+  for (const std::string bad : {
+           "oh-inval/2|market|4|0|65261|5:coast|0:|0:|0:",  // seq 0 means unsequenced
+           "oh-inval/2|market|4|31|0|5:coast|0:|0:|0:",     // no epoch
+           "oh-inval/2|market|4|31|5:coast|0:|0:|0:",       // the epoch missing
+           "oh-inval/2|market|4|031|65261|5:coast|0:|0:|0:",
+           "oh-inval/2|market|4|-1|65261|5:coast|0:|0:|0:",
+       }) {
+    INFO(bad);
+    CHECK_FALSE(decode(bad));
+  }
+}
+
+TEST_CASE("invalidation: encode_sequenced_parts leaves value, seq and epoch to Redis",
+          "[cache][invalidation][generation_sync]") {
+  auto inv = make(kind::contact, "i|e", "+1:909", "", "", 0);
+  const auto parts = encode_sequenced_parts(inv);
+  for (std::uint64_t n : {std::uint64_t{1}, std::uint64_t{77}, UINT64_MAX}) {
+    inv.generation = n - 1;
+    inv.seq = n;
+    inv.epoch = n;
+    const auto text = parts.head + std::to_string(n - 1) + "|" + std::to_string(n) + "|" +
+                      std::to_string(n) + parts.tail;
+    CHECK(text == encode(inv));
+    CHECK(decode(text) == inv);
+  }
+}

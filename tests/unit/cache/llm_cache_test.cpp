@@ -81,6 +81,8 @@ struct redis_script {
   std::map<std::string, std::uint64_t> counters;
   int gets = 0;
   int bumps = 0;
+  int generation_reads = 0;
+  std::uint64_t seq = 0;  ///< the bump sequence, as the bump script counts it
   /// The Redis life, as the real worker reports it with every read and bump.
   std::uint64_t epoch = 0x5eed0001;
 
@@ -89,6 +91,7 @@ struct redis_script {
   void restart_empty() {
     entries.clear();
     counters.clear();
+    seq = 0;
     epoch += 0x1000;
   }
 
@@ -136,17 +139,18 @@ l2_actor::behavior_type fake_l2(l2_actor::pointer, std::shared_ptr<redis_script>
         return s->entries.erase(key) > 0;
       },
       [s, outage](generations_atom, const std::string& m, const std::string& c,
-                  const std::string& t) -> caf::result<generations> {
+                  const std::string& t) -> caf::result<generations, std::uint64_t> {
         if (s->down) {
           return outage();
         }
+        ++s->generation_reads;
         generations g;
         g.global = s->counters[redis_script::counter("global", m, c, t)];
         g.market = s->counters[redis_script::counter("market", m, c, t)];
         g.contact = s->counters[redis_script::counter("contact", m, c, t)];
         g.task = s->counters[redis_script::counter("task", m, c, t)];
         g.epoch = s->epoch;
-        return g;
+        return {g, s->seq};
       },
       [s, outage](bump_atom, const std::string& scope, const std::string& m, const std::string& c,
                   const std::string& t) -> caf::result<std::uint64_t, std::uint64_t> {
@@ -154,6 +158,7 @@ l2_actor::behavior_type fake_l2(l2_actor::pointer, std::shared_ptr<redis_script>
           return outage();
         }
         ++s->bumps;
+        ++s->seq;
         return {++s->counters[redis_script::counter(scope, m, c, t)], s->epoch};
       },
   };
@@ -191,8 +196,10 @@ struct fixture : test_coordinator_fixture<test_config> {
   }
 
   /// One node's cache; several may share the fake Redis, like nodes do.
-  cache_actor node(bool with_l2 = true, std::shared_ptr<semantic_tier> semantic = nullptr) {
+  cache_actor node(bool with_l2 = true, std::shared_ptr<semantic_tier> semantic = nullptr,
+                   std::chrono::milliseconds trust_window = default_trust_window) {
     cache_deps deps;
+    deps.trust_window = trust_window;
     deps.config = cfg;
     deps.time = wall;
     deps.gateway = gateway;
@@ -1014,4 +1021,97 @@ TEST_CASE_METHOD(fixture, "an L3 match naming someone the lead did not name is a
   CHECK(out.answer.response.text == "HOA fees in Fontana run $100 to $300 a month.");
   CHECK(gw->calls.size() == 2);
   CHECK_THAT(metrics->render(), Catch::Contains(std::string{foreign_name_bypasses} + "1"));
+}
+
+namespace {
+
+/// The message the bump script publishes for the fake Redis's last bump.
+std::string sequenced_contact_bump(const redis_script& r, std::uint64_t value) {
+  invalidation inv;
+  inv.what = invalidation::kind::contact;
+  inv.market = "ie";
+  inv.contact = "+19095551234";
+  inv.generation = value;
+  inv.seq = r.seq;
+  inv.epoch = r.epoch;
+  return encode(inv);
+}
+
+std::int64_t ns(std::chrono::steady_clock::time_point t) {
+  return static_cast<std::int64_t>(t.time_since_epoch().count());
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "a synced, fenced copy answers generations without Redis",
+                 "[cache][actor][generation_sync]") {
+  // A window far longer than the test: what is trusted must not depend on
+  // how fast the test runs.
+  auto b = node(true, nullptr, std::chrono::hours{1});
+  auto a = node();
+  self->send(b, subscribed_atom_v, true);
+  sched.run();
+  CHECK(gens(b).second);
+  CHECK(redis->generation_reads == 1);  // the sync read
+  // No fence yet: still read from Redis.
+  CHECK(gens(b).second);
+  CHECK(redis->generation_reads == 2);
+  self->send(b, subscribed_atom_v, ns(std::chrono::steady_clock::now()));
+  sched.run();
+  const auto [before, verified] = gens(b);
+  CHECK(verified);
+  CHECK(redis->generation_reads == 2);  // answered from the copy
+
+  // Another node bumps; its message reaches b in order, then a fence.
+  const auto value = bump(a, "contact");
+  self->send(b, invalidate_atom_v, sequenced_contact_bump(*redis, value));
+  self->send(b, subscribed_atom_v, ns(std::chrono::steady_clock::now()));
+  sched.run();
+  const auto after = gens(b).first;
+  CHECK(after.contact == before.contact + 1);
+  CHECK(redis->generation_reads == 2);
+}
+
+TEST_CASE_METHOD(fixture, "a gap, a lost subscription or an old fence sends reads back to Redis",
+                 "[cache][actor][generation_sync]") {
+  auto b = node(true, nullptr, std::chrono::hours{1});
+  auto a = node();
+  auto sync_and_fence = [&] {
+    self->send(b, subscribed_atom_v, true);
+    sched.run();
+    gens(b);
+    self->send(b, subscribed_atom_v, ns(std::chrono::steady_clock::now()));
+    sched.run();
+  };
+  sync_and_fence();
+  const int synced_reads = redis->generation_reads;
+  gens(b);
+  REQUIRE(redis->generation_reads == synced_reads);
+
+  SECTION("a bump message that skips a sequence number") {
+    bump(a, "contact");
+    const auto value = bump(a, "contact");  // b never hears of the first one
+    self->send(b, invalidate_atom_v, sequenced_contact_bump(*redis, value));
+    sched.run();
+    const auto g = gens(b);
+    CHECK(redis->generation_reads == synced_reads + 1);
+    CHECK(g.first.contact == value);
+  }
+  SECTION("the subscription drops") {
+    self->send(b, subscribed_atom_v, false);
+    sched.run();
+    gens(b);
+    CHECK(redis->generation_reads == synced_reads + 1);
+  }
+  SECTION("the last fence is older than the trust window") {
+    auto c = node(true, nullptr, 50ms);
+    self->send(c, subscribed_atom_v, true);
+    sched.run();
+    gens(c);
+    const int reads = redis->generation_reads;
+    self->send(c, subscribed_atom_v, ns(std::chrono::steady_clock::now() - 1h));
+    sched.run();
+    gens(c);
+    CHECK(redis->generation_reads == reads + 1);
+  }
 }

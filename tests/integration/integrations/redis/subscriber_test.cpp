@@ -321,3 +321,50 @@ TEST_CASE("a throwing callback does not end the subscription", "[redis][integrat
   REQUIRE(rec.wait_for_message("still here"));
   CHECK(rec.states_copy() == std::vector<bool>{true});
 }
+
+TEST_CASE("a fence reports a PING answered after every message published before it",
+          "[redis][integration][pubsub][generation_sync]") {
+  const auto channel = unique_name("fence-ch");
+  recorder rec;
+  std::mutex m;
+  std::condition_variable cv;
+  // Per fence: its PING's send time and how many messages had arrived then.
+  std::vector<std::pair<std::chrono::steady_clock::time_point, std::size_t>> fences;
+  std::size_t arrived = 0;
+  redis::subscriber_settings settings;
+  settings.fence_interval = 5ms;
+  redis::subscriber sub{shared_endpoint(),
+                        channel,
+                        [&](std::string) {
+                          const std::lock_guard lock{m};
+                          ++arrived;
+                        },
+                        rec.states(),
+                        settings,
+                        [&](std::chrono::steady_clock::time_point sent) {
+                          const std::lock_guard lock{m};
+                          fences.emplace_back(sent, arrived);
+                          cv.notify_all();
+                        }};
+  REQUIRE(rec.wait_for_states(1));
+
+  redis::client c{shared_endpoint()};
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE(c.publish(channel, "bump " + std::to_string(i)) == 1);
+  }
+  const auto published = std::chrono::steady_clock::now();
+  std::unique_lock lock{m};
+  REQUIRE(
+      cv.wait_for(lock, 10s, [&] { return !fences.empty() && fences.back().first > published; }));
+  // The first fence whose PING left after the last publish saw all of them.
+  for (const auto& [sent, count] : fences) {
+    if (sent > published) {
+      CHECK(count == 20);
+      break;
+    }
+  }
+  // And fences keep coming, each one later than the last.
+  for (std::size_t i = 1; i < fences.size(); ++i) {
+    CHECK(fences[i].first > fences[i - 1].first);
+  }
+}
