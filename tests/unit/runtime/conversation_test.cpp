@@ -1034,3 +1034,31 @@ TEST_CASE_METHOD(fixture, "a fallback reply's provenance says which units gave n
   CHECK(intent->outcome == "error");
   CHECK(reply->outcome == "error");
 }
+
+namespace {
+
+/// Timers pending on the test clock: CAF 0.17 keeps a request's timeout there
+/// until it fires, answered or not, so the growth over a run counts the
+/// timers the run set (none fires while the test does not advance time).
+std::size_t pending_timers(caf::scheduler::test_coordinator& sched) {
+  return sched.clock().schedule().size();
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "a turn sets a small constant number of timers per message",
+                 "[runtime][conversation][timers]") {
+  // Warm up: the first turn of each lead loads it.
+  turn(sms("SM0", "+19095551234", "Hi there"));
+  turn(sms("SM0b", "+19095555678", "Hello"));
+  const auto before = pending_timers(sched);
+  constexpr int n = 20;
+  for (int i = 0; i < n; ++i) {
+    const auto from = i % 2 == 0 ? "+19095551234" : "+19095555678";
+    turn(sms("SMt" + std::to_string(i), from,
+             "We might move in " + std::to_string(i + 2) + " months, is that a problem"));
+  }
+  const auto per_message = static_cast<double>(pending_timers(sched) - before) / n;
+  UNSCOPED_INFO("timers per message: " << per_message);
+  CHECK(per_message <= 2.0);
+}
