@@ -530,6 +530,8 @@ void bump_then_decide(self_ptr self, inbound_sms msg, promise rp) {
 
 /// Step 2b: the lead's facts → FRS/PCS → temperature. A malformed answer is
 /// asked once more (its entry dropped first); then the previous facts stand.
+void facts_answered(self_ptr self, inbound_sms msg, promise rp, const cache::cache_reply* answer);
+
 void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
   with_generations(
       self, agents::facts_task,
@@ -540,60 +542,106 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
         self->request(st.deps.cache, caf::infinite, cache::lookup_atom_v, std::move(req))
             .then(
                 [self, step = st.step, msg, rp](const cache::cache_reply& answer) mutable {
-                  if (stale(self, step)) return;
-                  auto& st = self->state;
-                  st.turn.provenance.units.push_back(
-                      unit_provenance_of(agents::facts_task, answer));
-                  auto& snap = st.snapshot;
-                  auto update =
-                      agents::update_scoring(st.deps.config->scoring, snap.facts_json,
-                                             snap.temperature, answer.answer.response.text);
-                  if (!update.valid && !st.turn.facts_retried) {
-                    st.turn.facts_retried = true;
-                    self->request(st.deps.cache, caf::infinite, cache::erase_atom_v, answer.key)
-                        .then(
-                            [self, step, msg, rp](bool) mutable {
-                              if (!stale(self, step)) ask_facts(self, msg, rp);
-                            },
-                            [self, step, msg, rp](const caf::error&) mutable {
-                              if (!stale(self, step)) ask_facts(self, msg, rp);
-                            });
-                    return;
-                  }
-                  if (!update.valid) {
-                    decide(self, std::move(msg), std::move(rp));  // previous facts stand
-                    return;
-                  }
-                  snap.facts_json = update.facts_json;
-                  snap.frs = update.score.frs;
-                  snap.pcs = update.score.pcs;
-                  // A person's CRM temperature holds until the score really moves.
-                  const auto decision = crm::resolve_temperature(
-                      snap.temperature, snap.temperature_override, snap.override_basis,
-                      agents::to_string(update.score.temp));
-                  snap.temperature_override = decision.override_temperature;
-                  snap.override_basis = decision.basis;
-                  if (!decision.changed) {
-                    decide(self, std::move(msg), std::move(rp));
-                    return;
-                  }
-                  st.turn.temperature_from = snap.temperature;
-                  st.turn.temperature_reason = decision.override_ended
-                                                   ? update.reason + " (ends the CRM temperature)"
-                                                   : update.reason;
-                  snap.temperature = decision.temperature;
-                  if (st.deps.metrics) {
-                    st.deps.metrics->count_temperature_change(snap.temperature);
-                  }
-                  bump_then_decide(self, std::move(msg), std::move(rp));
+                  if (!stale(self, step)) facts_answered(self, std::move(msg), std::move(rp), &answer);
                 },
                 [self, step = st.step, msg, rp](const caf::error&) mutable {
-                  if (stale(self, step)) return;
-                  self->state.turn.provenance.units.push_back(
-                      {std::string{agents::facts_task}, "error", {}, 0, {}, 0});
-                  decide(self, std::move(msg), std::move(rp));  // previous facts stand
+                  if (!stale(self, step)) facts_answered(self, std::move(msg), std::move(rp), nullptr);
                 });
       });
+}
+
+/// Step 2b, once the intent is settled: the facts' answer (null: the unit
+/// failed) → FRS/PCS → temperature. A malformed answer is asked once more
+/// (its entry dropped first); then the previous facts stand.
+void process_facts(self_ptr self, inbound_sms msg, promise rp, const cache::cache_reply* reply) {
+  if (reply == nullptr) {
+    self->state.turn.provenance.units.push_back(
+        {std::string{agents::facts_task}, "error", {}, 0, {}, 0});
+    decide(self, std::move(msg), std::move(rp));  // previous facts stand
+    return;
+  }
+  const auto& answer = *reply;
+  const auto step = self->state.step;
+  auto& st = self->state;
+  st.turn.provenance.units.push_back(
+      unit_provenance_of(agents::facts_task, answer));
+  auto& snap = st.snapshot;
+  auto update =
+      agents::update_scoring(st.deps.config->scoring, snap.facts_json,
+                             snap.temperature, answer.answer.response.text);
+  if (!update.valid && !st.turn.facts_retried) {
+    st.turn.facts_retried = true;
+    self->request(st.deps.cache, caf::infinite, cache::erase_atom_v, answer.key)
+        .then(
+            [self, step, msg, rp](bool) mutable {
+              if (!stale(self, step)) ask_facts(self, msg, rp);
+            },
+            [self, step, msg, rp](const caf::error&) mutable {
+              if (!stale(self, step)) ask_facts(self, msg, rp);
+            });
+    return;
+  }
+  if (!update.valid) {
+    decide(self, std::move(msg), std::move(rp));  // previous facts stand
+    return;
+  }
+  snap.facts_json = update.facts_json;
+  snap.frs = update.score.frs;
+  snap.pcs = update.score.pcs;
+  // A person's CRM temperature holds until the score really moves.
+  const auto decision = crm::resolve_temperature(
+      snap.temperature, snap.temperature_override, snap.override_basis,
+      agents::to_string(update.score.temp));
+  snap.temperature_override = decision.override_temperature;
+  snap.override_basis = decision.basis;
+  if (!decision.changed) {
+    decide(self, std::move(msg), std::move(rp));
+    return;
+  }
+  st.turn.temperature_from = snap.temperature;
+  st.turn.temperature_reason = decision.override_ended
+                                   ? update.reason + " (ends the CRM temperature)"
+                                   : update.reason;
+  snap.temperature = decision.temperature;
+  if (st.deps.metrics) {
+    st.deps.metrics->count_temperature_change(snap.temperature);
+  }
+  bump_then_decide(self, std::move(msg), std::move(rp));
+}
+
+/// The facts unit answered. Asked together with the intent unit, its answer
+/// waits for the intent (which may opt the lead out, or find the lead muted:
+/// then it is never used); asked after it, it goes on at once.
+void facts_answered(self_ptr self, inbound_sms msg, promise rp, const cache::cache_reply* answer) {
+  auto& t = self->state.turn;
+  if (t.facts == facts_progress::early) {
+    t.facts = facts_progress::answered;
+    t.facts_reply = answer != nullptr ? std::optional<cache::cache_reply>{*answer} : std::nullopt;
+    return;
+  }
+  t.facts = facts_progress::none;
+  process_facts(self, std::move(msg), std::move(rp), answer);
+}
+
+/// Step 2b: the facts unit, unless it was asked with the intent unit (then
+/// its answer, or the wait for it).
+void facts_step(self_ptr self, inbound_sms msg, promise rp) {
+  auto& t = self->state.turn;
+  switch (t.facts) {
+    case facts_progress::early:
+      t.facts = facts_progress::awaited;  // its answer goes on
+      return;
+    case facts_progress::answered: {
+      t.facts = facts_progress::none;
+      auto reply = std::move(t.facts_reply);
+      process_facts(self, std::move(msg), std::move(rp), reply ? &*reply : nullptr);
+      return;
+    }
+    case facts_progress::none:
+    case facts_progress::awaited:
+      break;
+  }
+  ask_facts(self, std::move(msg), std::move(rp));
 }
 
 /// The one text an opt-out gets: it says how to opt back in.
@@ -717,7 +765,7 @@ void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp) {
     decide(self, std::move(msg), std::move(rp));
     return;
   }
-  ask_facts(self, std::move(msg), std::move(rp));
+  facts_step(self, std::move(msg), std::move(rp));
 }
 
 /// The brokerage's FAQ entry `text` is answered by, when by topic: the
@@ -817,6 +865,13 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
     return;
   }
   // The intent unit also settles an unsure opt-out (a muted lead's too).
+  // The facts unit needs only the text and the lead's facts: it is asked at
+  // the same time, unless the text may be an opt-out (no unit hears one
+  // before the intent clears it) or the lead is muted (a person has it).
+  if (!snap.muted && st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
+    st.turn.facts = facts_progress::early;
+    ask_facts(self, msg, rp);
+  }
   ask_intent(self, std::move(msg), std::move(rp));
 }
 

@@ -65,8 +65,18 @@ struct conversation_deps {
   std::chrono::milliseconds store_timeout{10000};
 };
 
+/// Where a turn's facts unit is, when it was asked with the intent unit.
+enum class facts_progress {
+  none,      ///< not asked early: asked after the intent, as a step
+  early,     ///< asked with the intent unit, no answer yet
+  answered,  ///< answered before the intent: facts_reply waits
+  awaited,   ///< the intent is settled and the turn waits for it
+};
+
 /// What one turn has learnt so far, between its asynchronous steps.
 struct turn_progress {
+  facts_progress facts = facts_progress::none;
+  std::optional<cache::cache_reply> facts_reply;  ///< none with `answered`: it failed
   agents::intent_ranking intents;
   std::string handoff_context;  ///< for the receiving bot, when this turn handed off
   std::optional<agents::bot_kind> handed_from;  ///< the bot that handed over this turn

@@ -51,6 +51,9 @@ struct ledger {
   bool llm_fails = false;
   bool llm_hangs = false;  ///< the provider takes every call and never answers
   std::vector<caf::typed_response_promise<llm_answer>> held;
+  std::vector<std::string> held_tasks;  ///< the task of each held call
+  bool store_swallows_replies = false;  ///< record_reply is taken and never answered
+  std::vector<caf::typed_response_promise<reply_record>> held_writes;
   std::set<std::string> crm_webhooks;
   std::vector<std::string> temperature_changes;  ///< "from->to", CRM changes only
   /// Leads another node opted out while a turn of theirs ran: the store
@@ -61,7 +64,7 @@ struct ledger {
   std::set<std::string> write_elsewhere_during_turn;
 };
 
-store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledger> l) {
+store_actor::behavior_type fake_store(store_actor::pointer self, std::shared_ptr<ledger> l) {
   return {
       [l](record_inbound_atom, const inbound_sms& msg, bool) {
         inbound_record rec;
@@ -79,7 +82,12 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         }
         return rec;
       },
-      [l](record_reply_atom, const outbound_reply& r) {
+      [self, l](record_reply_atom, const outbound_reply& r) -> caf::result<reply_record> {
+        if (l->store_swallows_replies) {
+          auto rp = self->make_response_promise<reply_record>();
+          l->held_writes.push_back(rp);
+          return rp;
+        }
         const bool decides = r.compliance.starts_with("opt_out") || r.compliance == "opt_in";
         const bool exempt = decides || r.compliance == "help";
         const auto stored = l->snapshots.find(r.contact);
@@ -101,11 +109,11 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
             l->replies.count(r.in_reply_to_sid) == 0) {
           ++l->refused;
           out.refused = reply_record::refusal::stale;
-          return out;
+          return caf::result<reply_record>{out};
         }
         out.body = !exempt && was_out ? std::string{} : r.body;
         if (!l->replies.emplace(r.in_reply_to_sid, out.body).second) {
-          return reply_record{};
+          return caf::result<reply_record>{reply_record{}};
         }
         out.state_version = current + 1;
         out.stored = true;
@@ -135,7 +143,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         }
         snap.crm_version = std::max(before.crm_version, r.state.crm_version);
         if (!decides) snap.opted_out = was_out;
-        return out;
+        return caf::result<reply_record>{out};
       },
       [l](load_atom, const std::string& contact) {
         ++l->loads;
@@ -188,6 +196,7 @@ gateway_actor::behavior_type fake_gateway(gateway_actor::pointer self, std::shar
         if (l->llm_hangs) {
           auto rp = self->make_response_promise<llm_answer>();
           l->held.push_back(rp);
+          l->held_tasks.push_back(call.task);
           return rp;
         }
         if (call.task == "intent") {
@@ -275,6 +284,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     // A held promise keeps the fake gateway alive (it points back at it), and
     // the actor system would wait for it forever.
     seen->held.clear();
+    seen->held_writes.clear();
   }
 
   /// Sends `msg` through the router and runs the system until it is answered.
@@ -1083,4 +1093,58 @@ TEST_CASE_METHOD(fixture, "a message's provider calls add only the gateway's own
                            << " provider calls");
   // The deadline, plus one per provider call (the cache's deadline on the gateway).
   CHECK(timers <= n + calls);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "a store that never answers fails the message at its deadline, and the next "
+                 "message of the lead still runs",
+                 "[runtime][conversation][timers]") {
+  turn(sms("SM0", "+19095551234", "Hi there"));
+  seen->store_swallows_replies = true;
+  auto handle = self->request(router, caf::infinite, sms("SM1", "+19095551234", "Any news?"));
+  auto next = self->request(router, caf::infinite, sms("SM2", "+19095551234", "Hello again"));
+  sched.run();
+  REQUIRE(seen->held_writes.size() == 1);  // the reply's write is out, unanswered
+  // reply.budget (12 s) is not the write's deadline: it gets store_timeout more.
+  advance_time(12s);
+  sched.run();
+  CHECK(seen->held_writes.size() == 1);
+  advance_time(10s);
+  sched.run();
+  bool failed = false;
+  handle.receive([](const turn_result&) {},
+                 [&](const caf::error& e) { failed = e == caf::sec::request_timeout; });
+  CHECK(failed);
+  // The lead's next message was waiting behind it and now runs.
+  seen->store_swallows_replies = false;
+  REQUIRE(seen->held_writes.size() == 2);  // SM2's write was taken before the switch
+  seen->held_writes.clear();
+  advance_time(22s);
+  sched.run();
+  bool second_failed = false;
+  next.receive([](const turn_result&) {}, [&](const caf::error&) { second_failed = true; });
+  CHECK(second_failed);
+  // And a third, with the store back, is answered.
+  auto r = turn(sms("SM3", "+19095551234", "Still there?"));
+  CHECK_FALSE(r.reply.empty());
+}
+
+TEST_CASE_METHOD(fixture, "intent and facts are asked at once, before either answers",
+                 "[runtime][conversation][parallel]") {
+  seen->llm_hangs = true;
+  auto handle = self->request(router, caf::infinite,
+                              sms("SM1", "+19095551234", "We want a place with a big yard"));
+  sched.run();
+  std::multiset<std::string> tasks(seen->held_tasks.begin(), seen->held_tasks.end());
+  CHECK(tasks == std::multiset<std::string>{"facts", "intent"});
+  CHECK(seen->replies.empty());
+}
+
+TEST_CASE_METHOD(fixture, "an unsure opt-out asks only the intent unit until it is settled",
+                 "[runtime][conversation][parallel]") {
+  seen->llm_hangs = true;
+  auto handle =
+      self->request(router, caf::infinite, sms("SM1", "+19095551234", "please cancel it"));
+  sched.run();
+  CHECK(seen->held_tasks == std::vector<std::string>{"intent"});
 }
