@@ -55,7 +55,7 @@ bot_actor::behavior_type bot(bot_actor::pointer self, agents::bot_kind kind, bot
         // No timeout: the conversation's turn has the one deadline (issue 17).
         self->request(deps.cache, caf::infinite, cache::lookup_atom_v, std::move(req))
             .then(
-                [kind, deps, rp, facts = agents::stored_facts(turn.facts_json),
+                [kind, deps, rp, facts = std::move(turn.facts),
                  history = std::move(turn.history)](const cache::cache_reply& answer) mutable {
                   rp.deliver(bot_reply{
                       agents::finish_bot_reply(*deps.config, kind, answer.answer.response.text,
