@@ -124,7 +124,12 @@ metrics::metrics()
                             .Name("openhouse_follow_up_ticks_total")
                             .Help("Follow-up worker ticks by outcome: ran, quiet_hours (skipped: "
                                   "the market's local time is in quiet hours), error")
-                            .Register(*registry_)) {}
+                            .Register(*registry_)),
+      timers_set_(&prometheus::BuildCounter()
+                       .Name("openhouse_timers_set_total")
+                       .Help("Timers the runtime set on the actor clock, by kind: "
+                             "turn_deadline, idle, http_deadline")
+                       .Register(*registry_)) {}
 
 void metrics::count_fallback_reply(std::string_view reason) {
   fallback_replies_->Add({{"reason", std::string{reason}}}).Increment();
@@ -141,6 +146,10 @@ void metrics::count_follow_up(std::string_view outcome) {
 
 void metrics::count_follow_up_tick(std::string_view outcome) {
   follow_up_ticks_->Add({{"outcome", std::string{outcome}}}).Increment();
+}
+
+void metrics::count_timer(std::string_view kind) {
+  timers_set_->Add({{"kind", std::string{kind}}}).Increment();
 }
 
 void metrics::count_handoff(std::string_view from, std::string_view to) {

@@ -84,6 +84,11 @@ class metrics {
   /// Counts one follow-up worker tick, by outcome (ran, quiet_hours, error).
   void count_follow_up_tick(std::string_view outcome);
 
+  /// Counts one timer set on the actor clock, by kind ("turn_deadline",
+  /// "idle", "http_deadline", ...): each is an insert on CAF's clock thread
+  /// and, in CAF 0.17, a message later even when nothing waits any more.
+  void count_timer(std::string_view kind);
+
   /// The Prometheus text exposition of everything registered.
   [[nodiscard]] std::string render() const;
 
@@ -111,6 +116,7 @@ class metrics {
   prometheus::Family<prometheus::Counter>* outbox_attempts_;
   prometheus::Family<prometheus::Counter>* follow_ups_;
   prometheus::Family<prometheus::Counter>* follow_up_ticks_;
+  prometheus::Family<prometheus::Counter>* timers_set_;
 };
 
 }  // namespace openhouse::runtime

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/bot_messages.hpp"
+#include "core/bridge_job.hpp"
 #include "core/cache_messages.hpp"
 #include "core/llm_inspect.hpp"
 #include "core/messages.hpp"
@@ -73,5 +74,8 @@ CAF_ADD_ATOM(openhouse, openhouse::cache, invalidate_atom, "inval")
 CAF_ADD_ATOM(openhouse, openhouse::cache, subscribed_atom, "subscribed")
 CAF_ADD_ATOM(openhouse, openhouse::cache, stats_atom, "stats")
 CAF_ADD_ATOM(openhouse, openhouse::cache, embed_atom, "embed")
+// The turn's one deadline and the HTTP front's bridge (issue 17).
+CAF_ADD_TYPE_ID(openhouse, (openhouse::runtime::bridge_job))
+CAF_ADD_ATOM(openhouse, openhouse::runtime, deadline_atom, "deadline")
 
 CAF_END_TYPE_ID_BLOCK(openhouse)

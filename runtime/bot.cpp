@@ -52,7 +52,8 @@ bot_actor::behavior_type bot(bot_actor::pointer self, agents::bot_kind kind, bot
                                            agents::parse_bot_kind(turn.handed_from),
                                            turn.generations, turn.generations_verified);
         // `then`, not `await`: other conversations' turns go on meanwhile.
-        self->request(deps.cache, llm_unit_deadline(cfg), cache::lookup_atom_v, std::move(req))
+        // No timeout: the conversation's turn has the one deadline (issue 17).
+        self->request(deps.cache, caf::infinite, cache::lookup_atom_v, std::move(req))
             .then(
                 [kind, deps, rp, facts = std::move(turn.facts),
                  history = std::move(turn.history)](const cache::cache_reply& answer) mutable {

@@ -37,12 +37,53 @@ void remember(conversation_state& st, std::string role, std::string text) {
   }
 }
 
-/// Ends a message's handling, successful or not, and arms the idle timer.
+/// True when answers asked under `step` are no longer wanted (the message
+/// ended, or its deadline answered it): a late answer is dropped.
+bool stale(self_ptr self, std::uint64_t step) { return self->state.step != step; }
+
+void count_timer(const conversation_state& st, std::string_view kind) {
+  if (st.deps.metrics) st.deps.metrics->count_timer(kind);
+}
+
+/// Arms the current message's one deadline, `after` from now; the timer
+/// armed before it (if any) fires into nothing.
+void arm_deadline(self_ptr self, caf::timespan after) {
+  auto& st = self->state;
+  ++st.deadline_id;
+  self->delayed_send(self, after, deadline_atom_v, st.deadline_id);
+  count_timer(st, "turn_deadline");
+}
+
+/// The idle timer: at most one pending; when it fires early (the lead wrote
+/// meanwhile) it is armed again for the rest, not once per message.
+void arm_idle(self_ptr self, caf::timespan after) {
+  auto& st = self->state;
+  st.idle_armed = true;
+  self->delayed_send(self, after, idle_atom_v, st.handled);
+  count_timer(st, "idle");
+}
+
+/// Ends a message's handling, successful or not, then takes the next
+/// message that waited for it.
 void finish(self_ptr self) {
   auto& st = self->state;
   ++st.handled;
-  self->delayed_send(self, st.deps.config->runtime.conversation_idle_timeout, idle_atom_v,
-                     st.handled);
+  ++st.step;         // answers still out for this message are dropped
+  ++st.deadline_id;  // and its deadline fires into nothing
+  st.busy = false;
+  st.current.reset();
+  st.current_rp = {};
+  st.current_crm_rp = {};
+  st.current_is_crm = false;
+  st.last_active = self->clock().now();
+  if (!st.idle_armed) {
+    arm_idle(self, st.deps.config->runtime.conversation_idle_timeout);
+  }
+  if (!st.queued.empty()) {
+    auto next = std::move(st.queued.front());
+    st.queued.pop_front();
+    next();
+  }
 }
 
 void fail(self_ptr self, promise& rp, const caf::error& err) {
@@ -50,7 +91,7 @@ void fail(self_ptr self, promise& rp, const caf::error& err) {
   if (st.lease != 0) {
     // The turn ends without a reply: the lead is free again at once, not
     // only when the lease runs out.
-    self->request(st.deps.store, st.deps.store_timeout, unlease_atom_v, st.contact, st.lease)
+    self->request(st.deps.store, caf::infinite, unlease_atom_v, st.contact, st.lease)
         .then([](bool) {}, [](const caf::error&) {});
     st.lease = 0;
   }
@@ -80,8 +121,15 @@ bool after_a_while(self_ptr self, Next next) {
     next();  // no clock to wait on (unit tests without one): look again now
     return true;
   }
+  st.phase = conversation_phase::waiting;
   self->request(st.deps.delay, caf::infinite, wait_atom_v, std::int64_t{wait_step.count()})
-      .await([next](bool) mutable { next(); }, [next](const caf::error&) mutable { next(); });
+      .then(
+          [self, step = st.step, next](bool) mutable {
+            if (!stale(self, step)) next();
+          },
+          [self, step = st.step, next](const caf::error&) mutable {
+            if (!stale(self, step)) next();
+          });
   return true;
 }
 
@@ -129,9 +177,11 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.inbound_body = msg.body;
   out.provenance_json = finish_provenance(st, fallback);
   out.lease_token = st.lease;
-  self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
-      .await(
-          [self, msg, fallback, rp, written](const reply_record& rec) mutable {
+  st.phase = conversation_phase::store;
+  self->request(st.deps.store, caf::infinite, record_reply_atom_v, std::move(out))
+      .then(
+          [self, step = st.step, msg, fallback, rp, written](const reply_record& rec) mutable {
+            if (stale(self, step)) return;  // the message's deadline failed it
             auto& st = self->state;
             if (!rec.stored && rec.refused != reply_record::refusal::none) {
               // Another write of the lead came first (a turn on another node,
@@ -161,18 +211,20 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
             if (!rec.stored) {
               // Another node answered this sid first: serve the stored reply.
               if (st.lease != 0) {
-                self->request(st.deps.store, st.deps.store_timeout, unlease_atom_v, st.contact,
-                              st.lease)
+                self->request(st.deps.store, caf::infinite, unlease_atom_v, st.contact, st.lease)
                     .then([](bool) {}, [](const caf::error&) {});
                 st.lease = 0;
               }
-              self->request(st.deps.store, st.deps.store_timeout, record_inbound_atom_v, msg, false)
-                  .await(
-                      [self, msg, rp](const inbound_record& rec) mutable {
+              self->request(st.deps.store, caf::infinite, record_inbound_atom_v, msg, false)
+                  .then(
+                      [self, step = st.step, msg, rp](const inbound_record& rec) mutable {
+                        if (stale(self, step)) return;
                         rp.deliver(turn_result{msg.sid, rec.reply, true, false, {}, {}, false, {}});
                         finish(self);
                       },
-                      [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
+                      [self, step = st.step, rp](const caf::error& err) mutable {
+                        if (!stale(self, step)) fail(self, rp, err);
+                      });
               return;
             }
             st.lead = std::move(written);
@@ -189,15 +241,9 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
                                    st.turn.escalation, st.lead.muted, st.lead.facts});
             finish(self);
           },
-          [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
-}
-
-/// How long to wait for an LLM unit asked now: what is left of the turn's
-/// budget. A unit that misses it fails like a provider error, and the turn
-/// goes on without it.
-std::chrono::milliseconds unit_timeout(self_ptr self) {
-  const auto& st = self->state;
-  return budgeted_unit_deadline(*st.deps.config, st.turn.deadline - self->clock().now());
+          [self, step = st.step, rp](const caf::error& err) mutable {
+            if (!stale(self, step)) fail(self, rp, err);
+          });
 }
 
 /// Reads the lead's cache generations for a unit of `task`, then continues.
@@ -207,10 +253,16 @@ std::chrono::milliseconds unit_timeout(self_ptr self) {
 template <class Next>
 void with_generations(self_ptr self, std::string_view task, Next next) {
   auto& st = self->state;
-  self->request(st.deps.cache, st.deps.store_timeout, cache::generations_atom_v,
-                st.deps.config->market.id, st.contact, std::string{task})
-      .await([next](const cache::generations& g, bool verified) mutable { next(g, verified); },
-             [next](const caf::error&) mutable { next(cache::generations{}, false); });
+  st.phase = conversation_phase::units;
+  self->request(st.deps.cache, caf::infinite, cache::generations_atom_v, st.deps.config->market.id,
+                st.contact, std::string{task})
+      .then(
+          [self, step = st.step, next](const cache::generations& g, bool verified) mutable {
+            if (!stale(self, step)) next(g, verified);
+          },
+          [self, step = st.step, next](const caf::error&) mutable {
+            if (!stale(self, step)) next(cache::generations{}, false);
+          });
 }
 
 void count(const conversation_state& st, std::string_view event) {
@@ -251,9 +303,10 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
         }
         turn.generations = g;
         turn.generations_verified = verified;
-        self->request(st.deps.bots.of(bot), unit_timeout(self), std::move(turn))
-            .await(
-                [self, msg, rp](bot_reply& answer) mutable {
+        self->request(st.deps.bots.of(bot), caf::infinite, std::move(turn))
+            .then(
+                [self, step = st.step, msg, rp](bot_reply& answer) mutable {
+                  if (stale(self, step)) return;
                   self->state.turn.provenance.units.push_back(std::move(answer.unit));
                   self->state.turn.provenance.answered_by = "bot";
                   auto& reply = answer.text;
@@ -263,16 +316,15 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
                   }
                   persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
                 },
-                [self, msg, rp](const caf::error& err) mutable {
+                [self, step = st.step, msg, rp](const caf::error& err) mutable {
+                  if (stale(self, step)) return;
                   spdlog::warn("conversation: no reply from the bot, sending the fallback: {}",
                                self->system().render(err));
                   self->state.turn.provenance.units.push_back(
                       {std::string{agents::reply_task}, "error", {}, 0, {}, 0});
-                  // Out of budget, the bot is not asked for long: a timeout here
-                  // is the budget's, not the provider's (which comes as its error).
-                  answer_with_fallback(self, std::move(msg),
-                                       err == caf::sec::request_timeout ? "budget" : "provider",
-                                       std::move(rp));
+                  // The budget's end comes as the turn's deadline, not as an
+                  // error here: this is the provider's (or the bot's) failure.
+                  answer_with_fallback(self, std::move(msg), "provider", std::move(rp));
                 });
       });
 }
@@ -302,9 +354,10 @@ void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> to
         auto req = topic
                        ? agents::build_topic_faq_request(cfg, *topic, st.contact, msg, g, verified)
                        : agents::build_faq_request(cfg, *st.faq, st.contact, msg, g, verified);
-        self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
-            .await(
-                [self, msg, topic, rp](const cache::cache_reply& answer) mutable {
+        self->request(st.deps.cache, caf::infinite, cache::lookup_atom_v, std::move(req))
+            .then(
+                [self, step = st.step, msg, topic, rp](const cache::cache_reply& answer) mutable {
+                  if (stale(self, step)) return;
                   auto& st = self->state;
                   record_faq(st.turn.provenance, topic,
                              unit_provenance_of(agents::faq_task, answer));
@@ -325,7 +378,8 @@ void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> to
                   st.turn.provenance.answered_by = "faq";
                   persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
                 },
-                [self, msg, topic, rp](const caf::error&) mutable {
+                [self, step = st.step, msg, topic, rp](const caf::error&) mutable {
+                  if (stale(self, step)) return;
                   record_faq(self->state.turn.provenance, topic,
                              {std::string{agents::faq_task}, "error", {}, 0, {}, 0});
                   ask_reply(self, std::move(msg), std::move(rp));
@@ -456,11 +510,15 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
 /// every node before anything else is asked (DESIGN.md "A turn", step 4).
 void bump_then_decide(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
-  self->request(st.deps.cache, st.deps.store_timeout, cache::bump_atom_v, std::string{"contact"},
+  st.phase = conversation_phase::units;
+  self->request(st.deps.cache, caf::infinite, cache::bump_atom_v, std::string{"contact"},
                 st.deps.config->market.id, st.contact, std::string{})
-      .await(
-          [self, msg, rp](std::uint64_t) mutable { decide(self, std::move(msg), std::move(rp)); },
-          [self, msg, rp](const caf::error& err) mutable {
+      .then(
+          [self, step = st.step, msg, rp](std::uint64_t) mutable {
+            if (!stale(self, step)) decide(self, std::move(msg), std::move(rp));
+          },
+          [self, step = st.step, msg, rp](const caf::error& err) mutable {
+            if (stale(self, step)) return;
             spdlog::warn("conversation: cache invalidation failed: {}", self->system().render(err));
             decide(self, std::move(msg), std::move(rp));
           });
@@ -468,6 +526,8 @@ void bump_then_decide(self_ptr self, inbound_sms msg, promise rp) {
 
 /// Step 2b: the lead's facts → FRS/PCS → temperature. A malformed answer is
 /// asked once more (its entry dropped first); then the previous facts stand.
+void facts_answered(self_ptr self, inbound_sms msg, promise rp, const cache::cache_reply* answer);
+
 void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
   with_generations(
       self, agents::facts_task,
@@ -475,62 +535,108 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
         auto req = agents::build_facts_request(cfg, st.history, st.contact, msg, g, verified);
-        self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
-            .await(
-                [self, msg, rp](const cache::cache_reply& answer) mutable {
-                  auto& st = self->state;
-                  st.turn.provenance.units.push_back(
-                      unit_provenance_of(agents::facts_task, answer));
-                  auto& lead = st.turn.next;
-                  auto update =
-                      agents::update_scoring(st.deps.config->scoring, lead.facts, lead.temperature,
-                                             answer.answer.response.text);
-                  if (!update.valid && !st.turn.facts_retried) {
-                    st.turn.facts_retried = true;
-                    self->request(st.deps.cache, st.deps.store_timeout, cache::erase_atom_v,
-                                  answer.key)
-                        .await([self, msg, rp](bool) mutable { ask_facts(self, msg, rp); },
-                               [self, msg, rp](const caf::error&) mutable {
-                                 ask_facts(self, msg, rp);
-                               });
-                    return;
-                  }
-                  if (!update.valid) {
-                    decide(self, std::move(msg), std::move(rp));  // previous facts stand
-                    return;
-                  }
-                  lead.facts = std::move(update.facts);
-                  lead.frs = update.score.frs;
-                  lead.pcs = update.score.pcs;
-                  // A person's CRM temperature holds until the score really moves.
-                  const auto decision = crm::resolve_temperature(
-                      agents::to_string(lead.temperature),
-                      agents::to_string(lead.temperature_override),
-                      agents::to_string(lead.override_basis), agents::to_string(update.score.temp));
-                  lead.temperature_override =
-                      agents::parse_temperature(decision.override_temperature);
-                  lead.override_basis = agents::parse_temperature(decision.basis);
-                  if (!decision.changed) {
-                    decide(self, std::move(msg), std::move(rp));
-                    return;
-                  }
-                  st.turn.temperature_from = std::string{agents::to_string(lead.temperature)};
-                  st.turn.temperature_reason = decision.override_ended
-                                                   ? update.reason + " (ends the CRM temperature)"
-                                                   : update.reason;
-                  lead.temperature =
-                      agents::parse_temperature(decision.temperature).value_or(update.score.temp);
-                  if (st.deps.metrics) {
-                    st.deps.metrics->count_temperature_change(agents::to_string(lead.temperature));
-                  }
-                  bump_then_decide(self, std::move(msg), std::move(rp));
+        self->request(st.deps.cache, caf::infinite, cache::lookup_atom_v, std::move(req))
+            .then(
+                [self, step = st.step, msg, rp](const cache::cache_reply& answer) mutable {
+                  if (!stale(self, step))
+                    facts_answered(self, std::move(msg), std::move(rp), &answer);
                 },
-                [self, msg, rp](const caf::error&) mutable {
-                  self->state.turn.provenance.units.push_back(
-                      {std::string{agents::facts_task}, "error", {}, 0, {}, 0});
-                  decide(self, std::move(msg), std::move(rp));  // previous facts stand
+                [self, step = st.step, msg, rp](const caf::error&) mutable {
+                  if (!stale(self, step))
+                    facts_answered(self, std::move(msg), std::move(rp), nullptr);
                 });
       });
+}
+
+/// Step 2b, once the intent is settled: the facts' answer (null: the unit
+/// failed) → FRS/PCS → temperature. A malformed answer is asked once more
+/// (its entry dropped first); then the previous facts stand.
+void process_facts(self_ptr self, inbound_sms msg, promise rp, const cache::cache_reply* reply) {
+  if (reply == nullptr) {
+    self->state.turn.provenance.units.push_back(
+        {std::string{agents::facts_task}, "error", {}, 0, {}, 0});
+    decide(self, std::move(msg), std::move(rp));  // previous facts stand
+    return;
+  }
+  const auto& answer = *reply;
+  const auto step = self->state.step;
+  auto& st = self->state;
+  st.turn.provenance.units.push_back(unit_provenance_of(agents::facts_task, answer));
+  auto& lead = st.turn.next;
+  auto update = agents::update_scoring(st.deps.config->scoring, lead.facts, lead.temperature,
+                                       answer.answer.response.text);
+  if (!update.valid && !st.turn.facts_retried) {
+    st.turn.facts_retried = true;
+    self->request(st.deps.cache, caf::infinite, cache::erase_atom_v, answer.key)
+        .then(
+            [self, step, msg, rp](bool) mutable {
+              if (!stale(self, step)) ask_facts(self, msg, rp);
+            },
+            [self, step, msg, rp](const caf::error&) mutable {
+              if (!stale(self, step)) ask_facts(self, msg, rp);
+            });
+    return;
+  }
+  if (!update.valid) {
+    decide(self, std::move(msg), std::move(rp));  // previous facts stand
+    return;
+  }
+  lead.facts = std::move(update.facts);
+  lead.frs = update.score.frs;
+  lead.pcs = update.score.pcs;
+  // A person's CRM temperature holds until the score really moves.
+  const auto decision = crm::resolve_temperature(
+      agents::to_string(lead.temperature), agents::to_string(lead.temperature_override),
+      agents::to_string(lead.override_basis), agents::to_string(update.score.temp));
+  lead.temperature_override = agents::parse_temperature(decision.override_temperature);
+  lead.override_basis = agents::parse_temperature(decision.basis);
+  if (!decision.changed) {
+    decide(self, std::move(msg), std::move(rp));
+    return;
+  }
+  st.turn.temperature_from = std::string{agents::to_string(lead.temperature)};
+  st.turn.temperature_reason =
+      decision.override_ended ? update.reason + " (ends the CRM temperature)" : update.reason;
+  lead.temperature = agents::parse_temperature(decision.temperature).value_or(update.score.temp);
+  if (st.deps.metrics) {
+    st.deps.metrics->count_temperature_change(agents::to_string(lead.temperature));
+  }
+  bump_then_decide(self, std::move(msg), std::move(rp));
+}
+
+/// The facts unit answered. Asked together with the intent unit, its answer
+/// waits for the intent (which may opt the lead out, or find the lead muted:
+/// then it is never used); asked after it, it goes on at once.
+void facts_answered(self_ptr self, inbound_sms msg, promise rp, const cache::cache_reply* answer) {
+  auto& t = self->state.turn;
+  if (t.facts == facts_progress::early) {
+    t.facts = facts_progress::answered;
+    t.facts_reply = answer != nullptr ? std::optional<cache::cache_reply>{*answer} : std::nullopt;
+    return;
+  }
+  t.facts = facts_progress::none;
+  process_facts(self, std::move(msg), std::move(rp), answer);
+}
+
+/// Step 2b: the facts unit, unless it was asked with the intent unit (then
+/// its answer, or the wait for it).
+void facts_step(self_ptr self, inbound_sms msg, promise rp) {
+  auto& t = self->state.turn;
+  switch (t.facts) {
+    case facts_progress::early:
+      t.facts = facts_progress::awaited;  // its answer goes on
+      return;
+    case facts_progress::answered: {
+      t.facts = facts_progress::none;
+      auto reply = std::move(t.facts_reply);
+      process_facts(self, std::move(msg), std::move(rp), reply ? &*reply : nullptr);
+      return;
+    }
+    case facts_progress::none:
+    case facts_progress::awaited:
+      break;
+  }
+  ask_facts(self, std::move(msg), std::move(rp));
 }
 
 /// The one text an opt-out gets: it says how to opt back in.
@@ -598,9 +704,10 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
         auto req = agents::build_intent_request(cfg, st.contact, msg, g, verified);
-        self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
-            .await(
-                [self, msg, rp](const cache::cache_reply& answer) mutable {
+        self->request(st.deps.cache, caf::infinite, cache::lookup_atom_v, std::move(req))
+            .then(
+                [self, step = st.step, msg, rp](const cache::cache_reply& answer) mutable {
+                  if (stale(self, step)) return;
                   auto parsed = agents::parse_intent(answer.answer.response.text);
                   auto* ranking = parsed ? &parsed.value() : nullptr;
                   auto& st = self->state;
@@ -616,7 +723,8 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
                     after_opt_out_check(self, std::move(msg), std::move(rp));
                   }
                 },
-                [self, msg, rp](const caf::error&) mutable {
+                [self, step = st.step, msg, rp](const caf::error&) mutable {
+                  if (stale(self, step)) return;
                   self->state.turn.provenance.units.push_back(
                       {std::string{agents::intent_task}, "error", {}, 0, {}, 0});
                   self->state.last_intent.clear();
@@ -653,7 +761,7 @@ void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp) {
     decide(self, std::move(msg), std::move(rp));
     return;
   }
-  ask_facts(self, std::move(msg), std::move(rp));
+  facts_step(self, std::move(msg), std::move(rp));
 }
 
 /// The brokerage's FAQ entry `text` is answered by, when by topic: the
@@ -751,20 +859,31 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
     return;
   }
   // The intent unit also settles an unsure opt-out (a muted lead's too).
+  // The facts unit needs only the text and the lead's facts: it is asked at
+  // the same time, unless the text may be an opt-out (no unit hears one
+  // before the intent clears it) or the lead is muted (a person has it).
+  if (!lead.muted && st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
+    st.turn.facts = facts_progress::early;
+    ask_facts(self, msg, rp);
+  }
   ask_intent(self, std::move(msg), std::move(rp));
 }
 
 /// Loads the lead as stored, then runs the turn on it.
 void reload_then_run(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
-  self->request(st.deps.store, st.deps.store_timeout, load_atom_v, st.contact)
-      .await(
-          [self, msg, rp](conversation_snapshot& fresh) mutable {
+  st.phase = conversation_phase::store;
+  self->request(st.deps.store, caf::infinite, load_atom_v, st.contact)
+      .then(
+          [self, step = st.step, msg, rp](conversation_snapshot& fresh) mutable {
+            if (stale(self, step)) return;
             self->state.lead = std::move(fresh.lead);
             self->state.history = std::move(fresh.history);
             run_turn(self, std::move(msg), std::move(rp));
           },
-          [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
+          [self, step = st.step, rp](const caf::error& err) mutable {
+            if (!stale(self, step)) fail(self, rp, err);
+          });
 }
 
 /// Step 1: persist the inbound message before anything else (idempotent on sid).
@@ -775,9 +894,11 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
   // and runs again on the opted-out lead.
   const bool takes_lease =
       st.opt_out->classify(msg.body).verdict != agents::opt_out_verdict::opt_out;
-  self->request(st.deps.store, st.deps.store_timeout, record_inbound_atom_v, msg, takes_lease)
-      .await(
-          [self, msg, rp](const inbound_record& rec) mutable {
+  st.phase = conversation_phase::store;
+  self->request(st.deps.store, caf::infinite, record_inbound_atom_v, msg, takes_lease)
+      .then(
+          [self, step = st.step, msg, rp](const inbound_record& rec) mutable {
+            if (stale(self, step)) return;
             if (rec.busy) {
               // Another node runs a turn of this lead: this message waits for
               // it (and is answered from it, when it is the same message).
@@ -815,7 +936,9 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
             // stored state and history.
             reload_then_run(self, std::move(msg), std::move(rp));
           },
-          [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
+          [self, step = st.step, rp](const caf::error& err) mutable {
+            if (!stale(self, step)) fail(self, rp, err);
+          });
 }
 
 using crm_promise = caf::typed_response_promise<crm_result>;
@@ -830,9 +953,10 @@ void record_crm(self_ptr self, crm_event ev, crm::lead_update update, crm_promis
   w.state = update.state;
   w.temperature_from = update.temperature_from;
   w.temperature_reason = update.reason;
-  self->request(st.deps.store, st.deps.store_timeout, record_crm_atom_v, std::move(w))
-      .await(
-          [self, update, rp](std::int64_t version) mutable {
+  self->request(st.deps.store, caf::infinite, record_crm_atom_v, std::move(w))
+      .then(
+          [self, step = st.step, update, rp](std::int64_t version) mutable {
+            if (stale(self, step)) return;
             auto& st = self->state;
             crm_result out;
             if (version == 0) {
@@ -861,7 +985,8 @@ void record_crm(self_ptr self, crm_event ev, crm::lead_update update, crm_promis
             rp.deliver(std::move(out));
             finish(self);
           },
-          [self, rp](const caf::error& err) mutable {
+          [self, step = st.step, rp](const caf::error& err) mutable {
+            if (stale(self, step)) return;
             rp.deliver(err);
             finish(self);
           });
@@ -879,13 +1004,16 @@ void apply_crm(self_ptr self, crm_event ev, crm_promise rp) {
     record_crm(self, std::move(ev), std::move(update), std::move(rp));
     return;
   }
-  self->request(st.deps.cache, st.deps.store_timeout, cache::bump_atom_v, std::string{"contact"},
+  self->request(st.deps.cache, caf::infinite, cache::bump_atom_v, std::string{"contact"},
                 cfg.market.id, st.contact, std::string{})
-      .await(
-          [self, ev, update, rp](std::uint64_t) mutable {
-            record_crm(self, std::move(ev), std::move(update), std::move(rp));
+      .then(
+          [self, step = st.step, ev, update, rp](std::uint64_t) mutable {
+            if (!stale(self, step)) {
+              record_crm(self, std::move(ev), std::move(update), std::move(rp));
+            }
           },
-          [self, rp](const caf::error& err) mutable {
+          [self, step = st.step, rp](const caf::error& err) mutable {
+            if (stale(self, step)) return;
             spdlog::warn("conversation: CRM change not applied, cache invalidation failed: {}",
                          self->system().render(err));
             rp.deliver(err);
@@ -903,9 +1031,10 @@ void check_crm_seen(self_ptr self, crm_event ev, crm_promise rp) {
     apply_crm(self, std::move(ev), std::move(rp));
     return;
   }
-  self->request(st.deps.store, st.deps.store_timeout, crm_seen_atom_v, ev.webhook_id)
-      .await(
-          [self, ev, rp](bool seen) mutable {
+  self->request(st.deps.store, caf::infinite, crm_seen_atom_v, ev.webhook_id)
+      .then(
+          [self, step = st.step, ev, rp](bool seen) mutable {
+            if (stale(self, step)) return;
             if (!seen) {
               apply_crm(self, std::move(ev), std::move(rp));
               return;
@@ -916,10 +1045,109 @@ void check_crm_seen(self_ptr self, crm_event ev, crm_promise rp) {
             rp.deliver(std::move(out));
             finish(self);
           },
-          [self, rp](const caf::error& err) mutable {
+          [self, step = st.step, rp](const caf::error& err) mutable {
+            if (stale(self, step)) return;
             rp.deliver(err);
             finish(self);
           });
+}
+
+/// Step 0 of a lead's message: the lead as stored (first message only),
+/// then step 1. The message's one deadline starts now.
+void start_inbound(self_ptr self, inbound_sms msg, promise rp) {
+  auto& st = self->state;
+  st.busy = true;
+  st.waits = 0;
+  st.lease = 0;
+  st.budget_spent = false;
+  st.phase = conversation_phase::store;
+  st.current = msg;
+  st.current_rp = rp;
+  st.current_is_crm = false;
+  arm_deadline(self, st.deps.config->reply.budget);
+  if (st.loaded) {
+    record_inbound(self, std::move(msg), std::move(rp));
+    return;
+  }
+  self->request(st.deps.store, caf::infinite, load_atom_v, st.contact)
+      .then(
+          [self, step = st.step, msg, rp](conversation_snapshot& snap) mutable {
+            if (stale(self, step)) return;
+            self->state.lead = std::move(snap.lead);
+            self->state.history = std::move(snap.history);
+            self->state.loaded = true;
+            record_inbound(self, std::move(msg), std::move(rp));
+          },
+          [self, step = st.step, rp](const caf::error& err) mutable {
+            if (!stale(self, step)) fail(self, rp, err);
+          });
+}
+
+/// Step 1 of a CRM change: the lead as stored now (another node, or a
+/// person through the admin endpoint, may have changed it), so the tag
+/// diff is against what PostgreSQL holds.
+void start_crm(self_ptr self, crm_event ev, crm_promise rp) {
+  auto& st = self->state;
+  st.busy = true;
+  st.budget_spent = true;  // its one deadline fails it
+  st.phase = conversation_phase::store;
+  st.current_crm_rp = rp;
+  st.current_is_crm = true;
+  arm_deadline(self, st.deps.store_timeout);
+  self->request(st.deps.store, caf::infinite, load_atom_v, st.contact)
+      .then(
+          [self, step = st.step, ev, rp](conversation_snapshot& snap) mutable {
+            if (stale(self, step)) return;
+            auto& st = self->state;
+            if (!st.loaded) {
+              st.history = std::move(snap.history);
+            }
+            st.lead = std::move(snap.lead);
+            st.loaded = true;
+            check_crm_seen(self, std::move(ev), std::move(rp));
+          },
+          [self, step = st.step, rp](const caf::error& err) mutable {
+            if (stale(self, step)) return;
+            rp.deliver(err);
+            finish(self);
+          });
+}
+
+/// The current message's deadline. While LLM units are out, the lead gets
+/// the fallback reply (the units' late answers are dropped) and its write
+/// gets store_timeout more; while another node holds the lead, the wait
+/// (bounded on its own) goes on; otherwise, and the second time, the
+/// message fails (its late answers are dropped: a write that did commit is
+/// served to the provider's retry as a redelivery).
+void on_deadline(self_ptr self) {
+  auto& st = self->state;
+  if (st.phase == conversation_phase::waiting && !st.current_is_crm) {
+    arm_deadline(self, st.deps.config->reply.budget);
+    return;
+  }
+  if (!st.budget_spent) {
+    st.budget_spent = true;
+    arm_deadline(self, st.deps.store_timeout);
+    if (st.phase == conversation_phase::units) {
+      ++st.step;  // the units still out are dropped
+      spdlog::warn("conversation {}: reply.budget spent, sending the fallback",
+                   agents::mask_pii(st.contact));
+      auto msg = *st.current;
+      answer_with_fallback(self, std::move(msg), "budget", st.current_rp);
+    }
+    return;
+  }
+  spdlog::warn("conversation {}: the message's deadline passed without an answer",
+               agents::mask_pii(st.contact));
+  ++st.step;
+  const auto err = caf::make_error(caf::sec::request_timeout);
+  if (st.current_is_crm) {
+    st.current_crm_rp.deliver(err);
+    finish(self);
+    return;
+  }
+  auto rp = st.current_rp;
+  fail(self, rp, err);
 }
 
 }  // namespace
@@ -939,55 +1167,48 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
                    : std::make_shared<const agents::opt_out_rule>(st.deps.config->compliance);
   st.faq = st.deps.faq ? st.deps.faq : std::make_shared<const agents::faq_catalog>(*st.deps.config);
   return {
-      // `await` in every step keeps later messages in the mailbox until this
-      // one is answered: one contact's messages are handled strictly in order.
+      // One message at a time: a message that arrives while another is
+      // handled waits in `queued`, so one contact's messages are handled
+      // strictly in order.
       [self](inbound_sms& msg) -> caf::result<turn_result> {
         auto rp = self->make_response_promise<turn_result>();
         auto& st = self->state;
-        st.waits = 0;
-        st.lease = 0;
-        if (st.loaded) {
-          record_inbound(self, std::move(msg), rp);
+        if (st.busy) {
+          st.queued.push_back([self, msg = std::move(msg), rp]() mutable {
+            start_inbound(self, std::move(msg), std::move(rp));
+          });
           return rp;
         }
-        self->request(st.deps.store, st.deps.store_timeout, load_atom_v, st.contact)
-            .await(
-                [self, msg, rp](conversation_snapshot& snap) mutable {
-                  self->state.lead = std::move(snap.lead);
-                  self->state.history = std::move(snap.history);
-                  self->state.loaded = true;
-                  record_inbound(self, std::move(msg), std::move(rp));
-                },
-                [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
+        start_inbound(self, std::move(msg), rp);
         return rp;
       },
-      // Step 1 of a CRM change: the lead as stored now (another node, or a
-      // person through the admin endpoint, may have changed it), so the tag
-      // diff is against what PostgreSQL holds.
       [self](crm_event& ev) -> caf::result<crm_result> {
         auto rp = self->make_response_promise<crm_result>();
         auto& st = self->state;
-        self->request(st.deps.store, st.deps.store_timeout, load_atom_v, st.contact)
-            .await(
-                [self, ev, rp](conversation_snapshot& snap) mutable {
-                  auto& st = self->state;
-                  if (!st.loaded) {
-                    st.history = std::move(snap.history);
-                  }
-                  st.lead = std::move(snap.lead);
-                  st.loaded = true;
-                  check_crm_seen(self, std::move(ev), std::move(rp));
-                },
-                [self, rp](const caf::error& err) mutable {
-                  rp.deliver(err);
-                  finish(self);
-                });
+        if (st.busy) {
+          st.queued.push_back([self, ev = std::move(ev), rp]() mutable {
+            start_crm(self, std::move(ev), std::move(rp));
+          });
+          return rp;
+        }
+        start_crm(self, std::move(ev), rp);
         return rp;
       },
-      [self](idle_atom, std::uint64_t handled_then) {
+      [self](deadline_atom, std::uint64_t id) {
         auto& st = self->state;
-        if (handled_then != st.handled) {
-          return;  // a newer message re-armed the timer
+        if (st.busy && id == st.deadline_id) on_deadline(self);
+      },
+      [self](idle_atom, std::uint64_t) {
+        auto& st = self->state;
+        st.idle_armed = false;
+        if (st.busy || !st.queued.empty()) {
+          return;  // finish() arms it again
+        }
+        const auto idle = st.deps.config->runtime.conversation_idle_timeout;
+        const auto quiet = self->clock().now() - st.last_active;
+        if (quiet < idle) {
+          arm_idle(self, idle - quiet);  // the lead wrote meanwhile: the rest
+          return;
         }
         self->request(st.router, caf::infinite, passivate_atom_v, st.contact, st.handled)
             .then(

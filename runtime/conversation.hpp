@@ -21,6 +21,8 @@
 #include <caf/typed_actor.hpp>
 
 #include <chrono>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,9 +39,9 @@ using passivation_actor =
 /// One lead's conversation: handles that lead's messages strictly one at a
 /// time, in arrival order, and passivates itself when idle (its state lives
 /// in the store and comes back on the next message).
-using conversation_actor = caf::typed_actor<caf::replies_to<inbound_sms>::with<turn_result>,
-                                            caf::replies_to<crm_event>::with<crm_result>,
-                                            caf::reacts_to<idle_atom, std::uint64_t>>;
+using conversation_actor = caf::typed_actor<
+    caf::replies_to<inbound_sms>::with<turn_result>, caf::replies_to<crm_event>::with<crm_result>,
+    caf::reacts_to<idle_atom, std::uint64_t>, caf::reacts_to<deadline_atom, std::uint64_t>>;
 
 /// What every conversation shares: configuration, time and the workers.
 struct conversation_deps {
@@ -59,11 +61,24 @@ struct conversation_deps {
   /// Waits on the actor clock while another node answers a message of the
   /// lead; null: look again at once (unit tests without a clock).
   delay_actor delay;
+  /// No request of a conversation carries a timeout (issue 17): a message
+  /// has one deadline. A turn's is reply.budget, then this much more for
+  /// its last write; a CRM change's is this.
   std::chrono::milliseconds store_timeout{10000};
+};
+
+/// Where a turn's facts unit is, when it was asked with the intent unit.
+enum class facts_progress {
+  none,      ///< not asked early: asked after the intent, as a step
+  early,     ///< asked with the intent unit, no answer yet
+  answered,  ///< answered before the intent: facts_reply waits
+  awaited,   ///< the intent is settled and the turn waits for it
 };
 
 /// What one turn has learnt so far, between its asynchronous steps.
 struct turn_progress {
+  facts_progress facts = facts_progress::none;
+  std::optional<cache::cache_reply> facts_reply;  ///< none with `answered`: it failed
   /// The lead as this turn leaves it: a copy of conversation_state::lead
   /// that the steps change, stored whole with the reply (and the
   /// conversation's copy only once stored).
@@ -95,6 +110,13 @@ struct turn_progress {
   agents::turn_provenance provenance;
 };
 
+/// What a message's handling waits for, which decides what its deadline does.
+enum class conversation_phase {
+  store,    ///< PostgreSQL or a cache bump: the deadline fails the message
+  waiting,  ///< another node holds the lead: the deadline is armed again
+  units,    ///< LLM units: the deadline answers with the fallback reply
+};
+
 struct conversation_state {
   static inline const char* name = "conversation";
 
@@ -116,6 +138,26 @@ struct conversation_state {
   /// The lead's lease the current message holds (0: none), given back with
   /// the reply or when the turn fails.
   std::int64_t lease = 0;
+  /// A message is being handled; later ones wait in `queued`, so one
+  /// contact's messages are still handled strictly in order (no `await`:
+  /// a lost answer must not block the actor past the message's deadline).
+  bool busy = false;
+  std::deque<std::function<void()>> queued;
+  /// Bumped whenever the answers still out are no longer wanted (the
+  /// message ended, or its deadline fell back): each continuation checks
+  /// the value it was asked under and drops a late answer.
+  std::uint64_t step = 0;
+  /// The current message's deadline timer (older ones are ignored).
+  std::uint64_t deadline_id = 0;
+  conversation_phase phase = conversation_phase::store;
+  bool budget_spent = false;           ///< the deadline already fell back once
+  std::optional<inbound_sms> current;  ///< the message being answered, for its deadline
+  caf::typed_response_promise<turn_result> current_rp;
+  caf::typed_response_promise<crm_result> current_crm_rp;
+  bool current_is_crm = false;
+  /// The idle timer: one pending at most, re-armed when it fires early.
+  bool idle_armed = false;
+  caf::actor_clock::time_point last_active{};
 };
 
 conversation_actor::behavior_type conversation(

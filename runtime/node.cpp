@@ -36,6 +36,10 @@ int run_migrate(const config::market_config& cfg, std::ostream& out, std::ostrea
 
 namespace {
 
+/// Long-lived actors carrying the HTTP front's requests; each only sends a
+/// request and runs a callback, so two keep up with the 2-core scheduler.
+constexpr std::size_t bridge_actors = 2;
+
 /// What `serve` runs besides node_parts: the senders of the outbox rows and
 /// the follow-up writer.
 struct serve_workers {
@@ -70,8 +74,9 @@ serve_workers start_workers(caf::actor_system& sys, const node_parts& parts) {
 }
 
 /// The HTTP front's dependencies: each hands its request to an actor over
-/// one bridge and answers through the route's callback.
-http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
+/// the node's bridge (no actor spawned per request) and answers through the
+/// route's callback.
+http::front_deps front_deps_of(std::shared_ptr<actor_bridge> bridge, const node_parts& parts,
                                const serve_workers& workers,
                                std::shared_ptr<const std::atomic<bool>> draining) {
   const auto& cfg = *parts.config;
@@ -85,10 +90,10 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
   // Without REST sends or a CRM no turn writes outbox rows; waking the worker
   // after each would only run its claim query against PostgreSQL.
   const bool wake_outbox = postgres::replies_queue_rows(postgres::outbox_policy_of(cfg));
-  front.submit_sms = [&sys, router = parts.router, deadline, outbox, wake_outbox](
+  front.submit_sms = [bridge, router = parts.router, deadline, outbox, wake_outbox](
                          inbound_sms msg, std::function<void(http::submit_outcome)> done) {
-    bridge_request(
-        sys, router, deadline,
+    bridge->request(
+        router, deadline,
         [done, outbox, wake_outbox](const turn_result& r) {
           // The reply (and its outbox rows) is committed: send now.
           if (wake_outbox && !r.duplicate) {
@@ -98,15 +103,15 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
         },
         [done](const caf::error& e) { done(unexpected{to_string(e)}); }, std::move(msg));
   };
-  front.submit_crm = [&sys, router = parts.router, deadline](
+  front.submit_crm = [bridge, router = parts.router, deadline](
                          crm_event ev, std::function<void(http::crm_outcome)> done) {
-    bridge_request(
-        sys, router, deadline, [done](const crm_result& r) { done(r); },
+    bridge->request(
+        router, deadline, [done](const crm_result& r) { done(r); },
         [done](const caf::error& e) { done(unexpected{to_string(e)}); }, std::move(ev));
   };
-  front.check_ready = [&sys, health = parts.health](std::function<void(http::readiness)> done) {
-    bridge_request(
-        sys, health, std::chrono::seconds{3},
+  front.check_ready = [bridge, health = parts.health](std::function<void(http::readiness)> done) {
+    bridge->request(
+        health, std::chrono::seconds{3},
         [done](bool redis_ok, bool pg_ok, std::string& redis_error) {
           done({redis_ok, pg_ok, std::move(redis_error)});
         },
@@ -115,50 +120,50 @@ http::front_deps front_deps_of(caf::actor_system& sys, const node_parts& parts,
         },
         ping_atom_v);
   };
-  front.invalidate_cache = [&sys, cache = parts.cache, market = cfg.market.id](
+  front.invalidate_cache = [bridge, cache = parts.cache, market = cfg.market.id](
                                const http::cache_invalidation& inv,
                                std::function<void(http::invalidation_outcome)> done) {
     const auto timeout = std::chrono::seconds{5};
     const auto fail = [done](const caf::error& e) { done(unexpected{to_string(e)}); };
     if (inv.scope == "key") {
-      bridge_request(
-          sys, cache, timeout,
+      bridge->request(
+          cache, timeout,
           [done](bool existed) {
             done(http::invalidation_done{0, existed});
           },
           fail, cache::erase_atom_v, inv.key);
       return;
     }
-    bridge_request(
-        sys, cache, timeout,
+    bridge->request(
+        cache, timeout,
         [done](std::uint64_t generation) {
           done(http::invalidation_done{generation, false});
         },
         fail, cache::bump_atom_v, inv.scope, market, inv.contact, inv.task);
   };
-  front.release_contact = [&sys, store = parts.store](
+  front.release_contact = [bridge, store = parts.store](
                               std::string contact,
                               std::function<void(bool found, std::string error)> done) {
     // The store clears the mute; the conversation reads it fresh with the
     // lead's next message, so no actor needs telling.
-    bridge_request(
-        sys, store, std::chrono::seconds{5}, [done](bool found) { done(found, {}); },
+    bridge->request(
+        store, std::chrono::seconds{5}, [done](bool found) { done(found, {}); },
         [done](const caf::error& e) { done(false, to_string(e)); }, release_atom_v,
         std::move(contact));
   };
-  front.contact_transcript = [&sys, store = parts.store](
+  front.contact_transcript = [bridge, store = parts.store](
                                  std::string contact,
                                  std::function<void(agents::lead_transcript, std::string)> done) {
-    bridge_request(
-        sys, store, std::chrono::seconds{5},
+    bridge->request(
+        store, std::chrono::seconds{5},
         [done](agents::lead_transcript& t) { done(std::move(t), {}); },
         [done](const caf::error& e) { done({}, to_string(e)); }, transcript_atom_v,
         std::move(contact));
   };
-  front.record_delivery = [&sys, outbox](std::string sid, std::string status,
-                                         std::function<void(bool, std::string)> done) {
-    bridge_request(
-        sys, outbox, std::chrono::seconds{10}, [done](bool found) { done(found, {}); },
+  front.record_delivery = [bridge, outbox](std::string sid, std::string status,
+                                           std::function<void(bool, std::string)> done) {
+    bridge->request(
+        outbox, std::chrono::seconds{10}, [done](bool found) { done(found, {}); },
         [done](const caf::error& e) { done(false, to_string(e)); }, delivery_atom_v, std::move(sid),
         std::move(status));
   };
@@ -221,7 +226,8 @@ int run_serve(std::shared_ptr<const config::market_config> cfg, std::ostream& ou
   };
 
   auto draining = std::make_shared<std::atomic<bool>>(false);
-  auto routes = http::front_routes(front_deps_of(sys, parts, workers, draining));
+  auto bridge = std::make_shared<actor_bridge>(sys, bridge_actors, parts.metrics);
+  auto routes = http::front_routes(front_deps_of(bridge, parts, workers, draining));
   auto opts = front_server_options(cfg->server, parts.metrics);
   opts.body_limit = [routes](boost::beast::http::verb method, std::string_view target) {
     return routes->body_limit(method, target);
