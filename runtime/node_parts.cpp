@@ -1,5 +1,6 @@
 #include "runtime/node_parts.hpp"
 
+#include "agents/market_data_source.hpp"
 #include "cache/cache_error.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/l2_reader.hpp"
@@ -152,7 +153,15 @@ void node_parts::start_conversations(caf::actor_system& sys, const node_options&
     for (const auto& c : config->market.cities) cities.push_back(c.name);
     for (const auto& c : config->cache.semantic.cities) cities.push_back(c);
     for (const auto& c : cache::market_lexicon(*config).cities) cities.push_back(c);
-    deps.faq = std::make_shared<const agents::faq_catalog>(config->faq, std::move(cities));
+    deps.faq = std::make_shared<const agents::faq_catalog>(config->faq, cities);
+    if (!config->market.data.file.empty()) {
+      // A data file that does not parse stops the start, with its line.
+      auto source = agents::market_data_source::open(config->market.data.file);
+      if (!source) throw std::runtime_error("market data: " + config::to_string(source.error()));
+      deps.market_data = std::move(source).value();
+      deps.market_questions =
+          std::make_shared<const agents::market_question_matcher>(*config, std::move(cities));
+    }
   }
   router = sys.spawn(conversation_router, deps);
   if (options.outbox) orphans = spawn_orphan_worker(sys, {config, time, metrics, router, {}, true});
