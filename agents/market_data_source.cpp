@@ -39,7 +39,7 @@ market_data_snapshot market_data_source::current() {
   seen_ = *now;
   auto fresh = config::market_data::load(path_);
   if (!fresh) {
-    spdlog::error("market data: {} refused, the previous version keeps serving",
+    spdlog::error("market data refused, the previous version keeps serving: {}",
                   config::to_string(fresh.error()));
     return {data_, false};
   }

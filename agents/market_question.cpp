@@ -19,7 +19,7 @@ bool has_digit(std::string_view w) { return w.find_first_of("0123456789") != std
 
 /// Words opening a text before its question ("hey, quick question: ...").
 bool is_opener(std::string_view w) {
-  return in(w, {"hi", "hey", "hello", "ok", "okay", "so", "and", "also", "quick", "question",
+  return in(w, {"hi", "hey", "hello", "ok", "okay", "so", "and", "also", "quick", "question", "q",
                 "yo", "thanks", "thank", "good", "morning", "afternoon", "evening", "btw", "oh",
                 "one", "more", "another", "then", "well", "sorry", "just", "real", "random"});
 }
