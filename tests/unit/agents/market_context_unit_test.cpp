@@ -1,5 +1,6 @@
 #include "agents/market_context_unit.hpp"
 
+#include "agents/cacheability.hpp"
 #include "cache/key.hpp"
 
 #include <catch2/catch.hpp>
@@ -113,4 +114,24 @@ TEST_CASE("the unit is the market's, keyed by place, day and data version",
   CHECK(key(request(brea, r, "2027-04-02", "v2", "+17145550101", "x")) != key(a));
   CHECK(key(request({"92821", "Brea", true}, r, "2027-04-02", "v1", "+17145550101", "x")) !=
         key(a));
+}
+
+TEST_CASE("answers written from the data are cacheable", "[agents][market_context]") {
+  const agents::market_place brea{"Brea", "Brea", false};
+  const auto r = row("Brea", 918'300);
+  auto req = request(brea, r, "2027-04-02", "v1", "+17145550101", "x");
+  req.unit.model = "m";
+  const auto before = openhouse::cache::check_request(req.unit, req.question);
+  CHECK(before.cacheable());
+  const auto after = openhouse::cache::check_response(
+      req.unit, agents::market_answer_sentence(r), "end_turn", req.known_pii);
+  INFO(after.reason);
+  CHECK(after.cacheable());
+  const auto sim = openhouse::cache::check_response(
+      req.unit,
+      "In Brea, the median home sold for about $918k in Mar 2027 (about $377 a square foot), after "
+      "about 26 days on the market; 93 homes are for sale.",
+      "end_turn", req.known_pii);
+  INFO(sim.reason);
+  CHECK(sim.cacheable());
 }
