@@ -47,7 +47,8 @@ std::string month_label(const config::market_row& row) {
 
 std::string market_data_line(const config::market_row& row) {
   return fmt::format(
-      "Market data: place: {}; month: {}; median sale price: about {}; price per square foot: about "
+      "Market data: place: {}; month: {}; median sale price: about {}; price per square foot: "
+      "about "
       "${:.0f}; median days on market: {}; homes for sale: {}; median price on the month before: "
       "{}.",
       row.place, month_label(row), short_price(row.median_price), row.price_per_sqft,
@@ -56,7 +57,8 @@ std::string market_data_line(const config::market_row& row) {
 
 std::string market_answer_sentence(const config::market_row& row) {
   return fmt::format(
-      "Homes in {} sold for a median of about {} in {} (about ${:.0f} a square foot), spending about {} "
+      "Homes in {} sold for a median of about {} in {} (about ${:.0f} a square foot), spending "
+      "about {} "
       "days on the market, with {} for sale; prices were {} on the month.",
       row.place, short_price(row.median_price), month_label(row), row.price_per_sqft,
       row.days_on_market, row.inventory, signed_pct(row.mom_change_pct));
@@ -70,7 +72,9 @@ std::string no_market_data_answer(const config::market_config& cfg, std::string_
 }
 
 bool carries_data(std::string_view answer, const config::market_row& row) {
-  const auto has = [&](std::string_view part) { return answer.find(part) != std::string_view::npos; };
+  const auto has = [&](std::string_view part) {
+    return answer.find(part) != std::string_view::npos;
+  };
   const bool median = has(short_price(row.median_price)) ||
                       has("$" + whole_dollars(row.median_price, true)) ||
                       has("$" + whole_dollars(row.median_price, false));

@@ -46,8 +46,7 @@ class market_data_source {
     bool operator==(const stamp&) const = default;
   };
 
-  market_data_source(std::string path, std::shared_ptr<const config::market_data> data,
-                     stamp seen);
+  market_data_source(std::string path, std::shared_ptr<const config::market_data> data, stamp seen);
   [[nodiscard]] static std::optional<stamp> stamp_of(const std::string& path);
 
   std::string path_;

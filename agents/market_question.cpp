@@ -19,9 +19,10 @@ bool has_digit(std::string_view w) { return w.find_first_of("0123456789") != std
 
 /// Words opening a text before its question ("hey, quick question: ...").
 bool is_opener(std::string_view w) {
-  return in(w, {"hi", "hey", "hello", "ok", "okay", "so", "and", "also", "quick", "question", "q",
-                "yo", "thanks", "thank", "good", "morning", "afternoon", "evening", "btw", "oh",
-                "one", "more", "another", "then", "well", "sorry", "just", "real", "random"});
+  return in(w, {"hi",        "hey",      "hello", "ok",   "okay",   "so",    "and",     "also",
+                "quick",     "question", "q",     "yo",   "thanks", "thank", "good",    "morning",
+                "afternoon", "evening",  "btw",   "oh",   "one",    "more",  "another", "then",
+                "well",      "sorry",    "just",  "real", "random"});
 }
 
 /// The text asks something: a '?', a clause opening with a question word,
@@ -33,8 +34,9 @@ bool asks(std::string_view text, const word_list& w) {
   }
   for (const auto& x : w) {
     if (is_opener(x)) continue;
-    return in(x, {"what", "whats", "how", "hows", "are", "is", "do", "does", "did", "any", "have",
-                  "has", "where", "whatre", "hows", "can", "could", "would", "will", "should"});
+    return in(
+        x, {"what", "whats", "how",   "hows",   "are",  "is",  "do",    "does",  "did",  "any",
+            "have", "has",   "where", "whatre", "hows", "can", "could", "would", "will", "should"});
   }
   return false;
 }
@@ -82,10 +84,11 @@ bool states_a_plan(const word_list& w) {
         if (to_learn) break;
         return true;
       }
-      if (in(w[j], {"sell", "selling", "buy", "buying", "move", "moving", "relocate",
-                    "relocating", "list", "listing", "purchase", "purchasing", "looking",
-                    "searching", "plan", "planning", "thinking", "gonna", "trying", "interested",
-                    "own", "live", "living", "rent", "renting"})) {
+      if (in(w[j], {"sell",     "selling",    "buy",        "buying",    "move",
+                    "moving",   "relocate",   "relocating", "list",      "listing",
+                    "purchase", "purchasing", "looking",    "searching", "plan",
+                    "planning", "thinking",   "gonna",      "trying",    "interested",
+                    "own",      "live",       "living",     "rent",      "renting"})) {
         return true;
       }
     }
@@ -98,11 +101,13 @@ bool states_a_plan(const word_list& w) {
 bool other_topic(const word_list& w) {
   for (std::size_t i = 0; i < w.size(); ++i) {
     const auto& x = w[i];
-    if (in(x, {"rent", "rents", "renting", "rental", "rentals", "lease", "tax", "taxes", "hoa",
-               "hoas", "insurance", "commission", "closing", "escrow", "mello", "inspection",
-               "fee", "fees", "dues", "school", "schools", "crime", "weather", "mortgage",
-               "rate", "rates", "interest", "loan", "loans", "lender", "appraisal", "builder",
-               "permit", "permits", "solar", "utilities", "commute"})) {
+    if (in(x, {"rent",      "rents",   "renting",  "rental",     "rentals",   "lease",
+               "tax",       "taxes",   "hoa",      "hoas",       "insurance", "commission",
+               "closing",   "escrow",  "mello",    "inspection", "fee",       "fees",
+               "dues",      "school",  "schools",  "crime",      "weather",   "mortgage",
+               "rate",      "rates",   "interest", "loan",       "loans",     "lender",
+               "appraisal", "builder", "permit",   "permits",    "solar",     "utilities",
+               "commute"})) {
       return true;
     }
     if (x == "down" && i + 1 < w.size() && w[i + 1].starts_with("payment")) return true;
@@ -111,13 +116,14 @@ bool other_topic(const word_list& w) {
 }
 
 /// A cue that by itself asks about the market ("prices", "inventory", "days
-/// on market"); the subject is implied.
+/// on market", a place being "hot" or "pricey"); the subject is implied.
 bool strong_cue(const word_list& w) {
   for (std::size_t i = 0; i < w.size(); ++i) {
     const auto& x = w[i];
-    if (in(x, {"prices", "price", "pricing", "priced", "median", "values", "inventory",
-               "market", "markets", "housing", "sqft", "appreciation",
-               "appreciating", "comps", "supply"})) {
+    if (in(x, {"prices",    "price",      "pricing",      "priced",  "median",      "values",
+               "inventory", "market",     "markets",      "housing", "sqft",        "appreciation",
+               "hot",       "cold",       "cooling",      "heating", "competitive", "pricey",
+               "expensive", "affordable", "appreciating", "comps",   "supply"})) {
       return true;
     }
     if (x == "real" && i + 1 < w.size() && w[i + 1] == "estate") return true;
@@ -138,9 +144,8 @@ bool weak_cue(const word_list& w) {
         next == "for") {
       return true;
     }
-    if (in(x, {"cost", "costs", "worth", "sit", "sitting", "sits", "linger", "lingering",
-               "expensive", "affordable", "cheap", "cheaper", "pricey", "hot", "cooling",
-               "competitive", "moving", "run", "running"})) {
+    if (in(x, {"cost", "costs", "worth", "sit", "sitting", "sits", "linger", "lingering", "cheap",
+               "cheaper", "moving", "run", "running"})) {
       return true;
     }
     if (x == "how" && in(next, {"much", "long", "fast", "quick", "quickly", "many", "soon"})) {

@@ -147,8 +147,8 @@ std::string to_string(const market_data_error& e) {
 expected<market_data, market_data_error> market_data::parse(std::string_view text,
                                                             std::string_view file) {
   const auto fail = [&](int line, std::string_view col, std::string message) {
-    return unexpected{market_data_error{std::string{file}, line, std::string{col},
-                                        std::move(message)}};
+    return unexpected{
+        market_data_error{std::string{file}, line, std::string{col}, std::move(message)}};
   };
   market_data out;
   out.version_ = digest(text);
@@ -199,8 +199,8 @@ expected<market_data, market_data_error> market_data::parse(std::string_view tex
       }
     }
     if (!seen.emplace(core::to_lower_ascii(row.place), row.month_key()).second) {
-      return fail(number, "place", fmt::format("a second row for {} in {}", row.place,
-                                               row.month_key()));
+      return fail(number, "place",
+                  fmt::format("a second row for {} in {}", row.place, row.month_key()));
     }
     out.rows_.push_back(std::move(row));
   }

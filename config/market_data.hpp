@@ -22,9 +22,9 @@ namespace openhouse::config {
 
 /// One place's figures for one month.
 struct market_row {
-  std::string place;           ///< a city name or a 5-digit zip, as written
-  int year = 0;                ///< of the month the figures cover
-  int month = 0;               ///< 1-12
+  std::string place;              ///< a city name or a 5-digit zip, as written
+  int year = 0;                   ///< of the month the figures cover
+  int month = 0;                  ///< 1-12
   std::int64_t median_price = 0;  ///< median sale price, whole dollars
   double price_per_sqft = 0;      ///< median price per square foot, dollars
   int days_on_market = 0;         ///< median days from listing to contract

@@ -2,10 +2,10 @@
 
 #include "agents/escalation.hpp"
 #include "agents/faq_catalog.hpp"
-#include "agents/market_data_source.hpp"
-#include "agents/market_question.hpp"
 #include "agents/handoff_policy.hpp"
 #include "agents/intent.hpp"
+#include "agents/market_data_source.hpp"
+#include "agents/market_question.hpp"
 #include "agents/opt_out_rule.hpp"
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"

@@ -483,9 +483,9 @@ std::string market_answer(std::string_view system, std::string_view question) {
     return it == field.end() ? std::string{"?"} : it->second;
   };
   return "In " + get("place") + ", the median home sold for about " + get("median sale price") +
-         " in " + get("month") + " (about " + get("price per square foot") + " a square foot), after about " +
-         get("median days on market") + " days on the market; " + get("homes for sale") +
-         " homes are for sale.";
+         " in " + get("month") + " (about " + get("price per square foot") +
+         " a square foot), after about " + get("median days on market") + " days on the market; " +
+         get("homes for sale") + " homes are for sale.";
 }
 
 bool asks_to_schedule(std::string_view message) {

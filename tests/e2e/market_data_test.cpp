@@ -23,11 +23,13 @@ const std::string header =
     "place,month,median_price,price_per_sqft,days_on_market,inventory,mom_change_pct\n";
 
 struct data_file {
-  std::string path = (std::filesystem::temp_directory_path() /
-                      ("md-e2e-" + std::to_string(::getpid()) + ".csv"))
-                         .string();
+  std::string path =
+      (std::filesystem::temp_directory_path() / ("md-e2e-" + std::to_string(::getpid()) + ".csv"))
+          .string();
   ~data_file() { std::filesystem::remove(path); }
-  void write(const std::string& rows) const { std::ofstream(path, std::ios::trunc) << header + rows; }
+  void write(const std::string& rows) const {
+    std::ofstream(path, std::ios::trunc) << header + rows;
+  }
 };
 
 }  // namespace
@@ -40,8 +42,8 @@ TEST_CASE("market answers carry the data file's figures, and a refresh replaces 
   data.write("Corona,2027-02,733000,441,29,260,0.4\nRedlands,2027-02,604000,398,37,150,-0.3\n");
   node n{db.url(), sim.url(), test::redis_url(), {{"OPENHOUSE_MARKET_DATA", data.path}}};
   http_client c;
-  const auto first =
-      post_sms(c, n.url(), sms_params(sid(1), "+19095558101", "hey, what do houses go for in corona?"));
+  const auto first = post_sms(
+      c, n.url(), sms_params(sid(1), "+19095558101", "hey, what do houses go for in corona?"));
   REQUIRE(first.status == 200);
   CHECK_THAT(first.body, Catch::Contains("about $733k") && Catch::Contains("Feb 2027"));
   // Another lead, other words, the same place: the cached answer, no call.
@@ -53,15 +55,15 @@ TEST_CASE("market answers carry the data file's figures, and a refresh replaces 
   // A place of the market with no rows: said so, and an agent offered.
   const auto none = post_sms(
       c, n.url(), sms_params(sid(3), "+19095558103", "what are homes going for in Fontana?"));
-  CHECK_THAT(none.body, Catch::Contains("recent market figures for Fontana") &&
-                            Catch::Contains("agent"));
+  CHECK_THAT(none.body,
+             Catch::Contains("recent market figures for Fontana") && Catch::Contains("agent"));
   CHECK_THAT(none.body, !Catch::Contains("$"));
   // The operator refreshes the file: the next answer is the new month's.
   data.write(
       "Corona,2027-02,733000,441,29,260,0.4\nCorona,2027-03,748500,447,26,241,2.1\n"
       "Redlands,2027-02,604000,398,37,150,-0.3\n");
-  const auto refreshed = post_sms(
-      c, n.url(), sms_params(sid(4), "+19095558104", "what do houses go for in corona?"));
+  const auto refreshed =
+      post_sms(c, n.url(), sms_params(sid(4), "+19095558104", "what do houses go for in corona?"));
   CHECK_THAT(refreshed.body, Catch::Contains("about $749k") && Catch::Contains("Mar 2027"));
   CHECK_THAT(refreshed.body, !Catch::Contains("$733k"));
   // Even the lead whose question was answered first gets the new figures.

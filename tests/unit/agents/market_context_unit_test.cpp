@@ -73,7 +73,7 @@ TEST_CASE("an answer must carry the median, about and the month", "[agents][mark
   CHECK(agents::carries_data("Brea homes went for about $918,300 in Mar 2027.", r));
   CHECK(agents::carries_data("About $918k was the median in Mar 2027.", r));
   CHECK_FALSE(agents::carries_data("Brea homes go for about $950k in Mar 2027.", r));
-  CHECK_FALSE(agents::carries_data("Brea homes went for $918k in Mar 2027.", r));  // no "about"
+  CHECK_FALSE(agents::carries_data("Brea homes went for $918k in Mar 2027.", r));   // no "about"
   CHECK_FALSE(agents::carries_data("Brea homes went for about $918k lately.", r));  // no month
   CHECK_FALSE(agents::carries_data("Brea homes went for about $918k in Mar 2026.", r));
 }
@@ -108,8 +108,9 @@ TEST_CASE("the unit is the market's, keyed by place, day and data version",
     return openhouse::cache::key_digest(u);
   };
   // Another lead, other words, same place and day: one entry.
-  CHECK(key(request(brea, r, "2027-04-02", "v1", "+17145550102", "what r homes going for in "
-                                                                  "brea")) == key(a));
+  CHECK(key(request(brea, r, "2027-04-02", "v1", "+17145550102",
+                    "what r homes going for in "
+                    "brea")) == key(a));
   CHECK(key(request(brea, r, "2027-04-03", "v1", "+17145550101", "x")) != key(a));
   CHECK(key(request(brea, r, "2027-04-02", "v2", "+17145550101", "x")) != key(a));
   CHECK(key(request({"92821", "Brea", true}, r, "2027-04-02", "v1", "+17145550101", "x")) !=
@@ -123,8 +124,8 @@ TEST_CASE("answers written from the data are cacheable", "[agents][market_contex
   req.unit.model = "m";
   const auto before = openhouse::cache::check_request(req.unit, req.question);
   CHECK(before.cacheable());
-  const auto after = openhouse::cache::check_response(
-      req.unit, agents::market_answer_sentence(r), "end_turn", req.known_pii);
+  const auto after = openhouse::cache::check_response(req.unit, agents::market_answer_sentence(r),
+                                                      "end_turn", req.known_pii);
   INFO(after.reason);
   CHECK(after.cacheable());
   const auto sim = openhouse::cache::check_response(

@@ -31,7 +31,9 @@ std::string place_of(const market_question_matcher& m, std::string_view text) {
 TEST_CASE("questions about a place's market name the place", "[agents][market_question]") {
   const market_question_matcher m{test_market(), {"La Habra"}};
   CHECK(place_of(m, "what r houses selling for over in brea these days") == "Brea");
-  CHECK(place_of(m, "How pricey is Placentia right now?") == "-");  // no homes named: too vague
+  CHECK(place_of(m, "How pricey is Placentia right now?") == "Placentia");
+  CHECK(place_of(m, "is brea getting more competitive") == "Brea");
+  CHECK(place_of(m, "what's Brea like?") == "-");  // no word of the market: too vague
   CHECK(place_of(m, "How pricey are houses in Placentia right now?") == "Placentia");
   CHECK(place_of(m, "whats the median in yorba linda") == "Yorba Linda");
   CHECK(place_of(m, "curious how long places sit on the market in Brea") == "Brea");

@@ -31,7 +31,8 @@ cfg::env_lookup test_env() {
 
 }  // namespace
 
-TEST_CASE("a data file parses into rows, comments and blank lines skipped", "[config][market_data]") {
+TEST_CASE("a data file parses into rows, comments and blank lines skipped",
+          "[config][market_data]") {
   const auto r = cfg::market_data::parse("# sample\n\n" + header +
                                              "Redlands,2026-07,612000,401.5,29,150,-1.3\n"
                                              "92374,2026-07,655000,399,27,61,+0.4\n",
@@ -64,14 +65,16 @@ TEST_CASE("the columns may come in any order", "[config][market_data]") {
 TEST_CASE("a bad line names the file, the line and the column", "[config][market_data]") {
   CHECK(error_of(header + "Rialto,2026-13,500000,300,30,10,0\n") ==
         "m.csv:2: month: \"2026-13\" is not a month as YYYY-MM");
-  CHECK(error_of("# c\n" + header + "Rialto,2026-01,500000,300,30,10,0\nRialto,2026-02,5e5,300,"
-                                    "30,10,0\n") ==
+  CHECK(error_of("# c\n" + header +
+                 "Rialto,2026-01,500000,300,30,10,0\nRialto,2026-02,5e5,300,"
+                 "30,10,0\n") ==
         "m.csv:4: median_price: \"5e5\" is not a price in whole dollars (1 to 100000000)");
-  CHECK(error_of(header + "Rialto,2026-01,500000,-3,30,10,0\n").starts_with(
-      "m.csv:2: price_per_sqft:"));
+  CHECK(error_of(header + "Rialto,2026-01,500000,-3,30,10,0\n")
+            .starts_with("m.csv:2: price_per_sqft:"));
   CHECK(error_of(header + "Rialto,2026-01,500000,300,thirty,10,0\n")
             .starts_with("m.csv:2: days_on_market:"));
-  CHECK(error_of(header + "Rialto,2026-01,500000,300,30,-1,0\n").starts_with("m.csv:2: inventory:"));
+  CHECK(
+      error_of(header + "Rialto,2026-01,500000,300,30,-1,0\n").starts_with("m.csv:2: inventory:"));
   CHECK(error_of(header + "Rialto,2026-01,500000,300,30,10,up\n")
             .starts_with("m.csv:2: mom_change_pct:"));
   CHECK(error_of(header + "9237,2026-01,500000,300,30,10,0\n").starts_with("m.csv:2: place:"));
@@ -126,8 +129,8 @@ TEST_CASE("an unreadable file is an error on line 0", "[config][market_data]") {
 }
 
 TEST_CASE("the shipped market names its sample data file, which parses", "[config][market_data]") {
-  const auto loaded = cfg::load_market_file(
-      OPENHOUSE_SOURCE_DIR "/config/markets/inland-empire.yaml", test_env());
+  const auto loaded =
+      cfg::load_market_file(OPENHOUSE_SOURCE_DIR "/config/markets/inland-empire.yaml", test_env());
   REQUIRE(loaded.has_value());
   const auto& file = loaded->market.data.file;
   // Resolved against the market file's directory, wherever the test runs.

@@ -22,7 +22,8 @@ openhouse::config::market_row row() {
 
 }  // namespace
 
-TEST_CASE("the simulator answers a market prompt from its data line", "[llm][sim][market_context]") {
+TEST_CASE("the simulator answers a market prompt from its data line",
+          "[llm][sim][market_context]") {
   openhouse::config::market_config cfg;
   cfg.market.id = "test";
   cfg.market.business_name = "Test Realty";
@@ -42,8 +43,8 @@ TEST_CASE("the simulator answers a market prompt from its data line", "[llm][sim
   // Another row, another answer: it reads the prompt, it knows no figures.
   auto other = row();
   other.median_price = 640'000;
-  const auto again = openhouse::llm::sim::market_answer(
-      openhouse::agents::market_data_line(other), "Summarise the market.");
+  const auto again = openhouse::llm::sim::market_answer(openhouse::agents::market_data_line(other),
+                                                        "Summarise the market.");
   CHECK(again.find("about $640k") != std::string::npos);
   // No data line: the simulator's ordinary reply, no figure.
   CHECK(openhouse::llm::sim::market_answer("no data here", "hi").find('$') == std::string::npos);
