@@ -422,32 +422,6 @@ bool is_set(const lead_facts& f, std::string_view name) {
 
 }  // namespace
 
-std::string_view to_string(motivation_level level) noexcept {
-  switch (level) {
-    case motivation_level::low:
-      return "low";
-    case motivation_level::medium:
-      return "medium";
-    case motivation_level::high:
-      return "high";
-  }
-  return "low";
-}
-
-std::string_view to_string(property_condition condition) noexcept {
-  switch (condition) {
-    case property_condition::needs_work:
-      return "needs_work";
-    case property_condition::fair:
-      return "fair";
-    case property_condition::good:
-      return "good";
-    case property_condition::updated:
-      return "updated";
-  }
-  return "fair";
-}
-
 std::string canonical_fact_name(std::string_view key) {
   const auto k = snake(key);
   if (k == "down_payment" || k == "down_payment_usd" || k == "down_payment_amount" ||
@@ -527,6 +501,54 @@ expected<lead_facts, facts_error> parse_facts(std::string_view llm_text) {
   } catch (const json::exception& e) {  // a type the checks above missed
     return unexpected{facts_error{e.what()}};
   }
+}
+
+std::string facts_to_json(const lead_facts& facts) {
+  auto out = json::object();
+  zip_fields(facts, facts, [&](std::string_view name, const auto& field, const auto&) {
+    if (!known(field)) return;
+    using field_type = std::decay_t<decltype(field)>;
+    if constexpr (std::is_same_v<field_type, std::vector<std::string>>) {
+      out[std::string{name}] = field;
+    } else if constexpr (std::is_enum_v<typename field_type::value_type>) {
+      out[std::string{name}] = std::string{to_string(*field)};
+    } else {
+      out[std::string{name}] = *field;
+    }
+  });
+  if (facts.engagement != engagement_stats{}) {
+    const auto& e = facts.engagement;
+    auto& j = out["engagement"];
+    j["inbound_messages"] = e.inbound_messages;
+    j["fact_turns"] = e.fact_turns;
+    if (e.median_reply_delay) j["median_reply_delay_s"] = e.median_reply_delay->count();
+  }
+  if (!facts.crm_pinned.empty()) out[std::string{crm_pins_key}] = facts.crm_pinned;
+  return out.dump();
+}
+
+lead_facts facts_from_json(std::string_view text) {
+  const auto object = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!object.is_object()) return {};
+  lead_facts out;
+  try {
+    out = facts_from_object(object);
+  } catch (const std::exception&) {
+    return {};  // schema_violation or a JSON type error: unreadable
+  }
+  if (const auto it = object.find("engagement"); it != object.end() && it->is_object()) {
+    out.engagement.inbound_messages = it->value("inbound_messages", 0);
+    out.engagement.fact_turns = it->value("fact_turns", 0);
+    if (const auto d = it->find("median_reply_delay_s"); d != it->end() && d->is_number_integer()) {
+      out.engagement.median_reply_delay = std::chrono::seconds{d->get<std::int64_t>()};
+    }
+  }
+  if (const auto it = object.find(crm_pins_key); it != object.end() && it->is_array()) {
+    for (const auto& name : *it) {
+      if (name.is_string()) out.crm_pinned.insert(name.get<std::string>());
+    }
+  }
+  return out;
 }
 
 std::optional<double> parse_usd(std::string_view text) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/expected.hpp"
+#include "core/lead_state.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -18,57 +19,8 @@
 /// CRM tags, so tags the runtime writes cannot feed back into the score.
 namespace openhouse::agents {
 
-/// How strongly the lead needs to move.
-enum class motivation_level { low, medium, high };
-
-/// The seller's property, from worst to best.
-enum class property_condition { needs_work, fair, good, updated };
-
-/// "low" | "medium" | "high".
-[[nodiscard]] std::string_view to_string(motivation_level level) noexcept;
-/// "needs_work" | "fair" | "good" | "updated".
-[[nodiscard]] std::string_view to_string(property_condition condition) noexcept;
-
-/// Engagement as the runtime counts it (never extracted by the LLM).
-struct engagement_stats {
-  int inbound_messages = 0;  ///< messages the lead has sent, all bots together
-  int fact_turns = 0;        ///< turns that revealed at least one new fact
-  /// Median time the lead takes to answer a bot message, when measured.
-  std::optional<std::chrono::seconds> median_reply_delay;
-
-  bool operator==(const engagement_stats&) const = default;
-};
-
 /// A timeline said as "browsing", "just looking" or "no rush".
 inline constexpr double no_rush_timeline_months = 24;
-
-/// Everything known about one lead. Unknown is std::nullopt / empty, which is
-/// different from a known "no" (pre_approved == false).
-struct lead_facts {
-  std::optional<double> budget_usd;        ///< buyer's ceiling, 10k..100M
-  std::optional<bool> pre_approved;        ///< buyer has a lender's pre-approval
-  std::optional<double> down_payment_pct;  ///< percent of the price, 0..100
-  std::optional<double> timeline_months;   ///< months until they want to move, 0..120
-  std::optional<std::string>
-      motivation;  ///< why they move: "relocation", "divorce", ... (snake_case)
-  std::optional<motivation_level>
-      motivation_strength;  ///< when said or rated; else derived from `motivation`
-  std::optional<property_condition> condition;  ///< seller's property
-  std::optional<double> price_expectation_usd;  ///< seller's price in mind, 10k..100M
-  std::optional<int> bedrooms;                  ///< wanted (buyer) or owned (seller), 0..20
-  std::optional<double> bathrooms;              ///< 0..20, halves allowed
-  std::optional<std::string> property_type;     ///< "condo", "single_family", ... (snake_case)
-  std::vector<std::string> areas;               ///< cities, neighbourhoods, zip codes
-  std::vector<std::string> must_haves;          ///< "pool", "garage", ...
-  engagement_stats engagement;
-  /// Fields (canonical names, see fact_field_names) a person last set in the
-  /// CRM. LLM extraction does not overwrite them, so a corrected value is not
-  /// reverted by the next turn re-reading old messages; the CRM releases a
-  /// field by clearing it.
-  std::set<std::string> crm_pinned;
-
-  bool operator==(const lead_facts&) const = default;
-};
 
 /// The canonical field names, in declaration order: budget_usd, pre_approved,
 /// down_payment_pct, timeline_months, motivation, motivation_strength,
@@ -133,6 +85,20 @@ struct crm_update {
   std::vector<std::string> applied;   ///< canonical names set or cleared
   std::vector<std::string> rejected;  ///< CRM keys whose value did not validate
 };
+
+/// The key of the stored facts object that lists the fields a person pinned
+/// in the CRM (canonical names): an LLM answer never overwrites those.
+inline constexpr std::string_view crm_pins_key = "crm_pinned";
+
+/// The stored form of `facts` (the storage edge, never working state): an
+/// object of the canonical names of the known fields, the engagement counts
+/// under "engagement" and the pins under crm_pins_key. facts_from_json
+/// reads it back equal.
+[[nodiscard]] std::string facts_to_json(const lead_facts& facts);
+
+/// The facts of a stored form: facts_to_json's, or an older one that kept
+/// the LLM's own keys (read like parse_facts). Empty facts when malformed.
+[[nodiscard]] lead_facts facts_from_json(std::string_view json);
 
 /// Applies custom-field updates from the CRM (a person's edits). Keys are
 /// matched case-insensitively after dropping a "contact." prefix and turning

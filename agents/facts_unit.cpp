@@ -14,7 +14,7 @@ std::string facts_system_prompt() {
 }
 
 cache::cache_request build_facts_request(const config::market_config& cfg,
-                                         const runtime::conversation_snapshot& conversation,
+                                         std::span<const runtime::history_entry> history,
                                          std::string_view contact,
                                          const runtime::inbound_sms& inbound,
                                          const cache::generations& g, bool generations_verified) {
@@ -45,7 +45,7 @@ cache::cache_request build_facts_request(const config::market_config& cfg,
   // again; and the question, not the whole last text, is what the answer
   // refers to — the same for every lead at that step, so the key can hit.
   std::string asked;
-  for (auto it = conversation.history.rbegin(); it != conversation.history.rend(); ++it) {
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
     if (it->role == "assistant") {
       asked = asked_question(cfg.bots, it->text);
       break;

@@ -4,6 +4,7 @@
 #include "core/cache_messages.hpp"
 #include "core/messages.hpp"
 
+#include <span>
 #include <string_view>
 
 /// The fact-extraction unit of a turn (DESIGN.md "A turn", step 3): the LLM
@@ -21,7 +22,7 @@ inline constexpr std::string_view facts_template = "facts@2";
 /// contact-scoped otherwise (agents::text_unit_scope). Earlier facts come
 /// from the stored state.
 [[nodiscard]] cache::cache_request build_facts_request(
-    const config::market_config& cfg, const runtime::conversation_snapshot& conversation,
+    const config::market_config& cfg, std::span<const runtime::history_entry> history,
     std::string_view contact, const runtime::inbound_sms& inbound, const cache::generations& g,
     bool generations_verified);
 

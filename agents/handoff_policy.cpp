@@ -64,26 +64,6 @@ std::string one_line(std::string_view text, std::size_t max) {
 
 }  // namespace
 
-std::string_view to_string(bot_kind bot) noexcept {
-  switch (bot) {
-    case bot_kind::buyer:
-      return "buyer";
-    case bot_kind::seller:
-      return "seller";
-    case bot_kind::lead:
-      break;
-  }
-  return "lead";
-}
-
-std::optional<bot_kind> parse_bot_kind(std::string_view text) {
-  const std::string s = core::to_lower_ascii(text);
-  for (const auto bot : {bot_kind::lead, bot_kind::buyer, bot_kind::seller}) {
-    if (s == to_string(bot)) return bot;
-  }
-  return std::nullopt;
-}
-
 std::string_view to_string(handoff_reason reason) noexcept {
   switch (reason) {
     case handoff_reason::handed_off:

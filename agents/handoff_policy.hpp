@@ -4,6 +4,7 @@
 #include "agents/intent.hpp"
 #include "agents/scoring.hpp"
 #include "config/market.hpp"
+#include "core/lead_state.hpp"
 #include "core/time_zone.hpp"
 
 #include <chrono>
@@ -16,22 +17,6 @@
 /// Pure: the conversation actor passes its state and the injected clock's
 /// time, persists the decision and counts it in metrics.
 namespace openhouse::agents {
-
-enum class bot_kind { lead, buyer, seller };
-
-/// "lead" | "buyer" | "seller".
-[[nodiscard]] std::string_view to_string(bot_kind bot) noexcept;
-/// Case-insensitive inverse of to_string.
-[[nodiscard]] std::optional<bot_kind> parse_bot_kind(std::string_view text);
-
-/// One handoff that happened (the contact's persisted history).
-struct handoff_record {
-  std::chrono::system_clock::time_point at;
-  bot_kind from = bot_kind::lead;
-  bot_kind to = bot_kind::lead;
-
-  bool operator==(const handoff_record&) const = default;
-};
 
 /// Why the policy decided as it did; stable names for metrics labels.
 enum class handoff_reason {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agents/lead_state.hpp"
 #include "agents/tag_diff.hpp"
 #include "config/market.hpp"
 #include "core/messages.hpp"
@@ -14,22 +15,8 @@
 /// the conversation actor persists the result and bumps the cache generation.
 namespace openhouse::crm {
 
-/// Custom fields merged into the stored facts (agents/facts schema).
-struct facts_merge {
-  std::string facts_json;             ///< the stored form after the merge
-  std::vector<std::string> applied;   ///< canonical names set or cleared
-  std::vector<std::string> rejected;  ///< keys whose value did not validate (nothing changed)
-};
-
-/// Applies custom fields (agents::apply_crm_fields: aliases, validation,
-/// pins) to stored facts JSON: each applied field replaces every spelling of
-/// it with its canonical key, and the pins are kept under
-/// agents::crm_pins_key so later LLM answers do not overwrite a person's value.
-[[nodiscard]] facts_merge merge_fields(std::string_view stored_facts_json,
-                                       const std::map<std::string, std::string>& fields);
-
 struct lead_update {
-  runtime::conversation_snapshot state;  ///< the lead afterwards
+  agents::lead_state state;  ///< the whole lead afterwards
   tag_reading tags;
   std::vector<std::string> fields_applied;
   std::vector<std::string> fields_rejected;
@@ -42,12 +29,14 @@ struct lead_update {
   bool invalidate = false;
 };
 
-/// Applies `event` to `before`. Scores are recomputed from the facts alone:
+/// Applies `event` to `before`. Custom fields go through
+/// agents::apply_crm_fields (aliases, validation, pins: later LLM answers do
+/// not overwrite a person's value). Scores are recomputed from the facts alone:
 /// tags never feed the score, and a temperature tag equal to the temperature
 /// the runtime holds (what it writes to the CRM itself) changes nothing.
 [[nodiscard]] lead_update apply_crm_event(const config::scoring_settings& scoring,
                                           std::string_view release_tag,
-                                          const runtime::conversation_snapshot& before,
+                                          const agents::lead_state& before,
                                           const runtime::crm_event& event);
 
 }  // namespace openhouse::crm

@@ -153,26 +153,6 @@ std::string components_text(const std::vector<score_component>& components) {
 
 }  // namespace
 
-std::string_view to_string(temperature t) noexcept {
-  switch (t) {
-    case temperature::hot:
-      return "hot";
-    case temperature::warm:
-      return "warm";
-    case temperature::cold:
-      break;
-  }
-  return "cold";
-}
-
-std::optional<temperature> parse_temperature(std::string_view text) {
-  const auto s = to_lower_ascii(text);
-  if (s == "hot") return temperature::hot;
-  if (s == "warm") return temperature::warm;
-  if (s == "cold") return temperature::cold;
-  return std::nullopt;
-}
-
 lead_side lead_side_of(const lead_facts& f) {
   const bool buyer = f.budget_usd || f.pre_approved || f.down_payment_pct;
   const bool seller = f.price_expectation_usd || f.condition;

@@ -2,6 +2,7 @@
 
 #include "agents/facts.hpp"
 #include "config/market.hpp"
+#include "core/lead_state.hpp"
 
 #include <optional>
 #include <string>
@@ -39,13 +40,6 @@
 /// A weight whose component is not one of these counts 0 (see
 /// unknown_components, for config checks).
 namespace openhouse::agents {
-
-enum class temperature { cold, warm, hot };
-
-/// "cold" | "warm" | "hot".
-[[nodiscard]] std::string_view to_string(temperature t) noexcept;
-/// Case-insensitive "cold" / "warm" / "hot".
-[[nodiscard]] std::optional<temperature> parse_temperature(std::string_view text);
 
 /// Which side of a deal the facts describe.
 enum class lead_side { unknown, buyer, seller, both };

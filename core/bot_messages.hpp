@@ -20,7 +20,7 @@ namespace openhouse::runtime {
 struct bot_turn {
   std::string contact;
   inbound_sms inbound;
-  std::string facts_json = "{}";       ///< the lead's facts: the flow skips what is known
+  agents::lead_facts facts;            ///< the lead's facts: the flow skips what is known
   std::vector<history_entry> history;  ///< recent lines: the flow does not ask twice
   std::string handed_from;             ///< the bot that handed over on this turn, or ""
   cache::generations generations;      ///< the lead's, read for the reply unit
@@ -29,7 +29,7 @@ struct bot_turn {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bot_turn& x) {
-  return f(caf::meta::type_name("bot_turn"), x.contact, x.inbound, x.facts_json, x.history,
+  return f(caf::meta::type_name("bot_turn"), x.contact, x.inbound, x.facts, x.history,
            x.handed_from, x.generations, x.generations_verified);
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/lead_state.hpp"
 #include "core/llm_inspect.hpp"
 
 #include <caf/meta/type_name.hpp>
@@ -44,15 +45,14 @@ struct turn_result {
   /// "distress", "confusion", "hot_lead"; agents::escalation_reason).
   std::string escalation;
   bool muted = false;  ///< the lead is muted for a person after this turn
-  /// The lead's facts after the turn (agents/facts JSON): what a reply must
-  /// not ask again.
-  std::string facts_json;
+  /// The lead's facts after the turn: what a reply must not ask again.
+  agents::lead_facts facts;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, turn_result& x) {
   return f(caf::meta::type_name("turn_result"), x.sid, x.reply, x.duplicate, x.fallback,
-           x.compliance, x.escalation, x.muted, x.facts_json);
+           x.compliance, x.escalation, x.muted, x.facts);
 }
 
 /// One line of a conversation's recent history.
@@ -66,46 +66,16 @@ typename Inspector::result_type inspect(Inspector& f, history_entry& x) {
   return f(caf::meta::type_name("history_entry"), x.role, x.text);
 }
 
-/// What the store keeps of a conversation between activations.
+/// A conversation as the store gives it back on activation: the lead's
+/// state and its recent history (the messages table, not the state row).
 struct conversation_snapshot {
-  std::string contact;
-  std::string active_bot = "lead";
-  std::int32_t turns = 0;
-  bool needs_human = false;            ///< the bots could not answer properly: a person should look
+  agents::lead_state lead;
   std::vector<history_entry> history;  ///< oldest first, at most the configured limit
-  bool opted_out = false;              ///< STOP family received: never text again until START
-  std::string temperature = "cold";    ///< cold | warm | hot
-  std::string facts_json = "{}";       ///< the lead's facts so far (agents/facts schema)
-  double frs = 0;
-  double pcs = 0;
-  std::string handoffs_json = "[]";  ///< [{"at_ms","from","to"}], oldest first
-  std::int32_t confusion_turns = 0;  ///< consecutive confused texts (agents::confusion_of)
-  bool muted = false;                ///< escalated to a human: bots stay silent until released
-  /// When a muted lead last got the holding reply (ms, injected clock); 0:
-  /// none since the mute.
-  std::int64_t held_at_ms = 0;
-  std::vector<std::string> crm_tags;  ///< the contact's tags as the CRM last sent them
-  /// A temperature a person set with a CRM tag ("" when none): it holds until
-  /// the computed temperature really changes (away from override_basis).
-  std::string temperature_override;
-  std::string override_basis;  ///< the computed temperature when the override was set
-  /// Counts CRM changes applied to the lead (any node): a conversation whose
-  /// copy is older reloads before its next turn.
-  std::int64_t crm_version = 0;
-  /// Counts every write of the lead's state (turns on any node, CRM changes,
-  /// a person's release, follow-ups). A turn's write names the version it
-  /// started from and is refused when the stored one moved (0: no row yet;
-  /// -1: not loaded from the store, written unconditionally — tools and
-  /// tests that build a state by hand).
-  std::int64_t state_version = -1;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, conversation_snapshot& x) {
-  return f(caf::meta::type_name("conversation_snapshot"), x.contact, x.active_bot, x.turns,
-           x.needs_human, x.history, x.opted_out, x.temperature, x.facts_json, x.frs, x.pcs,
-           x.handoffs_json, x.confusion_turns, x.muted, x.held_at_ms, x.crm_tags,
-           x.temperature_override, x.override_basis, x.crm_version, x.state_version);
+  return f(caf::meta::type_name("conversation_snapshot"), x.lead, x.history);
 }
 
 /// The store's answer to recording an inbound message.
@@ -149,7 +119,7 @@ struct outbound_reply {
   std::string body;
   std::string bot;
   std::int64_t sent_at_ms = 0;
-  conversation_snapshot state;  ///< the conversation after this turn
+  agents::lead_state state;  ///< the whole lead after this turn
   /// Set when the turn changed the lead's temperature: "from", "to", "reason".
   std::string temperature_from;
   std::string temperature_reason;
@@ -256,7 +226,7 @@ struct crm_write {
   std::string webhook_id;  ///< "" : not recorded (traces)
   std::string kind;
   std::int64_t at_ms = 0;
-  conversation_snapshot state;   ///< the lead after the change (history is not written)
+  agents::lead_state state;      ///< the whole lead after the change
   std::string temperature_from;  ///< set when the temperature changed
   std::string temperature_reason;
 };

@@ -54,7 +54,7 @@ bot_actor::behavior_type bot(bot_actor::pointer self, agents::bot_kind kind, bot
         // `then`, not `await`: other conversations' turns go on meanwhile.
         self->request(deps.cache, llm_unit_deadline(cfg), cache::lookup_atom_v, std::move(req))
             .then(
-                [kind, deps, rp, facts = agents::stored_facts(turn.facts_json),
+                [kind, deps, rp, facts = std::move(turn.facts),
                  history = std::move(turn.history)](const cache::cache_reply& answer) mutable {
                   rp.deliver(bot_reply{
                       agents::finish_bot_reply(*deps.config, kind, answer.answer.response.text,

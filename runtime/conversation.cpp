@@ -31,10 +31,10 @@ using self_ptr = conversation_actor::stateful_pointer<conversation_state>;
 using promise = caf::typed_response_promise<turn_result>;
 
 void remember(conversation_state& st, std::string role, std::string text) {
-  st.snapshot.history.push_back({std::move(role), std::move(text)});
+  st.history.push_back({std::move(role), std::move(text)});
   const auto limit = st.deps.config->runtime.history_limit;
-  while (st.snapshot.history.size() > limit) {
-    st.snapshot.history.erase(st.snapshot.history.begin());
+  while (st.history.size() > limit) {
+    st.history.erase(st.history.begin());
   }
 }
 
@@ -90,16 +90,17 @@ bool after_a_while(self_ptr self, Next next) {
 /// verdict and the scores after the turn complete what the steps recorded.
 std::string finish_provenance(conversation_state& st, bool fallback) {
   auto& p = st.turn.provenance;
-  p.bot = st.snapshot.active_bot;
+  const auto& lead = st.turn.next;
+  p.bot = std::string{agents::to_string(lead.active_bot)};
   p.compliance = st.turn.compliance;
   if (const auto& c = st.turn.compliance; !c.empty()) {
     p.answered_by = c.substr(0, c.find(':'));  // the gate's own reply
   } else if (p.answered_by.empty()) {
     p.answered_by = fallback ? "fallback" : "bot";
   }
-  p.frs = st.snapshot.frs;
-  p.pcs = st.snapshot.pcs;
-  p.temperature = st.snapshot.temperature;
+  p.frs = lead.frs;
+  p.pcs = lead.pcs;
+  p.temperature = std::string{agents::to_string(lead.temperature)};
   p.temperature_from = st.turn.temperature_from;
   return agents::provenance_json(p);
 }
@@ -107,19 +108,19 @@ std::string finish_provenance(conversation_state& st, bool fallback) {
 /// Step 3: persist the reply and the state after the turn, then answer.
 void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallback, promise rp) {
   auto& st = self->state;
+  // The turn's whole new state goes (crm_version and state_version name
+  // what the turn started from), and becomes the conversation's once
+  // stored; the history is the messages table itself.
+  auto written = st.turn.next;
+  written.contact = st.contact;
+  written.turns += 1;
   outbound_reply out;
   out.contact = st.contact;
   out.in_reply_to_sid = msg.sid;
   out.body = reply;
-  out.bot = st.snapshot.active_bot;
+  out.bot = std::string{agents::to_string(written.active_bot)};
   out.sent_at_ms = st.deps.time->now_ms();
-  // The whole state goes, so that no field can be forgotten (crm_version
-  // and state_version name what the turn started from); the history is the
-  // messages table itself.
-  out.state = st.snapshot;
-  out.state.contact = st.contact;
-  out.state.history.clear();
-  out.state.turns = st.snapshot.turns + 1;
+  out.state = written;
   out.temperature_from = st.turn.temperature_from;
   out.temperature_reason = st.turn.temperature_reason;
   out.escalation_reason = st.turn.escalation_reason;
@@ -131,7 +132,7 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
   out.lease_token = st.lease;
   self->request(st.deps.store, st.deps.store_timeout, record_reply_atom_v, std::move(out))
       .await(
-          [self, msg, fallback, rp](const reply_record& rec) mutable {
+          [self, msg, fallback, rp, written](const reply_record& rec) mutable {
             auto& st = self->state;
             if (!rec.stored && rec.refused != reply_record::refusal::none) {
               // Another write of the lead came first (a turn on another node,
@@ -175,18 +176,18 @@ void persist_reply(self_ptr self, inbound_sms msg, std::string reply, bool fallb
                       [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
               return;
             }
-            st.snapshot.turns += 1;
-            st.snapshot.state_version = rec.state_version;
+            st.lead = std::move(written);
+            st.lead.state_version = rec.state_version;
             st.lease = 0;  // given back with the reply
             if (rec.suppressed) {
               // The lead opted out on another node while this turn ran.
-              st.snapshot.opted_out = true;
+              st.lead.opted_out = true;
               st.turn.compliance = "suppressed";
             }
             remember(st, "user", msg.body);
             if (!rec.body.empty()) remember(st, "assistant", rec.body);
             rp.deliver(turn_result{msg.sid, rec.body, false, fallback, st.turn.compliance,
-                                   st.turn.escalation, st.snapshot.muted, st.snapshot.facts_json});
+                                   st.turn.escalation, st.lead.muted, st.lead.facts});
             finish(self);
           },
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
@@ -223,7 +224,7 @@ void count(const conversation_state& st, std::string_view event) {
 /// `reason` labels openhouse_fallback_replies_total.
 void answer_with_fallback(self_ptr self, inbound_sms msg, std::string_view reason, promise rp) {
   auto& st = self->state;
-  st.snapshot.needs_human = true;
+  st.turn.next.needs_human = true;
   st.turn.provenance.fallback = std::string{reason};
   st.turn.provenance.answered_by = "fallback";
   if (st.deps.metrics) {
@@ -240,13 +241,12 @@ void ask_reply(self_ptr self, inbound_sms msg, promise rp) {
       self, agents::reply_task,
       [self, msg, rp](const cache::generations& g, bool verified) mutable {
         auto& st = self->state;
-        const auto bot =
-            agents::parse_bot_kind(st.snapshot.active_bot).value_or(agents::bot_kind::lead);
+        const auto bot = st.turn.next.active_bot;
         bot_turn turn;
         turn.contact = st.contact;
         turn.inbound = msg;
-        turn.facts_json = st.snapshot.facts_json;
-        turn.history = st.snapshot.history;
+        turn.facts = st.turn.next.facts;
+        turn.history = st.history;
         if (st.turn.handed_from) {
           turn.handed_from = std::string{agents::to_string(*st.turn.handed_from)};
         }
@@ -309,12 +309,10 @@ void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> to
                   auto& st = self->state;
                   record_faq(st.turn.provenance, topic,
                              unit_provenance_of(agents::faq_task, answer));
-                  const auto& snap = st.snapshot;
-                  const auto bot =
-                      agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
+                  const auto& lead = st.turn.next;
                   auto reply =
-                      agents::finish_bot_reply(*st.deps.config, bot, answer.answer.response.text,
-                                               agents::stored_facts(snap.facts_json), snap.history);
+                      agents::finish_bot_reply(*st.deps.config, lead.active_bot,
+                                               answer.answer.response.text, lead.facts, st.history);
                   if (reply.empty()) {
                     ask_reply(self, std::move(msg), std::move(rp));
                     return;
@@ -340,11 +338,10 @@ void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> to
 /// else the sentence written from the data), then the bot's next question.
 void answer_market(self_ptr self, inbound_sms msg, std::string answer, promise rp) {
   auto& st = self->state;
-  const auto& snap = st.snapshot;
-  const auto bot = agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
+  const auto& lead = st.turn.next;
   st.turn.provenance.answered_by = "market";
-  auto reply = agents::finish_bot_reply(*st.deps.config, bot, answer,
-                                        agents::stored_facts(snap.facts_json), snap.history);
+  auto reply =
+      agents::finish_bot_reply(*st.deps.config, lead.active_bot, answer, lead.facts, st.history);
   persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
 }
 
@@ -417,7 +414,7 @@ bool asks_faq(const conversation_state& st) {
 /// Step 2c: human escalation, then the handoff policy; then the reply.
 void decide(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
-  auto& snap = st.snapshot;
+  auto& lead = st.turn.next;
   const auto& cfg = *st.deps.config;
   double human = 0;
   for (const auto& i : st.turn.intents) {
@@ -428,26 +425,26 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
   // Confusion is counted over the lead's texts in a row; any other text
   // (a question, an answer, thanks) starts the count again.
   std::vector<std::string> earlier;
-  for (const auto& h : snap.history) {
+  for (const auto& h : st.history) {
     if (h.role == "user") earlier.push_back(h.text);
   }
   const auto confusion = agents::confusion_of(msg.body, earlier);
-  snap.confusion_turns = agents::next_confusion_turns(snap.confusion_turns,
+  lead.confusion_turns = agents::next_confusion_turns(lead.confusion_turns,
                                                       confusion != agents::confusion_signal::none);
   const bool became_hot = !st.turn.temperature_from.empty() &&
-                          st.turn.temperature_from != snap.temperature &&
-                          snap.temperature == agents::to_string(agents::temperature::hot);
+                          st.turn.temperature_from != agents::to_string(lead.temperature) &&
+                          lead.temperature == agents::temperature::hot;
   const auto escalation =
-      agents::check_escalation({msg.body, human, snap.confusion_turns, became_hot}, st.escalation);
+      agents::check_escalation({msg.body, human, lead.confusion_turns, became_hot}, st.escalation);
   st.turn.provenance.escalation = std::string{agents::to_string(escalation.reason)};
   st.turn.provenance.escalation_detail = escalation.detail;
   if (escalation.escalates()) {
     // The bots stop here until a person releases the lead; the first text
     // after this one gets the holding reply.
-    snap.muted = true;
-    snap.needs_human = true;
-    snap.confusion_turns = 0;
-    snap.held_at_ms = 0;
+    lead.muted = true;
+    lead.needs_human = true;
+    lead.confusion_turns = 0;
+    lead.held_at_ms = 0;
     st.turn.escalation = std::string{agents::to_string(escalation.reason)};
     st.turn.escalation_reason = escalation.detail.empty()
                                     ? st.turn.escalation
@@ -466,16 +463,15 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
   if (became_hot) {
     // Agent-worthy, not a reason to silence the bot: the agent gets a note.
     st.turn.hot_lead =
-        agents::hot_lead_note(snap.frs, snap.pcs, st.turn.temperature_reason, msg.body);
+        agents::hot_lead_note(lead.frs, lead.pcs, st.turn.temperature_reason, msg.body);
     if (st.deps.metrics) {
       st.deps.metrics->count_agent_request("hot_lead");
     }
     spdlog::info("conversation {}: hot lead, the agent gets a note", agents::mask_pii(st.contact));
   }
   const auto now = st.deps.time->now();
-  const auto current = agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
-  const auto history = agents::parse_handoffs(snap.handoffs_json);
-  const auto decision = st.handoffs->decide(current, st.turn.intents, history, now);
+  const auto current = lead.active_bot;
+  const auto decision = st.handoffs->decide(current, st.turn.intents, lead.handoffs, now);
   st.turn.provenance.handoff_reason = std::string{agents::to_string(decision.reason)};
   st.turn.provenance.handoff_detail = decision.detail;
   if (decision.target) {
@@ -484,22 +480,22 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
   }
   if (decision.target) {
     const agents::handoff_record record{now, current, *decision.target};
-    snap.handoffs_json = agents::append_handoff(snap.handoffs_json, record);
-    snap.active_bot = std::string{agents::to_string(*decision.target)};
+    agents::append_handoff(lead, record);
+    lead.active_bot = *decision.target;
     st.turn.handed_from = current;
     std::string summary;
-    for (const auto& h : snap.history) {
+    for (const auto& h : st.history) {
       if (h.role == "user") {
         summary += h.text + " ";
       }
     }
     summary += msg.body;
     agents::lead_score score;
-    score.frs = snap.frs;
-    score.pcs = snap.pcs;
-    score.temp = agents::parse_temperature(snap.temperature).value_or(agents::temperature::cold);
-    st.turn.handoff_context = agents::render_handoff_context(agents::make_handoff_context(
-        current, *decision.target, agents::stored_facts(snap.facts_json), score, summary));
+    score.frs = lead.frs;
+    score.pcs = lead.pcs;
+    score.temp = lead.temperature;
+    st.turn.handoff_context = agents::render_handoff_context(
+        agents::make_handoff_context(current, *decision.target, lead.facts, score, summary));
     if (st.deps.metrics) {
       st.deps.metrics->count_handoff(agents::to_string(current),
                                      agents::to_string(*decision.target));
@@ -507,8 +503,7 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
   }
   // A tour or a valuation needs a person: the agent gets a note, the bot
   // still answers (its goal says an agent will follow up).
-  const auto answering = agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
-  if (auto request = agents::agent_request_of(answering, st.turn.intents, msg.body)) {
+  if (auto request = agents::agent_request_of(lead.active_bot, st.turn.intents, msg.body)) {
     st.turn.agent_request = std::move(request->note);
     if (st.deps.metrics) {
       st.deps.metrics->count_agent_request(agents::to_string(request->kind));
@@ -555,17 +550,17 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
       [self, msg, rp](const cache::generations& g, bool verified) mutable {
         auto& st = self->state;
         const auto& cfg = *st.deps.config;
-        auto req = agents::build_facts_request(cfg, st.snapshot, st.contact, msg, g, verified);
+        auto req = agents::build_facts_request(cfg, st.history, st.contact, msg, g, verified);
         self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
             .await(
                 [self, msg, rp](const cache::cache_reply& answer) mutable {
                   auto& st = self->state;
                   st.turn.provenance.units.push_back(
                       unit_provenance_of(agents::facts_task, answer));
-                  auto& snap = st.snapshot;
+                  auto& lead = st.turn.next;
                   auto update =
-                      agents::update_scoring(st.deps.config->scoring, snap.facts_json,
-                                             snap.temperature, answer.answer.response.text);
+                      agents::update_scoring(st.deps.config->scoring, lead.facts, lead.temperature,
+                                             answer.answer.response.text);
                   if (!update.valid && !st.turn.facts_retried) {
                     st.turn.facts_retried = true;
                     self->request(st.deps.cache, st.deps.store_timeout, cache::erase_atom_v,
@@ -580,26 +575,29 @@ void ask_facts(self_ptr self, inbound_sms msg, promise rp) {
                     decide(self, std::move(msg), std::move(rp));  // previous facts stand
                     return;
                   }
-                  snap.facts_json = update.facts_json;
-                  snap.frs = update.score.frs;
-                  snap.pcs = update.score.pcs;
+                  lead.facts = std::move(update.facts);
+                  lead.frs = update.score.frs;
+                  lead.pcs = update.score.pcs;
                   // A person's CRM temperature holds until the score really moves.
                   const auto decision = crm::resolve_temperature(
-                      snap.temperature, snap.temperature_override, snap.override_basis,
-                      agents::to_string(update.score.temp));
-                  snap.temperature_override = decision.override_temperature;
-                  snap.override_basis = decision.basis;
+                      agents::to_string(lead.temperature),
+                      agents::to_string(lead.temperature_override),
+                      agents::to_string(lead.override_basis), agents::to_string(update.score.temp));
+                  lead.temperature_override =
+                      agents::parse_temperature(decision.override_temperature);
+                  lead.override_basis = agents::parse_temperature(decision.basis);
                   if (!decision.changed) {
                     decide(self, std::move(msg), std::move(rp));
                     return;
                   }
-                  st.turn.temperature_from = snap.temperature;
+                  st.turn.temperature_from = std::string{agents::to_string(lead.temperature)};
                   st.turn.temperature_reason = decision.override_ended
                                                    ? update.reason + " (ends the CRM temperature)"
                                                    : update.reason;
-                  snap.temperature = decision.temperature;
+                  lead.temperature =
+                      agents::parse_temperature(decision.temperature).value_or(update.score.temp);
                   if (st.deps.metrics) {
-                    st.deps.metrics->count_temperature_change(snap.temperature);
+                    st.deps.metrics->count_temperature_change(agents::to_string(lead.temperature));
                   }
                   bump_then_decide(self, std::move(msg), std::move(rp));
                 },
@@ -623,8 +621,8 @@ std::string opt_out_confirmation(const config::market_config& cfg) {
 /// text from any node or path.
 void opt_out(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
-  const bool already = st.snapshot.opted_out;
-  st.snapshot.opted_out = true;
+  const bool already = st.turn.next.opted_out;
+  st.turn.next.opted_out = true;
   st.turn.compliance = "opt_out:" + st.turn.opt_out.rule;
   count(st, st.turn.opt_out.rule == "keyword" ? "opt_out" : "opt_out_wish");
   spdlog::info("conversation {}: opted out ({})", agents::mask_pii(st.contact),
@@ -708,7 +706,8 @@ void ask_intent(self_ptr self, inbound_sms msg, promise rp) {
 
 void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
-  if (st.snapshot.muted) {
+  auto& lead = st.turn.next;
+  if (lead.muted) {
     // A person has the conversation. The lead hears that the message
     // reached one, at most once per hold_reply_every (stored, so every node
     // and a restart keep the pace); otherwise nothing.
@@ -716,9 +715,9 @@ void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp) {
     count(st, "muted");
     std::string reply;
     const auto now = st.deps.time->now_ms();
-    if (agents::holding_reply_due(st.snapshot.held_at_ms, now, st.escalation.hold_reply_every)) {
+    if (agents::holding_reply_due(lead.held_at_ms, now, st.escalation.hold_reply_every)) {
       reply = agents::holding_reply(st.deps.config->market.business_name);
-      st.snapshot.held_at_ms = now;
+      lead.held_at_ms = now;
       count(st, "hold_reply");
     }
     persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
@@ -742,8 +741,7 @@ std::optional<agents::faq_topic> topic_of(const conversation_state& st, std::str
   auto topic = st.faq->match(text);
   if (!topic || topic->specific ||
       agents::text_unit_scope(text, st.contact) != cache::scope::market ||
-      agents::asks_about_own_home(text, st.snapshot.history,
-                                  agents::stored_facts(st.snapshot.facts_json).areas)) {
+      agents::asks_about_own_home(text, st.history, st.turn.next.facts.areas)) {
     return std::nullopt;
   }
   return topic;
@@ -752,16 +750,17 @@ std::optional<agents::faq_topic> topic_of(const conversation_state& st, std::str
 /// Step 2: the compliance gate (no LLM), then the LLM units of the turn.
 void run_turn(self_ptr self, inbound_sms msg, promise rp) {
   auto& st = self->state;
-  auto& snap = st.snapshot;
   const auto& cfg = *st.deps.config;
   st.turn = {};
+  st.turn.next = st.lead;
+  auto& lead = st.turn.next;
   st.turn.deadline = self->clock().now() + cfg.reply.budget;
   const auto keyword = agents::classify_compliance(msg.body);
   if (keyword == agents::compliance_action::opt_in &&
-      (snap.opted_out || !agents::is_plain_yes(msg.body))) {
+      (lead.opted_out || !agents::is_plain_yes(msg.body))) {
     // START / UNSTOP always; YES only from a lead who opted out (otherwise
     // it answers the bot's question).
-    snap.opted_out = false;
+    lead.opted_out = false;
     st.turn.compliance = "opt_in";
     count(st, "opt_in");
     persist_reply(self, std::move(msg),
@@ -786,14 +785,14 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
     opt_out(self, std::move(msg), std::move(rp));
     return;
   }
-  if (snap.opted_out) {
+  if (lead.opted_out) {
     // Opted out: never another text.
     st.turn.compliance = "suppressed";
     count(st, "suppressed");
     persist_reply(self, std::move(msg), std::string{}, false, std::move(rp));
     return;
   }
-  if (snap.muted && st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
+  if (lead.muted && st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
     // Muted: a person has the conversation.
     after_opt_out_check(self, std::move(msg), std::move(rp));
     return;
@@ -802,7 +801,7 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
     // Said again from this lead's own history: what they were told then
     // depended on what they asked then (a city, their home).
     const auto topic = st.faq->match(msg.body);
-    auto again = agents::earlier_answer(snap.history, [&](std::string_view asked) {
+    auto again = agents::earlier_answer(st.history, [&](std::string_view asked) {
       if (!topic) return !agents::asks_to_repeat(asked);
       const auto then = st.faq->match(asked);
       return then && then->entry == topic->entry;
@@ -810,9 +809,7 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
     if (again) {
       // The answer as it was, without the question that followed it then
       // (its fact may be known by now): the flow's next question instead.
-      const auto bot = agents::parse_bot_kind(snap.active_bot).value_or(agents::bot_kind::lead);
-      auto reply = agents::finish_bot_reply(cfg, bot, *again, agents::stored_facts(snap.facts_json),
-                                            snap.history);
+      auto reply = agents::finish_bot_reply(cfg, lead.active_bot, *again, lead.facts, st.history);
       if (!reply.empty()) {
         st.turn.provenance.answered_by = "repeat";
         persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
@@ -842,7 +839,8 @@ void reload_then_run(self_ptr self, inbound_sms msg, promise rp) {
   self->request(st.deps.store, st.deps.store_timeout, load_atom_v, st.contact)
       .await(
           [self, msg, rp](conversation_snapshot& fresh) mutable {
-            self->state.snapshot = std::move(fresh);
+            self->state.lead = std::move(fresh.lead);
+            self->state.history = std::move(fresh.history);
             run_turn(self, std::move(msg), std::move(rp));
           },
           [self, rp](const caf::error& err) mutable { fail(self, rp, err); });
@@ -878,16 +876,16 @@ void record_inbound(self_ptr self, inbound_sms msg, promise rp) {
             // New, or stored earlier but never answered (the first attempt failed).
             // PostgreSQL is the truth for both (another node, or a person, may
             // have changed them since this actor loaded the lead).
-            auto& snap = self->state.snapshot;
-            snap.opted_out = rec.opted_out;
-            if (snap.muted && !rec.muted) {
+            auto& lead = self->state.lead;
+            lead.opted_out = rec.opted_out;
+            if (lead.muted && !rec.muted) {
               // Released by a person: the bots start afresh.
-              snap.confusion_turns = 0;
-              snap.needs_human = false;
+              lead.confusion_turns = 0;
+              lead.needs_human = false;
             }
-            snap.muted = rec.muted;
-            snap.held_at_ms = rec.held_at_ms;
-            if (rec.state_version == snap.state_version) {
+            lead.muted = rec.muted;
+            lead.held_at_ms = rec.held_at_ms;
+            if (rec.state_version == lead.state_version) {
               run_turn(self, std::move(msg), std::move(rp));
               return;
             }
@@ -918,23 +916,21 @@ void record_crm(self_ptr self, crm_event ev, crm::lead_update update, crm_promis
             crm_result out;
             if (version == 0) {
               out.duplicate = true;  // applied before (maybe by another node)
-              out.temperature = st.snapshot.temperature;
+              out.temperature = agents::to_string(st.lead.temperature);
               rp.deliver(std::move(out));
               finish(self);
               return;
             }
-            auto history = std::move(st.snapshot.history);
-            st.snapshot = std::move(update.state);
-            st.snapshot.history = std::move(history);
-            st.snapshot.crm_version = version;
+            st.lead = std::move(update.state);
+            st.lead.crm_version = version;
             if (!update.temperature_from.empty() && st.deps.metrics) {
-              st.deps.metrics->count_temperature_change(st.snapshot.temperature);
+              st.deps.metrics->count_temperature_change(agents::to_string(st.lead.temperature));
             }
             if (update.released) {
               spdlog::info("conversation {}: given back to the bots by the CRM release tag",
                            agents::mask_pii(st.contact));
             }
-            out.temperature = st.snapshot.temperature;
+            out.temperature = agents::to_string(st.lead.temperature);
             out.temperature_changed = !update.temperature_from.empty();
             out.person_temperature = update.person_temperature;
             out.released = update.released;
@@ -957,7 +953,7 @@ void record_crm(self_ptr self, crm_event ev, crm::lead_update update, crm_promis
 void apply_crm(self_ptr self, crm_event ev, crm_promise rp) {
   auto& st = self->state;
   const auto& cfg = *st.deps.config;
-  auto update = crm::apply_crm_event(cfg.scoring, cfg.crm.release_tag, st.snapshot, ev);
+  auto update = crm::apply_crm_event(cfg.scoring, cfg.crm.release_tag, st.lead, ev);
   if (!update.invalidate) {
     record_crm(self, std::move(ev), std::move(update), std::move(rp));
     return;
@@ -995,7 +991,7 @@ void check_crm_seen(self_ptr self, crm_event ev, crm_promise rp) {
             }
             crm_result out;
             out.duplicate = true;
-            out.temperature = self->state.snapshot.temperature;
+            out.temperature = agents::to_string(self->state.lead.temperature);
             rp.deliver(std::move(out));
             finish(self);
           },
@@ -1036,7 +1032,8 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
         self->request(st.deps.store, st.deps.store_timeout, load_atom_v, st.contact)
             .await(
                 [self, msg, rp](conversation_snapshot& snap) mutable {
-                  self->state.snapshot = std::move(snap);
+                  self->state.lead = std::move(snap.lead);
+                  self->state.history = std::move(snap.history);
                   self->state.loaded = true;
                   record_inbound(self, std::move(msg), std::move(rp));
                 },
@@ -1053,10 +1050,10 @@ conversation_actor::behavior_type conversation(self_ptr self, std::string contac
             .await(
                 [self, ev, rp](conversation_snapshot& snap) mutable {
                   auto& st = self->state;
-                  if (st.loaded) {
-                    snap.history = std::move(st.snapshot.history);
+                  if (!st.loaded) {
+                    st.history = std::move(snap.history);
                   }
-                  st.snapshot = std::move(snap);
+                  st.lead = std::move(snap.lead);
                   st.loaded = true;
                   check_crm_seen(self, std::move(ev), std::move(rp));
                 },

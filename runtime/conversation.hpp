@@ -4,6 +4,7 @@
 #include "agents/faq_catalog.hpp"
 #include "agents/handoff_policy.hpp"
 #include "agents/intent.hpp"
+#include "agents/lead_state.hpp"
 #include "agents/market_data_source.hpp"
 #include "agents/market_question.hpp"
 #include "agents/opt_out_rule.hpp"
@@ -25,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace openhouse::runtime {
 
@@ -69,6 +71,10 @@ struct conversation_deps {
 
 /// What one turn has learnt so far, between its asynchronous steps.
 struct turn_progress {
+  /// The lead as this turn leaves it: a copy of conversation_state::lead
+  /// that the steps change, stored whole with the reply (and the
+  /// conversation's copy only once stored).
+  agents::lead_state next;
   agents::intent_ranking intents;
   std::string handoff_context;  ///< for the receiving bot, when this turn handed off
   std::optional<agents::bot_kind> handed_from;  ///< the bot that handed over this turn
@@ -105,7 +111,8 @@ struct conversation_state {
   std::string contact;
   conversation_deps deps;
   passivation_actor router;
-  conversation_snapshot snapshot;
+  agents::lead_state lead;             ///< as last loaded or stored
+  std::vector<history_entry> history;  ///< recent messages, oldest first
   bool loaded = false;
   std::string last_intent;  ///< the last message's top intent ("" when unknown)
   std::unique_ptr<agents::handoff_policy> handoffs;

@@ -89,7 +89,7 @@ void replay_tally::count_questions(const trace_event& e, const turn_result& resu
   // lead's state already holds.
   const auto questions = agents::questions_in(result.reply);
   counts_.multi_question_replies += questions.size() >= 2 ? 1 : 0;
-  const auto facts = agents::stored_facts(result.facts_json);
+  const auto& facts = result.facts;
   const bool known = std::any_of(questions.begin(), questions.end(), [&](const auto& q) {
     const auto asked = agents::facts_asked(q);
     return std::any_of(asked.begin(), asked.end(),
@@ -98,7 +98,7 @@ void replay_tally::count_questions(const trace_event& e, const turn_result& resu
   counts_.known_fact_questions += known ? 1 : 0;
   if (known) {
     spdlog::debug("replay: {} asks a known fact: {} (facts {})", e.sid, result.reply,
-                  result.facts_json);
+                  agents::facts_to_json(result.facts));
   }
 }
 

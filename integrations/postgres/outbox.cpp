@@ -47,10 +47,8 @@ std::vector<outbox_item> outbox_items(const runtime::outbound_reply& reply,
                    nlohmann::json{{"inbound", reply.inbound_body}, {"reply", reply.body}}.dump()});
   }
   if (!reply.temperature_from.empty()) {
-    if (const auto t = agents::parse_temperature(reply.state.temperature)) {
-      out.push_back({"crm_tags", outbox_key("crm_tags", reply.in_reply_to_sid), reply.contact,
-                     crm::to_json(crm::temperature_tags(*t))});
-    }
+    out.push_back({"crm_tags", outbox_key("crm_tags", reply.in_reply_to_sid), reply.contact,
+                   crm::to_json(crm::temperature_tags(reply.state.temperature))});
   }
   if (!reply.escalation_reason.empty()) {
     out.push_back({"crm_note", outbox_key("crm_note", reply.in_reply_to_sid), reply.contact,

@@ -1,6 +1,7 @@
 #include "integrations/postgres/store.hpp"
 
 #include "integrations/postgres/connection.hpp"
+#include "integrations/postgres/lead_state_row.hpp"
 #include "integrations/postgres/migrations.hpp"
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,10 @@ constexpr const char* select_crm_webhook = "select_crm_webhook";
 constexpr const char* select_contact_id = "select_contact_id";
 constexpr const char* select_state_of = "select_state_of";
 constexpr const char* select_transcript = "select_transcript";
+
+// Where each statement's lead state parameters start (lead_state_row::bind).
+constexpr int record_reply_state = 18;
+constexpr int crm_state_state = 3;
 
 void prepare_all(pqxx::connection& c) {
   c.prepare(upsert_contact,
@@ -64,119 +69,124 @@ void prepare_all(pqxx::connection& c) {
             "coalesce(cs.state_version, 0), coalesce((SELECT token FROM lease), 0), "
             "$7::boolean AND NOT EXISTS (SELECT 1 FROM lease) AND NOT EXISTS (SELECT 1 FROM prior) "
             "FROM c LEFT JOIN conversation_state cs ON cs.contact_id = c.id");
-  // A turn runs on the state it loaded (crm_version $19). When a CRM change
+  // A turn runs on the state it loaded (crm_version $16). When a CRM change
   // was stored meanwhile (on this node or another), the CRM's temperature,
   // override and facts stand: a person's Warm is never overwritten by a turn
   // that started while the lead was Cold. The conversation sees the newer
   // crm_version when it records the next message and reloads.
   const auto crm_wins = [](const std::string& column) {
-    return "CASE WHEN conversation_state.crm_version > $19 THEN conversation_state." + column +
-           " ELSE EXCLUDED." + column + " END";
+    return "CASE WHEN conversation_state.crm_version > $16::bigint THEN "
+           "conversation_state." +
+           column + " ELSE EXCLUDED." + column + " END";
   };
   // The reply, the inbound's status, the state, a temperature change and the
-  // outbox rows ($23: [{kind, key, contact, payload}]), in one statement. The
+  // outbox rows ($9: [{kind, key, contact, payload}]), in one statement. The
   // outbound row's unique in_reply_to makes a second reply to the same sid
-  // insert nothing, and so nothing else either: the count is 0.
-  // Opt-outs ($24: the reply may go to an opted-out lead: an opt-out's
-  // confirmation, an opt-in's, a HELP answer; $25: this turn opts out; $26:
-  // the lead's number; $27: this turn opts out or in): a turn that does
+  // insert nothing, and so nothing else either: the count is 0. The state's
+  // data columns are bound from $18 on (lead_state_row); a first write
+  // inserts all of them, later ones leave the CRM's (tags, crm_version) alone.
+  // Opt-outs ($10: the reply may go to an opted-out lead: an opt-out's
+  // confirmation, an opt-in's, a HELP answer; $11: this turn opts out; $12:
+  // the lead's number; $13: this turn opts out or in): a turn that does
   // neither keeps the stored opt-out and, when the lead opted out meanwhile
   // (another node, the same second), its reply is stored empty and queues no
   // SMS. A turn that opts out fails the lead's SMS rows still pending (a
-  // reply or a follow-up queued before). $28: the last holding reply to a
-  // muted lead (ms; 0: none). $29: the reply's provenance (JSON; '': none).
-  // Several nodes ($30: the state version the turn started from; $31: its
+  // reply or a follow-up queued before). $14: the reply's provenance (JSON;
+  // '': none).
+  // Several nodes ($17: the state version the turn started from; $15: its
   // lease token, 0 for none): the state is written first, and only when its
-  // version is still $30 (the row lock of a racing write makes the second one
-  // re-check and refuse); the reply only with it. A turn that holds a lease
-  // writes only while the lease is still its own (`ready`), and gives it back.
+  // version is still $17 (the row lock of a racing
+  // write makes the second one re-check and refuse); the reply only with it.
+  // A turn that holds a lease writes only while the lease is still its own
+  // (`ready`), and gives it back.
   c.prepare(
       record_reply_sql,
-      "WITH i AS (SELECT m.id, m.contact_id FROM messages m WHERE m.provider_sid = $1 "
-      "AND m.direction = 'inbound' AND NOT EXISTS (SELECT 1 FROM messages o "
-      "WHERE o.in_reply_to = m.id AND o.direction = 'outbound')), "
-      "ready AS (SELECT i.id, i.contact_id FROM i WHERE $31::bigint = 0 OR EXISTS (SELECT 1 "
-      "FROM lead_leases l WHERE l.market = $22 AND l.phone = $26 AND l.token = $31::bigint)), "
-      "state AS (INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, "
-      "updated_at, opted_out, temperature, facts, frs, pcs, handoffs, confusion_turns, muted, "
-      "temperature_override, override_basis, held_at, state_version) "
-      "SELECT ready.contact_id, $6::text, $7::integer, $8::boolean, "
-      "to_timestamp($4::bigint / 1000.0), $9::boolean, $10::text, $11::text, "
-      "$12::double precision, $13::double precision, $14::text, $15::integer, $16::boolean, "
-      "$17::text, $18::text, to_timestamp(NULLIF($28::bigint, 0) / 1000.0), 1 FROM ready "
-      "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
-      "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
-      "updated_at = EXCLUDED.updated_at, opted_out = CASE WHEN $27::boolean "
-      "THEN EXCLUDED.opted_out ELSE conversation_state.opted_out END, "
-      "handoffs = EXCLUDED.handoffs, confusion_turns = EXCLUDED.confusion_turns, "
-      "muted = EXCLUDED.muted, held_at = EXCLUDED.held_at, temperature = " +
-          crm_wins("temperature") + ", facts = " + crm_wins("facts") +
-          ", frs = " + crm_wins("frs") + ", pcs = " + crm_wins("pcs") +
-          ", temperature_override = " + crm_wins("temperature_override") +
-          ", override_basis = " + crm_wins("override_basis") +
-          ", state_version = conversation_state.state_version + 1 "
-          "WHERE $30::bigint < 0 OR conversation_state.state_version = $30::bigint "
-          "RETURNING contact_id, state_version), "
-          "r AS (INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, "
-          "created_at, provenance) SELECT ready.contact_id, 'outbound', ready.id, "
-          "CASE WHEN NOT $24::boolean AND coalesce((SELECT s.opted_out FROM conversation_state s "
-          "WHERE s.contact_id = ready.contact_id), false) THEN '' ELSE $2 END, $5, $3, "
-          "to_timestamp($4::bigint / 1000.0), NULLIF($29::text, '')::jsonb FROM ready "
-          "JOIN state ON state.contact_id = ready.contact_id "
-          "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING "
-          "RETURNING contact_id, id, in_reply_to, body), "
-          "released AS (UPDATE lead_leases SET until = NULL WHERE $31::bigint <> 0 AND market = "
-          "$22 "
-          "AND phone = $26 AND token = $31::bigint AND EXISTS (SELECT 1 FROM r)), "
-          "cancelled AS (UPDATE outbox SET status = 'failed', last_error = 'suppressed: opted out' "
-          "WHERE $25::boolean AND market = $22 AND kind = 'sms' AND status = 'pending' "
-          "AND contact = $26 AND EXISTS (SELECT 1 FROM r)), "
-          "replied AS (UPDATE messages SET status = 'replied' WHERE id IN (SELECT in_reply_to FROM "
-          "r)), "
-          "temperature AS (INSERT INTO temperature_changes (contact_id, at, from_temp, to_temp, "
-          "reason) SELECT r.contact_id, to_timestamp($4::bigint / 1000.0), $20::text, $10::text, "
-          "$21::text FROM r WHERE $20::text <> ''), "
-          // Only the SMS row points at the message: its delivery reports update it.
-          "box AS (INSERT INTO outbox (market, kind, idempotency_key, contact, message_id, "
-          "payload, next_attempt_at, created_at) SELECT $22::text, x.kind, x.key, x.contact, "
-          "CASE WHEN x.kind = 'sms' THEN r.id END, x.payload::jsonb, "
-          "to_timestamp($4::bigint / 1000.0), to_timestamp($4::bigint / 1000.0) "
-          "FROM r CROSS JOIN jsonb_to_recordset($23::jsonb) "
-          "AS x(kind text, key text, contact text, payload text) "
-          "WHERE x.kind <> 'sms' OR r.body <> '' "
-          "ON CONFLICT (market, idempotency_key) DO NOTHING) "
-          "SELECT (SELECT count(*) FROM r), coalesce((SELECT max(body) FROM r), ''), "
-          "coalesce((SELECT bool_or(body = '' AND $2 <> '') FROM r), false), "
-          "EXISTS (SELECT 1 FROM i), EXISTS (SELECT 1 FROM ready), "
-          "coalesce((SELECT max(state_version) FROM state), 0)");
+      lead_state_row::with_placeholders(
+          "WITH i AS (SELECT m.id, m.contact_id FROM messages m WHERE m.provider_sid = $1 "
+          "AND m.direction = 'inbound' AND NOT EXISTS (SELECT 1 FROM messages o "
+          "WHERE o.in_reply_to = m.id AND o.direction = 'outbound')), "
+          "ready AS (SELECT i.id, i.contact_id FROM i WHERE $15::bigint = 0 OR EXISTS (SELECT 1 "
+          "FROM lead_leases l WHERE l.market = $8 AND l.phone = $12 AND l.token = $15::bigint)), "
+          "state AS (INSERT INTO conversation_state (contact_id, updated_at, {state.columns}, "
+          "crm_version, state_version) SELECT ready.contact_id, to_timestamp($4::bigint / 1000.0), "
+          "{state.values}, $16::bigint, 1 FROM ready "
+          "ON CONFLICT (contact_id) DO UPDATE SET active_bot = EXCLUDED.active_bot, "
+          "turns = EXCLUDED.turns, needs_human = EXCLUDED.needs_human, "
+          "updated_at = EXCLUDED.updated_at, opted_out = CASE WHEN $13::boolean "
+          "THEN EXCLUDED.opted_out ELSE conversation_state.opted_out END, "
+          "handoffs = EXCLUDED.handoffs, confusion_turns = EXCLUDED.confusion_turns, "
+          "muted = EXCLUDED.muted, held_at = EXCLUDED.held_at, temperature = " +
+              crm_wins("temperature") + ", facts = " + crm_wins("facts") +
+              ", frs = " + crm_wins("frs") + ", pcs = " + crm_wins("pcs") +
+              ", temperature_override = " + crm_wins("temperature_override") +
+              ", override_basis = " + crm_wins("override_basis") +
+              ", state_version = conversation_state.state_version + 1 "
+              "WHERE $17::bigint < 0 OR conversation_state.state_version = "
+              "$17::bigint "
+              "RETURNING contact_id, state_version), "
+              "r AS (INSERT INTO messages (contact_id, direction, in_reply_to, body, status, bot, "
+              "created_at, provenance) SELECT ready.contact_id, 'outbound', ready.id, "
+              "CASE WHEN NOT $10::boolean AND coalesce((SELECT s.opted_out FROM conversation_state "
+              "s "
+              "WHERE s.contact_id = ready.contact_id), false) THEN '' ELSE $2 END, $5, $3, "
+              "to_timestamp($4::bigint / 1000.0), NULLIF($14::text, '')::jsonb FROM ready "
+              "JOIN state ON state.contact_id = ready.contact_id "
+              "ON CONFLICT (in_reply_to) WHERE direction = 'outbound' DO NOTHING "
+              "RETURNING contact_id, id, in_reply_to, body), "
+              "released AS (UPDATE lead_leases SET until = NULL WHERE $15::bigint <> 0 AND market "
+              "= "
+              "$8 "
+              "AND phone = $12 AND token = $15::bigint AND EXISTS (SELECT 1 FROM r)), "
+              "cancelled AS (UPDATE outbox SET status = 'failed', last_error = 'suppressed: opted "
+              "out' "
+              "WHERE $11::boolean AND market = $8 AND kind = 'sms' AND status = 'pending' "
+              "AND contact = $12 AND EXISTS (SELECT 1 FROM r)), "
+              "replied AS (UPDATE messages SET status = 'replied' WHERE id IN (SELECT in_reply_to "
+              "FROM "
+              "r)), "
+              "temperature AS (INSERT INTO temperature_changes (contact_id, at, from_temp, "
+              "to_temp, "
+              "reason) SELECT r.contact_id, to_timestamp($4::bigint / 1000.0), $6::text, "
+              "{state.temperature}, "
+              "$7::text FROM r WHERE $6::text <> ''), "
+              // Only the SMS row points at the message: its delivery reports update it.
+              "box AS (INSERT INTO outbox (market, kind, idempotency_key, contact, message_id, "
+              "payload, next_attempt_at, created_at) SELECT $8::text, x.kind, x.key, x.contact, "
+              "CASE WHEN x.kind = 'sms' THEN r.id END, x.payload::jsonb, "
+              "to_timestamp($4::bigint / 1000.0), to_timestamp($4::bigint / 1000.0) "
+              "FROM r CROSS JOIN jsonb_to_recordset($9::jsonb) "
+              "AS x(kind text, key text, contact text, payload text) "
+              "WHERE x.kind <> 'sms' OR r.body <> '' "
+              "ON CONFLICT (market, idempotency_key) DO NOTHING) "
+              "SELECT (SELECT count(*) FROM r), coalesce((SELECT max(body) FROM r), ''), "
+              "coalesce((SELECT bool_or(body = '' AND $2 <> '') FROM r), false), "
+              "EXISTS (SELECT 1 FROM i), EXISTS (SELECT 1 FROM ready), "
+              "coalesce((SELECT max(state_version) FROM state), 0)",
+          record_reply_state));
   // A CRM change owns the tags and its counter; a turn's write leaves them.
-  c.prepare(
-      upsert_crm_state,
-      "INSERT INTO conversation_state (contact_id, active_bot, turns, needs_human, updated_at, "
-      "opted_out, temperature, facts, frs, pcs, handoffs, confusion_turns, muted, "
-      "crm_tags, temperature_override, override_basis, crm_version, state_version) "
-      "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0), $6, $7, $8, $9, $10, $11, "
-      "$12, $13, $14, $15, $16, 1, 1) "
-      "ON CONFLICT (contact_id) DO UPDATE SET needs_human = EXCLUDED.needs_human, "
-      "updated_at = EXCLUDED.updated_at, temperature = EXCLUDED.temperature, "
-      "facts = EXCLUDED.facts, frs = EXCLUDED.frs, pcs = EXCLUDED.pcs, "
-      "confusion_turns = EXCLUDED.confusion_turns, muted = EXCLUDED.muted, "
-      "crm_tags = EXCLUDED.crm_tags, temperature_override = EXCLUDED.temperature_override, "
-      "override_basis = EXCLUDED.override_basis, "
-      "crm_version = conversation_state.crm_version + 1, "
-      "state_version = conversation_state.state_version + 1 RETURNING crm_version");
+  c.prepare(upsert_crm_state,
+            lead_state_row::with_placeholders(
+                "INSERT INTO conversation_state (contact_id, updated_at, {state.columns}, "
+                "crm_version, state_version) VALUES ($1, to_timestamp($2::bigint / 1000.0), "
+                "{state.values}, 1, 1) "
+                "ON CONFLICT (contact_id) DO UPDATE SET needs_human = EXCLUDED.needs_human, "
+                "updated_at = EXCLUDED.updated_at, temperature = EXCLUDED.temperature, "
+                "facts = EXCLUDED.facts, frs = EXCLUDED.frs, pcs = EXCLUDED.pcs, "
+                "confusion_turns = EXCLUDED.confusion_turns, muted = EXCLUDED.muted, "
+                "crm_tags = EXCLUDED.crm_tags, "
+                "temperature_override = EXCLUDED.temperature_override, "
+                "override_basis = EXCLUDED.override_basis, "
+                "crm_version = conversation_state.crm_version + 1, "
+                "state_version = conversation_state.state_version + 1 RETURNING crm_version",
+                crm_state_state));
   c.prepare(insert_crm_webhook,
             "INSERT INTO crm_webhooks (market, webhook_id, kind, contact_id, received_at) "
             "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0)) "
             "ON CONFLICT (market, webhook_id) DO NOTHING RETURNING 1");
   c.prepare(select_crm_webhook, "SELECT 1 FROM crm_webhooks WHERE market = $1 AND webhook_id = $2");
-  c.prepare(select_state,
-            "SELECT cs.active_bot, cs.turns, cs.needs_human, cs.opted_out, cs.temperature, "
-            "cs.facts, cs.frs, cs.pcs, cs.handoffs, cs.confusion_turns, cs.muted, "
-            "cs.crm_tags, cs.temperature_override, cs.override_basis, cs.crm_version, "
-            "coalesce(round(extract(epoch FROM cs.held_at) * 1000)::bigint, 0), "
-            "cs.state_version FROM conversation_state cs "
-            "JOIN contacts c ON c.id = cs.contact_id WHERE c.market = $1 AND c.phone = $2");
+  c.prepare(select_state, "SELECT " + lead_state_row::select_list("cs") +
+                              " FROM conversation_state cs JOIN contacts c ON c.id = "
+                              "cs.contact_id WHERE c.market = $1 AND c.phone = $2");
   c.prepare(release_contact,
             "UPDATE conversation_state cs SET muted = false, needs_human = false, "
             "confusion_turns = 0, state_version = cs.state_version + 1 FROM contacts c WHERE c.id "
@@ -211,17 +221,6 @@ void prepare_all(pqxx::connection& c) {
             "SELECT direction, body FROM (SELECT m.id, m.direction, m.body FROM messages m "
             "JOIN contacts c ON c.id = m.contact_id WHERE c.market = $1 AND c.phone = $2 "
             "ORDER BY m.id DESC LIMIT $3) recent ORDER BY id");
-}
-
-std::vector<std::string> tags_from_json(const std::string& text) {
-  std::vector<std::string> out;
-  const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_array()) {
-    for (const auto& t : j) {
-      if (t.is_string()) out.push_back(t.get<std::string>());
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -290,19 +289,17 @@ runtime::reply_record store::record_reply(const runtime::outbound_reply& reply) 
                      {"payload", item.payload}});
     queued = queued || item.kind == "sms";
   }
-  const auto& st = reply.state;
   const bool opts_out = reply.compliance.starts_with("opt_out");
   const bool decides = opts_out || reply.compliance == "opt_in";
   const bool exempt = decides || reply.compliance == "help";
   return db_->autocommit([&](pqxx::nontransaction& txn) {
     const auto row = txn.exec_prepared1(
         record_reply_sql, reply.in_reply_to_sid, reply.body, reply.bot, reply.sent_at_ms,
-        queued ? "outbox" : "twiml", st.active_bot, st.turns, st.needs_human, st.opted_out,
-        st.temperature, st.facts_json, st.frs, st.pcs, st.handoffs_json, st.confusion_turns,
-        st.muted, st.temperature_override, st.override_basis, static_cast<long>(st.crm_version),
-        reply.temperature_from, reply.temperature_reason, market_, items.dump(), exempt, opts_out,
-        reply.contact, decides, static_cast<long>(st.held_at_ms), reply.provenance_json,
-        static_cast<long>(st.state_version), static_cast<long>(reply.lease_token));
+        queued ? "outbox" : "twiml", reply.temperature_from, reply.temperature_reason, market_,
+        items.dump(), exempt, opts_out, reply.contact, decides, reply.provenance_json,
+        static_cast<long>(reply.lease_token), static_cast<long>(reply.state.crm_version),
+        static_cast<long>(reply.state.state_version),
+        pqxx::prepare::make_dynamic_params(lead_state_row::bind(reply.state)));
     runtime::reply_record out;
     out.stored = row[0].as<long>() > 0;
     out.body = row[1].as<std::string>();
@@ -321,27 +318,12 @@ runtime::conversation_snapshot store::load_conversation(const std::string& conta
                                                         std::size_t history_limit) {
   return db_->transact([&](pqxx::work& txn) {
     runtime::conversation_snapshot snap;
-    snap.contact = contact;
-    snap.state_version = 0;  // no row yet: the first write must insert it
     const auto state = txn.exec_prepared(select_state, market_, contact);
-    if (!state.empty()) {
-      snap.active_bot = state[0][0].as<std::string>();
-      snap.turns = state[0][1].as<std::int32_t>();
-      snap.needs_human = state[0][2].as<bool>();
-      snap.opted_out = state[0][3].as<bool>();
-      snap.temperature = state[0][4].as<std::string>();
-      snap.facts_json = state[0][5].as<std::string>();
-      snap.frs = state[0][6].as<double>();
-      snap.pcs = state[0][7].as<double>();
-      snap.handoffs_json = state[0][8].as<std::string>();
-      snap.confusion_turns = state[0][9].as<std::int32_t>();
-      snap.muted = state[0][10].as<bool>();
-      snap.crm_tags = tags_from_json(state[0][11].as<std::string>());
-      snap.temperature_override = state[0][12].as<std::string>();
-      snap.override_basis = state[0][13].as<std::string>();
-      snap.crm_version = state[0][14].as<std::int64_t>();
-      snap.held_at_ms = state[0][15].as<std::int64_t>();
-      snap.state_version = state[0][16].as<std::int64_t>();
+    if (state.empty()) {
+      snap.lead.contact = contact;
+      snap.lead.state_version = 0;  // no row yet: the first write must insert it
+    } else {
+      snap.lead = lead_state_row::read(state[0], 0, contact);
     }
     for (const auto& row :
          txn.exec_prepared(select_history, market_, contact, static_cast<long>(history_limit))) {
@@ -364,15 +346,13 @@ std::int64_t store::record_crm(const runtime::crm_write& change) {
       return 0;  // applied before: a redelivery changes nothing
     }
     const auto version =
-        txn.exec_prepared1(upsert_crm_state, contact_id, st.active_bot, st.turns, st.needs_human,
-                           change.at_ms, st.opted_out, st.temperature, st.facts_json, st.frs,
-                           st.pcs, st.handoffs_json, st.confusion_turns, st.muted,
-                           nlohmann::json(st.crm_tags).dump(), st.temperature_override,
-                           st.override_basis)[0]
+        txn.exec_prepared1(upsert_crm_state, contact_id, change.at_ms,
+                           pqxx::prepare::make_dynamic_params(lead_state_row::bind(st)))[0]
             .as<std::int64_t>();
     if (!change.temperature_from.empty()) {
       txn.exec_prepared(insert_temperature_change, contact_id, change.at_ms,
-                        change.temperature_from, st.temperature, change.temperature_reason);
+                        change.temperature_from, std::string{agents::to_string(st.temperature)},
+                        change.temperature_reason);
     }
     return version;
   });

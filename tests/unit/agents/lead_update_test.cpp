@@ -4,10 +4,9 @@
 
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
+#include <set>
 
 using namespace openhouse;
-using json = nlohmann::json;
 
 namespace {
 
@@ -39,10 +38,10 @@ runtime::crm_event fields_event(std::map<std::string, std::string> fields) {
   return ev;
 }
 
-runtime::conversation_snapshot cold_lead() {
-  runtime::conversation_snapshot s;
+agents::lead_state cold_lead() {
+  agents::lead_state s;
   s.contact = "+19095551234";
-  s.temperature = "cold";
+  s.temperature = agents::temperature::cold;
   s.crm_tags = {"Cold-Lead", "vip"};
   return s;
 }
@@ -51,72 +50,75 @@ constexpr const char* release = "Release-To-Bots";
 
 }  // namespace
 
-TEST_CASE("custom fields replace every spelling of a fact and pin it against the LLM",
-          "[crm][facts]") {
-  const auto merged = crm::merge_fields(R"({"budget": 450000, "timeline": "3 months"})",
-                                        {{"contact.budget", "$600k"}, {"hobby", "golf"}});
-  CHECK(merged.applied == std::vector<std::string>{"budget_usd"});
-  CHECK(merged.rejected.empty());
-  const auto stored = json::parse(merged.facts_json);
-  CHECK_FALSE(stored.contains("budget"));
-  CHECK(stored.at("budget_usd") == 600000.0);
-  CHECK(stored.at("timeline") == "3 months");
-  CHECK(stored.at(std::string{agents::crm_pins_key}) == json::array({"budget_usd"}));
-  CHECK(agents::stored_facts(merged.facts_json).budget_usd == 600000.0);
+TEST_CASE("a CRM field pins a fact, so a later LLM answer cannot overwrite it", "[crm][facts]") {
+  auto lead = cold_lead();
+  lead.facts.budget_usd = 380000;
+  lead.facts.timeline_months = 6;
+  const auto set = crm::apply_crm_event(scoring(), release, lead,
+                                        fields_event({{"Contact.Budget", "$725k"}, {"pets", "2"}}));
+  CHECK(set.fields_applied == std::vector<std::string>{"budget_usd"});
+  CHECK(set.fields_rejected.empty());
+  CHECK(set.state.facts.budget_usd == 725000.0);
+  CHECK(set.state.facts.timeline_months == 6.0);
+  CHECK(set.state.facts.crm_pinned == std::set<std::string>{"budget_usd"});
+  CHECK(set.invalidate);
 
-  // The next turn's extraction re-reads an old message: the person's value stays.
-  const auto turn = agents::update_scoring(scoring(), merged.facts_json, "cold",
-                                           R"({"budget": 300000, "bedrooms": 3})");
+  // A turn re-reading an older message: the person's figure stays, the new fact lands.
+  const auto turn = agents::update_scoring(scoring(), set.state.facts, set.state.temperature,
+                                           R"({"budget": "290k", "bathrooms": 2})");
   REQUIRE(turn.valid);
-  CHECK(agents::stored_facts(turn.facts_json).budget_usd == 600000.0);
-  CHECK(agents::stored_facts(turn.facts_json).bedrooms == 3);
+  CHECK(turn.facts.budget_usd == 725000.0);
+  CHECK(turn.facts.bathrooms == 2.0);
+  CHECK(turn.new_fact);
 
-  // Clearing the field in the CRM releases it.
-  const auto cleared = crm::merge_fields(merged.facts_json, {{"budget_usd", ""}});
-  CHECK(cleared.applied == std::vector<std::string>{"budget_usd"});
-  const auto after = json::parse(cleared.facts_json);
-  CHECK_FALSE(after.contains("budget_usd"));
-  CHECK_FALSE(after.contains(std::string{agents::crm_pins_key}));
+  // An empty value in the CRM clears the field and gives it back to the conversation.
+  const auto cleared =
+      crm::apply_crm_event(scoring(), release, set.state, fields_event({{"budget", ""}}));
+  CHECK(cleared.fields_applied == std::vector<std::string>{"budget_usd"});
+  CHECK_FALSE(cleared.state.facts.budget_usd);
+  CHECK(cleared.state.facts.crm_pinned.empty());
 }
 
-TEST_CASE("every kind of custom field round-trips through the stored facts", "[crm][facts]") {
+TEST_CASE("facts set from every kind of CRM field read back equal from their stored form",
+          "[crm][facts]") {
   struct row {
     const char* key;
     const char* value;
     const char* canonical;
   };
   const std::vector<row> rows{
-      {"budget", "$450k", "budget_usd"},
-      {"pre_approved", "yes", "pre_approved"},
-      {"down_payment", "20%", "down_payment_pct"},
-      {"timeline", "3 months", "timeline_months"},
-      {"motivation", "relocation", "motivation"},
-      {"urgency", "high", "motivation_strength"},
-      {"condition", "needs work", "property_condition"},
-      {"asking_price", "$700,000", "price_expectation_usd"},
-      {"bedrooms", "4", "bedrooms"},
-      {"bathrooms", "2.5", "bathrooms"},
-      {"property_type", "condo", "property_type"},
-      {"areas", "Riverside, 92501", "areas"},
-      {"must_haves", "pool, garage", "must_haves"},
+      {"max_budget", "$1.1m", "budget_usd"},
+      {"preapproved", "no", "pre_approved"},
+      {"down_payment", "12.5%", "down_payment_pct"},
+      {"timeframe", "next summer", "timeline_months"},
+      {"reason", "job transfer", "motivation"},
+      {"motivation_level", "medium", "motivation_strength"},
+      {"condition", "updated", "property_condition"},
+      {"expected_price", "640,000", "price_expectation_usd"},
+      {"beds", "2", "bedrooms"},
+      {"baths", "1.5", "bathrooms"},
+      {"type", "townhouse", "property_type"},
+      {"cities", "Fontana; 92335", "areas"},
+      {"features", "RV parking, solar", "must_haves"},
   };
   for (const auto& r : rows) {
     INFO(r.key);
-    const auto once = crm::merge_fields("{}", {{r.key, r.value}});
-    REQUIRE(once.applied == std::vector<std::string>{r.canonical});
-    // What is stored parses back to the same facts as applying it directly.
-    const auto direct = agents::apply_crm_fields({}, {{r.key, r.value}}).facts;
-    auto stored = agents::stored_facts(once.facts_json);
-    stored.crm_pinned = direct.crm_pinned;
-    CHECK(stored == direct);
+    const auto u = agents::apply_crm_fields({}, {{r.key, r.value}});
+    REQUIRE(u.applied == std::vector<std::string>{r.canonical});
+    CHECK(u.facts.crm_pinned == std::set<std::string>{r.canonical});
+    CHECK(agents::facts_from_json(agents::facts_to_json(u.facts)) == u.facts);
   }
 }
 
 TEST_CASE("a value that does not validate is rejected and changes nothing", "[crm][facts]") {
-  const auto merged = crm::merge_fields(R"({"budget": 450000})", {{"budget", "lots"}});
-  CHECK(merged.applied.empty());
-  CHECK(merged.rejected == std::vector<std::string>{"budget"});
-  CHECK(agents::stored_facts(merged.facts_json).budget_usd == 450000.0);
+  auto lead = cold_lead();
+  lead.facts.budget_usd = 510000;
+  const auto u =
+      crm::apply_crm_event(scoring(), release, lead, fields_event({{"budget", "a fair amount"}}));
+  CHECK(u.fields_applied.empty());
+  CHECK(u.fields_rejected == std::vector<std::string>{"budget"});
+  CHECK(u.state.facts == lead.facts);
+  CHECK_FALSE(u.invalidate);
 }
 
 TEST_CASE("a person's temperature tag overrides the score and invalidates the lead",
@@ -124,9 +126,9 @@ TEST_CASE("a person's temperature tag overrides the score and invalidates the le
   const auto u =
       crm::apply_crm_event(scoring(), release, cold_lead(), tags_event({"vip", "Hot-Lead"}));
   CHECK(u.person_temperature);
-  CHECK(u.state.temperature == "hot");
-  CHECK(u.state.temperature_override == "hot");
-  CHECK(u.state.override_basis == "cold");
+  CHECK(u.state.temperature == agents::temperature::hot);
+  CHECK(u.state.temperature_override == agents::temperature::hot);
+  CHECK(u.state.override_basis == agents::temperature::cold);
   CHECK(u.temperature_from == "cold");
   CHECK(u.invalidate);
   CHECK(u.state.crm_tags == std::vector<std::string>{"vip", "Hot-Lead"});
@@ -138,13 +140,13 @@ TEST_CASE("a person's temperature tag overrides the score and invalidates the le
         crm::apply_crm_event(scoring(), release, u.state, tags_event({"vip", "Hot-Lead"}));
     CHECK_FALSE(again.invalidate);
     CHECK(again.temperature_from.empty());
-    CHECK(again.state.temperature == "hot");
-    CHECK(again.state.temperature_override == "hot");
+    CHECK(again.state.temperature == agents::temperature::hot);
+    CHECK(again.state.temperature_override == agents::temperature::hot);
   }
   SECTION("removing the tag gives the lead back to the score") {
     const auto removed = crm::apply_crm_event(scoring(), release, u.state, tags_event({"vip"}));
-    CHECK(removed.state.temperature == "cold");
-    CHECK(removed.state.temperature_override.empty());
+    CHECK(removed.state.temperature == agents::temperature::cold);
+    CHECK(removed.state.temperature_override == std::nullopt);
     CHECK(removed.temperature_from == "hot");
     CHECK(removed.invalidate);
   }
@@ -156,8 +158,8 @@ TEST_CASE("a person's temperature tag overrides the score and invalidates the le
                                                           {"timeline", "1 month"},
                                                           {"motivation", "relocation"}}));
     CHECK(moved.fields_applied.size() == 5);
-    CHECK(moved.state.temperature != "cold");
-    CHECK(moved.state.temperature_override.empty());
+    CHECK(moved.state.temperature != agents::temperature::cold);
+    CHECK(moved.state.temperature_override == std::nullopt);
     CHECK(moved.invalidate);
   }
 }
@@ -170,7 +172,7 @@ TEST_CASE("the runtime's own temperature tag never feeds back", "[crm][temperatu
   const auto u = crm::apply_crm_event(scoring(), release, lead, tags_event({"vip", "cold-lead"}));
   CHECK_FALSE(u.person_temperature);
   CHECK(u.tags.own == std::vector<std::string>{"cold-lead"});
-  CHECK(u.state.temperature_override.empty());
+  CHECK(u.state.temperature_override == std::nullopt);
   CHECK_FALSE(u.invalidate);
   CHECK(u.temperature_from.empty());
 }
@@ -184,8 +186,8 @@ TEST_CASE("trace deltas and full lists reach the same state", "[crm][tags]") {
   const auto b =
       crm::apply_crm_event(scoring(), release, cold_lead(), tags_event({"vip", "Warm-Lead"}));
   CHECK(a.state.crm_tags == b.state.crm_tags);
-  CHECK(a.state.temperature == "warm");
-  CHECK(b.state.temperature == "warm");
+  CHECK(a.state.temperature == agents::temperature::warm);
+  CHECK(b.state.temperature == agents::temperature::warm);
 }
 
 TEST_CASE("the release tag unmutes a lead a person had taken over", "[crm][release]") {

@@ -80,7 +80,7 @@ struct fixture : test_coordinator_fixture<test_config> {
     turn.contact = std::move(contact);
     turn.inbound = {"SM" + std::to_string(seen->calls.size()), turn.contact, "+19095550100",
                     std::move(text), 0};
-    turn.facts_json = std::move(facts_json);
+    turn.facts = agents::facts_from_json(facts_json);
     turn.handed_from = std::move(handed_from);
     turn.generations_verified = true;
     auto handle = self->request(bots.of(bot), caf::infinite, std::move(turn));

@@ -35,15 +35,15 @@ struct test_config : caf::actor_system_config {
 
 /// What the fakes saw, shared with the test body.
 struct ledger {
-  std::map<std::string, std::string> inbound;         ///< sid -> contact
-  std::map<std::string, std::string> replies;         ///< sid -> reply
-  std::map<std::string, std::string> agent_requests;  ///< sid -> note for the agent
-  std::map<std::string, std::string> hot_leads;       ///< sid -> hot-lead note for the agent
-  std::map<std::string, std::string> provenance;      ///< sid -> the reply's provenance JSON
-  std::map<std::string, conversation_snapshot> snapshots;
-  std::vector<llm::messages_request> llm_calls;     ///< reply units
-  std::vector<llm::messages_request> intent_calls;  ///< intent units
-  std::vector<llm::messages_request> facts_calls;   ///< fact-extraction units
+  std::map<std::string, std::string> inbound;           ///< sid -> contact
+  std::map<std::string, std::string> replies;           ///< sid -> reply
+  std::map<std::string, std::string> agent_requests;    ///< sid -> note for the agent
+  std::map<std::string, std::string> hot_leads;         ///< sid -> hot-lead note for the agent
+  std::map<std::string, std::string> provenance;        ///< sid -> the reply's provenance JSON
+  std::map<std::string, agents::lead_state> snapshots;  ///< the stored state rows
+  std::vector<llm::messages_request> llm_calls;         ///< reply units
+  std::vector<llm::messages_request> intent_calls;      ///< intent units
+  std::vector<llm::messages_request> facts_calls;       ///< fact-extraction units
   std::string intent_answer = R"({"intent": "other", "confidence": 0.5})";
   std::string facts_answer = R"({"budget": null})";
   std::vector<std::string> llm_contacts;
@@ -121,7 +121,6 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         const auto before = snap;
         snap = r.state;  // the state row; the history is the messages themselves
         snap.contact = r.contact;
-        snap.history.clear();
         snap.state_version = out.state_version;
         if (before.crm_version > r.state.crm_version) {
           // As record_reply's SQL: a CRM change newer than the turn's state
@@ -129,7 +128,7 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
           snap.temperature = before.temperature;
           snap.temperature_override = before.temperature_override;
           snap.override_basis = before.override_basis;
-          snap.facts_json = before.facts_json;
+          snap.facts = before.facts;
           snap.frs = before.frs;
           snap.pcs = before.pcs;
         }
@@ -139,9 +138,9 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
       },
       [l](load_atom, const std::string& contact) {
         ++l->loads;
-        auto snap = l->snapshots[contact];
-        snap.contact = contact;
-        snap.state_version = std::max<std::int64_t>(0, snap.state_version);
+        conversation_snapshot snap{l->snapshots[contact], {}};
+        snap.lead.contact = contact;
+        snap.lead.state_version = std::max<std::int64_t>(0, snap.lead.state_version);
         return snap;
       },
       [](ping_atom) { return true; },
@@ -163,11 +162,11 @@ store_actor::behavior_type fake_store(store_actor::pointer, std::shared_ptr<ledg
         const auto version = snap.crm_version + 1;
         const auto state_version = std::max<std::int64_t>(0, snap.state_version) + 1;
         snap = w.state;
-        snap.history.clear();
         snap.crm_version = version;
         snap.state_version = state_version;
         if (!w.temperature_from.empty()) {
-          l->temperature_changes.push_back(w.temperature_from + "->" + w.state.temperature);
+          l->temperature_changes.push_back(w.temperature_from + "->" +
+                                           std::string{agents::to_string(w.state.temperature)});
         }
         return version;
       },
@@ -443,7 +442,7 @@ TEST_CASE_METHOD(fixture, "a clear buyer is handed to the Buyer bot on the first
                  "[runtime][conversation][bots]") {
   seen->intent_answer = R"({"intent": "buyer", "confidence": 0.92, "scores": {"buyer": 0.92}})";
   turn(sms("SM1", "+19095551234", "I want to buy a 3bd in Riverside"));
-  CHECK(seen->snapshots.at("+19095551234").active_bot == "buyer");
+  CHECK(seen->snapshots.at("+19095551234").active_bot == agents::bot_kind::buyer);
   REQUIRE(seen->llm_calls.size() == 1);
   // The Buyer bot answers, with the handoff context in its prompt.
   REQUIRE(seen->llm_calls[0].system.size() == 2);
@@ -456,13 +455,13 @@ TEST_CASE_METHOD(fixture,
   const std::string lead = "+19095551234";
   seen->intent_answer = R"({"intent": "other", "confidence": 0.5})";
   turn(sms("SM1", lead, "hello, got a question"));
-  CHECK(seen->snapshots.at(lead).active_bot == "lead");
+  CHECK(seen->snapshots.at(lead).active_bot == agents::bot_kind::lead);
   REQUIRE(seen->llm_calls.size() == 1);
   CHECK_THAT(seen->llm_calls[0].system[0].text, Catch::StartsWith("You are a friendly"));
 
   seen->intent_answer = R"({"intent": "buyer", "confidence": 0.92, "scores": {"buyer": 0.92}})";
   auto buyer = turn(sms("SM2", lead, "we want to buy a 3bd"));
-  CHECK(seen->snapshots.at(lead).active_bot == "buyer");
+  CHECK(seen->snapshots.at(lead).active_bot == agents::bot_kind::buyer);
   REQUIRE(seen->llm_calls.size() == 2);
   CHECK_THAT(seen->llm_calls[1].system[0].text, Catch::StartsWith("You are the buyer specialist."));
   CHECK_THAT(buyer.reply, Catch::EndsWith("Are you pre-approved?"));  // the Buyer bot's flow
@@ -470,16 +469,19 @@ TEST_CASE_METHOD(fixture,
   seen->intent_answer =
       R"({"intent": "seller", "confidence": 0.95, "scores": {"seller": 0.95, "buyer": 0.1}})";
   auto seller = turn(sms("SM3", lead, "actually we need to sell our place first"));
-  CHECK(seen->snapshots.at(lead).active_bot == "seller");
+  CHECK(seen->snapshots.at(lead).active_bot == agents::bot_kind::seller);
   REQUIRE(seen->llm_calls.size() == 3);
   CHECK_THAT(seen->llm_calls[2].system[0].text,
              Catch::StartsWith("You are the seller specialist."));
   CHECK_THAT(seen->llm_calls[2].system[1].text, Catch::Contains("from the buyer assistant"));
   CHECK_THAT(seller.reply, Catch::EndsWith("What condition is the home in?"));
   // Both handoffs are in the lead's persisted history.
-  CHECK_THAT(seen->snapshots.at(lead).handoffs_json,
-             Catch::Contains(R"("from":"lead","to":"buyer")") &&
-                 Catch::Contains(R"("from":"buyer","to":"seller")"));
+  const auto& handoffs = seen->snapshots.at(lead).handoffs;
+  REQUIRE(handoffs.size() == 2);
+  CHECK(handoffs[0].from == agents::bot_kind::lead);
+  CHECK(handoffs[0].to == agents::bot_kind::buyer);
+  CHECK(handoffs[1].from == agents::bot_kind::buyer);
+  CHECK(handoffs[1].to == agents::bot_kind::seller);
 }
 
 TEST_CASE_METHOD(fixture, "a tour or a valuation request is noted for the agent; the bot answers",
@@ -495,7 +497,7 @@ TEST_CASE_METHOD(fixture, "a tour or a valuation request is noted for the agent;
 
   seen->intent_answer = R"({"intent": "seller", "confidence": 0.95, "scores": {"seller": 0.95}})";
   turn(sms("SM2", lead, "what's my home worth? thinking of selling"));
-  CHECK(seen->snapshots.at(lead).active_bot == "seller");
+  CHECK(seen->snapshots.at(lead).active_bot == agents::bot_kind::seller);
   CHECK_THAT(seen->agent_requests.at("SM2"), Catch::StartsWith("Home valuation requested"));
 
   seen->intent_answer = R"({"intent": "other", "confidence": 0.5})";
@@ -600,7 +602,7 @@ TEST_CASE_METHOD(fixture, "facts extracted by the LLM raise the score and the te
       R"({"budget": 600000, "pre_approved": true, "timeline": "1 month", "motivation": "relocating"})";
   turn(sms("SM1", "+19095551234", "Pre-approved for 600k, moving next month"));
   const auto& snap = seen->snapshots.at("+19095551234");
-  CHECK(snap.temperature != "cold");
+  CHECK(snap.temperature != agents::temperature::cold);
   CHECK(snap.frs > 0);
 }
 
@@ -667,25 +669,25 @@ TEST_CASE_METHOD(fixture, "a person's CRM temperature holds through turns until 
                  "[runtime][conversation][crm]") {
   const std::string lead = "+19095551234";
   turn(sms("SM1", lead, "Hi"));
-  REQUIRE(seen->snapshots.at(lead).temperature == "cold");
+  REQUIRE(seen->snapshots.at(lead).temperature == agents::temperature::cold);
 
   auto r = apply(*this, crm_tags("wh-1", lead, {"Hot-Lead"}));
   CHECK(r.person_temperature);
   CHECK(r.temperature == "hot");
   CHECK(r.invalidated);
-  CHECK(seen->snapshots.at(lead).temperature_override == "hot");
+  CHECK(seen->snapshots.at(lead).temperature_override == agents::temperature::hot);
   CHECK(seen->temperature_changes == std::vector<std::string>{"cold->hot"});
 
   // A turn that learns nothing new keeps the person's call.
   turn(sms("SM2", lead, "ok"));
-  CHECK(seen->snapshots.at(lead).temperature == "hot");
-  CHECK(seen->snapshots.at(lead).temperature_override == "hot");
+  CHECK(seen->snapshots.at(lead).temperature == agents::temperature::hot);
+  CHECK(seen->snapshots.at(lead).temperature_override == agents::temperature::hot);
 
   // Facts that move the score end it: the score decides again.
   seen->facts_answer =
       R"({"budget": 600000, "pre_approved": true, "timeline": "1 month", "motivation": "relocating"})";
   turn(sms("SM3", lead, "Pre-approved for 600k, moving next month"));
-  CHECK(seen->snapshots.at(lead).temperature_override.empty());
+  CHECK(seen->snapshots.at(lead).temperature_override == std::nullopt);
 }
 
 TEST_CASE_METHOD(fixture, "a redelivered CRM webhook changes nothing",
@@ -711,7 +713,7 @@ TEST_CASE_METHOD(fixture, "a redelivered CRM field update bumps the generation o
   const auto g1 = contact_generation(*this, lead);
   CHECK(g1 == g0 + 1);
   const auto stored = seen->snapshots.at(lead);
-  CHECK(agents::stored_facts(stored.facts_json).budget_usd == 600000.0);
+  CHECK(stored.facts.budget_usd == 600000.0);
   CHECK(stored.frs > 0);
 
   // The same webhook again (e.g. after a restart): no bump, nothing written.
@@ -734,13 +736,13 @@ TEST_CASE_METHOD(fixture, "a CRM change made elsewhere is picked up before the n
   turn(sms("SM1", lead, "Hi"));
   // Another node applied a person's tag: only the store knows.
   auto& stored = seen->snapshots.at(lead);
-  stored.temperature = "hot";
-  stored.temperature_override = "hot";
-  stored.override_basis = "cold";
+  stored.temperature = agents::temperature::hot;
+  stored.temperature_override = agents::temperature::hot;
+  stored.override_basis = agents::temperature::cold;
   stored.crm_version += 1;
   stored.state_version += 1;  // as every write of the lead does
   turn(sms("SM2", lead, "ok"));
-  CHECK(seen->snapshots.at(lead).temperature == "hot");
+  CHECK(seen->snapshots.at(lead).temperature == agents::temperature::hot);
 }
 
 TEST_CASE_METHOD(fixture, "a turn whose write was refused runs again on the lead as stored",
@@ -907,7 +909,7 @@ TEST_CASE_METHOD(hot_fixture, "a lead turning Hot: a note for the agent, the bot
   seen->facts_answer =
       R"({"budget": 650000, "pre_approved": true, "timeline": "1 month", "motivation": "new job"})";
   const auto r = turn(sms("SMt1", lead, "approved for 650k and starting a new job next month"));
-  REQUIRE(seen->snapshots.at(lead).temperature == "hot");
+  REQUIRE(seen->snapshots.at(lead).temperature == agents::temperature::hot);
   CHECK_FALSE(r.muted);
   CHECK(r.escalation.empty());
   CHECK_THAT(r.reply, Catch::StartsWith("re: "));  // the bot answered
@@ -1000,7 +1002,7 @@ TEST_CASE_METHOD(fixture, "a handoff, the answering bot and the scores after are
   CHECK(p.frs == snap.frs);
   CHECK(p.frs > 0);
   CHECK(p.pcs == snap.pcs);
-  CHECK(p.temperature == snap.temperature);
+  CHECK(p.temperature == agents::to_string(snap.temperature));
   // Intent, facts and the bot's reply, in the order they were asked.
   REQUIRE(p.units.size() == 3);
   CHECK(p.units[0].task == "intent");

@@ -144,7 +144,7 @@ TEST_CASE("replies_queue_rows is false exactly when no reply can write a row", "
   reply.in_reply_to_sid = "SM1";
   reply.body = "Hello";
   reply.inbound_body = "I want a tour";
-  reply.state.temperature = "hot";
+  reply.state.temperature = openhouse::agents::temperature::hot;
   reply.temperature_from = "warm";
   reply.escalation_reason = "distress: probate";
   reply.agent_request = "tour";
@@ -169,7 +169,7 @@ TEST_CASE("the rows a reply writes are keyed by the inbound MessageSid", "[outbo
   reply.contact = "+19095558001";
   reply.in_reply_to_sid = "SM1";
   reply.body = "Hello";
-  reply.state.temperature = "hot";
+  reply.state.temperature = openhouse::agents::temperature::hot;
   const auto policy = postgres::outbox_policy_of(rest_market());
   CHECK(postgres::outbox_key("sms", "SM1") == "sms:SM1");
 

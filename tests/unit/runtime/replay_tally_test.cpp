@@ -173,12 +173,12 @@ TEST_CASE("a reply asking twice, or asking what the lead's facts already hold, i
   CHECK(t.counts().multi_question_replies == 1);
 
   auto knows_budget = answered("Great choice. What price range are you shopping in?");
-  knows_budget.facts_json = R"({"budget_usd": 650000})";
+  knows_budget.facts.budget_usd = 650000;
   deliver(t, text("SM2"), knows_budget);
   CHECK(t.counts().known_fact_questions == 1);
 
   auto new_fact = answered("Great choice. What price range are you shopping in?");
-  new_fact.facts_json = R"({"bedrooms": 3})";
+  new_fact.facts.bedrooms = 3;
   deliver(t, text("SM3"), new_fact);
   CHECK(t.counts().known_fact_questions == 1);
   CHECK(t.counts().multi_question_replies == 1);

@@ -20,17 +20,27 @@ namespace {
 constexpr const char* market = "inland-empire";
 constexpr const char* lead = "+19095556001";
 
+namespace agents = openhouse::agents;
+
+/// What a person's budget edit in the CRM leaves in the facts.
+agents::lead_facts pinned_budget() {
+  agents::lead_facts f;
+  f.budget_usd = 600000;
+  f.crm_pinned = {"budget_usd"};
+  return f;
+}
+
 crm_write hot_tag(std::string webhook_id) {
   crm_write w;
   w.webhook_id = std::move(webhook_id);
   w.kind = "ContactTagUpdate";
   w.at_ms = 1'700'000'000'000;
   w.state.contact = lead;
-  w.state.temperature = "hot";
-  w.state.temperature_override = "hot";
-  w.state.override_basis = "cold";
+  w.state.temperature = agents::temperature::hot;
+  w.state.temperature_override = agents::temperature::hot;
+  w.state.override_basis = agents::temperature::cold;
   w.state.crm_tags = {"vip", "Hot-Lead"};
-  w.state.facts_json = R"({"budget_usd":600000,"_crm_pins":["budget_usd"]})";
+  w.state.facts = pinned_budget();
   w.state.frs = 25;
   w.state.pcs = 10;
   w.temperature_from = "cold";
@@ -55,12 +65,12 @@ TEST_CASE("a CRM change is stored with its webhookId and its state round-trips",
   CHECK(s.record_crm(hot_tag("wh-1")) == 1);
   CHECK(s.crm_applied("wh-1"));
 
-  const auto snap = s.load_conversation(lead, 10);
-  CHECK(snap.temperature == "hot");
-  CHECK(snap.temperature_override == "hot");
-  CHECK(snap.override_basis == "cold");
+  const auto snap = s.load_conversation(lead, 10).lead;
+  CHECK(snap.temperature == agents::temperature::hot);
+  CHECK(snap.temperature_override == agents::temperature::hot);
+  CHECK(snap.override_basis == agents::temperature::cold);
   CHECK(snap.crm_tags == std::vector<std::string>{"vip", "Hot-Lead"});
-  CHECK(snap.facts_json == R"({"budget_usd":600000,"_crm_pins":["budget_usd"]})");
+  CHECK(snap.facts == pinned_budget());
   CHECK(snap.frs == 25);
   CHECK(snap.pcs == 10);
   CHECK(snap.crm_version == 1);
@@ -80,7 +90,7 @@ TEST_CASE("a redelivered CRM webhook changes nothing, also after a restart",
     s.migrate();
     REQUIRE(s.record_crm(hot_tag("wh-1")) == 1);
     auto other = hot_tag("wh-1");
-    other.state.temperature = "cold";  // a different effect under the same id
+    other.state.temperature = agents::temperature::cold;  // a different effect under the same id
     other.state.crm_tags = {};
     CHECK(s.record_crm(other) == 0);
   }
@@ -88,10 +98,10 @@ TEST_CASE("a redelivered CRM webhook changes nothing, also after a restart",
   store s{db.url(), market};
   CHECK(s.crm_applied("wh-1"));
   auto again = hot_tag("wh-1");
-  again.state.temperature = "warm";
+  again.state.temperature = agents::temperature::warm;
   CHECK(s.record_crm(again) == 0);
-  const auto snap = s.load_conversation(lead, 10);
-  CHECK(snap.temperature == "hot");
+  const auto snap = s.load_conversation(lead, 10).lead;
+  CHECK(snap.temperature == agents::temperature::hot);
   CHECK(snap.crm_tags == std::vector<std::string>{"vip", "Hot-Lead"});
   CHECK(snap.crm_version == 1);
   CHECK(count(db.url(), "SELECT count(*) FROM temperature_changes") == 1);
@@ -110,9 +120,9 @@ TEST_CASE("crm_version counts CRM changes and a turn's write keeps the CRM's col
   CHECK(s.record_crm(hot_tag("wh-1")) == 1);
   auto second = hot_tag("wh-2");
   second.state.crm_tags = {"vip"};
-  second.state.temperature = "cold";
-  second.state.temperature_override.clear();
-  second.state.override_basis.clear();
+  second.state.temperature = agents::temperature::cold;
+  second.state.temperature_override.reset();
+  second.state.override_basis.reset();
   second.temperature_from = "hot";
   CHECK(s.record_crm(second) == 2);
   // Traces carry no webhookId: applied every time, never recorded.
@@ -134,12 +144,12 @@ TEST_CASE("crm_version counts CRM changes and a turn's write keeps the CRM's col
   r.body = "Great";
   r.bot = "lead";
   r.sent_at_ms = 3000;
-  r.state = s.load_conversation(lead, 10);
+  r.state = s.load_conversation(lead, 10).lead;
   r.state.crm_tags = {};
   r.state.crm_version = 0;
   r.state.turns = 1;
   REQUIRE(s.record_reply(r));
-  const auto snap = s.load_conversation(lead, 10);
+  const auto snap = s.load_conversation(lead, 10).lead;
   CHECK(snap.crm_tags == std::vector<std::string>{"vip"});
   CHECK(snap.crm_version == 4);
   CHECK(snap.turns == 1);
@@ -158,12 +168,13 @@ TEST_CASE("a turn that started before a CRM change does not overwrite the CRM's 
   r.body = "Hello";
   r.bot = "lead";
   r.sent_at_ms = 3000;
-  r.state = s.load_conversation(lead, 10);
+  r.state = s.load_conversation(lead, 10).lead;
   REQUIRE(r.state.crm_version == 0);
-  r.state.temperature = "cold";
-  r.state.facts_json = R"({"budget_usd":300000})";
+  r.state.temperature = agents::temperature::cold;
+  r.state.facts = {};
+  r.state.facts.budget_usd = 300000;
   r.state.turns = 1;
-  r.state.active_bot = "buyer";
+  r.state.active_bot = agents::bot_kind::buyer;
   // ...while a person tags the lead Hot in the CRM (another node, say).
   REQUIRE(s.record_crm(hot_tag("wh-1")) == 1);
   // The turn's write names the state it loaded: refused, the lead changed.
@@ -174,14 +185,14 @@ TEST_CASE("a turn that started before a CRM change does not overwrite the CRM's 
   // the CRM's columns still stand over the turn's.
   r.state.state_version = -1;
   REQUIRE(s.record_reply(r));
-  auto snap = s.load_conversation(lead, 10);
-  CHECK(snap.temperature == "hot");
-  CHECK(snap.temperature_override == "hot");
-  CHECK(snap.facts_json == R"({"budget_usd":600000,"_crm_pins":["budget_usd"]})");
+  auto snap = s.load_conversation(lead, 10).lead;
+  CHECK(snap.temperature == agents::temperature::hot);
+  CHECK(snap.temperature_override == agents::temperature::hot);
+  CHECK(snap.facts == pinned_budget());
   CHECK(snap.frs == 25);
   // The turn's own columns are written.
   CHECK(snap.turns == 1);
-  CHECK(snap.active_bot == "buyer");
+  CHECK(snap.active_bot == agents::bot_kind::buyer);
 
   // A turn that saw the CRM change writes its scoring as usual.
   REQUIRE(s.record_inbound(inbound_sms{"SM2", lead, "+19095550100", "ok", 4000}).inserted);
@@ -192,10 +203,10 @@ TEST_CASE("a turn that started before a CRM change does not overwrite the CRM's 
   r.bot = "buyer";
   r.sent_at_ms = 5000;
   r.state = snap;
-  r.state.temperature = "warm";
+  r.state.temperature = agents::temperature::warm;
   r.state.turns = 2;
   REQUIRE(s.record_reply(r));
-  snap = s.load_conversation(lead, 10);
-  CHECK(snap.temperature == "warm");
+  snap = s.load_conversation(lead, 10).lead;
+  CHECK(snap.temperature == agents::temperature::warm);
   CHECK(snap.turns == 2);
 }

@@ -157,7 +157,7 @@ TEST_CASE("a flag marks the text and the lead for a person, and moves the state 
   const auto version = count(db.url(), "SELECT state_version FROM conversation_state");
   CHECK(version >= 1);
   // The lead's conversation sees it flagged.
-  CHECK(s.load_conversation("+19095550020", 10).needs_human);
+  CHECK(s.load_conversation("+19095550020", 10).lead.needs_human);
   // A text answered meanwhile is not flagged.
   const auto b = s.record_inbound(sms("SMg", "+19095550021", t0), true);
   const auto claimed = orphans.claim(claim_at(t0 + lease_ms + 1));

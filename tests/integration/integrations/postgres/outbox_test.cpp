@@ -47,7 +47,7 @@ bool turn(store& s, const std::string& sid, const std::string& contact,
   auto r = reply_to(sid, contact);
   if (!temperature_from.empty()) {
     r.temperature_from = temperature_from;
-    r.state.temperature = "hot";
+    r.state.temperature = openhouse::agents::temperature::hot;
   }
   return s.record_reply(r).stored;
 }

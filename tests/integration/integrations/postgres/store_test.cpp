@@ -31,7 +31,7 @@ outbound_reply reply_to(const std::string& sid, const std::string& contact, std:
   r.bot = "lead";
   r.sent_at_ms = 2000;
   r.state.contact = contact;
-  r.state.active_bot = "lead";
+  r.state.active_bot = openhouse::agents::bot_kind::lead;
   r.state.turns = turns;
   return r;
 }
@@ -98,8 +98,8 @@ TEST_CASE("a conversation comes back with its state and recent history",
   s.record_inbound(sms("SMx", "+19095559999", "other lead"));
 
   auto snap = s.load_conversation("+19095551234", 4);
-  CHECK(snap.turns == 6);
-  CHECK(snap.active_bot == "lead");
+  CHECK(snap.lead.turns == 6);
+  CHECK(snap.lead.active_bot == openhouse::agents::bot_kind::lead);
   REQUIRE(snap.history.size() == 4);  // the last four, oldest first
   CHECK(snap.history[0].role == "user");
   CHECK(snap.history[0].text == "q5");
@@ -108,7 +108,7 @@ TEST_CASE("a conversation comes back with its state and recent history",
   CHECK(snap.history[3].text == "a6");
 
   auto fresh = s.load_conversation("+19095550000", 10);
-  CHECK(fresh.turns == 0);
+  CHECK(fresh.lead.turns == 0);
   CHECK(fresh.history.empty());
 }
 
@@ -166,7 +166,7 @@ TEST_CASE("an opt-out holds against a turn that started before it, on any node",
   // Still opted out; the late reply is stored empty and queued nothing; the
   // first reply, still pending, was failed by the opt-out; the confirmation
   // is the one SMS left to send.
-  CHECK(s.load_conversation(lead, 10).opted_out);
+  CHECK(s.load_conversation(lead, 10).lead.opted_out);
   CHECK(count(db.url(), "SELECT count(*) FROM outbox WHERE kind = 'sms' AND status = 'pending'") ==
         1);
   CHECK(count(db.url(),
@@ -184,14 +184,14 @@ TEST_CASE("an opt-out holds against a turn that started before it, on any node",
   const auto helped = s.record_reply(help);
   CHECK(helped.body == help.body);
   CHECK_FALSE(helped.suppressed);
-  CHECK(s.load_conversation(lead, 10).opted_out);
+  CHECK(s.load_conversation(lead, 10).lead.opted_out);
 
   // START opts back in: a later ordinary turn is sent again.
   s.record_inbound(sms("SM4", lead, "START"));
   auto start = reply_to("SM4", lead, "You're subscribed again.", 3);
   start.compliance = "opt_in";
   REQUIRE(s.record_reply(start));
-  CHECK_FALSE(s.load_conversation(lead, 10).opted_out);
+  CHECK_FALSE(s.load_conversation(lead, 10).lead.opted_out);
   s.record_inbound(sms("SM5", lead, "what about Ontario?"));
   const auto after = s.record_reply(reply_to("SM5", lead, "Ontario it is", 4));
   CHECK_FALSE(after.suppressed);
@@ -213,7 +213,7 @@ TEST_CASE("a muted lead's last holding reply and confused-turn count survive a r
     REQUIRE(s.record_reply(r));
     // Never a holding reply yet: stored as nothing, read as 0.
     CHECK(s.record_inbound(sms("SMe2", lead, "ok")).held_at_ms == 0);
-    CHECK(s.load_conversation(lead, 10).held_at_ms == 0);
+    CHECK(s.load_conversation(lead, 10).lead.held_at_ms == 0);
     auto hold = reply_to("SMe2", lead, "Thanks, an agent has your message", 2);
     hold.state.muted = true;
     hold.state.confusion_turns = 2;
@@ -225,13 +225,13 @@ TEST_CASE("a muted lead's last holding reply and confused-turn count survive a r
   const auto in = other.record_inbound(sms("SMe3", lead, "hello?"));
   CHECK(in.muted);
   CHECK(in.held_at_ms == held);
-  const auto snap = other.load_conversation(lead, 10);
+  const auto snap = other.load_conversation(lead, 10).lead;
   CHECK(snap.held_at_ms == held);
   CHECK(snap.confusion_turns == 2);
   // A person's release restarts the confused-turn count.
   REQUIRE(other.release(lead));
-  CHECK(other.load_conversation(lead, 10).confusion_turns == 0);
-  CHECK_FALSE(other.load_conversation(lead, 10).muted);
+  CHECK(other.load_conversation(lead, 10).lead.confusion_turns == 0);
+  CHECK_FALSE(other.load_conversation(lead, 10).lead.muted);
 }
 
 TEST_CASE("a lead's lease lets one node at a time record and answer its messages",
@@ -337,7 +337,7 @@ TEST_CASE("a turn's write is refused when the lead's state moved since it loaded
   CHECK_FALSE(refused.stored);
   CHECK(refused.refused == openhouse::runtime::reply_record::refusal::stale);
   // Run again on the state as stored now: opted out, the reply is empty.
-  const auto now = s.load_conversation(lead, 10);
+  const auto now = s.load_conversation(lead, 10).lead;
   CHECK(now.opted_out);
   CHECK(now.state_version == 2);
   auto rerun = reply_to("SM2", lead, "", 3);
@@ -347,10 +347,10 @@ TEST_CASE("a turn's write is refused when the lead's state moved since it loaded
   const auto stored = s.record_reply(rerun);
   CHECK(stored.stored);
   CHECK(stored.body.empty());
-  CHECK(s.load_conversation(lead, 10).turns == 3);
-  CHECK(s.load_conversation(lead, 10).state_version == 3);
+  CHECK(s.load_conversation(lead, 10).lead.turns == 3);
+  CHECK(s.load_conversation(lead, 10).lead.state_version == 3);
   // A person's release moves the version too: a turn that loaded before it
   // runs again.
   REQUIRE(s.release(lead));
-  CHECK(s.load_conversation(lead, 10).state_version == 4);
+  CHECK(s.load_conversation(lead, 10).lead.state_version == 4);
 }

@@ -6,6 +6,7 @@
 #include "tests/support/services.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 using openhouse::postgres::store;
@@ -29,12 +30,12 @@ outbound_reply reply_to(const std::string& sid, const std::string& contact, std:
   r.bot = "seller";
   r.sent_at_ms = 5000;
   r.state.contact = contact;
-  r.state.active_bot = "seller";
+  r.state.active_bot = openhouse::agents::bot_kind::seller;
   r.state.turns = 1;
-  r.state.temperature = "warm";
+  r.state.temperature = openhouse::agents::temperature::warm;
   r.state.frs = 30;
   r.state.pcs = 70;
-  r.state.facts_json = R"({"timeline_months": 3})";
+  r.state.facts.timeline_months = 3;
   r.provenance_json = std::move(provenance);
   return r;
 }
@@ -82,7 +83,7 @@ TEST_CASE("a reply's provenance is stored with it and read back in the transcrip
   CHECK(t.frs == 30);
   CHECK(t.pcs == 70);
   CHECK_FALSE(t.opted_out);
-  CHECK(t.facts_json == R"({"timeline_months": 3})");
+  CHECK(nlohmann::json::parse(t.facts_json) == nlohmann::json{{"timeline_months", 3}});
   REQUIRE(t.turns.size() == 2);
   CHECK(t.turns[0].sid == "SMp1");
   CHECK(t.turns[0].at_ms == 1000);
