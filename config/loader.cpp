@@ -538,6 +538,11 @@ void read_market(mapping& root, market_info& out) {
   read_cities(m, out.cities);
   m.read_string("help_text", out.help_text, need::required);
   m.read_string("fallback_reply", out.fallback_reply, need::required);
+  {
+    mapping d = mapping::child(m, "market_data", need::optional);  // absent: no data
+    d.read_string("file", out.data.file, need::required);
+    d.finish();
+  }
   m.finish();
 }
 
@@ -1339,7 +1344,14 @@ load_result load_market_file(const std::string& path, const env_lookup& env) {
   if (in.bad()) {
     return unexpected{config_errors{config_error{"", 0, "cannot read file"}}};
   }
-  return load_market_string(text.str(), env);
+  auto cfg = load_market_string(text.str(), env);
+  // The data file is named relative to the market file, wherever it runs from.
+  if (cfg && !cfg->market.data.file.empty() &&
+      std::filesystem::path(cfg->market.data.file).is_relative()) {
+    cfg->market.data.file =
+        (std::filesystem::path(path).parent_path() / cfg->market.data.file).lexically_normal();
+  }
+  return cfg;
 }
 
 int check_config_command(const std::string& path, std::ostream& out, std::ostream& err,

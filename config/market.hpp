@@ -19,6 +19,14 @@ struct city {
   std::vector<std::string> zips;
 };
 
+/// Where the market's data file is (YAML `market.market_data`); see
+/// config/market_data.hpp. No file: market questions get no figures.
+struct market_data_settings {
+  /// The CSV; load_market_file resolves a relative path against the market
+  /// file's directory. "" when the market has none.
+  std::string file;
+};
+
 struct market_info {
   std::string id;             ///< slug, e.g. "inland-empire"
   std::string name;           ///< "Inland Empire, CA"
@@ -28,6 +36,7 @@ struct market_info {
   std::vector<city> cities;
   std::string help_text;       ///< answer to HELP/INFO
   std::string fallback_reply;  ///< sent when the provider is unavailable
+  market_data_settings data;   ///< YAML `market_data`
 };
 
 struct server_settings {

@@ -10,6 +10,7 @@
 #include "agents/intent_unit.hpp"
 #include "agents/lead_state.hpp"
 #include "agents/lead_update.hpp"
+#include "agents/market_context_unit.hpp"
 #include "agents/opt_out_rule.hpp"
 #include "agents/repeat_request.hpp"
 #include "agents/reply_policy.hpp"
@@ -387,6 +388,77 @@ void ask_faq(self_ptr self, inbound_sms msg, std::optional<agents::faq_topic> to
       });
 }
 
+/// Sends the market unit's answer (the model's when it carries the data,
+/// else the sentence written from the data), then the bot's next question.
+void answer_market(self_ptr self, inbound_sms msg, std::string answer, promise rp) {
+  auto& st = self->state;
+  const auto& lead = st.turn.next;
+  st.turn.provenance.answered_by = "market";
+  auto reply =
+      agents::finish_bot_reply(*st.deps.config, lead.active_bot, answer, lead.facts, st.history);
+  persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
+}
+
+/// Step 2d'': a market question about one of the market's places is
+/// answered from its data file through the market-context unit. A refreshed
+/// file first bumps the market context's generation, so no node serves an
+/// answer of the old data; a place the file has nothing for is told so.
+void ask_market(self_ptr self, inbound_sms msg, promise rp) {
+  auto& st = self->state;
+  const auto& cfg = *st.deps.config;
+  auto fresh = st.deps.market_data->current();
+  const auto place = *st.turn.market;
+  const auto* row = fresh.data->latest(place.name);
+  if (row == nullptr && place.zip) row = fresh.data->latest(place.city);  // the zip's city
+  if (row == nullptr) {
+    answer_market(self, std::move(msg), agents::no_market_data_answer(cfg, place.name),
+                  std::move(rp));
+    return;
+  }
+  auto ask = [self, msg, place, row = *row, data = fresh.data, rp]() mutable {
+    with_generations(
+        self, agents::market_context_task,
+        [self, msg, place, row, data, rp](const cache::generations& g, bool verified) mutable {
+          auto& st = self->state;
+          const auto& zone = st.deps.zone ? *st.deps.zone : time_zone::fixed({});
+          auto req = agents::build_market_context_request(
+              *st.deps.config, place, row, zone.day_key(st.deps.time->now()), data->version(),
+              st.contact, msg, g, verified);
+          self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
+              .await(
+                  [self, msg, row, rp](const cache::cache_reply& answer) mutable {
+                    self->state.turn.provenance.units.push_back(
+                        unit_provenance_of(agents::market_context_task, answer));
+                    const auto& text = answer.answer.response.text;
+                    answer_market(self, std::move(msg),
+                                  agents::carries_data(text, row)
+                                      ? text
+                                      : agents::market_answer_sentence(row),
+                                  std::move(rp));
+                  },
+                  [self, msg, row, rp](const caf::error&) mutable {
+                    self->state.turn.provenance.units.push_back(
+                        {std::string{agents::market_context_task}, "error", {}, 0, {}, 0});
+                    answer_market(self, std::move(msg), agents::market_answer_sentence(row),
+                                  std::move(rp));
+                  });
+        });
+  };
+  if (!fresh.changed) {
+    ask();
+    return;
+  }
+  self->request(st.deps.cache, st.deps.store_timeout, cache::bump_atom_v, std::string{"task"},
+                cfg.market.id, std::string{}, std::string{agents::market_context_task})
+      .await([ask](std::uint64_t) mutable { ask(); },
+             [self, ask](const caf::error& err) mutable {
+               // The data's version in the key still keeps old answers out.
+               spdlog::warn("conversation: market context invalidation failed: {}",
+                            self->system().render(err));
+               ask();
+             });
+}
+
 /// A clear general question by the intent unit: top intent faq.
 bool asks_faq(const conversation_state& st) {
   return !st.turn.intents.empty() && st.turn.intents.front().kind == agents::intent::faq &&
@@ -495,6 +567,10 @@ void decide(self_ptr self, inbound_sms msg, promise rp) {
   }
   // A general question gets the brokerage's answer on any turn, whichever
   // bot is active and whatever else the turn did (DESIGN.md "A reply").
+  if (st.turn.market) {
+    ask_market(self, std::move(msg), std::move(rp));
+    return;
+  }
   if (st.turn.topic) {
     ask_faq(self, std::move(msg), st.turn.topic, std::move(rp));
     return;
@@ -755,7 +831,7 @@ void after_opt_out_check(self_ptr self, inbound_sms msg, promise rp) {
     persist_reply(self, std::move(msg), std::move(reply), false, std::move(rp));
     return;
   }
-  if (st.turn.topic) {
+  if (st.turn.topic || st.turn.market) {
     // A general question by topic tells no facts of the lead's (no figures,
     // no plan): no fact extraction to pay for.
     decide(self, std::move(msg), std::move(rp));
@@ -849,10 +925,13 @@ void run_turn(self_ptr self, inbound_sms msg, promise rp) {
       }
     }
   }
-  st.turn.topic = topic_of(st, msg.body);
-  if (st.turn.topic && st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
+  if (st.deps.market_questions) st.turn.market = st.deps.market_questions->match(msg.body);
+  if (!st.turn.market) st.turn.topic = topic_of(st, msg.body);
+  if ((st.turn.topic || st.turn.market) &&
+      st.turn.opt_out.verdict == agents::opt_out_verdict::none) {
     // The catalog already knows what the text asks: no intent unit.
-    st.turn.intents = {{agents::intent::faq, 1.0, st.turn.topic->entry->id}};
+    st.turn.intents = {{agents::intent::faq, 1.0,
+                        st.turn.topic ? st.turn.topic->entry->id : std::string{"market"}}};
     record_intent(st);
     st.last_intent = "faq";
     after_opt_out_check(self, std::move(msg), std::move(rp));

@@ -5,6 +5,8 @@
 #include "agents/handoff_policy.hpp"
 #include "agents/intent.hpp"
 #include "agents/lead_state.hpp"
+#include "agents/market_data_source.hpp"
+#include "agents/market_question.hpp"
 #include "agents/opt_out_rule.hpp"
 #include "cache/llm_cache.hpp"
 #include "config/market.hpp"
@@ -58,6 +60,11 @@ struct conversation_deps {
   /// The market's FAQ catalog, built once per node; null: built from the
   /// config by each conversation.
   std::shared_ptr<const agents::faq_catalog> faq;
+  /// The market's data file and the questions it answers (YAML
+  /// market.market_data); null: the market has none, and market questions
+  /// go to the FAQ and the bots as before.
+  std::shared_ptr<agents::market_data_source> market_data;
+  std::shared_ptr<const agents::market_question_matcher> market_questions;
   /// Waits on the actor clock while another node answers a message of the
   /// lead; null: look again at once (unit tests without a clock).
   delay_actor delay;
@@ -100,6 +107,9 @@ struct turn_progress {
   /// topic (no figures, no PII, not about the lead's own known home): the
   /// turn then needs no intent or facts unit.
   std::optional<agents::faq_topic> topic;
+  /// The market's place a market question asks about (answered from the
+  /// data file; no intent or facts unit either).
+  std::optional<agents::market_place> market;
   /// What the compliance gate did ("opt_out:<rule>", "opt_in", "help",
   /// "suppressed", "muted"; "" for an ordinary turn): for the turn's result.
   std::string compliance;

@@ -1,5 +1,6 @@
 #include "runtime/node_parts.hpp"
 
+#include "agents/market_data_source.hpp"
 #include "cache/cache_error.hpp"
 #include "cache/invalidation.hpp"
 #include "cache/l2_reader.hpp"
@@ -57,7 +58,12 @@ node_parts::node_parts(caf::actor_system& sys, std::shared_ptr<const config::mar
   zone = std::make_shared<const time_zone>(time_zone::load(config->market.timezone));
   start_llm(sys);
   start_cache(sys, options);
-  start_conversations(sys, options);
+  try {
+    start_conversations(sys, options);
+  } catch (...) {
+    shutdown();  // the actors started so far, or the system never stops
+    throw;
+  }
   health = spawn_health_worker(sys, config->storage, config->market.id);
 }
 
@@ -142,6 +148,12 @@ void node_parts::start_cache(caf::actor_system& sys, node_options& options) {
 
 void node_parts::start_conversations(caf::actor_system& sys, const node_options& options) {
   conversation_deps deps;
+  if (!config->market.data.file.empty()) {
+    // A data file that does not parse stops the start, with its line.
+    auto source = agents::market_data_source::open(config->market.data.file);
+    if (!source) throw std::runtime_error("market data: " + config::to_string(source.error()));
+    deps.market_data = std::move(source).value();
+  }
   deps.config = config;
   deps.time = time;
   deps.store = store = spawn_store_pool(
@@ -161,7 +173,11 @@ void node_parts::start_conversations(caf::actor_system& sys, const node_options&
     for (const auto& c : config->market.cities) cities.push_back(c.name);
     for (const auto& c : config->cache.semantic.cities) cities.push_back(c);
     for (const auto& c : cache::market_lexicon(*config).cities) cities.push_back(c);
-    deps.faq = std::make_shared<const agents::faq_catalog>(config->faq, std::move(cities));
+    deps.faq = std::make_shared<const agents::faq_catalog>(config->faq, cities);
+    if (deps.market_data) {
+      deps.market_questions =
+          std::make_shared<const agents::market_question_matcher>(*config, std::move(cities));
+    }
   }
   router = sys.spawn(conversation_router, deps);
   if (options.outbox) orphans = spawn_orphan_worker(sys, {config, time, metrics, router, {}, true});

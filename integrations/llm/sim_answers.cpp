@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <regex>
 #include <set>
@@ -457,6 +458,34 @@ std::string faq_answer(std::string_view system, std::string_view question) {
   }
   // One shared word is chance ("home"); two or more, the topic.
   return best_score >= 2 ? best : std::string{unknown};
+}
+
+std::string market_answer(std::string_view system, std::string_view question) {
+  static constexpr std::string_view marker = "Market data: ";
+  const auto at = system.find(marker);
+  if (at == std::string_view::npos) return friendly_reply(question);
+  auto line = system.substr(at + marker.size());
+  line = line.substr(0, line.find('\n'));
+  if (line.ends_with('.')) line.remove_suffix(1);
+  std::map<std::string, std::string, std::less<>> field;
+  while (!line.empty()) {
+    const auto end = line.find("; ");
+    const auto part = line.substr(0, end);
+    line = end == std::string_view::npos ? std::string_view{} : line.substr(end + 2);
+    const auto colon = part.find(": ");
+    if (colon == std::string_view::npos) continue;
+    auto value = part.substr(colon + 2);
+    if (value.starts_with("about ")) value.remove_prefix(6);
+    field.emplace(std::string{part.substr(0, colon)}, std::string{value});
+  }
+  const auto get = [&](std::string_view key) {
+    const auto it = field.find(key);
+    return it == field.end() ? std::string{"?"} : it->second;
+  };
+  return "In " + get("place") + ", the median home sold for about " + get("median sale price") +
+         " in " + get("month") + " (about " + get("price per square foot") +
+         " a square foot), after about " + get("median days on market") + " days on the market; " +
+         get("homes for sale") + " homes are for sale.";
 }
 
 bool asks_to_schedule(std::string_view message) {

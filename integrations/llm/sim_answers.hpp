@@ -62,6 +62,12 @@ struct intent_guess {
 /// FAQ facts block in the prompt at all, friendly_reply.
 [[nodiscard]] std::string faq_answer(std::string_view system, std::string_view question);
 
+/// What a model answers to a market question from the data line its prompt
+/// (`system`) gives ("Market data: place: ...; month: ...; median sale
+/// price: about $585k; ..."): a sentence carrying those figures, "about" and
+/// the month. With no data line, friendly_reply.
+[[nodiscard]] std::string market_answer(std::string_view system, std::string_view question);
+
 /// True when the message asks for something a tool would do rather than a
 /// reply: scheduling a showing, a tour, a call, an appointment, a visit.
 [[nodiscard]] bool asks_to_schedule(std::string_view message);

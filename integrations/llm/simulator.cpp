@@ -120,7 +120,7 @@ std::string join_text(const std::vector<text_block>& blocks) {
   return out;
 }
 
-enum class answer_kind { intent, facts, faq, reply };
+enum class answer_kind { intent, facts, faq, market, reply };
 
 answer_kind kind_for_task(std::string task) {
   core::lower_ascii_in_place(task);
@@ -128,6 +128,7 @@ answer_kind kind_for_task(std::string task) {
   if (task.find("fact") != std::string::npos || task.find("scor") != std::string::npos)
     return answer_kind::facts;
   if (task.find("faq") != std::string::npos) return answer_kind::faq;
+  if (task.find("market") != std::string::npos) return answer_kind::market;
   return answer_kind::reply;
 }
 
@@ -150,6 +151,9 @@ completion complete(answer_kind kind, std::string_view system,
       break;
     case answer_kind::faq:
       out.text = sim::faq_answer(system, last);
+      break;
+    case answer_kind::market:
+      out.text = sim::market_answer(system, last);
       break;
     case answer_kind::reply:
       out.text = sim::friendly_reply(last);
