@@ -47,7 +47,7 @@ long query_long(const std::string& url, const std::string& sql) {
 std::shared_ptr<const config::market_config> market(const std::string& database_url,
                                                     const std::string& twilio_url) {
   const auto r = config::load_market_file(
-      std::string(OPENHOUSE_SOURCE_DIR) + "/config/markets/inland-empire.yaml",
+      std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml",
       config::fixed_env({{"OPENHOUSE_DATABASE_URL", database_url},
                          {"OPENHOUSE_REDIS_URL", test::redis_url()},
                          {"TWILIO_AUTH_TOKEN", "e2e-auth-token"},
