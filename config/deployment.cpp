@@ -50,12 +50,12 @@ std::vector<std::string> market_paths(const node_document& node, const std::stri
     if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) out.push_back(it->path());
   }
   if (ec) {
-    errors.push_back(file_error{node_file, config_error{"markets", node.markets_line,
-                                                        "cannot read directory " + dir + ": " +
-                                                            ec.message()}});
+    errors.push_back(
+        file_error{node_file, config_error{"markets", node.markets_line,
+                                           "cannot read directory " + dir + ": " + ec.message()}});
   } else if (out.empty()) {
-    errors.push_back(file_error{
-        node_file, config_error{"markets", node.markets_line, "no market files (*.yaml) in " + dir}});
+    errors.push_back(file_error{node_file, config_error{"markets", node.markets_line,
+                                                        "no market files (*.yaml) in " + dir}});
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -139,10 +139,11 @@ deployment_result load_deployment(const std::string& path, const env_lookup& env
       continue;
     }
     if (kind_of_file(*market_text) != file_kind::market) {
-      errors.push_back(file_error{
-          file, config_error{"", 1, "a market file holds market settings only (node settings "
-                                    "such as server, storage or llm belong in " +
-                                        path + ")"}});
+      errors.push_back(
+          file_error{file, config_error{"", 1,
+                                        "a market file holds market settings only (node settings "
+                                        "such as server, storage or llm belong in " +
+                                            path + ")"}});
       continue;
     }
     auto cfg = load_market_part_string(*market_text, &node->settings, env, options);

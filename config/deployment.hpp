@@ -40,7 +40,8 @@ struct deployment {
   [[nodiscard]] std::shared_ptr<const market_config> by_number(std::string_view number) const;
   /// The market whose CRM location is `location_id`; with one market and
   /// no location configured, that market. Null when none.
-  [[nodiscard]] std::shared_ptr<const market_config> by_location(std::string_view location_id) const;
+  [[nodiscard]] std::shared_ptr<const market_config> by_location(
+      std::string_view location_id) const;
   /// The market `id`; "" : the first. Null when none.
   [[nodiscard]] std::shared_ptr<const market_config> by_id(std::string_view id) const;
 };

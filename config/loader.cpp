@@ -1360,8 +1360,7 @@ void read_market_refs(mapping& root, node_document& out) {
     return;
   }
   if (!v->node.IsSequence() || v->node.size() == 0) {
-    r.fail(*v, "expected a directory or a non-empty list of market files, got " +
-                   kind_of(v->node));
+    r.fail(*v, "expected a directory or a non-empty list of market files, got " + kind_of(v->node));
     return;
   }
   for (std::size_t i = 0; i < v->node.size(); ++i) {
@@ -1449,6 +1448,5 @@ expected<std::string, config_errors> read_config_text(const std::string& path) {
   }
   return text.str();
 }
-
 
 }  // namespace openhouse::config

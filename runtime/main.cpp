@@ -335,8 +335,7 @@ int cmd_eval_semantic(const args& a) {
   // file requires for serving get a placeholder when unset.
   auto not_needed = front_secrets();
   not_needed.insert({"OPENHOUSE_DATABASE_URL", "OPENHOUSE_REDIS_URL"});
-  auto loaded =
-      load_market_of(p, "eval-semantic", env_with_placeholders(std::move(not_needed)));
+  auto loaded = load_market_of(p, "eval-semantic", env_with_placeholders(std::move(not_needed)));
   if (!loaded) {
     return 1;
   }

@@ -95,10 +95,10 @@ const market_node* market_of_number(const market_nodes& markets, const std::stri
 /// all answered: an operator's action on a contact or the cache reaches
 /// every market, since the request names none.
 template <class Result>
-void ask_every_market(const market_nodes& markets,
-                      const std::function<void(const market_node&,
-                                               std::function<void(Result)>)>& ask,
-                      std::function<void(std::vector<Result>)> done) {
+void ask_every_market(
+    const market_nodes& markets,
+    const std::function<void(const market_node&, std::function<void(Result)>)>& ask,
+    std::function<void(std::vector<Result>)> done) {
   struct pending {
     std::mutex m;
     std::vector<std::optional<Result>> results;  // Result need not be default-constructible
@@ -142,8 +142,8 @@ http::front_deps front_deps_of(caf::actor_system& sys, const market_nodes& marke
       // Not ours (a number moved to another deployment, a misrouted
       // webhook): acknowledged with an empty answer so Twilio does not
       // retry, and nothing is stored.
-      spdlog::warn("sms {} from {} to {}: no market of this node has that number; ignored",
-                   msg.sid, msg.from, msg.to);
+      spdlog::warn("sms {} from {} to {}: no market of this node has that number; ignored", msg.sid,
+                   msg.from, msg.to);
       turn_result ignored;
       ignored.sid = msg.sid;
       return done(ignored);
@@ -245,9 +245,13 @@ http::front_deps front_deps_of(caf::actor_system& sys, const market_nodes& marke
         [&sys, contact](const market_node& m, std::function<void(found_error)> answer) {
           bridge_request(
               sys, m.parts->store, std::chrono::seconds{5},
-              [answer](bool found) { answer({found, {}}); },
-              [answer](const caf::error& e) { answer({false, to_string(e)}); }, release_atom_v,
-              contact);
+              [answer](bool found) {
+                answer({found, {}});
+              },
+              [answer](const caf::error& e) {
+                answer({false, to_string(e)});
+              },
+              release_atom_v, contact);
         },
         [done](std::vector<found_error> all) {
           bool found = false;
@@ -267,9 +271,13 @@ http::front_deps front_deps_of(caf::actor_system& sys, const market_nodes& marke
         [&sys, contact](const market_node& m, std::function<void(transcript_error)> answer) {
           bridge_request(
               sys, m.parts->store, std::chrono::seconds{5},
-              [answer](agents::lead_transcript& t) { answer({std::move(t), {}}); },
-              [answer](const caf::error& e) { answer({{}, to_string(e)}); }, transcript_atom_v,
-              contact);
+              [answer](agents::lead_transcript& t) {
+                answer({std::move(t), {}});
+              },
+              [answer](const caf::error& e) {
+                answer({{}, to_string(e)});
+              },
+              transcript_atom_v, contact);
         },
         [done](std::vector<transcript_error> all) {
           // The first market that knows the lead (a lead of two markets is
@@ -288,9 +296,13 @@ http::front_deps front_deps_of(caf::actor_system& sys, const market_nodes& marke
         [&sys, sid, status](const market_node& m, std::function<void(found_error)> answer) {
           bridge_request(
               sys, m.workers.outbox, std::chrono::seconds{10},
-              [answer](bool found) { answer({found, {}}); },
-              [answer](const caf::error& e) { answer({false, to_string(e)}); }, delivery_atom_v,
-              sid, status);
+              [answer](bool found) {
+                answer({found, {}});
+              },
+              [answer](const caf::error& e) {
+                answer({false, to_string(e)});
+              },
+              delivery_atom_v, sid, status);
         },
         [done](std::vector<found_error> all) {
           bool found = false;

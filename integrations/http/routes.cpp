@@ -9,8 +9,8 @@
 #include "integrations/http/request_auth.hpp"
 #include "integrations/twilio/twiml.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>

@@ -112,8 +112,8 @@ TEST_CASE("a node file with a directory of two markets loads both with the node'
 
 TEST_CASE("a node file may list its market files instead", "[config][deployment]") {
   scratch_dir dir;
-  const auto node = dir.write(
-      "node.yaml", "markets: [m/one.yaml, m/two.yaml]\n" + node_yaml.substr(node_yaml.find('\n') + 1));
+  const auto node = dir.write("node.yaml", "markets: [m/one.yaml, m/two.yaml]\n" +
+                                               node_yaml.substr(node_yaml.find('\n') + 1));
   dir.write("m/two.yaml", market_yaml("two", "+16025550112", "America/Phoenix", "b", "Two."));
   dir.write("m/one.yaml", market_yaml("one", "+16025550113", "America/Phoenix", "a", "One."));
   const auto r = cfg::load_deployment(node, env());
@@ -129,9 +129,9 @@ TEST_CASE("a bad market file is reported with its file, key and line", "[config]
   dir.write("markets/good.yaml",
             market_yaml("good", "+16025550114", "America/Phoenix", "g", "Fine."));
   SECTION("an unknown key") {
-    const auto bad = dir.write("markets/bad.yaml", market_yaml("bad", "+16025550115",
-                                                               "America/Phoenix", "b", "x") +
-                                                       "colour: blue\n");
+    const auto bad = dir.write(
+        "markets/bad.yaml",
+        market_yaml("bad", "+16025550115", "America/Phoenix", "b", "x") + "colour: blue\n");
     const auto r = cfg::load_deployment(node, env());
     REQUIRE_FALSE(r.has_value());
     REQUIRE(r.error().size() == 1);
@@ -140,10 +140,9 @@ TEST_CASE("a bad market file is reported with its file, key and line", "[config]
     CHECK(r.error()[0].error.line == 22);
   }
   SECTION("a node section in a market file") {
-    const auto bad =
-        dir.write("markets/bad.yaml",
-                  market_yaml("bad", "+16025550115", "America/Phoenix", "b", "x") +
-                      "storage:\n  database_url: postgresql://elsewhere/db\n");
+    const auto bad = dir.write("markets/bad.yaml",
+                               market_yaml("bad", "+16025550115", "America/Phoenix", "b", "x") +
+                                   "storage:\n  database_url: postgresql://elsewhere/db\n");
     const auto r = cfg::load_deployment(node, env());
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error()[0].file == bad);
@@ -168,8 +167,8 @@ TEST_CASE("two markets with one phone number, id or CRM location are refused nam
           "[config][deployment]") {
   scratch_dir dir;
   const auto node = dir.write("node.yaml", node_yaml);
-  const auto first =
-      dir.write("markets/a.yaml", market_yaml("alpha", "+16025550116", "America/Phoenix", "l1", "A"));
+  const auto first = dir.write("markets/a.yaml",
+                               market_yaml("alpha", "+16025550116", "America/Phoenix", "l1", "A"));
   std::string second;
   std::string key;
   SECTION("the number") {
@@ -196,12 +195,13 @@ TEST_CASE("two markets with one phone number, id or CRM location are refused nam
   CHECK_THAT(r.error()[0].error.message, Catch::Contains(first));
 }
 
-TEST_CASE("check-config validates a node with its markets, or one market file alone, without secrets",
-          "[config][deployment]") {
+TEST_CASE(
+    "check-config validates a node with its markets, or one market file alone, without secrets",
+    "[config][deployment]") {
   scratch_dir dir;
   const auto node = dir.write("node.yaml", node_yaml);
-  const auto market = dir.write(
-      "markets/a.yaml", market_yaml("alpha", "+16025550118", "America/Phoenix", "l1", "A"));
+  const auto market = dir.write("markets/a.yaml",
+                                market_yaml("alpha", "+16025550118", "America/Phoenix", "l1", "A"));
   std::ostringstream out, err;
   SECTION("an unset secret is reported as unset, and the files are valid") {
     CHECK(cfg::check_config_command(node, out, err, cfg::fixed_env({})) == 0);
@@ -226,10 +226,11 @@ TEST_CASE("check-config validates a node with its markets, or one market file al
 }
 
 TEST_CASE("the shipped node serves Inland Empire and Phoenix", "[config][deployment]") {
-  const auto r = cfg::load_deployment(std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml",
-                                      cfg::fixed_env({{"OPENHOUSE_DATABASE_URL", "postgresql://x/y"},
-                                                      {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:1"},
-                                                      {"TWILIO_AUTH_TOKEN", "t"}}));
+  const auto r =
+      cfg::load_deployment(std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml",
+                           cfg::fixed_env({{"OPENHOUSE_DATABASE_URL", "postgresql://x/y"},
+                                           {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:1"},
+                                           {"TWILIO_AUTH_TOKEN", "t"}}));
   INFO(describe(r));
   REQUIRE(r.has_value());
   REQUIRE(r->markets.size() == 2);

@@ -17,8 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string shipped_market =
-    std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml";
+const std::string shipped_market = std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml";
 
 std::string shipped_text() {
   std::ifstream in(shipped_market);

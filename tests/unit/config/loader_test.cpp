@@ -17,8 +17,7 @@ namespace cfg = openhouse::config;
 
 namespace {
 
-const std::string shipped_market =
-    std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml";
+const std::string shipped_market = std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml";
 
 /// The variables the shipped YAML requires, as a test machine would set them.
 cfg::env_lookup shipped_env() {
