@@ -172,7 +172,11 @@ http::front_deps front_deps_of(caf::actor_system& sys, const market_nodes& marke
     if (!info.crm_location_id.empty()) number_of_location[info.crm_location_id] = info.phone_number;
   }
   if (markets.size() > 1 || !number_of_location.empty()) {
-    front.market_number_of_location = [number_of_location](std::string_view location) {
+    const std::string only =
+        markets.size() == 1 ? markets.front().parts->config->market.phone_number : std::string{};
+    front.market_number_of_location = [number_of_location, only](std::string_view location) {
+      // A lone market also takes events that name no location.
+      if (location.empty()) return only;
       auto i = number_of_location.find(std::string{location});
       return i == number_of_location.end() ? std::string{} : i->second;
     };

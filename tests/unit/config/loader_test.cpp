@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agents/facts.hpp"
+#include "config/deployment.hpp"
 #include "config/loader.hpp"
 #include "tests/support/crm_keys.hpp"
 
