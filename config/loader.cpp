@@ -1330,7 +1330,8 @@ void read_node_sections(mapping& root, market_config& cfg, part p) {
 /// market file is checked alone).
 void read_market_sections(mapping& root, market_config& cfg, part p,
                           std::optional<reply_mode> mode) {
-  read_market(root, cfg.market);
+  // An old-style file reads `market` first (its errors come first).
+  if (p != part::both) read_market(root, cfg.market);
   read_bots(root, cfg.bots);
   read_scoring(root, cfg.scoring);
   read_handoff(root, cfg.handoff);
@@ -1395,6 +1396,7 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   market_config cfg;
   // Line 1 is blamed for missing top-level sections: there is no better place.
   mapping root(r, *document, "", 1);
+  read_market(root, cfg.market);
   read_node_sections(root, cfg, part::both);
   read_market_sections(root, cfg, part::both, cfg.twilio.mode);
   root.finish();

@@ -49,6 +49,12 @@ llm:
   routing: {intent: small, facts: small, reply: small}
   prices:
     small: {input: 1, output: 5}
+  budgets:
+    contact_daily_tokens: 1000
+    contact_daily_usd: 1
+    market_daily_tokens: 100000
+    market_daily_usd: 50
+    downgrade_model: small
 cache:
   redis_prefix: shared-prefix
 )";
@@ -65,7 +71,9 @@ std::string market_yaml(const std::string& id, const std::string& number, const 
          persona +
          "\"\n    questions: [\"Buying or selling?\"]\n"
          "cache:\n  ttl_s: {faq: 600}\n  semantic:\n    thresholds: {faq: 0.8}\n"
-         "quiet_hours: {start: \"20:30\", end: \"09:00\"}\n";
+         "quiet_hours: {start: \"20:30\", end: \"09:00\"}\n"
+         "scoring:\n  frs_weights: {pre_approval: 0.5, budget: 0.5}\n"
+         "  pcs_weights: {motivation: 0.6, engagement: 0.4}\n";
 }
 
 cfg::env_lookup env() { return cfg::fixed_env({{"TWILIO_AUTH_TOKEN", "tok"}}); }
@@ -137,7 +145,7 @@ TEST_CASE("a bad market file is reported with its file, key and line", "[config]
     REQUIRE(r.error().size() == 1);
     CHECK(r.error()[0].file == bad);
     CHECK(r.error()[0].error.key == "colour");
-    CHECK(r.error()[0].error.line == 22);
+    CHECK(r.error()[0].error.line == 25);
   }
   SECTION("a node section in a market file") {
     const auto bad = dir.write("markets/bad.yaml",
