@@ -16,7 +16,7 @@ the mean and spread (population standard deviation) of hit and false-hit
 rates over the folds, and the thresholds the same rule picks on all the
 pairs (what to put in cache.semantic.thresholds).
 
-    python3 bench/cross_validate.py --config config/markets/inland-empire.yaml \\
+    python3 bench/cross_validate.py --config config/node.yaml \\
         tests/data/semantic/tune.jsonl [more.jsonl ...] [--k 5] [--seed 20261207]
 """
 

@@ -80,6 +80,7 @@ expansion expand_env(std::string_view text, const env_lookup& env) {
       out.value += *value;
     } else {
       out.errors.push_back("environment variable " + std::string(name) + " is not set");
+      out.unset.emplace_back(name);
     }
   }
   return out;

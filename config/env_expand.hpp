@@ -22,6 +22,9 @@ env_lookup fixed_env(std::vector<std::pair<std::string, std::string>> vars);
 struct expansion {
   std::string value;
   std::vector<std::string> errors;  ///< one message per bad reference
+  /// Variables referenced without a default and unset (each also has its
+  /// message in `errors`): check-config reports them as unset, not invalid.
+  std::vector<std::string> unset;
   bool ok() const { return errors.empty(); }
 };
 

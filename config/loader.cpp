@@ -50,6 +50,11 @@ constexpr double weight_sum_tolerance = 0.001;
 /// if given must not be empty), required (present and not empty).
 enum class need { optional, non_empty, required };
 
+/// Which sections a document is read for: an old-style file holds both the
+/// node's and the market's, a node file only the node's, a market file only
+/// the market's (keys of the other part are then unknown keys).
+enum class part { both, node, market };
+
 /// yaml-cpp marks are 0-based and -1 for nodes built without a parser.
 int line_of(const YAML::Node& node) {
   const int line = node.Mark().line;
@@ -96,7 +101,8 @@ struct value_ref {
 /// Collects problems while the document is walked; nothing here throws.
 class reader {
  public:
-  explicit reader(const env_lookup& env) : env_(env) {}
+  explicit reader(const env_lookup& env, const load_options& options = {})
+      : env_(env), options_(options) {}
 
   void fail(std::string key, int line, std::string message) {
     errors_.push_back(config_error{std::move(key), line, std::move(message)});
@@ -122,6 +128,12 @@ class reader {
     }
     expansion e = expand_env(v.node.Scalar(), env_);
     if (!e.ok()) {
+      if (options_.unset != nullptr && e.unset.size() == e.errors.size()) {
+        // check-config without the secrets: the value is unknown, not wrong.
+        for (const auto& name : e.unset)
+          options_.unset->push_back(config_error{v.path, v.line, name + " is unset"});
+        return std::nullopt;
+      }
       for (auto& message : e.errors) fail(v, std::move(message));
       return std::nullopt;
     }
@@ -197,6 +209,7 @@ class reader {
 
  private:
   const env_lookup& env_;
+  const load_options& options_;
   std::vector<config_error> errors_;
 };
 
@@ -535,6 +548,7 @@ void read_market(mapping& root, market_info& out) {
                ? std::string()
                : "must be an E.164 number like +19095550100 (got \"" + s + "\")";
   });
+  m.read_string("crm_location_id", out.crm_location_id, need::non_empty);
   read_cities(m, out.cities);
   m.read_string("help_text", out.help_text, need::required);
   m.read_string("fallback_reply", out.fallback_reply, need::required);
@@ -1073,13 +1087,19 @@ void read_word_map(mapping& parent, std::string_view name,
   m.finish();
 }
 
-void read_semantic(mapping& cache, semantic_settings& out) {
+void read_semantic(mapping& cache, semantic_settings& out, part p) {
   mapping m = mapping::child(cache, "semantic", need::optional);
-  if (auto v = m.get("enabled", need::optional)) {
-    if (auto b = m.owner().boolean(*v)) out.enabled = *b;
+  if (p != part::market) {
+    if (auto v = m.get("enabled", need::optional)) {
+      if (auto b = m.owner().boolean(*v)) out.enabled = *b;
+    }
+    m.read_choice("embedder", out.embedder, {"local", "openai"});
+    m.read_string("embedding_model", out.embedding_model, need::optional);
   }
-  m.read_choice("embedder", out.embedder, {"local", "openai"});
-  m.read_string("embedding_model", out.embedding_model, need::optional);
+  if (p == part::node) {
+    m.finish();
+    return;
+  }
   mapping thresholds = mapping::child(m, "thresholds", need::optional);
   for (auto& [task, v] : thresholds.all()) {
     if (!is_identifier(task)) m.owner().fail(v, "invalid task name \"" + task + "\"");
@@ -1094,9 +1114,19 @@ void read_semantic(mapping& cache, semantic_settings& out) {
   m.finish();
 }
 
-void read_cache(mapping& root, cache_settings& out) {
+void read_cache_policy(mapping& m, cache_settings& out);
+void read_cache_infrastructure(mapping& m, cache_settings& out);
+
+void read_cache(mapping& root, cache_settings& out, part p) {
   mapping m = mapping::child(root, "cache", need::optional);
-  m.read_int("l1_max_bytes", out.l1_max_bytes, 1024, std::numeric_limits<long long>::max());
+  if (p != part::market) read_cache_infrastructure(m, out);
+  if (p != part::node) read_cache_policy(m, out);
+  read_semantic(m, out.semantic, p);
+  m.finish();
+}
+
+/// The market's own cache keys: TTLs (thresholds and lexicon are under semantic).
+void read_cache_policy(mapping& m, cache_settings& out) {
   mapping ttl = mapping::child(m, "ttl_s", need::optional);
   for (auto& [task, v] : ttl.all()) {
     if (!is_identifier(task)) m.owner().fail(v, "invalid task name \"" + task + "\"");
@@ -1115,6 +1145,11 @@ void read_cache(mapping& root, cache_settings& out) {
     }
   }
   shared_ttl.finish();
+}
+
+/// The node's cache keys: memory and Redis.
+void read_cache_infrastructure(mapping& m, cache_settings& out) {
+  m.read_int("l1_max_bytes", out.l1_max_bytes, 1024, std::numeric_limits<long long>::max());
   long long redis_timeout = 0;
   if (m.read_int("redis_timeout_ms", redis_timeout, 1, 60'000))
     out.redis_timeout = std::chrono::milliseconds(redis_timeout);
@@ -1125,8 +1160,6 @@ void read_cache(mapping& root, cache_settings& out) {
   if (auto v = m.get("subscribe", need::optional)) {
     if (auto b = m.owner().boolean(*v)) out.subscribe = *b;
   }
-  read_semantic(m, out.semantic);
-  m.finish();
 }
 
 void read_quiet_hours(mapping& root, quiet_hours& out) {
@@ -1261,7 +1294,7 @@ std::string check_follow_up_text(const std::string& text) {
   return {};
 }
 
-void read_follow_up(mapping& root, reply_mode mode, follow_up_settings& out) {
+void read_follow_up(mapping& root, std::optional<reply_mode> mode, follow_up_settings& out) {
   using namespace std::chrono_literals;
   mapping m = mapping::child(root, "follow_up", need::optional);
   if (auto v = m.get("enabled", need::optional)) {
@@ -1269,7 +1302,7 @@ void read_follow_up(mapping& root, reply_mode mode, follow_up_settings& out) {
       out.enabled = *b;
       // A follow-up starts a conversation turn of its own: there is no
       // webhook to answer with TwiML, only a REST send can carry it.
-      if (out.enabled && mode != reply_mode::rest) {
+      if (out.enabled && mode && *mode != reply_mode::rest) {
         m.owner().fail(*v, "needs twilio.mode rest (a follow-up cannot be a TwiML answer)");
       }
     }
@@ -1284,7 +1317,10 @@ void read_follow_up(mapping& root, reply_mode mode, follow_up_settings& out) {
 
 }  // namespace
 
-load_result load_market_string(std::string_view yaml_text, const env_lookup& env) {
+namespace {
+
+/// Parses YAML text into a top-level mapping, or the one error that stops it.
+expected<YAML::Node, config_errors> parse_document(std::string_view yaml_text) {
   YAML::Node document;
   try {
     document = YAML::Load(std::string(yaml_text));
@@ -1295,8 +1331,6 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
     return unexpected{config_errors{
         config_error{"", e.mark.line < 0 ? 0 : e.mark.line + 1, "YAML error: " + e.msg}}};
   }
-
-  reader r(env);
   if (!document.IsDefined() || document.IsNull()) {
     return unexpected{config_errors{config_error{"", 1, "the document is empty"}}};
   }
@@ -1304,11 +1338,11 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
     return unexpected{config_errors{config_error{
         "", line_of(document), "expected a mapping at the top level, got " + kind_of(document)}}};
   }
+  return document;
+}
 
-  market_config cfg;
-  // Line 1 is blamed for missing top-level sections: there is no better place.
-  mapping root(r, document, "", 1);
-  read_market(root, cfg.market);
+/// The node's sections (server, providers, storage, cache infrastructure).
+void read_node_sections(mapping& root, market_config& cfg, part p) {
   read_server(root, cfg.server);
   read_twilio(root, cfg.twilio);
   read_crm(root, cfg.crm);
@@ -1316,16 +1350,82 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   read_storage(root, cfg.storage);
   read_runtime(root, cfg.runtime);
   read_llm(root, cfg.llm);
+  if (p == part::node) read_cache(root, cfg.cache, part::node);
+}
+
+/// The market's sections; `mode` is the node's reply mode (unknown when a
+/// market file is checked alone).
+void read_market_sections(mapping& root, market_config& cfg, part p,
+                          std::optional<reply_mode> mode) {
+  // An old-style file reads `market` first (its errors come first).
+  if (p != part::both) read_market(root, cfg.market);
   read_bots(root, cfg.bots);
   read_scoring(root, cfg.scoring);
   read_handoff(root, cfg.handoff);
   read_escalation(root, cfg.escalation);
   read_compliance(root, cfg.compliance);
   read_faq(root, cfg.faq);
-  read_cache(root, cfg.cache);
+  read_cache(root, cfg.cache, p);
   read_reply(root, cfg.reply);
   read_quiet_hours(root, cfg.quiet);
-  read_follow_up(root, cfg.twilio.mode, cfg.follow_up);
+  read_follow_up(root, mode, cfg.follow_up);
+}
+
+/// `markets:` of a node file: a directory (string) or a list of files.
+void read_market_refs(mapping& root, node_document& out) {
+  auto v = root.get("markets", need::required);
+  if (!v) return;
+  out.markets_line = v->line;
+  reader& r = root.owner();
+  if (v->node.IsScalar()) {
+    if (auto dir = r.string(*v)) {
+      if (dir->empty()) {
+        r.fail(*v, "must not be empty");
+      } else {
+        out.markets_dir = *dir;
+      }
+    }
+    return;
+  }
+  if (!v->node.IsSequence() || v->node.size() == 0) {
+    r.fail(*v, "expected a directory or a non-empty list of market files, got " + kind_of(v->node));
+    return;
+  }
+  for (std::size_t i = 0; i < v->node.size(); ++i) {
+    value_ref item{v->node[i], index_path(v->path, i), line_of(v->node[i])};
+    auto file = r.string(item);
+    if (!file) continue;
+    if (file->empty()) {
+      r.fail(item, "must not be empty");
+      continue;
+    }
+    out.market_files.push_back(*file);
+  }
+}
+
+}  // namespace
+
+file_kind kind_of_file(std::string_view yaml_text) {
+  auto document = parse_document(yaml_text);
+  if (!document) return file_kind::combined;  // the combined loader reports it
+  if ((*document)["markets"].IsDefined()) return file_kind::node;
+  for (const char* key : {"server", "twilio", "crm", "outbox", "storage", "runtime", "llm"}) {
+    if ((*document)[key].IsDefined()) return file_kind::combined;
+  }
+  return file_kind::market;
+}
+
+load_result load_market_string(std::string_view yaml_text, const env_lookup& env,
+                               const load_options& options) {
+  auto document = parse_document(yaml_text);
+  if (!document) return unexpected{std::move(document.error())};
+  reader r(env, options);
+  market_config cfg;
+  // Line 1 is blamed for missing top-level sections: there is no better place.
+  mapping root(r, *document, "", 1);
+  read_market(root, cfg.market);
+  read_node_sections(root, cfg, part::both);
+  read_market_sections(root, cfg, part::both, cfg.twilio.mode);
   root.finish();
 
   auto errors = r.take_errors();
@@ -1333,7 +1433,38 @@ load_result load_market_string(std::string_view yaml_text, const env_lookup& env
   return cfg;
 }
 
-load_result load_market_file(const std::string& path, const env_lookup& env) {
+expected<node_document, config_errors> load_node_string(std::string_view yaml_text,
+                                                        const env_lookup& env,
+                                                        const load_options& options) {
+  auto document = parse_document(yaml_text);
+  if (!document) return unexpected{std::move(document.error())};
+  reader r(env, options);
+  node_document out;
+  mapping root(r, *document, "", 1);
+  read_node_sections(root, out.settings, part::node);
+  read_market_refs(root, out);
+  root.finish();
+  auto errors = r.take_errors();
+  if (!errors.empty()) return unexpected{std::move(errors)};
+  return out;
+}
+
+load_result load_market_part_string(std::string_view yaml_text, const market_config* node,
+                                    const env_lookup& env, const load_options& options) {
+  auto document = parse_document(yaml_text);
+  if (!document) return unexpected{std::move(document.error())};
+  reader r(env, options);
+  market_config cfg = node != nullptr ? *node : market_config{};
+  mapping root(r, *document, "", 1);
+  read_market_sections(root, cfg, part::market,
+                       node != nullptr ? std::optional{node->twilio.mode} : std::nullopt);
+  root.finish();
+  auto errors = r.take_errors();
+  if (!errors.empty()) return unexpected{std::move(errors)};
+  return cfg;
+}
+
+expected<std::string, config_errors> read_config_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return unexpected{config_errors{
@@ -1344,25 +1475,7 @@ load_result load_market_file(const std::string& path, const env_lookup& env) {
   if (in.bad()) {
     return unexpected{config_errors{config_error{"", 0, "cannot read file"}}};
   }
-  auto cfg = load_market_string(text.str(), env);
-  // The data file is named relative to the market file, wherever it runs from.
-  if (cfg && !cfg->market.data.file.empty() &&
-      std::filesystem::path(cfg->market.data.file).is_relative()) {
-    cfg->market.data.file =
-        (std::filesystem::path(path).parent_path() / cfg->market.data.file).lexically_normal();
-  }
-  return cfg;
-}
-
-int check_config_command(const std::string& path, std::ostream& out, std::ostream& err,
-                         const env_lookup& env) {
-  const load_result result = load_market_file(path, env);
-  if (result) {
-    out << "ok\n";
-    return 0;
-  }
-  for (const auto& e : result.error()) err << to_string(e, path) << '\n';
-  return 1;
+  return text.str();
 }
 
 }  // namespace openhouse::config

@@ -33,6 +33,9 @@ struct market_info {
   std::string business_name;  ///< signs the messages
   std::string timezone;       ///< IANA zone, e.g. "America/Los_Angeles"
   std::string phone_number;   ///< the brokerage's E.164 number leads text
+  /// The CRM's id of this market's location (`locationId` of its webhooks);
+  /// "" : CRM webhooks reach this market only when it is the node's only one.
+  std::string crm_location_id;
   std::vector<city> cities;
   std::string help_text;       ///< answer to HELP/INFO
   std::string fallback_reply;  ///< sent when the provider is unavailable

@@ -195,12 +195,13 @@ struct crm_event {
   std::vector<std::string> remove_tags;
   std::map<std::string, std::string> fields;  ///< custom fields as sent ("" clears)
   std::int64_t received_at_ms = 0;
+  std::string location_id;  ///< the CRM location it came from: picks the market
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, crm_event& x) {
   return f(caf::meta::type_name("crm_event"), x.webhook_id, x.kind, x.contact, x.full_tags, x.tags,
-           x.add_tags, x.remove_tags, x.fields, x.received_at_ms);
+           x.add_tags, x.remove_tags, x.fields, x.received_at_ms, x.location_id);
 }
 
 /// What a CRM change did.

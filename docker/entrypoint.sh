@@ -2,10 +2,10 @@
 # Container entry point. `serve` (the default command) applies the PostgreSQL
 # migrations first, then runs the node on $OPENHOUSE_CONFIG; any other openhouse
 # command runs as given, e.g.
-#   docker run IMAGE check-config /app/config/markets/inland-empire.yaml
+#   docker run IMAGE check-config /app/config/node.yaml
 #   docker run IMAGE sim-llm --address 0.0.0.0 --port 9000
 set -eu
-config="${OPENHOUSE_CONFIG:-/app/config/markets/inland-empire.yaml}"
+config="${OPENHOUSE_CONFIG:-/app/config/node.yaml}"
 
 if [ "$#" -eq 0 ]; then
   set -- serve

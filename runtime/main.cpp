@@ -6,6 +6,7 @@
 #include "cache/semantic_eval.hpp"
 #include "cache/semantic_setup.hpp"
 #include "cache/semantic_tier.hpp"
+#include "config/deployment.hpp"
 #include "config/loader.hpp"
 #include "core/phone_number.hpp"
 #include "core/shutdown_signal.hpp"
@@ -40,8 +41,9 @@ using args = std::vector<std::string_view>;
 constexpr std::string_view usage = R"(usage: openhouse <command> [options]
 
 commands:
-  serve --config FILE [--port N]     run the node: HTTP front, actors, tiers
-  check-config FILE                  validate a market YAML (errors name key and line)
+  serve --config FILE [--port N]     run the node: HTTP front, actors, tiers, its markets
+  check-config FILE                  validate a node file with its markets, or one market
+                                     file (errors name file, key and line)
   migrate --config FILE              apply PostgreSQL migrations
   costs --config FILE [--since DAY]  LLM cost per day and per lead, from the ledger (JSON)
   conversation --config FILE PHONE   a lead's transcript, each reply with its provenance
@@ -49,6 +51,10 @@ commands:
   replay --config FILE TRACE.jsonl --report R.json
                                      replay a trace on a virtual clock (JSON report)
   eval-semantic --config FILE PAIRS  score the semantic tier on labelled pairs (JSON)
+
+FILE of --config is a node file (its `markets:` name the market files) or an
+old-style file holding one market with the node's settings. Commands that work
+on one market take --market ID (default: the node file's first market).
 
 Run 'openhouse <command> --help' for a command's options.
 )";
@@ -116,21 +122,39 @@ double rate(const parsed_args& p, const std::string& name) {
   return r;
 }
 
-/// Loads and validates the market file named by --config; prints every error.
-std::shared_ptr<const config::market_config> load_config(const parsed_args& p,
-                                                         std::string_view command) {
+/// Loads the node file named by --config with its markets; prints every error.
+std::optional<config::deployment> load_deployment_of(const parsed_args& p, std::string_view command,
+                                                     const config::env_lookup& env) {
   auto i = p.options.find("config");
   if (i == p.options.end()) {
     throw usage_error(std::string{command} + ": --config FILE is required");
   }
-  auto result = config::load_market_file(i->second, config::process_env());
+  auto result = config::load_deployment(i->second, env);
   if (!result.has_value()) {
-    for (const auto& e : result.error()) {
-      std::cerr << config::to_string(e, i->second) << '\n';
-    }
-    return nullptr;
+    for (const auto& e : result.error()) std::cerr << config::to_string(e) << '\n';
+    return std::nullopt;
   }
-  return std::make_shared<const config::market_config>(std::move(*result));
+  return std::move(*result);
+}
+
+/// The market a one-market command works on: --market ID, else the first.
+std::shared_ptr<const config::market_config> load_market_of(const parsed_args& p,
+                                                            std::string_view command,
+                                                            const config::env_lookup& env) {
+  auto d = load_deployment_of(p, command, env);
+  if (!d) return nullptr;
+  const auto id = p.options.count("market") != 0 ? p.options.at("market") : std::string{};
+  auto market = d->by_id(id);
+  if (!market) {
+    std::cerr << command << ": no market '" << id << "' in " << d->node_file << '\n';
+  }
+  return market;
+}
+
+/// Loads and validates the config named by --config; prints every error.
+std::shared_ptr<const config::market_config> load_config(const parsed_args& p,
+                                                         std::string_view command) {
+  return load_market_of(p, command, config::process_env());
 }
 
 int cmd_serve(const args& a) {
@@ -144,23 +168,28 @@ int cmd_serve(const args& a) {
     return 0;
   }
   auto p = parse(a, {"config", "port"});
-  auto cfg = load_config(p, "serve");
-  if (!cfg) {
+  auto d = load_deployment_of(p, "serve", config::process_env());
+  if (!d) {
     return 1;
   }
   if (auto port = p.options.find("port"); port != p.options.end()) {
-    auto copy = *cfg;
-    copy.server.port = number<std::uint16_t>("port", port->second);
-    cfg = std::make_shared<const config::market_config>(std::move(copy));
+    const auto n = number<std::uint16_t>("port", port->second);
+    for (auto& m : d->markets) {
+      auto copy = *m;
+      copy.server.port = n;
+      m = std::make_shared<const config::market_config>(std::move(copy));
+    }
   }
-  return runtime::run_serve(std::move(cfg), std::cout);
+  return runtime::run_serve(std::move(*d), std::cout);
 }
 
 int cmd_check_config(const args& a) {
   if (wants_help(a)) {
     std::cout
         << "usage: openhouse check-config FILE\n"
-           "  Validates a market YAML; prints 'ok' or one 'FILE:LINE: KEY: problem' per error.\n";
+           "  Validates a node file with every market file it names, an old-style file, or\n"
+           "  one market file alone; prints 'ok' or one 'FILE:LINE: KEY: problem' per error.\n"
+           "  Secrets need not be set: an unset ${VAR} is listed as unset on stdout.\n";
     return 0;
   }
   auto p = parse(a, {});
@@ -190,7 +219,7 @@ int cmd_costs(const args& a) {
                  "  caching, tokens), the N most expensive leads, total and cost per lead.\n";
     return 0;
   }
-  auto p = parse(a, {"config", "since", "top"});
+  auto p = parse(a, {"config", "since", "top", "market"});
   auto cfg = load_config(p, "costs");
   if (!cfg) {
     return 1;
@@ -298,23 +327,16 @@ int cmd_eval_semantic(const args& a) {
       rest.push_back(arg);
     }
   }
-  auto p = parse(rest, {"config", "candidates"});
+  auto p = parse(rest, {"config", "candidates", "market"});
   if (p.positional.size() != 1) {
     throw usage_error("eval-semantic: exactly one PAIRS.jsonl file is required");
-  }
-  const auto config_path = p.options.find("config");
-  if (config_path == p.options.end()) {
-    throw usage_error("eval-semantic: --config FILE is required");
   }
   // Scoring touches neither PostgreSQL, Redis nor Twilio: secrets the market
   // file requires for serving get a placeholder when unset.
   auto not_needed = front_secrets();
   not_needed.insert({"OPENHOUSE_DATABASE_URL", "OPENHOUSE_REDIS_URL"});
-  auto loaded =
-      config::load_market_file(config_path->second, env_with_placeholders(std::move(not_needed)));
-  if (!loaded.has_value()) {
-    for (const auto& e : loaded.error())
-      std::cerr << config::to_string(e, config_path->second) << '\n';
+  auto loaded = load_market_of(p, "eval-semantic", env_with_placeholders(std::move(not_needed)));
+  if (!loaded) {
     return 1;
   }
   const auto& cfg = *loaded;
@@ -410,21 +432,15 @@ int cmd_replay(const args& a) {
       rest.push_back(a[i]);
     }
   }
-  auto p = parse(rest, {"config", "report", "audit", "labels"});
+  auto p = parse(rest, {"config", "report", "audit", "labels", "market"});
   if (p.positional.size() != 1) {
     throw usage_error("replay: exactly one TRACE.jsonl is required");
   }
   if (p.options.count("report") == 0) {
     throw usage_error("replay: --report FILE is required");
   }
-  const auto config_path = p.options.find("config");
-  if (config_path == p.options.end()) {
-    throw usage_error("replay: --config FILE is required");
-  }
-  auto loaded = config::load_market_file(config_path->second, front_secrets_optional());
-  if (!loaded.has_value()) {
-    for (const auto& e : loaded.error())
-      std::cerr << config::to_string(e, config_path->second) << '\n';
+  auto loaded = load_market_of(p, "replay", front_secrets_optional());
+  if (!loaded) {
     return 1;
   }
   // stdout carries only the report; the node's logs go to stderr, and its
@@ -440,8 +456,7 @@ int cmd_replay(const args& a) {
     options.labels_path = i->second;
   }
   try {
-    return runtime::run_replay(std::make_shared<const config::market_config>(std::move(*loaded)),
-                               options, std::cout);
+    return runtime::run_replay(std::move(loaded), options, std::cout);
   } catch (const runtime::replay_error& e) {
     std::cerr << "openhouse replay: " << e.what() << '\n';
     return 1;
@@ -462,7 +477,7 @@ int cmd_conversation(const args& a) {
                  "  with that number.\n";
     return 0;
   }
-  auto p = parse(a, {"config"});
+  auto p = parse(a, {"config", "market"});
   if (p.positional.size() != 1) {
     throw usage_error("conversation: exactly one PHONE is required");
   }
@@ -471,14 +486,8 @@ int cmd_conversation(const args& a) {
     throw usage_error("conversation: PHONE must be an E.164 number like +19095551234, not '" +
                       phone + "'");
   }
-  const auto config_path = p.options.find("config");
-  if (config_path == p.options.end()) {
-    throw usage_error("conversation: --config FILE is required");
-  }
-  auto loaded = config::load_market_file(config_path->second, front_secrets_optional());
-  if (!loaded.has_value()) {
-    for (const auto& e : loaded.error())
-      std::cerr << config::to_string(e, config_path->second) << '\n';
+  auto loaded = load_market_of(p, "conversation", front_secrets_optional());
+  if (!loaded) {
     return 1;
   }
   agents::lead_transcript transcript;

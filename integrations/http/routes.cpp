@@ -9,6 +9,7 @@
 #include "integrations/http/request_auth.hpp"
 #include "integrations/twilio/twiml.hpp"
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -204,6 +205,17 @@ void crm_webhook(const front_state& s, request&& req, const route_params&, respo
     guard->remember(id, ts);
     reply.send(bhttp::status::ok, body.dump());
   };
+  // Each market is a CRM location: an event of a location this node does
+  // not serve is acknowledged (a retry would not change that) and dropped.
+  std::string market_number = s.deps.config->market.phone_number;
+  if (s.deps.market_number_of_location) {
+    market_number = s.deps.market_number_of_location(meta.location_id);
+    if (market_number.empty()) {
+      spdlog::warn("crm webhook {}: location '{}' is no market of this node; ignored",
+                   meta.webhook_id, meta.location_id);
+      return answer(true, {{"status", "ignored"}, {"reason", "unknown location"}});
+    }
+  }
   if (auto* m = std::get_if<crm::inbound_message>(&*parsed)) {
     if (!m->for_bots()) {
       return answer(true, {{"status", "ignored"}, {"reason", "not an inbound SMS"}});
@@ -211,7 +223,7 @@ void crm_webhook(const front_state& s, request&& req, const route_params&, respo
     runtime::inbound_sms msg;
     msg.sid = m->message_id;  // plays Twilio's MessageSid: the same idempotency
     msg.from = m->phone;
-    msg.to = s.deps.config->market.phone_number;
+    msg.to = market_number;
     msg.body = m->body;
     msg.received_at_ms = s.deps.time->now_ms();
     s.deps.submit_sms(std::move(msg), [answer](submit_outcome outcome) {
@@ -238,6 +250,7 @@ void crm_webhook(const front_state& s, request&& req, const route_params&, respo
   }
   ev.fields = c.fields;
   ev.received_at_ms = s.deps.time->now_ms();
+  ev.location_id = c.meta.location_id;
   s.deps.submit_crm(std::move(ev), [answer](crm_outcome outcome) {
     if (!outcome) {
       return answer(false, {{"error", outcome.error()}});

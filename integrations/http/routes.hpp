@@ -63,6 +63,10 @@ struct front_deps {
   /// Hands a CRM change (POST /webhooks/crm) to its contact's conversation;
   /// `done` is called once, from any thread. Unset: the route answers 404.
   std::function<void(runtime::crm_event, std::function<void(crm_outcome)> done)> submit_crm;
+  /// The number of this node's market a CRM location belongs to ("" : none,
+  /// the webhook is acknowledged and ignored). Unset: every CRM webhook is
+  /// `config`'s market's.
+  std::function<std::string(std::string_view location_id)> market_number_of_location;
   /// Probes Redis and PostgreSQL; `done` is called once, from any thread.
   std::function<void(std::function<void(readiness)> done)> check_ready;
   /// Set once the node drains (SIGTERM): /readyz answers 503 "draining" at

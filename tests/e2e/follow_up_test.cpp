@@ -133,8 +133,13 @@ TEST_CASE("serve holds follow-ups during the market's quiet hours", "[e2e][follo
   // as the shipped file says), two hours wide.
   const auto zone = runtime::time_zone::load("America/Los_Angeles");
   const int now = zone.minute_of_day(std::chrono::system_clock::now());
-  node n{db.url(), sim.url(), test::redis_url(),
-         follow_up_env(twilio.url(), hh_mm(now - 60), hh_mm(now + 60))};
+  auto env = follow_up_env(twilio.url(), hh_mm(now - 60), hh_mm(now + 60));
+  // The node's other market (Phoenix) is quiet too, so that no tick runs.
+  const int az_now =
+      runtime::time_zone::load("America/Phoenix").minute_of_day(std::chrono::system_clock::now());
+  env["OPENHOUSE_PHX_QUIET_START"] = hh_mm(az_now - 60);
+  env["OPENHOUSE_PHX_QUIET_END"] = hh_mm(az_now + 60);
+  node n{db.url(), sim.url(), test::redis_url(), env};
   http_client c;
   const std::string lead = "+19095558503";
   // A reply to the lead's own text is not held.

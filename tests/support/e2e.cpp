@@ -9,9 +9,7 @@
 
 namespace openhouse::test::e2e {
 
-std::string config_path() {
-  return std::string{OPENHOUSE_SOURCE_DIR} + "/config/markets/inland-empire.yaml";
-}
+std::string config_path() { return std::string{OPENHOUSE_SOURCE_DIR} + "/config/node.yaml"; }
 
 std::string sid(int n) {
   char buf[40];

@@ -101,7 +101,7 @@ std::string unique_contact() {
 std::shared_ptr<config::market_config> market(
     const std::string& llm_url, const std::string& redis_url, const std::string& prefix,
     const std::string& database_url = "postgresql://unused@127.0.0.1:1/unused") {
-  const auto path = std::string{OPENHOUSE_SOURCE_DIR} + "/config/markets/inland-empire.yaml";
+  const auto path = std::string{OPENHOUSE_SOURCE_DIR} + "/config/node.yaml";
   auto loaded =
       config::load_market_file(path, config::fixed_env({{"OPENHOUSE_LLM_BASE_URL", llm_url},
                                                         {"OPENHOUSE_REDIS_URL", redis_url},

@@ -46,16 +46,16 @@ long query_long(const std::string& url, const std::string& sql) {
 /// The shipped market in REST mode with follow-ups on (24h, one per silence).
 std::shared_ptr<const config::market_config> market(const std::string& database_url,
                                                     const std::string& twilio_url) {
-  const auto r = config::load_market_file(
-      std::string(OPENHOUSE_SOURCE_DIR) + "/config/markets/inland-empire.yaml",
-      config::fixed_env({{"OPENHOUSE_DATABASE_URL", database_url},
-                         {"OPENHOUSE_REDIS_URL", test::redis_url()},
-                         {"TWILIO_AUTH_TOKEN", "e2e-auth-token"},
-                         {"TWILIO_ACCOUNT_SID", account_sid},
-                         {"OPENHOUSE_TWILIO_MODE", "rest"},
-                         {"OPENHOUSE_TWILIO_API_URL", twilio_url},
-                         {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
-                         {"OPENHOUSE_FOLLOW_UP", "true"}}));
+  const auto r =
+      config::load_market_file(std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml",
+                               config::fixed_env({{"OPENHOUSE_DATABASE_URL", database_url},
+                                                  {"OPENHOUSE_REDIS_URL", test::redis_url()},
+                                                  {"TWILIO_AUTH_TOKEN", "e2e-auth-token"},
+                                                  {"TWILIO_ACCOUNT_SID", account_sid},
+                                                  {"OPENHOUSE_TWILIO_MODE", "rest"},
+                                                  {"OPENHOUSE_TWILIO_API_URL", twilio_url},
+                                                  {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
+                                                  {"OPENHOUSE_FOLLOW_UP", "true"}}));
   REQUIRE(r.has_value());
   REQUIRE(r->follow_up.after == 24h);
   REQUIRE(r->quiet.start_minute == 21 * 60);

@@ -91,7 +91,7 @@ TEST_CASE("a topic names its city; a figure or a particular home makes it specif
 TEST_CASE("the shipped market files its questions by topic without a wrong answer",
           "[agents][faq]") {
   auto loaded = openhouse::config::load_market_file(
-      OPENHOUSE_SOURCE_DIR "/config/markets/inland-empire.yaml",
+      OPENHOUSE_SOURCE_DIR "/config/node.yaml",
       openhouse::config::fixed_env({{"OPENHOUSE_DATABASE_URL", "postgresql://x@127.0.0.1/x"},
                                     {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:6380"},
                                     {"TWILIO_AUTH_TOKEN", "t"}}));

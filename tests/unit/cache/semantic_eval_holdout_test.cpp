@@ -26,7 +26,7 @@ const std::string source_dir = OPENHOUSE_SOURCE_DIR;
 // candidate per lookup.
 nlohmann::json evaluate_shipped(const std::string& pairs_file) {
   const auto loaded = config::load_market_file(
-      source_dir + "/config/markets/inland-empire.yaml",
+      source_dir + "/config/node.yaml",
       config::fixed_env({{"OPENHOUSE_DATABASE_URL", "postgresql://127.0.0.1:1/x"},
                          {"OPENHOUSE_REDIS_URL", "redis://127.0.0.1:1"},
                          {"TWILIO_AUTH_TOKEN", "t"}}));

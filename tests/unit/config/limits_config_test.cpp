@@ -17,8 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string shipped_market =
-    std::string(OPENHOUSE_SOURCE_DIR) + "/config/markets/inland-empire.yaml";
+const std::string shipped_market = std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml";
 
 std::string shipped_text() {
   std::ifstream in(shipped_market);
@@ -96,7 +95,7 @@ TEST_CASE("out-of-range limits name their key", "[config][limits]") {
     const auto at = text.find("\n" + std::string{c.section} + ":\n");
     REQUIRE(at != std::string::npos);
     text.insert(at + std::string{c.section}.size() + 3, std::string{"  "} + c.line + "\n");
-    const auto r = cfg::load_market_string(text, env_with());
+    const auto r = cfg::load_node_string(text, env_with());
     CHECK_FALSE(r.has_value());
     REQUIRE(r.error().size() == 1);
     CHECK(r.error()[0].key == c.key);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agents/facts.hpp"
+#include "config/deployment.hpp"
 #include "config/loader.hpp"
 #include "tests/support/crm_keys.hpp"
 
@@ -17,8 +18,7 @@ namespace cfg = openhouse::config;
 
 namespace {
 
-const std::string shipped_market =
-    std::string(OPENHOUSE_SOURCE_DIR) + "/config/markets/inland-empire.yaml";
+const std::string shipped_market = std::string(OPENHOUSE_SOURCE_DIR) + "/config/node.yaml";
 
 /// The variables the shipped YAML requires, as a test machine would set them.
 cfg::env_lookup shipped_env() {
@@ -237,7 +237,7 @@ TEST_CASE("the shipped market takes endpoints and secrets from the environment",
 
 TEST_CASE("the shipped market without its required variables names each one", "[config]") {
   const std::string text = read_file(shipped_market);
-  const auto result = cfg::load_market_string(text, cfg::fixed_env({}));
+  const auto result = cfg::load_node_string(text, cfg::fixed_env({}));
   REQUIRE_FALSE(result.has_value());
   REQUIRE(result.error().size() == 3);
   CHECK(result.error()[0].key == "twilio.auth_token");
