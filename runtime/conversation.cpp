@@ -424,9 +424,10 @@ void ask_market(self_ptr self, inbound_sms msg, promise rp) {
           auto req = agents::build_market_context_request(
               *st.deps.config, place, row, zone.day_key(st.deps.time->now()), data->version(),
               st.contact, msg, g, verified);
-          self->request(st.deps.cache, unit_timeout(self), cache::lookup_atom_v, std::move(req))
-              .await(
-                  [self, msg, row, rp](const cache::cache_reply& answer) mutable {
+          self->request(st.deps.cache, caf::infinite, cache::lookup_atom_v, std::move(req))
+              .then(
+                  [self, step = st.step, msg, row, rp](const cache::cache_reply& answer) mutable {
+                    if (stale(self, step)) return;
                     self->state.turn.provenance.units.push_back(
                         unit_provenance_of(agents::market_context_task, answer));
                     const auto& text = answer.answer.response.text;
@@ -436,7 +437,8 @@ void ask_market(self_ptr self, inbound_sms msg, promise rp) {
                                       : agents::market_answer_sentence(row),
                                   std::move(rp));
                   },
-                  [self, msg, row, rp](const caf::error&) mutable {
+                  [self, step = st.step, msg, row, rp](const caf::error&) mutable {
+                    if (stale(self, step)) return;
                     self->state.turn.provenance.units.push_back(
                         {std::string{agents::market_context_task}, "error", {}, 0, {}, 0});
                     answer_market(self, std::move(msg), agents::market_answer_sentence(row),
@@ -448,15 +450,19 @@ void ask_market(self_ptr self, inbound_sms msg, promise rp) {
     ask();
     return;
   }
-  self->request(st.deps.cache, st.deps.store_timeout, cache::bump_atom_v, std::string{"task"},
+  self->request(st.deps.cache, caf::infinite, cache::bump_atom_v, std::string{"task"},
                 cfg.market.id, std::string{}, std::string{agents::market_context_task})
-      .await([ask](std::uint64_t) mutable { ask(); },
-             [self, ask](const caf::error& err) mutable {
-               // The data's version in the key still keeps old answers out.
-               spdlog::warn("conversation: market context invalidation failed: {}",
-                            self->system().render(err));
-               ask();
-             });
+      .then(
+          [self, step = st.step, ask](std::uint64_t) mutable {
+            if (!stale(self, step)) ask();
+          },
+          [self, step = st.step, ask](const caf::error& err) mutable {
+            if (stale(self, step)) return;
+            // The data's version in the key still keeps old answers out.
+            spdlog::warn("conversation: market context invalidation failed: {}",
+                         self->system().render(err));
+            ask();
+          });
 }
 
 /// A clear general question by the intent unit: top intent faq.

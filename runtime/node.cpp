@@ -140,7 +140,7 @@ http::front_deps front_deps_of(std::shared_ptr<actor_bridge> bridge, const marke
   front.metrics = first.metrics;
   front.draining = std::move(draining);
   front.submit_sms = [bridge, &markets](inbound_sms msg,
-                                      std::function<void(http::submit_outcome)> done) {
+                                        std::function<void(http::submit_outcome)> done) {
     const auto* market = market_of_number(markets, msg.to);
     if (market == nullptr) {
       // Not ours (a number moved to another deployment, a misrouted
@@ -159,7 +159,8 @@ http::front_deps front_deps_of(std::shared_ptr<actor_bridge> bridge, const marke
     // worker after each would only run its claim query against PostgreSQL.
     const bool wake_outbox =
         postgres::replies_queue_rows(postgres::outbox_policy_of(*parts.config));
-    bridge->request(parts.router, deadline,
+    bridge->request(
+        parts.router, deadline,
         [done, outbox, wake_outbox](const turn_result& r) {
           // The reply (and its outbox rows) is committed: send now.
           if (wake_outbox && !r.duplicate) {
@@ -190,12 +191,14 @@ http::front_deps front_deps_of(std::shared_ptr<actor_bridge> bridge, const marke
     for (const auto& m : markets) {
       if (m.parts->config->market.crm_location_id == ev.location_id) market = &m;
     }
-    bridge->request(market->parts->router, turn_deadline(*market->parts->config),
+    bridge->request(
+        market->parts->router, turn_deadline(*market->parts->config),
         [done](const crm_result& r) { done(r); },
         [done](const caf::error& e) { done(unexpected{to_string(e)}); }, std::move(ev));
   };
   front.check_ready = [bridge, health = first.health](std::function<void(http::readiness)> done) {
-    bridge->request(health, std::chrono::seconds{3},
+    bridge->request(
+        health, std::chrono::seconds{3},
         [done](bool redis_ok, bool pg_ok, std::string& redis_error) {
           done({redis_ok, pg_ok, std::move(redis_error)});
         },
@@ -204,8 +207,9 @@ http::front_deps front_deps_of(std::shared_ptr<actor_bridge> bridge, const marke
         },
         ping_atom_v);
   };
-  front.invalidate_cache = [bridge, &markets](const http::cache_invalidation& inv,
-                                            std::function<void(http::invalidation_outcome)> done) {
+  front.invalidate_cache = [bridge, &markets](
+                               const http::cache_invalidation& inv,
+                               std::function<void(http::invalidation_outcome)> done) {
     using one = http::invalidation_outcome;
     ask_every_market<one>(
         markets,
@@ -214,14 +218,16 @@ http::front_deps front_deps_of(std::shared_ptr<actor_bridge> bridge, const marke
           const auto fail = [answer](const caf::error& e) { answer(unexpected{to_string(e)}); };
           const auto& parts = *m.parts;
           if (inv.scope == "key") {
-            bridge->request(parts.cache, timeout,
+            bridge->request(
+                parts.cache, timeout,
                 [answer](bool existed) {
                   answer(http::invalidation_done{0, existed});
                 },
                 fail, cache::erase_atom_v, inv.key);
             return;
           }
-          bridge->request(parts.cache, timeout,
+          bridge->request(
+              parts.cache, timeout,
               [answer](std::uint64_t generation) {
                 answer(http::invalidation_done{generation, false});
               },
@@ -246,7 +252,8 @@ http::front_deps front_deps_of(std::shared_ptr<actor_bridge> bridge, const marke
     ask_every_market<found_error>(
         markets,
         [bridge, contact](const market_node& m, std::function<void(found_error)> answer) {
-          bridge->request(m.parts->store, std::chrono::seconds{5},
+          bridge->request(
+              m.parts->store, std::chrono::seconds{5},
               [answer](bool found) {
                 answer({found, {}});
               },
@@ -271,7 +278,8 @@ http::front_deps front_deps_of(std::shared_ptr<actor_bridge> bridge, const marke
     ask_every_market<transcript_error>(
         markets,
         [bridge, contact](const market_node& m, std::function<void(transcript_error)> answer) {
-          bridge->request(m.parts->store, std::chrono::seconds{5},
+          bridge->request(
+              m.parts->store, std::chrono::seconds{5},
               [answer](agents::lead_transcript& t) {
                 answer({std::move(t), {}});
               },
@@ -291,11 +299,12 @@ http::front_deps front_deps_of(std::shared_ptr<actor_bridge> bridge, const marke
         });
   };
   front.record_delivery = [bridge, &markets](std::string sid, std::string status,
-                                           std::function<void(bool, std::string)> done) {
+                                             std::function<void(bool, std::string)> done) {
     ask_every_market<found_error>(
         markets,
         [bridge, sid, status](const market_node& m, std::function<void(found_error)> answer) {
-          bridge->request(m.workers.outbox, std::chrono::seconds{10},
+          bridge->request(
+              m.workers.outbox, std::chrono::seconds{10},
               [answer](bool found) {
                 answer({found, {}});
               },
@@ -387,8 +396,7 @@ int run_serve(config::deployment node, std::ostream& out) {
   };
 
   auto draining = std::make_shared<std::atomic<bool>>(false);
-  auto bridge =
-      std::make_shared<actor_bridge>(sys, bridge_actors, markets.front().parts->metrics);
+  auto bridge = std::make_shared<actor_bridge>(sys, bridge_actors, markets.front().parts->metrics);
   auto routes = http::front_routes(front_deps_of(bridge, markets, draining));
   auto opts = front_server_options(cfg->server, metrics);
   opts.body_limit = [routes](boost::beast::http::verb method, std::string_view target) {

@@ -87,8 +87,9 @@ std::string tag_update(const std::string& webhook_id, const std::string& phone,
 
 std::string field_update(const std::string& webhook_id, const std::string& phone,
                          const json& custom_data) {
-  return json{{"type", "ContactUpdate"}, {"webhookId", webhook_id}, {"timestamp", now_ms()},
-              {"id", "ghl-contact-2"},   {"phone", phone},          {"customData", custom_data}}
+  return json{{"type", "ContactUpdate"},  {"webhookId", webhook_id}, {"timestamp", now_ms()},
+              {"locationId", "loc-1"},    {"id", "ghl-contact-2"},   {"phone", phone},
+              {"customData", custom_data}}
       .dump();
 }
 

@@ -40,11 +40,19 @@ std::string hh_mm(int minute) {
 std::map<std::string, std::string> follow_up_env(const std::string& twilio,
                                                  const std::string& quiet_start,
                                                  const std::string& quiet_end) {
-  return {{"OPENHOUSE_TWILIO_MODE", "rest"},     {"TWILIO_ACCOUNT_SID", account_sid},
-          {"OPENHOUSE_TWILIO_API_URL", twilio},  {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
-          {"OPENHOUSE_FOLLOW_UP", "true"},       {"OPENHOUSE_FOLLOW_UP_AFTER", "2s"},
-          {"OPENHOUSE_FOLLOW_UP_POLL", "100ms"}, {"OPENHOUSE_QUIET_START", quiet_start},
-          {"OPENHOUSE_QUIET_END", quiet_end}};
+  return {{"OPENHOUSE_TWILIO_MODE", "rest"},
+          {"TWILIO_ACCOUNT_SID", account_sid},
+          {"OPENHOUSE_TWILIO_API_URL", twilio},
+          {"OPENHOUSE_OUTBOX_POLL_MS", "50"},
+          {"OPENHOUSE_FOLLOW_UP", "true"},
+          {"OPENHOUSE_FOLLOW_UP_AFTER", "2s"},
+          {"OPENHOUSE_FOLLOW_UP_POLL", "100ms"},
+          {"OPENHOUSE_QUIET_START", quiet_start},
+          {"OPENHOUSE_QUIET_END", quiet_end},
+          // The node also serves Phoenix, whose follow-up worker counts into
+          // the same series: never quiet unless a test says so.
+          {"OPENHOUSE_PHX_QUIET_START", "00:00"},
+          {"OPENHOUSE_PHX_QUIET_END", "00:00"}};
 }
 
 /// The value of one Prometheus series in `text` (0 when absent).

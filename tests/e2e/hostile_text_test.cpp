@@ -98,13 +98,16 @@ TEST_CASE("a CRM InboundMessage with ill-formed bytes and an escaped NUL is stor
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
   // JSON escapes a NUL as \u0000; the raw bytes \xC3\x28 are an ill-formed pair.
-  std::string body =
-      nlohmann::json{
-          {"type", "InboundMessage"}, {"webhookId", "wh-hostile-1"},
-          {"timestamp", now},         {"messageId", "ghl-msg-hostile-1"},
-          {"messageType", "SMS"},     {"direction", "inbound"},
-          {"phone", "+19095553103"},  {"body", "any condos under 400k in Upland\0 RAW?"s}}
-          .dump();
+  std::string body = nlohmann::json{{"type", "InboundMessage"},
+                                    {"webhookId", "wh-hostile-1"},
+                                    {"locationId", "loc-1"},
+                                    {"timestamp", now},
+                                    {"messageId", "ghl-msg-hostile-1"},
+                                    {"messageType", "SMS"},
+                                    {"direction", "inbound"},
+                                    {"phone", "+19095553103"},
+                                    {"body", "any condos under 400k in Upland\0 RAW?"s}}
+                         .dump();
   const auto raw = body.find("RAW");
   REQUIRE(raw != std::string::npos);
   body.replace(raw, 3, "\xC3\x28");

@@ -130,7 +130,7 @@ TEST_CASE("an unreadable file is an error on line 0", "[config][market_data]") {
 
 TEST_CASE("the shipped market names its sample data file, which parses", "[config][market_data]") {
   const auto loaded =
-      cfg::load_market_file(OPENHOUSE_SOURCE_DIR "/config/markets/inland-empire.yaml", test_env());
+      cfg::load_market_file(OPENHOUSE_SOURCE_DIR "/config/node.yaml", test_env());
   REQUIRE(loaded.has_value());
   const auto& file = loaded->market.data.file;
   // Resolved against the market file's directory, wherever the test runs.
@@ -158,17 +158,17 @@ TEST_CASE("market_data takes a file and nothing else", "[config][market_data]") 
   REQUIRE(at != std::string::npos);
   auto odd = yaml;
   odd.insert(at + key.size(), "    url: http://example.com/data.csv\n");
-  const auto r = cfg::load_market_string(odd, test_env());
+  const auto r = cfg::load_market_part_string(odd, nullptr, test_env());
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().front().key == "market.market_data.url");
   CHECK(r.error().front().message == "unknown key");
   auto none = yaml;
   none.replace(at, key.size(), "    {}\n");
-  const auto r2 = cfg::load_market_string(none, test_env());
+  const auto r2 = cfg::load_market_part_string(none, nullptr, test_env());
   REQUIRE_FALSE(r2.has_value());
   CHECK(r2.error().front().key == "market.market_data.file");
   // A string load keeps the path as written (no file to resolve it against).
-  const auto r3 = cfg::load_market_string(yaml, test_env());
+  const auto r3 = cfg::load_market_part_string(yaml, nullptr, test_env());
   REQUIRE(r3.has_value());
   CHECK(r3->market.data.file == "data/inland-empire.csv");
 }
