@@ -129,8 +129,7 @@ TEST_CASE("an unreadable file is an error on line 0", "[config][market_data]") {
 }
 
 TEST_CASE("the shipped market names its sample data file, which parses", "[config][market_data]") {
-  const auto loaded =
-      cfg::load_market_file(OPENHOUSE_SOURCE_DIR "/config/node.yaml", test_env());
+  const auto loaded = cfg::load_market_file(OPENHOUSE_SOURCE_DIR "/config/node.yaml", test_env());
   REQUIRE(loaded.has_value());
   const auto& file = loaded->market.data.file;
   // Resolved against the market file's directory, wherever the test runs.
